@@ -1,0 +1,64 @@
+/**
+ * StudioApi: the one contract between the renderer and the main-side services. Electron's preload
+ * bridge and web mode's WebSocket both carry exactly these channels; main validates every input
+ * against these schemas before a handler sees it.
+ */
+import { z } from 'zod';
+import type { EventSpecs, InputOf, OutputOf, PayloadOf, RequestSpecs } from './rpc';
+import {
+  appInfoSchema,
+  datasetSummarySchema,
+  engineStatusSchema,
+  generatorPreviewSchema,
+  sampleGridSchema,
+} from './schemas';
+
+const empty = z.object({}).strict();
+
+export const studioRequests = {
+  'app.info': { input: empty, output: appInfoSchema },
+  'engine.status': { input: empty, output: engineStatusSchema },
+  'engine.restart': { input: empty, output: engineStatusSchema },
+  'dataset.demo': { input: empty, output: datasetSummarySchema },
+  'samples.preview': { input: generatorPreviewSchema.strict(), output: sampleGridSchema },
+} satisfies RequestSpecs;
+
+export const viewNames = ['data', 'model', 'train', 'explore', 'gallery', 'evaluate'] as const;
+export type ViewName = (typeof viewNames)[number];
+
+export const studioEvents = {
+  'engine.status': engineStatusSchema,
+  /** The native menu (or another main-side trigger) asks the renderer to show a view. */
+  'ui.navigate': z.object({ view: z.enum(viewNames) }),
+} satisfies EventSpecs;
+
+export type StudioRequests = typeof studioRequests;
+export type StudioEvents = typeof studioEvents;
+export type RequestChannel = keyof StudioRequests & string;
+export type EventChannel = keyof StudioEvents & string;
+export type RequestInput<C extends RequestChannel> = InputOf<StudioRequests, C>;
+export type RequestOutput<C extends RequestChannel> = OutputOf<StudioRequests, C>;
+export type EventPayload<E extends EventChannel> = PayloadOf<StudioEvents, E>;
+
+/** What the renderer programs against, whatever carries the messages. */
+export interface StudioApi {
+  /** Resolves with the reply value or rejects with a StudioError. */
+  request<C extends RequestChannel>(channel: C, input: RequestInput<C>): Promise<RequestOutput<C>>;
+  /** Returns an unsubscribe function. */
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Names used on the wire by both transports. */
+export const wire = {
+  /** Electron: ipcRenderer.invoke channel. */
+  request: 'studio:request',
+  /** Electron: webContents.send channel. */
+  event: 'studio:event',
+  /** Web mode: WebSocket path. */
+  socketPath: '/api/ws',
+} as const;
+
+export type WireRequest = { id: number; channel: string; input: unknown };
+export type WireMessage =
+  | { kind: 'reply'; id: number; reply: import('./rpc').Reply<unknown> }
+  | { kind: 'event'; event: string; payload: unknown };

@@ -1,0 +1,90 @@
+/** Payload schemas shared by the renderer, main and the engine. Types are inferred from them. */
+import { z } from 'zod';
+
+export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const;
+export const backendNameSchema = z.enum(backendNames);
+export type BackendName = z.infer<typeof backendNameSchema>;
+export const backendPreferenceSchema = z.enum(['auto', ...backendNames]);
+export type BackendPreference = z.infer<typeof backendPreferenceSchema>;
+
+export const backendAttemptSchema = z.object({
+  name: backendNameSchema,
+  /** npm package that provides it, e.g. @tensorflow/tfjs-node-gpu. */
+  provider: z.string(),
+  ok: z.boolean(),
+  /** Why it is not in use (missing package, no CUDA, failed init…) or what it runs on. */
+  detail: z.string(),
+});
+export const backendReportSchema = z.object({
+  active: backendNameSchema,
+  provider: z.string(),
+  /** Every backend considered, best first, with the reason each better one was not used. */
+  attempts: z.array(backendAttemptSchema),
+  /** Kernels the engine registered to make GAN training possible/fast on this backend. */
+  customKernels: z.array(z.string()),
+  tfjsVersion: z.string(),
+});
+export type BackendReport = z.infer<typeof backendReportSchema>;
+
+export const engineStateSchema = z.enum(['starting', 'ready', 'crashed', 'stopped']);
+export type EngineState = z.infer<typeof engineStateSchema>;
+export const engineStatusSchema = z.object({
+  state: engineStateSchema,
+  backend: backendReportSchema.nullable(),
+  /** Last failure the user should see (exit code/signal, startup error). */
+  lastError: z.string().nullable(),
+  restarts: z.number().int().nonnegative(),
+  pid: z.number().int().nullable(),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
+
+export const resolutions = [28, 32, 64, 128] as const;
+export const generatorPreviewSchema = z.object({
+  architecture: z.enum(['mlp', 'dcgan']),
+  resolution: z.union(resolutions.map((r) => z.literal(r)) as [z.ZodLiteral<28>, z.ZodLiteral<32>, z.ZodLiteral<64>, z.ZodLiteral<128>]),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  zDim: z.number().int().min(2).max(512),
+  upsample: z.enum(['transposed', 'upsample-conv']),
+  rows: z.number().int().min(1).max(16),
+  cols: z.number().int().min(1).max(16),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+});
+export type GeneratorPreviewRequest = z.infer<typeof generatorPreviewSchema>;
+
+export const pngImageSchema = z.object({
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** PNG bytes, base64, so the same payload travels over Electron IPC and WebSocket JSON. */
+  pngBase64: z.string(),
+});
+export type PngImage = z.infer<typeof pngImageSchema>;
+
+export const sampleGridSchema = z.object({
+  image: pngImageSchema,
+  count: z.number().int().positive(),
+  elapsedMs: z.number().nonnegative(),
+  backend: backendNameSchema,
+  parameters: z.number().int().nonnegative(),
+});
+export type SampleGrid = z.infer<typeof sampleGridSchema>;
+
+export const datasetSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  source: z.string(),
+  count: z.number().int().nonnegative(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  channels: z.union([z.literal(1), z.literal(3)]),
+  classes: z.array(z.object({ name: z.string(), count: z.number().int().nonnegative() })),
+  preview: pngImageSchema,
+});
+export type DatasetSummary = z.infer<typeof datasetSummarySchema>;
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  mode: z.enum(['electron', 'web']),
+  platform: z.string(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;

@@ -1,0 +1,93 @@
+/**
+ * Electron main process: lifecycle, the window, security policy, the menu, and wiring of the shared
+ * main-side services (StudioService + EngineHost) to Electron's IPC. No training work runs here.
+ */
+import { app, BrowserWindow, Menu, session, shell } from 'electron';
+import Store from 'electron-store';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { EngineHost } from '../services/engine-host';
+import { StudioService } from '../services/studio-service';
+import { PreferencesStore, type KeyValueStore } from '../services/preferences';
+import { utilityEngineLauncher } from './engine-launcher';
+import { registerIpc } from './ipc';
+import { buildMenu } from './menu';
+import { createMainWindow } from './window';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererFile = join(here, '../renderer/index.html');
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.enableSandbox();
+  void start();
+}
+
+function isTrustedUrl(url: string): boolean {
+  if (rendererDevUrl) return url.startsWith(rendererDevUrl);
+  return url.split('#')[0]!.split('?')[0] === pathToFileURL(rendererFile).href;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  const preferences = new PreferencesStore(new Store({ name: 'preferences' }) as unknown as KeyValueStore);
+
+  const engine = new EngineHost({
+    launcher: utilityEngineLauncher(join(here, 'engine.js'), { GAN_STUDIO_BACKEND: preferences.get('backend') }),
+  });
+  const service = new StudioService({
+    engine,
+    app: { name: 'GAN Studio', version: app.getVersion(), mode: 'electron', platform: process.platform },
+  });
+  void engine.start();
+
+  // Nothing the app shows needs camera, notifications, geolocation…: refuse every permission.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  let mainWindow: BrowserWindow | null = null;
+  const openWindow = () => {
+    mainWindow = createMainWindow({
+      preload: join(here, '../preload/preload.cjs'),
+      preferences,
+      isTrustedUrl,
+      openExternal: (url) => void shell.openExternal(url),
+    });
+    mainWindow.on('closed', () => (mainWindow = null));
+    if (rendererDevUrl) void mainWindow.loadURL(rendererDevUrl);
+    else void mainWindow.loadFile(rendererFile);
+  };
+
+  registerIpc(service, isTrustedUrl, () => BrowserWindow.getAllWindows());
+  Menu.setApplicationMenu(
+    buildMenu({
+      navigate: (view) => service.navigate(view),
+      restartEngine: () => void engine.restart().catch(() => undefined),
+      engineStatus: () => engine.status(),
+      window: () => mainWindow,
+    }),
+  );
+  openWindow();
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return openWindow();
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopping) return;
+    // Let the engine finish writing (checkpoints) and exit before the app does.
+    stopping = true;
+    event.preventDefault();
+    void engine.stop().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,77 @@
+/** The native application menu. View items drive the renderer through the ui.navigate event. */
+import { app, dialog, Menu, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import type { ViewName } from '../api/contract';
+import type { EngineStatus } from '../api/schemas';
+
+export interface MenuActions {
+  navigate(view: ViewName): void;
+  restartEngine(): void;
+  engineStatus(): EngineStatus;
+  window(): BrowserWindow | null;
+}
+
+const views: { view: ViewName; label: string }[] = [
+  { view: 'data', label: 'Data' },
+  { view: 'model', label: 'Model' },
+  { view: 'train', label: 'Train' },
+  { view: 'explore', label: 'Explore' },
+  { view: 'gallery', label: 'Gallery' },
+  { view: 'evaluate', label: 'Evaluate' },
+];
+
+export function buildMenu(actions: MenuActions): Menu {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
+    {
+      label: '&File',
+      submenu: [isMac ? { role: 'close' } : { role: 'quit' }],
+    },
+    { role: 'editMenu' },
+    {
+      label: '&View',
+      submenu: [
+        ...views.map(({ view, label }, i): MenuItemConstructorOptions => ({
+          label,
+          accelerator: `CmdOrCtrl+${i + 1}`,
+          click: () => actions.navigate(view),
+        })),
+        { type: 'separator' },
+        { role: 'reload' },
+        { role: 'toggleDevTools' },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    {
+      label: '&Engine',
+      submenu: [{ label: 'Restart Engine', click: () => actions.restartEngine() }],
+    },
+    {
+      role: 'help',
+      submenu: [
+        {
+          label: 'About GAN Studio',
+          click: () => {
+            const status = actions.engineStatus();
+            const backend = status.backend ? `${status.backend.active} (${status.backend.provider})` : 'not running';
+            const win = actions.window();
+            const options = {
+              type: 'info' as const,
+              title: 'About GAN Studio',
+              message: `GAN Studio ${app.getVersion()}`,
+              detail: `Electron ${process.versions.electron} · Node ${process.versions.node}\nTraining backend: ${backend}`,
+            };
+            void (win ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options));
+          },
+        },
+        { label: 'Show Settings Folder', click: () => void shell.openPath(app.getPath('userData')) },
+      ],
+    },
+  ];
+  return Menu.buildFromTemplate(template);
+}

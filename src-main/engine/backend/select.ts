@@ -1,0 +1,108 @@
+/**
+ * Chooses the tfjs backend: tensorflow (tfjs-node-gpu, then tfjs-node) → wasm (SIMD) → cpu, and
+ * records why each better one was not used so the app can say it in words.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName, BackendPreference, BackendReport } from '../../api/schemas';
+
+type Attempt = BackendReport['attempts'][number];
+
+export interface BackendCandidate {
+  name: BackendName;
+  provider: string;
+  /** Loads the provider so that it registers its backend with tfjs-core. */
+  load: () => Promise<unknown>;
+}
+
+export const defaultCandidates: BackendCandidate[] = [
+  { name: 'tensorflow', provider: '@tensorflow/tfjs-node-gpu', load: () => import('@tensorflow/tfjs-node-gpu' as string) },
+  { name: 'tensorflow', provider: '@tensorflow/tfjs-node', load: () => import('@tensorflow/tfjs-node' as string) },
+  { name: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', load: () => import('@tensorflow/tfjs-backend-wasm') },
+  { name: 'cpu', provider: '@tensorflow/tfjs-backend-cpu', load: () => import('@tensorflow/tfjs-backend-cpu') },
+];
+
+export interface SelectOptions {
+  preference?: BackendPreference;
+  candidates?: BackendCandidate[];
+  /** Registers the engine's own kernels on the chosen backend; returns their names. */
+  registerKernels?: (name: BackendName) => string[];
+}
+
+export async function selectBackend(options: SelectOptions = {}): Promise<BackendReport> {
+  const preference = options.preference ?? 'auto';
+  const candidates = options.candidates ?? defaultCandidates;
+  const attempts: Attempt[] = [];
+  let chosen: BackendCandidate | null = null;
+
+  for (const candidate of candidates) {
+    if (chosen) {
+      attempts.push({ ...describe(candidate), ok: false, detail: `not needed: ${chosen.provider} is active` });
+      continue;
+    }
+    if (preference !== 'auto' && candidate.name !== preference) {
+      attempts.push({ ...describe(candidate), ok: false, detail: `skipped: backend "${preference}" was requested` });
+      continue;
+    }
+    const result = await tryCandidate(candidate);
+    attempts.push(result);
+    if (result.ok) chosen = candidate;
+  }
+
+  if (!chosen) {
+    // A requested backend that fails must not leave the user with no engine: fall back to cpu.
+    const cpu = candidates.find((c) => c.name === 'cpu') ?? defaultCandidates[defaultCandidates.length - 1]!;
+    const result = await tryCandidate(cpu);
+    attempts.push({ ...result, detail: `fallback after "${preference}" failed: ${result.detail}` });
+    if (!result.ok) throw new Error(`No tfjs backend could be initialised: ${attempts.map((a) => `${a.provider}: ${a.detail}`).join('; ')}`);
+    chosen = cpu;
+  }
+
+  const customKernels = options.registerKernels ? options.registerKernels(chosen.name) : [];
+  return { active: chosen.name, provider: chosen.provider, attempts, customKernels, tfjsVersion: tf.version_core };
+}
+
+function describe(candidate: BackendCandidate): Pick<Attempt, 'name' | 'provider'> {
+  return { name: candidate.name, provider: candidate.provider };
+}
+
+async function tryCandidate(candidate: BackendCandidate): Promise<Attempt> {
+  try {
+    await candidate.load();
+  } catch (err) {
+    return { ...describe(candidate), ok: false, detail: explainLoadFailure(candidate, err) };
+  }
+  try {
+    if (!(await tf.setBackend(candidate.name))) {
+      return { ...describe(candidate), ok: false, detail: 'loaded, but the backend failed to initialise' };
+    }
+    await tf.ready();
+    // A trivial op proves the backend really computes (a broken CUDA install fails here, not above).
+    const probe = tf.tidy(() => tf.sum(tf.add(tf.ones([2, 2]), 1)).dataSync()[0]);
+    if (probe !== 8) return { ...describe(candidate), ok: false, detail: `self-test computed ${probe}, expected 8` };
+  } catch (err) {
+    return { ...describe(candidate), ok: false, detail: `failed to initialise: ${message(err)}` };
+  }
+  return { ...describe(candidate), ok: true, detail: runsOn(candidate) };
+}
+
+function runsOn(candidate: BackendCandidate): string {
+  if (candidate.provider.endsWith('-gpu')) return 'TensorFlow C library with CUDA (NVIDIA GPU)';
+  if (candidate.name === 'tensorflow') return 'TensorFlow C library on the CPU';
+  if (candidate.name === 'wasm') return 'WebAssembly with SIMD via XNNPACK, one thread';
+  return 'plain JavaScript on the CPU (slowest)';
+}
+
+function explainLoadFailure(candidate: BackendCandidate, err: unknown): string {
+  const text = message(err);
+  if (/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(text)) {
+    return candidate.name === 'tensorflow'
+      ? 'not installed (optional dependency: its libtensorflow download failed or was skipped during npm install)'
+      : 'not installed';
+  }
+  if (/libcud|cudnn|CUDA/i.test(text)) return `CUDA libraries not found (needs CUDA 11.2 + cuDNN 8.1): ${text}`;
+  return `failed to load: ${text}`;
+}
+
+function message(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
+}

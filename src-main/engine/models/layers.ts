@@ -1,0 +1,74 @@
+/** Functional layers over a ParamStore. Each `make*` creates parameters once and returns the op. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ParamStore } from './params';
+
+/** Radford et al.: all weights from N(0, 0.02). */
+export const dcganInit = { kind: 'normal', mean: 0, std: 0.02 } as const;
+
+export type Forward = (x: tf.Tensor, training: boolean) => tf.Tensor;
+
+export function makeDense(store: ParamStore, name: string, inUnits: number, outUnits: number, useBias = true): Forward {
+  const w = store.create(`${name}/kernel`, [inUnits, outUnits], dcganInit);
+  const b = useBias ? store.create(`${name}/bias`, [outUnits], { kind: 'constant', value: 0 }) : null;
+  return (x) => {
+    const y = tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D);
+    return b ? tf.add(y, b) : y;
+  };
+}
+
+export function makeConv2d(
+  store: ParamStore,
+  name: string,
+  kernel: number,
+  inChannels: number,
+  outChannels: number,
+  stride: number,
+  useBias = true,
+): Forward {
+  const w = store.create(`${name}/kernel`, [kernel, kernel, inChannels, outChannels], dcganInit);
+  const b = useBias ? store.create(`${name}/bias`, [outChannels], { kind: 'constant', value: 0 }) : null;
+  return (x) => {
+    const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, 'same');
+    return b ? tf.add(y, b) : y;
+  };
+}
+
+/** Fractionally-strided convolution doubling H and W ('same' padding, stride 2). */
+export function makeConv2dTranspose(
+  store: ParamStore,
+  name: string,
+  kernel: number,
+  inChannels: number,
+  outChannels: number,
+  useBias = true,
+): Forward {
+  // tfjs stores transposed-conv filters as [k, k, out, in].
+  const w = store.create(`${name}/kernel`, [kernel, kernel, outChannels, inChannels], dcganInit);
+  const b = useBias ? store.create(`${name}/bias`, [outChannels], { kind: 'constant', value: 0 }) : null;
+  return (x) => {
+    const [n, h, wd] = x.shape as [number, number, number, number];
+    const y = tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [n, h * 2, wd * 2, outChannels], 2, 'same');
+    return b ? tf.add(y, b) : y;
+  };
+}
+
+/**
+ * Batch normalisation over all axes but the last. Training uses batch statistics and updates the
+ * running averages (outside the gradient tape); inference uses the running averages.
+ */
+export function makeBatchNorm(store: ParamStore, name: string, channels: number, momentum = 0.9, epsilon = 1e-5): Forward {
+  const gamma = store.create(`${name}/gamma`, [channels], { kind: 'normal', mean: 1, std: 0.02 });
+  const beta = store.create(`${name}/beta`, [channels], { kind: 'constant', value: 0 });
+  const runningMean = store.create(`${name}/moving_mean`, [channels], { kind: 'constant', value: 0 }, false);
+  const runningVar = store.create(`${name}/moving_variance`, [channels], { kind: 'constant', value: 1 }, false);
+  return (x, training) => {
+    if (!training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, epsilon);
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    const { mean, variance } = tf.moments(x, axes);
+    tf.tidy(() => {
+      runningMean.assign(tf.add(tf.mul(runningMean, momentum), tf.mul(mean, 1 - momentum)));
+      runningVar.assign(tf.add(tf.mul(runningVar, momentum), tf.mul(variance, 1 - momentum)));
+    });
+    return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
+  };
+}

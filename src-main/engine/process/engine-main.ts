@@ -1,0 +1,45 @@
+/**
+ * Entry point of the engine process. Plain Node: no electron import, so the same file runs under
+ * Electron's utilityProcess, child_process.fork (web mode, CLI) and in tests.
+ */
+import { parseRequest, toErrorShape } from '../../api/rpc';
+import { engineRequests, hostToEngineSchema, type EngineToHost } from '../protocol';
+import { backendPreferenceSchema } from '../../api/schemas';
+import { startEngineService } from '../service';
+import { connectToParent } from './channel';
+
+const channel = connectToParent();
+const send = (message: EngineToHost) => channel.post(message);
+
+async function main(): Promise<void> {
+  const preference = backendPreferenceSchema.catch('auto').parse(process.env.GAN_STUDIO_BACKEND ?? 'auto');
+  const service = await startEngineService(preference);
+  channel.onMessage((raw) => {
+    const message = hostToEngineSchema.safeParse(raw);
+    if (!message.success) return; // Only our own host talks to us; ignore anything malformed.
+    if (message.data.kind === 'shutdown') process.exit(0);
+    const { id, method, input } = message.data;
+    const parsed = parseRequest(engineRequests, method, input);
+    if (!parsed.ok) {
+      send({ kind: 'reply', id, reply: { ok: false, error: parsed.error } });
+      return;
+    }
+    const handler = service.handlers[parsed.channel] as (input: unknown) => Promise<unknown>;
+    handler(parsed.input).then(
+      (value) => send({ kind: 'reply', id, reply: { ok: true, value } }),
+      (err: unknown) => {
+        const error = toErrorShape(err);
+        // Unexpected exceptions inside the engine are the engine's fault, not main's.
+        if (error.code === 'internal') error.code = 'engine-error';
+        send({ kind: 'reply', id, reply: { ok: false, error } });
+      },
+    );
+  });
+  send({ kind: 'ready', backend: service.backend });
+}
+
+main().catch((err: unknown) => {
+  send({ kind: 'fatal', message: err instanceof Error ? err.message : String(err) });
+  // Give the message time to flush before exiting.
+  setTimeout(() => process.exit(1), 100);
+});

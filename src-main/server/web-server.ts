@@ -1,0 +1,187 @@
+/**
+ * Web mode: the same StudioService as the desktop app, over HTTP + WebSocket on loopback, guarded by
+ * a random token like Jupyter's. The page is opened once with ?token=…; the server answers with an
+ * HttpOnly SameSite=Strict cookie so the assets and the socket are authorised without the token
+ * showing up in later URLs. The socket also checks Origin, so another site open in the same browser
+ * cannot drive the engine.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { wire, type WireMessage } from '../api/contract';
+import type { StudioService } from '../services/studio-service';
+import { contentSecurityPolicy } from '../services/csp';
+
+export interface WebServerOptions {
+  service: StudioService;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  host?: string;
+  port?: number;
+  token?: string;
+}
+
+export interface WebServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'gan_studio_token';
+const MAX_MESSAGE_BYTES = 1 << 20;
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+};
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(24).toString('hex');
+  const root = resolve(options.staticDir);
+  let port = 0;
+
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);
+  const authorised = (req: IncomingMessage, url: URL) =>
+    tokenMatches(url.searchParams.get('token'), token) || tokenMatches(readCookie(req, COOKIE), token);
+
+  const server = createServer((req, res) => {
+    handleHttp(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end('Internal error');
+    });
+  });
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (!authorised(req, url)) {
+      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('GAN Studio: open the URL with the token printed by `npm run serve`.\n');
+      return;
+    }
+    const headers: Record<string, string> = {
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-store',
+    };
+    if (url.searchParams.has('token')) {
+      headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    }
+    const file = await resolveStatic(root, url.pathname);
+    if (!file) {
+      res.writeHead(404, headers).end('Not found');
+      return;
+    }
+    const type = mimeTypes[extname(file)] ?? 'application/octet-stream';
+    if (type.startsWith('text/html')) headers['Content-Security-Policy'] = contentSecurityPolicy;
+    const body = await readFile(file);
+    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': String(body.length) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const refuse = (status: string) => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== wire.socketPath) return refuse('404 Not Found');
+    if (!authorised(req, url)) return refuse('401 Unauthorized');
+    if (!allowedOrigins().has(req.headers.origin ?? '')) return refuse('403 Forbidden');
+    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+  });
+
+  const clients = new Set<WebSocket>();
+  const unsubscribe = options.service.onEvent((event, payload) => {
+    const message = JSON.stringify({ kind: 'event', event, payload } satisfies WireMessage);
+    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(message);
+  });
+
+  sockets.on('connection', (ws: WebSocket) => {
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.close(1003, 'text frames only');
+      let request: { id?: unknown; channel?: unknown; input?: unknown };
+      try {
+        request = JSON.parse(String(data)) as typeof request;
+      } catch {
+        return ws.close(1007, 'invalid JSON');
+      }
+      if (typeof request !== 'object' || request === null || !Number.isSafeInteger(request.id)) {
+        return ws.close(1008, 'a request needs a numeric id');
+      }
+      const id = request.id as number;
+      void options.service.handle(request.channel, request.input).then((reply) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'reply', id, reply } satisfies WireMessage));
+      });
+    });
+  });
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolvePromise());
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      unsubscribe();
+      for (const ws of clients) ws.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+    },
+  };
+}
+
+function tokenMatches(candidate: string | null | undefined, token: string): boolean {
+  if (!candidate) return false;
+  const a = Buffer.from(candidate);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function readCookie(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return null;
+}
+
+/** Maps a URL path to a file inside root; anything escaping root or missing is null. */
+async function resolveStatic(root: string, pathname: string): Promise<string | null> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const relative = decoded === '/' ? 'index.html' : normalize(decoded).replace(/^([/\\])+/, '');
+  const file = resolve(join(root, relative));
+  if (file !== root && !file.startsWith(root + sep)) return null;
+  try {
+    return (await stat(file)).isFile() ? file : null;
+  } catch {
+    return null;
+  }
+}
