@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import type { Plugin } from 'vite';
-import { contentSecurityPolicy } from './src-main/services/csp';
+import { metaContentSecurityPolicy } from './src-main/services/csp';
 
 /** The renderer's CSP as a meta tag, from the same source web mode sends as a header. */
 function injectCsp(): Plugin {
@@ -11,7 +11,7 @@ function injectCsp(): Plugin {
     transformIndexHtml: {
       order: 'pre',
       handler: () => [
-        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy }, injectTo: 'head-prepend' },
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: metaContentSecurityPolicy }, injectTo: 'head-prepend' },
       ],
     },
   };

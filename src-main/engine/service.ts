@@ -54,7 +54,9 @@ async function previewGenerator(
   try {
     const pixels = tf.tidy(() => {
       const z = tf.randomNormal([count, input.zDim], 0, 1, 'float32', input.seed) as tf.Tensor2D;
-      return generator.forward(z, false);
+      // Batch statistics, as in the first training step: with fresh running averages (0 and 1) the
+      // N(0, 0.02) weights give an all-grey grid that says nothing about the architecture.
+      return generator.forward(z, true);
     });
     const values = await pixels.data();
     pixels.dispose();

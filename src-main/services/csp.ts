@@ -1,10 +1,11 @@
 /**
- * One Content-Security-Policy for the renderer in both shells: Electron sends it as a response
- * header for the app's own pages, web mode sets it on index.html. No inline or remote scripts;
- * images only from the app itself and the data: URLs the engine's PNGs arrive as; connections only
- * back to the origin the page came from (web mode's WebSocket).
+ * One Content-Security-Policy for the renderer in both shells: a meta tag injected at build time
+ * (Electron loads the page from file://, where there are no response headers) and, in web mode, the
+ * same policy as a header. No inline or remote scripts; images only from the app itself and the
+ * data: URLs the engine's PNGs arrive as; connections only back to the page's origin (web mode's
+ * WebSocket).
  */
-export const contentSecurityPolicy = [
+const directives = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -14,5 +15,10 @@ export const contentSecurityPolicy = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+];
+
+/** For the meta tag: browsers ignore (and warn about) frame-ancestors there. */
+export const metaContentSecurityPolicy = directives.join('; ');
+
+/** For HTTP responses, where frame-ancestors also stops other sites from framing the app. */
+export const contentSecurityPolicy = [...directives, "frame-ancestors 'none'"].join('; ');

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
+const requireJson = createRequire(import.meta.url);
 const SIZE = 28;
 
 export interface LabelledImages {
@@ -24,7 +24,7 @@ export function loadMnistDemo(): LabelledImages {
   if (cached) return cached;
   const perDigit: number[][] = [];
   for (let digit = 0; digit < 10; digit++) {
-    const json = require(`mnist/src/digits/${digit}.json`) as { data: number[] };
+    const json = requireJson(`mnist/src/digits/${digit}.json`) as { data: number[] };
     perDigit.push(json.data);
   }
   const count = perDigit.reduce((n, d) => n + Math.floor(d.length / (SIZE * SIZE)), 0);

@@ -1,0 +1,31 @@
+import { test, expect } from './support/web-mode';
+
+test('the shell loads and shows the active backend', async ({ app }) => {
+  await expect(app).toHaveTitle(/GAN Studio/);
+  await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
+  await expect(app.getByTestId('backend-name')).toContainText('wasm');
+  await expect(app.getByRole('navigation')).toBeVisible();
+});
+
+test('Sample renders a grid from a fresh generator in the engine process', async ({ app }) => {
+  await app.getByRole('navigation').getByText('Model', { exact: true }).click();
+  await expect(app.getByTestId('view-model')).toBeVisible();
+  await app.getByRole('button', { name: 'Sample', exact: true }).click();
+  const grid = app.getByTestId('sample-grid');
+  await expect(grid).toBeVisible();
+  await expect(grid).toHaveAttribute('src', /^data:image\/png;base64,/);
+  // A real image decoded by the browser, at the size the engine reported.
+  const size = await grid.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+  expect(size[0]).toBeGreaterThan(100);
+  await app.screenshot({ path: 'test-results/model-view.png' });
+});
+
+test('the demo dataset is ready in the Data view', async ({ app }) => {
+  await app.getByRole('navigation').getByText('Data', { exact: true }).click();
+  await expect(app.getByTestId('view-data')).toContainText('10,000');
+  await expect(app.getByTestId('view-data').locator('img')).toHaveAttribute('src', /^data:image\/png;base64,/);
+});
+
+test('web mode refuses the page and the socket without the token', async ({ server, request }) => {
+  expect((await request.get(`${server.origin}/`)).status()).toBe(401);
+});

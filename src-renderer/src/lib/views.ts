@@ -1,0 +1,21 @@
+import { viewNames, type ViewName } from '../../../src-main/api/contract';
+
+/** The contract owns the names because main's native menu sends them in 'ui.navigate'. */
+export type ViewId = ViewName;
+
+// A Record, so a view added to the contract cannot be forgotten here.
+const details: Record<ViewId, { label: string; hint: string }> = {
+  data: { label: 'Data', hint: 'Datasets and previews' },
+  model: { label: 'Model', hint: 'Architecture and samples from an untrained generator' },
+  train: { label: 'Train', hint: 'Live training charts and coach' },
+  explore: { label: 'Explore', hint: 'Latent space explorer' },
+  gallery: { label: 'Gallery', hint: 'Export grids, animations and models' },
+  evaluate: { label: 'Evaluate', hint: 'FID, KID, IS, precision and recall' },
+};
+
+/** Sidebar order, which also defines Ctrl/Cmd+1…6. */
+export const views = viewNames.map((id) => ({ id, ...details[id] }));
+
+/** Apple keyboards put app shortcuts on ⌘; everyone else expects Ctrl. */
+export const isMac = /Mac|iPhone|iPad/.test(navigator.userAgent);
+export const modKeyLabel = isMac ? '⌘' : 'Ctrl+';
