@@ -1,0 +1,69 @@
+/**
+ * Kernel overrides that make conv-GAN training work (wasm) and finish in reasonable time (wasm,
+ * cpu). Register them once the backend package is imported; registration is per backend name and
+ * takes effect for kernels run afterwards, whether or not the backend is active yet.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2dBackpropFilterConfig } from './conv2d_backprop_filter';
+import { conv2dBackpropInputConfig } from './conv2d_backprop_input';
+import { batchMatMulConfig, fusedMatMulConfig } from './batch_matmul';
+import { tileConfig } from './tile';
+import { forgetStock, rememberStock, type TrainingBackendName } from './runner';
+
+export type { TrainingBackendName } from './runner';
+
+export function isTrainingBackend(name: string): name is TrainingBackendName {
+  return name === 'wasm' || name === 'cpu';
+}
+
+/** `${backend}/${kernel}` of every kernel currently replaced by ours. */
+const active = new Set<string>();
+
+function configsFor(backendName: TrainingBackendName): KernelConfig[] {
+  const configs = [conv2dBackpropFilterConfig(backendName), tileConfig(backendName)];
+  // cpu's own Conv2DBackpropInput loop beats the decomposition there (its Conv2D is no faster),
+  // and its matmul is equally slow with or without transposes.
+  if (backendName === 'wasm') {
+    configs.push(conv2dBackpropInputConfig(backendName), batchMatMulConfig(backendName), fusedMatMulConfig(backendName));
+  }
+  return configs;
+}
+
+/** Names of the kernels `registerTrainingKernels` replaces or adds for `backendName`. */
+export function trainingKernelNames(backendName: TrainingBackendName): string[] {
+  return configsFor(backendName).map((c) => c.kernelName);
+}
+
+export type RegisterOptions = {
+  /** Register only these kernel names (benchmarks isolate one kernel this way). */
+  only?: readonly string[];
+};
+
+/**
+ * Registers the training kernels for `backendName`, replacing what is registered under those
+ * names (the stock kernels are remembered for fallbacks and for `restoreStockKernels`). Calling it
+ * again is harmless. Returns the kernel names registered.
+ */
+export function registerTrainingKernels(backendName: TrainingBackendName, options: RegisterOptions = {}): string[] {
+  const names: string[] = [];
+  for (const config of configsFor(backendName)) {
+    if (options.only && !options.only.includes(config.kernelName)) continue;
+    rememberStock(config.kernelName, backendName);
+    if (tf.getKernel(config.kernelName, backendName)) tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel(config);
+    active.add(`${backendName}/${config.kernelName}`);
+    names.push(config.kernelName);
+  }
+  return names;
+}
+
+/** Puts back the kernels that were registered before `registerTrainingKernels` (benchmarks, tests). */
+export function restoreStockKernels(backendName: TrainingBackendName): void {
+  for (const name of trainingKernelNames(backendName)) {
+    if (!active.delete(`${backendName}/${name}`)) continue;
+    const stock = forgetStock(name, backendName);
+    if (tf.getKernel(name, backendName)) tf.unregisterKernel(name, backendName);
+    if (stock) tf.registerKernel(stock);
+  }
+}

@@ -1,0 +1,174 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+import { registerTrainingKernels, trainingKernelNames } from './index';
+import { planPhase } from './conv2d_backprop_input';
+import { BACKENDS, dataIdCount, onBackend, randomArray4, relError, setUpBackends, stockCpu, withStockKernels } from './test-util';
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+type Case = { n: number; h: number; w: number; cin: number; cout: number; k: number; s: number; pad: Pad };
+
+const CASES: Case[] = [];
+const SIZES = [
+  { n: 1, h: 7, w: 7, cin: 1, cout: 3 },
+  { n: 2, h: 8, w: 9, cin: 3, cout: 8 },
+  { n: 3, h: 6, w: 5, cin: 8, cout: 1 },
+];
+const PADS: Pad[] = ['same', 'valid', 1, [[0, 0], [2, 1], [0, 2], [0, 0]]];
+for (const s of [1, 2]) for (const k of [3, 4, 5]) for (const pad of PADS) for (const size of SIZES) CASES.push({ ...size, k, s, pad });
+
+const label = (c: Case) => `x[${c.n},${c.h},${c.w},${c.cin}] k${c.k} s${c.s} → ${c.cout} pad ${JSON.stringify(c.pad)}`;
+
+/** Runs `kernelName` through the engine on `backend` (so whatever is registered there runs). */
+function runKernel(backend: string, kernelName: string, inputs: Record<string, number[][][][]>, attrs: NamedAttrMap) {
+  return onBackend(backend, () =>
+    tf.tidy(() => {
+      const tensors: Record<string, tf.Tensor> = {};
+      for (const [k, v] of Object.entries(inputs)) tensors[k] = tf.tensor4d(v);
+      const out = tf.engine().runKernel(kernelName, tensors, attrs) as tf.Tensor;
+      return { values: out.dataSync().slice() as Float32Array, shape: out.shape };
+    }),
+  );
+}
+
+function caseData(c: Case, seed: number) {
+  const outShape = tf.backend_util.computeConv2DInfo([c.n, c.h, c.w, c.cin], [c.k, c.k, c.cin, c.cout], c.s, 1, c.pad).outShape;
+  return {
+    x: randomArray4([c.n, c.h, c.w, c.cin], seed),
+    filter: randomArray4([c.k, c.k, c.cin, c.cout], seed + 1),
+    dy: randomArray4(outShape, seed + 2),
+  };
+}
+
+beforeAll(async () => {
+  await setUpBackends();
+  // Makes the engine throw if any kernel leaves backend data behind.
+  tf.env().set('IS_TEST', true);
+});
+
+describe('registerTrainingKernels', () => {
+  it('reports what it registered and can be called again', () => {
+    const wasm = ['Conv2DBackpropFilter', 'Tile', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'];
+    expect(registerTrainingKernels('wasm')).toEqual(wasm);
+    expect(registerTrainingKernels('cpu')).toEqual(['Conv2DBackpropFilter', 'Tile']);
+    expect(trainingKernelNames('wasm')).toEqual(wasm);
+  });
+
+  it('phase plans cover every tap exactly once', () => {
+    for (const s of [1, 2, 3]) {
+      for (const k of [3, 4, 5]) {
+        for (const top of [0, 1, 2]) {
+          const taps = new Set<number>();
+          for (let p = 0; p < s; p++) {
+            const plan = planPhase(p, s, k, top, 20, 10);
+            if (!plan) continue;
+            for (let j = 0; j < plan.taps; j++) taps.add(plan.filterStart + s * j);
+          }
+          expect([...taps].sort((a, b) => a - b)).toEqual(Array.from({ length: k }, (_, i) => i));
+        }
+      }
+    }
+  });
+});
+
+describe.each(BACKENDS)('Conv2DBackpropFilter on %s matches the stock cpu kernel', (backend) => {
+  it.each(CASES.map((c) => [label(c), c] as const))('%s', (_, c) => {
+    const { x, dy } = caseData(c, 11);
+    const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: [c.k, c.k, c.cin, c.cout] } as unknown as NamedAttrMap;
+    const expected = stockCpu('Conv2DBackpropFilter', { x, dy }, attrs);
+    const actual = runKernel(backend, 'Conv2DBackpropFilter', { x, dy }, attrs);
+    expect(actual.shape).toEqual(expected.shape);
+    expect(relError(actual.values, expected.values)).toBeLessThan(1e-4);
+  });
+});
+
+describe('Conv2DBackpropInput on wasm matches the stock cpu kernel', () => {
+  it.each(CASES.map((c) => [label(c), c] as const))('%s', (_, c) => {
+    const { filter, dy } = caseData(c, 23);
+    const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.n, c.h, c.w, c.cin] } as unknown as NamedAttrMap;
+    const expected = stockCpu('Conv2DBackpropInput', { dy, filter }, attrs);
+    const actual = runKernel('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    expect(actual.shape).toEqual(expected.shape);
+    expect(relError(actual.values, expected.values)).toBeLessThan(1e-4);
+  });
+
+  it('falls back to the stock kernel where phases do not apply (stride above kernel size)', () => {
+    const c: Case = { n: 2, h: 9, w: 9, cin: 3, cout: 4, k: 2, s: 3, pad: 'same' };
+    const { filter, dy } = caseData({ ...c }, 5);
+    const attrs = { strides: 3, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] } as unknown as NamedAttrMap;
+    const expected = stockCpu('Conv2DBackpropInput', { dy, filter }, attrs);
+    const actual = runKernel('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    expect(relError(actual.values, expected.values)).toBeLessThan(1e-4);
+  });
+});
+
+describe('NCHW', () => {
+  it('Conv2DBackpropFilter handles channels-first input on both backends', () => {
+    const x = randomArray4([2, 3, 8, 7], 3);
+    const dy = randomArray4([2, 5, 4, 4], 4);
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 5] } as unknown as NamedAttrMap;
+    const expected = stockCpu('Conv2DBackpropFilter', { x, dy }, attrs);
+    for (const backend of BACKENDS) {
+      const actual = runKernel(backend, 'Conv2DBackpropFilter', { x, dy }, attrs);
+      expect(relError(actual.values, expected.values)).toBeLessThan(1e-4);
+    }
+  });
+});
+
+describe('gradients through conv2d and conv2dTranspose on wasm equal stock cpu', () => {
+  const grads = (backend: string, transpose: boolean, s: number, pad: 'same' | 'valid') =>
+    onBackend(backend, () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(randomArray4([2, transpose ? 4 : 8, transpose ? 4 : 8, 3], 7));
+        const w = tf.tensor4d(randomArray4([4, 4, 3, 5], 8));
+        const f = (xx: tf.Tensor, ww: tf.Tensor) => {
+          if (!transpose) return tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, ww as tf.Tensor4D, s, pad)));
+          // Transposed conv maps 3 channels to 5: its filter is [k, k, out, in].
+          const wt = tf.transpose(ww, [0, 1, 3, 2]) as tf.Tensor4D;
+          const outSize = pad === 'same' ? 4 * s : (4 - 1) * s + 4;
+          return tf.sum(tf.square(tf.conv2dTranspose(xx as tf.Tensor4D, wt, [2, outSize, outSize, 5], s, pad)));
+        };
+        const [dx, dw] = tf.grads(f)([x, w]);
+        return [dx!.dataSync().slice(), dw!.dataSync().slice()];
+      }),
+    );
+  for (const transpose of [false, true]) {
+    for (const s of [1, 2]) {
+      for (const pad of ['same', 'valid'] as const) {
+        it(`${transpose ? 'conv2dTranspose' : 'conv2d'} stride ${s} ${pad}`, () => {
+          const expected = withStockKernels('cpu', () => grads('cpu', transpose, s, pad));
+          const actual = grads('wasm', transpose, s, pad);
+          expect(relError(actual[0]!, expected[0]!)).toBeLessThan(1e-4);
+          expect(relError(actual[1]!, expected[1]!)).toBeLessThan(1e-4);
+        });
+      }
+    }
+  }
+});
+
+describe.each(BACKENDS)('no leaks on %s', (backend) => {
+  it('tensor and backend data counts stay flat across repeated kernel calls and gradients', () => {
+    onBackend(backend, () => {
+      const x = tf.randomNormal([2, 9, 9, 3]) as tf.Tensor4D;
+      const w = tf.randomNormal([4, 4, 3, 4]) as tf.Tensor4D;
+      const dy = tf.randomNormal([2, 5, 5, 4]) as tf.Tensor4D;
+      const step = () => {
+        const outs = [
+          tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: w.shape }),
+          tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: x.shape }),
+        ] as tf.Tensor[];
+        tf.dispose(outs);
+        tf.tidy(() => {
+          tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'valid')))([x, w]);
+        });
+      };
+      step();
+      const tensors = tf.memory().numTensors;
+      const dataIds = dataIdCount();
+      for (let i = 0; i < 5; i++) step();
+      expect(tf.memory().numTensors).toBe(tensors);
+      expect(dataIdCount()).toBe(dataIds);
+      tf.dispose([x, w, dy]);
+    });
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * Activations built only from ops whose gradients are themselves differentiable on every backend,
+ * so they survive the second-order gradient of WGAN-GP's penalty. tfjs' own leakyRelu, prelu,
+ * relu6, selu, clipByValue and maximum/minimum all have gradients built on comparison ops
+ * (Greater, Less, LessEqual, LogicalAnd) that have no gradient themselves.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Leaky ReLU as relu(x) − α·relu(−x); equal to tf.leakyRelu(x, α) for 0 ≤ α ≤ 1. */
+export function leakyRelu<T extends tf.Tensor>(x: T, alpha = 0.2): T {
+  return tf.tidy(() => tf.sub(tf.relu(x), tf.mul(tf.relu(tf.neg(x)), alpha))) as T;
+}
+
+/** softplus(x) = log(1 + eˣ), computed as relu(x) + log1p(e^−|x|) so large |x| neither overflows nor loses precision. */
+export function softplus<T extends tf.Tensor>(x: T): T {
+  return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))) as T;
+}
