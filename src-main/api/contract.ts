@@ -12,6 +12,15 @@ import {
   generatorPreviewSchema,
   sampleGridSchema,
 } from './schemas';
+import { trainConfigSchema } from './train-config';
+import {
+  datasetRefSchema,
+  liveParamsSchema,
+  runStatusSchema,
+  trainControlSchema,
+  trainMetricsEventSchema,
+  trainSamplesEventSchema,
+} from './training';
 
 const empty = z.object({}).strict();
 
@@ -21,6 +30,10 @@ export const studioRequests = {
   'engine.restart': { input: empty, output: engineStatusSchema },
   'dataset.demo': { input: empty, output: datasetSummarySchema },
   'samples.preview': { input: generatorPreviewSchema.strict(), output: sampleGridSchema },
+  'train.start': { input: z.object({ config: trainConfigSchema, dataset: datasetRefSchema }).strict(), output: runStatusSchema },
+  'train.control': { input: trainControlSchema, output: runStatusSchema },
+  'train.update': { input: liveParamsSchema.partial().strict(), output: runStatusSchema },
+  'train.status': { input: empty, output: runStatusSchema.nullable() },
 } satisfies RequestSpecs;
 
 export const viewNames = ['data', 'model', 'train', 'explore', 'gallery', 'evaluate'] as const;
@@ -30,6 +43,9 @@ export const studioEvents = {
   'engine.status': engineStatusSchema,
   /** The native menu (or another main-side trigger) asks the renderer to show a view. */
   'ui.navigate': z.object({ view: z.enum(viewNames) }),
+  'train.status': runStatusSchema,
+  'train.metrics': trainMetricsEventSchema,
+  'train.samples': trainSamplesEventSchema,
 } satisfies EventSpecs;
 
 export type StudioRequests = typeof studioRequests;

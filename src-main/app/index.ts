@@ -13,6 +13,7 @@ import { utilityEngineLauncher } from './engine-launcher';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
 import { createMainWindow } from './window';
+import { defaultProjectDir } from '../services/workspace';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
@@ -40,6 +41,7 @@ async function start(): Promise<void> {
   const service = new StudioService({
     engine,
     app: { name: 'GAN Studio', version: app.getVersion(), mode: 'electron', platform: process.platform },
+    projectDir: process.env.GAN_STUDIO_PROJECT ?? defaultProjectDir(app.getPath('documents')),
   });
   void engine.start();
 

@@ -5,16 +5,42 @@
 import { z } from 'zod';
 import type { Reply, RequestSpecs } from '../api/rpc';
 import { backendReportSchema, datasetSummarySchema, generatorPreviewSchema, sampleGridSchema } from '../api/schemas';
+import { trainConfigSchema } from '../api/train-config';
+import {
+  datasetRefSchema,
+  liveParamsSchema,
+  runStatusSchema,
+  trainControlSchema,
+  trainMetricsEventSchema,
+  trainSamplesEventSchema,
+} from '../api/training';
 
 export const engineRequests = {
   'backend.report': { input: z.object({}), output: backendReportSchema },
   'generator.preview': { input: generatorPreviewSchema, output: sampleGridSchema },
   'dataset.demo': { input: z.object({}), output: datasetSummarySchema },
+  'train.start': {
+    input: z.object({ runsDir: z.string().min(1), config: trainConfigSchema, dataset: datasetRefSchema }),
+    output: runStatusSchema,
+  },
+  'train.open': {
+    input: z.object({ runDir: z.string().min(1), dataset: datasetRefSchema }),
+    output: z.object({ status: runStatusSchema, skipped: z.array(z.string()) }),
+  },
+  'train.control': { input: trainControlSchema, output: runStatusSchema },
+  'train.update': { input: liveParamsSchema.partial(), output: runStatusSchema },
+  'train.status': { input: z.object({}), output: runStatusSchema.nullable() },
 } satisfies RequestSpecs;
 export type EngineRequests = typeof engineRequests;
 export type EngineMethod = keyof EngineRequests & string;
 
-export const engineEvents = {} satisfies Record<string, z.ZodType>;
+export const engineEvents = {
+  'train.status': runStatusSchema,
+  'train.metrics': trainMetricsEventSchema,
+  'train.samples': trainSamplesEventSchema,
+} satisfies Record<string, z.ZodType>;
+export type EngineEvents = typeof engineEvents;
+export type EngineEventName = keyof EngineEvents & string;
 
 export type HostToEngine = { kind: 'request'; id: number; method: string; input: unknown } | { kind: 'shutdown' };
 

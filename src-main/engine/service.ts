@@ -7,12 +7,12 @@ import type { BackendPreference, BackendReport, DatasetSummary, SampleGrid } fro
 import { StudioError } from '../api/rpc';
 import type { EngineRequests } from './protocol';
 import type { z } from 'zod';
-import { selectBackend } from './backend/select';
-import { registerTrainingKernels } from './backend/kernels';
+import { initRuntime } from './runtime';
 import { createGenerator } from './models/generator';
 import { tileGrid, toBytes } from './image/grid';
 import { toPngImage } from './image/png';
 import { loadMnistDemo } from './data/mnist-demo';
+import { TrainingController, type EmitEvent } from './train/controller';
 
 type Handlers = {
   [M in keyof EngineRequests]: (input: z.output<EngineRequests[M]['input']>) => Promise<z.output<EngineRequests[M]['output']>>;
@@ -21,20 +21,25 @@ type Handlers = {
 export interface EngineService {
   readonly backend: BackendReport;
   handlers: Handlers;
+  /** Stops a running training run with a final checkpoint. */
+  shutdown(): Promise<void>;
 }
 
-export async function startEngineService(preference: BackendPreference = 'auto'): Promise<EngineService> {
-  const backend = await selectBackend({
-    preference,
-    // TensorFlow's own kernels are complete and fast; only wasm and cpu need the engine's.
-    registerKernels: (name) => (name === 'tensorflow' ? [] : registerTrainingKernels(name)),
-  });
+export async function startEngineService(preference: BackendPreference, emit: EmitEvent): Promise<EngineService> {
+  const backend = await initRuntime(preference);
+  const training = new TrainingController(emit);
   return {
     backend,
+    shutdown: () => training.shutdown(),
     handlers: {
       'backend.report': async () => backend,
       'generator.preview': (input) => previewGenerator(input, backend),
       'dataset.demo': async () => demoSummary(),
+      'train.start': (input) => training.start(input.runsDir, input.config, input.dataset),
+      'train.open': (input) => training.open(input.runDir, input.dataset),
+      'train.control': (input) => training.control(input),
+      'train.update': async (input) => training.update(input),
+      'train.status': async () => training.status(),
     },
   };
 }

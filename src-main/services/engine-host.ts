@@ -5,11 +5,12 @@
  */
 import { StudioError, formatIssues } from '../api/rpc';
 import type { BackendReport, EngineStatus } from '../api/schemas';
-import { engineRequests, engineToHostSchema, type EngineRequests } from '../engine/protocol';
+import { engineEvents, engineRequests, engineToHostSchema, type EngineEventName, type EngineEvents, type EngineRequests } from '../engine/protocol';
 import type { EngineLauncher, EngineProcess, ExitInfo } from './engine-process';
 import type { z } from 'zod';
 
 type Method = keyof EngineRequests & string;
+export type EngineEventListener = <E extends EngineEventName>(event: E, payload: z.output<EngineEvents[E]>) => void;
 type Pending = { method: Method; resolve: (value: unknown) => void; reject: (err: StudioError) => void };
 
 export interface EngineHostOptions {
@@ -28,7 +29,7 @@ export class EngineHost {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(status: EngineStatus) => void>();
-  private readonly eventListeners = new Set<(event: string, payload: unknown) => void>();
+  private readonly eventListeners = new Set<EngineEventListener>();
   private ready: Promise<void> | null = null;
 
   constructor(private readonly options: EngineHostOptions) {}
@@ -48,7 +49,7 @@ export class EngineHost {
     return () => this.listeners.delete(listener);
   }
 
-  onEvent(listener: (event: string, payload: unknown) => void): () => void {
+  onEvent(listener: EngineEventListener): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
   }
@@ -149,7 +150,7 @@ export class EngineHost {
             this.settle(message.id, message.reply);
             break;
           case 'event':
-            for (const listener of this.eventListeners) listener(message.event, message.payload);
+            this.dispatchEvent(message.event, message.payload);
             break;
         }
       });
@@ -179,6 +180,16 @@ export class EngineHost {
     const checked = engineRequests[pending.method].output.safeParse(reply.value);
     if (checked.success) pending.resolve(checked.data);
     else pending.reject(new StudioError({ code: 'engine-error', message: `The engine returned a malformed ${pending.method} reply`, issues: formatIssues(checked.error) }));
+  }
+
+  private dispatchEvent(event: string, payload: unknown): void {
+    if (!Object.hasOwn(engineEvents, event)) return;
+    const parsed = engineEvents[event as EngineEventName].safeParse(payload);
+    if (!parsed.success) {
+      this.lastError = `malformed ${event} event from the engine: ${formatIssues(parsed.error).join('; ')}`;
+      return;
+    }
+    for (const listener of this.eventListeners) listener(event as EngineEventName, parsed.data as never);
   }
 
   private failPending(message: string): void {

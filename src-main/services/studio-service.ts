@@ -7,6 +7,7 @@ import { studioRequests, type EventChannel, type EventPayload, type RequestChann
 import { parseRequest, toErrorShape, type Reply } from '../api/rpc';
 import type { AppInfo } from '../api/schemas';
 import type { EngineHost } from './engine-host';
+import { join } from 'node:path';
 
 type Handlers = { [C in RequestChannel]: (input: RequestInput<C>) => Promise<RequestOutput<C>> };
 type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
@@ -14,6 +15,8 @@ type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>
 export interface StudioServiceOptions {
   engine: EngineHost;
   app: AppInfo;
+  /** The open project's workspace folder; runs go to <projectDir>/runs. */
+  projectDir: string;
 }
 
 export class StudioService {
@@ -23,6 +26,9 @@ export class StudioService {
   constructor(private readonly options: StudioServiceOptions) {
     const { engine } = options;
     engine.onStatus((status) => this.emit('engine.status', status));
+    // Engine events were validated by EngineHost; the training ones go to the renderer unchanged.
+    engine.onEvent((event, payload) => this.emit(event, payload as never));
+    const runsDir = join(options.projectDir, 'runs');
     this.handlers = {
       'app.info': async () => options.app,
       'engine.status': async () => engine.status(),
@@ -32,6 +38,10 @@ export class StudioService {
       },
       'dataset.demo': () => engine.request('dataset.demo', {}),
       'samples.preview': (input) => engine.request('generator.preview', input),
+      'train.start': (input) => engine.request('train.start', { ...input, runsDir }),
+      'train.control': (input) => engine.request('train.control', input),
+      'train.update': (input) => engine.request('train.update', input),
+      'train.status': () => engine.request('train.status', {}),
     };
   }
 

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParamStore } from './params';
 import { makeBatchNorm, makeConv2d, makeConv2dTranspose, makeDense, type Forward } from './layers';
+import { leakyRelu, upsampleNearest } from '../ops';
 
 export interface GeneratorSpec {
   architecture: 'mlp' | 'dcgan';
@@ -65,9 +66,7 @@ function buildMlp(params: ParamStore, spec: GeneratorSpec): Forward {
   return (z, training) => {
     let h = z;
     for (const layer of layers) {
-      const y = layer(h, training);
-      // relu(y) − 0.2·relu(−y): leaky ReLU with second-order gradients on every backend.
-      h = tf.sub(tf.relu(y), tf.mul(tf.relu(tf.neg(y)), 0.2));
+      h = leakyRelu(layer(h, training), 0.2);
     }
     return tf.reshape(tf.tanh(out(h, training)), [-1, spec.resolution, spec.resolution, spec.channels]);
   };
@@ -108,8 +107,7 @@ function buildDcgan(params: ParamStore, spec: GeneratorSpec): Forward {
 }
 
 function upsampleConv(conv: Forward): Forward {
-  return (x, training) => {
-    const [, h, w] = x.shape as [number, number, number, number];
-    return conv(tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [h * 2, w * 2]), training);
-  };
+  // Reshape-and-broadcast upsampling: tfjs's resizeNearestNeighbor gradient is a slow loop on
+  // wasm and has no second-order gradient.
+  return (x, training) => conv(upsampleNearest(x as tf.Tensor4D, 2), training);
 }

@@ -72,3 +72,30 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
     return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
   };
 }
+
+/**
+ * Spectral normalisation (Miyato et al. 2018): divides a weight by its largest singular value,
+ * estimated with one power-iteration step per training forward pass. u and v are non-trainable
+ * state, so σ = v·W·uᵀ is differentiated through W only, with u and v held constant, as in the
+ * paper (tfjs has no stop-gradient; reading a variable is not on the gradient tape).
+ */
+export function makeSpectralNorm(store: ParamStore, name: string, weight: tf.Variable): (training: boolean) => tf.Tensor {
+  const outDim = weight.shape[weight.shape.length - 1]!;
+  const inDim = weight.size / outDim;
+  const u = store.create(`${name}/sn_u`, [1, outDim], { kind: 'normal', mean: 0, std: 1 }, false);
+  const v = store.create(`${name}/sn_v`, [1, inDim], { kind: 'constant', value: 0 }, false);
+  const l2normalize = (t: tf.Tensor) => tf.div(t, tf.add(tf.norm(t), 1e-12));
+  const powerIteration = () =>
+    tf.tidy(() => {
+      const w = tf.reshape(weight, [inDim, outDim]) as tf.Tensor2D;
+      const nextV = l2normalize(tf.matMul(u, w, false, true)) as tf.Tensor2D;
+      v.assign(nextV);
+      u.assign(l2normalize(tf.matMul(nextV, w)) as tf.Tensor2D);
+    });
+  powerIteration(); // v starts consistent with u, so inference before any training step is sane.
+  return (training) => {
+    if (training) powerIteration();
+    const sigma = tf.sum(tf.mul(tf.matMul(v, tf.reshape(weight, [inDim, outDim]) as tf.Tensor2D), u));
+    return tf.div(weight, sigma);
+  };
+}

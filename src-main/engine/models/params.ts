@@ -26,7 +26,9 @@ export class ParamStore {
     const value = tf.tidy(() =>
       init.kind === 'normal' ? tf.randomNormal(shape, init.mean, init.std, 'float32', seed) : tf.fill(shape, init.value),
     );
-    const variable = tf.variable(value, trainable, name);
+    // tfjs variable names are global to the process; ours are only unique per model, so they
+    // live in this map and tfjs picks its own.
+    const variable = tf.variable(value, trainable);
     value.dispose();
     this.variables.set(name, variable);
     return variable;

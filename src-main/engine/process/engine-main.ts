@@ -13,11 +13,15 @@ const send = (message: EngineToHost) => channel.post(message);
 
 async function main(): Promise<void> {
   const preference = backendPreferenceSchema.catch('auto').parse(process.env.GAN_STUDIO_BACKEND ?? 'auto');
-  const service = await startEngineService(preference);
+  const service = await startEngineService(preference, (event, payload) => send({ kind: 'event', event, payload }));
   channel.onMessage((raw) => {
     const message = hostToEngineSchema.safeParse(raw);
     if (!message.success) return; // Only our own host talks to us; ignore anything malformed.
-    if (message.data.kind === 'shutdown') process.exit(0);
+    if (message.data.kind === 'shutdown') {
+      // A run in progress gets its final checkpoint before the process goes.
+      void service.shutdown().finally(() => process.exit(0));
+      return;
+    }
     const { id, method, input } = message.data;
     const parsed = parseRequest(engineRequests, method, input);
     if (!parsed.ok) {

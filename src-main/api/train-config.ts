@@ -1,0 +1,88 @@
+/**
+ * The versioned training configuration: everything needed to rebuild a run's models, losses and
+ * optimisers. Shared by the Model view, the engine and the CLI, and stored as runs/<id>/config.json.
+ */
+import { z } from 'zod';
+
+export const architectures = ['mlp', 'dcgan', 'cdcgan'] as const;
+export const lossKinds = ['bce', 'lsgan', 'wgan', 'wgan-gp', 'hinge'] as const;
+
+const resolution = z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]);
+const rate = z.number().positive().max(1);
+
+export const modelConfigSchema = z
+  .object({
+    architecture: z.enum(architectures),
+    resolution,
+    channels: z.union([z.literal(1), z.literal(3)]),
+    zDim: z.number().int().min(2).max(512),
+    zDistribution: z.enum(['normal', 'uniform']),
+    /** Channels (conv) or units (MLP) of the narrowest hidden layer; others are multiples. */
+    gWidth: z.number().int().min(4).max(1024),
+    dWidth: z.number().int().min(4).max(1024),
+    upsample: z.enum(['transposed', 'upsample-conv']),
+    dNorm: z.enum(['batch', 'spectral', 'none']),
+    /** Classes for the conditional DCGAN (0 for unconditional models). */
+    numClasses: z.number().int().min(0).max(1000),
+  })
+  .strict();
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+export const lossConfigSchema = z
+  .object({
+    kind: z.enum(lossKinds),
+    /** One-sided label smoothing for BCE: real targets become 1 − s. */
+    labelSmoothing: z.number().min(0).max(0.5),
+    /** WGAN-GP's λ. */
+    gpWeight: z.number().min(0).max(1000),
+    /** WGAN's weight clipping bound c. */
+    clip: z.number().positive().max(1),
+  })
+  .strict();
+export type LossConfig = z.infer<typeof lossConfigSchema>;
+
+export const optimizerConfigSchema = z
+  .object({
+    kind: z.enum(['adam', 'rmsprop']),
+    gLr: rate,
+    dLr: rate,
+    beta1: z.number().min(0).max(0.999),
+    beta2: z.number().min(0).max(0.9999),
+  })
+  .strict();
+export type OptimizerConfig = z.infer<typeof optimizerConfigSchema>;
+
+export const trainConfigSchema = z
+  .object({
+    version: z.literal(1),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    model: modelConfigSchema,
+    loss: lossConfigSchema,
+    optimizer: optimizerConfigSchema,
+    batchSize: z.number().int().min(2).max(1024),
+    /** Discriminator (critic) updates per generator update. */
+    nCritic: z.number().int().min(1).max(20),
+    steps: z.number().int().min(1).max(10_000_000),
+    /** EMA of G's weights for samples; 0 turns it off. */
+    emaDecay: z.number().min(0).max(0.99999),
+    sampleEvery: z.number().int().min(1),
+    checkpointEvery: z.number().int().min(1),
+    keepCheckpoints: z.number().int().min(1).max(100),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.model.architecture === 'cdcgan' && config.model.numClasses < 2) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message: 'a conditional GAN needs a labelled dataset with at least 2 classes' });
+    }
+    if (config.model.architecture !== 'cdcgan' && config.model.numClasses !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message: 'only the conditional DCGAN uses classes' });
+    }
+    if (config.loss.kind === 'wgan-gp' && config.model.dNorm === 'batch') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model', 'dNorm'],
+        message: 'WGAN-GP penalises each sample’s gradient; batch norm in the critic mixes samples and breaks the penalty (use none or spectral)',
+      });
+    }
+  });
+export type TrainConfig = z.infer<typeof trainConfigSchema>;

@@ -1,0 +1,111 @@
+/** Training runs as the renderer sees them: status, streamed metrics, presets from the course. */
+import { z } from 'zod';
+import { trainConfigSchema, type TrainConfig } from './train-config';
+import { pngImageSchema } from './schemas';
+
+export const liveParamsSchema = z
+  .object({
+    gLr: z.number().positive().max(1),
+    dLr: z.number().min(0).max(1),
+    nCritic: z.number().int().min(1).max(20),
+    labelSmoothing: z.number().min(0).max(0.5),
+  })
+  .strict();
+export type LiveParamsShape = z.infer<typeof liveParamsSchema>;
+
+export const runStateSchema = z.enum(['running', 'paused', 'stopped', 'completed', 'failed']);
+export const runStatusSchema = z.object({
+  runId: z.string(),
+  state: runStateSchema,
+  step: z.number().int().nonnegative(),
+  steps: z.number().int().positive(),
+  live: liveParamsSchema,
+  message: z.string().nullable(),
+  lastCheckpointStep: z.number().int().nullable(),
+});
+export type RunStatusShape = z.infer<typeof runStatusSchema>;
+
+const finiteOrNull = z.number().nullable();
+export const stepPointSchema = z.object({
+  step: z.number().int().positive(),
+  // Non-finite losses are exactly what a diverging run produces; JSON carries them as null.
+  dLoss: finiteOrNull,
+  gLoss: finiteOrNull,
+  dReal: finiteOrNull,
+  dFake: finiteOrNull,
+  wassersteinEstimate: finiteOrNull,
+  gradientPenalty: finiteOrNull,
+  gGradNorm: finiteOrNull,
+  dGradNorm: finiteOrNull,
+  stepMs: z.number().nonnegative(),
+  imagesPerSecond: z.number().nonnegative(),
+});
+export type StepPoint = z.infer<typeof stepPointSchema>;
+
+export const trainMetricsEventSchema = z.object({ runId: z.string(), points: z.array(stepPointSchema) });
+export const trainSamplesEventSchema = z.object({ runId: z.string(), step: z.number().int(), image: pngImageSchema });
+
+export const datasetRefSchema = z.literal('demo:mnist');
+
+export const trainControlSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('pause') }).strict(),
+  z.object({ action: z.literal('resume') }).strict(),
+  z.object({ action: z.literal('stop') }).strict(),
+  z.object({ action: z.literal('checkpoint') }).strict(),
+  z.object({ action: z.literal('rollback'), lrFactor: z.number().positive().max(1) }).strict(),
+]);
+
+export const presetNames = ['mlp', 'dcgan', 'cdcgan', 'wgan-gp'] as const;
+export type PresetName = (typeof presetNames)[number];
+
+/** The course's starting points, sized for a CPU: the user can change anything afterwards. */
+export function preset(name: PresetName): TrainConfig {
+  const base: TrainConfig = {
+    version: 1,
+    seed: 42,
+    model: {
+      architecture: 'dcgan',
+      resolution: 28,
+      channels: 1,
+      zDim: 64,
+      zDistribution: 'normal',
+      gWidth: 32,
+      dWidth: 32,
+      upsample: 'transposed',
+      dNorm: 'batch',
+      numClasses: 0,
+    },
+    loss: { kind: 'bce', labelSmoothing: 0.1, gpWeight: 10, clip: 0.01 },
+    optimizer: { kind: 'adam', gLr: 2e-4, dLr: 2e-4, beta1: 0.5, beta2: 0.999 },
+    batchSize: 64,
+    nCritic: 1,
+    steps: 5000,
+    emaDecay: 0.999,
+    sampleEvery: 50,
+    checkpointEvery: 250,
+    keepCheckpoints: 5,
+  };
+  switch (name) {
+    case 'mlp':
+      // Course week 1: MLP generator and discriminator, BCE, lr 0.002 is the notebook's.
+      return trainConfigSchema.parse({
+        ...base,
+        model: { ...base.model, architecture: 'mlp', gWidth: 128, dWidth: 128, dNorm: 'none' },
+        optimizer: { ...base.optimizer, gLr: 2e-3, dLr: 2e-3 },
+        emaDecay: 0,
+      });
+    case 'dcgan':
+      return base;
+    case 'cdcgan':
+      return trainConfigSchema.parse({ ...base, model: { ...base.model, architecture: 'cdcgan', numClasses: 10 } });
+    case 'wgan-gp':
+      // Gulrajani et al.: λ = 10, five critic steps per generator step, no batch norm in the critic.
+      return trainConfigSchema.parse({
+        ...base,
+        model: { ...base.model, dNorm: 'none' },
+        loss: { ...base.loss, kind: 'wgan-gp', labelSmoothing: 0 },
+        optimizer: { ...base.optimizer, beta1: 0, beta2: 0.9, gLr: 1e-4, dLr: 1e-4 },
+        nCritic: 5,
+      });
+  }
+}

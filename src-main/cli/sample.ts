@@ -1,0 +1,34 @@
+/** `gan-studio sample`: the fixed-noise grid of a run's newest checkpoint, as a PNG. */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { backendPreferenceSchema } from '../api/schemas';
+import { initRuntime } from '../engine/runtime';
+import { loadMnistDemo } from '../engine/data/mnist-demo';
+import { memoryBatches } from '../engine/data/memory-batches';
+import { TrainingSession } from '../engine/train/session';
+
+export const sampleUsage = `Usage: gan-studio sample --run <run dir> --out <grid.png> [--backend <b>]
+`;
+
+export async function sample(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      run: { type: 'string' },
+      out: { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void process.stdout.write(sampleUsage);
+  if (!values.run || !values.out) throw new Error(`--run and --out are required\n\n${sampleUsage}`);
+  await initRuntime(backendPreferenceSchema.parse(values.backend));
+  const data = loadMnistDemo();
+  const noop = { status: () => undefined, metrics: () => undefined, samples: () => undefined };
+  const { session } = await TrainingSession.open(resolve(values.run), (config) => memoryBatches(data, config.model), noop);
+  const { png, width, height } = await session.renderSamples();
+  await writeFile(resolve(values.out), png);
+  await session.dispose();
+  process.stderr.write(`Wrote ${width}×${height} grid from step ${session.status().step} to ${values.out}\n`);
+}

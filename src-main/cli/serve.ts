@@ -1,0 +1,61 @@
+/** `gan-studio serve`: web mode, the app's services on loopback behind a token. */
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { backendPreferenceSchema } from '../api/schemas';
+import { EngineHost } from '../services/engine-host';
+import { nodeEngineLauncher } from '../services/engine-process';
+import { StudioService } from '../services/studio-service';
+import { startWebServer } from '../server/web-server';
+import { defaultProjectDir } from '../services/workspace';
+
+export const serveUsage = `Usage: gan-studio serve [options]
+
+  --port <n>       Port to listen on (default: a free one)
+  --host <addr>    Loopback address to bind (default 127.0.0.1)
+  --backend <b>    auto | tensorflow | wasm | cpu (default auto)
+  --project <dir>  Project folder for runs (default ~/Documents/GAN Studio/Default project)
+`;
+
+export async function serve(args: string[], version: string): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      backend: { type: 'string', default: 'auto' },
+      project: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void process.stdout.write(serveUsage);
+  if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(values.host)) {
+    throw new Error(`Refusing to listen on ${values.host}: web mode binds to loopback only. Use an SSH tunnel to reach it from another machine.`);
+  }
+  const backend = backendPreferenceSchema.parse(values.backend);
+  const engine = new EngineHost({
+    launcher: nodeEngineLauncher({
+      entry: fileURLToPath(new URL('./engine.js', import.meta.url)),
+      env: { GAN_STUDIO_BACKEND: backend },
+    }),
+  });
+  const service = new StudioService({ engine, app: { name: 'GAN Studio', version, mode: 'web', platform: process.platform },
+    projectDir: resolve(values.project ?? defaultProjectDir()),
+  });
+  void engine.start();
+  const server = await startWebServer({
+    service,
+    staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
+    host: values.host,
+    port: Number(values.port),
+  });
+  process.stdout.write(`GAN Studio ${version} (web mode)\n  Open: ${server.url}\n  Press Ctrl+C to stop.\n`);
+  const shutdown = async () => {
+    await server.close();
+    await engine.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+

@@ -1,0 +1,67 @@
+/**
+ * GAN objectives on discriminator logits. Each returns scalar losses to minimise; the critic's
+ * gradient penalty (WGAN-GP) is separate because it needs the critic itself, not just its outputs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { LossConfig } from '../../api/train-config';
+import { sigmoidCrossEntropyWithLogits } from '../ops';
+
+export interface GanLoss {
+  discriminator(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar;
+  generator(fakeLogits: tf.Tensor): tf.Scalar;
+}
+
+/** Mean BCE with logits, −y·log σ(x) − (1−y)·log(1−σ(x)), stable for any logit. */
+export function bceWithLogits(logits: tf.Tensor, target: number): tf.Scalar {
+  return tf.mean(sigmoidCrossEntropyWithLogits(logits, target));
+}
+
+export function createLoss(config: LossConfig): GanLoss {
+  switch (config.kind) {
+    case 'bce':
+      return {
+        // One-sided label smoothing: only the real targets move (1 → 1 − s), as the course's
+        // real_loss(smooth=True) does; smoothing fakes would reward the generator for bad samples.
+        discriminator: (real, fake) => tf.add(bceWithLogits(real, 1 - config.labelSmoothing), bceWithLogits(fake, 0)),
+        // Non-saturating: maximise log D(G(z)) rather than minimise log(1 − D(G(z))), which has
+        // flat gradients exactly when D wins early in training.
+        generator: (fake) => bceWithLogits(fake, 1),
+      };
+    case 'lsgan':
+      return {
+        discriminator: (real, fake) =>
+          tf.mul(tf.add(tf.mean(tf.square(tf.sub(real, 1))), tf.mean(tf.square(fake))), 0.5) as tf.Scalar,
+        generator: (fake) => tf.mul(tf.mean(tf.square(tf.sub(fake, 1))), 0.5) as tf.Scalar,
+      };
+    case 'wgan':
+    case 'wgan-gp':
+      return {
+        discriminator: (real, fake) => tf.sub(tf.mean(fake), tf.mean(real)),
+        generator: (fake) => tf.neg(tf.mean(fake)),
+      };
+    case 'hinge':
+      return {
+        discriminator: (real, fake) => tf.add(tf.mean(tf.relu(tf.sub(1, real))), tf.mean(tf.relu(tf.add(1, fake)))),
+        generator: (fake) => tf.neg(tf.mean(fake)),
+      };
+  }
+}
+
+/**
+ * WGAN-GP's two-sided penalty E[(‖∇ₓ̂ D(x̂)‖₂ − 1)²] on random interpolates x̂ between real and fake
+ * images. Differentiable with respect to the critic's weights (second-order gradient).
+ */
+export function gradientPenalty(
+  critic: (images: tf.Tensor4D) => tf.Tensor,
+  real: tf.Tensor4D,
+  fake: tf.Tensor4D,
+  seed: number,
+): tf.Scalar {
+  const [n] = real.shape;
+  const epsilon = tf.randomUniform([n, 1, 1, 1], 0, 1, 'float32', seed);
+  const mixed = tf.add(tf.mul(epsilon, real), tf.mul(tf.sub(1, epsilon), fake)) as tf.Tensor4D;
+  const gradient = tf.grad((x) => tf.sum(critic(x as tf.Tensor4D)))(mixed);
+  // A small epsilon keeps the norm's gradient finite where a sample's gradient is exactly zero.
+  const norms = tf.sqrt(tf.add(tf.sum(tf.square(gradient), [1, 2, 3]), 1e-12));
+  return tf.mean(tf.square(tf.sub(norms, 1)));
+}

@@ -1,0 +1,102 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureGradientsRegistered } from '../ops/gradients';
+import { loadMnistDemo } from '../data/mnist-demo';
+import { memoryBatches } from '../data/memory-batches';
+import { readMetricsLog } from './metrics-log';
+import { TrainingSession, type RunStatus, type SessionListener } from './session';
+import { tinyConfig } from './test-config';
+import type { BatchSource } from './trainer';
+
+beforeAll(async () => {
+  await ensureGradientsRegistered();
+  await tf.setBackend('cpu');
+});
+
+function recorder() {
+  const statuses: RunStatus[] = [];
+  const metricSteps: number[] = [];
+  const sampleSteps: number[] = [];
+  const listener: SessionListener = {
+    status: (s) => statuses.push(s),
+    metrics: (_id, points) => metricSteps.push(...points.map((p) => p.step)),
+    samples: (_id, step) => sampleSteps.push(step),
+  };
+  const until = async (predicate: () => boolean) => {
+    for (let i = 0; i < 2000 && !predicate(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(predicate()).toBe(true);
+  };
+  return { statuses, metricSteps, sampleSteps, listener, until };
+}
+
+const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, steps: 6, sampleEvery: 2, checkpointEvery: 3, keepCheckpoints: 5 });
+const batches = () => memoryBatches(loadMnistDemo(), config.model);
+
+describe('TrainingSession', () => {
+  it('runs to completion and leaves a complete run folder', async () => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'gan-runs-'));
+    const rec = recorder();
+    const session = await TrainingSession.create(runsDir, config, batches(), rec.listener);
+    session.start();
+    await rec.until(() => rec.statuses.at(-1)?.state === 'completed');
+    expect(rec.metricSteps).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(rec.sampleSteps).toEqual([1, 2, 4, 6]);
+    const files = await readdir(session.runDir);
+    expect(files.sort()).toEqual(['checkpoints', 'config.json', 'metrics.jsonl', 'samples']);
+    expect(JSON.parse(await readFile(join(session.runDir, 'config.json'), 'utf8'))).toEqual(config);
+    expect((await readdir(join(session.runDir, 'samples'))).length).toBe(4);
+    const log = await readMetricsLog(join(session.runDir, 'metrics.jsonl'));
+    expect(log.lines.filter((l) => l.type === 'step').map((l) => l.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(session.status()).toMatchObject({ state: 'completed', step: 6, lastCheckpointStep: 6 });
+    await session.dispose();
+  });
+
+  it('pauses with a checkpoint, takes live edits, and reopens where it stopped', async () => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'gan-runs-'));
+    const rec = recorder();
+    const session = await TrainingSession.create(runsDir, { ...config, steps: 1000 }, batches(), rec.listener);
+    session.start();
+    await rec.until(() => rec.metricSteps.length >= 2);
+    await session.pause();
+    const paused = session.status();
+    expect(paused.state).toBe('paused');
+    expect(paused.lastCheckpointStep).toBe(paused.step);
+    expect(session.updateLive({ gLr: 1e-3 }).gLr).toBe(1e-3);
+    await session.stop();
+    await session.dispose();
+
+    const reopened = await TrainingSession.open(session.runDir, () => batches(), recorder().listener);
+    expect(reopened.skipped).toEqual([]);
+    expect(reopened.session.status()).toMatchObject({ state: 'paused', step: paused.step });
+    await reopened.session.dispose();
+  });
+
+  it('pauses itself when the losses stop being finite, and rolls back with a lower learning rate', async () => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'gan-runs-'));
+    const rec = recorder();
+    const healthy = batches();
+    // One batch per step (n_critic 1): from the fifth step on, the data is poisoned.
+    let calls = 0;
+    let poison = true;
+    const source: BatchSource = (n, rng) => {
+      const batch = healthy(n, rng);
+      if (!poison || ++calls < 5) return batch;
+      const images = tf.mul(batch.images, Number.NaN) as tf.Tensor4D;
+      batch.images.dispose();
+      return { images, labels: batch.labels };
+    };
+    const session = await TrainingSession.create(runsDir, { ...config, steps: 100 }, source, rec.listener);
+    session.start();
+    await rec.until(() => session.status().state === 'paused');
+    expect(session.status()).toMatchObject({ step: 5, lastCheckpointStep: 3 });
+    expect(session.status().message).toMatch(/non-finite at step 5/);
+    poison = false;
+    await session.rollback(0.5);
+    expect(session.status()).toMatchObject({ state: 'paused', step: 3, live: { gLr: 1e-4, dLr: 1e-4 } });
+    await session.dispose();
+  });
+});

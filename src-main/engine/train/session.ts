@@ -1,0 +1,264 @@
+/**
+ * A training run in the engine process: the step loop, its on-disk record (config.json,
+ * metrics.jsonl, samples/, checkpoints/) and the controls the app sends (pause, resume, stop,
+ * checkpoint now, live hyperparameters, roll back after divergence). Between steps the loop yields
+ * to the event loop so control messages are handled within one step.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
+import { CheckpointStore, arraysToTensors, tensorsToArrays, type NamedArray } from '../checkpoint';
+import { writeFileAtomic } from '../checkpoint/atomic';
+import { tileGrid, toBytes } from '../image/grid';
+import { encodePng } from '../image/png';
+import { MetricsLog } from './metrics-log';
+import { Trainer, type BatchSource, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
+
+export type RunState = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
+
+export interface RunStatus {
+  runId: string;
+  state: RunState;
+  step: number;
+  steps: number;
+  live: LiveParams;
+  /** Why the run is paused or failed, in words (divergence, error…). */
+  message: string | null;
+  lastCheckpointStep: number | null;
+}
+
+export interface SessionListener {
+  status(status: RunStatus): void;
+  metrics(runId: string, points: (StepMetrics & { imagesPerSecond: number })[]): void;
+  samples(runId: string, step: number, png: Buffer, width: number, height: number): void;
+}
+
+const SAMPLE_GRID = { rows: 8, cols: 8 };
+const METRICS_INTERVAL_MS = 250;
+
+export class TrainingSession {
+  private state: RunState = 'paused';
+  private message: string | null = null;
+  private loop: Promise<void> | null = null;
+  private lastCheckpointStep: number | null = null;
+  private pending: (StepMetrics & { imagesPerSecond: number })[] = [];
+  private lastEmit = 0;
+  private readonly fixedNoise: { z: tf.Tensor2D; labels: tf.Tensor2D | null };
+
+  private constructor(
+    readonly runId: string,
+    readonly runDir: string,
+    readonly config: TrainConfig,
+    private trainer: Trainer,
+    private readonly batches: BatchSource,
+    private readonly checkpoints: CheckpointStore,
+    private readonly log: MetricsLog,
+    private readonly listener: SessionListener,
+  ) {
+    // The same latent vectors every time, so the grids over a run form a timelapse.
+    this.fixedNoise = trainer.sampleLatent(SAMPLE_GRID.rows * SAMPLE_GRID.cols, config.seed ^ 0x2545f491);
+  }
+
+  /** Creates runs/<id>/ and a fresh trainer. */
+  static async create(runsDir: string, config: TrainConfig, batches: BatchSource, listener: SessionListener): Promise<TrainingSession> {
+    const runId = newRunId(config);
+    const runDir = join(runsDir, runId);
+    await mkdir(join(runDir, 'samples'), { recursive: true });
+    await mkdir(join(runDir, 'checkpoints'), { recursive: true });
+    await writeFileAtomic(runDir, 'config.json', [Buffer.from(JSON.stringify(config, null, 2))]);
+    const session = new TrainingSession(
+      runId,
+      runDir,
+      config,
+      new Trainer(config, batches),
+      batches,
+      new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints }),
+      new MetricsLog(join(runDir, 'metrics.jsonl')),
+      listener,
+    );
+    return session;
+  }
+
+  /** Reopens an existing run at its newest valid checkpoint, paused. */
+  static async open(
+    runDir: string,
+    makeBatches: (config: TrainConfig) => BatchSource,
+    listener: SessionListener,
+  ): Promise<{ session: TrainingSession; skipped: string[] }> {
+    const config = trainConfigSchema.parse(JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')));
+    const batches = makeBatches(config);
+    const runId = runDir.split(/[/\\]/).filter(Boolean).at(-1)!;
+    const checkpoints = new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints });
+    const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, new MetricsLog(join(runDir, 'metrics.jsonl')), listener);
+    const skipped = await session.restoreLatest();
+    return { session, skipped };
+  }
+
+  status(): RunStatus {
+    return {
+      runId: this.runId,
+      state: this.state,
+      step: this.trainer.step,
+      steps: this.config.steps,
+      live: this.trainer.liveParams(),
+      message: this.message,
+      lastCheckpointStep: this.lastCheckpointStep,
+    };
+  }
+
+  start(): void {
+    if (this.state === 'running' || this.state === 'stopped' || this.state === 'completed') return;
+    this.setState('running', null);
+    this.loop = this.run().catch((err: unknown) => this.fail(err));
+  }
+
+  async pause(message: string | null = null): Promise<void> {
+    if (this.state !== 'running') return;
+    this.setState('paused', message);
+    await this.loop;
+    await this.checkpoint();
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'completed') return;
+    const wasRunning = this.state === 'running';
+    this.state = 'stopped';
+    if (wasRunning) await this.loop;
+    await this.checkpoint();
+    this.setState('stopped', null);
+  }
+
+  async checkpoint(best = false): Promise<void> {
+    if (this.trainer.step === 0 || this.lastCheckpointStep === this.trainer.step) return;
+    const state = await this.trainer.exportState();
+    const groups: Record<string, NamedArray[]> = {};
+    for (const [name, list] of Object.entries(state.groups)) groups[name] = await tensorsToArrays(list);
+    await this.checkpoints.save(
+      { step: state.step, meta: { rngState: state.rngState, live: state.live, config: this.config }, groups },
+      { best },
+    );
+    this.lastCheckpointStep = state.step;
+    await this.log.flush();
+    this.emitStatus();
+  }
+
+  updateLive(next: Partial<LiveParams>): LiveParams {
+    const live = this.trainer.setLiveParams(next);
+    this.log.append({ type: 'params', step: this.trainer.step, ...live });
+    this.emitStatus();
+    return live;
+  }
+
+  /** After divergence: back to the newest good checkpoint with the learning rates scaled down. */
+  async rollback(lrFactor: number): Promise<void> {
+    if (this.state === 'running') await this.pause();
+    const live = this.trainer.liveParams();
+    await this.restoreLatest();
+    this.updateLive({ gLr: live.gLr * lrFactor, dLr: live.dLr * lrFactor });
+    this.log.append({ type: 'event', step: this.trainer.step, message: `rolled back to step ${this.trainer.step}, learning rates ×${lrFactor}` });
+    this.setState('paused', null);
+  }
+
+  async renderSamples(): Promise<{ png: Buffer; width: number; height: number }> {
+    const generator = this.trainer.emaGenerator ?? this.trainer.generator;
+    const images = tf.tidy(() => this.trainer.generate(generator, this.fixedNoise.z, this.fixedNoise.labels, false));
+    const values = (await images.data()) as Float32Array;
+    images.dispose();
+    const { resolution, channels } = this.config.model;
+    const n = SAMPLE_GRID.rows * SAMPLE_GRID.cols;
+    const grid = tileGrid(toBytes(values), n, resolution, resolution, channels, { ...SAMPLE_GRID, padding: 2, background: 40 });
+    return { png: await encodePng(grid), width: grid.width, height: grid.height };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.state === 'running') await this.stop();
+    await this.log.flush();
+    this.trainer.dispose();
+    tf.dispose([this.fixedNoise.z, ...(this.fixedNoise.labels ? [this.fixedNoise.labels] : [])]);
+  }
+
+  private async run(): Promise<void> {
+    const { config } = this;
+    while (this.state === 'running') {
+      if (this.trainer.step >= config.steps) {
+        this.flushMetrics();
+        await this.checkpoint(true);
+        this.setState('completed', null);
+        return;
+      }
+      const metrics = await this.trainer.trainStep();
+      const point = { ...metrics, imagesPerSecond: config.batchSize / (metrics.stepMs / 1000) };
+      this.log.append({ type: 'step', ...point });
+      this.pending.push(point);
+      if (![metrics.dLoss, metrics.gLoss].every(Number.isFinite)) {
+        this.flushMetrics();
+        await this.log.flush();
+        this.setState('paused', `The losses became non-finite at step ${metrics.step} (the run diverged). Roll back to the last good checkpoint with a lower learning rate.`);
+        return;
+      }
+      if (metrics.step === 1 || metrics.step % config.sampleEvery === 0) await this.saveSamples(metrics.step);
+      if (metrics.step % config.checkpointEvery === 0) await this.checkpoint();
+      if (performance.now() - this.lastEmit > METRICS_INTERVAL_MS) this.flushMetrics();
+      // Let pause/stop/update messages in between steps.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.flushMetrics();
+  }
+
+  private async saveSamples(step: number): Promise<void> {
+    const { png, width, height } = await this.renderSamples();
+    await writeFileAtomic(join(this.runDir, 'samples'), `step-${String(step).padStart(9, '0')}.png`, [png]);
+    this.listener.samples(this.runId, step, png, width, height);
+  }
+
+  private async restoreLatest(): Promise<string[]> {
+    const loaded = await this.checkpoints.loadLatest();
+    if (!loaded) return [];
+    const groups = Object.fromEntries(
+      Object.entries(loaded.state.groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]),
+    ) as TrainerState['groups'];
+    const meta = loaded.state.meta as { rngState: number; live: LiveParams };
+    // A fresh trainer: optimisers cannot take new slots over old ones without leaking them.
+    this.trainer.dispose();
+    this.trainer = new Trainer(this.config, this.batches);
+    try {
+      await this.trainer.importState({ step: loaded.state.step, rngState: meta.rngState, live: meta.live, groups });
+    } finally {
+      Object.values(groups).forEach((list) => list.forEach(({ tensor }) => tensor.dispose()));
+    }
+    this.lastCheckpointStep = loaded.state.step;
+    this.log.append({ type: 'event', step: loaded.state.step, message: `resumed from checkpoint at step ${loaded.state.step}` });
+    return loaded.skipped.map((s) => `${s.file}: ${s.reason}`);
+  }
+
+  private flushMetrics(): void {
+    this.lastEmit = performance.now();
+    if (this.pending.length === 0) return;
+    this.listener.metrics(this.runId, this.pending);
+    this.pending = [];
+    void this.log.flush();
+  }
+
+  private fail(err: unknown): void {
+    this.setState('failed', err instanceof Error ? err.message : String(err));
+  }
+
+  private setState(state: RunState, message: string | null): void {
+    this.state = state;
+    this.message = message;
+    if (message) this.log.append({ type: 'event', step: this.trainer.step, message });
+    this.emitStatus();
+  }
+
+  private emitStatus(): void {
+    this.listener.status(this.status());
+  }
+}
+
+function newRunId(config: TrainConfig): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  // The random tail keeps two runs started in the same second apart.
+  return `${stamp}-${config.model.architecture}-${config.loss.kind}-${randomBytes(2).toString('hex')}`;
+}

@@ -1,0 +1,42 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StudioService } from './studio-service';
+import { sourceEngineHost } from '../test-support/engine';
+import { tinyConfig } from '../engine/train/test-config';
+
+const engine = sourceEngineHost();
+afterAll(() => engine.stop());
+
+describe('training through the engine process', () => {
+  it('starts a run, streams metrics, samples and status, and takes controls', async () => {
+    const projectDir = await mkdtemp(join(tmpdir(), 'gan-project-'));
+    const service = new StudioService({ engine, app: { name: 'GAN Studio', version: '0', mode: 'web', platform: 'linux' }, projectDir });
+    const events: { event: string; payload: any }[] = [];
+    service.onEvent((event, payload) => events.push({ event, payload }));
+    await engine.start();
+
+    const config = tinyConfig({ steps: 4, sampleEvery: 2, checkpointEvery: 2 });
+    const started = await service.handle('train.start', { config, dataset: 'demo:mnist' });
+    expect(started).toMatchObject({ ok: true, value: { state: 'running', steps: 4 } });
+
+    for (let i = 0; i < 600 && !events.some((e) => e.event === 'train.status' && e.payload.state === 'completed'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const steps = events.filter((e) => e.event === 'train.metrics').flatMap((e) => e.payload.points.map((p: { step: number }) => p.step));
+    expect(steps).toEqual([1, 2, 3, 4]);
+    const samples = events.filter((e) => e.event === 'train.samples');
+    expect(samples.map((e) => e.payload.step)).toEqual([1, 2, 4]);
+    expect(samples[0]!.payload.image.pngBase64.length).toBeGreaterThan(100);
+
+    const runId = (started as { value: { runId: string } }).value.runId;
+    const runDir = join(projectDir, 'runs', runId);
+    expect((await readdir(join(runDir, 'checkpoints'))).filter((f) => f.endsWith('.gsc')).length).toBeGreaterThan(0);
+
+    // A finished run takes no more controls, and bad control payloads are refused before the engine.
+    expect(await service.handle('train.control', { action: 'explode' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await service.handle('train.update', { gLr: -1 })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await service.handle('train.status', {})).toMatchObject({ ok: true, value: { state: 'completed', step: 4 } });
+  });
+});
