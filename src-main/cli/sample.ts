@@ -1,7 +1,7 @@
 /** `gan-studio sample`: the fixed-noise grid of a run's newest checkpoint, as a PNG. */
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '../engine/checkpoint/atomic';
 import { backendPreferenceSchema } from '../api/schemas';
 import { initRuntime } from '../engine/runtime';
 import { loadMnistDemo } from '../engine/data/mnist-demo';
@@ -28,7 +28,8 @@ export async function sample(args: string[]): Promise<void> {
   const noop = { status: () => undefined, metrics: () => undefined, samples: () => undefined };
   const { session } = await TrainingSession.open(resolve(values.run), (config) => memoryBatches(data, config.model), noop);
   const { png, width, height } = await session.renderSamples();
-  await writeFile(resolve(values.out), png);
+  const out = resolve(values.out);
+  await writeFileAtomic(dirname(out), basename(out), [png]);
   await session.dispose();
   process.stderr.write(`Wrote ${width}×${height} grid from step ${session.status().step} to ${values.out}\n`);
 }

@@ -98,7 +98,7 @@ export class EngineHost {
     const exited = new Promise<void>((resolve) => child.onExit(() => resolve()));
     child.send({ kind: 'shutdown' });
     const timeout = new Promise<'timeout'>((resolve) =>
-      setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs ?? 3000).unref(),
+      setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs ?? 15_000).unref(),
     );
     if ((await Promise.race([exited, timeout])) === 'timeout') {
       child.kill();
