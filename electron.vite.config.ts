@@ -27,6 +27,7 @@ const runtimeExternal = [
   '@tensorflow/tfjs-backend-wasm',
   'sharp',
   'mnist',
+  'fflate',
 ];
 
 export default defineConfig({
@@ -39,6 +40,8 @@ export default defineConfig({
           index: resolve('src-main/app/index.ts'),
           engine: resolve('src-main/engine/process/engine-main.ts'),
           cli: resolve('src-main/cli/index.ts'),
+          // Image decoding runs in worker threads, which load this file next to engine.js.
+          'decode-worker': resolve('src-main/engine/dataset/decode-worker.ts'),
         },
         external: runtimeExternal,
       },

@@ -1,0 +1,125 @@
+/**
+ * One file's bytes to one stored image: sharp does the decoding, orientation, colour conversion
+ * and resizing. Runs inside the decode workers; kept free of worker plumbing so tests can call it.
+ */
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import sharp from 'sharp';
+import type { ImportOptions } from './options';
+import type { SkipCode } from './types';
+import { errCode } from './scan';
+
+export type DecodeOutcome =
+  | { ok: true; pixels: Uint8Array }
+  | { ok: false; code: SkipCode; reason: string };
+
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const FIT = { crop: 'cover', pad: 'contain', stretch: 'fill' } as const;
+
+export async function decodeImage(bytes: Uint8Array, options: ImportOptions): Promise<DecodeOutcome> {
+  if (bytes.length === 0) return { ok: false, code: 'empty', reason: 'empty file (0 bytes)' };
+  const input = {
+    // 'error' rejects truncated and corrupt data; 'warning' would also reject the many real-world
+    // PNGs whose only fault is a slightly wrong embedded sRGB profile.
+    failOn: 'error',
+    limitInputPixels: options.maxPixels,
+    // First frame only for GIF/WebP animations and multi-page TIFFs.
+    pages: 1,
+  } as const;
+  try {
+    // Reading the header first turns decompression bombs into a clear message before any pixel
+    // is decoded (sharp would refuse them too, with a vaguer one).
+    const meta = await sharp(bytes, { ...input, limitInputPixels: false }).metadata();
+    const declared = (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0);
+    if (declared > options.maxPixels) {
+      return {
+        ok: false,
+        code: 'too-many-pixels',
+        reason: `too many pixels (${meta.width}×${meta.pageHeight ?? meta.height}, limit ${formatCount(options.maxPixels)})`,
+      };
+    }
+    let pipeline = sharp(bytes, input)
+      .rotate() // EXIF orientation
+      .flatten({ background: options.background })
+      .resize({
+        width: options.width,
+        height: options.height,
+        fit: FIT[options.fit],
+        position: 'centre',
+        background: options.background,
+      });
+    // Both conversions also bring CMYK, Lab and 16-bit input down to 8-bit sRGB/grey.
+    pipeline = options.channels === 1 ? pipeline.greyscale() : pipeline.toColourspace('srgb');
+    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const expected = options.width * options.height * options.channels;
+    if (info.channels !== options.channels || data.length !== expected) {
+      return { ok: false, code: 'corrupt', reason: `decoder produced ${info.width}×${info.height}×${info.channels}` };
+    }
+    return { ok: true, pixels: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (err) {
+    return classifySharpError(err);
+  }
+}
+
+/** sharp reports everything as Error(message); sort the messages people meet into reasons. */
+export function classifySharpError(err: unknown): { ok: false; code: SkipCode; reason: string } {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/unsupported image format/i.test(message)) {
+    return { ok: false, code: 'unsupported', reason: 'not a recognised image format (content does not match the extension?)' };
+  }
+  if (/pixel limit/i.test(message)) return { ok: false, code: 'too-many-pixels', reason: 'too many pixels' };
+  if (/is empty/i.test(message)) return { ok: false, code: 'empty', reason: 'empty file (0 bytes)' };
+  if (/premature end|truncat|read error|unexpected end|not enough data|eof/i.test(message)) {
+    return { ok: false, code: 'corrupt', reason: `truncated image (${firstLine(message)})` };
+  }
+  return { ok: false, code: 'corrupt', reason: `corrupt image (${firstLine(message)})` };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim().slice(0, 200);
+}
+
+function formatCount(n: number): string {
+  return n >= 1e6 ? `${+(n / 1e6).toFixed(1)} MP` : `${n} px`;
+}
+
+/** Files bigger than this are not read at all: every worker would hold one in memory at once. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+export type FileOutcome = DecodeOutcome & { hash: string | null };
+
+/** Reads, hashes and decodes one file; never throws. */
+export async function decodeFile(absPath: string, options: ImportOptions): Promise<FileOutcome> {
+  let bytes: Buffer;
+  try {
+    const handle = await open(absPath, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_FILE_BYTES) {
+        return { ok: false, code: 'too-large', reason: `file too large (${Math.round(size / 2 ** 20)} MB)`, hash: null };
+      }
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    return { ok: false, code: 'unreadable', reason: `cannot be read (${errCode(err)})`, hash: null };
+  }
+  const hash = bytes.length > 0 ? hashBytes(bytes) : null;
+  const outcome = await decodeImage(bytes, options);
+  const missing = MISSING_DECODERS[extname(absPath).toLowerCase()];
+  if (!outcome.ok && outcome.code === 'unsupported' && missing) {
+    return { ok: false, code: 'unsupported', reason: `${missing} images cannot be decoded by this build (no decoder in libvips)`, hash };
+  }
+  return { ...outcome, hash };
+}
+
+/**
+ * Formats the scanner lets through that sharp's prebuilt libvips may lack (BMP needs ImageMagick;
+ * HEIC needs a patent-encumbered HEVC decoder), so the report names the real cause.
+ */
+const MISSING_DECODERS: Record<string, string> = { '.bmp': 'BMP', '.heic': 'HEIC', '.heif': 'HEIF' };

@@ -1,0 +1,74 @@
+/** Shapes shared by the scanner, the decoder, the importer and their callers. */
+
+/** Why a file is not in the dataset; a stable code for the UI plus a sentence for people. */
+export type SkipCode =
+  | 'not-image'
+  | 'hidden'
+  | 'empty'
+  | 'unreadable'
+  | 'broken-symlink'
+  | 'symlink-loop'
+  | 'unsupported'
+  | 'corrupt'
+  | 'too-many-pixels'
+  | 'too-large'
+  | 'duplicate';
+
+export interface SkippedFile {
+  /** Relative to the import root, with `/` separators. */
+  path: string;
+  code: SkipCode;
+  reason: string;
+}
+
+export type ImportPhase = 'scan' | 'decode' | 'write' | 'done';
+
+export interface ImportProgress {
+  phase: ImportPhase;
+  /** Files handled so far in this phase (found, decoded or written). */
+  done: number;
+  /** Files this phase will handle; 0 while scanning, when the total is not yet known. */
+  total: number;
+  imagesPerSecond: number;
+  /** null until a rate is known. */
+  etaSeconds: number | null;
+}
+
+export interface ClassCount {
+  name: string;
+  count: number;
+}
+
+export interface ImportReport {
+  imported: number;
+  /** Every file not in the dataset, duplicates included, in path order. */
+  skipped: SkippedFile[];
+  duplicates: number;
+  /** Files decoded in this run; the rest were reused from the previous import. */
+  decoded: number;
+  reused: number;
+  classes: ClassCount[];
+  elapsedMs: number;
+}
+
+export type DatasetErrorCode = 'no-usable-images' | 'cancelled' | 'source-unreadable' | 'invalid-dataset' | 'decoder-failed';
+
+/** An import or read failure with a message fit to show as is. */
+export class DatasetError extends Error {
+  readonly code: DatasetErrorCode;
+  readonly userMessage: string;
+  /** For no-usable-images: what was found instead, so the UI can say why. */
+  readonly skipped: SkippedFile[];
+
+  constructor(code: DatasetErrorCode, userMessage: string, options: { cause?: unknown; skipped?: SkippedFile[] } = {}) {
+    super(userMessage, { cause: options.cause });
+    this.name = code === 'cancelled' ? 'AbortError' : 'DatasetError';
+    this.code = code;
+    this.userMessage = userMessage;
+    this.skipped = options.skipped ?? [];
+  }
+}
+
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DatasetError('cancelled', 'Import cancelled; the previous dataset is unchanged.');
+}

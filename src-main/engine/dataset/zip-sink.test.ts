@@ -1,0 +1,43 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { unzipSync, strFromU8 } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportStyleGan, styleGanImageName } from './export-stylegan';
+import { writeSyntheticDataset } from './test-fixtures';
+import { zipSink } from './zip-sink';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gs-zip-'));
+  await writeSyntheticDataset(join(dir, 'labelled'), 6, 5);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('zipSink', () => {
+  it('writes a StyleGAN2-ADA dataset zip that unzips to the same PNGs and labels', async () => {
+    const out = join(dir, 'dataset.zip');
+    await exportStyleGan(join(dir, 'labelled'), zipSink(out));
+    const entries = unzipSync(readFileSync(out));
+    expect(Object.keys(entries).sort()).toEqual([...Array.from({ length: 6 }, (_, i) => styleGanImageName(i)), 'dataset.json'].sort());
+    const labels = JSON.parse(strFromU8(entries['dataset.json']!)) as { labels: [string, number][] };
+    expect(labels.labels).toHaveLength(6);
+    expect(Buffer.from(entries[styleGanImageName(0)]!).subarray(1, 4).toString()).toBe('PNG');
+    expect((await readdir(dir)).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
+  it('never overwrites an existing file and leaves nothing half-written', async () => {
+    const out = join(dir, 'taken.zip');
+    await writeFile(out, 'keep me');
+    await expect(exportStyleGan(join(dir, 'labelled'), zipSink(out))).rejects.toThrow(/already exists/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    expect((await readdir(dir)).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
+  it('cleans up when cancelled', async () => {
+    const out = join(dir, 'cancelled.zip');
+    await expect(exportStyleGan(join(dir, 'labelled'), zipSink(out), { signal: AbortSignal.abort() })).rejects.toThrow();
+    expect((await readdir(dir)).filter((f) => f.startsWith('cancelled') || f.includes('cancelled.zip.partial'))).toEqual([]);
+  });
+});
