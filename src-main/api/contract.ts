@@ -13,6 +13,7 @@ import {
   sampleGridSchema,
 } from './schemas';
 import { trainConfigSchema } from './train-config';
+import { projectStateSchema } from './projects';
 import {
   datasetRefSchema,
   liveParamsSchema,
@@ -30,6 +31,12 @@ export const studioRequests = {
   'engine.restart': { input: empty, output: engineStatusSchema },
   'dataset.demo': { input: empty, output: datasetSummarySchema },
   'samples.preview': { input: generatorPreviewSchema.strict(), output: sampleGridSchema },
+  'project.current': { input: empty, output: projectStateSchema },
+  /** Reopens a run of the current project at its newest checkpoint, paused. */
+  'runs.open': {
+    input: z.object({ runId: z.string().min(1).max(128) }).strict(),
+    output: z.object({ status: runStatusSchema, skipped: z.array(z.string()) }),
+  },
   'train.start': { input: z.object({ config: trainConfigSchema, dataset: datasetRefSchema }).strict(), output: runStatusSchema },
   'train.control': { input: trainControlSchema, output: runStatusSchema },
   'train.update': { input: liveParamsSchema.partial().strict(), output: runStatusSchema },
@@ -46,6 +53,7 @@ export const studioEvents = {
   'train.status': runStatusSchema,
   'train.metrics': trainMetricsEventSchema,
   'train.samples': trainSamplesEventSchema,
+  'project.changed': projectStateSchema,
 } satisfies EventSpecs;
 
 export type StudioRequests = typeof studioRequests;

@@ -14,6 +14,7 @@ import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
 import { createMainWindow } from './window';
 import { defaultProjectDir } from '../services/workspace';
+import { projectActions } from './project-actions';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
@@ -41,9 +42,11 @@ async function start(): Promise<void> {
   const service = new StudioService({
     engine,
     app: { name: 'GAN Studio', version: app.getVersion(), mode: 'electron', platform: process.platform },
-    projectDir: process.env.GAN_STUDIO_PROJECT ?? defaultProjectDir(app.getPath('documents')),
   });
   void engine.start();
+  const initialProject = process.env.GAN_STUDIO_PROJECT ?? preferences.get('recentProjects')[0] ?? defaultProjectDir(app.getPath('documents'));
+  await service.openProject(initialProject, { create: true }).catch(() => service.openProject(defaultProjectDir(app.getPath('documents')), { create: true }));
+  preferences.addRecentProject(service.currentProject()!.dir);
 
   // Nothing the app shows needs camera, notifications, geolocation…: refuse every permission.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
@@ -62,14 +65,19 @@ async function start(): Promise<void> {
   };
 
   registerIpc(service, isTrustedUrl, () => BrowserWindow.getAllWindows());
-  Menu.setApplicationMenu(
-    buildMenu({
-      navigate: (view) => service.navigate(view),
-      restartEngine: () => void engine.restart().catch(() => undefined),
-      engineStatus: () => engine.status(),
-      window: () => mainWindow,
-    }),
-  );
+  const installMenu = (): void =>
+    Menu.setApplicationMenu(
+      buildMenu({
+        navigate: (view) => service.navigate(view),
+        restartEngine: () => void engine.restart().catch(() => undefined),
+        engineStatus: () => engine.status(),
+        window: () => mainWindow,
+        projects,
+      }),
+    );
+  // The Open Recent submenu is rebuilt whenever the list changes.
+  const projects = projectActions(service, preferences, () => mainWindow, installMenu);
+  installMenu();
   openWindow();
 
   app.on('second-instance', () => {

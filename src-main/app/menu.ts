@@ -2,12 +2,14 @@
 import { app, dialog, Menu, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 import type { ViewName } from '../api/contract';
 import type { EngineStatus } from '../api/schemas';
+import type { ProjectActions } from './project-actions';
 
 export interface MenuActions {
   navigate(view: ViewName): void;
   restartEngine(): void;
   engineStatus(): EngineStatus;
   window(): BrowserWindow | null;
+  projects: ProjectActions;
 }
 
 const views: { view: ViewName; label: string }[] = [
@@ -25,7 +27,19 @@ export function buildMenu(actions: MenuActions): Menu {
     ...(isMac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []),
     {
       label: '&File',
-      submenu: [isMac ? { role: 'close' } : { role: 'quit' }],
+      submenu: [
+        { label: 'New Project…', accelerator: 'CmdOrCtrl+Shift+N', click: () => void actions.projects.newProject() },
+        { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => void actions.projects.openProjectDialog() },
+        {
+          label: 'Open Recent',
+          submenu: actions.projects.recent().length
+            ? actions.projects.recent().map((dir) => ({ label: dir, click: () => void actions.projects.openRecent(dir) }))
+            : [{ label: 'No recent projects', enabled: false }],
+        },
+        { label: 'Show Project Folder', click: () => actions.projects.showProjectFolder() },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
     },
     { role: 'editMenu' },
     {

@@ -40,8 +40,8 @@ export async function serve(args: string[], version: string): Promise<void> {
     }),
   });
   const service = new StudioService({ engine, app: { name: 'GAN Studio', version, mode: 'web', platform: process.platform },
-    projectDir: resolve(values.project ?? defaultProjectDir()),
   });
+  const project = await service.openProject(resolve(values.project ?? defaultProjectDir()), { create: true });
   void engine.start();
   const server = await startWebServer({
     service,
@@ -49,7 +49,7 @@ export async function serve(args: string[], version: string): Promise<void> {
     host: values.host,
     port: Number(values.port),
   });
-  process.stdout.write(`GAN Studio ${version} (web mode)\n  Open: ${server.url}\n  Press Ctrl+C to stop.\n`);
+  process.stdout.write(`GAN Studio ${version} (web mode)\n  Project: ${project.dir}\n  Open: ${server.url}\n  Press Ctrl+C to stop.\n`);
   const shutdown = async () => {
     await server.close();
     await engine.stop();

@@ -18,7 +18,8 @@ beforeAll(async () => {
   await writeFile(join(staticDir, 'app.js'), 'console.log(1)');
   await writeFile(join(tmpdir(), 'gan-studio-secret.txt'), 'secret');
   engine = sourceEngineHost();
-  const service = new StudioService({ engine, app: { name: 'GAN Studio', version: '0.0.0-test', mode: 'web', platform: 'linux' }, projectDir: staticDir });
+  const service = new StudioService({ engine, app: { name: 'GAN Studio', version: '0.0.0-test', mode: 'web', platform: 'linux' } });
+  await service.openProject(staticDir, { create: true });
   await engine.start();
   server = await startWebServer({ service, staticDir, token: 'a'.repeat(48) });
   base = `http://127.0.0.1:${server.port}`;

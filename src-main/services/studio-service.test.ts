@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { StudioService } from './studio-service';
 import { scriptEngineHost } from '../test-support/engine';
-import { tmpdir } from 'node:os';
 
 const app = { name: 'GAN Studio', version: '0.0.0', mode: 'web', platform: 'linux' } as const;
 
 describe('StudioService', () => {
   it('answers with a typed error when the engine is not running, never throwing', async () => {
     const engine = scriptEngineHost('process.exit(1)');
-    const service = new StudioService({ engine, app, projectDir: tmpdir() });
+    const service = new StudioService({ engine, app });
     const reply = await service.handle('dataset.demo', {});
     expect(reply).toMatchObject({ ok: false, error: { code: 'engine-unavailable' } });
     expect(await service.handle('app.info', {})).toEqual({ ok: true, value: app });
@@ -16,7 +15,7 @@ describe('StudioService', () => {
 
   it('streams engine status changes and navigation as events', async () => {
     const engine = scriptEngineHost('process.exit(4)');
-    const service = new StudioService({ engine, app, projectDir: tmpdir() });
+    const service = new StudioService({ engine, app });
     const events: [string, unknown][] = [];
     service.onEvent((event, payload) => events.push([event, payload]));
     await engine.start().catch(() => undefined);
@@ -28,7 +27,7 @@ describe('StudioService', () => {
 
   it('restart reports the resulting state even when the engine cannot start', async () => {
     const engine = scriptEngineHost('process.exit(5)');
-    const service = new StudioService({ engine, app, projectDir: tmpdir() });
+    const service = new StudioService({ engine, app });
     const reply = await service.handle('engine.restart', {});
     expect(reply).toMatchObject({ ok: true, value: { state: 'crashed', restarts: 1 } });
   });

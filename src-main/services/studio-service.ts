@@ -6,8 +6,11 @@
 import { studioRequests, type EventChannel, type EventPayload, type RequestChannel, type RequestInput, type RequestOutput, type ViewName } from '../api/contract';
 import { parseRequest, toErrorShape, type Reply } from '../api/rpc';
 import type { AppInfo } from '../api/schemas';
+import type { ProjectInfo, ProjectState } from '../api/projects';
+import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
 import { join } from 'node:path';
+import { listRuns, openProject, ProjectError } from './projects';
 
 type Handlers = { [C in RequestChannel]: (input: RequestInput<C>) => Promise<RequestOutput<C>> };
 type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
@@ -15,20 +18,21 @@ type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>
 export interface StudioServiceOptions {
   engine: EngineHost;
   app: AppInfo;
-  /** The open project's workspace folder; runs go to <projectDir>/runs. */
-  projectDir: string;
 }
+
+/** Run ids are folder names the engine made; anything else could walk out of runs/. */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export class StudioService {
   private readonly handlers: Handlers;
   private readonly listeners = new Set<EventListener>();
+  private project: ProjectInfo | null = null;
 
   constructor(private readonly options: StudioServiceOptions) {
     const { engine } = options;
     engine.onStatus((status) => this.emit('engine.status', status));
     // Engine events were validated by EngineHost; the training ones go to the renderer unchanged.
     engine.onEvent((event, payload) => this.emit(event, payload as never));
-    const runsDir = join(options.projectDir, 'runs');
     this.handlers = {
       'app.info': async () => options.app,
       'engine.status': async () => engine.status(),
@@ -38,7 +42,17 @@ export class StudioService {
       },
       'dataset.demo': () => engine.request('dataset.demo', {}),
       'samples.preview': (input) => engine.request('generator.preview', input),
-      'train.start': (input) => engine.request('train.start', { ...input, runsDir }),
+      'project.current': () => this.projectState(),
+      'runs.open': async ({ runId }) => {
+        if (!RUN_ID.test(runId)) throw new StudioError({ code: 'invalid-request', message: `Not a run id: ${runId}` });
+        const opened = await engine.request('train.open', { runDir: join(this.runsDir(), runId), dataset: 'demo:mnist' });
+        return opened;
+      },
+      'train.start': async (input) => {
+        const status = await engine.request('train.start', { ...input, runsDir: this.runsDir() });
+        void this.emitProject();
+        return status;
+      },
       'train.control': (input) => engine.request('train.control', input),
       'train.update': (input) => engine.request('train.update', input),
       'train.status': () => engine.request('train.status', {}),
@@ -57,6 +71,29 @@ export class StudioService {
     }
   }
 
+  /**
+   * Opens a project folder chosen in a trusted place (dialog, recent list, command line). Refused
+   * while a run is training or paused in the engine, so a run never loses its folder.
+   */
+  async openProject(dir: string, options: { create?: boolean } = {}): Promise<ProjectInfo> {
+    const run = this.options.engine.status().state === 'ready' ? await this.options.engine.request('train.status', {}) : null;
+    if (run && (run.state === 'running' || run.state === 'paused')) {
+      throw new StudioError({ code: 'invalid-request', message: `Run ${run.runId} is ${run.state}: stop it before opening another project.` });
+    }
+    try {
+      this.project = await openProject(dir, options);
+    } catch (err) {
+      if (err instanceof ProjectError) throw new StudioError({ code: 'invalid-request', message: err.message });
+      throw err;
+    }
+    await this.emitProject();
+    return this.project;
+  }
+
+  currentProject(): ProjectInfo | null {
+    return this.project;
+  }
+
   /** Called by the native menu; the renderer switches views when it receives the event. */
   navigate(view: ViewName): void {
     this.emit('ui.navigate', { view });
@@ -65,6 +102,20 @@ export class StudioService {
   onEvent(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private runsDir(): string {
+    if (!this.project) throw new StudioError({ code: 'invalid-request', message: 'No project is open.' });
+    return join(this.project.dir, 'runs');
+  }
+
+  private async projectState(): Promise<ProjectState> {
+    if (!this.project) throw new StudioError({ code: 'invalid-request', message: 'No project is open.' });
+    return { project: this.project, runs: await listRuns(this.project.dir) };
+  }
+
+  private async emitProject(): Promise<void> {
+    if (this.project) this.emit('project.changed', await this.projectState());
   }
 
   private emit<E extends EventChannel>(event: E, payload: EventPayload<E>): void {

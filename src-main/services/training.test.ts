@@ -12,10 +12,11 @@ afterAll(() => engine.stop());
 describe('training through the engine process', () => {
   it('starts a run, streams metrics, samples and status, and takes controls', async () => {
     const projectDir = await mkdtemp(join(tmpdir(), 'gan-project-'));
-    const service = new StudioService({ engine, app: { name: 'GAN Studio', version: '0', mode: 'web', platform: 'linux' }, projectDir });
+    const service = new StudioService({ engine, app: { name: 'GAN Studio', version: '0', mode: 'web', platform: 'linux' } });
     const events: { event: string; payload: any }[] = [];
     service.onEvent((event, payload) => events.push({ event, payload }));
     await engine.start();
+    await service.openProject(projectDir, { create: true });
 
     const config = tinyConfig({ steps: 4, sampleEvery: 2, checkpointEvery: 2 });
     const started = await service.handle('train.start', { config, dataset: 'demo:mnist' });

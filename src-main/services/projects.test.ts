@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listRuns, openProject } from './projects';
+import { StudioService } from './studio-service';
+import { scriptEngineHost } from '../test-support/engine';
+import { tinyConfig } from '../engine/train/test-config';
+
+const temp = () => mkdtemp(join(tmpdir(), 'gan-proj-'));
+
+describe('projects', () => {
+  it('creates a project folder with project.json and runs/', async () => {
+    const dir = join(await temp(), 'Digits');
+    const project = await openProject(dir, { create: true });
+    expect(project.name).toBe('Digits');
+    expect(JSON.parse(await readFile(join(dir, 'project.json'), 'utf8'))).toMatchObject({ version: 1, name: 'Digits' });
+    expect(await openProject(dir)).toEqual(project);
+  });
+
+  it('refuses a folder that is not a project, and a damaged project.json', async () => {
+    const dir = await temp();
+    await expect(openProject(dir)).rejects.toThrow(/not a GAN Studio project/);
+    await writeFile(join(dir, 'project.json'), '{"version": 1, "na');
+    await expect(openProject(dir)).rejects.toThrow(/damaged/);
+  });
+
+  it('lists runs newest first and flags damaged ones', async () => {
+    const dir = await temp();
+    await openProject(dir, { create: true });
+    await mkdir(join(dir, 'runs', '20260101-000000-dcgan-bce-aaaa', 'checkpoints'), { recursive: true });
+    await writeFile(join(dir, 'runs', '20260101-000000-dcgan-bce-aaaa', 'config.json'), JSON.stringify(tinyConfig()));
+    await writeFile(join(dir, 'runs', '20260101-000000-dcgan-bce-aaaa', 'checkpoints', 'ckpt-000000020.gsc'), '');
+    await mkdir(join(dir, 'runs', '20260202-000000-mlp-bce-bbbb'), { recursive: true });
+    await writeFile(join(dir, 'runs', 'stray-file.txt'), 'x');
+    const runs = await listRuns(dir);
+    expect(runs.map((r) => r.runId)).toEqual(['20260202-000000-mlp-bce-bbbb', '20260101-000000-dcgan-bce-aaaa']);
+    expect(runs[0]!.damaged).toMatch(/config\.json/);
+    expect(runs[1]).toMatchObject({ damaged: null, lastCheckpointStep: 20, summary: 'dcgan 28px · bce · batch 4', steps: 10 });
+  });
+
+  it('never opens a run outside the project through runs.open', async () => {
+    const service = new StudioService({ engine: scriptEngineHost('process.exit(0)'), app: { name: 'x', version: '0', mode: 'web', platform: 'linux' } });
+    await service.openProject(await temp(), { create: true });
+    for (const runId of ['../../etc', '..', 'a/b', '.hidden']) {
+      expect(await service.handle('runs.open', { runId })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    }
+  });
+});

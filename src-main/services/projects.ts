@@ -1,0 +1,79 @@
+/**
+ * Project workspaces: a folder with project.json, dataset/ and runs/ (see docs/architecture). Main
+ * opens them from trusted places only — a native dialog, the recent list, the command line — never
+ * from a path the renderer sends.
+ */
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../engine/checkpoint/atomic';
+import { trainConfigSchema } from '../api/train-config';
+import type { ProjectInfo, RunSummary } from '../api/projects';
+
+const projectFileSchema = z.object({
+  version: z.literal(1),
+  name: z.string().min(1),
+  created: z.string(),
+});
+
+export class ProjectError extends Error {}
+
+/** Opens `dir` as a project, creating project.json (and the folder) when `create` is set. */
+export async function openProject(dir: string, options: { create?: boolean } = {}): Promise<ProjectInfo> {
+  const file = join(dir, 'project.json');
+  let raw: string | null = null;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ProjectError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (raw === null) {
+    if (!options.create) throw new ProjectError(`${dir} is not a GAN Studio project (it has no project.json).`);
+    await mkdir(join(dir, 'runs'), { recursive: true });
+    const project = { version: 1 as const, name: basename(dir), created: new Date().toISOString() };
+    await writeFileAtomic(dir, 'project.json', [Buffer.from(JSON.stringify(project, null, 2))]);
+    return { name: project.name, dir, created: project.created };
+  }
+  let parsed;
+  try {
+    parsed = projectFileSchema.safeParse(JSON.parse(raw));
+  } catch {
+    parsed = null;
+  }
+  if (!parsed?.success) throw new ProjectError(`${file} is damaged or from an unknown version.`);
+  return { name: parsed.data.name, dir, created: parsed.data.created };
+}
+
+/** The runs in a project, newest first. A run folder that cannot be read is listed as damaged. */
+export async function listRuns(projectDir: string): Promise<RunSummary[]> {
+  const runsDir = join(projectDir, 'runs');
+  let names: string[];
+  try {
+    names = await readdir(runsDir);
+  } catch {
+    return [];
+  }
+  const runs = await Promise.all(
+    names.map(async (runId): Promise<RunSummary | null> => {
+      const dir = join(runsDir, runId);
+      const info = await stat(dir).catch(() => null);
+      if (!info?.isDirectory()) return null;
+      try {
+        const config = trainConfigSchema.parse(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')));
+        const checkpoints = (await readdir(join(dir, 'checkpoints')).catch(() => [])).filter((f) => f.endsWith('.gsc')).sort();
+        const last = checkpoints.at(-1);
+        return {
+          runId,
+          created: info.birthtime.toISOString(),
+          summary: `${config.model.architecture} ${config.model.resolution}px · ${config.loss.kind} · batch ${config.batchSize}`,
+          steps: config.steps,
+          lastCheckpointStep: last ? Number(/(\d+)/.exec(last)?.[1] ?? 0) : null,
+          damaged: null,
+        };
+      } catch (err) {
+        return { runId, created: info.birthtime.toISOString(), summary: '', steps: 0, lastCheckpointStep: null, damaged: (err as Error).message.split('\n')[0]! };
+      }
+    }),
+  );
+  return runs.filter((r): r is RunSummary => r !== null).sort((a, b) => b.runId.localeCompare(a.runId));
+}
