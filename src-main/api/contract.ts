@@ -14,6 +14,7 @@ import {
 } from './schemas';
 import { trainConfigSchema } from './train-config';
 import { projectStateSchema } from './projects';
+import { importOptionsSchema, importProgressSchema, importReportSchema, projectDatasetSchema } from './dataset';
 import {
   datasetRefSchema,
   liveParamsSchema,
@@ -32,6 +33,27 @@ export const studioRequests = {
   'dataset.demo': { input: empty, output: datasetSummarySchema },
   'samples.preview': { input: generatorPreviewSchema.strict(), output: sampleGridSchema },
   'project.current': { input: empty, output: projectStateSchema },
+  /** The project's imported dataset and what its last import skipped (null before any import). */
+  'dataset.project': { input: empty, output: projectDatasetSchema },
+  /**
+   * Imports a folder into the project. The folder comes from a native dialog (desktop), a drop the
+   * preload registered (desktop), or files uploaded to web mode — never a path the renderer typed.
+   * `report` is null when the user cancelled the dialog.
+   */
+  'dataset.import': {
+    input: z
+      .object({
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('dialog') }).strict(),
+          z.object({ kind: z.literal('dropped'), token: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
+          z.object({ kind: z.literal('upload'), uploadId: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
+        ]),
+        options: importOptionsSchema,
+      })
+      .strict(),
+    output: z.object({ report: importReportSchema.nullable() }),
+  },
+  'dataset.cancelImport': { input: empty, output: z.object({ cancelled: z.boolean() }) },
   /** Reopens a run of the current project at its newest checkpoint, paused. */
   'runs.open': {
     input: z.object({ runId: z.string().min(1).max(128) }).strict(),
@@ -50,10 +72,14 @@ export const studioEvents = {
   'engine.status': engineStatusSchema,
   /** The native menu (or another main-side trigger) asks the renderer to show a view. */
   'ui.navigate': z.object({ view: z.enum(viewNames) }),
+  /** A native-menu command the renderer carries out with its current settings (e.g. import options). */
+  'ui.command': z.object({ command: z.enum(['import-folder']) }),
   'train.status': runStatusSchema,
   'train.metrics': trainMetricsEventSchema,
   'train.samples': trainSamplesEventSchema,
   'project.changed': projectStateSchema,
+  'dataset.progress': importProgressSchema,
+  'dataset.changed': projectDatasetSchema,
 } satisfies EventSpecs;
 
 export type StudioRequests = typeof studioRequests;
@@ -78,6 +104,8 @@ export const wire = {
   request: 'studio:request',
   /** Electron: webContents.send channel. */
   event: 'studio:event',
+  /** Electron: the preload registers a dropped folder's path and gets a token. */
+  registerDrop: 'studio:register-drop',
   /** Web mode: WebSocket path. */
   socketPath: '/api/ws',
 } as const;

@@ -45,7 +45,9 @@ export type StepPoint = z.infer<typeof stepPointSchema>;
 export const trainMetricsEventSchema = z.object({ runId: z.string(), points: z.array(stepPointSchema) });
 export const trainSamplesEventSchema = z.object({ runId: z.string(), step: z.number().int(), image: pngImageSchema });
 
-export const datasetRefSchema = z.literal('demo:mnist');
+/** What a run trains on: the built-in digits or the project's imported dataset. */
+export const datasetRefSchema = z.enum(['demo:mnist', 'project']);
+export type DatasetRef = z.infer<typeof datasetRefSchema>;
 
 export const trainControlSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('pause') }).strict(),

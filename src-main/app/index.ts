@@ -2,7 +2,7 @@
  * Electron main process: lifecycle, the window, security policy, the menu, and wiring of the shared
  * main-side services (StudioService + EngineHost) to Electron's IPC. No training work runs here.
  */
-import { app, BrowserWindow, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron';
 import Store from 'electron-store';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -42,7 +42,13 @@ async function start(): Promise<void> {
   const service = new StudioService({
     engine,
     app: { name: 'GAN Studio', version: app.getVersion(), mode: 'electron', platform: process.platform },
+    chooseFolder: async () => {
+      const options = { title: 'Import image folder', buttonLabel: 'Import', properties: ['openDirectory' as const] };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
   });
+  let mainWindow: BrowserWindow | null = null;
   void engine.start();
   const initialProject = process.env.GAN_STUDIO_PROJECT ?? preferences.get('recentProjects')[0] ?? defaultProjectDir(app.getPath('documents'));
   await service.openProject(initialProject, { create: true }).catch(() => service.openProject(defaultProjectDir(app.getPath('documents')), { create: true }));
@@ -51,7 +57,6 @@ async function start(): Promise<void> {
   // Nothing the app shows needs camera, notifications, geolocation…: refuse every permission.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
-  let mainWindow: BrowserWindow | null = null;
   const openWindow = () => {
     mainWindow = createMainWindow({
       preload: join(here, '../preload/preload.cjs'),
@@ -73,6 +78,7 @@ async function start(): Promise<void> {
         engineStatus: () => engine.status(),
         window: () => mainWindow,
         projects,
+        importFolder: () => service.command('import-folder'),
       }),
     );
   // The Open Recent submenu is rebuilt whenever the list changes.

@@ -10,6 +10,7 @@ export interface MenuActions {
   engineStatus(): EngineStatus;
   window(): BrowserWindow | null;
   projects: ProjectActions;
+  importFolder(): void;
 }
 
 const views: { view: ViewName; label: string }[] = [
@@ -37,6 +38,8 @@ export function buildMenu(actions: MenuActions): Menu {
             : [{ label: 'No recent projects', enabled: false }],
         },
         { label: 'Show Project Folder', click: () => actions.projects.showProjectFolder() },
+        { type: 'separator' },
+        { label: 'Import Image Folder…', accelerator: 'CmdOrCtrl+I', click: () => actions.importFolder() },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

@@ -2,12 +2,13 @@
  * The only bridge between the sandboxed renderer and main: two functions, no Node objects, no
  * ipcRenderer handed out. Main validates every message it receives from here.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 
 // Duplicated from api/contract's `wire` on purpose: a sandboxed preload cannot import app modules
 // at run time, and the build keeps this file standalone.
 const REQUEST = 'studio:request';
 const EVENT = 'studio:event';
+const REGISTER_DROP = 'studio:register-drop';
 
 contextBridge.exposeInMainWorld('studioBridge', {
   request: (channel: string, input: unknown): Promise<unknown> => ipcRenderer.invoke(REQUEST, channel, input),
@@ -16,4 +17,9 @@ contextBridge.exposeInMainWorld('studioBridge', {
     ipcRenderer.on(EVENT, handler);
     return () => ipcRenderer.removeListener(EVENT, handler);
   },
+  /**
+   * A folder dropped on the window: its path stays between preload and main; the renderer gets a
+   * one-time token to pass to dataset.import.
+   */
+  registerDrop: (file: File): Promise<string> => ipcRenderer.invoke(REGISTER_DROP, webUtils.getPathForFile(file)),
 });

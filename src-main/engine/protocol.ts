@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Reply, RequestSpecs } from '../api/rpc';
 import { backendReportSchema, datasetSummarySchema, generatorPreviewSchema, sampleGridSchema } from '../api/schemas';
 import { trainConfigSchema } from '../api/train-config';
+import { importOptionsSchema, importProgressSchema, importReportSchema, projectDatasetSchema } from '../api/dataset';
 import {
   datasetRefSchema,
   liveParamsSchema,
@@ -24,12 +25,18 @@ export const engineRequests = {
     output: runStatusSchema,
   },
   'train.open': {
-    input: z.object({ runDir: z.string().min(1), dataset: datasetRefSchema }),
+    input: z.object({ runDir: z.string().min(1) }),
     output: z.object({ status: runStatusSchema, skipped: z.array(z.string()) }),
   },
   'train.control': { input: trainControlSchema, output: runStatusSchema },
   'train.update': { input: liveParamsSchema.partial(), output: runStatusSchema },
   'train.status': { input: z.object({}), output: runStatusSchema.nullable() },
+  'dataset.import': {
+    input: z.object({ sourceDir: z.string().min(1), projectDir: z.string().min(1), options: importOptionsSchema }),
+    output: importReportSchema,
+  },
+  'dataset.cancelImport': { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
+  'dataset.project': { input: z.object({ projectDir: z.string().min(1), name: z.string() }), output: projectDatasetSchema },
 } satisfies RequestSpecs;
 export type EngineRequests = typeof engineRequests;
 export type EngineMethod = keyof EngineRequests & string;
@@ -38,6 +45,7 @@ export const engineEvents = {
   'train.status': runStatusSchema,
   'train.metrics': trainMetricsEventSchema,
   'train.samples': trainSamplesEventSchema,
+  'dataset.progress': importProgressSchema,
 } satisfies Record<string, z.ZodType>;
 export type EngineEvents = typeof engineEvents;
 export type EngineEventName = keyof EngineEvents & string;

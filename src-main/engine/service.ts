@@ -13,6 +13,7 @@ import { tileGrid, toBytes } from './image/grid';
 import { toPngImage } from './image/png';
 import { loadMnistDemo } from './data/mnist-demo';
 import { TrainingController, type EmitEvent } from './train/controller';
+import { ImportController } from './data/import-controller';
 
 type Handlers = {
   [M in keyof EngineRequests]: (input: z.output<EngineRequests[M]['input']>) => Promise<z.output<EngineRequests[M]['output']>>;
@@ -28,6 +29,7 @@ export interface EngineService {
 export async function startEngineService(preference: BackendPreference, emit: EmitEvent): Promise<EngineService> {
   const backend = await initRuntime(preference);
   const training = new TrainingController(emit);
+  const imports = new ImportController(emit);
   return {
     backend,
     shutdown: () => training.shutdown(),
@@ -36,10 +38,13 @@ export async function startEngineService(preference: BackendPreference, emit: Em
       'generator.preview': (input) => previewGenerator(input, backend),
       'dataset.demo': async () => demoSummary(),
       'train.start': (input) => training.start(input.runsDir, input.config, input.dataset),
-      'train.open': (input) => training.open(input.runDir, input.dataset),
+      'train.open': (input) => training.open(input.runDir),
       'train.control': (input) => training.control(input),
       'train.update': async (input) => training.update(input),
       'train.status': async () => training.status(),
+      'dataset.import': (input) => imports.run(input.sourceDir, input.projectDir, input.options),
+      'dataset.cancelImport': async () => ({ cancelled: imports.cancel() }),
+      'dataset.project': (input) => imports.current(input.projectDir, input.name),
     },
   };
 }

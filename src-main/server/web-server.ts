@@ -7,8 +7,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { ImportSources } from '../services/import-sources';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { wire, type WireMessage } from '../api/contract';
@@ -33,6 +36,8 @@ export interface WebServer {
 
 const COOKIE = 'gan_studio_token';
 const MAX_MESSAGE_BYTES = 1 << 20;
+const MAX_UPLOAD_BYTES = 256 * 2 ** 20;
+const UPLOAD_PREFIX = '/api/upload/';
 const mimeTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -63,6 +68,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', `http://${host}`);
+    if (req.method === 'POST' && url.pathname.startsWith(UPLOAD_PREFIX)) {
+      await handleUpload(req, res, url);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
@@ -90,6 +99,44 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const body = await readFile(file);
     res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': String(body.length) });
     res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  /**
+   * POST /api/upload/<uploadId>/<relative/path>: one file of a folder the user chose or dropped in
+   * the browser, stored under the project's .uploads/<uploadId>/ for a later dataset.import.
+   */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!authorised(req, url) || !allowedOrigins().has(req.headers.origin ?? '')) {
+      res.writeHead(403).end();
+      return;
+    }
+    const project = options.service.currentProject();
+    const [uploadId, ...rest] = url.pathname.slice(UPLOAD_PREFIX.length).split('/');
+    let relative: string;
+    try {
+      relative = rest.map((p) => decodeURIComponent(p)).join('/');
+    } catch {
+      relative = '';
+    }
+    const target = project && uploadId ? ImportSources.uploadTarget(project.dir, uploadId, relative) : null;
+    if (!target) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad upload path');
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (!Number.isFinite(declared) || declared > MAX_UPLOAD_BYTES) {
+      res.writeHead(413, { 'Content-Type': 'text/plain' }).end('Each file must be sent with a length, at most 256 MB');
+      return;
+    }
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await pipeline(req, createWriteStream(target));
+    } catch {
+      await rm(target, { force: true });
+      if (!res.headersSent) res.writeHead(500).end();
+      return;
+    }
+    res.writeHead(204).end();
   }
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });

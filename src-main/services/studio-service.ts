@@ -11,6 +11,7 @@ import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
 import { join } from 'node:path';
 import { listRuns, openProject, ProjectError } from './projects';
+import { ImportSources } from './import-sources';
 
 type Handlers = { [C in RequestChannel]: (input: RequestInput<C>) => Promise<RequestOutput<C>> };
 type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
@@ -18,6 +19,8 @@ type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>
 export interface StudioServiceOptions {
   engine: EngineHost;
   app: AppInfo;
+  /** Desktop: a native folder picker. Web mode has none (imports come as uploads). */
+  chooseFolder?: () => Promise<string | null>;
 }
 
 /** Run ids are folder names the engine made; anything else could walk out of runs/. */
@@ -27,9 +30,11 @@ export class StudioService {
   private readonly handlers: Handlers;
   private readonly listeners = new Set<EventListener>();
   private project: ProjectInfo | null = null;
+  readonly importSources: ImportSources;
 
   constructor(private readonly options: StudioServiceOptions) {
     const { engine } = options;
+    this.importSources = new ImportSources(options.chooseFolder);
     engine.onStatus((status) => this.emit('engine.status', status));
     // Engine events were validated by EngineHost; the training ones go to the renderer unchanged.
     engine.onEvent((event, payload) => this.emit(event, payload as never));
@@ -45,9 +50,22 @@ export class StudioService {
       'project.current': () => this.projectState(),
       'runs.open': async ({ runId }) => {
         if (!RUN_ID.test(runId)) throw new StudioError({ code: 'invalid-request', message: `Not a run id: ${runId}` });
-        const opened = await engine.request('train.open', { runDir: join(this.runsDir(), runId), dataset: 'demo:mnist' });
-        return opened;
+        return engine.request('train.open', { runDir: join(this.runsDir(), runId) });
       },
+      'dataset.project': () => engine.request('dataset.project', { projectDir: this.requireProject().dir, name: this.requireProject().name }),
+      'dataset.import': async ({ source, options: importOptions }) => {
+        const projectDir = this.requireProject().dir;
+        const folder = await this.importSources.resolve(source, projectDir);
+        if (!folder) return { report: null };
+        try {
+          const report = await engine.request('dataset.import', { sourceDir: folder.dir, projectDir, options: importOptions });
+          this.emit('dataset.changed', await engine.request('dataset.project', { projectDir, name: this.requireProject().name }));
+          return { report };
+        } finally {
+          await folder.cleanup();
+        }
+      },
+      'dataset.cancelImport': () => engine.request('dataset.cancelImport', {}),
       'train.start': async (input) => {
         const status = await engine.request('train.start', { ...input, runsDir: this.runsDir() });
         void this.emitProject();
@@ -99,14 +117,24 @@ export class StudioService {
     this.emit('ui.navigate', { view });
   }
 
+  /** Native menu → renderer: the Data view runs the import with the options the user set there. */
+  command(command: 'import-folder'): void {
+    this.emit('ui.navigate', { view: 'data' });
+    this.emit('ui.command', { command });
+  }
+
   onEvent(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private runsDir(): string {
+  private requireProject(): ProjectInfo {
     if (!this.project) throw new StudioError({ code: 'invalid-request', message: 'No project is open.' });
-    return join(this.project.dir, 'runs');
+    return this.project;
+  }
+
+  private runsDir(): string {
+    return join(this.requireProject().dir, 'runs');
   }
 
   private async projectState(): Promise<ProjectState> {

@@ -7,14 +7,14 @@ import { createRequire } from 'node:module';
 const requireJson = createRequire(import.meta.url);
 const SIZE = 28;
 
+/** A dataset held in memory: uint8 HWC images back to back, and a class per image (-1: none). */
 export interface LabelledImages {
-  /** n × 28 × 28 bytes, row-major, white digit on black. */
   images: Uint8Array;
-  labels: Uint8Array;
+  labels: Int32Array;
   count: number;
   width: number;
   height: number;
-  channels: 1;
+  channels: 1 | 3;
   classNames: string[];
 }
 
@@ -29,7 +29,7 @@ export function loadMnistDemo(): LabelledImages {
   }
   const count = perDigit.reduce((n, d) => n + Math.floor(d.length / (SIZE * SIZE)), 0);
   const images = new Uint8Array(count * SIZE * SIZE);
-  const labels = new Uint8Array(count);
+  const labels = new Int32Array(count);
   // Interleave digits so any prefix of the dataset is class-balanced (handy for previews and tests).
   const cursors = new Array(10).fill(0) as number[];
   let written = 0;

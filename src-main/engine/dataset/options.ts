@@ -1,24 +1,9 @@
 /** What an import produces: the resolution, framing and colour of every stored image. */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { importOptionsSchema } from '../../api/dataset';
 
-const side = z.number().int().min(16).max(512);
-
-export const ImportOptionsSchema = z.object({
-  width: side.default(64),
-  height: side.default(64),
-  /** crop: cover then centre-crop; pad: letterbox on `background`; stretch: ignore aspect ratio. */
-  fit: z.enum(['crop', 'pad', 'stretch']).default('crop'),
-  channels: z.union([z.literal(1), z.literal(3)]).default(3),
-  /** Behind transparent pixels and around letterboxed images. */
-  background: z
-    .string()
-    .regex(/^#[0-9a-fA-F]{6}$/, 'background must be a colour like #000000')
-    .transform((s) => s.toLowerCase())
-    .default('#000000'),
-  labelsFromFolders: z.boolean().default(true),
-  /** Images whose header declares more pixels are skipped before any decoding (decompression bombs). */
-  maxPixels: z.number().int().min(1).max(2 ** 31).default(64e6),
-});
+// The schema lives with the StudioApi contract, which the renderer shares.
+export const ImportOptionsSchema = importOptionsSchema;
 
 export type ImportOptions = z.output<typeof ImportOptionsSchema>;
 export type ImportOptionsInput = z.input<typeof ImportOptionsSchema>;

@@ -3,11 +3,17 @@
  * session callbacks become engine events. One run at a time, because one run already keeps every
  * core of a CPU backend busy.
  */
-import type { z } from 'zod';
 import { StudioError } from '../../api/rpc';
 import type { TrainConfig } from '../../api/train-config';
-import type { LiveParamsShape, RunStatusShape, StepPoint, trainControlSchema } from '../../api/training';
-import { loadMnistDemo } from '../data/mnist-demo';
+import { datasetRefSchema, type DatasetRef, type LiveParamsShape, type RunStatusShape, type StepPoint, type trainControlSchema } from '../../api/training';
+
+const runFileSchema = z.object({ dataset: datasetRefSchema });
+import { loadMnistDemo, type LabelledImages } from '../data/mnist-demo';
+import { hasProjectDataset, loadProjectDataset } from '../data/project-dataset';
+import { writeFileAtomic } from '../checkpoint/atomic';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
 import { memoryBatches } from '../data/memory-batches';
 import { TrainingSession, type SessionListener } from './session';
 
@@ -22,18 +28,21 @@ export class TrainingController {
     return this.session?.status() ?? null;
   }
 
-  async start(runsDir: string, config: TrainConfig, dataset: 'demo:mnist'): Promise<RunStatusShape> {
+  async start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
     await this.releaseIdle();
-    const batches = memoryBatches(this.load(dataset), config.model);
-    this.session = await TrainingSession.create(runsDir, config, batches, this.listener());
+    const data = await this.load(dataset, dirname(runsDir));
+    this.session = await TrainingSession.create(runsDir, config, memoryBatches(data, config.model), this.listener());
+    // Which data the run trains on, so reopening it later finds the same images.
+    await writeFileAtomic(this.session.runDir, 'run.json', [Buffer.from(JSON.stringify({ dataset }))]);
     this.session.start();
     return this.session.status();
   }
 
   /** Reopens a run folder (after a restart or a crash) at its newest valid checkpoint, paused. */
-  async open(runDir: string, dataset: 'demo:mnist'): Promise<{ status: RunStatusShape; skipped: string[] }> {
+  async open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
     await this.releaseIdle();
-    const data = this.load(dataset);
+    const run = await readFile(join(runDir, 'run.json'), 'utf8').then((t) => runFileSchema.parse(JSON.parse(t)), () => ({ dataset: 'demo:mnist' as const }));
+    const data = await this.load(run.dataset, dirname(dirname(runDir)));
     const { session, skipped } = await TrainingSession.open(runDir, (config) => memoryBatches(data, config.model), this.listener());
     this.session = session;
     return { status: session.status(), skipped };
@@ -86,9 +95,12 @@ export class TrainingController {
     await this.shutdown();
   }
 
-  private load(dataset: 'demo:mnist') {
-    if (dataset !== 'demo:mnist') throw new StudioError({ code: 'invalid-request', message: `Unknown dataset ${dataset}` });
-    return loadMnistDemo();
+  private async load(dataset: DatasetRef, projectDir: string): Promise<LabelledImages> {
+    if (dataset === 'demo:mnist') return loadMnistDemo();
+    if (!(await hasProjectDataset(projectDir))) {
+      throw new StudioError({ code: 'invalid-request', message: 'This project has no imported dataset yet: import an image folder first.' });
+    }
+    return loadProjectDataset(projectDir);
   }
 
   private listener(): SessionListener {

@@ -1,0 +1,102 @@
+/**
+ * Web mode end to end below the UI: upload a folder's files over HTTP, import them through
+ * StudioApi, and train on the result — the real server, services and engine process.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
+import { startWebServer, type WebServer } from './web-server';
+import { StudioService } from '../services/studio-service';
+import { sourceEngineHost } from '../test-support/engine';
+import { mnistPng } from '../engine/dataset/test-fixtures';
+import { tinyConfig } from '../engine/train/test-config';
+import type { EngineHost } from '../services/engine-host';
+
+let server: WebServer;
+let engine: EngineHost;
+let projectDir: string;
+let base: string;
+const cookie = () => `gan_studio_token=${server.token}`;
+
+beforeAll(async () => {
+  const staticDir = await mkdtemp(join(tmpdir(), 'gan-web-'));
+  await writeFile(join(staticDir, 'index.html'), '<!doctype html>');
+  projectDir = join(await mkdtemp(join(tmpdir(), 'gan-proj-')), 'Digits');
+  engine = sourceEngineHost();
+  const service = new StudioService({ engine, app: { name: 'GAN Studio', version: '0', mode: 'web', platform: 'linux' } });
+  await engine.start();
+  await service.openProject(projectDir, { create: true });
+  server = await startWebServer({ service, staticDir });
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await server?.close();
+  await engine?.stop();
+});
+
+const upload = (uploadId: string, path: string, body: Uint8Array | string, headers: Record<string, string> = { origin: base, cookie: cookie() }) =>
+  fetch(`${base}/api/upload/${uploadId}/${path.split('/').map(encodeURIComponent).join('/')}`, { method: 'POST', body, headers });
+
+function call(channel: string, input: unknown, onEvent?: (event: string, payload: unknown) => void): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/ws`, { headers: { origin: base, cookie: cookie() } });
+    ws.once('error', reject);
+    ws.on('open', () => ws.send(JSON.stringify({ id: 1, channel, input })));
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      if (message.kind === 'event') onEvent?.(message.event, message.payload);
+      if (message.kind === 'reply') {
+        ws.close();
+        resolve(message.reply);
+      }
+    });
+  });
+}
+
+describe('web-mode upload and import', () => {
+  it('refuses uploads without the token, from another origin, or outside the upload folder', async () => {
+    const id = randomBytes(16).toString('hex');
+    expect((await upload(id, 'a.png', 'x', { origin: base })).status).toBe(403);
+    expect((await upload(id, 'a.png', 'x', { origin: 'http://evil.example', cookie: cookie() })).status).toBe(403);
+    expect((await upload('not-an-id', 'a.png', 'x')).status).toBe(400);
+    for (const path of ['../escape.png', 'a/../../b.png', 'a\\b.png', '.']) expect((await upload(id, path, 'x')).status).toBe(400);
+    expect(await readdir(projectDir)).not.toContain('escape.png');
+  });
+
+  it('imports uploaded files, reports the bad ones, and trains on the result', async () => {
+    const id = randomBytes(16).toString('hex');
+    for (const digit of [3, 7]) {
+      for (let k = 0; k < 6; k++) expect((await upload(id, `${digit}/img-${k}.png`, await mnistPng(digit, k))).status).toBe(204);
+    }
+    await upload(id, '7/broken.png', 'this is not a png');
+    await upload(id, 'notes.txt', 'hello');
+
+    const progress: unknown[] = [];
+    const reply = await call(
+      'dataset.import',
+      { source: { kind: 'upload', uploadId: id }, options: { width: 28, height: 28, channels: 1, labelsFromFolders: true } },
+      (event, payload) => event === 'dataset.progress' && progress.push(payload),
+    );
+    expect(reply.ok, JSON.stringify(reply.error)).toBe(true);
+    const report = reply.value.report;
+    expect(report.imported).toBe(12);
+    expect(report.skipped.map((s: { path: string; code: string }) => [s.path, s.code]).sort()).toEqual([
+      ['7/broken.png', 'unsupported'],
+      ['notes.txt', 'not-image'],
+    ]);
+    expect(progress.length).toBeGreaterThan(0);
+    // The uploaded copies are removed once imported.
+    expect(await readdir(join(projectDir, '.uploads'))).toEqual([]);
+
+    const dataset = await call('dataset.project', {});
+    expect(dataset.value.summary).toMatchObject({ count: 12, width: 28, channels: 1, classes: [{ name: '3', count: 6 }, { name: '7', count: 6 }] });
+    expect(dataset.value.skipped).toHaveLength(2);
+
+    const config = tinyConfig({ model: { architecture: 'cdcgan', numClasses: 2, dNorm: 'none' }, steps: 2 });
+    const started = await call('train.start', { config, dataset: 'project' });
+    expect(started.ok, JSON.stringify(started.error)).toBe(true);
+  });
+});
