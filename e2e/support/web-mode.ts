@@ -4,7 +4,9 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface WebModeServer {
   url: string;
@@ -17,7 +19,9 @@ export const test = base.extend<{ app: Page; cspViolations: string[] }, { server
       if (!existsSync('out/main/cli.js') || !existsSync('out/renderer/index.html')) {
         throw new Error('The app is not built: run `npm run build` (npm run test:e2e does it for you).');
       }
-      const child = spawn(process.execPath, ['out/main/cli.js', 'serve', '--backend', 'wasm'], {
+      // A fresh project per worker, so runs and imports never touch the user's own projects.
+      const project = join(mkdtempSync(join(tmpdir(), 'gan-e2e-')), 'E2E project');
+      const child = spawn(process.execPath, ['out/main/cli.js', 'serve', '--backend', 'wasm', '--project', project], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, GAN_STUDIO_E2E: '1' },
       });
