@@ -100,3 +100,19 @@ describe('TrainingSession', () => {
     await session.dispose();
   });
 });
+
+describe('TrainingSession rollback while running', () => {
+  it('goes back to the last checkpoint, not to the step it was at', async () => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'gan-runs-'));
+    const rec = recorder();
+    const session = await TrainingSession.create(runsDir, { ...config, steps: 1000, checkpointEvery: 3 }, batches(), rec.listener);
+    session.start();
+    await rec.until(() => rec.metricSteps.some((s) => s >= 4 && s % 3 !== 0));
+    await session.rollback(0.5);
+    const status = session.status();
+    expect(status.state).toBe('paused');
+    expect(status.step % 3).toBe(0);
+    expect(status.step).toBe(status.lastCheckpointStep);
+    await session.dispose();
+  });
+});

@@ -153,7 +153,12 @@ export class TrainingSession {
 
   /** After divergence: back to the newest good checkpoint with the learning rates scaled down. */
   async rollback(lrFactor: number): Promise<void> {
-    if (this.state === 'running') await this.pause();
+    if (this.state === 'running') {
+      // Halt without the checkpoint pause() would write: that would save the very weights being
+      // rolled back from, and the restore below would find them.
+      this.state = 'paused';
+      await this.loop;
+    }
     const live = this.trainer.liveParams();
     await this.restoreLatest();
     this.updateLive({ gLr: live.gLr * lrFactor, dLr: live.dLr * lrFactor });
