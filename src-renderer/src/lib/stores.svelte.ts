@@ -1,6 +1,6 @@
 /**
  * App-wide reactive state (Svelte 5 runes). Lives outside components so switching views keeps the
- * loaded dataset, the model form and the last sample grid.
+ * loaded dataset, the model form, the last sample grid and the training run's charts.
  */
 import { createContext } from 'svelte';
 import { generatorPreviewSchema } from '../../../src-main/api/schemas';
@@ -13,6 +13,7 @@ import type {
   SampleGrid,
 } from '../../../src-main/api/schemas';
 import { describeError, type ErrorInfo } from './errors';
+import { TrainingStore } from './training.svelte';
 import type { ConnectionState, StudioClient } from './transport';
 import type { ViewId } from './views';
 
@@ -28,12 +29,14 @@ export class StudioStore {
 
   readonly dataset: DemoDatasetStore;
   readonly preview: PreviewStore;
+  readonly training: TrainingStore;
   /** Bumped per status event so a slower fetch cannot overwrite a newer pushed status. */
   #statusEvents = 0;
 
   constructor(readonly client: StudioClient) {
     this.dataset = new DemoDatasetStore(client);
     this.preview = new PreviewStore(client);
+    this.training = new TrainingStore(client);
   }
 
   /** Subscribes to the client; returns the teardown. */
@@ -41,6 +44,8 @@ export class StudioStore {
     const offs = [
       this.client.on('engine.status', (status) => {
         this.#statusEvents++;
+        // A (re)started engine may have a run open, or may have lost the one we showed.
+        if (status.state === 'ready' && this.engine?.state !== 'ready') void this.training.refresh();
         this.engine = status;
         this.engineError = null;
       }),
@@ -51,8 +56,13 @@ export class StudioStore {
       this.client.onConnection((state) => {
         this.connection = state;
         // Events may have been missed while disconnected, so every (re)connect re-reads the truth.
-        if (state.kind === 'open') void this.refresh();
+        if (state.kind === 'open') {
+          void this.refresh();
+          void this.training.refresh();
+        }
       }),
+      // For the app's lifetime, not the Train view's: charts keep filling while other views show.
+      this.training.start(),
     ];
     return () => offs.forEach((off) => off());
   }

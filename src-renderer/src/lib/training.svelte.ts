@@ -1,0 +1,218 @@
+/**
+ * The training run as the renderer sees it: its status, the streamed metrics, the sample grids,
+ * timing, and the requests that steer it. Subscribed for the app's lifetime (not the Train view's),
+ * so switching views neither loses chart points nor misses a divergence.
+ */
+import type { TrainConfig } from '../../../src-main/api/train-config';
+import { preset, type PresetName, type RunStatusShape, type StepPoint } from '../../../src-main/api/training';
+import { describeError, type ErrorInfo } from './errors';
+import { pngDataUrl } from './format';
+import { MetricSeries } from './metric-series';
+import { RateMeter, RunClock } from './run-timing';
+import { addFrame, type Frame } from './timelapse';
+import { checkConfig, checkLiveChanges, type ConfigDraft, type FieldErrors, type LiveDraft } from './train-validation';
+import type { StudioClient } from './transport';
+
+export type RunStatus = RunStatusShape;
+export type ControlAction = 'pause' | 'resume' | 'stop' | 'checkpoint' | 'rollback';
+/** Halving the learning rates is the usual first remedy for a run that diverged. */
+export const ROLLBACK_LR_FACTOR = 0.5;
+
+export class NewRunForm {
+  presetName = $state<PresetName>('mlp');
+  draft = $state<ConfigDraft>(preset('mlp'));
+  /** Errors show once Start was pressed, then follow every edit. */
+  attempted = $state(false);
+  readonly checked = $derived(checkConfig($state.snapshot(this.draft) as ConfigDraft));
+  readonly errors: FieldErrors = $derived(this.attempted && !this.checked.ok ? this.checked.fieldErrors : {});
+
+  choose(name: PresetName): void {
+    this.presetName = name;
+    this.draft = preset(name);
+    this.attempted = false;
+  }
+}
+
+export class LiveForm {
+  draft = $state<LiveDraft>({ gLr: null, dLr: null, nCritic: null, labelSmoothing: null });
+  errors = $state<FieldErrors>({});
+  #shown: RunStatus['live'] | null = null;
+
+  /** Follows what is in effect, unless the user has edited the fields since. */
+  follow(live: RunStatus['live']): void {
+    const d = this.draft;
+    const untouched = !this.#shown || (Object.keys(live) as (keyof typeof live)[]).every((k) => d[k] === this.#shown![k]);
+    this.#shown = { ...live };
+    if (untouched) {
+      this.draft = { ...live };
+      this.errors = {};
+    }
+  }
+
+  dirty(live: RunStatus['live']): boolean {
+    return (Object.keys(live) as (keyof typeof live)[]).some((k) => this.draft[k] !== live[k]);
+  }
+}
+
+export class TrainingStore {
+  status = $state<RunStatus | null>(null);
+  /** Newest step seen; metrics run ahead of status events, which only come on state changes. */
+  step = $state(0);
+  /** Bumped per metrics batch: charts redraw from `series` when it moves. */
+  version = $state(0);
+  /** Bumped when a new run replaces the charted one, so charts rebuild around its arrays. */
+  runKey = $state(0);
+  frames = $state.raw<Frame[]>([]);
+  /** The open run's config when this window started it (RunStatus does not carry it). */
+  config = $state.raw<TrainConfig | null>(null);
+  pending = $state<ControlAction | 'start' | 'update' | null>(null);
+  error = $state<ErrorInfo | null>(null);
+  /** Chart settings, kept here so they survive switching views. */
+  smoothing = $state(0.6);
+  logLoss = $state(false);
+  logGrad = $state(false);
+
+  readonly form = new NewRunForm();
+  readonly live = new LiveForm();
+  /** Plain arrays, deliberately not reactive (see MetricSeries). */
+  series = new MetricSeries();
+  readonly clock = new RunClock();
+  readonly rate = new RateMeter();
+
+  readonly active = $derived(this.status?.state === 'running' || this.status?.state === 'paused');
+  #runId: string | null = null;
+  #starting: { config: TrainConfig; at: number } | null = null;
+  #statusEvents = 0;
+
+  constructor(private readonly client: StudioClient) {}
+
+  /** Subscribes to the run's events; returns the teardown. */
+  start(): () => void {
+    const offs = [
+      this.client.on('train.status', (status) => {
+        this.#statusEvents++;
+        this.#applyStatus(status);
+      }),
+      this.client.on('train.metrics', ({ runId, points }) => this.#onMetrics(runId, points)),
+      this.client.on('train.samples', ({ runId, step, image }) => {
+        this.#adopt(runId, false);
+        this.frames = addFrame(this.frames, { step, url: pngDataUrl(image.pngBase64), width: image.width, height: image.height });
+        this.clock.markGrid(performance.now());
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  /**
+   * Re-reads the engine's run: when the Train view opens, the connection comes back or the engine
+   * (re)starts. Failures are left to the status bar, which already says the engine is unreachable;
+   * the next engine 'ready' tries again.
+   */
+  async refresh(): Promise<void> {
+    const seen = this.#statusEvents;
+    let status: RunStatus | null;
+    try {
+      status = await this.client.request('train.status', {});
+    } catch {
+      return;
+    }
+    if (seen !== this.#statusEvents) return;
+    if (status) this.#applyStatus(status);
+    // A restarted engine has no run open; the charts of the lost one stay until the next run.
+    else if (this.active) this.status = null;
+  }
+
+  async startRun(): Promise<void> {
+    if (this.pending) return;
+    this.form.attempted = true;
+    const checked = this.form.checked;
+    if (!checked.ok) return;
+    this.pending = 'start';
+    this.error = null;
+    this.#starting = { config: checked.value, at: performance.now() };
+    try {
+      this.#applyStatus(await this.client.request('train.start', { config: checked.value, dataset: 'demo:mnist' }));
+      this.form.attempted = false;
+    } catch (err) {
+      this.error = describeError(err);
+    } finally {
+      this.#starting = null;
+      this.pending = null;
+    }
+  }
+
+  async control(action: ControlAction): Promise<void> {
+    if (this.pending) return;
+    this.pending = action;
+    this.error = null;
+    try {
+      const input = action === 'rollback' ? { action, lrFactor: ROLLBACK_LR_FACTOR } : { action };
+      this.#applyStatus(await this.client.request('train.control', input));
+    } catch (err) {
+      this.error = describeError(err);
+    } finally {
+      this.pending = null;
+    }
+  }
+
+  togglePause(): void {
+    if (this.status?.state === 'running') void this.control('pause');
+    else if (this.status?.state === 'paused') void this.control('resume');
+  }
+
+  async applyLive(): Promise<void> {
+    const live = this.status?.live;
+    if (!live || this.pending) return;
+    const checked = checkLiveChanges($state.snapshot(this.live.draft) as LiveDraft, live);
+    this.live.errors = checked.ok ? {} : checked.fieldErrors;
+    if (!checked.ok || Object.keys(checked.value).length === 0) return;
+    this.pending = 'update';
+    this.error = null;
+    try {
+      // What was sent is now the baseline, so the status reply may replace the draft.
+      const status = await this.client.request('train.update', checked.value);
+      this.live.draft = { ...status.live };
+      this.#applyStatus(status);
+    } catch (err) {
+      this.error = describeError(err);
+    } finally {
+      this.pending = null;
+    }
+  }
+
+  #applyStatus(status: RunStatus): void {
+    const now = performance.now();
+    const previous = this.status?.runId === status.runId ? this.status.state : null;
+    this.#adopt(status.runId, status.step === 0);
+    // Time paused says nothing about speed: measure afresh after every resume.
+    if (status.state === 'running' && previous !== 'running') this.rate.reset();
+    this.clock.setRunning(status.state === 'running', now);
+    this.status = status;
+    this.step = status.step;
+    this.live.follow(status.live);
+  }
+
+  #onMetrics(runId: string, points: StepPoint[]): void {
+    if (points.length === 0) return;
+    this.#adopt(runId, false);
+    this.series.append(points);
+    this.step = points.at(-1)!.step;
+    this.rate.add(this.step, performance.now());
+    this.version++;
+  }
+
+  /** Resets the charts, grids and clock when events start coming from a run not yet shown. */
+  #adopt(runId: string, fresh: boolean): void {
+    if (runId === this.#runId) return;
+    this.#runId = runId;
+    const starting = this.#starting;
+    this.series = new MetricSeries();
+    this.frames = [];
+    this.rate.reset();
+    this.clock.begin(starting?.at ?? performance.now(), fresh || starting !== null);
+    this.config = starting?.config ?? null;
+    this.step = 0;
+    this.error = null;
+    this.runKey++;
+  }
+}
