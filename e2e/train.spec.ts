@@ -1,0 +1,39 @@
+import { test, expect } from './support/web-mode';
+
+test('a run trains from the Train view: charts grow, grids change, controls steer it', async ({ app }) => {
+  await app.getByRole('navigation').getByText('Train', { exact: true }).click();
+  const form = app.getByRole('form', { name: 'New training run' });
+  await form.getByText('MLP GAN (course week 1)').click();
+  await form.getByLabel('Steps', { exact: true }).fill('400');
+  await form.getByLabel('Batch size', { exact: true }).fill('16');
+  await form.getByLabel('Sample every', { exact: true }).fill('5');
+  await app.getByRole('button', { name: 'Start training' }).click();
+
+  await expect(app.getByTestId('train-state')).toHaveText(/running/i);
+  const samples = app.getByTestId('train-samples');
+  await expect(samples).toHaveAttribute('src', /^data:image\/png;base64,/);
+  const firstGrid = await samples.getAttribute('src');
+  await expect(samples).not.toHaveAttribute('src', firstGrid!);
+  await expect(app.getByTestId('train-step')).toHaveText(/Step (1\d|[2-9]\d|\d{3}) \//);
+
+  // Pause and resume with the keyboard, as the view promises.
+  await app.getByRole('button', { name: 'Pause' }).click();
+  await expect(app.getByTestId('train-state')).toHaveText(/paused/i);
+  const pausedAt = await app.getByTestId('train-step').textContent();
+  await app.waitForTimeout(500);
+  await expect(app.getByTestId('train-step')).toHaveText(pausedAt!);
+  await app.locator('body').press('Space');
+  await expect(app.getByTestId('train-state')).toHaveText(/running/i);
+
+  // A learning-rate change reaches the engine and comes back as what is in effect.
+  const live = app.getByRole('form', { name: 'Change while training' });
+  await live.getByLabel('G learning rate', { exact: true }).fill('0.001');
+  await live.getByRole('button', { name: 'Apply' }).click();
+  await expect(app.getByTestId('live-in-effect')).toContainText('G lr 0.001');
+
+  await app.screenshot({ path: 'test-results/train-view.png', fullPage: true });
+
+  await app.getByRole('button', { name: 'Stop', exact: true }).click();
+  await app.getByRole('button', { name: 'Stop training' }).click();
+  await expect(app.getByTestId('train-state')).toHaveText(/stopped/i);
+});
