@@ -8,7 +8,11 @@ import { loadMnistDemo } from '../engine/data/mnist-demo';
 import { memoryBatches } from '../engine/data/memory-batches';
 import { TrainingSession } from '../engine/train/session';
 
-export const sampleUsage = `Usage: gan-studio sample --run <run dir> --out <grid.png> [--backend <b>]
+export const sampleUsage = `Usage: gan-studio sample --run <run dir> --out <grid.png> [options]
+
+  --n <count>     Number of samples (default: the run's fixed 8×8 noise grid)
+  --seed <n>      Seed for the latents (default 0 when --n is given)
+  --backend <b>   auto | tensorflow | wasm | cpu
 `;
 
 export async function sample(args: string[]): Promise<void> {
@@ -17,6 +21,8 @@ export async function sample(args: string[]): Promise<void> {
     options: {
       run: { type: 'string' },
       out: { type: 'string' },
+      n: { type: 'string' },
+      seed: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -27,7 +33,10 @@ export async function sample(args: string[]): Promise<void> {
   const data = loadMnistDemo();
   const noop = { status: () => undefined, metrics: () => undefined, samples: () => undefined };
   const { session } = await TrainingSession.open(resolve(values.run), (config) => memoryBatches(data, config.model), noop);
-  const { png, width, height } = await session.renderSamples();
+  const count = values.n === undefined ? undefined : Number(values.n);
+  if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= 1024)) throw new Error('--n must be an integer from 1 to 1024');
+  const seed = values.seed !== undefined ? Number(values.seed) : count !== undefined ? 0 : undefined;
+  const { png, width, height } = await session.renderSamples({ ...(count !== undefined ? { count } : {}), ...(seed !== undefined ? { seed } : {}) });
   const out = resolve(values.out);
   await writeFileAtomic(dirname(out), basename(out), [png]);
   await session.dispose();

@@ -116,3 +116,16 @@ describe('TrainingSession rollback while running', () => {
     await session.dispose();
   });
 });
+
+describe('TrainingSession samples', () => {
+  it('renders the fixed-noise grid or n fresh samples from a seed, deterministically', async () => {
+    const session = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), config, batches(), recorder().listener);
+    const fixed = await session.renderSamples();
+    expect([fixed.width, fixed.height]).toEqual([8 * 28 + 9 * 2, 8 * 28 + 9 * 2]);
+    const ten = await session.renderSamples({ count: 10, seed: 5 });
+    expect([ten.width, ten.height]).toEqual([4 * 28 + 5 * 2, 3 * 28 + 4 * 2]);
+    expect((await session.renderSamples({ count: 10, seed: 5 })).png.equals(ten.png)).toBe(true);
+    expect((await session.renderSamples({ count: 10, seed: 6 })).png.equals(ten.png)).toBe(false);
+    await session.dispose();
+  });
+});

@@ -166,14 +166,22 @@ export class TrainingSession {
     this.setState('paused', null);
   }
 
-  async renderSamples(): Promise<{ png: Buffer; width: number; height: number }> {
+  /**
+   * A grid from the current generator (the EMA one when enabled): the run's fixed noise by
+   * default, or `count` fresh latents from `seed`.
+   */
+  async renderSamples(options: { count?: number; seed?: number } = {}): Promise<{ png: Buffer; width: number; height: number }> {
     const generator = this.trainer.emaGenerator ?? this.trainer.generator;
-    const images = tf.tidy(() => this.trainer.generate(generator, this.fixedNoise.z, this.fixedNoise.labels, false));
+    const fresh = options.seed !== undefined ? this.trainer.sampleLatent(options.count ?? 64, options.seed) : null;
+    const { z, labels } = fresh ?? this.fixedNoise;
+    const images = tf.tidy(() => this.trainer.generate(generator, z, labels, false));
+    if (fresh) tf.dispose([fresh.z, ...(fresh.labels ? [fresh.labels] : [])]);
     const values = (await images.data()) as Float32Array;
+    const n = images.shape[0];
     images.dispose();
     const { resolution, channels } = this.config.model;
-    const n = SAMPLE_GRID.rows * SAMPLE_GRID.cols;
-    const grid = tileGrid(toBytes(values), n, resolution, resolution, channels, { ...SAMPLE_GRID, padding: 2, background: 40 });
+    const cols = Math.ceil(Math.sqrt(n));
+    const grid = tileGrid(toBytes(values), n, resolution, resolution, channels, { rows: Math.ceil(n / cols), cols, padding: 2, background: 40 });
     return { png: await encodePng(grid), width: grid.width, height: grid.height };
   }
 
