@@ -37,3 +37,25 @@ test('a run trains from the Train view: charts grow, grids change, controls stee
   await app.getByRole('button', { name: 'Stop training' }).click();
   await expect(app.getByTestId('train-state')).toHaveText(/stopped/i);
 });
+
+test('a stopped run reopens from the runs list with its charts and timeline', async ({ app }) => {
+  await app.getByRole('navigation').getByText('Train', { exact: true }).click();
+  const form = app.getByRole('form', { name: 'New training run' });
+  await form.getByText('MLP GAN (course week 1)').click();
+  await form.getByLabel('Steps', { exact: true }).fill('30');
+  await form.getByLabel('Batch size', { exact: true }).fill('8');
+  await form.getByLabel('Sample every', { exact: true }).fill('5');
+  await form.getByLabel('Checkpoint every', { exact: true }).fill('10');
+  await app.getByRole('button', { name: 'Start training' }).click();
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 60_000 });
+  const runId = (await app.getByText(/^Run \d{8}-/).first().textContent())?.replace(/^Run /, '').trim();
+
+  // A fresh window knows nothing of the run until it asks for it.
+  await app.reload();
+  await app.getByRole('navigation').getByText('Train', { exact: true }).click();
+  await app.getByRole('button', { name: `Open run ${runId}` }).click();
+  await expect(app.getByTestId('train-state')).toHaveText(/paused/i);
+  await expect(app.getByTestId('train-step')).toHaveText(/Step 30 \/ 30/);
+  await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect(app.getByRole('slider', { name: 'Sample timeline' })).toBeVisible();
+});

@@ -18,6 +18,7 @@ import { importOptionsSchema, importProgressSchema, importReportSchema, projectD
 import {
   datasetRefSchema,
   liveParamsSchema,
+  runHistorySchema,
   runStatusSchema,
   trainControlSchema,
   trainMetricsEventSchema,
@@ -63,6 +64,8 @@ export const studioRequests = {
   'train.control': { input: trainControlSchema, output: runStatusSchema },
   'train.update': { input: liveParamsSchema.partial().strict(), output: runStatusSchema },
   'train.status': { input: empty, output: runStatusSchema.nullable() },
+  /** The open run's config, logged metrics and (thinned) sample grids; null when none is open. */
+  'train.history': { input: empty, output: runHistorySchema.nullable() },
 } satisfies RequestSpecs;
 
 export const viewNames = ['data', 'model', 'train', 'explore', 'gallery', 'evaluate'] as const;

@@ -10,6 +10,7 @@ import { importOptionsSchema, importProgressSchema, importReportSchema, projectD
 import {
   datasetRefSchema,
   liveParamsSchema,
+  runHistorySchema,
   runStatusSchema,
   trainControlSchema,
   trainMetricsEventSchema,
@@ -31,6 +32,7 @@ export const engineRequests = {
   'train.control': { input: trainControlSchema, output: runStatusSchema },
   'train.update': { input: liveParamsSchema.partial(), output: runStatusSchema },
   'train.status': { input: z.object({}), output: runStatusSchema.nullable() },
+  'train.history': { input: z.object({}), output: runHistorySchema.nullable() },
   'dataset.import': {
     input: z.object({ sourceDir: z.string().min(1), projectDir: z.string().min(1), options: importOptionsSchema }),
     output: importReportSchema,

@@ -42,6 +42,7 @@ export async function startEngineService(preference: BackendPreference, emit: Em
       'train.control': (input) => training.control(input),
       'train.update': async (input) => training.update(input),
       'train.status': async () => training.status(),
+      'train.history': () => training.history(),
       'dataset.import': (input) => imports.run(input.sourceDir, input.projectDir, input.options),
       'dataset.cancelImport': async () => ({ cancelled: imports.cancel() }),
       'dataset.project': (input) => imports.current(input.projectDir, input.name),

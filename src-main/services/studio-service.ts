@@ -74,6 +74,7 @@ export class StudioService {
       'train.control': (input) => engine.request('train.control', input),
       'train.update': (input) => engine.request('train.update', input),
       'train.status': () => engine.request('train.status', {}),
+      'train.history': () => engine.request('train.history', {}),
     };
   }
 

@@ -39,5 +39,14 @@ describe('training through the engine process', () => {
     expect(await service.handle('train.control', { action: 'explode' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     expect(await service.handle('train.update', { gLr: -1 })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     expect(await service.handle('train.status', {})).toMatchObject({ ok: true, value: { state: 'completed', step: 4 } });
+
+    // A window that did not watch the run gets the same curve and grids back.
+    const history = await service.handle('train.history', {});
+    expect(history.ok).toBe(true);
+    const value = (history as { value: { runId: string; config: unknown; points: { step: number }[]; samples: { step: number }[] } }).value;
+    expect(value.runId).toBe(runId);
+    expect(value.config).toEqual(config);
+    expect(value.points.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    expect(value.samples.map((s) => s.step)).toEqual([1, 2, 4]);
   });
 });

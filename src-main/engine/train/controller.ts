@@ -5,7 +5,7 @@
  */
 import { StudioError } from '../../api/rpc';
 import type { TrainConfig } from '../../api/train-config';
-import { datasetRefSchema, type DatasetRef, type LiveParamsShape, type RunStatusShape, type StepPoint, type trainControlSchema } from '../../api/training';
+import { datasetRefSchema, type DatasetRef, type LiveParamsShape, type RunHistoryShape, type RunStatusShape, type StepPoint, type trainControlSchema } from '../../api/training';
 
 const runFileSchema = z.object({ dataset: datasetRefSchema });
 import { loadMnistDemo, type LabelledImages } from '../data/mnist-demo';
@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { memoryBatches } from '../data/memory-batches';
 import { TrainingSession, type SessionListener } from './session';
+import { readRunHistory } from './history';
 
 export type EmitEvent = (event: string, payload: unknown) => void;
 
@@ -26,6 +27,12 @@ export class TrainingController {
 
   status(): RunStatusShape | null {
     return this.session?.status() ?? null;
+  }
+
+  async history(): Promise<RunHistoryShape | null> {
+    if (!this.session) return null;
+    await this.session.flushLog();
+    return { runId: this.session.runId, config: this.session.config, ...(await readRunHistory(this.session.runDir)) };
   }
 
   async start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {

@@ -144,6 +144,11 @@ export class TrainingSession {
     this.emitStatus();
   }
 
+  /** Makes metrics.jsonl complete up to now (readers of the run's history need it). */
+  flushLog(): Promise<void> {
+    return this.log.flush();
+  }
+
   updateLive(next: Partial<LiveParams>): LiveParams {
     const live = this.trainer.setLiveParams(next);
     this.log.append({ type: 'params', step: this.trainer.step, ...live });

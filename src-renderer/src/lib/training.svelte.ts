@@ -12,6 +12,7 @@ import { RateMeter, RunClock } from './run-timing';
 import { addFrame, type Frame } from './timelapse';
 import { checkConfig, checkLiveChanges, type ConfigDraft, type FieldErrors, type LiveDraft } from './train-validation';
 import type { StudioClient } from './transport';
+import type { RunSummary } from '../../../src-main/api/projects';
 
 export type RunStatus = RunStatusShape;
 export type ControlAction = 'pause' | 'resume' | 'stop' | 'checkpoint' | 'rollback';
@@ -72,6 +73,9 @@ export class TrainingStore {
   logLoss = $state(false);
   logGrad = $state(false);
 
+  /** The open project's runs, newest first, for reopening. */
+  runs = $state.raw<RunSummary[]>([]);
+
   readonly form = new NewRunForm();
   readonly live = new LiveForm();
   /** Plain arrays, deliberately not reactive (see MetricSeries). */
@@ -83,6 +87,8 @@ export class TrainingStore {
   #runId: string | null = null;
   #starting: { config: TrainConfig; at: number } | null = null;
   #statusEvents = 0;
+  /** Live points that arrive while a run's history is loading, replayed on top of it. */
+  #backlog: StepPoint[] | null = null;
 
   constructor(private readonly client: StudioClient) {}
 
@@ -94,6 +100,7 @@ export class TrainingStore {
         this.#applyStatus(status);
       }),
       this.client.on('train.metrics', ({ runId, points }) => this.#onMetrics(runId, points)),
+      this.client.on('project.changed', ({ runs }) => (this.runs = runs)),
       this.client.on('train.samples', ({ runId, step, image }) => {
         this.#adopt(runId, false);
         this.frames = addFrame(this.frames, { step, url: pngDataUrl(image.pngBase64), width: image.width, height: image.height });
@@ -116,6 +123,10 @@ export class TrainingStore {
     } catch {
       return;
     }
+    void this.client.request('project.current', {}).then(
+      ({ runs }) => (this.runs = runs),
+      () => undefined,
+    );
     if (seen !== this.#statusEvents) return;
     if (status) this.#applyStatus(status);
     // A restarted engine has no run open; the charts of the lost one stay until the next run.
@@ -148,6 +159,22 @@ export class TrainingStore {
     try {
       const input = action === 'rollback' ? { action, lrFactor: ROLLBACK_LR_FACTOR } : { action };
       this.#applyStatus(await this.client.request('train.control', input));
+    } catch (err) {
+      this.error = describeError(err);
+    } finally {
+      this.pending = null;
+    }
+  }
+
+  /** Reopens a run of the project at its newest checkpoint, paused, with its charts and grids. */
+  async openRun(runId: string): Promise<void> {
+    if (this.pending) return;
+    this.pending = 'start';
+    this.error = null;
+    try {
+      const { status, skipped } = await this.client.request('runs.open', { runId });
+      this.#applyStatus(status);
+      if (skipped.length) this.error = { message: `Skipped damaged checkpoints: ${skipped.join('; ')}`, issues: [] };
     } catch (err) {
       this.error = describeError(err);
     } finally {
@@ -195,6 +222,7 @@ export class TrainingStore {
   #onMetrics(runId: string, points: StepPoint[]): void {
     if (points.length === 0) return;
     this.#adopt(runId, false);
+    if (this.#backlog) this.#backlog.push(...points);
     this.series.append(points);
     this.step = points.at(-1)!.step;
     this.rate.add(this.step, performance.now());
@@ -214,5 +242,34 @@ export class TrainingStore {
     this.step = 0;
     this.error = null;
     this.runKey++;
+    // A run this window did not start (reopened, or started before the window opened): fetch its past.
+    if (!starting && !fresh) void this.#loadHistory(runId);
+  }
+
+  async #loadHistory(runId: string): Promise<void> {
+    this.#backlog = [];
+    try {
+      const history = await this.client.request('train.history', {});
+      if (!history || history.runId !== runId || this.#runId !== runId) return;
+      const series = new MetricSeries();
+      series.append(history.points);
+      const last = history.points.at(-1)?.step ?? 0;
+      const newer = this.#backlog.filter((p) => p.step > last);
+      if (newer.length) series.append(newer);
+      this.series = series;
+      this.config = history.config;
+      let frames: Frame[] = [];
+      for (const s of history.samples) frames = addFrame(frames, { step: s.step, url: pngDataUrl(s.pngBase64), width: s.width, height: s.height });
+      const liveFrames = this.frames.filter((f) => f.step > (history.samples.at(-1)?.step ?? 0));
+      for (const f of liveFrames) frames = addFrame(frames, f);
+      this.frames = frames;
+      this.step = Math.max(this.step, newer.at(-1)?.step ?? last);
+      this.version++;
+      this.runKey++;
+    } catch {
+      // The live stream still works; only the past is missing.
+    } finally {
+      this.#backlog = null;
+    }
   }
 }

@@ -1,0 +1,53 @@
+/**
+ * A run's past, read back from its folder, so a reopened run (or a window that was closed while it
+ * trained) shows the same charts and timelapse as if it had watched from the start.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StepPoint } from '../../api/training';
+import { readMetricsLog } from './metrics-log';
+
+/** Grids sent with the history; the timeline thins to this many, newest always included. */
+const MAX_GRIDS = 60;
+
+export interface RunHistory {
+  points: StepPoint[];
+  samples: { step: number; width: number; height: number; pngBase64: string }[];
+}
+
+export async function readRunHistory(runDir: string): Promise<RunHistory> {
+  const { lines } = await readMetricsLog(join(runDir, 'metrics.jsonl'));
+  // A resumed run logs the steps after its last checkpoint twice; the later line is the real one.
+  const byStep = new Map<number, StepPoint>();
+  for (const line of lines) if (line.type === 'step') byStep.set(line.step as number, toPoint(line));
+  const points = [...byStep.values()].sort((a, b) => a.step - b.step);
+
+  const files = (await readdir(join(runDir, 'samples')).catch(() => [] as string[])).filter((f) => /^step-\d+\.png$/.test(f)).sort();
+  const stride = Math.max(1, Math.ceil(files.length / MAX_GRIDS));
+  const picked = files.filter((_, i) => i % stride === 0 || i === files.length - 1);
+  const samples = await Promise.all(
+    picked.map(async (file) => {
+      const png = await readFile(join(runDir, 'samples', file));
+      // Width and height are the first fields of the IHDR chunk, right after the 8-byte signature.
+      return { step: Number(/\d+/.exec(file)![0]), width: png.readUInt32BE(16), height: png.readUInt32BE(20), pngBase64: png.toString('base64') };
+    }),
+  );
+  return { points, samples };
+}
+
+function toPoint(line: Record<string, unknown>): StepPoint {
+  const num = (key: string) => (typeof line[key] === 'number' && Number.isFinite(line[key]) ? (line[key] as number) : null);
+  return {
+    step: line.step as number,
+    dLoss: num('dLoss'),
+    gLoss: num('gLoss'),
+    dReal: num('dReal'),
+    dFake: num('dFake'),
+    wassersteinEstimate: num('wassersteinEstimate'),
+    gradientPenalty: num('gradientPenalty'),
+    gGradNorm: num('gGradNorm'),
+    dGradNorm: num('dGradNorm'),
+    stepMs: num('stepMs') ?? 0,
+    imagesPerSecond: num('imagesPerSecond') ?? 0,
+  };
+}
