@@ -4,6 +4,8 @@ test('a run trains from the Train view: charts grow, grids change, controls stee
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
   const form = app.getByRole('form', { name: 'New training run' });
   await form.getByText('MLP GAN (course week 1)').click();
+  // Other specs may have imported a tiny dataset into the shared project: train on the digits.
+  await form.getByLabel('Dataset').selectOption('demo:mnist');
   await form.getByLabel('Steps', { exact: true }).fill('400');
   await form.getByLabel('Batch size', { exact: true }).fill('16');
   await form.getByLabel('Sample every', { exact: true }).fill('5');
@@ -42,6 +44,7 @@ test('a stopped run reopens from the runs list with its charts and timeline', as
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
   const form = app.getByRole('form', { name: 'New training run' });
   await form.getByText('MLP GAN (course week 1)').click();
+  await form.getByLabel('Dataset').selectOption('demo:mnist');
   await form.getByLabel('Steps', { exact: true }).fill('30');
   await form.getByLabel('Batch size', { exact: true }).fill('8');
   await form.getByLabel('Sample every', { exact: true }).fill('5');

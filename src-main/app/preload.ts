@@ -21,5 +21,5 @@ contextBridge.exposeInMainWorld('studioBridge', {
    * A folder dropped on the window: its path stays between preload and main; the renderer gets a
    * one-time token to pass to dataset.import.
    */
-  registerDrop: (file: File): Promise<string> => ipcRenderer.invoke(REGISTER_DROP, webUtils.getPathForFile(file)),
+  registerDrop: (file: File): Promise<unknown> => ipcRenderer.invoke(REGISTER_DROP, webUtils.getPathForFile(file)),
 });

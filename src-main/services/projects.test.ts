@@ -47,3 +47,18 @@ describe('projects', () => {
     }
   });
 });
+
+describe('stale uploads', () => {
+  it('removes abandoned upload folders older than the limit and keeps fresh ones', async () => {
+    const { sweepStaleUploads } = await import('./projects');
+    const { utimes } = await import('node:fs/promises');
+    const dir = await temp();
+    await mkdir(join(dir, '.uploads', 'old', 'a'), { recursive: true });
+    await mkdir(join(dir, '.uploads', 'fresh'), { recursive: true });
+    const past = new Date(Date.now() - 2 * 3_600_000);
+    await utimes(join(dir, '.uploads', 'old'), past, past);
+    expect(await sweepStaleUploads(dir)).toEqual(['old']);
+    const { readdir } = await import('node:fs/promises');
+    expect(await readdir(join(dir, '.uploads'))).toEqual(['fresh']);
+  });
+});

@@ -3,7 +3,7 @@
  * opens them from trusted places only — a native dialog, the recent list, the command line — never
  * from a path the renderer sends.
  */
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../engine/checkpoint/atomic';
@@ -42,6 +42,24 @@ export async function openProject(dir: string, options: { create?: boolean } = {
   }
   if (!parsed?.success) throw new ProjectError(`${file} is damaged or from an unknown version.`);
   return { name: parsed.data.name, dir, created: parsed.data.created };
+}
+
+/**
+ * Web-mode uploads land in .uploads/<id>/ and are removed after their import; an upload the user
+ * abandoned (closed tab, cancel) is swept when the project opens, once it is an hour old.
+ */
+export async function sweepStaleUploads(projectDir: string, maxAgeMs = 3_600_000): Promise<string[]> {
+  const root = join(projectDir, '.uploads');
+  const names = await readdir(root).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const info = await stat(join(root, name)).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > maxAgeMs) {
+      await rm(join(root, name), { recursive: true, force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
 }
 
 /** The runs in a project, newest first. A run folder that cannot be read is listed as damaged. */

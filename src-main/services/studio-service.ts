@@ -10,7 +10,7 @@ import type { ProjectInfo, ProjectState } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
 import { join } from 'node:path';
-import { listRuns, openProject, ProjectError } from './projects';
+import { listRuns, openProject, ProjectError, sweepStaleUploads } from './projects';
 import { ImportSources } from './import-sources';
 
 type Handlers = { [C in RequestChannel]: (input: RequestInput<C>) => Promise<RequestOutput<C>> };
@@ -101,6 +101,7 @@ export class StudioService {
     }
     try {
       this.project = await openProject(dir, options);
+      await sweepStaleUploads(this.project.dir);
     } catch (err) {
       if (err instanceof ProjectError) throw new StudioError({ code: 'invalid-request', message: err.message });
       throw err;

@@ -11,6 +11,12 @@ export interface StudioBridge {
   request(channel: string, input: unknown): Promise<Reply<unknown>>;
   /** Every contract event main forwards ('engine.status', 'ui.navigate', …). */
   onEvent(listener: (event: string, payload: unknown) => void): () => void;
+  /**
+   * A folder dropped on the window: the preload passes its path to main, which answers with a
+   * one-time token for `dataset.import` ({ source: { kind: 'dropped', token } }). The path itself
+   * never reaches the renderer.
+   */
+  registerDrop(file: File): Promise<Reply<string>>;
 }
 
 declare global {

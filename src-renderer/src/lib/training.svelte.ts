@@ -4,7 +4,8 @@
  * so switching views neither loses chart points nor misses a divergence.
  */
 import type { TrainConfig } from '../../../src-main/api/train-config';
-import { preset, type PresetName, type RunStatusShape, type StepPoint } from '../../../src-main/api/training';
+import { preset, type DatasetRef, type PresetName, type RunStatusShape, type StepPoint } from '../../../src-main/api/training';
+import type { DatasetSummary } from '../../../src-main/api/schemas';
 import { describeError, type ErrorInfo } from './errors';
 import { pngDataUrl } from './format';
 import { MetricSeries } from './metric-series';
@@ -27,10 +28,32 @@ export class NewRunForm {
   readonly checked = $derived(checkConfig($state.snapshot(this.draft) as ConfigDraft));
   readonly errors: FieldErrors = $derived(this.attempted && !this.checked.ok ? this.checked.fieldErrors : {});
 
+  dataset = $state<DatasetRef>('demo:mnist');
+  /** Once the user picks a dataset, a newly imported one no longer replaces their choice. */
+  datasetTouched = false;
+  #datasetShape: { size: number; channels: 1 | 3; classes: number } | null = null;
+
   choose(name: PresetName): void {
     this.presetName = name;
     this.draft = preset(name);
     this.attempted = false;
+    this.#fitModel();
+  }
+
+  /** Picks the data and sizes the model to it: channels, nearest resolution, class count. */
+  useDataset(ref: DatasetRef, summary: DatasetSummary | null): void {
+    this.dataset = ref;
+    this.#datasetShape = summary ? { size: Math.max(summary.width, summary.height), channels: summary.channels, classes: summary.classes.length } : null;
+    if (!summary) this.draft = { ...this.draft, model: { ...this.draft.model, channels: 1, resolution: 28, numClasses: this.draft.model.architecture === 'cdcgan' ? 10 : 0 } };
+    this.#fitModel();
+  }
+
+  #fitModel(): void {
+    const shape = this.#datasetShape;
+    if (!shape) return;
+    const resolution = ([28, 32, 64, 128] as const).reduce((best, r) => (Math.abs(r - shape.size) < Math.abs(best - shape.size) ? r : best));
+    const numClasses = this.draft.model.architecture === 'cdcgan' ? shape.classes : 0;
+    this.draft = { ...this.draft, model: { ...this.draft.model, channels: shape.channels, resolution, numClasses } };
   }
 }
 
@@ -142,7 +165,7 @@ export class TrainingStore {
     this.error = null;
     this.#starting = { config: checked.value, at: performance.now() };
     try {
-      this.#applyStatus(await this.client.request('train.start', { config: checked.value, dataset: 'demo:mnist' }));
+      this.#applyStatus(await this.client.request('train.start', { config: checked.value, dataset: this.form.dataset }));
       this.form.attempted = false;
     } catch (err) {
       this.error = describeError(err);

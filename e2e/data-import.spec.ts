@@ -1,0 +1,116 @@
+/**
+ * Dataset import in web mode, end to end: choose a folder in the Data view, the browser uploads it,
+ * the engine imports it, and the view shows the dataset, its classes and what was skipped and why.
+ */
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { mnistPng } from '../src-main/engine/dataset/test-fixtures';
+import { test, expect } from './support/web-mode';
+
+test.describe.configure({ mode: 'serial' });
+
+let root: string;
+
+test.beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gan-e2e-import-'));
+  const digits = join(root, 'digits');
+  for (const digit of [3, 7]) {
+    await mkdir(join(digits, String(digit)), { recursive: true });
+    for (let k = 0; k < 6; k++) await writeFile(join(digits, String(digit), `img-${k}.png`), await mnistPng(digit, k));
+  }
+  await writeFile(join(digits, '7', 'broken.png'), 'this is not a png');
+  await writeFile(join(digits, 'notes.txt'), 'hello');
+  await mkdir(join(root, 'junk'));
+  await writeFile(join(root, 'junk', 'readme.txt'), 'nothing to see');
+});
+
+async function openDataView(app: Page): Promise<void> {
+  await app.getByRole('navigation').getByText('Data', { exact: true }).click();
+  await expect(app.getByTestId('view-data')).toBeVisible();
+  await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
+  // MNIST-sized: 28 px, one channel.
+  await app.getByRole('group', { name: 'Size (px)' }).getByText('28', { exact: true }).click();
+  await app.getByRole('group', { name: 'Channels' }).getByText('Grayscale', { exact: true }).click();
+}
+
+test('a chosen folder is uploaded, imported and reported', async ({ app }) => {
+  await openDataView(app);
+  await app.getByTestId('folder-input').setInputFiles(join(root, 'digits'));
+
+  const summary = app.getByTestId('import-summary');
+  await expect(summary).toContainText(/Imported 12 images · 2 skipped/);
+  await expect(summary).toContainText('from “digits”');
+
+  const dataset = app.getByTestId('project-dataset');
+  await expect(dataset.getByTestId('dataset-count')).toHaveText('12');
+  await expect(dataset).toContainText('28 × 28 px · grayscale');
+  await expect(dataset).toContainText('Uploaded in the browser');
+  const classes = dataset.getByRole('listitem');
+  await expect(classes).toHaveCount(2);
+  await expect(classes.nth(0)).toHaveText(/^3\s*6$/);
+  await expect(classes.nth(1)).toHaveText(/^7\s*6$/);
+  await expect(dataset.locator('img')).toHaveAttribute('src', /^data:image\/png;base64,/);
+
+  const report = app.getByTestId('skipped-report');
+  await expect(report.getByRole('row', { name: /7\/broken\.png/ })).toContainText('not a recognised image format');
+  await expect(report.getByRole('row', { name: /notes\.txt/ })).toContainText('not an image (.txt)');
+
+  await report.getByLabel('Filter').fill('broken');
+  await expect(report.getByRole('row')).toHaveCount(2); // header + one match
+  await report.getByLabel('Filter').fill('');
+
+  const download = app.waitForEvent('download');
+  await report.getByRole('button', { name: 'Export report (CSV)' }).click();
+  const csv = await readFile((await (await download).path())!, 'utf8');
+  expect(csv.split('\r\n')[0]).toBe('path,code,reason');
+  expect(csv).toContain('7/broken.png,unsupported,');
+  expect(csv).toContain('notes.txt,not-image,not an image (.txt)');
+
+  await app.screenshot({ path: 'test-results/data-view-import.png', fullPage: true });
+});
+
+test('a training run starts on the imported dataset', async ({ app }) => {
+  await app.getByRole('navigation').getByText('Train', { exact: true }).click();
+  const form = app.getByRole('form', { name: 'New training run' });
+  await form.getByText('MLP GAN (course week 1)').click();
+  await expect(form.getByLabel('Dataset')).toHaveValue('project');
+  await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText('12 images (28×28)');
+  await form.getByLabel('Steps', { exact: true }).fill('20');
+  await form.getByLabel('Batch size', { exact: true }).fill('8');
+  await app.getByRole('button', { name: 'Start training' }).click();
+  await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 60_000 });
+});
+
+test('a folder without usable images says so and keeps the previous dataset', async ({ app }) => {
+  await openDataView(app);
+  await expect(app.getByTestId('project-dataset').getByTestId('dataset-count')).toHaveText('12');
+  await app.getByTestId('folder-input').setInputFiles(join(root, 'junk'));
+
+  const alert = app.getByRole('form', { name: 'Import your images' }).getByRole('alert');
+  await expect(alert).toContainText('No usable images found in “junk”');
+  await expect(alert).not.toContainText('.uploads');
+  await expect(app.getByTestId('project-dataset').getByTestId('dataset-count')).toHaveText('12');
+});
+
+test('loose files dropped on the window import as one flat folder', async ({ app }) => {
+  await app.getByRole('navigation').getByText('Model', { exact: true }).click();
+  await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
+  const pngs = await Promise.all([0, 1, 2].map(async (k) => (await mnistPng(1, k)).toString('base64')));
+  const transfer = await app.evaluateHandle((files) => {
+    const dt = new DataTransfer();
+    files.forEach((b64, i) => dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], `one-${i}.png`, { type: 'image/png' })));
+    return dt;
+  }, pngs);
+
+  await app.dispatchEvent('main', 'dragenter', { dataTransfer: transfer });
+  await expect(app.getByTestId('drop-overlay')).toContainText('Drop a folder to import');
+  await app.dispatchEvent('main', 'drop', { dataTransfer: transfer });
+  await expect(app.getByTestId('drop-overlay')).toHaveCount(0);
+
+  await expect(app.getByTestId('view-data')).toBeVisible();
+  await expect(app.getByTestId('import-summary')).toContainText('Imported 3 images · 0 skipped');
+  await expect(app.getByTestId('project-dataset').getByTestId('dataset-count')).toHaveText('3');
+});

@@ -1,0 +1,219 @@
+/**
+ * The project's dataset and the import that replaces it. App-wide (a drop anywhere on the window or
+ * the native menu can start an import while another view shows), so it lives outside the Data view.
+ * One import at a time; it runs in the engine, this only shows progress and asks to cancel.
+ */
+import { createContext } from 'svelte';
+import type { RequestInput } from '../../../src-main/api/contract';
+import { StudioError } from '../../../src-main/api/rpc';
+import { describeError, type ErrorInfo } from './errors';
+import { collectDropped, dropName, isFolder, type DroppedItem } from './drop';
+import { ImportForm } from './import-form.svelte';
+import { withFolderName, type ImportProgress, type ImportReport, type ProjectDataset, type SkippedFile } from './import-report';
+import { unwrapReply, type StudioClient } from './transport';
+import { newUploadId, planUpload, uploadFiles, type UploadFile, type UploadProgress } from './upload';
+
+type Source = RequestInput<'dataset.import'>['source'];
+type Prepared = { source: Source; folder: string | null; clientSkipped: SkippedFile[] };
+
+/** preparing: reading a drop; uploading: web mode sending files; importing: the engine's turn (or the native dialog). */
+export type ImportPhase = 'idle' | 'preparing' | 'uploading' | 'importing';
+
+export interface ImportResult {
+  report: ImportReport;
+  folder: string | null;
+  /** Files the browser left out before the engine saw them (too large, unreadable, refused). */
+  clientSkipped: SkippedFile[];
+}
+
+const CANCELLED = 'Import cancelled; the previous dataset is unchanged.';
+
+export class DatasetStore {
+  readonly form = new ImportForm();
+  /** null before any import into this project. */
+  project = $state<ProjectDataset>(null);
+  loaded = $state(false);
+  loadError = $state<ErrorInfo | null>(null);
+
+  phase = $state<ImportPhase>('idle');
+  sourceKind = $state<Source['kind'] | null>(null);
+  folder = $state<string | null>(null);
+  upload = $state<UploadProgress | null>(null);
+  progress = $state<ImportProgress | null>(null);
+  cancelling = $state(false);
+  result = $state<ImportResult | null>(null);
+  error = $state<ErrorInfo | null>(null);
+  /** Something to say that is not an error: a cancelled import, a folder that was left out. */
+  notice = $state<string | null>(null);
+
+  #abort: AbortController | null = null;
+  #loads = 0;
+
+  constructor(private readonly client: StudioClient) {}
+
+  /** The desktop shell: native folder dialog and dropped-folder tokens instead of uploads. */
+  get desktop(): boolean {
+    return this.client.mode === 'electron';
+  }
+
+  get busy(): boolean {
+    return this.phase !== 'idle';
+  }
+
+  start(): () => void {
+    const offs = [
+      this.client.on('dataset.changed', (dataset) => {
+        this.#loads++;
+        this.project = dataset;
+        this.loaded = true;
+        this.loadError = null;
+      }),
+      this.client.on('project.changed', () => {
+        this.result = null;
+        void this.refresh();
+      }),
+      this.client.on('dataset.progress', (progress) => {
+        if (this.phase === 'importing') this.progress = progress;
+      }),
+      this.client.on('ui.command', ({ command }) => {
+        if (command === 'import-folder') void this.importFromDialog();
+      }),
+      this.client.on('engine.status', (status) => {
+        if (status.state === 'ready' && (!this.loaded || this.loadError)) void this.refresh();
+      }),
+      this.client.onConnection((state) => {
+        if (state.kind === 'open') void this.refresh();
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  async refresh(): Promise<void> {
+    const load = ++this.#loads;
+    try {
+      const project = await this.client.request('dataset.project', {});
+      if (load !== this.#loads) return; // a newer load or a pushed dataset.changed won
+      this.project = project;
+      this.loaded = true;
+      this.loadError = null;
+    } catch (err) {
+      // A starting or restarting engine is shown in the status bar; its 'ready' event loads again.
+      if (err instanceof StudioError && err.code === 'engine-unavailable') return;
+      if (load === this.#loads) this.loadError = describeError(err);
+    }
+  }
+
+  /** Desktop: File → Import image folder…, or the Data view's button. */
+  importFromDialog(): Promise<void> {
+    return this.#run('importing', async () => ({ source: { kind: 'dialog' }, folder: null, clientSkipped: [] }));
+  }
+
+  /** Web mode: files from the folder picker (paths already relative to the picked folder). */
+  importFiles(files: UploadFile[], folder: string | null): Promise<void> {
+    return this.#run('uploading', (signal) => this.#upload(files, folder, [], signal));
+  }
+
+  /** A drop anywhere on the window; `items` were read during the drop event. */
+  importDrop(items: DroppedItem[]): Promise<void> {
+    if (!this.desktop) {
+      return this.#run('preparing', async (signal) => {
+        const { files, skipped } = await collectDropped(items);
+        signal.throwIfAborted();
+        return this.#upload(files, dropName(items), skipped, signal);
+      });
+    }
+    return this.#run('preparing', async () => {
+      const folders = items.filter(isFolder);
+      const first = folders[0];
+      if (!first?.file) throw new Error('Drop a folder of images: on the desktop, files are imported with the folder they are in.');
+      if (folders.length > 1) this.notice = `Only “${first.entry?.name}” was imported: drop one folder at a time (its subfolders become classes).`;
+      const token = unwrapReply(await window.studioBridge!.registerDrop(first.file));
+      return { source: { kind: 'dropped', token }, folder: first.entry?.name ?? null, clientSkipped: [] };
+    });
+  }
+
+  /** Stops the upload (aborting its requests) or asks the engine to stop the import. */
+  async cancel(): Promise<void> {
+    if (!this.busy || this.cancelling) return;
+    this.cancelling = true;
+    this.#abort?.abort();
+    if (this.phase !== 'importing') return;
+    try {
+      // The request may still be on its way to the engine; ask again briefly until it is seen.
+      for (let attempt = 0; attempt < 8 && this.phase === 'importing'; attempt++) {
+        if ((await this.client.request('dataset.cancelImport', {})).cancelled) return;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  async #upload(files: UploadFile[], folder: string | null, skipped: SkippedFile[], signal: AbortSignal): Promise<Prepared> {
+    this.folder = folder;
+    const plan = planUpload(files);
+    if (!plan.send.length) {
+      const where = folder ? `“${folder}”` : 'The selection';
+      throw new Error(
+        files.length
+          ? `None of the ${files.length} files in ${where} could be uploaded: ${plan.skipped[0]?.reason ?? ''}`
+          : `${where} has no files to import. Choose a folder with images (PNG, JPEG, WebP, GIF…), or subfolders of them.`,
+      );
+    }
+    this.phase = 'uploading';
+    const uploadId = newUploadId();
+    const sent = await uploadFiles(uploadId, plan.send, { signal, onProgress: (p) => (this.upload = p) });
+    return { source: { kind: 'upload', uploadId }, folder, clientSkipped: [...skipped, ...plan.skipped, ...sent.skipped] };
+  }
+
+  async #run(phase: ImportPhase, prepare: (signal: AbortSignal) => Promise<Prepared>): Promise<void> {
+    if (this.busy) {
+      this.notice = 'An import is already running: wait for it or cancel it.';
+      return;
+    }
+    const parsed = this.form.parse();
+    if (!parsed.ok) {
+      this.error = parsed.error;
+      return;
+    }
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.#reset(phase);
+    this.error = null;
+    this.notice = null;
+    this.result = null;
+    this.folder = null;
+    this.sourceKind = phase === 'importing' ? 'dialog' : null;
+    let folder: string | null = null;
+    try {
+      const prepared = await prepare(abort.signal);
+      abort.signal.throwIfAborted();
+      folder = prepared.folder;
+      this.folder = folder;
+      this.sourceKind = prepared.source.kind;
+      this.phase = 'importing';
+      const { report } = await this.client.request('dataset.import', { source: prepared.source, options: parsed.options });
+      // null: the user closed the native dialog without choosing; nothing changed.
+      if (report) this.result = { report, folder, clientSkipped: prepared.clientSkipped };
+    } catch (err) {
+      if (this.cancelling || abort.signal.aborted) this.notice = CANCELLED;
+      else {
+        const info = describeError(err);
+        this.error = { ...info, message: withFolderName(info.message, folder ?? this.folder) };
+      }
+    } finally {
+      this.#abort = null;
+      this.#reset('idle');
+    }
+  }
+
+  #reset(phase: ImportPhase): void {
+    this.phase = phase;
+    this.upload = null;
+    this.progress = null;
+    this.cancelling = false;
+    if (phase === 'idle') this.sourceKind = null;
+  }
+}
+
+export const [useDatasets, provideDatasets] = createContext<DatasetStore>();
