@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { serve, serveUsage } from './serve';
 import { train, trainUsage } from './train';
 import { sample, sampleUsage } from './sample';
+import { importFolder, importUsage } from './import';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -15,6 +16,7 @@ Usage: gan-studio <command> [options]
 
 Commands:
   serve      Run GAN Studio in the browser (web mode) on 127.0.0.1
+  import     Import a folder of images into a project's dataset
   train      Train a GAN from the terminal
   sample     Render a sample grid from a run's newest checkpoint
 
@@ -23,6 +25,7 @@ Run \`gan-studio <command> --help\` for a command's options.
 
 const commands: Record<string, { run: (args: string[], version: string) => Promise<void>; usage: string }> = {
   serve: { run: serve, usage: serveUsage },
+  import: { run: importFolder, usage: importUsage },
   train: { run: train, usage: trainUsage },
   sample: { run: sample, usage: sampleUsage },
 };

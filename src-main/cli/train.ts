@@ -10,15 +10,16 @@ import { formatIssues } from '../api/rpc';
 import { architectures, lossKinds, trainConfigSchema, type TrainConfig } from '../api/train-config';
 import { preset, presetNames, type PresetName } from '../api/training';
 import { initRuntime } from '../engine/runtime';
-import { loadMnistDemo } from '../engine/data/mnist-demo';
+import { loadMnistDemo, type LabelledImages } from '../engine/data/mnist-demo';
 import { memoryBatches } from '../engine/data/memory-batches';
+import { loadProjectDataset } from '../engine/data/project-dataset';
 import { TrainingSession, type RunStatus, type SessionListener } from '../engine/train/session';
 import { defaultProjectDir } from '../services/workspace';
 import { ProgressLine } from './progress';
 
 export const trainUsage = `Usage: gan-studio train [options]
 
-  --data <name>        Dataset: mnist (the built-in demo digits)            [mnist]
+  --data <name>        mnist (the built-in digits) | project (the --out project's imported dataset)  [mnist]
   --preset <name>      ${presetNames.join(' | ')}                         [dcgan]
   --model <name>       ${architectures.join(' | ')} (overrides the preset's)
   --loss <name>        ${lossKinds.join(' | ')}
@@ -52,11 +53,12 @@ export async function train(args: string[]): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(trainUsage);
-  if (values.data !== 'mnist') throw new Error(`Unknown dataset "${values.data}" (folder import comes with the dataset importer; use mnist)`);
+  if (values.data !== 'mnist' && values.data !== 'project') throw new Error(`Unknown dataset "${values.data}": use mnist or project (after gan-studio import)`);
 
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend));
   process.stderr.write(`Backend: ${backend.active} (${backend.provider})\n`);
-  const data = loadMnistDemo();
+  const projectDir = resolve(values.out ?? defaultProjectDir());
+  const data = values.data === 'project' ? await loadProjectDataset(projectDir) : loadMnistDemo();
   let progress: ProgressLine | null = null;
   let last: { d: number | null; g: number | null; ips: number } = { d: null, g: null, ips: 0 };
   let finished: (status: RunStatus) => void = () => undefined;
@@ -80,8 +82,8 @@ export async function train(args: string[]): Promise<void> {
     session = opened.session;
     process.stderr.write(`Resuming ${session.runDir} at step ${session.status().step}\n`);
   } else {
-    const config = await buildConfig(values);
-    session = await TrainingSession.create(join(resolve(values.out ?? defaultProjectDir()), 'runs'), config, memoryBatches(data, config.model), listener);
+    const config = await buildConfig(values, data);
+    session = await TrainingSession.create(join(projectDir, 'runs'), config, memoryBatches(data, config.model), listener);
     process.stderr.write(`Run: ${session.runDir}\n`);
   }
   progress = new ProgressLine(session.config.steps);
@@ -97,7 +99,7 @@ export async function train(args: string[]): Promise<void> {
   if (status.state === 'failed' || status.state === 'paused') process.exitCode = 1;
 }
 
-async function buildConfig(values: Record<string, string | boolean | undefined>): Promise<TrainConfig> {
+async function buildConfig(values: Record<string, string | boolean | undefined>, data: LabelledImages): Promise<TrainConfig> {
   if (!presetNames.includes(values.preset as PresetName)) throw new Error(`Unknown preset "${values.preset}"`);
   const base: TrainConfig = values.config
     ? (JSON.parse(await readFile(String(values.config), 'utf8')) as TrainConfig)
@@ -105,6 +107,9 @@ async function buildConfig(values: Record<string, string | boolean | undefined>)
   const num = (key: string) => (values[key] === undefined ? undefined : Number(values[key]));
   const architecture = (values.model as TrainConfig['model']['architecture'] | undefined) ?? base.model.architecture;
   const kind = (values.loss as TrainConfig['loss']['kind'] | undefined) ?? base.loss.kind;
+  // The model follows the data: its channels, the nearest supported resolution, its classes.
+  const size = Math.max(data.width, data.height);
+  const resolution = ([28, 32, 64, 128] as const).reduce((best, r) => (Math.abs(r - size) < Math.abs(best - size) ? r : best));
   const candidate = {
     ...base,
     seed: num('seed') ?? base.seed,
@@ -113,7 +118,9 @@ async function buildConfig(values: Record<string, string | boolean | undefined>)
     model: {
       ...base.model,
       architecture,
-      numClasses: architecture === 'cdcgan' ? 10 : 0,
+      resolution: values.config ? base.model.resolution : resolution,
+      channels: data.channels,
+      numClasses: architecture === 'cdcgan' ? data.classNames.length : 0,
       // WGAN-GP's per-sample penalty is meaningless with batch norm in the critic.
       dNorm: kind === 'wgan-gp' && base.model.dNorm === 'batch' ? 'none' : base.model.dNorm,
     },

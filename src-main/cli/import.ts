@@ -1,0 +1,81 @@
+/** `gan-studio import`: a folder of images into a project's dataset, with the app's importer. */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { formatIssues } from '../api/rpc';
+import { importOptionsSchema } from '../api/dataset';
+import { DatasetError, importDataset } from '../engine/dataset';
+import { datasetDirOf } from '../engine/data/project-dataset';
+import { openProject } from '../services/projects';
+import { defaultProjectDir } from '../services/workspace';
+import { ProgressLine } from './progress';
+
+export const importUsage = `Usage: gan-studio import <folder> [options]
+
+  --project <dir>     Project to import into (created if missing)  [~/Documents/GAN Studio/Default project]
+  --size <n>          Width and height in pixels                   [64]
+  --width/--height    Non-square sizes
+  --fit <mode>        crop | pad | stretch                         [crop]
+  --channels <n>      1 (grayscale) | 3 (RGB)                      [3]
+  --background <hex>  Behind transparency and letterboxing        [#000000]
+  --no-labels         Do not use subfolder names as classes
+  --report            Print every skipped file with its reason
+`;
+
+export async function importFolder(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      project: { type: 'string' },
+      size: { type: 'string' },
+      width: { type: 'string' },
+      height: { type: 'string' },
+      fit: { type: 'string' },
+      channels: { type: 'string' },
+      background: { type: 'string' },
+      'no-labels': { type: 'boolean' },
+      report: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void process.stdout.write(importUsage);
+  const source = positionals[0];
+  if (!source) throw new Error(`Which folder?\n\n${importUsage}`);
+  const size = values.size === undefined ? undefined : Number(values.size);
+  const parsed = importOptionsSchema.safeParse({
+    ...(size !== undefined ? { width: size, height: size } : {}),
+    ...(values.width ? { width: Number(values.width) } : {}),
+    ...(values.height ? { height: Number(values.height) } : {}),
+    ...(values.fit ? { fit: values.fit } : {}),
+    ...(values.channels ? { channels: Number(values.channels) } : {}),
+    ...(values.background ? { background: values.background } : {}),
+    labelsFromFolders: !values['no-labels'],
+  });
+  if (!parsed.success) throw new Error(`Invalid options:\n  ${formatIssues(parsed.error).join('\n  ')}`);
+
+  const project = await openProject(resolve(values.project ?? defaultProjectDir()), { create: true });
+  let progress: ProgressLine | null = null;
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  try {
+    const report = await importDataset(resolve(source), datasetDirOf(project.dir), parsed.data, {
+      signal: abort.signal,
+      onProgress: (p) => {
+        if (p.phase !== 'decode' || p.total === 0) return;
+        progress ??= new ProgressLine(p.total);
+        progress.update(p.done, `${p.imagesPerSecond.toFixed(0)} img/s`);
+      },
+    });
+    (progress as ProgressLine | null)?.finish('');
+    const classes = report.classes.length ? ` in ${report.classes.length} classes (${report.classes.map((c) => `${c.name} ${c.count}`).join(', ')})` : '';
+    process.stderr.write(
+      `Imported ${report.imported} images${classes} into ${project.dir} in ${(report.elapsedMs / 1000).toFixed(1)} s; ` +
+        `${report.skipped.length} skipped (${report.duplicates} duplicates), ${report.reused} reused from the last import.\n`,
+    );
+    if (values.report) for (const s of report.skipped) process.stdout.write(`${s.path}\t${s.code}\t${s.reason}\n`);
+    else if (report.skipped.length) process.stderr.write('Run with --report to list the skipped files and why.\n');
+  } catch (err) {
+    if (err instanceof DatasetError) throw new Error(err.userMessage);
+    throw err;
+  }
+}
