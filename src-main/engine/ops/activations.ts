@@ -1,8 +1,10 @@
 /**
  * Activations built only from ops whose gradients are themselves differentiable on every backend,
  * so they survive the second-order gradient of WGAN-GP's penalty. tfjs' own leakyRelu, prelu,
- * relu6, selu, clipByValue and maximum/minimum all have gradients built on comparison ops
- * (Greater, Less, LessEqual, LogicalAnd) that have no gradient themselves.
+ * relu6, selu, clipByValue and maximum/minimum have gradients built on comparison ops (Greater,
+ * Less, LessEqual, LogicalAnd) that tfjs gives no gradient; they only work to second order once
+ * registerSecondOrderGradients (./second-order, run by ensureGradientsRegistered) has run. These
+ * do not depend on that.
  */
 import * as tf from '@tensorflow/tfjs-core';
 

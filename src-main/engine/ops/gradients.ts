@@ -6,6 +6,7 @@
  * a resolve hook that tries `<specifier>.js` first for relative imports inside tfjs-core's dist.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { registerSecondOrderGradients } from './second-order';
 
 const hook = `
 export async function resolve(specifier, context, next) {
@@ -22,16 +23,25 @@ export function gradientsRegistered(): boolean {
   return tf.getGradient(tf.Sum) != null && tf.getGradient(tf.Conv2D) != null;
 }
 
-/** Registers every tfjs gradient once; safe to call repeatedly and from any entry point. */
+/**
+ * Registers every tfjs gradient, plus the zero/adjoint gradients of ./second-order, once; safe to
+ * call repeatedly and from any entry point.
+ */
 export function ensureGradientsRegistered(): Promise<void> {
-  if (gradientsRegistered()) return Promise.resolve();
+  if (gradientsRegistered()) {
+    registerSecondOrderGradients();
+    return Promise.resolve();
+  }
   pending ??= (async () => {
     const nodeModule = await loadNodeModule();
-    if (nodeModule?.register) {
-      nodeModule.register(`data:text/javascript,${encodeURIComponent(hook)}`, import.meta.url);
+    try {
+      nodeModule?.register?.(`data:text/javascript,${encodeURIComponent(hook)}`, import.meta.url);
+    } catch {
+      // No hooks (a browser, an old runtime): a bundler must then have resolved the import below.
     }
     await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
     if (!gradientsRegistered()) throw new Error('tfjs gradients did not register');
+    registerSecondOrderGradients();
   })();
   return pending;
 }

@@ -4,3 +4,4 @@ export { sigmoidCrossEntropyWithLogits, negLogSigmoid } from './losses';
 export { batchNormalize } from './normalization';
 export { upsampleNearest, downsampleAverage } from './resample';
 export { ensureGradientsRegistered, gradientsRegistered } from './gradients';
+export { registerSecondOrderGradients } from './second-order';

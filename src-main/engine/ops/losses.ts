@@ -1,6 +1,7 @@
 /**
  * Loss pieces that stay finite for any logit and are twice differentiable on every backend
- * (tf.logSigmoid, for one, fails a second-order gradient: its customGrad loses a saved tensor).
+ * (tf.logSigmoid, for one, is a customGrad that fails a second-order gradient with "Cannot read
+ * properties of undefined (reading 'backend')").
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { softplus } from './activations';

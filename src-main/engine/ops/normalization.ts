@@ -1,8 +1,8 @@
 /**
- * Batch-norm arithmetic from plain ops. tf.batchNorm's gradient (FusedBatchNorm) breaks twice:
- * for rank-2 input with per-feature statistics it fails even first-order ("Size(...) must match
- * the product of shape ..."; its x-gradient hard-codes a rank-4 tile), and without scale/offset
- * its second-order gradient fails. This version works for any rank, to any order.
+ * Batch-norm arithmetic from plain ops. tf.batchNorm cannot be differentiated at all when scale
+ * or offset is omitted (the engine tries to save the missing inputs for the backward pass:
+ * "Cannot read properties of undefined (reading 'dataId')"); with both given it works, to second
+ * order. This version needs neither, works for any rank, and is differentiable to any order.
  */
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -8,6 +8,7 @@ import {
   negLogSigmoid,
   sigmoidCrossEntropyWithLogits,
   softplus,
+  registerSecondOrderGradients,
   upsampleNearest,
 } from './index';
 
@@ -56,6 +57,31 @@ describe('second-order gradients', () => {
     expect(wasm!.every(Number.isFinite)).toBe(true);
     expect(cpu!.some((v) => v !== 0)).toBe(true);
     expect(relError(wasm!, cpu!)).toBeLessThan(1e-4);
+  });
+});
+
+describe('registerSecondOrderGradients makes stock tfjs ops twice differentiable', () => {
+  it('has run (through ensureGradientsRegistered) and is idempotent', () => {
+    expect(tf.getGradient('Greater')).toBeDefined();
+    expect(tf.getGradient('AvgPoolGrad')).toBeDefined();
+    expect(registerSecondOrderGradients()).toEqual([]);
+  });
+
+  const equivalents: [string, (x: tf.Tensor) => tf.Tensor, (x: tf.Tensor) => tf.Tensor][] = [
+    ['tf.leakyRelu', (x) => tf.leakyRelu(x, 0.2), (x) => leakyRelu(x, 0.2)],
+    ['tf.maximum(x, 0.2x)', (x) => tf.maximum(x, tf.mul(x, 0.2)), (x) => leakyRelu(x, 0.2)],
+    ['tf.where(x > 0, x, 0.2x)', (x) => tf.where(tf.greater(x, 0), x, tf.mul(x, 0.2)), (x) => leakyRelu(x, 0.2)],
+    // clip(x, −1, 1) = relu(x + 1) − relu(x − 1) − 1
+    ['tf.clipByValue', (x) => tf.square(tf.clipByValue(x, -1, 1)), (x) => tf.square(tf.sub(tf.sub(tf.relu(tf.add(x, 1)), tf.relu(tf.sub(x, 1))), 1))],
+    ['tf.image.resizeNearestNeighbor', (x) => tf.square(tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [8, 8])), (x) => tf.square(upsampleNearest(x as tf.Tensor4D, 2))],
+    ['tf.avgPool', (x) => tf.square(tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid')), (x) => tf.square(downsampleAverage(x as tf.Tensor4D, 2))],
+  ];
+  it.each(equivalents)('%s matches its plain-op equivalent on wasm and cpu', (_, stock, safe) => {
+    for (const backend of BACKENDS) {
+      const [a, b] = onBackend(backend, () => [secondOrder(stock), secondOrder(safe)]);
+      expect(b!.some((v) => v !== 0)).toBe(true);
+      expect(relError(a!, b!)).toBeLessThan(1e-5);
+    }
   });
 });
 

@@ -4,9 +4,8 @@
  *   dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·sH − top + kh, ow·sW − left + kw, ci] · dy[n,oh,ow,co]
  *
  * reads as a stride-1 convolution whose "batch" is ci, whose "channels" are n, and whose filter is
- * dy laid out [outH, outW, n, co] and dilated by the stride. wasm has no kernel for this at all, and
- * cpu's reads every element through TensorBuffer.get; the forward conv runs in XNNPACK on wasm and
- * in cpu's tight Conv2D loop.
+ * dy laid out [outH, outW, n, co] and dilated by the stride. wasm has no kernel for this at all; the
+ * forward convolution runs in XNNPACK. (cpu uses ./cpu/conv.ts, and this only for NCHW input.)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';

@@ -59,7 +59,7 @@ export function conv2dBackpropInputByPhases(
   attrs: Conv2DBackpropInputAttrs,
 ): TensorInfo | null {
   const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs;
-  if (dataFormat === 'NCHW') return null;
+  if (dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
   const info = backend_util.computeConv2DInfo(
     inputShape,
     filter.shape as Shape4,
@@ -88,10 +88,10 @@ export function conv2dBackpropInputByPhases(
     cols.push(plan);
   }
 
-  const w = r.readFloat32(filter);
-  const phases: TensorInfo[][] = [];
+  const w = r.read(filter) as Float32Array;
+  // Row-major over (row phase, column phase): the order the interleave below expects.
+  const phases: TensorInfo[] = [];
   for (const row of rows) {
-    const rowPhases: TensorInfo[] = [];
     for (const col of cols) {
       const sub = r.fromValues(
         [row.taps, col.taps, outChannels, inChannels],
@@ -102,21 +102,19 @@ export function conv2dBackpropInputByPhases(
         ? r.slice(dy, [0, row.cropBegin, col.cropBegin, 0], [n, row.cropSize, col.cropSize, outChannels])
         : dy;
       const pads = { top: row.padBefore, bottom: row.padAfter, left: col.padBefore, right: col.padAfter };
-      rowPhases.push(r.conv2d(src, sub, pads));
+      phases.push(r.conv2d(src, sub, pads));
       if (src !== dy) r.free(src);
       r.free(sub);
     }
-    phases.push(rowPhases);
   }
 
-  const flat = phases.flat();
-  const only = flat.length === 1 ? flat[0] : undefined;
+  const only = phases.length === 1 ? phases[0] : undefined;
   if (only) return only;
   // Interleave: stack the phases as [sH, sW, N·qH, qW·C], then two rank-4 transposes put each phase
   // axis next to its spatial axis (tfjs-wasm transposes of rank > 4 are ~20× slower, and concats
   // along inner axes copy element by element when C is small).
-  const stacked = r.concat(flat, 0);
-  for (const ph of flat) r.free(ph);
+  const stacked = r.concat(phases, 0);
+  for (const ph of phases) r.free(ph);
   const rowsFirst = r.transpose(r.view(stacked, [sH, sW, n * qH, qW * inChannels]), [2, 0, 1, 3]);
   r.free(stacked);
   const interleaved = r.transpose(r.view(rowsFirst, [n * qH * sH, sW, qW, inChannels]), [0, 2, 1, 3]);

@@ -9,7 +9,12 @@ import { conv2dBackpropFilterConfig } from './conv2d_backprop_filter';
 import { conv2dBackpropInputConfig } from './conv2d_backprop_input';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch_matmul';
 import { tileConfig } from './tile';
-import { forgetStock, rememberStock, type TrainingBackendName } from './runner';
+import { depthwiseConfigs } from './depthwise';
+import { cpuConvConfigs } from './cpu/conv';
+import { cpuBatchMatMulConfig } from './cpu/matmul';
+import { cpuElementwiseConfigs } from './cpu/elementwise';
+import { cpuResizeNearestNeighborGradConfig } from './cpu/resize';
+import { forgetStock, markOurs, processGlobal, rememberStock, type TrainingBackendName } from './runner';
 
 export type { TrainingBackendName } from './runner';
 
@@ -18,16 +23,30 @@ export function isTrainingBackend(name: string): name is TrainingBackendName {
 }
 
 /** `${backend}/${kernel}` of every kernel currently replaced by ours. */
-const active = new Set<string>();
+const active = processGlobal('active-kernels', () => new Set<string>());
 
 function configsFor(backendName: TrainingBackendName): KernelConfig[] {
-  const configs = [conv2dBackpropFilterConfig(backendName), tileConfig(backendName)];
-  // cpu's own Conv2DBackpropInput loop beats the decomposition there (its Conv2D is no faster),
-  // and its matmul is equally slow with or without transposes.
   if (backendName === 'wasm') {
-    configs.push(conv2dBackpropInputConfig(backendName), batchMatMulConfig(backendName), fusedMatMulConfig(backendName));
+    return [
+      conv2dBackpropFilterConfig(backendName),
+      conv2dBackpropInputConfig(backendName),
+      batchMatMulConfig(backendName),
+      fusedMatMulConfig(backendName),
+      tileConfig(backendName),
+      ...depthwiseConfigs(backendName),
+    ];
   }
-  return configs;
+  // cpu: every convolution and matmul moves onto one JS sgemm; broadcasting and reductions get
+  // flat loops.
+  return [
+    ...cpuConvConfigs(),
+    cpuBatchMatMulConfig(),
+    tileConfig(backendName),
+    ...depthwiseConfigs(backendName),
+    ...cpuElementwiseConfigs(),
+    // Not speed: tfjs-cpu's own kernel is wrong for batch > 1.
+    cpuResizeNearestNeighborGradConfig(),
+  ];
 }
 
 /** Names of the kernels `registerTrainingKernels` replaces or adds for `backendName`. */
@@ -49,9 +68,13 @@ export function registerTrainingKernels(backendName: TrainingBackendName, option
   const names: string[] = [];
   for (const config of configsFor(backendName)) {
     if (options.only && !options.only.includes(config.kernelName)) continue;
-    rememberStock(config.kernelName, backendName);
+    const stock = rememberStock(config.kernelName, backendName);
     if (tf.getKernel(config.kernelName, backendName)) tf.unregisterKernel(config.kernelName, backendName);
-    tf.registerKernel(config);
+    // The engine runs setupFuncs of the kernels registered when a backend initialises; wasm's
+    // kernels bind their C++ entry points there. Ours call the stock kernel as a fallback, so
+    // they carry its setup along (registering before tf.setBackend('wasm') would otherwise leave
+    // e.g. the stock BatchMatMul unbound: "wasmBatchMatMul is not a function").
+    tf.registerKernel(markOurs({ ...config, setupFunc: stock?.setupFunc, disposeFunc: stock?.disposeFunc }));
     active.add(`${backendName}/${config.kernelName}`);
     names.push(config.kernelName);
   }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
-import { registerTrainingKernels, trainingKernelNames } from './index';
+import { registerTrainingKernels, restoreStockKernels, trainingKernelNames } from './index';
 import { planPhase } from './conv2d_backprop_input';
 import { BACKENDS, dataIdCount, onBackend, randomArray4, relError, setUpBackends, stockCpu, withStockKernels } from './test-util';
 
@@ -15,7 +15,19 @@ const SIZES = [
   { n: 3, h: 6, w: 5, cin: 8, cout: 1 },
 ];
 const PADS: Pad[] = ['same', 'valid', 1, [[0, 0], [2, 1], [0, 2], [0, 0]]];
-for (const s of [1, 2]) for (const k of [3, 4, 5]) for (const pad of PADS) for (const size of SIZES) CASES.push({ ...size, k, s, pad });
+// Every stride × kernel × padding, each with two of the three sizes in rotation (all three sizes
+// everywhere would double the run time for little extra coverage).
+let rotation = 0;
+for (const s of [1, 2]) {
+  for (const k of [3, 4, 5]) {
+    for (const pad of PADS) {
+      for (const size of [SIZES[rotation % 3]!, SIZES[(rotation + 1) % 3]!]) CASES.push({ ...size, k, s, pad });
+      rotation++;
+    }
+  }
+}
+/** cpu's kernels are one im2col + matmul path with no per-shape decomposition: half the cases. */
+const CASES_FOR = (backend: string) => (backend === 'wasm' ? CASES : CASES.filter((_, i) => i % 2 === 0));
 
 const label = (c: Case) => `x[${c.n},${c.h},${c.w},${c.cin}] k${c.k} s${c.s} → ${c.cout} pad ${JSON.stringify(c.pad)}`;
 
@@ -48,10 +60,40 @@ beforeAll(async () => {
 
 describe('registerTrainingKernels', () => {
   it('reports what it registered and can be called again', () => {
-    const wasm = ['Conv2DBackpropFilter', 'Tile', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul'];
+    const depthwise = ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
+    const wasm = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Tile', ...depthwise];
     expect(registerTrainingKernels('wasm')).toEqual(wasm);
-    expect(registerTrainingKernels('cpu')).toEqual(['Conv2DBackpropFilter', 'Tile']);
+    expect(registerTrainingKernels('cpu')).toEqual([
+      'Conv2D',
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'BatchMatMul',
+      'Tile',
+      ...depthwise,
+      'Add',
+      'Sub',
+      'Multiply',
+      'RealDiv',
+      'SquaredDifference',
+      'Maximum',
+      'Minimum',
+      'Neg',
+      'Sum',
+      'Mean',
+      'ResizeNearestNeighborGrad',
+    ]);
     expect(trainingKernelNames('wasm')).toEqual(wasm);
+    expect(registerTrainingKernels('wasm', { only: ['Tile'] })).toEqual(['Tile']);
+  });
+
+  it('carries the stock setupFunc, so registering before the backend initialises still works', () => {
+    for (const name of ['BatchMatMul', '_FusedMatMul', 'Conv2DBackpropInput', 'Tile']) {
+      const ours = tf.getKernel(name, 'wasm');
+      expect(ours?.setupFunc, name).toBeTypeOf('function');
+      restoreStockKernels('wasm');
+      expect(ours?.setupFunc).toBe(tf.getKernel(name, 'wasm')?.setupFunc);
+      registerTrainingKernels('wasm');
+    }
   });
 
   it('phase plans cover every tap exactly once', () => {
@@ -72,7 +114,7 @@ describe('registerTrainingKernels', () => {
 });
 
 describe.each(BACKENDS)('Conv2DBackpropFilter on %s matches the stock cpu kernel', (backend) => {
-  it.each(CASES.map((c) => [label(c), c] as const))('%s', (_, c) => {
+  it.each(CASES_FOR(backend).map((c) => [label(c), c] as const))('%s', (_, c) => {
     const { x, dy } = caseData(c, 11);
     const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: [c.k, c.k, c.cin, c.cout] } as unknown as NamedAttrMap;
     const expected = stockCpu('Conv2DBackpropFilter', { x, dy }, attrs);
@@ -82,17 +124,35 @@ describe.each(BACKENDS)('Conv2DBackpropFilter on %s matches the stock cpu kernel
   });
 });
 
-describe('Conv2DBackpropInput on wasm matches the stock cpu kernel', () => {
-  it.each(CASES.map((c) => [label(c), c] as const))('%s', (_, c) => {
+describe.each(BACKENDS)('Conv2DBackpropInput on %s matches the stock cpu kernel', (backend) => {
+  it.each(CASES_FOR(backend).map((c) => [label(c), c] as const))('%s', (_, c) => {
     const { filter, dy } = caseData(c, 23);
     const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.n, c.h, c.w, c.cin] } as unknown as NamedAttrMap;
     const expected = stockCpu('Conv2DBackpropInput', { dy, filter }, attrs);
-    const actual = runKernel('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    const actual = runKernel(backend, 'Conv2DBackpropInput', { dy, filter }, attrs);
     expect(actual.shape).toEqual(expected.shape);
     expect(relError(actual.values, expected.values)).toBeLessThan(1e-4);
   });
+});
 
-  it('falls back to the stock kernel where phases do not apply (stride above kernel size)', () => {
+describe('Conv2D on cpu matches the stock cpu kernel', () => {
+  const plain = CASES_FOR('cpu');
+  const dilated: Case[] = plain.filter((c) => c.s === 1 && c.pad !== 1).map((c) => ({ ...c, h: c.h + 4, w: c.w + 4 }));
+  it.each([...plain, ...dilated].map((c, i) => [label(c) + (i >= plain.length ? ' dilation 2' : ''), c, i >= plain.length ? 2 : 1] as const))(
+    '%s',
+    (_, c, dilation) => {
+      const { x, filter } = caseData(c, 31);
+      const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: dilation } as unknown as NamedAttrMap;
+      const expected = stockCpu('Conv2D', { x, filter }, attrs);
+      const actual = runKernel('cpu', 'Conv2D', { x, filter }, attrs);
+      expect(actual.shape).toEqual(expected.shape);
+      expect(relError(actual.values, expected.values)).toBeLessThan(1e-4);
+    },
+  );
+});
+
+describe('Conv2DBackpropInput fallbacks', () => {
+  it('wasm falls back to the stock kernel where phases do not apply (stride above kernel size)', () => {
     const c: Case = { n: 2, h: 9, w: 9, cin: 3, cout: 4, k: 2, s: 3, pad: 'same' };
     const { filter, dy } = caseData({ ...c }, 5);
     const attrs = { strides: 3, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] } as unknown as NamedAttrMap;

@@ -5,7 +5,7 @@
  * nothing is tracked by tidy scopes, so every intermediate must be released explicitly.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelBackend, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 export type TrainingBackendName = 'wasm' | 'cpu';
 export type Pads2D = { top: number; bottom: number; left: number; right: number };
@@ -15,22 +15,42 @@ export type NumericDType = 'float32' | 'int32' | 'bool';
 /**
  * The kernels that were registered before ours replaced them, per backend. Kept so a custom kernel
  * can fall back to the stock one for cases it does not handle, and so the stock set can be restored.
+ * Process-global like tfjs' registry itself, so every copy of this module sees the same entries.
  */
-const stockKernels = new Map<string, tf.KernelConfig>();
+export function processGlobal<T>(name: string, make: () => T): T {
+  const slot = globalThis as unknown as Record<symbol, T | undefined>;
+  const sym = Symbol.for(`gan-studio.${name}`);
+  return (slot[sym] ??= make());
+}
+
+const stockKernels = processGlobal('stock-kernels', () => new Map<string, tf.KernelConfig>());
 
 const key = (kernelName: string, backendName: string) => `${backendName}/${kernelName}`;
+
+/**
+ * Marks our configs in tfjs' (process-global) registry, so that a second copy of this module (a
+ * re-import, a bundle beside a test) never takes one of ours for a stock kernel and recurses.
+ */
+const OURS = Symbol.for('gan-studio.training-kernel');
+
+export function markOurs(config: tf.KernelConfig): tf.KernelConfig {
+  return Object.assign(config, { [OURS]: true });
+}
+
+const isOurs = (config: tf.KernelConfig | undefined) => config != null && OURS in config;
 
 export function rememberStock(kernelName: string, backendName: string): tf.KernelConfig | undefined {
   const k = key(kernelName, backendName);
   if (!stockKernels.has(k)) {
     const existing = tf.getKernel(kernelName, backendName);
-    if (existing) stockKernels.set(k, existing);
+    if (existing && !isOurs(existing)) stockKernels.set(k, existing);
   }
   return stockKernels.get(k);
 }
 
 export function stockKernel(kernelName: string, backendName: string): tf.KernelConfig | undefined {
-  return stockKernels.get(key(kernelName, backendName)) ?? tf.getKernel(kernelName, backendName);
+  const current = tf.getKernel(kernelName, backendName);
+  return stockKernels.get(key(kernelName, backendName)) ?? (isOurs(current) ? undefined : current);
 }
 
 export function forgetStock(kernelName: string, backendName: string): tf.KernelConfig | undefined {
@@ -98,12 +118,6 @@ export class KernelRunner {
     if (!(values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint8Array)) {
       throw new Error(`Expected numeric data, got ${x.dtype}`);
     }
-    return values;
-  }
-
-  readFloat32(x: TensorInfo): Float32Array {
-    const values = this.backend.readSync(x.dataId);
-    if (!(values instanceof Float32Array)) throw new Error(`Expected float32 data, got ${x.dtype}`);
     return values;
   }
 
@@ -181,5 +195,3 @@ export function withRunner(args: KernelArgs, backendName: string, body: (r: Kern
     runner.disposeAll();
   }
 }
-
-export type { KernelFunc };
