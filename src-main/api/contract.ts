@@ -20,6 +20,7 @@ import {
   liveParamsSchema,
   runHistorySchema,
   runStatusSchema,
+  trainCoachEventSchema,
   trainControlSchema,
   trainMetricsEventSchema,
   trainSamplesEventSchema,
@@ -82,6 +83,8 @@ export const studioEvents = {
   'train.samples': trainSamplesEventSchema,
   'project.changed': projectStateSchema,
   'dataset.progress': importProgressSchema,
+  /** The training coach's warnings, with the step a problem started and what to try. */
+  'train.coach': trainCoachEventSchema,
   'dataset.changed': projectDatasetSchema,
 } satisfies EventSpecs;
 

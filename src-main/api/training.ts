@@ -42,14 +42,26 @@ export const stepPointSchema = z.object({
 });
 export type StepPoint = z.infer<typeof stepPointSchema>;
 
+export const coachWarningSchema = z.object({
+  kind: z.enum(['discriminator-winning', 'generator-winning', 'vanishing-gradients', 'mode-collapse', 'oscillation']),
+  since: z.number().int(),
+  step: z.number().int(),
+  message: z.string(),
+  suggestion: z.string(),
+});
+export type CoachWarningShape = z.infer<typeof coachWarningSchema>;
+export const trainCoachEventSchema = z.object({ runId: z.string(), warning: coachWarningSchema });
+
 /** Everything a window needs to draw a run it did not watch: its config, metrics and grids. */
 export const runHistorySchema = z.object({
   runId: z.string(),
   config: trainConfigSchema,
   points: z.array(stepPointSchema),
   samples: z.array(z.object({ step: z.number().int(), width: z.number().int(), height: z.number().int(), pngBase64: z.string() })),
+  warnings: z.array(coachWarningSchema),
 });
 export type RunHistoryShape = z.infer<typeof runHistorySchema>;
+
 
 export const trainMetricsEventSchema = z.object({ runId: z.string(), points: z.array(stepPointSchema) });
 export const trainSamplesEventSchema = z.object({ runId: z.string(), step: z.number().int(), image: pngImageSchema });

@@ -73,6 +73,9 @@ export async function train(args: string[]): Promise<void> {
       progress?.update(p.step, `D ${fmt(last.d)} G ${fmt(last.g)} ${last.ips.toFixed(0)} img/s`);
     },
     samples: () => undefined,
+    coach: (_id, warning) => {
+      progress?.finish(`Coach, step ${warning.step}: ${warning.message}\n  Try: ${warning.suggestion}`);
+    },
   };
 
   let session: TrainingSession;

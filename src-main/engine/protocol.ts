@@ -12,6 +12,7 @@ import {
   liveParamsSchema,
   runHistorySchema,
   runStatusSchema,
+  trainCoachEventSchema,
   trainControlSchema,
   trainMetricsEventSchema,
   trainSamplesEventSchema,
@@ -48,6 +49,7 @@ export const engineEvents = {
   'train.metrics': trainMetricsEventSchema,
   'train.samples': trainSamplesEventSchema,
   'dataset.progress': importProgressSchema,
+  'train.coach': trainCoachEventSchema,
 } satisfies Record<string, z.ZodType>;
 export type EngineEvents = typeof engineEvents;
 export type EngineEventName = keyof EngineEvents & string;

@@ -114,6 +114,7 @@ export class TrainingController {
     return {
       status: (status) => this.emit('train.status', status),
       metrics: (runId, points) => this.emit('train.metrics', { runId, points: points.map(finiteOrNull) }),
+      coach: (runId, warning) => this.emit('train.coach', { runId, warning }),
       samples: (runId, step, png, width, height) =>
         this.emit('train.samples', { runId, step, image: { width, height, pngBase64: png.toString('base64') } }),
     };

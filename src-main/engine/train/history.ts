@@ -4,7 +4,16 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StepPoint } from '../../api/training';
+import { coachWarningSchema, type CoachWarningShape, type StepPoint } from '../../api/training';
+import { z } from 'zod';
+
+const coachLineSchema = z.object({
+  step: z.number().int(),
+  message: z.string(),
+  coach: coachWarningSchema.shape.kind,
+  since: z.number().int(),
+  suggestion: z.string().catch(''),
+});
 import { readMetricsLog } from './metrics-log';
 
 /** Grids sent with the history; the timeline thins to this many, newest always included. */
@@ -12,6 +21,7 @@ const MAX_GRIDS = 60;
 
 export interface RunHistory {
   points: StepPoint[];
+  warnings: CoachWarningShape[];
   samples: { step: number; width: number; height: number; pngBase64: string }[];
 }
 
@@ -21,6 +31,10 @@ export async function readRunHistory(runDir: string): Promise<RunHistory> {
   const byStep = new Map<number, StepPoint>();
   for (const line of lines) if (line.type === 'step') byStep.set(line.step as number, toPoint(line));
   const points = [...byStep.values()].sort((a, b) => a.step - b.step);
+  const warnings = lines.flatMap((line) => {
+    const parsed = line.type === 'event' ? coachLineSchema.safeParse(line) : null;
+    return parsed?.success ? [{ kind: parsed.data.coach, since: parsed.data.since, step: parsed.data.step, message: parsed.data.message, suggestion: parsed.data.suggestion }] : [];
+  });
 
   const files = (await readdir(join(runDir, 'samples')).catch(() => [] as string[])).filter((f) => /^step-\d+\.png$/.test(f)).sort();
   const stride = Math.max(1, Math.ceil(files.length / MAX_GRIDS));
@@ -32,7 +46,7 @@ export async function readRunHistory(runDir: string): Promise<RunHistory> {
       return { step: Number(/\d+/.exec(file)![0]), width: png.readUInt32BE(16), height: png.readUInt32BE(20), pngBase64: png.toString('base64') };
     }),
   );
-  return { points, samples };
+  return { points, samples, warnings };
 }
 
 function toPoint(line: Record<string, unknown>): StepPoint {

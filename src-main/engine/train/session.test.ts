@@ -10,6 +10,9 @@ import { memoryBatches } from '../data/memory-batches';
 import { readMetricsLog } from './metrics-log';
 import { TrainingSession, type RunStatus, type SessionListener } from './session';
 import { tinyConfig } from './test-config';
+import { preset } from '../../api/training';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerTrainingKernels } from '../backend/kernels';
 import type { BatchSource } from './trainer';
 
 beforeAll(async () => {
@@ -79,12 +82,13 @@ describe('TrainingSession', () => {
     const runsDir = await mkdtemp(join(tmpdir(), 'gan-runs-'));
     const rec = recorder();
     const healthy = batches();
-    // One batch per step (n_critic 1): from the fifth step on, the data is poisoned.
+    // One batch for the coach's reference, then one per step (n_critic 1): from the fifth step on,
+    // the data is poisoned.
     let calls = 0;
     let poison = true;
     const source: BatchSource = (n, rng) => {
       const batch = healthy(n, rng);
-      if (!poison || ++calls < 5) return batch;
+      if (!poison || ++calls < 6) return batch;
       const images = tf.mul(batch.images, Number.NaN) as tf.Tensor4D;
       batch.images.dispose();
       return { images, labels: batch.labels };
@@ -127,5 +131,24 @@ describe('TrainingSession samples', () => {
     expect((await session.renderSamples({ count: 10, seed: 5 })).png.equals(ten.png)).toBe(true);
     expect((await session.renderSamples({ count: 10, seed: 6 })).png.equals(ten.png)).toBe(false);
     await session.dispose();
+  });
+});
+
+describe('TrainingSession coach', () => {
+  it('warns about a deliberately broken run (learning rate 0.5)', async () => {
+    const rec = recorder();
+    const warnings: string[] = [];
+    const listener: SessionListener = { ...rec.listener, coach: (_id, warning) => warnings.push(warning.kind) };
+    // The course's MLP GAN with its learning rate 250× too high: it collapses onto one image.
+    const mlp = preset('mlp');
+    const broken = { ...mlp, optimizer: { ...mlp.optimizer, gLr: 0.5, dLr: 0.5 }, batchSize: 32, steps: 110, sampleEvery: 20, checkpointEvery: 1000 };
+    await tf.setBackend('wasm');
+    registerTrainingKernels('wasm');
+    const session = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), broken, memoryBatches(loadMnistDemo(), broken.model), listener);
+    session.start();
+    await rec.until(() => ['completed', 'paused'].includes(rec.statuses.at(-1)?.state ?? ''));
+    expect(warnings).toContain('mode-collapse');
+    await session.dispose();
+    await tf.setBackend('cpu');
   });
 });

@@ -14,6 +14,8 @@ import { writeFileAtomic } from '../checkpoint/atomic';
 import { tileGrid, toBytes } from '../image/grid';
 import { encodePng } from '../image/png';
 import { MetricsLog } from './metrics-log';
+import { Coach, sampleDiversity, type CoachWarning } from './coach';
+import { Rng } from './rng';
 import { Trainer, type BatchSource, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
 
 export type RunState = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
@@ -33,6 +35,8 @@ export interface SessionListener {
   status(status: RunStatus): void;
   metrics(runId: string, points: (StepMetrics & { imagesPerSecond: number })[]): void;
   samples(runId: string, step: number, png: Buffer, width: number, height: number): void;
+  /** The coach's plain-words warnings (discriminator winning, mode collapse…). */
+  coach?(runId: string, warning: CoachWarning): void;
 }
 
 const SAMPLE_GRID = { rows: 8, cols: 8 };
@@ -46,6 +50,7 @@ export class TrainingSession {
   private pending: (StepMetrics & { imagesPerSecond: number })[] = [];
   private lastEmit = 0;
   private readonly fixedNoise: { z: tf.Tensor2D; labels: tf.Tensor2D | null };
+  private readonly coach: Coach;
 
   private constructor(
     readonly runId: string,
@@ -59,6 +64,7 @@ export class TrainingSession {
   ) {
     // The same latent vectors every time, so the grids over a run form a timelapse.
     this.fixedNoise = trainer.sampleLatent(SAMPLE_GRID.rows * SAMPLE_GRID.cols, config.seed ^ 0x2545f491);
+    this.coach = new Coach(config.loss.kind, realDiversity(batches, config));
   }
 
   /** Creates runs/<id>/ and a fresh trainer. */
@@ -175,7 +181,7 @@ export class TrainingSession {
    * A grid from the current generator (the EMA one when enabled): the run's fixed noise by
    * default, or `count` fresh latents from `seed`.
    */
-  async renderSamples(options: { count?: number; seed?: number } = {}): Promise<{ png: Buffer; width: number; height: number }> {
+  async renderSamples(options: { count?: number; seed?: number } = {}): Promise<{ png: Buffer; width: number; height: number; values: Float32Array; count: number }> {
     const generator = this.trainer.emaGenerator ?? this.trainer.generator;
     const fresh = options.seed !== undefined ? this.trainer.sampleLatent(options.count ?? 64, options.seed) : null;
     const { z, labels } = fresh ?? this.fixedNoise;
@@ -187,7 +193,7 @@ export class TrainingSession {
     const { resolution, channels } = this.config.model;
     const cols = Math.ceil(Math.sqrt(n));
     const grid = tileGrid(toBytes(values), n, resolution, resolution, channels, { rows: Math.ceil(n / cols), cols, padding: 2, background: 40 });
-    return { png: await encodePng(grid), width: grid.width, height: grid.height };
+    return { png: await encodePng(grid), width: grid.width, height: grid.height, values, count: n };
   }
 
   async dispose(): Promise<void> {
@@ -210,6 +216,7 @@ export class TrainingSession {
       const point = { ...metrics, imagesPerSecond: config.batchSize / (metrics.stepMs / 1000) };
       this.log.append({ type: 'step', ...point });
       this.pending.push(point);
+      this.advise(this.coach.observe(point));
       if (![metrics.dLoss, metrics.gLoss].every(Number.isFinite)) {
         this.flushMetrics();
         await this.log.flush();
@@ -226,9 +233,17 @@ export class TrainingSession {
   }
 
   private async saveSamples(step: number): Promise<void> {
-    const { png, width, height } = await this.renderSamples();
+    const { png, width, height, values, count } = await this.renderSamples();
+    this.advise(this.coach.observeDiversity(step, sampleDiversity(values, count)));
     await writeFileAtomic(join(this.runDir, 'samples'), `step-${String(step).padStart(9, '0')}.png`, [png]);
     this.listener.samples(this.runId, step, png, width, height);
+  }
+
+  private advise(warnings: CoachWarning[]): void {
+    for (const warning of warnings) {
+      this.log.append({ type: 'event', step: warning.step, message: warning.message, coach: warning.kind, since: warning.since, suggestion: warning.suggestion });
+      this.listener.coach?.(this.runId, warning);
+    }
   }
 
   private async restoreLatest(): Promise<string[]> {
@@ -273,6 +288,15 @@ export class TrainingSession {
   private emitStatus(): void {
     this.listener.status(this.status());
   }
+}
+
+/** The variety of one batch of real images, drawn with its own RNG so the run's draws are untouched. */
+function realDiversity(batches: BatchSource, config: TrainConfig): number {
+  const batch = batches(SAMPLE_GRID.rows * SAMPLE_GRID.cols, new Rng(config.seed ^ 0x7f4a7c15));
+  const values = batch.images.dataSync() as Float32Array;
+  const diversity = sampleDiversity(values, batch.images.shape[0]);
+  tf.dispose([batch.images, ...(batch.labels ? [batch.labels] : [])]);
+  return diversity;
 }
 
 function newRunId(config: TrainConfig): string {

@@ -4,7 +4,7 @@
  * so switching views neither loses chart points nor misses a divergence.
  */
 import type { TrainConfig } from '../../../src-main/api/train-config';
-import { preset, type DatasetRef, type PresetName, type RunStatusShape, type StepPoint } from '../../../src-main/api/training';
+import { preset, type CoachWarningShape, type DatasetRef, type PresetName, type RunStatusShape, type StepPoint } from '../../../src-main/api/training';
 import type { DatasetSummary } from '../../../src-main/api/schemas';
 import { describeError, type ErrorInfo } from './errors';
 import { pngDataUrl } from './format';
@@ -96,6 +96,8 @@ export class TrainingStore {
   logLoss = $state(false);
   logGrad = $state(false);
 
+  /** The coach's warnings for the charted run, oldest first. */
+  warnings = $state.raw<CoachWarningShape[]>([]);
   /** The open project's runs, newest first, for reopening. */
   runs = $state.raw<RunSummary[]>([]);
 
@@ -124,6 +126,10 @@ export class TrainingStore {
       }),
       this.client.on('train.metrics', ({ runId, points }) => this.#onMetrics(runId, points)),
       this.client.on('project.changed', ({ runs }) => (this.runs = runs)),
+      this.client.on('train.coach', ({ runId, warning }) => {
+        this.#adopt(runId, false);
+        this.warnings = [...this.warnings, warning];
+      }),
       this.client.on('train.samples', ({ runId, step, image }) => {
         this.#adopt(runId, false);
         this.frames = addFrame(this.frames, { step, url: pngDataUrl(image.pngBase64), width: image.width, height: image.height });
@@ -259,6 +265,7 @@ export class TrainingStore {
     const starting = this.#starting;
     this.series = new MetricSeries();
     this.frames = [];
+    this.warnings = [];
     this.rate.reset();
     this.clock.begin(starting?.at ?? performance.now(), fresh || starting !== null);
     this.config = starting?.config ?? null;
@@ -281,6 +288,7 @@ export class TrainingStore {
       if (newer.length) series.append(newer);
       this.series = series;
       this.config = history.config;
+      this.warnings = [...history.warnings, ...this.warnings.filter((w) => w.step > last)];
       let frames: Frame[] = [];
       for (const s of history.samples) frames = addFrame(frames, { step: s.step, url: pngDataUrl(s.pngBase64), width: s.width, height: s.height });
       const liveFrames = this.frames.filter((f) => f.step > (history.samples.at(-1)?.step ?? 0));
