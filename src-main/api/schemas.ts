@@ -38,10 +38,18 @@ export const engineStatusSchema = z.object({
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
+/** The image sizes the models are built for (DCGAN needs 4·2^k or 7·2^k). */
 export const resolutions = [28, 32, 64, 128] as const;
+export type Resolution = (typeof resolutions)[number];
+export const resolutionSchema = z.union(resolutions.map((r) => z.literal(r)) as [z.ZodLiteral<28>, z.ZodLiteral<32>, z.ZodLiteral<64>, z.ZodLiteral<128>]);
+
+/** The supported resolution closest to an image size (a model is sized to its data). */
+export function nearestResolution(size: number): Resolution {
+  return resolutions.reduce<Resolution>((best, r) => (Math.abs(r - size) < Math.abs(best - size) ? r : best), resolutions[0]);
+}
 export const generatorPreviewSchema = z.object({
   architecture: z.enum(['mlp', 'dcgan']),
-  resolution: z.union(resolutions.map((r) => z.literal(r)) as [z.ZodLiteral<28>, z.ZodLiteral<32>, z.ZodLiteral<64>, z.ZodLiteral<128>]),
+  resolution: resolutionSchema,
   channels: z.union([z.literal(1), z.literal(3)]),
   zDim: z.number().int().min(2).max(512),
   upsample: z.enum(['transposed', 'upsample-conv']),

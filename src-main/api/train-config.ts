@@ -3,11 +3,11 @@
  * optimisers. Shared by the Model view, the engine and the CLI, and stored as runs/<id>/config.json.
  */
 import { z } from 'zod';
+import { resolutionSchema as resolution } from './schemas';
 
 export const architectures = ['mlp', 'dcgan', 'cdcgan'] as const;
 export const lossKinds = ['bce', 'lsgan', 'wgan', 'wgan-gp', 'hinge'] as const;
 
-const resolution = z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]);
 const rate = z.number().positive().max(1);
 
 export const modelConfigSchema = z

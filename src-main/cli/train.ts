@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { backendPreferenceSchema } from '../api/schemas';
+import { backendPreferenceSchema, nearestResolution } from '../api/schemas';
 import { formatIssues } from '../api/rpc';
 import { architectures, lossKinds, trainConfigSchema, type TrainConfig } from '../api/train-config';
 import { preset, presetNames, type PresetName } from '../api/training';
@@ -112,7 +112,7 @@ async function buildConfig(values: Record<string, string | boolean | undefined>,
   const kind = (values.loss as TrainConfig['loss']['kind'] | undefined) ?? base.loss.kind;
   // The model follows the data: its channels, the nearest supported resolution, its classes.
   const size = Math.max(data.width, data.height);
-  const resolution = ([28, 32, 64, 128] as const).reduce((best, r) => (Math.abs(r - size) < Math.abs(best - size) ? r : best));
+  const resolution = nearestResolution(size);
   const candidate = {
     ...base,
     seed: num('seed') ?? base.seed,

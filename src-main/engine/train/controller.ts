@@ -5,7 +5,7 @@
  */
 import { StudioError } from '../../api/rpc';
 import type { TrainConfig } from '../../api/train-config';
-import { datasetRefSchema, type DatasetRef, type LiveParamsShape, type RunHistoryShape, type RunStatusShape, type StepPoint, type trainControlSchema } from '../../api/training';
+import { datasetRefSchema, type DatasetRef, type LiveParamsShape, type RunHistoryShape, type RunStatusShape, type trainControlSchema } from '../../api/training';
 
 const runFileSchema = z.object({ dataset: datasetRefSchema });
 import { loadMnistDemo, type LabelledImages } from '../data/mnist-demo';
@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { memoryBatches } from '../data/memory-batches';
 import { TrainingSession, type SessionListener } from './session';
 import { readRunHistory } from './history';
+import { toStepPoint } from './step-point';
 
 export type EmitEvent = (event: string, payload: unknown) => void;
 
@@ -113,17 +114,10 @@ export class TrainingController {
   private listener(): SessionListener {
     return {
       status: (status) => this.emit('train.status', status),
-      metrics: (runId, points) => this.emit('train.metrics', { runId, points: points.map(finiteOrNull) }),
+      metrics: (runId, points) => this.emit('train.metrics', { runId, points: points.map((point) => toStepPoint({ ...point })) }),
       coach: (runId, warning) => this.emit('train.coach', { runId, warning }),
       samples: (runId, step, png, width, height) =>
         this.emit('train.samples', { runId, step, image: { width, height, pngBase64: png.toString('base64') } }),
     };
   }
-}
-
-/** NaN and ±Infinity cannot cross JSON (and fail validation): they travel as null. */
-function finiteOrNull(point: object): StepPoint {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(point)) out[key] = typeof value === 'number' && !Number.isFinite(value) ? null : value;
-  return out as StepPoint;
 }

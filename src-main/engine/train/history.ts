@@ -15,6 +15,7 @@ const coachLineSchema = z.object({
   suggestion: z.string().catch(''),
 });
 import { readMetricsLog } from './metrics-log';
+import { toStepPoint } from './step-point';
 
 /** Grids sent with the history; the timeline thins to this many, newest always included. */
 const MAX_GRIDS = 60;
@@ -29,7 +30,7 @@ export async function readRunHistory(runDir: string): Promise<RunHistory> {
   const { lines } = await readMetricsLog(join(runDir, 'metrics.jsonl'));
   // A resumed run logs the steps after its last checkpoint twice; the later line is the real one.
   const byStep = new Map<number, StepPoint>();
-  for (const line of lines) if (line.type === 'step') byStep.set(line.step as number, toPoint(line));
+  for (const line of lines) if (line.type === 'step') byStep.set(line.step as number, toStepPoint(line));
   const points = [...byStep.values()].sort((a, b) => a.step - b.step);
   const warnings = lines.flatMap((line) => {
     const parsed = line.type === 'event' ? coachLineSchema.safeParse(line) : null;
@@ -47,21 +48,4 @@ export async function readRunHistory(runDir: string): Promise<RunHistory> {
     }),
   );
   return { points, samples, warnings };
-}
-
-function toPoint(line: Record<string, unknown>): StepPoint {
-  const num = (key: string) => (typeof line[key] === 'number' && Number.isFinite(line[key]) ? (line[key] as number) : null);
-  return {
-    step: line.step as number,
-    dLoss: num('dLoss'),
-    gLoss: num('gLoss'),
-    dReal: num('dReal'),
-    dFake: num('dFake'),
-    wassersteinEstimate: num('wassersteinEstimate'),
-    gradientPenalty: num('gradientPenalty'),
-    gGradNorm: num('gGradNorm'),
-    dGradNorm: num('dGradNorm'),
-    stepMs: num('stepMs') ?? 0,
-    imagesPerSecond: num('imagesPerSecond') ?? 0,
-  };
 }

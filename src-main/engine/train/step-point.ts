@@ -1,0 +1,23 @@
+/**
+ * A step's metrics in the shape the app streams and charts. NaN and ±Infinity (what a diverging run
+ * produces) cannot cross JSON and fail validation, so they travel as null; the same conversion
+ * serves live steps and lines read back from metrics.jsonl.
+ */
+import type { StepPoint } from '../../api/training';
+
+export function toStepPoint(line: Record<string, unknown>): StepPoint {
+  const num = (key: string) => (typeof line[key] === 'number' && Number.isFinite(line[key]) ? (line[key] as number) : null);
+  return {
+    step: line.step as number,
+    dLoss: num('dLoss'),
+    gLoss: num('gLoss'),
+    dReal: num('dReal'),
+    dFake: num('dFake'),
+    wassersteinEstimate: num('wassersteinEstimate'),
+    gradientPenalty: num('gradientPenalty'),
+    gGradNorm: num('gGradNorm'),
+    dGradNorm: num('dGradNorm'),
+    stepMs: num('stepMs') ?? 0,
+    imagesPerSecond: num('imagesPerSecond') ?? 0,
+  };
+}
