@@ -4,6 +4,7 @@
  * so switching views neither loses chart points nor misses a divergence.
  */
 import type { TrainConfig } from '../../../src-main/api/train-config';
+import { nearestResolution } from '../../../src-main/api/schemas';
 import { preset, type CoachWarningShape, type DatasetRef, type PresetName, type RunStatusShape, type StepPoint } from '../../../src-main/api/training';
 import type { DatasetSummary } from '../../../src-main/api/schemas';
 import { describeError, type ErrorInfo } from './errors';
@@ -51,7 +52,7 @@ export class NewRunForm {
   #fitModel(): void {
     const shape = this.#datasetShape;
     if (!shape) return;
-    const resolution = ([28, 32, 64, 128] as const).reduce((best, r) => (Math.abs(r - shape.size) < Math.abs(best - shape.size) ? r : best));
+    const resolution = nearestResolution(shape.size);
     const numClasses = this.draft.model.architecture === 'cdcgan' ? shape.classes : 0;
     this.draft = { ...this.draft, model: { ...this.draft.model, channels: shape.channels, resolution, numClasses } };
   }
