@@ -13,7 +13,12 @@ import {
   sampleGridSchema,
 } from './schemas';
 import { trainConfigSchema } from './train-config';
-import { projectStateSchema } from './projects';
+import { checkpointInfoSchema, projectStateSchema, runIdSchema } from './projects';
+import { trainConfigSchema as runConfigSchema } from './train-config';
+import { exploreEvents, exploreRequests } from './explore';
+import { exportEvents, exportRequests } from './export';
+import { evaluationEvents, evaluationRequests } from './evaluation';
+import { modelDesignEvents, modelDesignRequests } from './model-design';
 import { importOptionsSchema, importProgressSchema, importReportSchema, projectDatasetSchema } from './dataset';
 import {
   datasetRefSchema,
@@ -58,7 +63,7 @@ export const studioRequests = {
   'dataset.cancelImport': { input: empty, output: z.object({ cancelled: z.boolean() }) },
   /** Reopens a run of the current project at its newest checkpoint, paused. */
   'runs.open': {
-    input: z.object({ runId: z.string().min(1).max(128) }).strict(),
+    input: z.object({ runId: runIdSchema }).strict(),
     output: z.object({ status: runStatusSchema, skipped: z.array(z.string()) }),
   },
   'train.start': { input: z.object({ config: trainConfigSchema, dataset: datasetRefSchema }).strict(), output: runStatusSchema },
@@ -67,6 +72,15 @@ export const studioRequests = {
   'train.status': { input: empty, output: runStatusSchema.nullable() },
   /** The open run's config, logged metrics and (thinned) sample grids; null when none is open. */
   'train.history': { input: empty, output: runHistorySchema.nullable() },
+  /** A run's config and its checkpoints (newest first), for the explorer, export and evaluation. */
+  'runs.checkpoints': {
+    input: z.object({ runId: runIdSchema }).strict(),
+    output: z.object({ runId: z.string(), config: runConfigSchema, checkpoints: z.array(checkpointInfoSchema) }),
+  },
+  ...exploreRequests,
+  ...exportRequests,
+  ...evaluationRequests,
+  ...modelDesignRequests,
 } satisfies RequestSpecs;
 
 export const viewNames = ['data', 'model', 'train', 'explore', 'gallery', 'evaluate'] as const;
@@ -86,6 +100,10 @@ export const studioEvents = {
   /** The training coach's warnings, with the step a problem started and what to try. */
   'train.coach': trainCoachEventSchema,
   'dataset.changed': projectDatasetSchema,
+  ...exploreEvents,
+  ...exportEvents,
+  ...evaluationEvents,
+  ...modelDesignEvents,
 } satisfies EventSpecs;
 
 export type StudioRequests = typeof studioRequests;

@@ -22,3 +22,24 @@ export type ProjectInfo = z.infer<typeof projectInfoSchema>;
 
 export const projectStateSchema = z.object({ project: projectInfoSchema, runs: z.array(runSummarySchema) });
 export type ProjectState = z.infer<typeof projectStateSchema>;
+
+/** Run ids are folder names the engine made; anything else could walk out of runs/. */
+export const runIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'not a run id');
+
+/** A checkpoint of a run in the open project; without `file`, the run's newest one. */
+export const checkpointRefSchema = z
+  .object({
+    runId: runIdSchema,
+    file: z.string().regex(/^ckpt-\d+\.gsc$/, 'not a checkpoint file name').optional(),
+  })
+  .strict();
+export type CheckpointRef = z.infer<typeof checkpointRefSchema>;
+
+export const checkpointInfoSchema = z.object({
+  file: z.string(),
+  step: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  savedAt: z.string(),
+  best: z.boolean(),
+});
+export type CheckpointInfoShape = z.infer<typeof checkpointInfoSchema>;

@@ -52,6 +52,31 @@ export const optimizerConfigSchema = z
   .strict();
 export type OptimizerConfig = z.infer<typeof optimizerConfigSchema>;
 
+/** Training-time augmentation (applied to real and fake alike, as DiffAugment requires). */
+export const diffAugmentKinds = ['translation', 'color', 'cutout'] as const;
+export const augmentConfigSchema = z
+  .object({
+    /** Random horizontal flips of real images: doubles the data for subjects without handedness. */
+    flip: z.boolean(),
+    /** DiffAugment policies (Zhao et al. 2020) for small datasets. */
+    diffAugment: z.array(z.enum(diffAugmentKinds)).max(diffAugmentKinds.length),
+  })
+  .strict();
+export type AugmentConfig = z.infer<typeof augmentConfigSchema>;
+
+export const evalMetrics = ['kid', 'fid'] as const;
+/** Evaluation during training: a cheap metric every N steps that also marks the best checkpoint. */
+export const evalConfigSchema = z
+  .object({
+    /** Steps between evaluations; 0 turns it off. */
+    every: z.number().int().min(0),
+    /** Generated images per evaluation. */
+    samples: z.number().int().min(50).max(50_000),
+    metric: z.enum(evalMetrics),
+  })
+  .strict();
+export type EvalConfig = z.infer<typeof evalConfigSchema>;
+
 export const trainConfigSchema = z
   .object({
     version: z.literal(1),
@@ -68,6 +93,9 @@ export const trainConfigSchema = z
     sampleEvery: z.number().int().min(1),
     checkpointEvery: z.number().int().min(1),
     keepCheckpoints: z.number().int().min(1).max(100),
+    // Defaults keep configs written before these fields existed readable.
+    augment: augmentConfigSchema.default({ flip: false, diffAugment: [] }),
+    evaluation: evalConfigSchema.default({ every: 0, samples: 500, metric: 'kid' }),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -107,6 +107,8 @@ export function preset(name: PresetName): TrainConfig {
     sampleEvery: 50,
     checkpointEvery: 250,
     keepCheckpoints: 5,
+    augment: { flip: false, diffAugment: [] },
+    evaluation: { every: 0, samples: 500, metric: 'kid' },
   };
   switch (name) {
     case 'mlp':

@@ -17,6 +17,10 @@ import {
   trainMetricsEventSchema,
   trainSamplesEventSchema,
 } from '../api/training';
+import { exploreEngineRequests, exploreEvents } from '../api/explore';
+import { exportEngineRequests, exportEvents } from '../api/export';
+import { evaluationEngineRequests, evaluationEvents } from '../api/evaluation';
+import { modelDesignEngineRequests, modelDesignEvents } from '../api/model-design';
 
 export const engineRequests = {
   'backend.report': { input: z.object({}), output: backendReportSchema },
@@ -40,6 +44,10 @@ export const engineRequests = {
   },
   'dataset.cancelImport': { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
   'dataset.project': { input: z.object({ projectDir: z.string().min(1), name: z.string() }), output: projectDatasetSchema },
+  ...exploreEngineRequests,
+  ...exportEngineRequests,
+  ...evaluationEngineRequests,
+  ...modelDesignEngineRequests,
 } satisfies RequestSpecs;
 export type EngineRequests = typeof engineRequests;
 export type EngineMethod = keyof EngineRequests & string;
@@ -50,6 +58,10 @@ export const engineEvents = {
   'train.samples': trainSamplesEventSchema,
   'dataset.progress': importProgressSchema,
   'train.coach': trainCoachEventSchema,
+  ...exploreEvents,
+  ...exportEvents,
+  ...evaluationEvents,
+  ...modelDesignEvents,
 } satisfies Record<string, z.ZodType>;
 export type EngineEvents = typeof engineEvents;
 export type EngineEventName = keyof EngineEvents & string;

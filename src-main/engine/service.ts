@@ -14,10 +14,14 @@ import { toPngImage } from './image/png';
 import { loadMnistDemo } from './data/mnist-demo';
 import { TrainingController, type EmitEvent } from './train/controller';
 import { ImportController } from './data/import-controller';
+import { GeneratorCache } from './sampling';
+import type { EngineContext, HandlersFor } from './capability';
+import { exploreHandlers } from './latent/handlers';
+import { exportHandlers } from './export/handlers';
+import { evaluationHandlers } from './metrics/handlers';
+import { modelDesignHandlers } from './design/handlers';
 
-type Handlers = {
-  [M in keyof EngineRequests]: (input: z.output<EngineRequests[M]['input']>) => Promise<z.output<EngineRequests[M]['output']>>;
-};
+type Handlers = HandlersFor<EngineRequests>;
 
 export interface EngineService {
   readonly backend: BackendReport;
@@ -30,10 +34,15 @@ export async function startEngineService(preference: BackendPreference, emit: Em
   const backend = await initRuntime(preference);
   const training = new TrainingController(emit);
   const imports = new ImportController(emit);
+  const context: EngineContext = { backend, emit, training, generators: new GeneratorCache() };
   return {
     backend,
     shutdown: () => training.shutdown(),
     handlers: {
+      ...exploreHandlers(context),
+      ...exportHandlers(context),
+      ...evaluationHandlers(context),
+      ...modelDesignHandlers(context),
       'backend.report': async () => backend,
       'generator.preview': (input) => previewGenerator(input, backend),
       'dataset.demo': async () => demoSummary(),

@@ -7,8 +7,10 @@ import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../engine/checkpoint/atomic';
-import { trainConfigSchema } from '../api/train-config';
+import { trainConfigSchema, type TrainConfig } from '../api/train-config';
 import type { ProjectInfo, RunSummary } from '../api/projects';
+import { StudioError } from '../api/rpc';
+import { CheckpointStore, type CheckpointInfo } from '../engine/checkpoint';
 
 const projectFileSchema = z.object({
   version: z.literal(1),
@@ -94,4 +96,16 @@ export async function listRuns(projectDir: string): Promise<RunSummary[]> {
     }),
   );
   return runs.filter((r): r is RunSummary => r !== null).sort((a, b) => b.runId.localeCompare(a.runId));
+}
+
+/** A run's config and its checkpoints, newest first (headers only: cheap, and never throws on damage). */
+export async function listCheckpoints(runDir: string): Promise<{ runId: string; config: TrainConfig; checkpoints: CheckpointInfo[] }> {
+  let config: TrainConfig;
+  try {
+    config = trainConfigSchema.parse(JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')));
+  } catch (err) {
+    throw new StudioError({ code: 'invalid-request', message: `Run ${basename(runDir)} cannot be read: ${(err as Error).message.split('\n')[0]}` });
+  }
+  const checkpoints = await new CheckpointStore(join(runDir, 'checkpoints')).list();
+  return { runId: basename(runDir), config, checkpoints: checkpoints.map(({ sha256: _, ...info }) => info) };
 }

@@ -3,17 +3,22 @@
  * hand it untrusted (channel, input) pairs; it validates them against the contract and answers with
  * a Reply, never an exception.
  */
-import { studioRequests, type EventChannel, type EventPayload, type RequestChannel, type RequestInput, type RequestOutput, type ViewName } from '../api/contract';
+import { studioRequests, type EventChannel, type EventPayload, type StudioRequests, type ViewName } from '../api/contract';
 import { parseRequest, toErrorShape, type Reply } from '../api/rpc';
 import type { AppInfo } from '../api/schemas';
-import type { ProjectInfo, ProjectState } from '../api/projects';
+import { runIdSchema, type ProjectInfo, type ProjectState } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
 import { join } from 'node:path';
-import { listRuns, openProject, ProjectError, sweepStaleUploads } from './projects';
+import { listCheckpoints, listRuns, openProject, ProjectError, sweepStaleUploads } from './projects';
+import type { StudioContext, StudioHandlersFor } from './capability';
+import { exploreStudioHandlers } from './explore';
+import { exportStudioHandlers } from './export';
+import { evaluationStudioHandlers } from './evaluation';
+import { modelDesignStudioHandlers } from './model-design';
 import { ImportSources } from './import-sources';
 
-type Handlers = { [C in RequestChannel]: (input: RequestInput<C>) => Promise<RequestOutput<C>> };
+type Handlers = StudioHandlersFor<StudioRequests>;
 type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
 
 export interface StudioServiceOptions {
@@ -23,8 +28,6 @@ export interface StudioServiceOptions {
   chooseFolder?: () => Promise<string | null>;
 }
 
-/** Run ids are folder names the engine made; anything else could walk out of runs/. */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export class StudioService {
   private readonly handlers: Handlers;
@@ -38,7 +41,18 @@ export class StudioService {
     engine.onStatus((status) => this.emit('engine.status', status));
     // Engine events were validated by EngineHost; the training ones go to the renderer unchanged.
     engine.onEvent((event, payload) => this.emit(event, payload as never));
+    const context: StudioContext = {
+      engine,
+      requireProject: () => this.requireProject(),
+      runDir: (runId) => this.runDir(runId),
+      emit: (event, payload) => this.emit(event, payload),
+      ...(options.chooseFolder ? { chooseFolder: options.chooseFolder } : {}),
+    };
     this.handlers = {
+      ...exploreStudioHandlers(context),
+      ...exportStudioHandlers(context),
+      ...evaluationStudioHandlers(context),
+      ...modelDesignStudioHandlers(context),
       'app.info': async () => options.app,
       'engine.status': async () => engine.status(),
       'engine.restart': async () => {
@@ -48,10 +62,8 @@ export class StudioService {
       'dataset.demo': () => engine.request('dataset.demo', {}),
       'samples.preview': (input) => engine.request('generator.preview', input),
       'project.current': () => this.projectState(),
-      'runs.open': async ({ runId }) => {
-        if (!RUN_ID.test(runId)) throw new StudioError({ code: 'invalid-request', message: `Not a run id: ${runId}` });
-        return engine.request('train.open', { runDir: join(this.runsDir(), runId) });
-      },
+      'runs.open': async ({ runId }) => engine.request('train.open', { runDir: this.runDir(runId) }),
+      'runs.checkpoints': ({ runId }) => listCheckpoints(this.runDir(runId)),
       'dataset.project': () => engine.request('dataset.project', { projectDir: this.requireProject().dir, name: this.requireProject().name }),
       'dataset.import': async ({ source, options: importOptions }) => {
         const projectDir = this.requireProject().dir;
@@ -133,6 +145,12 @@ export class StudioService {
   private requireProject(): ProjectInfo {
     if (!this.project) throw new StudioError({ code: 'invalid-request', message: 'No project is open.' });
     return this.project;
+  }
+
+  private runDir(runId: string): string {
+    // Ids reach here validated (runIdSchema); checked again because a path is about to be built.
+    if (!runIdSchema.safeParse(runId).success) throw new StudioError({ code: 'invalid-request', message: `Not a run id: ${runId}` });
+    return join(this.runsDir(), runId);
   }
 
   private runsDir(): string {

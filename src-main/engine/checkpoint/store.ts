@@ -5,7 +5,7 @@
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { removeStaleTemps, writeFileAtomic } from './atomic';
-import { CheckpointFormatError, PREFIX_BYTES, checkSize, decodeCheckpoint, encodeCheckpoint, layout, parseHeader, parsePrefix, type Header } from './format';
+import { CheckpointFormatError, DIGEST_BYTES, PREFIX_BYTES, checkSize, decodeCheckpoint, encodeCheckpoint, layout, parseHeader, parsePrefix, type Header } from './format';
 import type { CheckpointInfo, CheckpointState, LoadedCheckpoint, SkippedCheckpoint } from './types';
 
 export const CHECKPOINT_EXTENSION = '.gsc';
@@ -107,9 +107,14 @@ export class CheckpointStore {
 
   /** Loads one checkpoint by file name; throws an Error naming the file and the problem. */
   async load(file: string): Promise<CheckpointState> {
+    return (await this.loadWithInfo(file)).state;
+  }
+
+  /** Like load(), with the file's info (step, size, digest). */
+  async loadWithInfo(file: string): Promise<Omit<LoadedCheckpoint, 'skipped'>> {
     const best = (await this.readBestPointer())?.file;
     try {
-      return (await this.readVerified(file, best)).state;
+      return await this.readVerified(file, best);
     } catch (e) {
       throw new Error(`Cannot load checkpoint ${file} in ${this.dir}: ${reasonOf(e)}`, { cause: e });
     }
@@ -159,7 +164,9 @@ export class CheckpointStore {
     const buf = await readFile(this.pathOf(file));
     const { header, state } = decodeCheckpoint(buf);
     checkStepMatchesName(file, header);
-    return { state, info: { file, step: header.step, bytes: buf.length, savedAt: header.savedAt, best: file === best } };
+    // Verified above, so the trailer is the digest of everything before it: the file's identity.
+    const sha256 = buf.subarray(buf.length - DIGEST_BYTES).toString('hex');
+    return { state, info: { file, step: header.step, bytes: buf.length, savedAt: header.savedAt, best: file === best, sha256 } };
   }
 
   /**

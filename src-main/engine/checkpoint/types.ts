@@ -24,6 +24,8 @@ export interface CheckpointInfo {
   bytes: number;
   savedAt: string;
   best: boolean;
+  /** The file's SHA-256 body digest (its trailer), set when the file was read in full and verified. */
+  sha256?: string;
 }
 
 export interface SkippedCheckpoint {

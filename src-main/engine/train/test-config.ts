@@ -13,6 +13,8 @@ export function tinyConfig(overrides: Partial<Omit<TrainConfig, 'model' | 'loss'
     sampleEvery: 5,
     checkpointEvery: 5,
     keepCheckpoints: 2,
+    augment: { flip: false, diffAugment: [] },
+    evaluation: { every: 0, samples: 50, metric: 'kid' },
     optimizer: { kind: 'adam', gLr: 2e-4, dLr: 2e-4, beta1: 0.5, beta2: 0.999 },
     ...rest,
     model: {

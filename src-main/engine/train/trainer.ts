@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainConfig } from '../../api/train-config';
+import { generatorSpecOf } from '../models/spec';
 import { createGenerator, type Generator } from '../models/generator';
 import { createDiscriminator, type Discriminator } from '../models/discriminator';
 import { createLoss, gradientPenalty, type GanLoss } from '../losses/losses';
@@ -71,14 +72,7 @@ export class Trainer {
     private readonly nextBatch: BatchSource,
   ) {
     const { model } = config;
-    const generatorSpec = {
-      architecture: model.architecture === 'mlp' ? ('mlp' as const) : ('dcgan' as const),
-      resolution: model.resolution,
-      channels: model.channels,
-      zDim: model.zDim + model.numClasses,
-      upsample: model.upsample,
-      width: model.gWidth,
-    };
+    const generatorSpec = generatorSpecOf(model);
     this.generator = createGenerator(generatorSpec, config.seed);
     this.discriminator = createDiscriminator(model, config.seed + 1);
     this.emaGenerator = config.emaDecay > 0 ? createGenerator(generatorSpec, config.seed) : null;

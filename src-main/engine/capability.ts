@@ -1,0 +1,23 @@
+/**
+ * What each engine capability (training, latent explorer, export, evaluation, model design) gets
+ * to build its request handlers from, and the handler-table type for its slice of the protocol.
+ * service.ts composes the slices; a capability never edits another's.
+ */
+import type { z } from 'zod';
+import type { RequestSpecs } from '../api/rpc';
+import type { BackendReport } from '../api/schemas';
+import type { GeneratorCache } from './sampling';
+import type { TrainingController, EmitEvent } from './train/controller';
+
+export interface EngineContext {
+  readonly backend: BackendReport;
+  /** Sends an engine event (validated by the host against engineEvents, then forwarded to the renderer). */
+  readonly emit: EmitEvent;
+  readonly training: TrainingController;
+  /** Generators loaded from checkpoints, shared by the explorer, export and evaluation. */
+  readonly generators: GeneratorCache;
+}
+
+export type HandlersFor<S extends RequestSpecs> = {
+  [M in keyof S]: (input: z.output<S[M]['input']>) => Promise<z.output<S[M]['output']>>;
+};

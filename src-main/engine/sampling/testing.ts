@@ -1,0 +1,36 @@
+/** Test support: a real, tiny run on disk (config.json, checkpoints/) to load generators from. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TrainConfig } from '../../api/train-config';
+import { loadMnistDemo } from '../data/mnist-demo';
+import { memoryBatches } from '../data/memory-batches';
+import { TrainingSession } from '../train/session';
+import { tinyConfig } from '../train/test-config';
+
+export interface TinyRun {
+  runsDir: string;
+  runDir: string;
+  runId: string;
+  config: TrainConfig;
+}
+
+/** Trains `config` (default: a tiny DCGAN) to completion on the demo digits; needs a tf backend set. */
+export async function trainTinyRun(config: TrainConfig = tinyConfig({ steps: 4, checkpointEvery: 2, sampleEvery: 2 })): Promise<TinyRun> {
+  const runsDir = await mkdtemp(join(tmpdir(), 'gan-tiny-run-'));
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const session = await TrainingSession.create(runsDir, config, memoryBatches(loadMnistDemo(), config.model), {
+    status: (s) => {
+      if (s.state === 'completed' || s.state === 'failed') done();
+    },
+    metrics: () => undefined,
+    samples: () => undefined,
+  });
+  session.start();
+  await finished;
+  const status = session.status();
+  await session.dispose();
+  if (status.state !== 'completed') throw new Error(`tiny run failed: ${status.message}`);
+  return { runsDir, runDir: session.runDir, runId: session.runId, config };
+}

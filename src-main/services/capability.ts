@@ -1,0 +1,25 @@
+/**
+ * What each main-side capability gets to build its StudioApi handlers from. The renderer names
+ * runs and checkpoints by id; these helpers turn ids into paths inside the open project, so no
+ * handler ever touches a path the renderer wrote.
+ */
+import type { z } from 'zod';
+import type { RequestSpecs } from '../api/rpc';
+import type { EventChannel, EventPayload } from '../api/contract';
+import type { ProjectInfo } from '../api/projects';
+import type { EngineHost } from './engine-host';
+
+export interface StudioContext {
+  readonly engine: EngineHost;
+  /** The open project, or a StudioError('invalid-request') when none is open. */
+  requireProject(): ProjectInfo;
+  /** The folder of a run of the open project; the id was validated by checkpointRefSchema/runIdSchema. */
+  runDir(runId: string): string;
+  emit<E extends EventChannel>(event: E, payload: EventPayload<E>): void;
+  /** Desktop only: a native "choose folder" dialog (null when cancelled); absent in web mode. */
+  chooseFolder?: () => Promise<string | null>;
+}
+
+export type StudioHandlersFor<S extends RequestSpecs> = {
+  [C in keyof S]: (input: z.output<S[C]['input']>) => Promise<z.output<S[C]['output']>>;
+};
