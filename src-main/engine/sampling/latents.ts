@@ -16,11 +16,21 @@ export function normalDraw(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
-/** The latent vector a seed names: zDim values from N(0, 1) or U(−1, 1). */
-export function latentForSeed(seed: number, zDim: number, distribution: ZDistribution = 'normal'): Float32Array {
+/**
+ * The latent vector a seed names: zDim values from N(0, 1) or U(−1, 1). With a threshold, values
+ * beyond ±threshold are redrawn from the same stream (the truncation trick's truncated normal), so
+ * a truncated seed keeps the components that were already inside the bound.
+ */
+export function latentForSeed(seed: number, zDim: number, distribution: ZDistribution = 'normal', threshold: number | null = null): Float32Array {
   const rng = new Rng(Math.imul(seed >>> 0, 0x9e3779b1) ^ 0x85ebca6b);
+  const draw = () => (distribution === 'normal' ? normalDraw(rng) : rng.next() * 2 - 1);
   const z = new Float32Array(zDim);
-  for (let i = 0; i < zDim; i++) z[i] = distribution === 'normal' ? normalDraw(rng) : rng.next() * 2 - 1;
+  for (let i = 0; i < zDim; i++) z[i] = draw();
+  if (threshold !== null) {
+    // A uniform draw inside the bound is accepted with probability ≥ threshold, a normal one
+    // with ≥ 4% even at threshold 0.05: the loop ends fast.
+    for (let i = 0; i < zDim; i++) while (Math.abs(z[i]!) > threshold) z[i] = draw();
+  }
   return z;
 }
 
