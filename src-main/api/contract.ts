@@ -13,7 +13,7 @@ import {
   sampleGridSchema,
 } from './schemas';
 import { trainConfigSchema } from './train-config';
-import { checkpointInfoSchema, projectStateSchema, runIdSchema } from './projects';
+import { checkpointInfoSchema, projectStateSchema, runIdSchema, runNameSchema } from './projects';
 import { trainConfigSchema as runConfigSchema } from './train-config';
 import { exploreEvents, exploreRequests } from './explore';
 import { exportEvents, exportRequests } from './export';
@@ -72,6 +72,10 @@ export const studioRequests = {
   'train.status': { input: empty, output: runStatusSchema.nullable() },
   /** The open run's config, logged metrics and (thinned) sample grids; null when none is open. */
   'train.history': { input: empty, output: runHistorySchema.nullable() },
+  /** Names a run (null clears the name); the list shows names instead of ids. */
+  'runs.rename': { input: z.object({ runId: runIdSchema, name: runNameSchema.nullable() }).strict(), output: projectStateSchema },
+  /** Deletes a run and everything in its folder; refused while the engine has it open and unfinished. */
+  'runs.delete': { input: z.object({ runId: runIdSchema }).strict(), output: projectStateSchema },
   /** A run's config and its checkpoints (newest first), for the explorer, export and evaluation. */
   'runs.checkpoints': {
     input: z.object({ runId: runIdSchema }).strict(),

@@ -1,12 +1,19 @@
 /** The open project as the renderer sees it. Paths are shown, never sent back. */
 import { z } from 'zod';
 
+/** A name the user gives a run; the run id (its folder) never changes. */
+export const runNameSchema = z.string().trim().min(1, 'a name cannot be empty').max(80);
+
 export const runSummarySchema = z.object({
   runId: z.string(),
+  /** The user's name for the run, or null. */
+  name: z.string().nullable(),
   created: z.string(),
   summary: z.string(),
   steps: z.number().int().nonnegative(),
   lastCheckpointStep: z.number().int().nullable(),
+  /** The checkpoint marked best (at completion, or by evaluation), or null. */
+  bestCheckpointStep: z.number().int().nullable(),
   /** Why the run folder cannot be opened, or null. */
   damaged: z.string().nullable(),
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { CheckpointStore } from '../engine/checkpoint';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listRuns, openProject } from './projects';
@@ -30,13 +31,50 @@ describe('projects', () => {
     await openProject(dir, { create: true });
     await mkdir(join(dir, 'runs', '20260101-000000-dcgan-bce-aaaa', 'checkpoints'), { recursive: true });
     await writeFile(join(dir, 'runs', '20260101-000000-dcgan-bce-aaaa', 'config.json'), JSON.stringify(tinyConfig()));
-    await writeFile(join(dir, 'runs', '20260101-000000-dcgan-bce-aaaa', 'checkpoints', 'ckpt-000000020.gsc'), '');
+    const store = new CheckpointStore(join(dir, 'runs', '20260101-000000-dcgan-bce-aaaa', 'checkpoints'));
+    await store.save({ step: 10, meta: {}, groups: {} }, { best: true });
+    await store.save({ step: 20, meta: {}, groups: {} });
+    // A damaged newer file is passed over: the run opens at its newest checkpoint that reads.
+    await writeFile(join(dir, 'runs', '20260101-000000-dcgan-bce-aaaa', 'checkpoints', 'ckpt-000000030.gsc'), '');
     await mkdir(join(dir, 'runs', '20260202-000000-mlp-bce-bbbb'), { recursive: true });
     await writeFile(join(dir, 'runs', 'stray-file.txt'), 'x');
     const runs = await listRuns(dir);
     expect(runs.map((r) => r.runId)).toEqual(['20260202-000000-mlp-bce-bbbb', '20260101-000000-dcgan-bce-aaaa']);
     expect(runs[0]!.damaged).toMatch(/config\.json/);
-    expect(runs[1]).toMatchObject({ damaged: null, lastCheckpointStep: 20, summary: 'dcgan 28px · bce · batch 4', steps: 10 });
+    expect(runs[1]).toMatchObject({ damaged: null, lastCheckpointStep: 20, bestCheckpointStep: 10, summary: 'dcgan 28px · bce · batch 4', steps: 10, name: null });
+  });
+
+  it('renames, lists checkpoints of and deletes runs through the service', async () => {
+    const service = new StudioService({ engine: scriptEngineHost('process.exit(0)'), app: { name: 'x', version: '0', mode: 'web', platform: 'linux' } });
+    const dir = await temp();
+    await service.openProject(dir, { create: true });
+    const runId = '20260101-000000-dcgan-bce-aaaa';
+    await mkdir(join(dir, 'runs', runId), { recursive: true });
+    await writeFile(join(dir, 'runs', runId, 'config.json'), JSON.stringify(tinyConfig()));
+    await new CheckpointStore(join(dir, 'runs', runId, 'checkpoints')).save({ step: 5, meta: {}, groups: {} });
+
+    const renamed = await service.handle('runs.rename', { runId, name: '  thin strokes ' });
+    expect(renamed).toMatchObject({ ok: true, value: { runs: [{ runId, name: 'thin strokes' }] } });
+    expect(await service.handle('runs.rename', { runId, name: '' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await service.handle('runs.checkpoints', { runId })).toMatchObject({
+      ok: true,
+      value: { runId, config: { steps: 10 }, checkpoints: [{ file: 'ckpt-000000005.gsc', step: 5, best: false }] },
+    });
+    expect(await service.handle('runs.rename', { runId, name: null })).toMatchObject({ ok: true, value: { runs: [{ name: null }] } });
+
+    expect(await service.handle('runs.delete', { runId })).toMatchObject({ ok: true, value: { runs: [] } });
+    expect(await readdir(join(dir, 'runs'))).toEqual([]);
+    expect(await service.handle('runs.delete', { runId })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no run/) } });
+  });
+
+  it('finishes a delete that a crash interrupted when the project opens', async () => {
+    const dir = await temp();
+    await openProject(dir, { create: true });
+    await mkdir(join(dir, 'runs', '.deleting-x-1', 'checkpoints'), { recursive: true });
+    expect(await listRuns(dir)).toEqual([]);
+    const service = new StudioService({ engine: scriptEngineHost('process.exit(0)'), app: { name: 'x', version: '0', mode: 'web', platform: 'linux' } });
+    await service.openProject(dir);
+    expect(await readdir(join(dir, 'runs'))).toEqual([]);
   });
 
   it('never opens a run outside the project through runs.open', async () => {

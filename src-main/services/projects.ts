@@ -3,12 +3,12 @@
  * opens them from trusted places only — a native dialog, the recent list, the command line — never
  * from a path the renderer sends.
  */
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../engine/checkpoint/atomic';
 import { trainConfigSchema, type TrainConfig } from '../api/train-config';
-import type { ProjectInfo, RunSummary } from '../api/projects';
+import { runNameSchema, type ProjectInfo, type RunSummary } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import { CheckpointStore, type CheckpointInfo } from '../engine/checkpoint';
 
@@ -77,25 +77,70 @@ export async function listRuns(projectDir: string): Promise<RunSummary[]> {
     names.map(async (runId): Promise<RunSummary | null> => {
       const dir = join(runsDir, runId);
       const info = await stat(dir).catch(() => null);
-      if (!info?.isDirectory()) return null;
+      if (!info?.isDirectory() || runId.startsWith('.')) return null;
+      const created = info.birthtime.toISOString();
+      const name = await readRunName(dir);
       try {
         const config = trainConfigSchema.parse(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')));
-        const checkpoints = (await readdir(join(dir, 'checkpoints')).catch(() => [])).filter((f) => f.endsWith('.gsc')).sort();
-        const last = checkpoints.at(-1);
+        const checkpoints = await new CheckpointStore(join(dir, 'checkpoints')).list();
         return {
           runId,
-          created: info.birthtime.toISOString(),
+          name,
+          created,
           summary: `${config.model.architecture} ${config.model.resolution}px · ${config.loss.kind} · batch ${config.batchSize}`,
           steps: config.steps,
-          lastCheckpointStep: last ? Number(/(\d+)/.exec(last)?.[1] ?? 0) : null,
+          lastCheckpointStep: checkpoints[0]?.step ?? null,
+          bestCheckpointStep: checkpoints.find((c) => c.best)?.step ?? null,
           damaged: null,
         };
       } catch (err) {
-        return { runId, created: info.birthtime.toISOString(), summary: '', steps: 0, lastCheckpointStep: null, damaged: (err as Error).message.split('\n')[0]! };
+        return { runId, name, created, summary: '', steps: 0, lastCheckpointStep: null, bestCheckpointStep: null, damaged: (err as Error).message.split('\n')[0]! };
       }
     }),
   );
   return runs.filter((r): r is RunSummary => r !== null).sort((a, b) => b.runId.localeCompare(a.runId));
+}
+
+const RUN_NAME_FILE = 'name.json';
+
+async function readRunName(runDir: string): Promise<string | null> {
+  try {
+    const parsed = z.object({ name: runNameSchema }).safeParse(JSON.parse(await readFile(join(runDir, RUN_NAME_FILE), 'utf8')));
+    return parsed.success ? parsed.data.name : null;
+  } catch {
+    return null; // No name yet, or a damaged file: the run shows its id.
+  }
+}
+
+/** Names a run (null clears the name). The folder keeps its id, so nothing that refers to it breaks. */
+export async function renameRun(runDir: string, name: string | null): Promise<void> {
+  await requireRunFolder(runDir);
+  if (name === null) await rm(join(runDir, RUN_NAME_FILE), { force: true });
+  else await writeFileAtomic(runDir, RUN_NAME_FILE, [Buffer.from(JSON.stringify({ name }))]);
+}
+
+/**
+ * Deletes a run folder. It is first renamed to a hidden name in runs/, so a crash halfway through
+ * the removal leaves a folder listRuns ignores (and the next delete of it finishes), never half a run.
+ */
+export async function deleteRun(runDir: string): Promise<void> {
+  await requireRunFolder(runDir);
+  const doomed = join(dirname(runDir), `.deleting-${basename(runDir)}-${Date.now()}`);
+  await rename(runDir, doomed);
+  await rm(doomed, { recursive: true, force: true });
+}
+
+/** Finishes deletes a crash interrupted (see deleteRun). */
+export async function sweepDeletedRuns(projectDir: string): Promise<void> {
+  const runsDir = join(projectDir, 'runs');
+  for (const name of await readdir(runsDir).catch(() => [] as string[])) {
+    if (name.startsWith('.deleting-')) await rm(join(runsDir, name), { recursive: true, force: true });
+  }
+}
+
+async function requireRunFolder(runDir: string): Promise<void> {
+  const info = await stat(runDir).catch(() => null);
+  if (!info?.isDirectory()) throw new StudioError({ code: 'invalid-request', message: `There is no run ${basename(runDir)} in this project.` });
 }
 
 /** A run's config and its checkpoints, newest first (headers only: cheap, and never throws on damage). */

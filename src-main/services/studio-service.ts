@@ -10,7 +10,7 @@ import { runIdSchema, type ProjectInfo, type ProjectState } from '../api/project
 import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
 import { join } from 'node:path';
-import { listCheckpoints, listRuns, openProject, ProjectError, sweepStaleUploads } from './projects';
+import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepStaleUploads } from './projects';
 import type { StudioContext, StudioHandlersFor } from './capability';
 import { exploreStudioHandlers } from './explore';
 import { exportStudioHandlers } from './export';
@@ -64,6 +64,18 @@ export class StudioService {
       'project.current': () => this.projectState(),
       'runs.open': async ({ runId }) => engine.request('train.open', { runDir: this.runDir(runId) }),
       'runs.checkpoints': ({ runId }) => listCheckpoints(this.runDir(runId)),
+      'runs.rename': async ({ runId, name }) => {
+        await renameRun(this.runDir(runId), name);
+        return this.changedProject();
+      },
+      'runs.delete': async ({ runId }) => {
+        const open = engine.status().state === 'ready' ? await engine.request('train.status', {}) : null;
+        if (open?.runId === runId && (open.state === 'running' || open.state === 'paused')) {
+          throw new StudioError({ code: 'invalid-request', message: `Run ${runId} is ${open.state}: stop it before deleting it.` });
+        }
+        await deleteRun(this.runDir(runId));
+        return this.changedProject();
+      },
       'dataset.project': () => engine.request('dataset.project', { projectDir: this.requireProject().dir, name: this.requireProject().name }),
       'dataset.import': async ({ source, options: importOptions }) => {
         const projectDir = this.requireProject().dir;
@@ -114,6 +126,7 @@ export class StudioService {
     try {
       this.project = await openProject(dir, options);
       await sweepStaleUploads(this.project.dir);
+      await sweepDeletedRuns(this.project.dir);
     } catch (err) {
       if (err instanceof ProjectError) throw new StudioError({ code: 'invalid-request', message: err.message });
       throw err;
@@ -160,6 +173,13 @@ export class StudioService {
   private async projectState(): Promise<ProjectState> {
     if (!this.project) throw new StudioError({ code: 'invalid-request', message: 'No project is open.' });
     return { project: this.project, runs: await listRuns(this.project.dir) };
+  }
+
+  /** The project state after a change, also sent to every window. */
+  private async changedProject(): Promise<ProjectState> {
+    const state = await this.projectState();
+    this.emit('project.changed', state);
+    return state;
   }
 
   private async emitProject(): Promise<void> {
