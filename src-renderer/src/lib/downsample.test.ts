@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DownsampledSeries } from './downsample';
+import { DownsampledSeries, downsampleRange, sliceByX } from './downsample';
 import type { XY } from './smoothing';
 
 const series = (n: number, y: (i: number) => number = (i) => Math.sin(i / 10)): XY[] =>
@@ -53,5 +53,26 @@ describe('DownsampledSeries', () => {
     source.length = 100;
     down.sync(source);
     expect(down.points).toEqual(source);
+  });
+});
+
+describe('zoomed ranges', () => {
+  it('slices by x with one neighbour each side', () => {
+    const source = series(100);
+    expect(sliceByX(source, { min: 10, max: 20 }).map((p) => p.x)).toEqual([9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]);
+    expect(sliceByX(source, { min: -5, max: 2 }).map((p) => p.x)).toEqual([1, 2, 3]);
+    expect(sliceByX(source, { min: 500, max: 600 }).map((p) => p.x)).toEqual([100]);
+    expect(sliceByX([], { min: 0, max: 1 })).toEqual([]);
+  });
+
+  it('shows every step of a narrow range of a long run, and caps a wide one', () => {
+    const source = series(100_000);
+    const narrow = downsampleRange(source, { min: 50_000, max: 50_999 }, 4096);
+    expect(narrow.length).toBe(1002);
+    const wide = downsampleRange(source, { min: 0, max: 100_000 }, 1000);
+    expect(wide.length).toBeLessThanOrEqual(1002);
+    // A spike inside the range survives downsampling.
+    const spiky = series(100_000, (i) => (i === 70_123 ? 50 : 0));
+    expect(Math.max(...downsampleRange(spiky, { min: 60_000, max: 80_000 }, 500).map((p) => p.y))).toBe(50);
   });
 });

@@ -109,3 +109,34 @@ export class DownsampledSeries<P extends XY = XY> {
     if (this.#last) push(this.#last);
   }
 }
+
+/** A closed range of training steps the charts are zoomed to. */
+export interface StepRange {
+  min: number;
+  max: number;
+}
+
+/** The points with min ≤ x ≤ max of a series sorted by x, plus one neighbour each side so lines run to the edges. */
+export function sliceByX<P extends XY>(points: readonly P[], range: StepRange): P[] {
+  const lowerBound = (x: number) => {
+    let lo = 0;
+    let hi = points.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (points[mid]!.x < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const start = Math.max(0, lowerBound(range.min) - 1);
+  const end = Math.min(points.length, lowerBound(range.max + Number.EPSILON * Math.abs(range.max) + 1e-9) + 1);
+  return points.slice(start, end);
+}
+
+/** Downsamples only what a zoomed chart shows, so zooming in reveals every step again. */
+export function downsampleRange<P extends XY>(points: readonly P[], range: StepRange, cap = DEFAULT_DRAW_CAP): P[] {
+  const slice = sliceByX(points, range);
+  const down = new DownsampledSeries<P>(cap);
+  down.sync(slice);
+  return down.points;
+}
