@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StudioService } from '../src-main/services/studio-service';
 import { sourceEngineHost } from '../src-main/test-support/engine';
-import { preset } from '../src-main/api/training';
+import { preset, type RunStatusShape } from '../src-main/api/training';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -55,7 +55,7 @@ const result = {
   date: new Date().toISOString(),
   backend: BACKEND,
   seconds: SECONDS,
-  steps: status.ok && status.value ? status.value.step : null,
+  steps: status.ok ? ((status.value as RunStatusShape | null)?.step ?? null) : null,
   events,
   eventMegabytes: Math.round((bytes / 1e6) * 100) / 100,
   lagMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },

@@ -25,6 +25,7 @@ import {
   liveParamsSchema,
   runHistorySchema,
   runStatusSchema,
+  stepPointSchema,
   trainCoachEventSchema,
   trainControlSchema,
   trainMetricsEventSchema,
@@ -76,6 +77,11 @@ export const studioRequests = {
   'runs.rename': { input: z.object({ runId: runIdSchema, name: runNameSchema.nullable() }).strict(), output: projectStateSchema },
   /** Deletes a run and everything in its folder; refused while the engine has it open and unfinished. */
   'runs.delete': { input: z.object({ runId: runIdSchema }).strict(), output: projectStateSchema },
+  /** Another run's config and logged step metrics, to overlay on the charts and diff configs. */
+  'runs.metrics': {
+    input: z.object({ runId: runIdSchema }).strict(),
+    output: z.object({ runId: z.string(), config: runConfigSchema, points: z.array(stepPointSchema) }),
+  },
   /** A run's config and its checkpoints (newest first), for the explorer, export and evaluation. */
   'runs.checkpoints': {
     input: z.object({ runId: runIdSchema }).strict(),

@@ -61,6 +61,10 @@ describe('projects', () => {
       value: { runId, config: { steps: 10 }, checkpoints: [{ file: 'ckpt-000000005.gsc', step: 5, best: false }] },
     });
     expect(await service.handle('runs.rename', { runId, name: null })).toMatchObject({ ok: true, value: { runs: [{ name: null }] } });
+    const steps = [1, 2, 3].map((step) => JSON.stringify({ type: 'step', step, dLoss: 1 / step, gLoss: 2, stepMs: 10, imagesPerSecond: 400 }));
+    await writeFile(join(dir, 'runs', runId, 'metrics.jsonl'), `${steps.join('\n')}\n{"type":"event","step":3,"message":"x"}\n`);
+    const metrics = await service.handle('runs.metrics', { runId });
+    expect(metrics).toMatchObject({ ok: true, value: { runId, config: { steps: 10 }, points: [{ step: 1, dLoss: 1 }, { step: 2, dLoss: 0.5 }, { step: 3 }] } });
 
     expect(await service.handle('runs.delete', { runId })).toMatchObject({ ok: true, value: { runs: [] } });
     expect(await readdir(join(dir, 'runs'))).toEqual([]);

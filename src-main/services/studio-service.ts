@@ -12,6 +12,7 @@ import type { EngineHost } from './engine-host';
 import { join } from 'node:path';
 import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepStaleUploads } from './projects';
 import type { StudioContext, StudioHandlersFor } from './capability';
+import { readRunHistory } from '../engine/train/history';
 import { exploreStudioHandlers } from './explore';
 import { exportStudioHandlers } from './export';
 import { evaluationStudioHandlers } from './evaluation';
@@ -64,6 +65,11 @@ export class StudioService {
       'project.current': () => this.projectState(),
       'runs.open': async ({ runId }) => engine.request('train.open', { runDir: this.runDir(runId) }),
       'runs.checkpoints': ({ runId }) => listCheckpoints(this.runDir(runId)),
+      'runs.metrics': async ({ runId }) => {
+        const runDir = this.runDir(runId);
+        const { config } = await listCheckpoints(runDir);
+        return { runId, config, points: (await readRunHistory(runDir, { samples: false })).points };
+      },
       'runs.rename': async ({ runId, name }) => {
         await renameRun(this.runDir(runId), name);
         return this.changedProject();

@@ -26,7 +26,8 @@ export interface RunHistory {
   samples: { step: number; width: number; height: number; pngBase64: string }[];
 }
 
-export async function readRunHistory(runDir: string): Promise<RunHistory> {
+/** `samples: false` skips the grids (a chart overlay of another run needs only its points). */
+export async function readRunHistory(runDir: string, options: { samples?: boolean } = {}): Promise<RunHistory> {
   const { lines } = await readMetricsLog(join(runDir, 'metrics.jsonl'));
   // A resumed run logs the steps after its last checkpoint twice; the later line is the real one.
   const byStep = new Map<number, StepPoint>();
@@ -37,6 +38,7 @@ export async function readRunHistory(runDir: string): Promise<RunHistory> {
     return parsed?.success ? [{ kind: parsed.data.coach, since: parsed.data.since, step: parsed.data.step, message: parsed.data.message, suggestion: parsed.data.suggestion }] : [];
   });
 
+  if (options.samples === false) return { points, samples: [], warnings };
   const files = (await readdir(join(runDir, 'samples')).catch(() => [] as string[])).filter((f) => /^step-\d+\.png$/.test(f)).sort();
   const stride = Math.max(1, Math.ceil(files.length / MAX_GRIDS));
   const picked = files.filter((_, i) => i % stride === 0 || i === files.length - 1);
