@@ -99,6 +99,11 @@ export class TrainingStore {
 
   /** The coach's warnings for the charted run, oldest first. */
   warnings = $state.raw<CoachWarningShape[]>([]);
+  /**
+   * Where a clicked warning points: the timeline jumps to `step` and the charts zoom to `range`.
+   * A new object per click, so clicking the same warning twice jumps back after the user moved on.
+   */
+  focus = $state.raw<{ step: number; range: { min: number; max: number } } | null>(null);
   /** The open project's runs, newest first, for reopening. */
   runs = $state.raw<RunSummary[]>([]);
 
@@ -108,6 +113,12 @@ export class TrainingStore {
   series = new MetricSeries();
   readonly clock = new RunClock();
   readonly rate = new RateMeter();
+
+  /** Shows the steps from `since` (where a problem started) to `step` (where it was reported). */
+  focusOn(since: number, step: number): void {
+    const margin = Math.max(20, Math.round((step - since) / 2));
+    this.focus = { step: since, range: { min: Math.max(0, since - margin), max: step + margin } };
+  }
 
   readonly active = $derived(this.status?.state === 'running' || this.status?.state === 'paused');
   #runId: string | null = null;
@@ -273,6 +284,7 @@ export class TrainingStore {
     this.step = 0;
     this.error = null;
     this.runKey++;
+    this.focus = null;
     // A run this window did not start (reopened, or started before the window opened): fetch its past.
     if (!starting && !fresh) void this.#loadHistory(runId);
   }
@@ -298,6 +310,7 @@ export class TrainingStore {
       this.step = Math.max(this.step, newer.at(-1)?.step ?? last);
       this.version++;
       this.runKey++;
+      this.focus = null;
     } catch {
       // The live stream still works; only the past is missing.
     } finally {
