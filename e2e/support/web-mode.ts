@@ -11,6 +11,8 @@ import { join } from 'node:path';
 export interface WebModeServer {
   url: string;
   origin: string;
+  /** The temp project folder the server has open (shared by the worker's tests). */
+  project: string;
 }
 
 export const test = base.extend<{ app: Page; cspViolations: string[] }, { server: WebModeServer }>({
@@ -26,7 +28,7 @@ export const test = base.extend<{ app: Page; cspViolations: string[] }, { server
         env: { ...process.env, GAN_STUDIO_E2E: '1' },
       });
       const url = await waitForUrl(child);
-      await use({ url, origin: new URL(url).origin });
+      await use({ url, origin: new URL(url).origin, project });
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     },
