@@ -31,11 +31,16 @@ const STEPS = Number(arg('steps') ?? 10);
 const WARMUP = Number(arg('warmup') ?? 2);
 const MAX_STEP_S = Number(arg('max-step-s') ?? 20);
 
+const diffAugment: TrainConfig['augment'] = { flip: true, diffAugment: ['translation', 'color', 'cutout'] };
+
 /** DCGAN at 64 px follows Radford et al.'s sizes (z 100, width 64); the 28-px ones are the app's presets. */
 const cases: Record<string, () => TrainConfig> = {
   'mlp-bce': () => preset('mlp'),
   'dcgan28-bce': () => preset('dcgan'),
   'dcgan28-wgangp': () => ({ ...preset('wgan-gp'), nCritic: 1 }),
+  // DiffAugment's cost: the same models with flip + translation, colour and cutout on every D input.
+  'dcgan28-bce-diffaug': () => ({ ...preset('dcgan'), augment: diffAugment }),
+  'dcgan28-wgangp-diffaug': () => ({ ...preset('wgan-gp'), nCritic: 1, augment: diffAugment }),
   'dcgan64-bce': () => {
     const p = preset('dcgan');
     return { ...p, model: { ...p.model, resolution: 64, zDim: 100, gWidth: 64, dWidth: 64 } };

@@ -35,9 +35,40 @@ async function openDataView(app: Page): Promise<void> {
   await app.getByRole('group', { name: 'Channels' }).getByText('Grayscale', { exact: true }).click();
 }
 
-test('a chosen folder is uploaded, imported and reported', async ({ app }) => {
+/** Web mode holds a chosen folder until Import, showing a preview of a few of its images first. */
+async function chooseAndImport(app: Page, folder: string, files: number): Promise<void> {
+  const count = `${files.toLocaleString('en-US')} file${files === 1 ? '' : 's'}`;
+  await app.getByTestId('folder-input').setInputFiles(folder);
+  await expect(app.getByTestId('staged-folder')).toContainText(`${count} ready to import`);
+  await app.getByRole('button', { name: `Import ${count}` }).click();
+}
+
+test('a chosen folder is previewed with the import settings before it is imported', async ({ app }) => {
   await openDataView(app);
   await app.getByTestId('folder-input').setInputFiles(join(root, 'digits'));
+  await expect(app.getByTestId('staged-folder')).toContainText('“digits”: 14 files ready to import.');
+
+  const preview = app.getByTestId('import-preview');
+  const image = preview.getByTestId('import-preview-image');
+  // The first eight image files by path (six 3s, 7/broken.png, one 7) at 28 px with 2 px gaps.
+  await expect(image).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect(preview).toContainText('The first 7 images of “digits” as the import stores them: 28 × 28 px · grayscale · center-crop.');
+  await expect(preview.getByRole('list', { name: 'Samples that cannot be imported' })).toContainText('7/broken.png');
+  const before = await image.getAttribute('src');
+  expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(7 * 28 + 8 * 2);
+
+  // Live: another size re-decodes the samples.
+  await app.getByRole('group', { name: 'Size (px)' }).getByText('64', { exact: true }).click();
+  await expect(preview).toContainText('64 × 64 px · grayscale');
+  await expect(image).not.toHaveAttribute('src', before!);
+  expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(7 * 64 + 8 * 2);
+  await app.getByRole('group', { name: 'Size (px)' }).getByText('28', { exact: true }).click();
+  await expect(preview).toContainText('28 × 28 px · grayscale');
+});
+
+test('a chosen folder is uploaded, imported and reported', async ({ app }) => {
+  await openDataView(app);
+  await chooseAndImport(app, join(root, 'digits'), 14);
 
   const summary = app.getByTestId('import-summary');
   await expect(summary).toContainText(/Imported 12 images · 2 skipped/);
@@ -51,7 +82,13 @@ test('a chosen folder is uploaded, imported and reported', async ({ app }) => {
   await expect(classes).toHaveCount(2);
   await expect(classes.nth(0)).toHaveText(/^3\s*6$/);
   await expect(classes.nth(1)).toHaveText(/^7\s*6$/);
-  await expect(dataset.locator('img')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect(dataset.getByTestId('mean-image')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  expect(await dataset.getByTestId('mean-image').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([28, 28]);
+
+  const grid = app.getByTestId('thumbnail-grid');
+  await expect(grid.getByRole('listitem')).toHaveCount(12);
+  await expect(grid.getByRole('listitem').first()).toHaveAttribute('aria-label', '3/img-0.png, class 3');
+  await expect(grid.locator('.thumb')).toHaveCount(12);
 
   const report = app.getByTestId('skipped-report');
   await expect(report.getByRole('row', { name: /7\/broken\.png/ })).toContainText('not a recognised image format');
@@ -87,7 +124,7 @@ test('a training run starts on the imported dataset', async ({ app }) => {
 test('a folder without usable images says so and keeps the previous dataset', async ({ app }) => {
   await openDataView(app);
   await expect(app.getByTestId('project-dataset').getByTestId('dataset-count')).toHaveText('12');
-  await app.getByTestId('folder-input').setInputFiles(join(root, 'junk'));
+  await chooseAndImport(app, join(root, 'junk'), 1);
 
   const alert = app.getByRole('form', { name: 'Import your images' }).getByRole('alert');
   await expect(alert).toContainText('No usable images found in “junk”');
@@ -113,4 +150,42 @@ test('loose files dropped on the window import as one flat folder', async ({ app
   await expect(app.getByTestId('view-data')).toBeVisible();
   await expect(app.getByTestId('import-summary')).toContainText('Imported 3 images · 0 skipped');
   await expect(app.getByTestId('project-dataset').getByTestId('dataset-count')).toHaveText('3');
+});
+
+test('the thumbnail grid scrolls through a large dataset, rendering only what is on screen', async ({ app }) => {
+  test.setTimeout(120_000);
+  const many = join(root, 'many');
+  for (const digit of [2, 5]) {
+    await mkdir(join(many, String(digit)), { recursive: true });
+    for (let k = 0; k < 300; k++) await writeFile(join(many, String(digit), `n-${String(k).padStart(3, '0')}.png`), await mnistPng(digit, k));
+  }
+  await openDataView(app);
+  await chooseAndImport(app, many, 600);
+  await expect(app.getByTestId('import-summary')).toContainText('Imported 600 images', { timeout: 60_000 });
+
+  const grid = app.getByTestId('thumbnail-grid');
+  const cells = grid.getByRole('listitem');
+  await expect(cells.first()).toHaveAttribute('aria-label', '2/n-000.png, class 2');
+  await expect(grid.locator('.thumb').first()).toBeVisible();
+  // Virtualised: a screenful of rows is in the DOM, not 600 cells.
+  expect(await cells.count()).toBeLessThan(200);
+  await expect(grid.getByLabel('5/n-299.png, class 5')).toHaveCount(0);
+
+  await grid.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await expect(grid.getByLabel('5/n-299.png, class 5')).toBeVisible();
+  await expect(grid.getByLabel('5/n-299.png, class 5').locator('.thumb')).toHaveCount(1);
+  await expect(grid.getByLabel('2/n-000.png, class 2')).toHaveCount(0);
+  expect(await cells.count()).toBeLessThan(200);
+
+  // Keyboard scrolling works too: Home goes back to the top.
+  await grid.focus();
+  await app.keyboard.press('Home');
+  await expect(grid.getByLabel('2/n-000.png, class 2')).toBeVisible();
+
+  const browser = app.getByTestId('dataset-browser');
+  await browser.getByTestId('class-filter').selectOption({ label: '5 (300)' });
+  await expect(browser.getByTestId('browser-count')).toHaveText('300 images');
+  await expect(grid.getByRole('listitem').first()).toHaveAttribute('aria-label', '5/n-000.png, class 5');
+  await expect(app.getByTestId('project-dataset').getByTestId('mean-image')).toBeVisible();
+  await app.screenshot({ path: 'test-results/data-view-grid.png', fullPage: true });
 });

@@ -1,6 +1,6 @@
 /** Dataset import as the renderer and main see it: options, progress, the report. */
 import { z } from 'zod';
-import { datasetSummarySchema } from './schemas';
+import { datasetSummarySchema, pngImageSchema } from './schemas';
 
 const side = z.number().int().min(16).max(512);
 
@@ -45,7 +45,66 @@ export const importReportSchema = z.object({
 });
 export type ImportReportShape = z.infer<typeof importReportSchema>;
 
-/** The project's dataset with the files its last import left out, or null before any import. */
+/**
+ * The project's dataset with the files its last import left out and its per-pixel mean image, or
+ * null before any import. `version` changes with every import (cached thumbnails key on it).
+ */
 export const projectDatasetSchema = z
-  .object({ summary: datasetSummarySchema, skipped: z.array(skippedFileSchema) })
+  .object({ summary: datasetSummarySchema, skipped: z.array(skippedFileSchema), mean: pngImageSchema, version: z.string() })
   .nullable();
+export type ProjectDatasetShape = z.infer<typeof projectDatasetSchema>;
+
+/** Most thumbnails one 'dataset.thumbnails' page carries. */
+export const THUMBNAIL_PAGE_MAX = 256;
+
+/** A page of the imported images in path order, optionally of one class (-1: the unlabelled). */
+export const thumbnailQuerySchema = z
+  .object({
+    offset: z.number().int().min(0),
+    count: z.number().int().min(1).max(THUMBNAIL_PAGE_MAX),
+    label: z.number().int().min(-1).max(100_000).optional(),
+  })
+  .strict();
+
+const pixels = z.number().int().positive();
+/** The page's thumbnails tiled left to right, top to bottom in `columns` columns, without gaps. */
+export const thumbnailPageSchema = z.object({
+  version: z.string(),
+  /** Images that match the filter, in all pages. */
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  tile: z.object({ width: pixels, height: pixels }),
+  columns: pixels,
+  /** null when the page is past the end. */
+  sprite: pngImageSchema.nullable(),
+  items: z.array(z.object({ path: z.string(), label: z.number().int().min(-1) })),
+});
+export type ThumbnailPage = z.infer<typeof thumbnailPageSchema>;
+
+/** Most sample files an import preview decodes. */
+export const PREVIEW_SAMPLES_MAX = 8;
+
+/**
+ * Sample images of a folder decoded with the given options, exactly as an import would store them.
+ * The samples come from files web mode uploaded for the preview, or from the sources of the
+ * project's dataset when they are still on disk (a desktop import).
+ */
+export const importPreviewRequestSchema = z
+  .object({
+    source: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('upload'), uploadId: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
+      z.object({ kind: z.literal('project') }).strict(),
+    ]),
+    options: importOptionsSchema,
+  })
+  .strict();
+
+export const importPreviewSchema = z.object({
+  /** The decoded samples side by side at the import size, or null when none decoded. */
+  image: pngImageSchema.nullable(),
+  tile: z.object({ width: pixels, height: pixels }),
+  samples: z.array(z.object({ path: z.string(), ok: z.boolean(), reason: z.string().nullable() })),
+  /** Why there is nothing to show (no samples found), for the view to say. */
+  message: z.string().nullable(),
+});
+export type ImportPreview = z.infer<typeof importPreviewSchema>;

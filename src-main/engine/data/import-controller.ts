@@ -4,11 +4,11 @@
  * in place; importDataset swaps the new one in only when it is complete.
  */
 import { StudioError } from '../../api/rpc';
-import type { ImportReportShape } from '../../api/dataset';
-import { DatasetError, importDataset, readManifest, type ImportOptionsInput } from '../dataset';
-import { datasetDirOf, hasProjectDataset, summarizeProjectDataset } from './project-dataset';
+import type { ImportReportShape, ProjectDatasetShape } from '../../api/dataset';
+import { DatasetError, importDataset, type ImportOptionsInput } from '../dataset';
+import { datasetDirOf, describeDataset, hasProjectDataset, meanImagePng } from './project-dataset';
+import { projectCatalog } from './catalog';
 import type { EmitEvent } from '../train/controller';
-import type { DatasetSummary } from '../../api/schemas';
 
 /** The Data view lists skipped files; beyond this many, the report file has the rest. */
 const MAX_REPORTED_SKIPS = 5000;
@@ -41,13 +41,13 @@ export class ImportController {
     return this.running !== null;
   }
 
-  async current(projectDir: string, name: string): Promise<{ summary: DatasetSummary; skipped: ImportReportShape['skipped'] } | null> {
+  async current(projectDir: string, name: string): Promise<ProjectDatasetShape> {
     if (!(await hasProjectDataset(projectDir))) return null;
-    const manifest = await readManifest(datasetDirOf(projectDir));
-    const skipped = (manifest?.files ?? [])
+    const { reader, version } = await projectCatalog(projectDir);
+    const skipped = reader.manifest.files
       .filter((row) => row.status !== 'ok')
       .slice(0, MAX_REPORTED_SKIPS)
       .map((row) => ({ path: row.path, code: row.code ?? row.status, reason: row.reason ?? row.status }));
-    return { summary: await summarizeProjectDataset(projectDir, name), skipped };
+    return { summary: await describeDataset(reader, name), skipped, mean: await meanImagePng(reader), version };
   }
 }

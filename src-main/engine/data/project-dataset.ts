@@ -1,17 +1,17 @@
 /**
  * The project's imported dataset (dataset/ in the workspace) as the rest of the engine uses it: a
- * summary for the Data view and the in-memory form training samples from. Held in memory because
- * the trainer draws batches with its own seeded RNG, which is what makes resume exact.
+ * summary and mean image for the Data view, and what training samples from — the images in memory
+ * when they fit (see training-data.ts for the streamed alternative).
  */
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { openDataset } from '../dataset';
-import type { DatasetSummary } from '../../api/schemas';
+import { openDataset, type DatasetReader } from '../dataset';
+import type { DatasetSummary, PngImage } from '../../api/schemas';
 import { tileGrid } from '../image/grid';
 import { toPngImage } from '../image/png';
 import type { LabelledImages } from './mnist-demo';
 
-/** Above this a dataset would crowd the engine's memory; streaming training is a later step. */
+/** loadProjectDataset refuses more than this; training streams such datasets instead. */
 const MAX_IN_MEMORY_BYTES = 2 ** 31;
 
 export const datasetDirOf = (projectDir: string) => join(projectDir, 'dataset');
@@ -23,46 +23,62 @@ export async function hasProjectDataset(projectDir: string): Promise<boolean> {
 export async function loadProjectDataset(projectDir: string): Promise<LabelledImages> {
   const reader = await openDataset(datasetDirOf(projectDir));
   try {
-    const pixels = reader.width * reader.height * reader.channels;
-    if (reader.count * pixels > MAX_IN_MEMORY_BYTES) {
-      throw new Error(`The dataset is ${(reader.count * pixels / 2 ** 30).toFixed(1)} GiB at this resolution; training holds at most 2 GiB in memory. Import at a lower resolution.`);
-    }
-    const images = new Uint8Array(reader.count * pixels);
-    const labels = new Int32Array(reader.count);
-    let offset = 0;
-    for await (const batch of reader.batches(1024, 1)) {
-      images.set(batch.images, offset * pixels);
-      labels.set(batch.labels, offset);
-      offset += batch.labels.length;
-    }
-    return { images, labels, count: reader.count, width: reader.width, height: reader.height, channels: reader.channels, classNames: [...reader.classNames] };
+    return await loadIntoMemory(reader);
   } finally {
     await reader.close();
   }
 }
 
+export const imageBytesOf = (reader: DatasetReader) => reader.width * reader.height * reader.channels;
+
+export async function loadIntoMemory(reader: DatasetReader): Promise<LabelledImages> {
+  const pixels = imageBytesOf(reader);
+  if (reader.count * pixels > MAX_IN_MEMORY_BYTES) {
+    throw new Error(`The dataset is ${(reader.count * pixels / 2 ** 30).toFixed(1)} GiB at this resolution; at most 2 GiB are loaded into memory. Import at a lower resolution.`);
+  }
+  const images = new Uint8Array(reader.count * pixels);
+  const labels = new Int32Array(reader.count);
+  let offset = 0;
+  for await (const batch of reader.batches(1024, 1)) {
+    images.set(batch.images, offset * pixels);
+    labels.set(batch.labels, offset);
+    offset += batch.labels.length;
+  }
+  return { images, labels, count: reader.count, width: reader.width, height: reader.height, channels: reader.channels, classNames: [...reader.classNames] };
+}
+
 export async function summarizeProjectDataset(projectDir: string, name: string): Promise<DatasetSummary> {
   const reader = await openDataset(datasetDirOf(projectDir));
   try {
-    const counts = new Map<number, number>();
-    for (const label of reader.labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-    const shown = Math.min(40, reader.count);
-    const pixels = reader.width * reader.height * reader.channels;
-    const batch = new Uint8Array(shown * pixels);
-    for (let i = 0; i < shown; i++) batch.set(await reader.readImage(i), i * pixels);
-    const grid = tileGrid(batch, shown, reader.height, reader.width, reader.channels, { rows: Math.ceil(shown / 10), cols: 10, padding: 2, background: 40 });
-    return {
-      id: 'project',
-      name,
-      source: reader.manifest.sourceDir,
-      count: reader.count,
-      width: reader.width,
-      height: reader.height,
-      channels: reader.channels,
-      classes: reader.classNames.map((className, i) => ({ name: className, count: counts.get(i) ?? 0 })),
-      preview: await toPngImage(grid),
-    };
+    return await describeDataset(reader, name);
   } finally {
     await reader.close();
   }
+}
+
+export async function describeDataset(reader: DatasetReader, name: string): Promise<DatasetSummary> {
+  const counts = new Map<number, number>();
+  for (const label of reader.labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  const shown = Math.min(40, reader.count);
+  const pixels = reader.width * reader.height * reader.channels;
+  const batch = new Uint8Array(shown * pixels);
+  (await reader.readImages(Array.from({ length: shown }, (_, i) => i))).forEach((image, i) => batch.set(image, i * pixels));
+  const grid = tileGrid(batch, shown, reader.height, reader.width, reader.channels, { rows: Math.ceil(shown / 10), cols: 10, padding: 2, background: 40 });
+  return {
+    id: 'project',
+    name,
+    source: reader.manifest.sourceDir,
+    count: reader.count,
+    width: reader.width,
+    height: reader.height,
+    channels: reader.channels,
+    classes: reader.classNames.map((className, i) => ({ name: className, count: counts.get(i) ?? 0 })),
+    preview: await toPngImage(grid),
+  };
+}
+
+/** The per-pixel mean of every image, as a picture: what the "average" training image looks like. */
+export async function meanImagePng(reader: DatasetReader): Promise<PngImage> {
+  const mean = await reader.meanImage();
+  return toPngImage({ data: Uint8Array.from(mean, (v) => Math.round(v)), width: reader.width, height: reader.height, channels: reader.channels });
 }

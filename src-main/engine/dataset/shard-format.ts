@@ -13,6 +13,7 @@
  *   pixelsOffset  u8 × count × height × width × channels   images, row-major HWC
  * All integers little-endian.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 
@@ -81,17 +82,50 @@ export async function readShard(path: string): Promise<ShardData> {
     const head = Buffer.alloc(SHARD_HEADER_BYTES);
     await readFully(fh, head, 0);
     const header = decodeShardHeader(head, path);
-    const imageBytes = header.width * header.height * header.channels;
-    const body = new Uint8Array(header.pixelsOffset - SHARD_HEADER_BYTES + header.count * imageBytes);
+    const body = new Uint8Array(bodyBytes(header));
     await readFully(fh, body, SHARD_HEADER_BYTES);
-    // Through a DataView rather than an Int32Array view so big-endian hosts read the same numbers.
-    const labels = new Int32Array(header.count);
-    const view = new DataView(body.buffer, body.byteOffset, 4 * header.count);
-    for (let i = 0; i < header.count; i++) labels[i] = view.getInt32(4 * i, true);
-    const pixels = body.subarray(header.pixelsOffset - SHARD_HEADER_BYTES);
-    return { header, labels, pixels };
+    return splitBody(header, body);
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * readShard for callers that cannot wait: training draws batches synchronously, and streaming it
+ * reads the next shard here when the prefetched one is not ready yet.
+ */
+export function readShardSync(path: string): ShardData {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(SHARD_HEADER_BYTES);
+    readFullySync(fd, head, 0);
+    const header = decodeShardHeader(head, path);
+    const body = new Uint8Array(bodyBytes(header));
+    readFullySync(fd, body, SHARD_HEADER_BYTES);
+    return splitBody(header, body);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const bodyBytes = (h: ShardHeader) => h.pixelsOffset - SHARD_HEADER_BYTES + h.count * h.width * h.height * h.channels;
+
+function splitBody(header: ShardHeader, body: Uint8Array): ShardData {
+  // Through a DataView rather than an Int32Array view so big-endian hosts read the same numbers.
+  const labels = new Int32Array(header.count);
+  const view = new DataView(body.buffer, body.byteOffset, 4 * header.count);
+  for (let i = 0; i < header.count; i++) labels[i] = view.getInt32(4 * i, true);
+  const pixels = body.subarray(header.pixelsOffset - SHARD_HEADER_BYTES);
+  return { header, labels, pixels };
+}
+
+/** readFully on a file descriptor, synchronously. */
+export function readFullySync(fd: number, target: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < target.length) {
+    const bytesRead = readSync(fd, target, done, target.length - done, position + done);
+    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${position + done}`);
+    done += bytesRead;
   }
 }
 

@@ -7,6 +7,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Rng } from '../train/rng';
+import { writeFileAtomic } from '../checkpoint/atomic';
 import { MEAN_FILE, readManifest, type Manifest } from './manifest';
 import { readFully, readShard, SHARD_HEADER_BYTES } from './shard-format';
 import { locateDataset } from './staging';
@@ -33,12 +34,16 @@ export interface DatasetReader {
   readonly classNames: readonly string[];
   /** Class index per image in storage order; -1 where unlabelled. */
   readonly labels: Int32Array;
-  /** Per-pixel mean (0..255, HWC). */
+  /** Per-pixel mean (0..255, HWC): mean.f32, written at import, else computed from the shards once. */
   meanImage(): Promise<Float32Array>;
   /** One epoch in a seeded random order. */
   batches(batchSize: number, rngSeed: number, options?: BatchOptions): AsyncGenerator<DatasetBatch>;
   /** One image by storage index, for thumbnails. */
   readImage(index: number): Promise<Uint8Array>;
+  /** Several images by storage index, in the order asked, opening each shard once. */
+  readImages(indices: readonly number[]): Promise<Uint8Array[]>;
+  /** Where image `index` lies: its shard file and the byte offset of its pixels there. */
+  locate(index: number): { path: string; offset: number };
   close(): Promise<void>;
 }
 
@@ -111,7 +116,12 @@ class ShardedDataset implements DatasetReader {
         for (let p = 0; p < image.length; p++) sum[p]! += image[p]!;
       }
     }
-    return Float32Array.from(sum, (s) => (this.count > 0 ? s / this.count : 0));
+    const mean = Float32Array.from(sum, (s) => (this.count > 0 ? s / this.count : 0));
+    // Cached for next time; a dataset folder that cannot be written to still has its mean.
+    const bytes = Buffer.alloc(4 * mean.length);
+    mean.forEach((v, i) => bytes.writeFloatLE(v, 4 * i));
+    await writeFileAtomic(this.dir, MEAN_FILE, [bytes]).catch(() => undefined);
+    return mean;
   }
 
   async *batches(batchSize: number, rngSeed: number, options: BatchOptions = {}): AsyncGenerator<DatasetBatch> {
@@ -146,6 +156,32 @@ class ShardedDataset implements DatasetReader {
   }
 
   async readImage(index: number): Promise<Uint8Array> {
+    return (await this.readImages([index]))[0]!;
+  }
+
+  async readImages(indices: readonly number[]): Promise<Uint8Array[]> {
+    const places = indices.map((index) => this.locate(index));
+    const out: Uint8Array[] = new Array<Uint8Array>(indices.length);
+    const byShard = new Map<string, number[]>();
+    places.forEach((place, k) => byShard.set(place.path, [...(byShard.get(place.path) ?? []), k]));
+    // A handle per call (not kept between calls) keeps concurrent reads simple and never pins a
+    // replaced dataset; the offsets follow from the manifest, so each image is one pread.
+    for (const [path, ks] of byShard) {
+      const fh = await open(path, 'r');
+      try {
+        for (const k of ks) {
+          const image = new Uint8Array(this.#imageBytes);
+          await readFully(fh, image, places[k]!.offset);
+          out[k] = image;
+        }
+      } finally {
+        await fh.close();
+      }
+    }
+    return out;
+  }
+
+  locate(index: number): { path: string; offset: number } {
     if (!Number.isInteger(index) || index < 0 || index >= this.count) {
       throw new RangeError(`image index ${index} out of range 0..${this.count - 1}`);
     }
@@ -153,16 +189,7 @@ class ShardedDataset implements DatasetReader {
     const shard = this.manifest.shards[shardIndex];
     if (!shard) throw new Error(`shard ${shardIndex} missing from the manifest`);
     const within = index - shardIndex * this.manifest.imagesPerShard;
-    // The pixel offset follows from the count in the manifest, so one pread serves the image; a
-    // handle per call keeps concurrent thumbnail reads simple and never pins a replaced dataset.
-    const fh = await open(join(this.dir, shard.file), 'r');
-    try {
-      const image = new Uint8Array(this.#imageBytes);
-      await readFully(fh, image, SHARD_HEADER_BYTES + 4 * shard.count + within * this.#imageBytes);
-      return image;
-    } finally {
-      await fh.close();
-    }
+    return { path: join(this.dir, shard.file), offset: SHARD_HEADER_BYTES + 4 * shard.count + within * this.#imageBytes };
   }
 
   async close(): Promise<void> {

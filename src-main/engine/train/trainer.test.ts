@@ -137,6 +137,8 @@ describe('exact resume', () => {
       actual.push([m.dLoss, m.gLoss]);
     }
     expect(resumed.step).toBe(4);
+    // The count of real images drawn (for epochs) resumes too.
+    expect(resumed.realImages).toBe(4 * config.nCritic * config.batchSize);
     resumed.dispose();
     for (let i = 0; i < 2; i++) {
       expect(actual[i]![0]).toBeCloseTo(expected[i]![0]!, 5);

@@ -10,6 +10,7 @@ import { createGenerator, type Generator } from '../models/generator';
 import { createDiscriminator, type Discriminator } from '../models/discriminator';
 import { createLoss, gradientPenalty, type GanLoss } from '../losses/losses';
 import { Rng } from './rng';
+import { createAugmenter, type Augmenter } from '../augment/augment';
 
 /** A batch of training images in [-1, 1] with optional one-hot labels. */
 export interface Batch {
@@ -32,7 +33,22 @@ export interface StepMetrics {
   stepMs: number;
 }
 
-export type BatchSource = (batchSize: number, rng: Rng) => Batch;
+/**
+ * Draws a batch with the trainer's Rng. A source that keeps its own place in the data (a shard
+ * stream) exposes `position`, which the trainer saves with its checkpoints and restores, so a
+ * resumed run continues the stream exactly where it stopped.
+ */
+export type BatchSource = ((batchSize: number, rng: Rng) => Batch) & {
+  position?: SourcePosition;
+  /** Images in the dataset, so progress can be told in epochs. */
+  size?: number;
+};
+
+export interface SourcePosition {
+  /** Small integers (each within int32) that pin the source's state. */
+  save(): number[];
+  restore(saved: readonly number[]): void;
+}
 
 /** The hyperparameters a user may change while a run goes (recorded in the run's log). */
 export interface LiveParams {
@@ -51,11 +67,20 @@ export interface NamedTensor {
 export interface TrainerState {
   step: number;
   rngState: number;
+  /** Real images drawn so far (each critic step draws a batch); absent in older checkpoints. */
+  realImages?: number;
   live: LiveParams;
-  groups: Record<'generator' | 'discriminator' | 'ema' | 'gOptimizer' | 'dOptimizer', NamedTensor[]>;
+  groups: Record<'generator' | 'discriminator' | 'ema' | 'gOptimizer' | 'dOptimizer', NamedTensor[]> & {
+    /** The batch source's position (one int32 tensor), for sources that have one. */
+    data?: NamedTensor[];
+  };
 }
 
+const DATA_POSITION = 'data/position';
+
 export class Trainer {
+  /** Real images drawn so far: step × n_critic × batch while n_critic stays put, exact when it changes. */
+  realImages = 0;
   readonly generator: Generator;
   readonly discriminator: Discriminator;
   /** Exponential moving average of G's weights, or null when emaDecay is 0. */
@@ -63,9 +88,12 @@ export class Trainer {
   step = 0;
   readonly rng: Rng;
   private loss: GanLoss;
+  private readonly augment: Augmenter;
   private live: LiveParams;
   private gOptimizer: tf.Optimizer;
   private dOptimizer: tf.Optimizer;
+  /** Tensors made for the last export (data position, optimiser step counters), freed at the next. */
+  private exported: tf.Tensor[] = [];
 
   constructor(
     readonly config: TrainConfig,
@@ -79,6 +107,7 @@ export class Trainer {
     this.rng = new Rng(config.seed ^ 0x5bd1e995);
     this.live = { gLr: config.optimizer.gLr, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing };
     this.loss = createLoss(config.loss);
+    this.augment = createAugmenter(config.augment);
     this.gOptimizer = this.makeOptimizer(config.optimizer.gLr);
     this.dOptimizer = this.makeOptimizer(config.optimizer.dLr);
   }
@@ -112,20 +141,25 @@ export class Trainer {
     const nCritic = this.live.nCritic;
     for (let i = 0; i < nCritic; i++) {
       const last = i === nCritic - 1;
+      this.realImages += config.batchSize;
       const out = tf.tidy((): tf.Scalar[] => {
         const batch = this.nextBatch(config.batchSize, this.rng);
         const { z, labels } = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
         const fake = this.generate(this.generator, z, batch.labels ?? labels, true);
         const gpSeed = this.rng.seed();
         this.discriminator.reseed(this.rng.seed());
+        // D only ever sees augmented images, so WGAN-GP's interpolates run between the augmented
+        // real and fake batches: the Lipschitz constraint applies where the critic is used.
+        const real = this.augment.real(batch.images, this.rng);
+        const seenFake = this.augment.fake(fake, this.rng);
         const stats: tf.Scalar[] = [];
         const { value, grads } = tf.variableGrads(() => {
-          const realLogits = this.discriminator.forward(batch.images, batch.labels, true);
-          const fakeLogits = this.discriminator.forward(fake, batch.labels ?? labels, true);
+          const realLogits = this.discriminator.forward(real, batch.labels, true);
+          const fakeLogits = this.discriminator.forward(seenFake, batch.labels ?? labels, true);
           let loss = this.loss.discriminator(realLogits, fakeLogits);
           let penalty: tf.Scalar | null = null;
           if (config.loss.kind === 'wgan-gp') {
-            penalty = gradientPenalty((x) => this.discriminator.forward(x, batch.labels ?? labels, true), batch.images, fake, gpSeed);
+            penalty = gradientPenalty((x) => this.discriminator.forward(x, batch.labels ?? labels, true), real, seenFake, gpSeed);
             loss = tf.add(loss, tf.mul(penalty, config.loss.gpWeight));
           }
           if (last) {
@@ -153,10 +187,11 @@ export class Trainer {
     const gOut = tf.tidy((): tf.Scalar[] => {
       const { z, labels } = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
       this.discriminator.reseed(this.rng.seed());
-      const { value, grads } = tf.variableGrads(
-        () => this.loss.generator(this.discriminator.forward(this.generate(this.generator, z, labels, true), labels, true)),
-        gVars,
-      );
+      const { value, grads } = tf.variableGrads(() => {
+        // Augmented inside the recorded function: G's gradient flows back through DiffAugment.
+        const fake = this.augment.fake(this.generate(this.generator, z, labels, true), this.rng);
+        return this.loss.generator(this.discriminator.forward(fake, labels, true));
+      }, gVars);
       this.gOptimizer.applyGradients(grads);
       return [value, globalNorm(Object.values(grads))];
     });
@@ -199,20 +234,32 @@ export class Trainer {
     return this.liveParams();
   }
 
-  /** Tensors are the trainer's own; the caller must not dispose them (only the optimiser's). */
+  /**
+   * Tensors are the trainer's own and stay valid until the next exportState or dispose: the caller
+   * copies them out (a checkpoint) and never disposes them.
+   */
   async exportState(): Promise<TrainerState> {
     const named = (store: { variables: Map<string, tf.Variable> }) =>
       [...store.variables].map(([name, tensor]) => ({ name, tensor }));
+    tf.dispose(this.exported);
+    const position = this.nextBatch.position?.save();
+    const data = position ? [{ name: DATA_POSITION, tensor: tf.tensor1d(position, 'int32') }] : null;
+    const gOptimizer = await this.gOptimizer.getWeights();
+    const dOptimizer = await this.dOptimizer.getWeights();
+    // getWeights makes a fresh step-counter scalar each call; the slots are the optimiser's variables.
+    this.exported = [...(data ?? []), ...gOptimizer, ...dOptimizer].map((t) => t.tensor).filter((t) => !(t instanceof tf.Variable));
     return {
       step: this.step,
       rngState: this.rng.state,
+      realImages: this.realImages,
       live: this.liveParams(),
       groups: {
         generator: named(this.generator.params),
         discriminator: named(this.discriminator.params),
         ema: this.emaGenerator ? named(this.emaGenerator.params) : [],
-        gOptimizer: await this.gOptimizer.getWeights(),
-        dOptimizer: await this.dOptimizer.getWeights(),
+        gOptimizer,
+        dOptimizer,
+        ...(data ? { data } : {}),
       },
     };
   }
@@ -233,7 +280,12 @@ export class Trainer {
     if (this.emaGenerator) restore(this.emaGenerator.params, state.groups.ema, 'ema');
     await this.gOptimizer.setWeights(state.groups.gOptimizer);
     await this.dOptimizer.setWeights(state.groups.dOptimizer);
+    // A checkpoint without a position (an in-memory dataset then, or an older build) leaves the
+    // source where it is: training goes on, only not bit-for-bit as it would have.
+    const position = state.groups.data?.find((t) => t.name === DATA_POSITION);
+    if (position && this.nextBatch.position) this.nextBatch.position.restore(Array.from(position.tensor.dataSync()));
     this.step = state.step;
+    this.realImages = state.realImages ?? state.step * state.live.nCritic * this.config.batchSize;
     this.rng.state = state.rngState;
     this.setLiveParams(state.live);
   }
@@ -244,6 +296,7 @@ export class Trainer {
     this.emaGenerator?.dispose();
     this.gOptimizer.dispose();
     this.dOptimizer.dispose();
+    tf.dispose(this.exported);
   }
 
   private makeOptimizer(lr: number): tf.Optimizer {

@@ -45,6 +45,10 @@ export class DatasetStore {
   error = $state<ErrorInfo | null>(null);
   /** Something to say that is not an error: a cancelled import, a folder that was left out. */
   notice = $state<string | null>(null);
+  /** Web mode: a chosen folder waiting for Import, so its preview can be checked first. */
+  staged = $state<{ files: UploadFile[]; folder: string | null } | null>(null);
+  /** Web mode: a few files of the last chosen folder, uploaded for the import preview. */
+  previewUpload = $state<{ uploadId: string; folder: string | null } | null>(null);
 
   #abort: AbortController | null = null;
   #loads = 0;
@@ -70,6 +74,8 @@ export class DatasetStore {
       }),
       this.client.on('project.changed', () => {
         this.result = null;
+        this.staged = null;
+        this.previewUpload = null;
         void this.refresh();
       }),
       this.client.on('dataset.progress', (progress) => {
@@ -106,6 +112,18 @@ export class DatasetStore {
   /** Desktop: File → Import image folder…, or the Data view's button. */
   importFromDialog(): Promise<void> {
     return this.#run('importing', async () => ({ source: { kind: 'dialog' }, folder: null, clientSkipped: [] }));
+  }
+
+  /** Web mode: a folder from the picker, held until the user presses Import. */
+  stage(files: UploadFile[], folder: string | null): void {
+    this.staged = { files, folder };
+    this.error = null;
+    this.notice = null;
+  }
+
+  /** Imports the staged folder; it stays staged if the import cannot start (one already runs). */
+  importStaged(): Promise<void> {
+    return this.staged ? this.importFiles(this.staged.files, this.staged.folder) : Promise.resolve();
   }
 
   /** Web mode: files from the folder picker (paths already relative to the picked folder). */
@@ -178,6 +196,8 @@ export class DatasetStore {
     }
     const abort = new AbortController();
     this.#abort = abort;
+    // Whatever was chosen and waiting (web mode) gives way to the import that starts now.
+    this.staged = null;
     this.#reset(phase);
     this.error = null;
     this.notice = null;
