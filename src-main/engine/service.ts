@@ -20,6 +20,8 @@ import { exploreHandlers } from './latent/handlers';
 import { exportHandlers } from './export/handlers';
 import { evaluationHandlers } from './metrics/handlers';
 import { modelDesignHandlers } from './design/handlers';
+import { datasetViewHandlers } from './data/handlers';
+import { assertTrainable } from './design/review';
 
 type Handlers = HandlersFor<EngineRequests>;
 
@@ -43,10 +45,12 @@ export async function startEngineService(preference: BackendPreference, emit: Em
       ...exportHandlers(context),
       ...evaluationHandlers(context),
       ...modelDesignHandlers(context),
+      ...datasetViewHandlers(),
       'backend.report': async () => backend,
       'generator.preview': (input) => previewGenerator(input, backend),
       'dataset.demo': async () => demoSummary(),
-      'train.start': (input) => training.start(input.runsDir, input.config, input.dataset),
+      'train.start': async (input) =>
+        training.start(input.runsDir, assertTrainable(input.config, { backend: backend.active }), input.dataset),
       'train.open': (input) => training.open(input.runDir),
       'train.control': (input) => training.control(input),
       'train.update': async (input) => training.update(input),

@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { discriminatorFlops, generatorFlops, trainStepFlops } from './cost';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { discriminatorFlops, generatorFlops, trainingMemory, trainStepFlops } from './cost';
 import { tinyConfig } from '../train/test-config';
+import { preset } from '../../api/training';
+import type { TrainConfig } from '../../api/train-config';
+import { registerTrainingKernels } from '../backend/kernels';
+import { ensureGradientsRegistered } from '../ops/gradients';
+import { memoryBatches } from '../data/memory-batches';
+import { standInImages } from '../design/measure';
+import { Trainer } from '../train/trainer';
 
 describe('FLOP counts', () => {
   it('counts a 28-px DCGAN generator layer by layer', () => {
@@ -21,5 +30,47 @@ describe('FLOP counts', () => {
     expect(trainStepFlops(bce, 5)).toBeGreaterThan(trainStepFlops(bce, 1));
     const gp = tinyConfig({ loss: { kind: 'wgan-gp' }, model: { dNorm: 'none' } });
     expect(trainStepFlops(gp, 1)).toBeGreaterThan(trainStepFlops({ ...gp, loss: { ...gp.loss, kind: 'wgan' } }, 1));
+  });
+});
+
+describe('memory estimate against what tfjs really allocates', () => {
+  beforeAll(async () => {
+    await ensureGradientsRegistered();
+    await tf.setBackend('wasm');
+    registerTrainingKernels('wasm');
+  });
+
+  const dcgan = preset('dcgan');
+  const cases: [string, TrainConfig][] = [
+    ['MLP preset', preset('mlp')],
+    ['DCGAN preset, batch 16', { ...dcgan, batchSize: 16 }],
+    ['conditional DCGAN, batch 16', { ...preset('cdcgan'), batchSize: 16 }],
+    ['DCGAN with every DiffAugment policy, batch 16', { ...dcgan, batchSize: 16, augment: { flip: true, diffAugment: ['translation', 'color', 'cutout'] } }],
+    ['WGAN-GP, batch 8', { ...preset('wgan-gp'), batchSize: 8, nCritic: 1 }],
+    ['32 px RGB upsample+conv, spectral, hinge, batch 8', { ...dcgan, batchSize: 8, model: { ...dcgan.model, resolution: 32, channels: 3, upsample: 'upsample-conv', dNorm: 'spectral' }, loss: { ...dcgan.loss, kind: 'hinge' } }],
+  ];
+
+  it.each(cases)('%s: the estimate is within ±15 percent of tf.profile’s peak bytes', async (_, config) => {
+    const before = tf.memory().numBytes;
+    const trainer = new Trainer(config, memoryBatches(standInImages(config), config.model));
+    try {
+      await trainer.trainStep();
+      const { peakBytes } = await tf.profile(async () => {
+        await trainer.trainStep();
+      });
+      const ratio = trainingMemory(config).total / (peakBytes - before);
+      expect(ratio).toBeGreaterThan(0.85);
+      expect(ratio).toBeLessThan(1.15);
+    } finally {
+      trainer.dispose();
+    }
+  });
+
+  it('grows with the batch and refuses nothing on its own', () => {
+    const small = trainingMemory({ ...dcgan, batchSize: 16 });
+    const big = trainingMemory({ ...dcgan, batchSize: 256 });
+    expect(big.transient).toBeGreaterThan(10 * small.transient);
+    expect(big.weights).toBe(small.weights);
+    expect(big.total).toBe(big.weights + big.optimizer + big.transient);
   });
 });

@@ -1,53 +1,19 @@
 /**
- * Analytic FLOP counts (multiply-add = 2 FLOPs) of the engine's networks, for the benchmark's
- * GFLOP/s and the Model view's cost estimate. Convolutions and dense layers only: norms and
- * activations are a few FLOPs per element and vanish beside them.
+ * What a training step costs before it runs: analytic FLOPs (multiply-add = 2) for the benchmark's
+ * GFLOP/s and the Model view, and an estimate of the memory a step needs, for refusing models that
+ * would not fit the wasm heap. Pure (no tfjs), so the renderer computes it too.
  */
 import type { TrainConfig } from '../../api/train-config';
-import { dcganPlan } from './generator';
+import { dcganPlan, discriminatorPlan, generatorPlan } from './plan';
 
 /** Forward FLOPs of G for one image. */
 export function generatorFlops(config: TrainConfig['model']): number {
-  const z = config.zDim + config.numClasses;
-  const pixels = config.resolution * config.resolution * config.channels;
-  if (config.architecture === 'mlp') {
-    const h = config.gWidth;
-    return 2 * (z * h + h * 2 * h + 2 * h * 4 * h + 4 * h * pixels);
-  }
-  const { base, upsamplings } = dcganPlan(config.resolution);
-  const channelsAt = (block: number) => config.gWidth * 2 ** (upsamplings - 1 - block);
-  const first = channelsAt(0) * 2;
-  let flops = 2 * z * base * base * first;
-  let size = base;
-  let cin = first;
-  for (let i = 0; i < upsamplings; i++) {
-    const cout = i === upsamplings - 1 ? config.channels : channelsAt(i);
-    // Transposed conv k4: every input pixel meets 16·cout weights; upsample+conv k3 runs at 2× size.
-    flops += config.upsample === 'transposed' ? 2 * 16 * cin * cout * size * size : 2 * 9 * cin * cout * (2 * size) ** 2;
-    size *= 2;
-    cin = cout;
-  }
-  return flops;
+  return generatorPlan(config).flops;
 }
 
 /** Forward FLOPs of D for one image. */
 export function discriminatorFlops(config: TrainConfig['model']): number {
-  const pixels = config.resolution * config.resolution * config.channels;
-  if (config.architecture === 'mlp') {
-    const h = config.dWidth;
-    return 2 * (pixels * 4 * h + 4 * h * 2 * h + 2 * h * h + h);
-  }
-  const { base, upsamplings } = dcganPlan(config.resolution);
-  let flops = 0;
-  let size = config.resolution;
-  let cin = config.channels + config.numClasses;
-  for (let i = 0; i < upsamplings; i++) {
-    const cout = config.dWidth * 2 ** i;
-    size /= 2;
-    flops += 2 * 16 * cin * cout * size * size;
-    cin = cout;
-  }
-  return flops + 2 * base * base * cin;
+  return discriminatorPlan(config).flops;
 }
 
 /**
@@ -61,4 +27,68 @@ export function trainStepFlops(config: TrainConfig, nCritic = config.nCritic): n
   const dStep = g + 6 * d + penalty;
   const gStep = 3 * g + 3 * d;
   return config.batchSize * (nCritic * dStep + gStep);
+}
+
+/**
+ * The largest heap tfjs-backend-wasm 4.22 can grow to: its emscripten build's getHeapMax() is
+ * 4,294,901,760 bytes (65,535 pages of 64 KiB, 64 KiB short of 4 GiB), and the heap never shrinks.
+ * A step that needs more aborts the wasm instance ("RuntimeError: Aborted()"), which takes the
+ * backend down with it. Measured on a 64-px DCGAN (z 100, widths 64): batch 128 grew the heap to
+ * 3.98 GB (estimate 4.23 GB); batch 144 hit the limit and aborted (estimate 4.72 GB). The heap runs
+ * at 0.94–1.13× trainingMemory().total (more for small models, whose heap starts at 16 MiB), so the
+ * estimate itself is compared with the limit.
+ */
+export const WASM_HEAP_LIMIT = 4_294_901_760;
+
+/** Bytes per float32 element. */
+const F32 = 4;
+/**
+ * Tensors alive per element of a layer's output at a step's peak, fitted to tf.profile's peakBytes
+ * over the presets, 32/64 px, RGB, upsample+conv, DiffAugment and WGAN-GP (within ±5% on cpu and wasm). G's
+ * forward is kept whole during the D step (the fake batch is made inside the same tidy) and taped in
+ * the G step; D runs on real and fake; LeakyReLU is four ops; the penalty adds a double backward.
+ */
+const PER_G_ELEMENT = 11;
+const PER_D_ELEMENT = 12;
+const PER_D_ELEMENT_GP = 40;
+/** Tensors that are not layer outputs: upsampled inputs of upsample+conv, conditional class planes. */
+const PER_EXTRA_ELEMENT = 5;
+/** DiffAugment's intermediates per pixel and policy (translation, colour, cutout), on real and fake images. */
+const PER_AUGMENTED_ELEMENT = 13;
+/** tfjs' Adam and RMSProp build a dozen temporaries per weight inside one tidy for all of a network's weights. */
+const OPTIMIZER_TEMPORARIES = 15;
+
+export interface MemoryEstimate {
+  /** G, D and G's moving average. */
+  weights: number;
+  /** Adam's two moments (RMSProp: mean square and momentum) for both networks. */
+  optimizer: number;
+  /** The peak of what a step creates and frees: activations and gradients, or the optimiser's update. */
+  transient: number;
+  /** Peak tensor bytes of a training step. */
+  total: number;
+}
+
+/** Peak tensor memory of one training step, in bytes. */
+export function trainingMemory(config: TrainConfig): MemoryEstimate {
+  const { model } = config;
+  const g = generatorPlan(model);
+  const d = discriminatorPlan(model);
+  let extra = 0;
+  if (model.architecture !== 'mlp' && model.upsample === 'upsample-conv') {
+    const { base, upsamplings } = dcganPlan(model.resolution);
+    const first = model.gWidth * 2 ** upsamplings;
+    for (let i = 0, size = base * 2, cin = first; i < upsamplings; i++, size *= 2, cin /= 2) extra += size * size * cin;
+  }
+  if (model.architecture === 'cdcgan') extra += model.resolution ** 2 * (model.channels + model.numClasses);
+  const perD = config.loss.kind === 'wgan-gp' ? PER_D_ELEMENT_GP : PER_D_ELEMENT;
+  const augmented = model.resolution ** 2 * model.channels * config.augment.diffAugment.length;
+  const perImage = PER_G_ELEMENT * g.activations + perD * d.activations + PER_EXTRA_ELEMENT * extra + PER_AUGMENTED_ELEMENT * augmented;
+  const weights = F32 * (g.params * (config.emaDecay > 0 ? 2 : 1) + d.params);
+  const optimizer = F32 * 2 * (g.params + d.params);
+  const transient = Math.max(
+    F32 * (config.batchSize * perImage + Math.max(g.params, d.params)),
+    F32 * OPTIMIZER_TEMPORARIES * Math.max(g.params, d.params),
+  );
+  return { weights, optimizer, transient, total: weights + optimizer + transient };
 }

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ParamStore } from './params';
 import { dcganInit, makeBatchNorm, makeDense, makeSpectralNorm, type Forward } from './layers';
 import { leakyRelu } from '../ops';
-import { dcganPlan } from './generator';
+import { dcganPlan } from './plan';
 import type { ModelConfig } from '../../api/train-config';
 
 export interface Discriminator {

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { createGenerator, dcganPlan, type GeneratorSpec } from './generator';
+import { createGenerator, type GeneratorSpec } from './generator';
+import { dcganPlan } from './plan';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

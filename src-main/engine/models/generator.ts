@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ParamStore } from './params';
 import { makeBatchNorm, makeConv2d, makeConv2dTranspose, makeDense, type Forward } from './layers';
 import { leakyRelu, upsampleNearest } from '../ops';
+import { dcganPlan } from './plan';
+
 
 export interface GeneratorSpec {
   architecture: 'mlp' | 'dcgan';
@@ -24,20 +26,6 @@ export interface Generator {
   /** z [n, zDim] → images [n, H, W, C] in [-1, 1]. */
   forward(z: tf.Tensor2D, training: boolean): tf.Tensor4D;
   dispose(): void;
-}
-
-/** Spatial size the DCGAN projects z to, and how many ×2 upsamplings reach the resolution. */
-export function dcganPlan(resolution: number): { base: number; upsamplings: number } {
-  for (const base of [4, 7]) {
-    let size = base;
-    let n = 0;
-    while (size < resolution) {
-      size *= 2;
-      n++;
-    }
-    if (size === resolution && n > 0) return { base, upsamplings: n };
-  }
-  throw new Error(`DCGAN cannot produce ${resolution} px (needs 4·2^k or 7·2^k)`);
 }
 
 export function createGenerator(spec: GeneratorSpec, seed: number): Generator {

@@ -1,46 +1,154 @@
 /**
- * Choices and one-line explanations for the model form. The wording follows the GAN course notes
- * (DCGAN guidelines, tanh output, z size, checkerboard artefacts) so the form teaches as it goes.
+ * Choices and one-line explanations for every training setting, worded after the GAN course notes
+ * (activations, tanh output, z, batch norm, checkerboard artefacts, W-loss, RMSProp for the critic,
+ * FID vs KID) and the papers the presets come from, so the Model view teaches as it goes. The Train
+ * view's form shows the same fields with the same words.
  */
-import type { GeneratorPreviewRequest } from '../../../../src-main/api/schemas';
+import type { AugmentConfig, EvalConfig, LossConfig, ModelConfig, OptimizerConfig } from '../../../../src-main/api/train-config';
+import type { PresetName } from '../../../../src-main/api/training';
+import type { ConfigDraft } from '../../lib/train-validation';
 
-type Option<K extends keyof GeneratorPreviewRequest> = { value: GeneratorPreviewRequest[K]; label: string };
+export type Option<T> = { value: T; label: string };
 
-export const architectures: Option<'architecture'>[] = [
-  { value: 'mlp', label: 'MLP GAN' },
-  { value: 'dcgan', label: 'DCGAN' },
+export const presetOptions: Option<PresetName>[] = [
+  { value: 'mlp', label: 'MLP GAN (course week 1)' },
+  { value: 'dcgan', label: 'DCGAN (Radford et al.)' },
+  { value: 'cdcgan', label: 'Conditional DCGAN' },
+  { value: 'wgan-gp', label: 'WGAN-GP' },
 ];
 
-export const architectureHints: Record<GeneratorPreviewRequest['architecture'], string> = {
-  mlp: 'Fully connected layers with ReLU and a tanh output: the classic first GAN, fine for small digits.',
-  dcgan:
-    'Convolutions instead of pooling, batch norm, ReLU in the generator and tanh on the output: the DCGAN guidelines.',
+export const presetHints: Record<PresetName, string> = {
+  mlp: 'Fully connected G and D with BCE and lr 0.002, as in the first notebook. The fastest to train on a CPU.',
+  dcgan: 'Strided convolutions, batch norm, Adam with lr 0.0002 and β₁ 0.5: the DCGAN guidelines.',
+  cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class.',
+  'wgan-gp': 'Gulrajani et al.: a critic without batch norm, gradient penalty λ = 10, five critic steps per G step.',
 };
 
-export const resolutionOptions: Option<'resolution'>[] = [
-  { value: 28, label: '28' },
-  { value: 32, label: '32' },
-  { value: 64, label: '64' },
-  { value: 128, label: '128' },
+export const architectureOptions: Option<ModelConfig['architecture']>[] = [
+  { value: 'mlp', label: 'MLP' },
+  { value: 'dcgan', label: 'DCGAN' },
+  { value: 'cdcgan', label: 'Conditional' },
 ];
-export const resolutionHint = 'Pixels per side. DCGAN doubles a 7×7 or 4×4 start: 28 = 7·2², 32…128 = 4·2ⁿ.';
+export const architectureHints: Record<ModelConfig['architecture'], string> = {
+  mlp: 'Fully connected layers (course week 1), dropout in D. Fast on a CPU and fine for small digits; blurry beyond that.',
+  dcgan: 'Radford et al.: strided convolutions instead of pooling, batch norm, ReLU in G, LeakyReLU in D.',
+  cdcgan: 'A DCGAN that also gets the class: one-hot appended to z, and as constant image planes to D.',
+};
 
-export const channelOptions: Option<'channels'>[] = [
+export const resolutionOptions: Option<ModelConfig['resolution']>[] = [28, 32, 64, 128].map((r) => ({ value: r as ModelConfig['resolution'], label: String(r) }));
+export const channelOptions: Option<ModelConfig['channels']>[] = [
   { value: 1, label: '1 · grayscale' },
   { value: 3, label: '3 · RGB' },
 ];
-export const channelHint = 'The output is tanh, so pixels come out in [−1, 1] and are mapped to 0–255 to show them.';
-
-export const upsampleOptions: Option<'upsample'>[] = [
-  { value: 'transposed', label: 'Transposed convolution' },
-  { value: 'upsample-conv', label: 'Upsample + conv (avoids checkerboard artefacts)' },
+export const zDistributionOptions: Option<ModelConfig['zDistribution']>[] = [
+  { value: 'normal', label: 'Normal N(0, I)' },
+  { value: 'uniform', label: 'Uniform [−1, 1]' },
 ];
-export const upsampleHints = {
-  dcgan:
-    'Transposed convolutions weigh some pixels more than their neighbours, which can show as a checkerboard; upsampling first, then convolving, avoids it.',
-  mlp: 'Only DCGAN upsamples; an MLP generator has no convolutions.',
-} as const;
+export const upsampleOptions: Option<ModelConfig['upsample']>[] = [
+  { value: 'transposed', label: 'Transposed convolution' },
+  { value: 'upsample-conv', label: 'Upsample + conv (no checkerboard)' },
+];
+export const dNormOptions: Option<ModelConfig['dNorm']>[] = [
+  { value: 'batch', label: 'Batch norm' },
+  { value: 'spectral', label: 'Spectral norm' },
+  { value: 'none', label: 'None' },
+];
 
-export const zDimHint = 'Size of the noise vector z. No number is special, but 100 is standard; 128 or 512 work too.';
-export const seedHint = 'Same seed and settings give the same weights and noise, so the grid is reproducible.';
-export const gridHint = 'Images per row and column, up to 16 × 16.';
+export const lossOptions: Option<LossConfig['kind']>[] = [
+  { value: 'bce', label: 'BCE' },
+  { value: 'lsgan', label: 'LSGAN' },
+  { value: 'wgan', label: 'WGAN' },
+  { value: 'wgan-gp', label: 'WGAN-GP' },
+  { value: 'hinge', label: 'Hinge' },
+];
+export const lossHints: Record<LossConfig['kind'], string> = {
+  bce: 'Binary cross-entropy, the original GAN with the non-saturating G loss. When D wins, its feedback goes flat (vanishing gradients).',
+  lsgan: 'Least squares: keeps pulling samples towards the real data even once D is sure, so gradients stay alive.',
+  wgan: 'Wasserstein (earth mover’s) loss: the critic scores instead of classifying, with weights clipped to keep it 1-Lipschitz.',
+  'wgan-gp': 'Wasserstein loss with a gradient penalty instead of clipping: no flat regions, less mode collapse. Use several critic steps.',
+  hinge: 'Hinge loss, as in SAGAN and BigGAN; pairs well with spectral norm.',
+};
+
+export const optimizerOptions: Option<OptimizerConfig['kind']>[] = [
+  { value: 'adam', label: 'Adam' },
+  { value: 'rmsprop', label: 'RMSProp' },
+];
+export const diffAugmentOptions: Option<AugmentConfig['diffAugment'][number]>[] = [
+  { value: 'translation', label: 'Translation' },
+  { value: 'color', label: 'Colour' },
+  { value: 'cutout', label: 'Cutout' },
+];
+export const metricOptions: Option<EvalConfig['metric']>[] = [
+  { value: 'kid', label: 'KID' },
+  { value: 'fid', label: 'FID' },
+];
+
+/** One line per setting, by its path in TrainConfig. */
+export const fieldHints: Record<string, string> = {
+  'model.resolution': 'Pixels per side, from the dataset. The DCGAN doubles a 7×7 or 4×4 start: 28 = 7·2², 32…128 = 4·2ⁿ.',
+  'model.channels': '1 for grayscale, 3 for RGB, from the dataset. G ends in tanh, so its pixels span [−1, 1] like the scaled data.',
+  'model.zDim': 'Size of the noise vector z: room for many possibilities. No number is special; 100 is standard, 128 or 512 work too.',
+  'model.zDistribution': 'Where z is drawn from. N(0, I) is standard (and what the truncation trick later cuts); uniform works too.',
+  'model.gWidth': 'Channels (MLP: units) of G’s last hidden layer; each earlier layer doubles it. Parameters grow with its square.',
+  'model.dWidth': 'Channels (MLP: units) of D’s first layer; each later one doubles it. D’s task is easier, so it may be narrower.',
+  'model.upsample':
+    'Transposed convolutions weigh some pixels more than their neighbours and can leave a checkerboard; upsampling, then a 3×3 convolution, avoids it.',
+  'model.dNorm':
+    'Batch norm (DCGAN) normalises over the batch; spectral norm caps each layer’s gain (Miyato et al.); WGAN-GP needs none or spectral.',
+  'loss.labelSmoothing': 'One-sided: real targets become 1 − s (0.1 → 0.9) so D is never certain; fakes stay 0. BCE only.',
+  'loss.gpWeight': 'λ: how strongly the critic’s gradient norm on real–fake blends is pulled to 1. Gulrajani et al. use 10.',
+  'loss.clip': 'Weights are clipped to [−c, c] to keep the critic Lipschitz, which also limits what it can learn. The paper uses 0.01.',
+  'optimizer.kind': 'Adam with β₁ 0.5 is the DCGAN choice. For WGAN with clipping the authors recommend RMSProp: momentum made the critic unstable.',
+  'optimizer.gLr': 'G’s step size. DCGAN uses 0.0002, the week-1 MLP 0.002.',
+  'optimizer.dLr': 'D’s step size. Near G’s keeps the two at a similar skill level; a somewhat faster D (TTUR) is sometimes used.',
+  'optimizer.beta1': 'Adam’s momentum. Radford et al. lowered it from 0.9 to 0.5 to stop oscillation; WGAN-GP uses 0.',
+  'optimizer.beta2': 'Adam’s average of squared gradients. 0.999 is standard; WGAN-GP uses 0.9.',
+  nCritic: 'D (critic) updates per G update: 5 for WGAN and WGAN-GP, whose critic should stay near optimal; 1 for BCE, or D wins.',
+  batchSize: 'Real images per step. Bigger is smoother and faster per image but needs memory; batch norm wants 16 or more.',
+  steps: 'Generator updates to train for; the summary says how long they will take.',
+  emaDecay: 'A moving average of G’s weights for samples (0.999 ≈ the last 1,000 steps): smoother, often better images. 0 is off.',
+  sampleEvery: 'Steps between fixed-noise sample grids: the timelapse of the run.',
+  checkpointEvery: 'Steps between checkpoints: the full state, to resume after a crash or roll back after divergence.',
+  keepCheckpoints: 'Recent checkpoints kept on disk (the best one is kept as well).',
+  seed: 'Same seed and settings give the same weights, batches and noise: a run is reproducible.',
+  'augment.flip': 'Random horizontal flips of the real images double the data for subjects without handedness (not text or digits).',
+  'augment.diffAugment': 'DiffAugment (Zhao et al. 2020) augments real and fake alike, differentiably, so D cannot memorise a small dataset.',
+  'evaluation.every': 'Steps between quality measurements, which also mark the best checkpoint; 0 turns them off.',
+  'evaluation.samples': 'Generated images per measurement: more is steadier and slower.',
+  'evaluation.metric': 'KID is unbiased even with a few hundred samples; FID is the standard but biased upwards with few samples.',
+};
+
+export const activationNote =
+  'Fixed by the architecture, as the course teaches: ReLU in G (LeakyReLU in the MLP) and tanh at its output, so pixels land in [−1, 1] like the scaled data; LeakyReLU 0.2 in D, whose small negative slope keeps gradients flowing (no dying ReLU) back to G.';
+
+/** Range and step of each number field, matching the schema. */
+export const numberRanges: Record<string, { min: number; max?: number; step?: number | 'any' }> = {
+  'model.zDim': { min: 2, max: 512 },
+  'model.gWidth': { min: 4, max: 1024 },
+  'model.dWidth': { min: 4, max: 1024 },
+  'loss.labelSmoothing': { min: 0, max: 0.5, step: 'any' },
+  'loss.gpWeight': { min: 0, max: 1000, step: 'any' },
+  'loss.clip': { min: 0, max: 1, step: 'any' },
+  'optimizer.gLr': { min: 0, max: 1, step: 'any' },
+  'optimizer.dLr': { min: 0, max: 1, step: 'any' },
+  'optimizer.beta1': { min: 0, max: 0.999, step: 'any' },
+  'optimizer.beta2': { min: 0, max: 0.9999, step: 'any' },
+  nCritic: { min: 1, max: 20 },
+  batchSize: { min: 2, max: 1024 },
+  steps: { min: 1, max: 10_000_000 },
+  emaDecay: { min: 0, max: 0.99999, step: 'any' },
+  sampleEvery: { min: 1 },
+  checkpointEvery: { min: 1 },
+  keepCheckpoints: { min: 1, max: 100 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
+  'evaluation.every': { min: 0 },
+  'evaluation.samples': { min: 50, max: 50_000 },
+};
+
+/** "DCGAN · 28×28×1 · z 64 · BCE" — the model in one line. */
+export function architectureSummary(config: ConfigDraft): string {
+  const { architecture, resolution, channels, zDim, numClasses } = config.model;
+  const name = { mlp: 'MLP', dcgan: 'DCGAN', cdcgan: 'Conditional DCGAN' }[architecture];
+  const classes = numClasses ? ` · ${numClasses} classes` : '';
+  return `${name} · ${resolution}×${resolution}×${channels} · z ${zDim ?? '?'}${classes} · ${lossOptions.find((o) => o.value === config.loss.kind)?.label ?? config.loss.kind}`;
+}
