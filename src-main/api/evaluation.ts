@@ -3,10 +3,171 @@
  * `evaluationRequests` are the StudioApi channels (renderer → main), `evaluationEngineRequests` the engine's (main →
  * engine), `evaluationEvents` events the engine emits and main forwards to the renderer unchanged.
  */
+import { z } from 'zod';
 import type { EventSpecs, RequestSpecs } from './rpc';
+import { checkpointRefSchema, runIdSchema } from './projects';
+import { evalMetrics } from './train-config';
 
-export const evaluationRequests = {} satisfies RequestSpecs;
+/** What can be asked for: 'pr' gives precision and recall, 'dc' density and coverage. */
+export const metricRequests = ['kid', 'fid', 'is', 'pr', 'dc', 'class-accuracy'] as const;
+export const metricRequestSchema = z.enum(metricRequests);
+export type MetricRequest = z.infer<typeof metricRequestSchema>;
 
-export const evaluationEngineRequests = {} satisfies RequestSpecs;
+/** What comes back, one value each. */
+export const metricNames = ['kid', 'fid', 'is', 'precision', 'recall', 'density', 'coverage', 'class-accuracy'] as const;
+export const metricNameSchema = z.enum(metricNames);
+export type MetricName = z.infer<typeof metricNameSchema>;
 
-export const evaluationEvents = {} satisfies EventSpecs;
+export const extractorKinds = ['classifier', 'inception'] as const;
+export const extractorKindSchema = z.enum(extractorKinds);
+export type ExtractorKindName = z.infer<typeof extractorKindSchema>;
+
+// zod 4 numbers refuse NaN and ±Infinity: a metric that could not be computed is left out, not sent.
+const finite = z.number();
+
+export const metricValueSchema = z.object({
+  metric: metricNameSchema,
+  value: finite,
+  /** Spread the metric defines itself: over KID subsets, over IS splits. */
+  std: finite.nullable(),
+  /** Bootstrap percentile interval. */
+  ci: z.object({ low: finite, high: finite, level: z.number() }).nullable(),
+  /** The same metric between two disjoint halves of the real images: what "as good as real" reads. */
+  baseline: finite.nullable(),
+  baselineStd: finite.nullable(),
+  better: z.enum(['lower', 'higher']),
+});
+export type MetricValue = z.infer<typeof metricValueSchema>;
+
+/** One evaluation of one checkpoint: a line of runs/<id>/evaluations.jsonl. */
+export const evaluationRecordSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  checkpoint: z.object({ file: z.string(), step: z.number().int().nonnegative(), sha256: z.string(), ema: z.boolean() }),
+  createdAt: z.string(),
+  dataset: z.object({ key: z.string(), label: z.string() }),
+  extractor: z.object({ kind: extractorKindSchema, key: z.string(), label: z.string() }),
+  /** Generated images. */
+  samples: z.number().int().positive(),
+  /** Real images the fakes were compared with, and the held-out real images of the baseline. */
+  referenceSamples: z.number().int().positive(),
+  baselineSamples: z.number().int().positive(),
+  seed: z.number().int(),
+  values: z.array(metricValueSchema),
+  /** Metrics asked for that did not apply (e.g. IS without class logits), and why. */
+  notes: z.array(z.string()).default([]),
+  elapsedMs: z.number().nonnegative(),
+  backend: z.string(),
+});
+export type EvaluationRecord = z.infer<typeof evaluationRecordSchema>;
+
+export const evaluationSettingsSchema = z
+  .object({
+    metrics: z.array(metricRequestSchema).min(1).max(metricRequests.length),
+    samples: z.number().int().min(50).max(50_000),
+    extractor: extractorKindSchema,
+    /** Bootstrap resamples for the intervals; 0 leaves them out. */
+    bootstrap: z.number().int().min(0).max(1000).default(100),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  })
+  .strict();
+export type EvaluationSettings = z.infer<typeof evaluationSettingsSchema>;
+
+export const evalProgressSchema = z.object({
+  runId: z.string(),
+  /** Which of the requested checkpoints (0-based) and how many there are. */
+  index: z.number().int().nonnegative(),
+  count: z.number().int().positive(),
+  phase: z.enum(['classifier', 'real-features', 'generate', 'metrics', 'done']),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative(),
+  message: z.string(),
+});
+export type EvalProgress = z.infer<typeof evalProgressSchema>;
+
+/** An evaluation during training, as logged to metrics.jsonl ({type: 'eval', …}). */
+export const trainingEvalPointSchema = z.object({
+  step: z.number().int().positive(),
+  metric: z.enum(evalMetrics),
+  value: finite,
+  std: finite.nullable(),
+  baseline: finite.nullable(),
+  /** Whether this evaluation made its checkpoint the run's best. */
+  best: z.boolean(),
+});
+export type TrainingEvalPoint = z.infer<typeof trainingEvalPointSchema>;
+
+export const extractorsInfoSchema = z.object({
+  classifier: z.object({
+    /** The dataset of the runs evaluated: null before a classifier was trained for it. */
+    cached: z.array(z.object({ dataset: z.string(), testAccuracy: z.number(), classes: z.number().int(), task: z.enum(['labels', 'rotation']) })),
+  }),
+  inception: z.object({ available: z.boolean(), label: z.string().nullable(), source: z.string().nullable(), error: z.string().nullable() }),
+});
+export type ExtractorsInfo = z.infer<typeof extractorsInfoSchema>;
+
+const modelUrlSchema = z.url({ protocol: /^https?$/ }).max(2000);
+const sha256Schema = z.string().regex(/^[0-9a-fA-F]{64}$/);
+const inputRangeSchema = z.enum(['0,1', '-1,1']);
+
+export const evaluationRequests = {
+  /** Evaluates checkpoints (across runs) one after another; results are also saved in each run's evaluations.jsonl. */
+  'eval.run': {
+    input: evaluationSettingsSchema.extend({ checkpoints: z.array(checkpointRefSchema).min(1).max(12) }).strict(),
+    output: z.object({ results: z.array(evaluationRecordSchema), cancelled: z.boolean() }),
+  },
+  'eval.cancel': { input: z.object({}).strict(), output: z.object({ cancelled: z.boolean() }) },
+  /** Saved evaluations of the given runs (all runs of the project when omitted), newest first. */
+  'eval.list': {
+    input: z.object({ runIds: z.array(runIdSchema).max(200).optional() }).strict(),
+    output: z.object({ results: z.array(evaluationRecordSchema) }),
+  },
+  /** The in-training evaluations of a run (for its dashboard chart after reopening). */
+  'eval.trainingPoints': {
+    input: z.object({ runId: runIdSchema }).strict(),
+    output: z.object({ points: z.array(trainingEvalPointSchema) }),
+  },
+  'eval.extractors': { input: z.object({}).strict(), output: extractorsInfoSchema },
+  /** Caches an Inception-v3 (or other) graph model: from a folder chosen in a dialog (desktop) or a URL. */
+  'eval.importExtractor': {
+    input: z
+      .object({
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('dialog') }).strict(),
+          z.object({ kind: z.literal('url'), url: modelUrlSchema, sha256: sha256Schema.optional() }).strict(),
+        ]),
+        inputRange: inputRangeSchema.default('0,1'),
+      })
+      .strict(),
+    output: extractorsInfoSchema.nullable(),
+  },
+} satisfies RequestSpecs;
+
+export const evaluationEngineRequests = {
+  'eval.checkpoint': {
+    input: evaluationSettingsSchema.extend({
+      projectDir: z.string().min(1),
+      runDir: z.string().min(1),
+      file: checkpointRefSchema.shape.file,
+      index: z.number().int().nonnegative(),
+      count: z.number().int().positive(),
+    }),
+    output: evaluationRecordSchema,
+  },
+  'eval.cancel': { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
+  'eval.extractors': { input: z.object({ projectDir: z.string().min(1) }), output: extractorsInfoSchema },
+  'eval.importExtractor': {
+    input: z.object({
+      projectDir: z.string().min(1),
+      source: z.union([z.object({ dir: z.string().min(1) }), z.object({ url: modelUrlSchema, sha256: sha256Schema.optional() })]),
+      inputRange: inputRangeSchema,
+    }),
+    output: extractorsInfoSchema,
+  },
+} satisfies RequestSpecs;
+
+export const evaluationEvents = {
+  'eval.progress': evalProgressSchema,
+  /** A run evaluated itself during training. */
+  'eval.training': z.object({ runId: z.string(), point: trainingEvalPointSchema }),
+} satisfies EventSpecs;

@@ -39,6 +39,8 @@ export const stepPointSchema = z.object({
   dGradNorm: finiteOrNull,
   stepMs: z.number().nonnegative(),
   imagesPerSecond: z.number().nonnegative(),
+  /** Passes over the dataset so far, fractional; null when unknown (runs logged before it was). */
+  epoch: finiteOrNull,
 });
 export type StepPoint = z.infer<typeof stepPointSchema>;
 

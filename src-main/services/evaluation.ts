@@ -1,7 +1,73 @@
 /** Main-side evaluation handlers: resolve ids to project paths, then ask the engine. */
-import type { evaluationRequests } from '../api/evaluation';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { trainingEvalPointSchema, type EvaluationRecord, type evaluationRequests, type TrainingEvalPoint } from '../api/evaluation';
+import { runIdSchema } from '../api/projects';
+import { StudioError } from '../api/rpc';
+import { readRecords } from '../engine/metrics/evaluate';
+import { readMetricsLog } from '../engine/train/metrics-log';
 import type { StudioContext, StudioHandlersFor } from './capability';
 
-export function evaluationStudioHandlers(_ctx: StudioContext): StudioHandlersFor<typeof evaluationRequests> {
-  return {};
+export function evaluationStudioHandlers(ctx: StudioContext): StudioHandlersFor<typeof evaluationRequests> {
+  // One evaluation job at a time: the engine evaluates one checkpoint at a time anyway.
+  let job: { cancelled: boolean } | null = null;
+  return {
+    'eval.run': async ({ checkpoints, ...settings }) => {
+      if (job) throw new StudioError({ code: 'invalid-request', message: 'An evaluation is already running: wait for it or cancel it.' });
+      const projectDir = ctx.requireProject().dir;
+      const current = { cancelled: false };
+      job = current;
+      const results: EvaluationRecord[] = [];
+      try {
+        for (const [index, ref] of checkpoints.entries()) {
+          if (current.cancelled) break;
+          try {
+            results.push(
+              await ctx.engine.request('eval.checkpoint', { ...settings, projectDir, runDir: ctx.runDir(ref.runId), file: ref.file, index, count: checkpoints.length }),
+            );
+          } catch (err) {
+            if (current.cancelled) break;
+            throw err;
+          }
+        }
+        return { results, cancelled: current.cancelled };
+      } finally {
+        job = null;
+      }
+    },
+    'eval.cancel': async () => {
+      if (!job) return { cancelled: false };
+      job.cancelled = true;
+      await ctx.engine.request('eval.cancel', {});
+      return { cancelled: true };
+    },
+    'eval.list': async ({ runIds }) => {
+      const runsDir = join(ctx.requireProject().dir, 'runs');
+      const ids = runIds ?? (await readdir(runsDir).catch(() => [] as string[])).filter((id) => runIdSchema.safeParse(id).success);
+      const results = (await Promise.all(ids.map((id) => readRecords(ctx.runDir(id))))).flat();
+      return { results: results.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
+    },
+    'eval.trainingPoints': async ({ runId }) => ({ points: await readTrainingPoints(ctx.runDir(runId)) }),
+    'eval.extractors': () => ctx.engine.request('eval.extractors', { projectDir: ctx.requireProject().dir }),
+    'eval.importExtractor': async ({ source, inputRange }) => {
+      const projectDir = ctx.requireProject().dir;
+      if (source.kind === 'url') return ctx.engine.request('eval.importExtractor', { projectDir, source: { url: source.url, ...(source.sha256 ? { sha256: source.sha256 } : {}) }, inputRange });
+      if (!ctx.chooseFolder) throw new StudioError({ code: 'invalid-request', message: 'Choosing a folder needs the desktop app; in web mode give the model.json URL instead.' });
+      const dir = await ctx.chooseFolder();
+      if (!dir) return null;
+      return ctx.engine.request('eval.importExtractor', { projectDir, source: { dir }, inputRange });
+    },
+  };
+}
+
+/** The {type: 'eval'} lines of a run's metrics.jsonl; a resumed run's repeated steps keep the later line. */
+export async function readTrainingPoints(runDir: string): Promise<TrainingEvalPoint[]> {
+  const { lines } = await readMetricsLog(join(runDir, 'metrics.jsonl'));
+  const byStep = new Map<number, TrainingEvalPoint>();
+  for (const line of lines as { type: string }[]) {
+    if (line.type !== 'eval') continue;
+    const parsed = trainingEvalPointSchema.safeParse(line);
+    if (parsed.success) byStep.set(parsed.data.step, parsed.data);
+  }
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
 }

@@ -5,16 +5,14 @@
  */
 import { StudioError } from '../../api/rpc';
 import type { TrainConfig } from '../../api/train-config';
-import { datasetRefSchema, type DatasetRef, type LiveParamsShape, type RunHistoryShape, type RunStatusShape, type trainControlSchema } from '../../api/training';
-
-const runFileSchema = z.object({ dataset: datasetRefSchema });
-import { loadMnistDemo, type LabelledImages } from '../data/mnist-demo';
-import { hasProjectDataset, loadProjectDataset } from '../data/project-dataset';
-import { writeFileAtomic } from '../checkpoint/atomic';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { z } from 'zod';
-import { memoryBatches } from '../data/memory-batches';
+import type { DatasetRef, LiveParamsShape, RunHistoryShape, RunStatusShape, trainControlSchema } from '../../api/training';
+import { loadMnistDemo } from '../data/mnist-demo';
+import { hasProjectDataset } from '../data/project-dataset';
+import { openProjectTrainingData, trainingBatches, type TrainingData } from '../data/training-data';
+import { dirname } from 'node:path';
+import type { z } from 'zod';
+import { trainingEvaluatorFor } from '../metrics/in-training';
+import { runDataset, writeRunFile } from './run-file';
 import { TrainingSession, type SessionListener } from './session';
 import { readRunHistory } from './history';
 import { toStepPoint } from './step-point';
@@ -38,10 +36,13 @@ export class TrainingController {
 
   async start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
     await this.releaseIdle();
-    const data = await this.load(dataset, dirname(runsDir));
-    this.session = await TrainingSession.create(runsDir, config, memoryBatches(data, config.model), this.listener());
+    const projectDir = dirname(runsDir);
+    const data = await this.load(dataset, projectDir);
+    this.session = await TrainingSession.create(runsDir, config, trainingBatches(data, config.model), this.listener(), {
+      evaluator: trainingEvaluatorFor(config, dataset, projectDir),
+    });
     // Which data the run trains on, so reopening it later finds the same images.
-    await writeFileAtomic(this.session.runDir, 'run.json', [Buffer.from(JSON.stringify({ dataset }))]);
+    await writeRunFile(this.session.runDir, dataset);
     this.session.start();
     return this.session.status();
   }
@@ -49,9 +50,15 @@ export class TrainingController {
   /** Reopens a run folder (after a restart or a crash) at its newest valid checkpoint, paused. */
   async open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
     await this.releaseIdle();
-    const run = await readFile(join(runDir, 'run.json'), 'utf8').then((t) => runFileSchema.parse(JSON.parse(t)), () => ({ dataset: 'demo:mnist' as const }));
-    const data = await this.load(run.dataset, dirname(dirname(runDir)));
-    const { session, skipped } = await TrainingSession.open(runDir, (config) => memoryBatches(data, config.model), this.listener());
+    const dataset = await runDataset(runDir);
+    const projectDir = dirname(dirname(runDir));
+    const data = await this.load(dataset, projectDir);
+    const { session, skipped } = await TrainingSession.open(
+      runDir,
+      (config) => trainingBatches(data, config.model),
+      this.listener(),
+      (config) => trainingEvaluatorFor(config, dataset, projectDir),
+    );
     this.session = session;
     return { status: session.status(), skipped };
   }
@@ -103,12 +110,12 @@ export class TrainingController {
     await this.shutdown();
   }
 
-  private async load(dataset: DatasetRef, projectDir: string): Promise<LabelledImages> {
+  private async load(dataset: DatasetRef, projectDir: string): Promise<TrainingData> {
     if (dataset === 'demo:mnist') return loadMnistDemo();
     if (!(await hasProjectDataset(projectDir))) {
       throw new StudioError({ code: 'invalid-request', message: 'This project has no imported dataset yet: import an image folder first.' });
     }
-    return loadProjectDataset(projectDir);
+    return openProjectTrainingData(projectDir);
   }
 
   private listener(): SessionListener {
@@ -116,8 +123,10 @@ export class TrainingController {
       status: (status) => this.emit('train.status', status),
       metrics: (runId, points) => this.emit('train.metrics', { runId, points: points.map((point) => toStepPoint({ ...point })) }),
       coach: (runId, warning) => this.emit('train.coach', { runId, warning }),
+      evaluation: (runId, point) => this.emit('eval.training', { runId, point }),
       samples: (runId, step, png, width, height) =>
         this.emit('train.samples', { runId, step, image: { width, height, pngBase64: png.toString('base64') } }),
     };
   }
 }
+

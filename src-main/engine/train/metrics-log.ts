@@ -8,7 +8,9 @@ import { appendFile, readFile } from 'node:fs/promises';
 export type LogLine =
   | ({ type: 'step' } & Record<string, number | string | null>)
   | { type: 'params'; step: number; [key: string]: unknown }
-  | { type: 'event'; step: number; message: string; [key: string]: unknown };
+  | { type: 'event'; step: number; message: string; [key: string]: unknown }
+  /** An in-training evaluation (config.evaluation.every > 0). */
+  | { type: 'eval'; step: number; [key: string]: unknown };
 
 export class MetricsLog {
   private buffer: string[] = [];

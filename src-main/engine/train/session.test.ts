@@ -54,6 +54,9 @@ describe('TrainingSession', () => {
     expect((await readdir(join(session.runDir, 'samples'))).length).toBe(4);
     const log = await readMetricsLog(join(session.runDir, 'metrics.jsonl'));
     expect(log.lines.filter((l) => l.type === 'step').map((l) => l.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Each critic step draws one real batch from the 10,000 digits.
+    const epoch = log.lines.find((l) => l.type === 'step' && l.step === 6)?.epoch;
+    expect(epoch).toBeCloseTo((6 * config.nCritic * config.batchSize) / loadMnistDemo().count, 10);
     expect(session.status()).toMatchObject({ state: 'completed', step: 6, lastCheckpointStep: 6 });
     await session.dispose();
   });

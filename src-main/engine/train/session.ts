@@ -9,11 +9,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
-import { CheckpointStore, arraysToTensors, tensorsToArrays, type NamedArray } from '../checkpoint';
+import { CheckpointStore, arraysToTensors, checkpointFileName, tensorsToArrays, type NamedArray } from '../checkpoint';
 import { writeFileAtomic } from '../checkpoint/atomic';
 import { tileGrid, toBytes } from '../image/grid';
 import { encodePng } from '../image/png';
 import { MetricsLog } from './metrics-log';
+import type { TrainingEvalPoint } from '../../api/evaluation';
+import { bestEvalUpTo, evaluationImages, type TrainingEvaluator } from '../metrics/in-training';
 import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from './rng';
 import { Trainer, type BatchSource, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
@@ -31,12 +33,22 @@ export interface RunStatus {
   lastCheckpointStep: number | null;
 }
 
+/** A step's metrics as the session reports them; epoch is null when the data source does not know its size. */
+export type SessionPoint = StepMetrics & { imagesPerSecond: number; epoch: number | null };
+
 export interface SessionListener {
   status(status: RunStatus): void;
-  metrics(runId: string, points: (StepMetrics & { imagesPerSecond: number })[]): void;
+  metrics(runId: string, points: SessionPoint[]): void;
   samples(runId: string, step: number, png: Buffer, width: number, height: number): void;
   /** The coach's plain-words warnings (discriminator winning, mode collapse…). */
   coach?(runId: string, warning: CoachWarning): void;
+  /** An evaluation during training (config.evaluation.every > 0). */
+  evaluation?(runId: string, point: TrainingEvalPoint): void;
+}
+
+export interface SessionOptions {
+  /** Scores the generator every config.evaluation.every steps and marks the best checkpoint by it. */
+  evaluator?: TrainingEvaluator | null;
 }
 
 const SAMPLE_GRID = { rows: 8, cols: 8 };
@@ -47,10 +59,14 @@ export class TrainingSession {
   private message: string | null = null;
   private loop: Promise<void> | null = null;
   private lastCheckpointStep: number | null = null;
-  private pending: (StepMetrics & { imagesPerSecond: number })[] = [];
+  private pending: SessionPoint[] = [];
   private lastEmit = 0;
   private readonly fixedNoise: { z: tf.Tensor2D; labels: tf.Tensor2D | null };
   private readonly coach: Coach;
+  /** Lowest in-training KID/FID so far (lower is better for both); its checkpoint is the run's best. */
+  private bestEval: number | null = null;
+  /** Aborts an evaluation in progress when the run is paused, stopped or rolled back. */
+  private evalAbort: AbortController | null = null;
 
   private constructor(
     readonly runId: string,
@@ -61,6 +77,7 @@ export class TrainingSession {
     private readonly checkpoints: CheckpointStore,
     private readonly log: MetricsLog,
     private readonly listener: SessionListener,
+    private readonly evaluator: TrainingEvaluator | null = null,
   ) {
     // The same latent vectors every time, so the grids over a run form a timelapse.
     this.fixedNoise = trainer.sampleLatent(SAMPLE_GRID.rows * SAMPLE_GRID.cols, config.seed ^ 0x2545f491);
@@ -68,7 +85,7 @@ export class TrainingSession {
   }
 
   /** Creates runs/<id>/ and a fresh trainer. */
-  static async create(runsDir: string, config: TrainConfig, batches: BatchSource, listener: SessionListener): Promise<TrainingSession> {
+  static async create(runsDir: string, config: TrainConfig, batches: BatchSource, listener: SessionListener, options: SessionOptions = {}): Promise<TrainingSession> {
     const runId = newRunId(config);
     const runDir = join(runsDir, runId);
     await mkdir(join(runDir, 'samples'), { recursive: true });
@@ -83,6 +100,7 @@ export class TrainingSession {
       new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints }),
       new MetricsLog(join(runDir, 'metrics.jsonl')),
       listener,
+      options.evaluator ?? null,
     );
     return session;
   }
@@ -92,12 +110,14 @@ export class TrainingSession {
     runDir: string,
     makeBatches: (config: TrainConfig) => BatchSource,
     listener: SessionListener,
+    makeEvaluator: (config: TrainConfig) => TrainingEvaluator | null = () => null,
   ): Promise<{ session: TrainingSession; skipped: string[] }> {
     const config = trainConfigSchema.parse(JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')));
     const batches = makeBatches(config);
     const runId = runDir.split(/[/\\]/).filter(Boolean).at(-1)!;
     const checkpoints = new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints });
-    const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, new MetricsLog(join(runDir, 'metrics.jsonl')), listener);
+    const log = new MetricsLog(join(runDir, 'metrics.jsonl'));
+    const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config));
     const skipped = await session.restoreLatest();
     return { session, skipped };
   }
@@ -114,15 +134,23 @@ export class TrainingSession {
     };
   }
 
+  /** Passes over the dataset so far, fractional. */
+  private epoch(): number | null {
+    return this.batches.size ? this.trainer.realImages / this.batches.size : null;
+  }
+
   start(): void {
     if (this.state === 'running' || this.state === 'stopped' || this.state === 'completed') return;
     this.setState('running', null);
+    // Classifier and real features get ready in the background of the first steps.
+    if (this.evaluator && this.config.evaluation.every > 0) void this.evaluator.prepare().catch(() => undefined);
     this.loop = this.run().catch((err: unknown) => this.fail(err));
   }
 
   async pause(message: string | null = null): Promise<void> {
     if (this.state !== 'running') return;
     this.setState('paused', message);
+    this.evalAbort?.abort();
     await this.loop;
     await this.checkpoint();
   }
@@ -131,18 +159,24 @@ export class TrainingSession {
     if (this.state === 'stopped' || this.state === 'completed') return;
     const wasRunning = this.state === 'running';
     this.state = 'stopped';
+    this.evalAbort?.abort();
     if (wasRunning) await this.loop;
     await this.checkpoint();
     this.setState('stopped', null);
   }
 
   async checkpoint(best = false): Promise<void> {
-    if (this.trainer.step === 0 || this.lastCheckpointStep === this.trainer.step) return;
+    if (this.trainer.step === 0) return;
+    if (this.lastCheckpointStep === this.trainer.step) {
+      // Already saved at this step: only the best pointer may need to move to it.
+      if (best) await this.checkpoints.markBest(checkpointFileName(this.trainer.step));
+      return;
+    }
     const state = await this.trainer.exportState();
     const groups: Record<string, NamedArray[]> = {};
     for (const [name, list] of Object.entries(state.groups)) groups[name] = await tensorsToArrays(list);
     await this.checkpoints.save(
-      { step: state.step, meta: { rngState: state.rngState, live: state.live, config: this.config }, groups },
+      { step: state.step, meta: { rngState: state.rngState, realImages: state.realImages, live: state.live, config: this.config }, groups },
       { best },
     );
     this.lastCheckpointStep = state.step;
@@ -168,6 +202,7 @@ export class TrainingSession {
       // Halt without the checkpoint pause() would write: that would save the very weights being
       // rolled back from, and the restore below would find them.
       this.state = 'paused';
+      this.evalAbort?.abort();
       await this.loop;
     }
     const live = this.trainer.liveParams();
@@ -200,6 +235,7 @@ export class TrainingSession {
     if (this.state === 'running') await this.stop();
     await this.log.flush();
     this.trainer.dispose();
+    this.evaluator?.dispose();
     tf.dispose([this.fixedNoise.z, ...(this.fixedNoise.labels ? [this.fixedNoise.labels] : [])]);
   }
 
@@ -208,12 +244,13 @@ export class TrainingSession {
     while (this.state === 'running') {
       if (this.trainer.step >= config.steps) {
         this.flushMetrics();
-        await this.checkpoint(true);
+        // The final checkpoint is the best one unless evaluation has been choosing.
+        await this.checkpoint(this.bestEval === null);
         this.setState('completed', null);
         return;
       }
       const metrics = await this.trainer.trainStep();
-      const point = { ...metrics, imagesPerSecond: config.batchSize / (metrics.stepMs / 1000) };
+      const point = { ...metrics, imagesPerSecond: config.batchSize / (metrics.stepMs / 1000), epoch: this.epoch() };
       this.log.append({ type: 'step', ...point });
       this.pending.push(point);
       this.advise(this.coach.observe(point));
@@ -225,11 +262,49 @@ export class TrainingSession {
       }
       if (metrics.step === 1 || metrics.step % config.sampleEvery === 0) await this.saveSamples(metrics.step);
       if (metrics.step % config.checkpointEvery === 0) await this.checkpoint();
+      if (this.evaluator && config.evaluation.every > 0 && metrics.step % config.evaluation.every === 0) await this.evaluate(metrics.step);
       if (performance.now() - this.lastEmit > METRICS_INTERVAL_MS) this.flushMetrics();
       // Let pause/stop/update messages in between steps.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.flushMetrics();
+  }
+
+  /**
+   * Scores the current generator (the EMA one when enabled) on the run's fixed evaluation latents,
+   * logs and emits the value, and makes this step's checkpoint the best when it is the lowest so
+   * far. Skipped, not awaited, while the classifier is still being prepared; aborted by pause/stop.
+   */
+  private async evaluate(step: number): Promise<void> {
+    const evaluator = this.evaluator!;
+    if (!evaluator.isReady()) {
+      const why = evaluator.failure ? `the evaluation could not be prepared (${evaluator.failure})` : 'the evaluation classifier is still being prepared';
+      this.log.append({ type: 'event', step, message: `Evaluation at step ${step} skipped: ${why}` });
+      return;
+    }
+    const abort = new AbortController();
+    this.evalAbort = abort;
+    try {
+      const images = evaluationImages(this.trainer, this.config, this.trainer.emaGenerator ?? this.trainer.generator);
+      const { value, std, baseline } = await evaluator.evaluate(images, abort.signal);
+      if (!Number.isFinite(value)) {
+        this.log.append({ type: 'event', step, message: `Evaluation at step ${step} gave a non-finite ${evaluator.metric}` });
+        return;
+      }
+      const best = this.bestEval === null || value < this.bestEval;
+      if (best) {
+        this.bestEval = value;
+        await this.checkpoint(true);
+      }
+      const point: TrainingEvalPoint = { step, metric: evaluator.metric, value, std, baseline, best };
+      this.log.append({ type: 'eval', ...point });
+      this.listener.evaluation?.(this.runId, point);
+    } catch (err) {
+      const message = abort.signal.aborted ? 'interrupted' : `failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.log.append({ type: 'event', step, message: `Evaluation at step ${step} ${message}` });
+    } finally {
+      this.evalAbort = null;
+    }
   }
 
   private async saveSamples(step: number): Promise<void> {
@@ -252,16 +327,18 @@ export class TrainingSession {
     const groups = Object.fromEntries(
       Object.entries(loaded.state.groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]),
     ) as TrainerState['groups'];
-    const meta = loaded.state.meta as { rngState: number; live: LiveParams };
+    const meta = loaded.state.meta as { rngState: number; realImages?: number; live: LiveParams };
     // A fresh trainer: optimisers cannot take new slots over old ones without leaking them.
     this.trainer.dispose();
     this.trainer = new Trainer(this.config, this.batches);
     try {
-      await this.trainer.importState({ step: loaded.state.step, rngState: meta.rngState, live: meta.live, groups });
+      await this.trainer.importState({ step: loaded.state.step, rngState: meta.rngState, realImages: meta.realImages, live: meta.live, groups });
     } finally {
       Object.values(groups).forEach((list) => list.forEach(({ tensor }) => tensor.dispose()));
     }
     this.lastCheckpointStep = loaded.state.step;
+    await this.log.flush();
+    this.bestEval = await bestEvalUpTo(this.log.path, loaded.state.step);
     this.log.append({ type: 'event', step: loaded.state.step, message: `resumed from checkpoint at step ${loaded.state.step}` });
     return loaded.skipped.map((s) => `${s.file}: ${s.reason}`);
   }

@@ -19,5 +19,6 @@ export function toStepPoint(line: Record<string, unknown>): StepPoint {
     dGradNorm: num('dGradNorm'),
     stepMs: num('stepMs') ?? 0,
     imagesPerSecond: num('imagesPerSecond') ?? 0,
+    epoch: num('epoch'),
   };
 }

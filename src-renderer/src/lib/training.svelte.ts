@@ -4,59 +4,21 @@
  * so switching views neither loses chart points nor misses a divergence.
  */
 import type { TrainConfig } from '../../../src-main/api/train-config';
-import { nearestResolution } from '../../../src-main/api/schemas';
-import { preset, type CoachWarningShape, type DatasetRef, type PresetName, type RunStatusShape, type StepPoint } from '../../../src-main/api/training';
-import type { DatasetSummary } from '../../../src-main/api/schemas';
+import type { CoachWarningShape, DatasetRef, RunStatusShape, StepPoint } from '../../../src-main/api/training';
 import { describeError, type ErrorInfo } from './errors';
 import { pngDataUrl } from './format';
 import { MetricSeries } from './metric-series';
 import { RateMeter, RunClock } from './run-timing';
 import { addFrame, type Frame } from './timelapse';
-import { checkConfig, checkLiveChanges, type ConfigDraft, type FieldErrors, type LiveDraft } from './train-validation';
+import { checkLiveChanges, type FieldErrors, type LiveDraft } from './train-validation';
 import type { StudioClient } from './transport';
 import type { RunSummary } from '../../../src-main/api/projects';
+import { EvalSeries } from '../views/evaluate/eval-series';
 
 export type RunStatus = RunStatusShape;
 export type ControlAction = 'pause' | 'resume' | 'stop' | 'checkpoint' | 'rollback';
 /** Halving the learning rates is the usual first remedy for a run that diverged. */
 export const ROLLBACK_LR_FACTOR = 0.5;
-
-export class NewRunForm {
-  presetName = $state<PresetName>('mlp');
-  draft = $state<ConfigDraft>(preset('mlp'));
-  /** Errors show once Start was pressed, then follow every edit. */
-  attempted = $state(false);
-  readonly checked = $derived(checkConfig($state.snapshot(this.draft) as ConfigDraft));
-  readonly errors: FieldErrors = $derived(this.attempted && !this.checked.ok ? this.checked.fieldErrors : {});
-
-  dataset = $state<DatasetRef>('demo:mnist');
-  /** Once the user picks a dataset, a newly imported one no longer replaces their choice. */
-  datasetTouched = false;
-  #datasetShape: { size: number; channels: 1 | 3; classes: number } | null = null;
-
-  choose(name: PresetName): void {
-    this.presetName = name;
-    this.draft = preset(name);
-    this.attempted = false;
-    this.#fitModel();
-  }
-
-  /** Picks the data and sizes the model to it: channels, nearest resolution, class count. */
-  useDataset(ref: DatasetRef, summary: DatasetSummary | null): void {
-    this.dataset = ref;
-    this.#datasetShape = summary ? { size: Math.max(summary.width, summary.height), channels: summary.channels, classes: summary.classes.length } : null;
-    if (!summary) this.draft = { ...this.draft, model: { ...this.draft.model, channels: 1, resolution: 28, numClasses: this.draft.model.architecture === 'cdcgan' ? 10 : 0 } };
-    this.#fitModel();
-  }
-
-  #fitModel(): void {
-    const shape = this.#datasetShape;
-    if (!shape) return;
-    const resolution = nearestResolution(shape.size);
-    const numClasses = this.draft.model.architecture === 'cdcgan' ? shape.classes : 0;
-    this.draft = { ...this.draft, model: { ...this.draft.model, channels: shape.channels, resolution, numClasses } };
-  }
-}
 
 export class LiveForm {
   draft = $state<LiveDraft>({ gLr: null, dLr: null, nCritic: null, labelSmoothing: null });
@@ -107,10 +69,12 @@ export class TrainingStore {
   /** The open project's runs, newest first, for reopening. */
   runs = $state.raw<RunSummary[]>([]);
 
-  readonly form = new NewRunForm();
   readonly live = new LiveForm();
   /** Plain arrays, deliberately not reactive (see MetricSeries). */
   series = new MetricSeries();
+  /** In-training evaluations (config.evaluation.every > 0), plain like `series`; evalVersion says when it grew. */
+  evalSeries = new EvalSeries();
+  evalVersion = $state(0);
   readonly clock = new RunClock();
   readonly rate = new RateMeter();
 
@@ -141,6 +105,11 @@ export class TrainingStore {
       this.client.on('train.coach', ({ runId, warning }) => {
         this.#adopt(runId, false);
         this.warnings = [...this.warnings, warning];
+      }),
+      this.client.on('eval.training', ({ runId, point }) => {
+        this.#adopt(runId, false);
+        this.evalSeries.append([point]);
+        this.evalVersion++;
       }),
       this.client.on('train.samples', ({ runId, step, image }) => {
         this.#adopt(runId, false);
@@ -174,17 +143,14 @@ export class TrainingStore {
     else if (this.active) this.status = null;
   }
 
-  async startRun(): Promise<void> {
+  /** Starts a run of a config the Model view's review has already passed; the engine checks it again. */
+  async startRun(config: TrainConfig, dataset: DatasetRef): Promise<void> {
     if (this.pending) return;
-    this.form.attempted = true;
-    const checked = this.form.checked;
-    if (!checked.ok) return;
     this.pending = 'start';
     this.error = null;
-    this.#starting = { config: checked.value, at: performance.now() };
+    this.#starting = { config, at: performance.now() };
     try {
-      this.#applyStatus(await this.client.request('train.start', { config: checked.value, dataset: this.form.dataset }));
-      this.form.attempted = false;
+      this.#applyStatus(await this.client.request('train.start', { config, dataset }));
     } catch (err) {
       this.error = describeError(err);
     } finally {
@@ -276,6 +242,7 @@ export class TrainingStore {
     this.#runId = runId;
     const starting = this.#starting;
     this.series = new MetricSeries();
+    this.evalSeries = new EvalSeries();
     this.frames = [];
     this.warnings = [];
     this.rate.reset();
@@ -287,6 +254,17 @@ export class TrainingStore {
     this.focus = null;
     // A run this window did not start (reopened, or started before the window opened): fetch its past.
     if (!starting && !fresh) void this.#loadHistory(runId);
+  }
+
+  /** The run's logged evaluations, with any that streamed in meanwhile on top. */
+  async #loadEvaluations(runId: string): Promise<void> {
+    const logged = await this.client.request('eval.trainingPoints', { runId }).then((r) => r.points, () => []);
+    if (this.#runId !== runId || logged.length === 0) return;
+    const series = new EvalSeries();
+    series.append(logged);
+    series.append(this.evalSeries.points.filter((p) => p.step > logged.at(-1)!.step));
+    this.evalSeries = series;
+    this.evalVersion++;
   }
 
   async #loadHistory(runId: string): Promise<void> {
@@ -307,6 +285,7 @@ export class TrainingStore {
       const liveFrames = this.frames.filter((f) => f.step > (history.samples.at(-1)?.step ?? 0));
       for (const f of liveFrames) frames = addFrame(frames, f);
       this.frames = frames;
+      await this.#loadEvaluations(runId);
       this.step = Math.max(this.step, newer.at(-1)?.step ?? last);
       this.version++;
       this.runKey++;

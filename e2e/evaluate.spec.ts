@@ -1,0 +1,47 @@
+/**
+ * Evaluation from the Evaluate view in web mode, end to end with the real engine: train a tiny run,
+ * evaluate its checkpoint with KID on the demo digits' domain classifier (trained by the app on
+ * first use), see the number beside its real-vs-real baseline, and export the results as CSV.
+ */
+import { readFile } from 'node:fs/promises';
+import { test, expect } from './support/web-mode';
+import { trainRunInApp } from './support/runs';
+
+test('a checkpoint is evaluated with KID, shown with its baseline, and exported as CSV', async ({ app }) => {
+  test.setTimeout(240_000);
+  const runId = await trainRunInApp(app, { steps: 30, sampleEvery: 10 });
+
+  await app.getByRole('navigation').getByText('Evaluate', { exact: true }).click();
+  const evaluate = app.getByRole('form', { name: 'Evaluate checkpoints' });
+  const checkbox = evaluate.getByRole('checkbox', { name: `Evaluate ${runId} step 30` });
+  // Runs beyond the newest few list their checkpoints once opened (and the list may open it first).
+  await expect(async () => {
+    if (!(await checkbox.isVisible())) await evaluate.getByText(runId, { exact: true }).click();
+    await expect(checkbox).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  await checkbox.check();
+  // KID only: uncheck the other default.
+  await evaluate.getByRole('checkbox', { name: /Precision & recall/ }).uncheck();
+  await evaluate.getByLabel('Samples', { exact: true }).fill('200');
+  await expect(app.getByTestId('extractor-note')).toContainText('Domain classifier');
+  await evaluate.getByRole('button', { name: 'Evaluate checkpoint' }).click();
+
+  await expect(app.getByTestId('eval-progress')).toBeVisible();
+  const results = app.getByTestId('eval-results');
+  const row = results.getByRole('row').filter({ hasText: 'step 30' });
+  await expect(row).toBeVisible({ timeout: 180_000 });
+  const kid = row.locator('td[data-metric="kid"]');
+  await expect(kid.locator('.value')).toHaveText(/^-?\d[\d.e+-]* ± \d/);
+  await expect(kid.locator('.baseline')).toHaveText(/^real -?\d/);
+  // The classifier the app trained is now listed with its test accuracy.
+  await expect(app.getByTestId('extractor-note')).toContainText(/demo-mnist: 10 classes, \d+\.\d% test accuracy/);
+
+  const download = app.waitForEvent('download');
+  await app.getByRole('button', { name: 'Export CSV' }).click();
+  const file = await (await download).path();
+  const csv = await readFile(file, 'utf8');
+  const lines = csv.trim().split('\r\n');
+  expect(lines[0]).toMatch(/^run,checkpoint,step,/);
+  expect(lines.some((line) => line.startsWith(`${runId},ckpt-000000030.gsc,30,`) && line.includes(',kid,'))).toBe(true);
+  await app.screenshot({ path: 'test-results/evaluate-view.png', fullPage: true });
+});

@@ -1,0 +1,27 @@
+/** The evaluation channels refuse what the renderer must never send: paths, other schemes, absurd sizes. */
+import { describe, expect, it } from 'vitest';
+import { studioRequests } from './contract';
+import { parseRequest } from './rpc';
+
+const good = { checkpoints: [{ runId: '20260101-120000-dcgan-bce-ab12', file: 'ckpt-000000250.gsc' }], metrics: ['kid'], samples: 500, extractor: 'classifier' };
+
+describe('evaluation channels', () => {
+  it('accepts a well-formed evaluation and fills the defaults', () => {
+    const parsed = parseRequest(studioRequests, 'eval.run', good);
+    expect(parsed).toMatchObject({ ok: true, input: { ...good, bootstrap: 100, seed: 0 } });
+  });
+
+  it.each([
+    ['a path for a run id', 'eval.run', { ...good, checkpoints: [{ runId: '../../etc' }] }],
+    ['a path for a checkpoint', 'eval.run', { ...good, checkpoints: [{ runId: 'run', file: '../ckpt-1.gsc' }] }],
+    ['no checkpoints', 'eval.run', { ...good, checkpoints: [] }],
+    ['an unknown metric', 'eval.run', { ...good, metrics: ['sharpness'] }],
+    ['too few samples', 'eval.run', { ...good, samples: 10 }],
+    ['an extra field', 'eval.run', { ...good, projectDir: '/tmp' }],
+    ['a file: URL', 'eval.importExtractor', { source: { kind: 'url', url: 'file:///etc/passwd' } }],
+    ['a bad checksum', 'eval.importExtractor', { source: { kind: 'url', url: 'https://example.com/model.json', sha256: 'abc' } }],
+    ['a folder path from the renderer', 'eval.importExtractor', { source: { kind: 'dialog', dir: '/home' } }],
+  ])('rejects %s', (_name, channel, payload) => {
+    expect(parseRequest(studioRequests, channel, payload).ok).toBe(false);
+  });
+});

@@ -1,0 +1,78 @@
+/** `gan-studio eval` through the real CLI process on a real (tiny) run inside a project folder. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setUpBackends } from '../engine/backend/kernels/test-util';
+import { loadMnistDemo } from '../engine/data/mnist-demo';
+import { memoryBatches } from '../engine/data/memory-batches';
+import { TrainingSession } from '../engine/train/session';
+import { tinyConfig } from '../engine/train/test-config';
+import { DomainClassifier } from '../engine/metrics/classifier';
+import { evaluationDir } from '../engine/metrics/evaluate';
+import { evaluationRecordSchema } from '../api/evaluation';
+
+const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
+let runDir: string;
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  await setUpBackends();
+  await tf.setBackend('wasm');
+  const project = await mkdtemp(join(tmpdir(), 'gan-cli-eval-'));
+  // A quickly trained classifier in the project's cache, so the CLI does not spend a minute on it.
+  const classifier = await DomainClassifier.train(loadMnistDemo(), { epochs: 1, maxTrainImages: 2000 });
+  await classifier.save(join(evaluationDir(project), 'classifier-demo-mnist.gsc'));
+  classifier.dispose();
+  const config = tinyConfig({ steps: 4, checkpointEvery: 2 });
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const session = await TrainingSession.create(join(project, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), {
+    status: (s) => (s.state === 'completed' || s.state === 'failed') && done(),
+    metrics: () => undefined,
+    samples: () => undefined,
+  });
+  session.start();
+  await finished;
+  await session.dispose();
+  runDir = session.runDir;
+}, 180_000);
+
+describe('gan-studio eval', () => {
+  it('prints each metric beside its real-vs-real baseline and saves the record', async () => {
+    const result = await runCli(['eval', '--run', runDir, '--checkpoint', 'ckpt-000000002.gsc', '--metric', 'kid,pr', '--samples', '200', '--bootstrap', '10', '--backend', 'wasm']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/ckpt-000000002\.gsc \(step 2, EMA weights\)/);
+    expect(result.stdout).toMatch(/^metric\s+value\s+spread\s+real vs real/m);
+    for (const metric of ['kid', 'precision', 'recall']) expect(result.stdout).toMatch(new RegExp(`^${metric}\\s+-?\\d`, 'm'));
+    const lines = (await readFile(join(runDir, 'evaluations.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const record = evaluationRecordSchema.parse(JSON.parse(lines[0]!));
+    expect(record.checkpoint.step).toBe(2);
+    expect(record.values.map((v) => v.metric)).toEqual(['kid', 'precision', 'recall']);
+  }, 120_000);
+
+  it('prints JSON on request, and refuses an unknown metric', async () => {
+    const json = await runCli(['eval', '--run', runDir, '--metric', 'fid', '--samples', '100', '--bootstrap', '0', '--json', '--backend', 'wasm']);
+    expect(json.code, json.stderr).toBe(0);
+    const record = evaluationRecordSchema.parse(JSON.parse(json.stdout));
+    expect(record.checkpoint.step).toBe(4);
+    expect(record.values[0]!.metric).toBe('fid');
+    const bad = await runCli(['eval', '--run', runDir, '--metric', 'fid,sharpness', '--backend', 'wasm']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/metrics\.1/);
+  }, 120_000);
+});

@@ -1,0 +1,126 @@
+/**
+ * Fidelity and diversity as separate numbers, from k-nearest-neighbour balls in feature space.
+ *
+ * Precision and recall (Kynkäänniemi et al. 2019, k = 3): the real manifold is the union of balls
+ * around each real feature with the radius to its k-th nearest real neighbour; precision is the
+ * share of generated samples inside the real manifold (are fakes realistic?), recall the share of
+ * real samples inside the generated manifold (is every kind of real image produced?). Mixing the
+ * two up is easy — they are the same computation with the sets exchanged — and the tests pin which
+ * is which on a subset/superset construction.
+ *
+ * Density and coverage (Naeem et al. 2020, k = 5 as they recommend): density counts how many real
+ * balls each fake falls in, divided by k (≈ 1 when fakes are distributed like reals, robust to
+ * real outliers that inflate precision); coverage is the share of real balls holding at least one
+ * fake (robust to fake outliers that inflate recall).
+ */
+import { forEachGramBlock, rowNorms, yieldToEventLoop, type Features } from './features';
+
+export const PR_NEIGHBOURS = 3;
+export const DC_NEIGHBOURS = 5;
+
+/** Per-sample outcomes: each metric is a mean of one of these, which is what the bootstrap resamples. */
+export interface ManifoldHits {
+  /** Per fake: inside the real manifold (k = PR). */
+  precision: Uint8Array;
+  /** Per real: inside the fake manifold (k = PR). */
+  recall: Uint8Array;
+  /** Per fake: real balls (k = DC) containing it, divided by k. */
+  density: Float64Array;
+  /** Per real: its ball (k = DC) holds a fake. */
+  coverage: Uint8Array;
+}
+
+export interface PrdcResult {
+  precision: number;
+  recall: number;
+  density: number;
+  coverage: number;
+  hits: ManifoldHits;
+}
+
+export async function precisionRecallDensityCoverage(
+  real: Features,
+  fake: Features,
+  options: { prK?: number; dcK?: number; signal?: AbortSignal } = {},
+): Promise<PrdcResult> {
+  const prK = options.prK ?? PR_NEIGHBOURS;
+  const dcK = options.dcK ?? DC_NEIGHBOURS;
+  const needed = Math.max(prK, dcK) + 1;
+  if (real.n < needed || fake.n < needed) throw new Error(`Precision/recall need at least ${needed} samples in each set`);
+  const [realPr, realDc] = await kthNeighbourDistances(real, [prK, dcK], options.signal);
+  const [fakePr] = await kthNeighbourDistances(fake, [prK], options.signal);
+  const hits: ManifoldHits = {
+    precision: new Uint8Array(fake.n),
+    recall: new Uint8Array(real.n),
+    density: new Float64Array(fake.n),
+    coverage: new Uint8Array(real.n),
+  };
+  const fakeNorms = rowNorms(fake);
+  const realNorms = rowNorms(real);
+  // One pass over fake × real distances serves all four: rows are fakes, columns reals.
+  await forEachGramBlock(fake, real, async (rowStart, rows, block) => {
+    for (let r = 0; r < rows; r++) {
+      const j = rowStart + r;
+      let inside = 0;
+      for (let i = 0; i < real.n; i++) {
+        const d2 = Math.max(0, fakeNorms[j]! + realNorms[i]! - 2 * block[r * real.n + i]!);
+        if (d2 <= realPr![i]!) hits.precision[j] = 1;
+        if (d2 <= realDc![i]!) {
+          inside++;
+          hits.coverage[i] = 1;
+        }
+        if (d2 <= fakePr![j]!) hits.recall[i] = 1;
+      }
+      hits.density[j] = inside / dcK;
+    }
+    options.signal?.throwIfAborted();
+    await yieldToEventLoop();
+  });
+  return {
+    precision: mean(hits.precision),
+    recall: mean(hits.recall),
+    density: mean(hits.density),
+    coverage: mean(hits.coverage),
+    hits,
+  };
+}
+
+/**
+ * For each row, the squared distance to its k-th nearest other row, for each k asked. The row
+ * itself is excluded by index, so exact duplicates still count as neighbours at distance 0.
+ */
+export async function kthNeighbourDistances(f: Features, ks: number[], signal?: AbortSignal): Promise<Float64Array[]> {
+  const kMax = Math.max(...ks);
+  if (f.n <= kMax) throw new Error(`${kMax} nearest neighbours need more than ${kMax} samples`);
+  const norms = rowNorms(f);
+  const out = ks.map(() => new Float64Array(f.n));
+  const nearest = new Float64Array(kMax);
+  await forEachGramBlock(f, f, async (rowStart, rows, block) => {
+    for (let r = 0; r < rows; r++) {
+      const i = rowStart + r;
+      nearest.fill(Infinity);
+      for (let j = 0; j < f.n; j++) {
+        if (j === i) continue;
+        const d2 = Math.max(0, norms[i]! + norms[j]! - 2 * block[r * f.n + j]!);
+        if (d2 >= nearest[kMax - 1]!) continue;
+        // Insertion into the sorted k smallest.
+        let p = kMax - 1;
+        while (p > 0 && nearest[p - 1]! > d2) {
+          nearest[p] = nearest[p - 1]!;
+          p--;
+        }
+        nearest[p] = d2;
+      }
+      ks.forEach((k, index) => (out[index]![i] = nearest[k - 1]!));
+    }
+    signal?.throwIfAborted();
+    await yieldToEventLoop();
+  });
+  return out;
+}
+
+export function mean(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]!;
+  return s / values.length;
+}

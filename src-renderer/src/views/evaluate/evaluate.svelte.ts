@@ -1,0 +1,196 @@
+/**
+ * The Evaluate view's state: which checkpoints (across runs) are picked, the settings, the running
+ * job with its progress, and the saved results. One store per client for the app's lifetime, so
+ * an evaluation keeps reporting while other views show.
+ */
+import type { CheckpointInfoShape, RunSummary } from '../../../../src-main/api/projects';
+import {
+  evaluationSettingsSchema,
+  type EvalProgress,
+  type EvaluationRecord,
+  type ExtractorKindName,
+  type ExtractorsInfo,
+  type MetricRequest,
+} from '../../../../src-main/api/evaluation';
+import { formatIssues } from '../../../../src-main/api/rpc';
+import { describeError, type ErrorInfo } from '../../lib/errors';
+import type { StudioClient } from '../../lib/transport';
+import { toCsv } from './report';
+
+export interface RunCheckpoints {
+  loading: boolean;
+  error: string | null;
+  checkpoints: CheckpointInfoShape[];
+}
+
+export const checkpointKey = (runId: string, file: string) => `${runId}/${file}`;
+
+export class EvaluateStore {
+  runs = $state.raw<RunSummary[]>([]);
+  checkpoints = $state<Record<string, RunCheckpoints>>({});
+  /** checkpointKey()s, in the order they were picked. */
+  selected = $state<string[]>([]);
+  metrics = $state<MetricRequest[]>(['kid', 'pr']);
+  samples = $state<number | null | undefined>(1000);
+  extractor = $state<ExtractorKindName>('classifier');
+  extractors = $state.raw<ExtractorsInfo | null>(null);
+
+  running = $state(false);
+  cancelling = $state(false);
+  progress = $state.raw<EvalProgress | null>(null);
+  error = $state<ErrorInfo | null>(null);
+  /** Saved evaluations of the project, newest first. */
+  results = $state.raw<EvaluationRecord[]>([]);
+  /** Ids of the results of the latest job, shown highlighted. */
+  latest = $state.raw<string[]>([]);
+  importing = $state(false);
+
+  constructor(private readonly client: StudioClient) {}
+
+  start(): () => void {
+    const offs = [
+      this.client.on('eval.progress', (progress) => {
+        if (this.running) this.progress = progress;
+      }),
+      this.client.on('project.changed', ({ runs }) => {
+        this.runs = runs;
+        void this.loadResults();
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  /** Re-reads the project's runs, saved results and extractors (when the view opens). */
+  async refresh(): Promise<void> {
+    try {
+      const state = await this.client.request('project.current', {});
+      this.runs = state.runs;
+    } catch (err) {
+      this.error = describeError(err);
+      return;
+    }
+    await Promise.all([this.loadResults(), this.loadExtractors()]);
+    // The newest checkpoint of the newest runs is what people usually compare.
+    for (const run of this.runs.slice(0, 4)) if (run.lastCheckpointStep !== null) void this.loadCheckpoints(run.runId);
+  }
+
+  async loadResults(): Promise<void> {
+    try {
+      this.results = (await this.client.request('eval.list', {})).results;
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  async loadExtractors(): Promise<void> {
+    try {
+      this.extractors = await this.client.request('eval.extractors', {});
+    } catch {
+      // Shown as "unknown" in the note; evaluation itself reports a missing extractor precisely.
+    }
+  }
+
+  async loadCheckpoints(runId: string): Promise<void> {
+    if (this.checkpoints[runId]?.loading) return;
+    this.checkpoints[runId] = { loading: true, error: null, checkpoints: this.checkpoints[runId]?.checkpoints ?? [] };
+    try {
+      const { checkpoints } = await this.client.request('runs.checkpoints', { runId });
+      this.checkpoints[runId] = { loading: false, error: null, checkpoints };
+    } catch (err) {
+      this.checkpoints[runId] = { loading: false, error: describeError(err).message, checkpoints: [] };
+    }
+  }
+
+  toggle(runId: string, file: string): void {
+    const key = checkpointKey(runId, file);
+    this.selected = this.selected.includes(key) ? this.selected.filter((k) => k !== key) : [...this.selected, key];
+  }
+
+  toggleMetric(metric: MetricRequest): void {
+    this.metrics = this.metrics.includes(metric) ? this.metrics.filter((m) => m !== metric) : [...this.metrics, metric];
+  }
+
+  async run(): Promise<void> {
+    if (this.running) return;
+    const parsed = evaluationSettingsSchema.safeParse({ metrics: $state.snapshot(this.metrics), samples: this.samples, extractor: this.extractor });
+    if (!parsed.success) {
+      this.error = { message: 'Some settings are out of range.', issues: formatIssues(parsed.error) };
+      return;
+    }
+    if (this.selected.length === 0) {
+      this.error = { message: 'Pick at least one checkpoint to evaluate.', issues: [] };
+      return;
+    }
+    const checkpoints = this.selected.map((key) => {
+      const [runId, file] = key.split('/') as [string, string];
+      return { runId, file };
+    });
+    this.running = true;
+    this.error = null;
+    this.progress = null;
+    try {
+      const { results, cancelled } = await this.client.request('eval.run', { ...parsed.data, checkpoints });
+      this.latest = results.map((r) => r.id);
+      if (cancelled) this.error = { message: `Cancelled after ${results.length} of ${checkpoints.length} checkpoints.`, issues: [] };
+    } catch (err) {
+      this.error = describeError(err);
+    } finally {
+      // Checkpoints evaluated before a failure are saved too; a first run also trained a classifier.
+      await Promise.all([this.loadResults(), this.loadExtractors()]);
+      this.running = false;
+      this.cancelling = false;
+      this.progress = null;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.running || this.cancelling) return;
+    this.cancelling = true;
+    try {
+      await this.client.request('eval.cancel', {});
+    } catch (err) {
+      this.error = describeError(err);
+      this.cancelling = false;
+    }
+  }
+
+  async importInception(source: { kind: 'dialog' } | { kind: 'url'; url: string; sha256?: string }): Promise<void> {
+    if (this.importing) return;
+    this.importing = true;
+    this.error = null;
+    try {
+      const info = await this.client.request('eval.importExtractor', { source, inputRange: '0,1' });
+      if (info) this.extractors = info;
+    } catch (err) {
+      this.error = describeError(err);
+    } finally {
+      this.importing = false;
+    }
+  }
+
+  /** The shown results as a CSV download. */
+  exportCsv(records: readonly EvaluationRecord[]): void {
+    const blob = new Blob([toCsv(records)], { type: 'text/csv;charset=utf-8' });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `evaluations-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+}
+
+const stores = new WeakMap<StudioClient, EvaluateStore>();
+
+/** The app-lifetime store of a client, subscribed on first use. */
+export function evaluateStoreFor(client: StudioClient): EvaluateStore {
+  let store = stores.get(client);
+  if (!store) {
+    store = new EvaluateStore(client);
+    store.start();
+    stores.set(client, store);
+  }
+  return store;
+}

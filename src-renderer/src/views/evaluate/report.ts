@@ -1,0 +1,76 @@
+/** How evaluation results read: metric names and directions, number formatting, and the CSV export. */
+import type { EvaluationRecord, MetricName, MetricRequest, MetricValue } from '../../../../src-main/api/evaluation';
+
+export const metricInfo: Record<MetricName, { label: string; note: string }> = {
+  kid: { label: 'KID', note: 'Kernel Inception Distance: unbiased at any sample count, the default for small datasets. Lower is better.' },
+  fid: { label: 'FID', note: 'Fréchet distance between feature Gaussians; biased upwards at small sample counts. Lower is better.' },
+  is: { label: 'IS', note: 'Inception Score with the domain classifier’s classes: confident and varied predictions. Higher is better.' },
+  precision: { label: 'Precision', note: 'Share of samples inside the real images’ k-NN manifold (fidelity). Higher is better.' },
+  recall: { label: 'Recall', note: 'Share of real images inside the samples’ manifold (variety). Higher is better.' },
+  density: { label: 'Density', note: 'How many real neighbourhoods each sample falls in, ≈ 1 when distributed like the data.' },
+  coverage: { label: 'Coverage', note: 'Share of real neighbourhoods holding at least one sample. Higher is better.' },
+  'class-accuracy': { label: 'Class accuracy', note: 'Conditional models: share of samples the classifier assigns to the class asked for.' },
+};
+
+export const metricChoices: { value: MetricRequest; label: string; hint: string }[] = [
+  { value: 'kid', label: 'KID', hint: 'cheap, unbiased' },
+  { value: 'fid', label: 'FID', hint: 'with bootstrap interval' },
+  { value: 'pr', label: 'Precision & recall', hint: 'fidelity vs variety' },
+  { value: 'dc', label: 'Density & coverage', hint: 'robust to outliers' },
+  { value: 'is', label: 'Inception Score', hint: 'needs class labels' },
+  { value: 'class-accuracy', label: 'Class accuracy', hint: 'conditional models' },
+];
+
+/** Four significant digits; exponent form for very small or large magnitudes. */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e5)) return value.toExponential(2);
+  return Number(value.toPrecision(4)).toString();
+}
+
+/** "0.123 ± 0.004" or "12.3 [11.9, 12.8]" — the spread the metric comes with. */
+export function formatWithSpread(v: Pick<MetricValue, 'value' | 'std' | 'ci'>): string {
+  if (v.ci) return `${formatNumber(v.value)} [${formatNumber(v.ci.low)}, ${formatNumber(v.ci.high)}]`;
+  if (v.std !== null) return `${formatNumber(v.value)} ± ${formatNumber(v.std)}`;
+  return formatNumber(v.value);
+}
+
+export function formatBaseline(v: Pick<MetricValue, 'baseline' | 'baselineStd'>): string {
+  if (v.baseline === null) return '—';
+  return v.baselineStd !== null ? `${formatNumber(v.baseline)} ± ${formatNumber(v.baselineStd)}` : formatNumber(v.baseline);
+}
+
+export function checkpointLabel(record: Pick<EvaluationRecord, 'runId' | 'checkpoint'>): string {
+  return `${shortRunId(record.runId)} · step ${record.checkpoint.step.toLocaleString('en-US')}`;
+}
+
+/** Run ids start with a timestamp; the tail (model, loss, random suffix) tells runs apart. */
+export function shortRunId(runId: string): string {
+  const parts = runId.split('-');
+  return parts.length > 3 ? parts.slice(2).join('-') : runId;
+}
+
+const CSV_COLUMNS = [
+  'run', 'checkpoint', 'step', 'evaluated_at', 'extractor', 'dataset', 'samples', 'reference_samples', 'baseline_samples', 'seed',
+  'metric', 'value', 'std', 'ci_low', 'ci_high', 'ci_level', 'baseline', 'baseline_std', 'better',
+] as const;
+
+/** One row per metric value (long format: every spreadsheet and pandas reads it without reshaping). */
+export function toCsv(records: readonly EvaluationRecord[]): string {
+  const rows = records.flatMap((r) =>
+    r.values.map((v) => [
+      r.runId, r.checkpoint.file, r.checkpoint.step, r.createdAt, r.extractor.label, r.dataset.label, r.samples, r.referenceSamples, r.baselineSamples, r.seed,
+      v.metric, v.value, v.std, v.ci?.low, v.ci?.high, v.ci?.level, v.baseline, v.baselineStd, v.better,
+    ]),
+  );
+  return [CSV_COLUMNS, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  // RFC 4180 quoting, and a leading apostrophe against spreadsheet formula injection.
+  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
