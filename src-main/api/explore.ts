@@ -2,11 +2,255 @@
  * The latent-space explorer: seeds, interpolation, truncation and directions on a run's checkpoints.
  * `exploreRequests` are the StudioApi channels (renderer → main), `exploreEngineRequests` the engine's (main →
  * engine), `exploreEvents` events the engine emits and main forwards to the renderer unchanged.
+ *
+ * The view state is a SampleSpec (api/sampling.ts); the renderer names runs by id, main turns them into
+ * paths and resolves saved direction ids to vectors before the engine sees a request.
  */
+import { z } from 'zod';
 import type { EventSpecs, RequestSpecs } from './rpc';
+import { checkpointRefSchema, runIdSchema } from './projects';
+import { directionIdSchema, sampleSpecSchema, seedSchema } from './sampling';
+import { pngImageSchema } from './schemas';
 
-export const exploreRequests = {} satisfies RequestSpecs;
+/** The most images one explorer render may draw (a page of the seed browser, a strip, a grid). */
+export const MAX_RENDER_TILES = 64;
 
-export const exploreEngineRequests = {} satisfies RequestSpecs;
+/**
+ * A stream of renders where only the newest matters (a scrubber, a grid). The renderer numbers its
+ * requests per lane; a request that a newer one of the same lane overtook while it waited is answered
+ * 'superseded' instead of being drawn.
+ */
+export const laneSchema = z.string().regex(/^[a-z0-9][a-z0-9:-]{0,63}$/, 'not a lane name');
 
-export const exploreEvents = {} satisfies EventSpecs;
+const amountSchema = z.number().min(-100).max(100);
+
+/** Every image of the spec again for each amount along one direction: rows are images, columns amounts. */
+export const directionSweepSchema = z
+  .object({ direction: directionIdSchema, amounts: z.array(amountSchema).min(1).max(16) })
+  .strict();
+export type DirectionSweep = z.infer<typeof directionSweepSchema>;
+
+const renderShape = {
+  spec: sampleSpecSchema,
+  /** Tiles per row of the returned grid. */
+  cols: z.number().int().min(1).max(16),
+  sweep: directionSweepSchema.optional(),
+  /** Also measure the images' variety (mean pairwise distance): the truncation grid's trade-off number. */
+  measureDiversity: z.boolean().default(false),
+};
+
+function tileCount(input: { spec: { images: unknown[] }; sweep?: { amounts: unknown[] } | undefined }): number {
+  return input.spec.images.length * (input.sweep?.amounts.length ?? 1);
+}
+const tilesFit = [(input: Parameters<typeof tileCount>[0]) => tileCount(input) <= MAX_RENDER_TILES, { message: `at most ${MAX_RENDER_TILES} images per render` }] as const;
+
+export const renderRequestSchema = z
+  .object({ lane: laneSchema, seq: z.number().int().nonnegative(), ...renderShape })
+  .strict()
+  .refine(...tilesFit);
+export type RenderRequest = z.input<typeof renderRequestSchema>;
+
+export const tileLayoutSchema = z.object({
+  count: z.number().int().positive(),
+  rows: z.number().int().positive(),
+  cols: z.number().int().positive(),
+  tileWidth: z.number().int().positive(),
+  tileHeight: z.number().int().positive(),
+  /** Pixels between tiles and around the border, so a view can map a click to a tile. */
+  padding: z.number().int().nonnegative(),
+});
+export type TileLayout = z.infer<typeof tileLayoutSchema>;
+
+/** The checkpoint a render or a direction actually came from ("latest" resolved). */
+export const checkpointUsedSchema = z.object({ runId: z.string(), file: z.string(), step: z.number().int().nonnegative() });
+
+const renderedSchema = z.object({
+  image: pngImageSchema,
+  layout: tileLayoutSchema,
+  checkpoint: checkpointUsedSchema,
+  /** Engine time: latents, generator, tiling and PNG encoding. */
+  elapsedMs: z.number().nonnegative(),
+  diversity: z.number().nonnegative().nullable(),
+});
+export const renderResultSchema = z.discriminatedUnion('status', [
+  renderedSchema.extend({ status: z.literal('rendered'), lane: z.string(), seq: z.number().int() }),
+  z.object({ status: z.literal('superseded'), lane: z.string(), seq: z.number().int() }),
+]);
+export type RenderResult = z.infer<typeof renderResultSchema>;
+
+// ---- What the explorer keeps per run: favourites, directions and saved views ----
+
+export const noteSchema = z.string().max(500);
+export const favouriteSchema = z
+  .object({
+    seed: seedSchema,
+    /** The class it was liked with (conditional models), else null. */
+    class: z.number().int().min(0).max(999).nullable(),
+    note: noteSchema,
+    added: z.string(),
+  })
+  .strict();
+export type Favourite = z.infer<typeof favouriteSchema>;
+
+export const directionMethods = ['sefa', 'ganspace', 'interfacegan', 'classifier'] as const;
+export type DirectionMethod = (typeof directionMethods)[number];
+export const directionNameSchema = z.string().trim().min(1).max(80);
+
+export const directionInfoSchema = z
+  .object({
+    id: directionIdSchema,
+    name: directionNameSchema,
+    method: z.enum(directionMethods),
+    zDim: z.number().int().min(2).max(512),
+    /** The checkpoint it was found on; it still applies to later ones of the same run, more loosely. */
+    checkpoint: z.object({ file: z.string(), step: z.number().int().nonnegative() }).strict(),
+    created: z.string(),
+    /** How it was found and how strong it is, in words (eigenvalue share, fit accuracy…). */
+    detail: z.string().max(500),
+    /** Saved directions it was made orthogonal to (Gram–Schmidt). */
+    orthogonalTo: z.array(directionIdSchema).max(32),
+  })
+  .strict();
+export type DirectionInfo = z.infer<typeof directionInfoSchema>;
+
+/** On disk: the info plus the unit vector in z space. */
+export const storedDirectionSchema = directionInfoSchema
+  .extend({ vector: z.array(z.number().finite()).min(2).max(512) })
+  .strict()
+  .refine((d) => d.vector.length === d.zDim, { message: 'vector length differs from zDim' });
+export type StoredDirection = z.infer<typeof storedDirectionSchema>;
+
+export const viewNameSchema = z.string().trim().min(1).max(80);
+export const savedViewSchema = z.object({ name: viewNameSchema, spec: sampleSpecSchema, saved: z.string() }).strict();
+export type SavedView = z.infer<typeof savedViewSchema>;
+
+export const exploreStateSchema = z.object({
+  runId: z.string(),
+  favourites: z.array(favouriteSchema),
+  directions: z.array(directionInfoSchema),
+  views: z.array(savedViewSchema),
+  /** Entries (or the whole file) that could not be read: skipped, kept aside, and said here. */
+  problems: z.array(z.string()),
+});
+export type ExploreState = z.infer<typeof exploreStateSchema>;
+
+export const unsupervisedMethods = ['sefa', 'ganspace'] as const;
+export type UnsupervisedMethod = (typeof unsupervisedMethods)[number];
+
+const runOnly = z.object({ runId: runIdSchema }).strict();
+const seedList = z.array(seedSchema).min(2).max(500);
+
+export const exploreRequests = {
+  /** Renders a SampleSpec (the view state or a page/strip/grid built from it) as one PNG grid. */
+  'explore.render': { input: renderRequestSchema, output: renderResultSchema },
+  /** A run's favourites, directions (without vectors) and saved views. */
+  'explore.state': { input: runOnly, output: exploreStateSchema },
+  /** Adds, updates (note) or removes a favourite seed. */
+  'explore.favourite': {
+    input: z
+      .object({ runId: runIdSchema, seed: seedSchema, class: z.number().int().min(0).max(999).nullable(), favourite: z.boolean(), note: noteSchema.optional() })
+      .strict(),
+    output: exploreStateSchema,
+  },
+  /** Unsupervised directions (SeFa, GANSpace) of a checkpoint, saved as "<method> #k"; replaces that method's earlier ones from the same checkpoint. */
+  'explore.directions.compute': {
+    input: z.object({ checkpoint: checkpointRefSchema, method: z.enum(unsupervisedMethods), count: z.number().int().min(1).max(16).default(5) }).strict(),
+    output: exploreStateSchema,
+  },
+  /** InterFaceGAN: a linear boundary between seeds that have and lack an attribute; its unit normal is saved. */
+  'explore.directions.fit': {
+    input: z
+      .object({
+        checkpoint: checkpointRefSchema,
+        name: directionNameSchema,
+        positives: seedList,
+        negatives: seedList,
+        /** Saved directions to make it orthogonal to, to reduce entanglement. */
+        orthogonalTo: z.array(directionIdSchema).max(32).default([]),
+      })
+      .strict()
+      .refine((d) => !d.positives.some((s) => d.negatives.includes(s)), { message: 'a seed cannot both have and lack the attribute' }),
+    output: exploreStateSchema,
+  },
+  /** The classes of the run's dataset: the targets a classifier-gradient direction can aim for. */
+  'explore.classes': {
+    input: runOnly,
+    output: z.object({ dataset: z.enum(['demo:mnist', 'project']), classNames: z.array(z.string()) }),
+  },
+  /**
+   * Classifier gradients: walks sampled z toward a class of the dataset through a classifier trained
+   * on its labels (trained once per dataset and cached in <project>/evaluation), penalising change in
+   * the other classes' scores; the mean step is saved as a direction.
+   */
+  'explore.directions.classifier': {
+    input: z
+      .object({
+        checkpoint: checkpointRefSchema,
+        targetClass: z.number().int().min(0).max(999),
+        /** Weight of the penalty on the other classes' scores changing. */
+        keepOthers: z.number().min(0).max(100).default(1),
+      })
+      .strict(),
+    output: exploreStateSchema,
+  },
+  'explore.directions.rename': { input: z.object({ runId: runIdSchema, id: directionIdSchema, name: directionNameSchema }).strict(), output: exploreStateSchema },
+  'explore.directions.delete': { input: z.object({ runId: runIdSchema, id: directionIdSchema }).strict(), output: exploreStateSchema },
+  /** Saves the view state under a name in its run (same name: replaced). */
+  'explore.views.save': { input: z.object({ name: viewNameSchema, spec: sampleSpecSchema }).strict(), output: exploreStateSchema },
+  'explore.views.delete': { input: z.object({ runId: runIdSchema, name: viewNameSchema }).strict(), output: exploreStateSchema },
+} satisfies RequestSpecs;
+
+const engineCheckpoint = { runDir: z.string().min(1), file: z.string().optional() };
+const vectorSchema = z.array(z.number().finite()).min(2).max(512);
+
+export const exploreEngineRequests = {
+  'explore.render': {
+    input: z
+      .object({
+        runDir: z.string().min(1),
+        ...renderShape,
+        /** The vectors of the directions the spec and sweep use, resolved by main from the project. */
+        directions: z.array(z.object({ id: directionIdSchema, vector: vectorSchema })).max(33),
+      })
+      .refine(...tilesFit),
+    output: renderedSchema,
+  },
+  'explore.directions.unsupervised': {
+    input: z.object({ ...engineCheckpoint, method: z.enum(unsupervisedMethods), count: z.number().int().min(1).max(16), samples: z.number().int().min(16).max(4096).optional() }),
+    output: z.object({
+      checkpoint: checkpointUsedSchema,
+      zDim: z.number().int(),
+      components: z.array(z.object({ vector: vectorSchema, score: z.number(), share: z.number() })),
+    }),
+  },
+  'explore.directions.fit': {
+    input: z.object({ ...engineCheckpoint, positives: seedList, negatives: seedList, orthogonalTo: z.array(vectorSchema).max(32) }),
+    output: z.object({ checkpoint: checkpointUsedSchema, zDim: z.number().int(), vector: vectorSchema, accuracy: z.number(), margin: z.number() }),
+  },
+  'explore.directions.classifier': {
+    input: z.object({ ...engineCheckpoint, projectDir: z.string().min(1), targetClass: z.number().int().min(0), keepOthers: z.number().min(0) }),
+    output: z.object({
+      checkpoint: checkpointUsedSchema,
+      zDim: z.number().int(),
+      vector: vectorSchema,
+      className: z.string(),
+      /** Mean probability of the target class over the walked samples, before and after. */
+      before: z.number(),
+      after: z.number(),
+      classifierAccuracy: z.number(),
+    }),
+  },
+} satisfies RequestSpecs;
+
+export const exploreProgressSchema = z.object({
+  runId: z.string(),
+  task: z.enum(['classifier-training', 'classifier-walk']),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().positive(),
+});
+export type ExploreProgress = z.infer<typeof exploreProgressSchema>;
+
+export const exploreEvents = {
+  /** Long direction computations say how far they are (the classifier trains once per dataset). */
+  'explore.progress': exploreProgressSchema,
+} satisfies EventSpecs;

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExploreState, RenderResult } from '../api/explore';
+import type { Reply } from '../api/rpc';
+import { StudioService } from './studio-service';
+import { sourceEngineHost } from '../test-support/engine';
+import { tinyConfig } from '../engine/train/test-config';
+
+const engine = sourceEngineHost();
+const service = new StudioService({ engine, app: { name: 'GAN Studio', version: '0', mode: 'web', platform: 'linux' } });
+let projectDir: string;
+let runId: string;
+
+async function ok<T>(reply: Promise<Reply<unknown>>): Promise<T> {
+  const r = await reply;
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message} ${r.error.issues?.join('; ') ?? ''}`);
+  return r.value as T;
+}
+
+beforeAll(async () => {
+  projectDir = await mkdtemp(join(tmpdir(), 'gan-explore-project-'));
+  await engine.start();
+  await service.openProject(projectDir, { create: true });
+  const done = new Promise<void>((resolve) => service.onEvent((event, payload) => event === 'train.status' && (payload as { state: string }).state === 'completed' && resolve()));
+  const status = await ok<{ runId: string }>(service.handle('train.start', { config: tinyConfig({ steps: 4, checkpointEvery: 2, sampleEvery: 2 }), dataset: 'demo:mnist' }));
+  runId = status.runId;
+  await done;
+}, 120_000);
+afterAll(() => engine.stop());
+
+const spec = (extra: object = {}) => ({ version: 1, checkpoint: { runId }, images: [{ seeds: [1, 2], t: 0.5 }], ...extra });
+
+describe('explore through main and the engine process', () => {
+  it('renders the newest request of a lane and drops the ones it overtook', async () => {
+    const replies = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((seq) => ok<RenderResult>(service.handle('explore.render', { lane: 'w1:scrubber', seq, spec: spec({ images: [{ seeds: [1, 2], t: seq / 10 }] }), cols: 1 }))),
+    );
+    expect(replies.map((r) => r.status)).toEqual(['rendered', 'superseded', 'superseded', 'superseded', 'superseded', 'rendered']);
+    expect(replies.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    const [first, last] = [replies[0]!, replies[5]!];
+    if (first.status !== 'rendered' || last.status !== 'rendered') throw new Error('unreachable');
+    expect(last.image.pngBase64).not.toBe(first.image.pngBase64);
+    expect(last.checkpoint).toMatchObject({ runId, step: 4 });
+    // Another lane is not held up or superseded by this one.
+    const other = await ok<RenderResult>(service.handle('explore.render', { lane: 'w1:grid', seq: 1, spec: spec(), cols: 1 }));
+    expect(other.status).toBe('rendered');
+  });
+
+  it('keeps favourites, directions and views in the project', async () => {
+    let state = await ok<ExploreState>(service.handle('explore.favourite', { runId, seed: 12, class: null, favourite: true, note: 'a clean seven' }));
+    expect(state.favourites).toMatchObject([{ seed: 12, note: 'a clean seven' }]);
+
+    state = await ok<ExploreState>(service.handle('explore.directions.compute', { checkpoint: { runId }, method: 'sefa', count: 3 }));
+    expect(state.directions.map((d) => d.id)).toEqual(['sefa-4-1', 'sefa-4-2', 'sefa-4-3']);
+    // Computing again on the same checkpoint replaces them instead of adding copies.
+    state = await ok<ExploreState>(service.handle('explore.directions.compute', { checkpoint: { runId }, method: 'sefa', count: 2 }));
+    expect(state.directions.map((d) => d.id)).toEqual(['sefa-4-1', 'sefa-4-2']);
+
+    state = await ok<ExploreState>(
+      service.handle('explore.directions.fit', { checkpoint: { runId }, name: 'Thick strokes', positives: [1, 2, 3], negatives: [4, 5, 6], orthogonalTo: ['sefa-4-1'] }),
+    );
+    const fitted = state.directions.at(-1)!;
+    expect(fitted).toMatchObject({ id: 'attr-thick-strokes', method: 'interfacegan', orthogonalTo: ['sefa-4-1'] });
+
+    // A saved direction moves the image when its amount is set.
+    const plain = await ok<RenderResult>(service.handle('explore.render', { lane: 'w2:main', seq: 1, spec: spec(), cols: 1 }));
+    const moved = await ok<RenderResult>(service.handle('explore.render', { lane: 'w2:main', seq: 2, spec: spec({ directions: [{ id: fitted.id, amount: 3 }] }), cols: 1 }));
+    expect(plain.status === 'rendered' && moved.status === 'rendered' && plain.image.pngBase64 !== moved.image.pngBase64).toBe(true);
+
+    state = await ok<ExploreState>(service.handle('explore.directions.rename', { runId, id: 'sefa-4-2', name: 'Slant' }));
+    expect(state.directions.find((d) => d.id === 'sefa-4-2')?.name).toBe('Slant');
+    state = await ok<ExploreState>(service.handle('explore.directions.delete', { runId, id: 'sefa-4-1' }));
+    expect(state.directions.map((d) => d.id)).toEqual(['sefa-4-2', 'attr-thick-strokes']);
+
+    state = await ok<ExploreState>(service.handle('explore.views.save', { name: 'Between 1 and 2', spec: spec({ truncation: { psi: 0.7 } }) }));
+    expect(state.views).toMatchObject([{ name: 'Between 1 and 2', spec: { truncation: { psi: 0.7, threshold: null } } }]);
+
+    const onDisk = JSON.parse(await readFile(join(projectDir, 'explore', `${runId}.json`), 'utf8'));
+    expect(onDisk.directions).toHaveLength(2);
+    expect(onDisk.directions[0].vector).toHaveLength(8);
+  });
+
+  it('reports a damaged explorer file instead of failing', async () => {
+    await writeFile(join(projectDir, 'explore', `${runId}.json`), 'not json');
+    const state = await ok<ExploreState>(service.handle('explore.state', { runId }));
+    expect(state.favourites).toEqual([]);
+    expect(state.problems[0]).toMatch(/cannot be read/);
+  });
+
+  it('refuses runs the project does not have and renders that cannot be', async () => {
+    const missing = await service.handle('explore.state', { runId: 'no-such-run' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    const traversal = await service.handle('explore.state', { runId: '../etc' });
+    expect(traversal).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    const tooMany = await service.handle('explore.render', { lane: 'w3:grid', seq: 1, spec: spec({ images: Array.from({ length: 65 }, (_, i) => ({ seeds: [i] })) }), cols: 8 });
+    expect(tooMany).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    const unknownDirection = await service.handle('explore.render', { lane: 'w3:main', seq: 1, spec: spec({ directions: [{ id: 'nope', amount: 1 }] }), cols: 1 });
+    expect(unknownDirection).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringMatching(/not saved/) } });
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { exportRequestSchema, expandSource } from '../../../../src-main/api/export';
+import { exploreExportRequest, INTERPOLATION_FRAMES } from './exports';
+import type { ViewParts } from './view-state';
+
+const parts: ViewParts = {
+  runId: '20261202-101010-dcgan-bce-abcd',
+  file: 'ckpt-000000020.gsc',
+  keyframes: [3, 9],
+  t: 0.25,
+  path: 'slerp',
+  classIndex: null,
+  psi: 0.7,
+  threshold: 2,
+  amounts: { 'sefa-1': 1.5, 'sefa-2': 0 },
+};
+
+const parse = (input: ReturnType<typeof exploreExportRequest>) => exportRequestSchema.parse(input);
+
+describe('exploreExportRequest', () => {
+  it('exports the current image with the view’s checkpoint, truncation and directions', () => {
+    const request = parse(exploreExportRequest('image', parts, []));
+    expect(request.kind).toBe('grid');
+    if (request.kind !== 'grid') return;
+    const spec = expandSource(request.source);
+    expect(spec.checkpoint).toEqual({ runId: parts.runId, file: parts.file });
+    expect(spec.truncation).toEqual({ psi: 0.7, threshold: 2 });
+    expect(spec.directions).toEqual([{ id: 'sefa-1', amount: 1.5 }]);
+    expect(spec.images).toEqual([{ seeds: [3, 9], t: 0.25, path: 'slerp', class: null }]);
+  });
+
+  it('exports the seed page as a square-ish grid of those seeds', () => {
+    const request = parse(exploreExportRequest('page', parts, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+    if (request.kind !== 'grid') throw new Error('not a grid');
+    expect(request.layout.cols).toBe(4);
+    expect(expandSource(request.source).images.map((i) => i.seeds)).toEqual([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [10], [11]]);
+  });
+
+  it('exports the interpolation there and back, so the loop has no jump', () => {
+    const request = parse(exploreExportRequest('interpolation', parts, []));
+    if (request.kind !== 'animation') throw new Error('not an animation');
+    const times = expandSource(request.source).images.map((i) => i.t);
+    expect(times).toHaveLength(2 * INTERPOLATION_FRAMES - 2);
+    expect(times[0]).toBe(0);
+    expect(times[INTERPOLATION_FRAMES - 1]).toBe(1);
+    expect(times.at(-1)).toBeCloseTo(1 / (INTERPOLATION_FRAMES - 1));
+  });
+
+  it('refuses an interpolation with one keyframe', () => {
+    expect(() => exploreExportRequest('interpolation', { ...parts, keyframes: [3] }, [])).toThrow(/two keyframes/);
+  });
+});

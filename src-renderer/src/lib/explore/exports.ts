@@ -1,0 +1,40 @@
+/**
+ * What the explorer exports: exactly what it shows, as SampleSpecs, so an exported image is the one
+ * on screen (same checkpoint, latent, ψ, threshold, directions and class) and its sidecar reopens
+ * the view.
+ */
+import type { ExportRequestInput } from '../../../../src-main/api/export';
+import { currentRecipe, specFor, stripTimes, viewSpec, type ViewParts } from './view-state';
+
+export type ExploreExport = 'image' | 'interpolation' | 'page';
+
+/** Frames from the first keyframe to the last; the animation plays them there and back. */
+export const INTERPOLATION_FRAMES = 32;
+/** Zoom that makes a 28–64 px image big enough to look at in an image viewer. */
+const ZOOM = 4;
+
+export function exploreExportRequest(kind: ExploreExport, parts: ViewParts, pageSeeds: readonly number[]): ExportRequestInput {
+  const layout = (cols: number) => ({ cols, padding: cols === 1 ? 0 : 2, background: '#000000', scale: ZOOM, captions: 'none' as const });
+  switch (kind) {
+    case 'image':
+      return { kind: 'grid', source: { from: 'spec', spec: viewSpec(parts) }, layout: layout(1) };
+    case 'page': {
+      const images = pageSeeds.map((seed) => ({ ...currentRecipe(parts), seeds: [seed], t: 0 }));
+      return { kind: 'grid', source: { from: 'spec', spec: specFor(parts, images) }, layout: layout(Math.ceil(Math.sqrt(images.length))) };
+    }
+    case 'interpolation': {
+      if (parts.keyframes.length < 2) throw new Error('An interpolation needs two keyframes or more.');
+      // There and back (the explorer's loop), without repeating the turning frames.
+      const forward = stripTimes(INTERPOLATION_FRAMES);
+      const times = [...forward, ...forward.slice(1, -1).reverse()];
+      const images = times.map((t) => ({ ...currentRecipe({ ...parts, t }), t }));
+      return {
+        kind: 'animation',
+        source: { from: 'spec', spec: specFor(parts, images) },
+        tilesPerFrame: 1,
+        layout: layout(1),
+        animation: { format: 'gif', delayMs: 60, loop: true },
+      };
+    }
+  }
+}
