@@ -1,0 +1,166 @@
+/**
+ * `gan-studio export`: the Gallery view's exports from the terminal, with the same engine code,
+ * folders, sidecars and guarantees (temp folder renamed when complete, never an overwrite).
+ */
+import { parseArgs } from 'node:util';
+import { basename, dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import {
+  consecutiveWalks,
+  exportKinds,
+  exportRequestSchema,
+  mp4Unavailable,
+  sidecarSchema,
+  type ExportKind,
+} from '../api/export';
+import { formatIssues } from '../api/rpc';
+import { backendPreferenceSchema } from '../api/schemas';
+import { projectOfRun } from '../engine/export/directions';
+import { runExport } from '../engine/export/run';
+import { initRuntime } from '../engine/runtime';
+import { GeneratorCache } from '../engine/sampling';
+import { ProgressLine } from './progress';
+
+export const exportUsage = `Usage: gan-studio export <kind> --run <run dir> [options]
+       gan-studio export --from <export>/sidecar.json      (the same export again, into a new folder)
+
+Kinds: grid | images | animation | timelapse | html | model
+
+  --out <folder>       The export folder to create; it must not exist  [<project>/exports/<kind>-<run>-step<N>]
+  --checkpoint <file>  A checkpoint of the run, e.g. ckpt-000004000.gsc  [the newest]
+  --seed <n>           First seed                                      [0]
+  --n <count>          Images: grid 64, images 1000 (up to 50,000), html 64; animation: walks side by side [1]
+  --class <k>          Class for a conditional model                   [cycle through the classes]
+  --psi <ψ>            Truncation toward the mean latent, 0–1          [1]
+  --threshold <t>      Redraw |z| beyond t (truncated normal)
+  Grids and animations:
+  --cols <n>           Columns                                         [8, or fewer walks]
+  --padding <px>       [2]   --background <#rrggbb> [#000000]   --scale <n> [1]
+  --captions <what>    none | seed | class | seed-class                [none]
+  Animations (interpolation, timelapse):
+  --keyframes <n>      Seeds each walk passes through                  [4]
+  --frames <n>         Frames from one keyframe to the next            [12]
+  --path <p>           slerp | linear                                  [slerp]
+  --once               Play once instead of looping (an open walk)
+  --format <f>         gif | webp                                      [gif]
+  --delay <ms>         Per frame                                       [80]
+  --max-frames <n>     Timelapse: thin the run's sample grids to this  [120]
+  --backend <b>        auto | tensorflow | wasm | cpu                  [auto]
+`;
+
+const options = {
+  run: { type: 'string' },
+  from: { type: 'string' },
+  out: { type: 'string' },
+  checkpoint: { type: 'string' },
+  seed: { type: 'string' },
+  n: { type: 'string' },
+  class: { type: 'string' },
+  psi: { type: 'string' },
+  threshold: { type: 'string' },
+  cols: { type: 'string' },
+  padding: { type: 'string' },
+  background: { type: 'string' },
+  scale: { type: 'string' },
+  captions: { type: 'string' },
+  keyframes: { type: 'string' },
+  frames: { type: 'string' },
+  path: { type: 'string' },
+  once: { type: 'boolean' },
+  format: { type: 'string' },
+  delay: { type: 'string' },
+  'max-frames': { type: 'string' },
+  backend: { type: 'string', default: 'auto' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>>['values'];
+
+export async function exportCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
+  if (values.help) return void process.stdout.write(exportUsage);
+  if (values.format === 'mp4') throw new Error(mp4Unavailable);
+
+  let request: Record<string, unknown>;
+  let runDir: string;
+  let expectSha256: string | undefined;
+  if (values.from) {
+    const sidecar = sidecarSchema.parse(JSON.parse(await readFile(resolve(values.from), 'utf8')));
+    // The sidecar sits in <project>/exports/<name>/: the run is <project>/runs/<id>.
+    runDir = values.run ? resolve(values.run) : join(dirname(dirname(dirname(resolve(values.from)))), 'runs', sidecar.run.runId);
+    request = { ...sidecar.request, onExisting: 'rename' };
+    expectSha256 = sidecar.run.sha256 ?? undefined;
+  } else {
+    const kind = positionals[0] as ExportKind | undefined;
+    if (!kind || !exportKinds.includes(kind)) throw new Error(`Which kind of export?\n\n${exportUsage}`);
+    if (!values.run) throw new Error(`--run is required\n\n${exportUsage}`);
+    runDir = resolve(values.run);
+    request = requestFor(kind, basename(runDir), values);
+  }
+  const out = values.out ? resolve(values.out) : null;
+  if (out) request = { ...request, name: basename(out), onExisting: 'fail' };
+  const parsed = exportRequestSchema.safeParse(request);
+  if (!parsed.success) throw new Error(`Invalid options:\n  ${formatIssues(parsed.error).join('\n  ')}`);
+
+  await initRuntime(backendPreferenceSchema.parse(values.backend));
+  // Beside the original for --from; the project's exports/ otherwise.
+  const exportsDir = out ? dirname(out) : values.from ? dirname(dirname(resolve(values.from))) : join(projectOfRun(runDir), 'exports');
+  let cancelled = false;
+  process.once('SIGINT', () => (cancelled = true));
+  let progress: ProgressLine | null = null;
+  let phase = '';
+  const result = await runExport(
+    { request: parsed.data, exportsDir, runDir, ...(expectSha256 ? { expectSha256 } : {}) },
+    {
+      generators: new GeneratorCache(1),
+      progress: (p, done, total) => {
+        if (p === 'done') return;
+        if (p !== phase || !progress) [phase, progress] = [p, new ProgressLine(Math.max(1, total))];
+        progress.update(done, p);
+      },
+      cancelled: () => cancelled,
+    },
+  );
+  if (result.status === 'cancelled') {
+    process.stderr.write('\nCancelled: nothing was written.\n');
+    process.exitCode = 130;
+    return;
+  }
+  const { export: entry, elapsedMs } = result;
+  const bytes = entry.sidecar.totalBytes;
+  const size = bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
+  // fileCount leaves out sidecar.json itself.
+  (progress ?? new ProgressLine(1)).finish(`Exported ${entry.sidecar.fileCount + 1} files (${size}) in ${(elapsedMs / 1000).toFixed(1)} s to ${entry.dir}`);
+}
+
+/** The request the options describe, unchecked: exportRequestSchema says what is wrong with it. */
+function requestFor(kind: ExportKind, runId: string, v: Values): Record<string, unknown> {
+  const num = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
+  const checkpoint = { runId, ...(v.checkpoint ? { file: v.checkpoint } : {}) };
+  const shared = {
+    checkpoint,
+    class: v.class === undefined ? null : Number(v.class),
+    truncation: { psi: num(v.psi, 1), threshold: v.threshold === undefined ? null : Number(v.threshold) },
+  };
+  const layout = { cols: num(v.cols, 8), padding: num(v.padding, 2), background: v.background ?? '#000000', scale: num(v.scale, 1), captions: v.captions ?? 'none' };
+  const animation = { format: v.format ?? 'gif', delayMs: num(v.delay, 80), loop: !v.once };
+  const seeds = (count: number) => ({ from: 'seeds', first: num(v.seed, 0), count: num(v.n, count), ...shared });
+  switch (kind) {
+    case 'grid':
+      return { kind, source: seeds(64), layout };
+    case 'images':
+      return { kind, source: seeds(1000) };
+    case 'html':
+      return { kind, source: seeds(64) };
+    case 'model':
+      return { kind, checkpoint };
+    case 'timelapse':
+      return { kind, runId, maxFrames: num(v['max-frames'], 120), scale: num(v.scale, 1), animation };
+    case 'animation': {
+      const tiles = num(v.n, 1);
+      const walks = consecutiveWalks(num(v.seed, 0), tiles, num(v.keyframes, 4));
+      const source = { from: 'walks', walks, framesPerSegment: num(v.frames, 12), closed: !v.once, path: v.path ?? 'slerp', ...shared };
+      return { kind, source, tilesPerFrame: tiles, layout: { ...layout, cols: num(v.cols, Math.min(tiles, 8)) }, animation };
+    }
+  }
+}

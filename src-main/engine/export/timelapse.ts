@@ -1,0 +1,84 @@
+/**
+ * The run's training timelapse: its fixed-noise sample grids (runs/<id>/samples/step-N.png) as one
+ * animation, thinned evenly to at most maxFrames (first and newest kept), each stamped "step N".
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { ExportRequest } from '../../api/export';
+import type { RawImage } from '../image/grid';
+import { asRaw, background, geometry, paintTiles, type TileSource } from './canvas';
+import { checkAnimationSize, encodeAnimation } from './encode';
+import { ExportError } from './folder';
+import type { ExportJob } from './job';
+
+const SAMPLE_RE = /^step-(\d+)\.png$/;
+
+export interface SampleFile {
+  file: string;
+  step: number;
+}
+
+/** The run's sample grids, oldest first. */
+export async function listSamples(runDir: string): Promise<SampleFile[]> {
+  const names = await readdir(join(runDir, 'samples')).catch(() => [] as string[]);
+  return names
+    .flatMap((file) => {
+      const m = SAMPLE_RE.exec(file);
+      return m ? [{ file, step: Number(m[1]) }] : [];
+    })
+    .sort((a, b) => a.step - b.step);
+}
+
+/** At most `max` items spread evenly, always keeping the first and the last. */
+export function thinEvenly<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  return Array.from({ length: max }, (_, i) => items[Math.round((i * (items.length - 1)) / (max - 1))]!);
+}
+
+type TimelapseRequest = Extract<ExportRequest, { kind: 'timelapse' }>;
+
+export async function exportTimelapse(runDir: string, request: TimelapseRequest, job: ExportJob): Promise<{ preview: RawImage; request: TimelapseRequest }> {
+  const all = (await listSamples(runDir)).filter((s) => request.upToStep === undefined || s.step <= request.upToStep);
+  if (all.length < 2) throw new ExportError(`Run ${request.runId} has ${all.length === 0 ? 'no sample grids' : 'only one sample grid'} yet: a timelapse needs at least two (train longer, or sample more often).`);
+  const picked = thinEvenly(all, request.maxFrames);
+
+  let tile: TileSource | null = null;
+  const grids: Uint8Array[] = [];
+  for (const [i, { file }] of picked.entries()) {
+    job.progress('load', i, picked.length);
+    await job.tick();
+    // Decoded as RGB: the grids are grey or colour, and one channel count keeps the frames uniform.
+    const { data, info } = await sharp(await readFile(join(runDir, 'samples', file)))
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (tile && (info.width !== tile.width || info.height !== tile.height)) {
+      throw new ExportError(`Sample grid ${file} is ${info.width}×${info.height}, the earlier ones ${tile.width}×${tile.height}: cannot animate them together.`);
+    }
+    tile = { width: info.width, height: info.height, channels: 3 };
+    grids.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  const source = tile!;
+  const captions = request.caption ? picked.map(({ step }) => `step ${step.toLocaleString('en-US')}`) : null;
+  const layout = { cols: 1, padding: 0, background: '#000000', scale: request.scale };
+  const g = geometry(1, source, layout, captions);
+  checkAnimationSize(g.width, g.height, g.channels, picked.length);
+  const frameBytes = g.width * g.height * g.channels;
+  const stacked = new Uint8Array(frameBytes * picked.length);
+  for (let f = 0; f < picked.length; f++) {
+    job.progress('render', f, picked.length);
+    await job.tick();
+    const frame = stacked.subarray(f * frameBytes, (f + 1) * frameBytes);
+    frame.set(await background(g, layout.background, captions ? [captions[f]!] : null));
+    paintTiles(frame, g, grids[f]!, source, 0, 1);
+  }
+  job.progress('encode', 0, 1);
+  await job.tick();
+  const encoded = await encodeAnimation(stacked, g.width, g.height, g.channels, picked.length, request.animation);
+  await job.folder.write(`timelapse.${request.animation.format}`, [encoded]);
+  const steps = picked.map((p) => p.step);
+  job.note(`${picked.length} of the run's ${all.length} sample grids, steps ${steps[0]}–${steps.at(-1)}.`);
+  return { preview: asRaw(stacked.slice((picked.length - 1) * frameBytes), g), request: { ...request, upToStep: steps.at(-1)! } };
+}

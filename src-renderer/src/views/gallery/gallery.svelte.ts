@@ -1,0 +1,155 @@
+/**
+ * The Gallery view's state: the export form, the export in progress (its progress bar and cancel)
+ * and the project's past exports. Kept for the app's lifetime, so an export started here keeps
+ * reporting while another view is shown.
+ */
+import { exportRequestSchema, type ExportEntry, type ExportProgress, type ExportRequestInput, type ExportResult } from '../../../../src-main/api/export';
+import { formatIssues } from '../../../../src-main/api/rpc';
+import type { CheckpointInfoShape } from '../../../../src-main/api/projects';
+import type { TrainConfig } from '../../../../src-main/api/train-config';
+import { describeError, type ErrorInfo } from '../../lib/errors';
+import { pngDataUrl } from '../../lib/format';
+import type { StudioClient } from '../../lib/transport';
+import { buildRequest, defaultDraft, type ExportDraft } from './requests';
+
+export class GalleryStore {
+  draft = $state<ExportDraft>(defaultDraft());
+  /** The chosen run's config and checkpoints (newest first). */
+  config = $state.raw<TrainConfig | null>(null);
+  checkpoints = $state.raw<CheckpointInfoShape[]>([]);
+  running = $state(false);
+  cancelling = $state(false);
+  progress = $state<ExportProgress | null>(null);
+  last = $state.raw<ExportResult | null>(null);
+  error = $state<ErrorInfo | null>(null);
+  exports = $state.raw<ExportEntry[]>([]);
+  damaged = $state.raw<{ name: string; reason: string }[]>([]);
+  exportsDir = $state<string | null>(null);
+  listError = $state<ErrorInfo | null>(null);
+  /** data: URLs of previews by export name, loaded as rows come into view. */
+  previews = $state<Record<string, string>>({});
+  #previewRequests = new Set<string>();
+  #runRequest = 0;
+
+  constructor(private readonly client: StudioClient) {}
+
+  start(): () => void {
+    return this.client.on('export.progress', (progress) => {
+      if (this.running) this.progress = progress;
+    });
+  }
+
+  async chooseRun(runId: string | null): Promise<void> {
+    this.draft.runId = runId;
+    this.draft.checkpoint = null;
+    this.config = null;
+    this.checkpoints = [];
+    if (!runId) return;
+    const ticket = ++this.#runRequest;
+    try {
+      const { config, checkpoints } = await this.client.request('runs.checkpoints', { runId });
+      if (ticket !== this.#runRequest) return;
+      this.config = config;
+      this.checkpoints = checkpoints;
+      // A class chosen for another run may not exist in this one.
+      if (this.draft.cls !== null && this.draft.cls >= config.model.numClasses) this.draft.cls = null;
+      this.error = null;
+    } catch (err) {
+      if (ticket === this.#runRequest) this.error = describeError(err);
+    }
+  }
+
+  async run(): Promise<void> {
+    if (this.running) return;
+    const checked = buildRequest($state.snapshot(this.draft) as ExportDraft);
+    if (!checked.ok) {
+      this.error = { message: checked.message, issues: checked.issues };
+      return;
+    }
+    await this.#track(() => this.client.request('export.create', checked.request));
+  }
+
+  /**
+   * An export another view built (the explorer's current view, the Train view's timelapse). It runs
+   * here so its progress, result and Cancel show in the Gallery too.
+   */
+  async exportFrom(input: ExportRequestInput): Promise<void> {
+    if (this.running) return;
+    const parsed = exportRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      this.error = { message: 'That export is not valid.', issues: formatIssues(parsed.error) };
+      return;
+    }
+    await this.#track(() => this.client.request('export.create', parsed.data));
+  }
+
+  /** The same export again from its sidecar, into a new folder. */
+  async again(name: string): Promise<void> {
+    if (this.running) return;
+    await this.#track(() => this.client.request('export.again', { name }));
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.running || this.cancelling) return;
+    this.cancelling = true;
+    try {
+      await this.client.request('export.cancel', {});
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const { dir, exports, damaged } = await this.client.request('export.list', {});
+      this.exportsDir = dir;
+      this.exports = exports;
+      this.damaged = damaged;
+      this.listError = null;
+    } catch (err) {
+      this.listError = describeError(err);
+    }
+  }
+
+  async loadPreview(name: string): Promise<void> {
+    if (this.#previewRequests.has(name)) return;
+    this.#previewRequests.add(name);
+    try {
+      const { image } = await this.client.request('export.preview', { name });
+      if (image) this.previews = { ...this.previews, [name]: pngDataUrl(image.pngBase64) };
+    } catch {
+      this.#previewRequests.delete(name); // Try again next time the row shows.
+    }
+  }
+
+  async #track(request: () => Promise<ExportResult>): Promise<void> {
+    this.running = true;
+    this.cancelling = false;
+    this.progress = null;
+    this.error = null;
+    this.last = null;
+    try {
+      this.last = await request();
+    } catch (err) {
+      this.error = describeError(err);
+    } finally {
+      this.running = false;
+      this.cancelling = false;
+      this.progress = null;
+      await this.refresh();
+    }
+  }
+}
+
+const stores = new WeakMap<StudioClient, GalleryStore>();
+
+/** One store per client, started on first use and kept while the app runs. */
+export function useGallery(client: StudioClient): GalleryStore {
+  let store = stores.get(client);
+  if (!store) {
+    store = new GalleryStore(client);
+    store.start();
+    stores.set(client, store);
+  }
+  return store;
+}
