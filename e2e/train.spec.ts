@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { test, expect } from './support/web-mode';
+import { trainRunInApp } from './support/runs';
 
 test('a run trains from the Train view: charts grow, grids change, controls steer it', async ({ app }) => {
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
@@ -41,17 +44,7 @@ test('a run trains from the Train view: charts grow, grids change, controls stee
 });
 
 test('a stopped run reopens from the runs list with its charts and timeline', async ({ app }) => {
-  await app.getByRole('navigation').getByText('Train', { exact: true }).click();
-  const form = app.getByRole('form', { name: 'New training run' });
-  await form.getByText('MLP GAN (course week 1)').click();
-  await form.getByLabel('Dataset').selectOption('demo:mnist');
-  await form.getByLabel('Steps', { exact: true }).fill('30');
-  await form.getByLabel('Batch size', { exact: true }).fill('8');
-  await form.getByLabel('Sample every', { exact: true }).fill('5');
-  await form.getByLabel('Checkpoint every', { exact: true }).fill('10');
-  await app.getByRole('button', { name: 'Start training' }).click();
-  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 60_000 });
-  const runId = (await app.getByText(/^Run \d{8}-/).first().textContent())?.replace(/^Run /, '').trim();
+  const runId = await trainRunInApp(app, { steps: 30 });
 
   // A fresh window knows nothing of the run until it asks for it.
   await app.reload();
@@ -61,4 +54,13 @@ test('a stopped run reopens from the runs list with its charts and timeline', as
   await expect(app.getByTestId('train-step')).toHaveText(/Step 30 \/ 30/);
   await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/);
   await expect(app.getByRole('slider', { name: 'Sample timeline' })).toBeVisible();
+  // 30 steps of 8 real images over the 10,000 digits.
+  await expect(app.getByTestId('train-epoch')).toHaveText('0.02');
+
+  // The run's grids over time export as an animation.
+  await app.getByRole('group', { name: 'Export from this run' }).getByRole('button', { name: 'Timelapse (GIF)' }).click();
+  const done = app.getByTestId('quick-export-done');
+  await expect(done).toBeVisible({ timeout: 60_000 });
+  const gif = await sharp(join((await done.locator('.path').textContent())!, 'timelapse.gif'), { animated: true }).metadata();
+  expect(gif.pages).toBeGreaterThanOrEqual(5);
 });

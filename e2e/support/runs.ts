@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { expect, type Page } from '@playwright/test';
 
 const run = promisify(execFile);
 
@@ -18,4 +19,39 @@ export async function trainRunWithCli(project: string, args: string[] = []): Pro
   const runId = /runs[/\\]([^/\\\s]+)/.exec(stderr + stdout)?.[1];
   if (!runId) throw new Error(`could not find the run id in the CLI output:\n${stdout}${stderr}`);
   return runId;
+}
+
+export interface AppRunOptions {
+  /** The preset's label in the New run form. */
+  preset?: string;
+  steps: number;
+  batch?: number;
+  sampleEvery?: number;
+  checkpointEvery?: number;
+  /** How long the run may take to complete. */
+  timeout?: number;
+}
+
+/**
+ * Trains a small run on the demo digits from the Train view, as a user would, waits until it
+ * completes and returns its id.
+ */
+export async function trainRunInApp(app: Page, options: AppRunOptions): Promise<string> {
+  const { preset = 'MLP GAN (course week 1)', steps, batch = 8, sampleEvery = 5, checkpointEvery = 10, timeout = 60_000 } = options;
+  await app.getByRole('navigation').getByText('Train', { exact: true }).click();
+  const form = app.getByRole('form', { name: 'New training run' });
+  await form.getByText(preset).click();
+  await form.getByLabel('Dataset').selectOption('demo:mnist');
+  await form.getByLabel('Steps', { exact: true }).fill(String(steps));
+  await form.getByLabel('Batch size', { exact: true }).fill(String(batch));
+  await form.getByLabel('Sample every', { exact: true }).fill(String(sampleEvery));
+  await form.getByLabel('Checkpoint every', { exact: true }).fill(String(checkpointEvery));
+  // The view may still show an earlier run of the shared project: wait for this one.
+  const runIdShown = app.getByTestId('train-run-id');
+  const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
+  await app.getByRole('button', { name: 'Start training' }).click();
+  if (before !== null) await expect(runIdShown).not.toHaveText(before);
+  await expect(runIdShown).toBeVisible();
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout });
+  return (await runIdShown.textContent())!.trim();
 }

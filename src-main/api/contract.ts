@@ -19,7 +19,16 @@ import { exploreEvents, exploreRequests } from './explore';
 import { exportEvents, exportRequests } from './export';
 import { evaluationEvents, evaluationRequests } from './evaluation';
 import { modelDesignEvents, modelDesignRequests } from './model-design';
-import { importOptionsSchema, importProgressSchema, importReportSchema, projectDatasetSchema } from './dataset';
+import {
+  importOptionsSchema,
+  importPreviewRequestSchema,
+  importPreviewSchema,
+  importProgressSchema,
+  importReportSchema,
+  projectDatasetSchema,
+  thumbnailPageSchema,
+  thumbnailQuerySchema,
+} from './dataset';
 import {
   datasetRefSchema,
   liveParamsSchema,
@@ -62,6 +71,10 @@ export const studioRequests = {
     output: z.object({ report: importReportSchema.nullable() }),
   },
   'dataset.cancelImport': { input: empty, output: z.object({ cancelled: z.boolean() }) },
+  /** One page of the project dataset's thumbnails (a tiled sprite plus paths and labels). */
+  'dataset.thumbnails': { input: thumbnailQuerySchema, output: thumbnailPageSchema },
+  /** A few sample images decoded with the import options, before (or instead of) importing. */
+  'dataset.preview': { input: importPreviewRequestSchema, output: importPreviewSchema },
   /** Reopens a run of the current project at its newest checkpoint, paused. */
   'runs.open': {
     input: z.object({ runId: runIdSchema }).strict(),

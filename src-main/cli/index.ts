@@ -7,6 +7,9 @@ import { serve, serveUsage } from './serve';
 import { train, trainUsage } from './train';
 import { sample, sampleUsage } from './sample';
 import { importFolder, importUsage } from './import';
+import { exportCommand, exportUsage } from './export';
+import { evaluate, evalUsage } from './eval';
+import { StudioError } from '../api/rpc';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -19,6 +22,8 @@ Commands:
   import     Import a folder of images into a project's dataset
   train      Train a GAN from the terminal
   sample     Render a sample grid from a run's newest checkpoint
+  export     Export grids, image sets, animations, HTML galleries or the model
+  eval       Evaluate a checkpoint: KID, FID, IS, precision/recall, density/coverage
 
 Run \`gan-studio <command> --help\` for a command's options.
 `;
@@ -28,6 +33,8 @@ const commands: Record<string, { run: (args: string[], version: string) => Promi
   import: { run: importFolder, usage: importUsage },
   train: { run: train, usage: trainUsage },
   sample: { run: sample, usage: sampleUsage },
+  export: { run: exportCommand, usage: exportUsage },
+  eval: { run: evaluate, usage: evalUsage },
 };
 
 async function main(argv: string[]): Promise<void> {
@@ -46,6 +53,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`gan-studio: ${err instanceof Error ? err.message : String(err)}\n`);
+  const issues = err instanceof StudioError && err.issues ? err.issues.map((issue) => `\n  ${issue}`).join('') : '';
+  process.stderr.write(`gan-studio: ${err instanceof Error ? err.message : String(err)}${issues}\n`);
   process.exit(1);
 });

@@ -3,16 +3,17 @@
  * uses, in this process. Ctrl+C stops it with a checkpoint; `--resume <run dir>` continues it.
  */
 import { parseArgs } from 'node:util';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { backendPreferenceSchema, nearestResolution } from '../api/schemas';
-import { formatIssues } from '../api/rpc';
-import { architectures, lossKinds, trainConfigSchema, type TrainConfig } from '../api/train-config';
+import { architectures, lossKinds, type TrainConfig } from '../api/train-config';
 import { preset, presetNames, type PresetName } from '../api/training';
 import { initRuntime } from '../engine/runtime';
-import { loadMnistDemo, type LabelledImages } from '../engine/data/mnist-demo';
-import { memoryBatches } from '../engine/data/memory-batches';
-import { loadProjectDataset } from '../engine/data/project-dataset';
+import { loadMnistDemo } from '../engine/data/mnist-demo';
+import { openProjectTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../engine/data/training-data';
+import { assertTrainable, type DatasetShape } from '../engine/design/review';
+import { trainingEvaluatorFor } from '../engine/metrics/in-training';
+import { writeRunFile } from '../engine/train/run-file';
 import { TrainingSession, type RunStatus, type SessionListener } from '../engine/train/session';
 import { defaultProjectDir } from '../services/workspace';
 import { ProgressLine } from './progress';
@@ -58,7 +59,8 @@ export async function train(args: string[]): Promise<void> {
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend));
   process.stderr.write(`Backend: ${backend.active} (${backend.provider})\n`);
   const projectDir = resolve(values.out ?? defaultProjectDir());
-  const data = values.data === 'project' ? await loadProjectDataset(projectDir) : loadMnistDemo();
+  const dataset = values.data === 'project' ? 'project' : 'demo:mnist';
+  const data: TrainingData = dataset === 'project' ? await openProjectTrainingData(projectDir) : loadMnistDemo();
   let progress: ProgressLine | null = null;
   let last: { d: number | null; g: number | null; ips: number } = { d: null, g: null, ips: 0 };
   let finished: (status: RunStatus) => void = () => undefined;
@@ -80,13 +82,21 @@ export async function train(args: string[]): Promise<void> {
 
   let session: TrainingSession;
   if (values.resume) {
-    const opened = await TrainingSession.open(resolve(values.resume), (config) => memoryBatches(data, config.model), listener);
+    const runDir = resolve(values.resume);
+    const opened = await TrainingSession.open(runDir, (config) => trainingBatches(data, config.model), listener, (config) =>
+      trainingEvaluatorFor(config, dataset, dirname(dirname(runDir))),
+    );
     for (const reason of opened.skipped) process.stderr.write(`Skipped a damaged checkpoint: ${reason}\n`);
     session = opened.session;
     process.stderr.write(`Resuming ${session.runDir} at step ${session.status().step}\n`);
   } else {
-    const config = await buildConfig(values, data);
-    session = await TrainingSession.create(join(projectDir, 'runs'), config, memoryBatches(data, config.model), listener);
+    const shape = trainingDataShape(data, dataset);
+    // The same review the app's Model view and engine apply: a config that cannot train stops here.
+    const config = assertTrainable(await buildConfig(values, shape), { dataset: shape, backend: backend.active });
+    session = await TrainingSession.create(join(projectDir, 'runs'), config, trainingBatches(data, config.model), listener, {
+      evaluator: trainingEvaluatorFor(config, dataset, projectDir),
+    });
+    await writeRunFile(session.runDir, dataset);
     process.stderr.write(`Run: ${session.runDir}\n`);
   }
   progress = new ProgressLine(session.config.steps);
@@ -102,7 +112,7 @@ export async function train(args: string[]): Promise<void> {
   if (status.state === 'failed' || status.state === 'paused') process.exitCode = 1;
 }
 
-async function buildConfig(values: Record<string, string | boolean | undefined>, data: LabelledImages): Promise<TrainConfig> {
+async function buildConfig(values: Record<string, string | boolean | undefined>, data: DatasetShape): Promise<unknown> {
   if (!presetNames.includes(values.preset as PresetName)) throw new Error(`Unknown preset "${values.preset}"`);
   const base: TrainConfig = values.config
     ? (JSON.parse(await readFile(String(values.config), 'utf8')) as TrainConfig)
@@ -123,16 +133,14 @@ async function buildConfig(values: Record<string, string | boolean | undefined>,
       architecture,
       resolution: values.config ? base.model.resolution : resolution,
       channels: data.channels,
-      numClasses: architecture === 'cdcgan' ? data.classNames.length : 0,
+      numClasses: architecture === 'cdcgan' ? data.classes : 0,
       // WGAN-GP's per-sample penalty is meaningless with batch norm in the critic.
       dNorm: kind === 'wgan-gp' && base.model.dNorm === 'batch' ? 'none' : base.model.dNorm,
     },
     loss: { ...base.loss, kind },
     optimizer: values.lr ? { ...base.optimizer, gLr: Number(values.lr), dLr: Number(values.lr) } : base.optimizer,
   };
-  const parsed = trainConfigSchema.safeParse(candidate);
-  if (!parsed.success) throw new Error(`Invalid configuration:\n  ${formatIssues(parsed.error).join('\n  ')}`);
-  return parsed.data;
+  return candidate;
 }
 
 function fmt(value: number | null): string {

@@ -6,7 +6,15 @@ import { z } from 'zod';
 import type { Reply, RequestSpecs } from '../api/rpc';
 import { backendReportSchema, datasetSummarySchema, generatorPreviewSchema, sampleGridSchema } from '../api/schemas';
 import { trainConfigSchema } from '../api/train-config';
-import { importOptionsSchema, importProgressSchema, importReportSchema, projectDatasetSchema } from '../api/dataset';
+import {
+  importOptionsSchema,
+  importPreviewSchema,
+  importProgressSchema,
+  importReportSchema,
+  projectDatasetSchema,
+  thumbnailPageSchema,
+  thumbnailQuerySchema,
+} from '../api/dataset';
 import {
   datasetRefSchema,
   liveParamsSchema,
@@ -44,6 +52,12 @@ export const engineRequests = {
   },
   'dataset.cancelImport': { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
   'dataset.project': { input: z.object({ projectDir: z.string().min(1), name: z.string() }), output: projectDatasetSchema },
+  'dataset.thumbnails': { input: z.object({ ...thumbnailQuerySchema.shape, projectDir: z.string().min(1) }), output: thumbnailPageSchema },
+  'dataset.preview': {
+    // sourceDir null: the sources of the project's dataset.
+    input: z.object({ sourceDir: z.string().min(1).nullable(), projectDir: z.string().min(1), options: importOptionsSchema }),
+    output: importPreviewSchema,
+  },
   ...exploreEngineRequests,
   ...exportEngineRequests,
   ...evaluationEngineRequests,

@@ -96,6 +96,13 @@ export class StudioService {
         }
       },
       'dataset.cancelImport': () => engine.request('dataset.cancelImport', {}),
+      'dataset.thumbnails': (query) => engine.request('dataset.thumbnails', { ...query, projectDir: this.requireProject().dir }),
+      'dataset.preview': async ({ source, options: previewOptions }) => {
+        const projectDir = this.requireProject().dir;
+        // A preview's upload stays for the next change of options; stale ones are swept with the rest.
+        const sourceDir = source.kind === 'upload' ? ((await this.importSources.resolve(source, projectDir))?.dir ?? null) : null;
+        return engine.request('dataset.preview', { sourceDir, projectDir, options: previewOptions });
+      },
       'train.start': async (input) => {
         const status = await engine.request('train.start', { ...input, runsDir: this.runsDir() });
         void this.emitProject();

@@ -20,3 +20,10 @@ export function pixelZoom(size: number, maxPx: number): number {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
+
+/** Passes over the dataset: fractions matter early in a run, not after hundreds of epochs. */
+export function formatEpoch(epochs: number): string {
+  if (epochs < 1) return epochs.toFixed(2);
+  if (epochs < 100) return epochs.toFixed(1);
+  return formatCount(Math.floor(epochs));
+}

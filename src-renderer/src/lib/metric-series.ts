@@ -25,6 +25,8 @@ export class MetricSeries {
   /** Bumped whenever points were removed, so smoothed copies know to start over. */
   revision = 0;
   lastStep = 0;
+  /** Passes over the dataset at the newest point, when the engine knows the dataset's size. */
+  epoch: number | null = null;
   /** Steps whose losses were non-finite (the run diverged there). */
   readonly nonFiniteSteps: number[] = [];
 
@@ -36,6 +38,7 @@ export class MetricSeries {
     for (const point of points) {
       if (point.step <= this.lastStep) this.truncateFrom(point.step);
       this.lastStep = point.step;
+      this.epoch = point.epoch ?? null;
       for (const key of metricKeys) {
         const value = point[key];
         // Missing (null) values leave a gap rather than a zero that would look like data.
