@@ -10,6 +10,7 @@ import { loadMnistDemo } from '../data/mnist-demo';
 import { memoryBatches } from '../data/memory-batches';
 import { Trainer } from '../train/trainer';
 import { tinyConfig } from '../train/test-config';
+import { expectNoTensorLeak, restoreFrom } from '../train/test-state';
 
 const digits = loadMnistDemo();
 const everything = { flip: true, diffAugment: ['translation', 'color', 'cutout'] } as const;
@@ -65,14 +66,7 @@ describe('every model × loss trains with flips and full DiffAugment', () => {
 describe('training with augmentation', () => {
   it.each(['bce', 'wgan-gp'] as const)('keeps the tensor count flat across steps (%s, wasm)', async (kind) => {
     await tf.setBackend('wasm');
-    const before = tf.memory().numTensors;
-    const trainer = trainerFor(augmented({ loss: { kind }, model: { dNorm: 'none' } }));
-    await trainer.trainStep();
-    const after1 = tf.memory().numTensors;
-    for (let i = 0; i < 4; i++) await trainer.trainStep();
-    expect(tf.memory().numTensors).toBe(after1);
-    trainer.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    await expectNoTensorLeak(() => trainerFor(augmented({ loss: { kind }, model: { dNorm: 'none' } })), 4);
   });
 
   it('changes what the critic sees: the losses differ from an unaugmented run of the same seed', async () => {
@@ -101,17 +95,10 @@ describe('training with augmentation', () => {
     const first = trainerFor(config);
     const head = [await first.trainStep(), await first.trainStep()].map((m) => [m.dLoss, m.gLoss]);
     expect(head).toEqual(expected.slice(0, 2));
-    const exported = await first.exportState();
-    const copy = {
-      ...exported,
-      groups: Object.fromEntries(
-        Object.entries(exported.groups).map(([k, list]) => [k, list.map(({ name, tensor }) => ({ name, tensor: tf.tensor(tensor.dataSync(), tensor.shape, tensor.dtype) }))]),
-      ) as typeof exported.groups,
-    };
-    first.dispose();
     const resumed = trainerFor(config);
-    await resumed.importState(copy);
-    Object.values(copy.groups).forEach((list) => list.forEach(({ tensor }) => tensor.dispose()));
+    // What a checkpoint does: copy the values out, then restore them into a brand-new trainer.
+    await restoreFrom(first, resumed);
+    first.dispose();
     for (let i = 2; i < 4; i++) {
       const m = await resumed.trainStep();
       expect(m.dLoss).toBeCloseTo(expected[i]![0]!, 5);

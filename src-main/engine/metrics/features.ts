@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../train/rng';
+import { shuffled } from '../dataset/shards';
 
 export interface Features {
   n: number;
@@ -27,18 +28,9 @@ export function selectRows(f: Features, indices: ArrayLike<number>): Features {
   return { n: indices.length, dim: f.dim, data: out };
 }
 
-/** A seeded permutation of 0…n−1 (Fisher–Yates). */
+/** A seeded permutation of 0…n−1 (Fisher–Yates), as signed indices. */
 export function permutation(n: number, seed: number): Int32Array {
-  const rng = new Rng(seed);
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = out[i]!;
-    out[i] = out[j]!;
-    out[j] = t;
-  }
-  return out;
+  return Int32Array.from(shuffled(n, new Rng(seed)));
 }
 
 /** `k` distinct indices out of n, seeded. */

@@ -9,6 +9,7 @@ import { loadMnistDemo } from '../data/mnist-demo';
 import { memoryBatches } from '../data/memory-batches';
 import { Trainer, type BatchSource } from './trainer';
 import { tinyConfig } from './test-config';
+import { expectNoTensorLeak, restoreFrom } from './test-state';
 
 const digits = loadMnistDemo();
 /** Real MNIST batches in the shape the config's model wants. */
@@ -79,16 +80,9 @@ describe('trainer hygiene', () => {
     ['hinge', 'spectral', 'cdcgan'],
   ] as const)('leaks no tensors across steps (%s, %s norm, %s)', async (kind, dNorm, architecture) => {
     await tf.setBackend('wasm');
-    const before = tf.memory().numTensors;
     const numClasses = architecture === 'cdcgan' ? 10 : 0;
     const config = tinyConfig({ loss: { kind }, model: { dNorm, architecture, numClasses } });
-    const trainer = new Trainer(config, batchesFor(config));
-    await trainer.trainStep();
-    const after1 = tf.memory().numTensors;
-    for (let i = 0; i < 5; i++) await trainer.trainStep();
-    expect(tf.memory().numTensors).toBe(after1);
-    trainer.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    await expectNoTensorLeak(() => new Trainer(config, batchesFor(config)), 5);
   });
 
   it('is deterministic for a config, seed and backend', async () => {
@@ -119,18 +113,10 @@ describe('exact resume', () => {
     const first = new Trainer(config, batchesFor(config));
     await first.trainStep();
     await first.trainStep();
-    const exported = await first.exportState();
-    // What a checkpoint does: copy the values out, then rebuild in a brand-new trainer.
-    const copy = {
-      ...exported,
-      groups: Object.fromEntries(
-        Object.entries(exported.groups).map(([k, list]) => [k, list.map(({ name, tensor }) => ({ name, tensor: tf.tensor(tensor.dataSync(), tensor.shape, tensor.dtype) }))]),
-      ) as typeof exported.groups,
-    };
-    first.dispose();
     const resumed = new Trainer(config, batchesFor(config));
-    await resumed.importState(copy);
-    Object.values(copy.groups).forEach((list) => list.forEach(({ tensor }) => tensor.dispose()));
+    // What a checkpoint does: copy the values out, then restore them into a brand-new trainer.
+    await restoreFrom(first, resumed);
+    first.dispose();
     const actual: number[][] = [];
     for (let i = 0; i < 2; i++) {
       const m = await resumed.trainStep();
