@@ -56,7 +56,15 @@ export async function startEngineService(preference: BackendPreference, emit: Em
       'train.update': async (input) => training.update(input),
       'train.status': async () => training.status(),
       'train.history': () => training.history(),
-      'dataset.import': (input) => imports.run(input.sourceDir, input.projectDir, input.options),
+      'dataset.import': async (input) => {
+        if (training.streamsDataset(input.projectDir)) {
+          throw new StudioError({
+            code: 'invalid-request',
+            message: 'A run is training from this dataset’s files (it is too large to load into memory): stop it before importing again.',
+          });
+        }
+        return imports.run(input.sourceDir, input.projectDir, input.options);
+      },
       'dataset.cancelImport': async () => ({ cancelled: imports.cancel() }),
       'dataset.project': (input) => imports.current(input.projectDir, input.name),
     },

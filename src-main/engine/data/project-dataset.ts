@@ -10,23 +10,16 @@ import type { DatasetSummary, PngImage } from '../../api/schemas';
 import { tileGrid } from '../image/grid';
 import { toPngImage } from '../image/png';
 import type { LabelledImages } from './mnist-demo';
+import { shuffled } from '../dataset/shards';
+import { Rng } from '../train/rng';
 
-/** loadProjectDataset refuses more than this; training streams such datasets instead. */
+/** loadIntoMemory refuses more than this; training streams such datasets instead. */
 const MAX_IN_MEMORY_BYTES = 2 ** 31;
 
 export const datasetDirOf = (projectDir: string) => join(projectDir, 'dataset');
 
 export async function hasProjectDataset(projectDir: string): Promise<boolean> {
   return stat(join(datasetDirOf(projectDir), 'manifest.json')).then(() => true, () => false);
-}
-
-export async function loadProjectDataset(projectDir: string): Promise<LabelledImages> {
-  const reader = await openDataset(datasetDirOf(projectDir));
-  try {
-    return await loadIntoMemory(reader);
-  } finally {
-    await reader.close();
-  }
 }
 
 export const imageBytesOf = (reader: DatasetReader) => reader.width * reader.height * reader.channels;
@@ -46,6 +39,37 @@ export async function loadIntoMemory(reader: DatasetReader): Promise<LabelledIma
   }
   return { images, labels, count: reader.count, width: reader.width, height: reader.height, channels: reader.channels, classNames: [...reader.classNames] };
 }
+
+/**
+ * The whole dataset when it fits in `maxBytes`, else a seeded random sample that does (the same
+ * images every time for the same dataset): what evaluation needs, which never uses more than a few
+ * thousand real images, without loading a dataset that only trains as a stream.
+ */
+export async function loadProjectSample(projectDir: string, maxBytes: number, seed = 0x5a3e): Promise<LabelledImages> {
+  const reader = await openDataset(datasetDirOf(projectDir));
+  try {
+    const pixels = imageBytesOf(reader);
+    const keep = Math.max(1, Math.floor(maxBytes / pixels));
+    if (reader.count <= keep) return await loadIntoMemory(reader);
+    const picked = Array.from(shuffled(reader.count, new Rng(seed)).subarray(0, keep)).sort((a, b) => a - b);
+    const images = new Uint8Array(keep * pixels);
+    const labels = new Int32Array(keep);
+    for (let from = 0; from < keep; from += SAMPLE_READ_CHUNK) {
+      const indices = picked.slice(from, from + SAMPLE_READ_CHUNK);
+      const read = await reader.readImages(indices);
+      read.forEach((image, k) => {
+        images.set(image, (from + k) * pixels);
+        labels[from + k] = reader.labels[indices[k]!]!;
+      });
+    }
+    return { images, labels, count: keep, width: reader.width, height: reader.height, channels: reader.channels, classNames: [...reader.classNames] };
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Images read per call while sampling: one pass over the shards in storage order, in bounded steps. */
+const SAMPLE_READ_CHUNK = 4096;
 
 export async function summarizeProjectDataset(projectDir: string, name: string): Promise<DatasetSummary> {
   const reader = await openDataset(datasetDirOf(projectDir));

@@ -15,6 +15,7 @@ import { TrainingSession, type SessionListener } from '../train/session';
 import { tinyConfig } from '../train/test-config';
 import { datasetDirOf } from './project-dataset';
 import { openProjectTrainingData, trainingBatches, type TrainingData } from './training-data';
+import { TrainingController } from '../train/controller';
 
 let root: string;
 let data: TrainingData;
@@ -81,4 +82,22 @@ it('resumes a streamed run from its checkpoint on disk exactly', async () => {
     expect(resumed.get(step)![0]).toBeCloseTo(expected.get(step)![0]!, 5);
     expect(resumed.get(step)![1]).toBeCloseTo(expected.get(step)![1]!, 5);
   }
+});
+
+it('tells the import that a live run streams the project dataset, and stops saying so once it stops', async () => {
+  const project = join(root, 'project');
+  const controller = new TrainingController(() => undefined, { streamAboveBytes: 0 });
+  await controller.start(join(project, 'runs'), { ...config, steps: 100_000 }, 'project');
+  expect(controller.streamsDataset(project)).toBe(true);
+  expect(controller.streamsDataset(join(root, 'another project'))).toBe(false);
+  await controller.control({ action: 'stop' });
+  expect(controller.streamsDataset(project)).toBe(false);
+  await controller.shutdown();
+
+  // The same data loaded into memory does not tie the files down.
+  const inMemory = new TrainingController(() => undefined);
+  await inMemory.start(join(project, 'runs'), { ...config, steps: 100_000 }, 'project');
+  expect(inMemory.streamsDataset(project)).toBe(false);
+  await inMemory.control({ action: 'stop' });
+  await inMemory.shutdown();
 });

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { StudioError } from '../../api/rpc';
 import { loadMnistDemo, type LabelledImages } from '../data/mnist-demo';
-import { datasetDirOf, hasProjectDataset, loadProjectDataset } from '../data/project-dataset';
+import { datasetDirOf, hasProjectDataset, loadProjectSample } from '../data/project-dataset';
 import { runDataset } from '../train/run-file';
 
 export interface EvalDataset {
@@ -20,6 +20,12 @@ export interface EvalDataset {
 
 export const DEMO_SOURCE = 'demo:mnist';
 
+/**
+ * Real images evaluation holds in memory at most: the classifier trains on them and up to
+ * MAX_REAL are featurised. A larger dataset (one that trains as a stream) is sampled.
+ */
+export const EVAL_MAX_BYTES = 512 * 2 ** 20;
+
 /** `source` is "demo:mnist" or a project folder (its imported dataset). */
 export async function evalDataset(source: string): Promise<EvalDataset> {
   if (source === DEMO_SOURCE) return { key: 'demo-mnist', label: 'MNIST digits (demo)', load: async () => loadMnistDemo() };
@@ -29,7 +35,7 @@ export async function evalDataset(source: string): Promise<EvalDataset> {
   // The manifest changes with every import (it records each file's hash), so its digest names the data.
   const manifest = await readFile(join(datasetDirOf(source), 'manifest.json'));
   const digest = createHash('sha256').update(manifest).digest('hex').slice(0, 16);
-  return { key: `project-${digest}`, label: 'the project dataset', load: () => loadProjectDataset(source) };
+  return { key: `project-${digest}`, label: 'the project dataset', load: () => loadProjectSample(source, EVAL_MAX_BYTES) };
 }
 
 /** The evaluation source of a run: "demo:mnist" or its project's folder. */

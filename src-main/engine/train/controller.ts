@@ -8,8 +8,8 @@ import type { TrainConfig } from '../../api/train-config';
 import type { DatasetRef, LiveParamsShape, RunHistoryShape, RunStatusShape, trainControlSchema } from '../../api/training';
 import { loadMnistDemo } from '../data/mnist-demo';
 import { hasProjectDataset } from '../data/project-dataset';
-import { openProjectTrainingData, trainingBatches, type TrainingData } from '../data/training-data';
-import { dirname } from 'node:path';
+import { isStreamed, openProjectTrainingData, trainingBatches, type TrainingData } from '../data/training-data';
+import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { trainingEvaluatorFor } from '../metrics/in-training';
 import { runDataset, writeRunFile } from './run-file';
@@ -19,10 +19,29 @@ import { toStepPoint } from './step-point';
 
 export type EmitEvent = (event: string, payload: unknown) => void;
 
+export interface TrainingControllerOptions {
+  /** Datasets with more pixel bytes than this train as a shard stream (tests lower it). */
+  streamAboveBytes?: number;
+}
+
 export class TrainingController {
   private session: TrainingSession | null = null;
+  /** The project whose dataset the open run streams from its shards, if it does. */
+  private streamingFrom: string | null = null;
 
-  constructor(private readonly emit: EmitEvent) {}
+  constructor(
+    private readonly emit: EmitEvent,
+    private readonly options: TrainingControllerOptions = {},
+  ) {}
+
+  /**
+   * True while a live run reads this project's dataset shard by shard: re-importing would replace
+   * the files under it. (A run that loaded its images into memory is unaffected.)
+   */
+  streamsDataset(projectDir: string): boolean {
+    const state = this.session?.status().state;
+    return (state === 'running' || state === 'paused') && this.streamingFrom === resolve(projectDir);
+  }
 
   status(): RunStatusShape | null {
     return this.session?.status() ?? null;
@@ -111,11 +130,14 @@ export class TrainingController {
   }
 
   private async load(dataset: DatasetRef, projectDir: string): Promise<TrainingData> {
+    this.streamingFrom = null;
     if (dataset === 'demo:mnist') return loadMnistDemo();
     if (!(await hasProjectDataset(projectDir))) {
       throw new StudioError({ code: 'invalid-request', message: 'This project has no imported dataset yet: import an image folder first.' });
     }
-    return openProjectTrainingData(projectDir);
+    const data = await openProjectTrainingData(projectDir, this.options.streamAboveBytes);
+    if (isStreamed(data)) this.streamingFrom = resolve(projectDir);
+    return data;
   }
 
   private listener(): SessionListener {
