@@ -39,6 +39,15 @@ test('the explorer opens a checkpoint, scrubs, truncates, finds a direction and 
   const current = view.getByTestId('explore-current');
   let shown = await changed(current, null);
 
+  // The same latent as each checkpoint drew it; a tile opens its checkpoint.
+  await expect(view.getByTestId('explore-over-training')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await view.getByRole('button', { name: 'Show step 10' }).click();
+  await expect(view.getByTestId('explore-model')).toContainText('showing step 10');
+  shown = await changed(current, shown);
+  await view.getByLabel('Checkpoint', { exact: true }).selectOption('ckpt-000000020.gsc');
+  await expect(view.getByTestId('explore-model')).toContainText('showing step 20');
+  shown = await changed(current, shown);
+
   // Interpolation: a second keyframe, then the scrubber moves the picture (by value and by keyboard).
   await view.getByLabel('Keyframe seed').fill('5');
   await view.getByRole('button', { name: 'Add keyframe' }).click();

@@ -37,17 +37,31 @@ const renderShape = {
   sweep: directionSweepSchema.optional(),
   /** Also measure the images' variety (mean pairwise distance): the truncation grid's trade-off number. */
   measureDiversity: z.boolean().default(false),
+  /**
+   * The spec's one image as each checkpoint of the run drew it (up to MAX_TIMELINE_CHECKPOINTS,
+   * spread evenly, oldest first): how that latent's picture formed over training.
+   */
+  acrossCheckpoints: z.boolean().default(false),
 };
+
+/** Tiles in a render across checkpoints; longer runs are thinned evenly, keeping the first and newest. */
+export const MAX_TIMELINE_CHECKPOINTS = 12;
 
 function tileCount(input: { spec: { images: unknown[] }; sweep?: { amounts: unknown[] } | undefined }): number {
   return input.spec.images.length * (input.sweep?.amounts.length ?? 1);
 }
 const tilesFit = [(input: Parameters<typeof tileCount>[0]) => tileCount(input) <= MAX_RENDER_TILES, { message: `at most ${MAX_RENDER_TILES} images per render` }] as const;
+const oneImageAcross = [
+  (input: { spec: { images: unknown[] }; sweep?: unknown; acrossCheckpoints?: boolean | undefined }) =>
+    !input.acrossCheckpoints || (input.spec.images.length === 1 && !input.sweep),
+  { message: 'a render across checkpoints shows one image, without a sweep' },
+] as const;
 
 export const renderRequestSchema = z
   .object({ lane: laneSchema, seq: z.number().int().nonnegative(), ...renderShape })
   .strict()
-  .refine(...tilesFit);
+  .refine(...tilesFit)
+  .refine(...oneImageAcross);
 export type RenderRequest = z.input<typeof renderRequestSchema>;
 
 export const tileLayoutSchema = z.object({
@@ -71,6 +85,8 @@ const renderedSchema = z.object({
   /** Engine time: latents, generator, tiling and PNG encoding. */
   elapsedMs: z.number().nonnegative(),
   diversity: z.number().nonnegative().nullable(),
+  /** Renders across checkpoints: the training step of each tile's checkpoint, in tile order. */
+  steps: z.array(z.number().int().nonnegative()).optional(),
 });
 export const renderResultSchema = z.discriminatedUnion('status', [
   renderedSchema.extend({ status: z.literal('rendered'), lane: z.string(), seq: z.number().int() }),
@@ -211,8 +227,12 @@ export const exploreEngineRequests = {
         ...renderShape,
         /** The vectors of the directions the spec and sweep use, resolved by main from the project. */
         directions: z.array(z.object({ id: directionIdSchema, vector: vectorSchema })).max(33),
+        /** acrossCheckpoints: the checkpoint files to draw with, oldest first, chosen by main. */
+        files: z.array(z.string().min(1)).max(MAX_TIMELINE_CHECKPOINTS).optional(),
       })
-      .refine(...tilesFit),
+      .refine(...tilesFit)
+      .refine(...oneImageAcross)
+      .refine((input) => !input.acrossCheckpoints || (input.files?.length ?? 0) > 0, { message: 'acrossCheckpoints needs the checkpoint files' }),
     output: renderedSchema,
   },
   'explore.directions.unsupervised': {

@@ -48,6 +48,13 @@ describe('explore through main and the engine process', () => {
     expect(other.status).toBe('rendered');
   });
 
+  it('draws the current latent with every checkpoint of the run, oldest first', async () => {
+    const reply = await ok<RenderResult>(service.handle('explore.render', { lane: 'w1:checkpoints', seq: 1, spec: spec(), cols: 1, acrossCheckpoints: true }));
+    if (reply.status !== 'rendered') throw new Error('superseded');
+    expect(reply.steps).toEqual([2, 4]);
+    expect(reply.layout).toMatchObject({ count: 2, rows: 1, cols: 2 });
+  });
+
   it('keeps favourites, directions and views in the project', async () => {
     let state = await ok<ExploreState>(service.handle('explore.favourite', { runId, seed: 12, class: null, favourite: true, note: 'a clean seven' }));
     expect(state.favourites).toMatchObject([{ seed: 12, note: 'a clean seven' }]);

@@ -5,15 +5,24 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { exploreRequests, StoredDirection, UnsupervisedMethod } from '../api/explore';
+import { MAX_TIMELINE_CHECKPOINTS, type exploreRequests, type StoredDirection, type UnsupervisedMethod } from '../api/explore';
 import type { SampleSpec } from '../api/sampling';
 import { StudioError } from '../api/rpc';
 import { LatestOnly } from '../engine/latent/lanes';
+import { thinEvenly } from '../engine/sampling/thin';
 import { runDataset } from '../engine/train/run-file';
 import { ExploreStore, toState, type ExploreData } from '../engine/latent/store';
 import type { StudioContext, StudioHandlersFor } from './capability';
+import { listCheckpoints } from './projects';
 
 const methodLabel: Record<UnsupervisedMethod, string> = { sefa: 'SeFa', ganspace: 'GANSpace' };
+
+/** The run's checkpoints a render across checkpoints draws with: oldest first, thinned evenly. */
+async function timelineFiles(runDir: string): Promise<string[]> {
+  const files = (await listCheckpoints(runDir)).checkpoints.sort((a, b) => a.step - b.step).map((c) => c.file);
+  if (files.length === 0) throw new StudioError({ code: 'invalid-request', message: 'This run has no checkpoint yet.' });
+  return thinEvenly(files, MAX_TIMELINE_CHECKPOINTS);
+}
 
 export function exploreStudioHandlers(ctx: StudioContext): StudioHandlersFor<typeof exploreRequests> {
   const lanes = new LatestOnly();
@@ -44,15 +53,17 @@ export function exploreStudioHandlers(ctx: StudioContext): StudioHandlersFor<typ
   };
 
   return {
-    'explore.render': async ({ lane, seq, spec, cols, sweep, measureDiversity }) => {
+    'explore.render': async ({ lane, seq, spec, cols, sweep, measureDiversity, acrossCheckpoints }) => {
+      const runDir = ctx.runDir(spec.checkpoint.runId);
       const outcome = await lanes.run(lane, seq, async () =>
         ctx.engine.request('explore.render', {
-          runDir: ctx.runDir(spec.checkpoint.runId),
+          runDir,
           spec,
           cols,
           measureDiversity,
           ...(sweep ? { sweep } : {}),
           directions: await vectorsFor(spec, sweep?.direction),
+          ...(acrossCheckpoints ? { acrossCheckpoints, files: await timelineFiles(runDir) } : {}),
         }),
       );
       return outcome.status === 'done' ? { status: 'rendered', lane, seq, ...outcome.value } : { status: 'superseded', lane, seq };

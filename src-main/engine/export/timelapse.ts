@@ -11,6 +11,7 @@ import { asRaw, background, geometry, paintTiles, type TileSource } from './canv
 import { checkAnimationSize, encodeAnimation } from './encode';
 import { ExportError } from './folder';
 import type { ExportJob } from './job';
+import { thinEvenly } from '../sampling/thin';
 
 const SAMPLE_RE = /^step-(\d+)\.png$/;
 
@@ -28,12 +29,6 @@ export async function listSamples(runDir: string): Promise<SampleFile[]> {
       return m ? [{ file, step: Number(m[1]) }] : [];
     })
     .sort((a, b) => a.step - b.step);
-}
-
-/** At most `max` items spread evenly, always keeping the first and the last. */
-export function thinEvenly<T>(items: readonly T[], max: number): T[] {
-  if (items.length <= max) return [...items];
-  return Array.from({ length: max }, (_, i) => items[Math.round((i * (items.length - 1)) / (max - 1))]!);
 }
 
 type TimelapseRequest = Extract<ExportRequest, { kind: 'timelapse' }>;

@@ -38,6 +38,31 @@ async function pixels(pngBase64: string): Promise<Uint8Array> {
 }
 
 describe('explore.render', () => {
+  it('draws one latent with each checkpoint, oldest first, each tile as that checkpoint draws it alone', async () => {
+    const files = ['ckpt-000000002.gsc', 'ckpt-000000004.gsc'];
+    const across = await render({ runDir: dcgan.runDir, spec: spec(dcgan, { truncation: { psi: 0.8 } }), cols: 1, directions: [], acrossCheckpoints: true, files });
+    expect(across.steps).toEqual([2, 4]);
+    expect(across.layout).toEqual({ count: 2, rows: 1, cols: 2, tileWidth: 28, tileHeight: 28, padding: 2 });
+    expect(across.checkpoint).toMatchObject({ step: 4 });
+    const tiled = await pixels(across.image.pngBase64);
+    const tile = (i: number, y: number) => tiled.subarray((2 + y) * across.image.width + 2 + i * 30, (2 + y) * across.image.width + 2 + i * 30 + 28);
+    const differs: number[] = [];
+    for (const [i, file] of files.entries()) {
+      const alone = await pixels((await render({ runDir: dcgan.runDir, spec: spec(dcgan, { checkpoint: { runId: dcgan.runId, file }, truncation: { psi: 0.8 } }), cols: 1, directions: [] })).image.pngBase64);
+      for (let y = 0; y < 28; y++) expect(Math.max(...tile(i, y).map((v, x) => Math.abs(v - alone[y * 28 + x]!)))).toBeLessThanOrEqual(1);
+      differs.push(alone.reduce((n, v, k) => n + Math.abs(v - tiled[(2 + Math.floor(k / 28)) * across.image.width + 2 + (k % 28)]!), 0));
+    }
+    // The two checkpoints draw that latent differently (training moved the weights).
+    expect(differs[1]).toBeGreaterThan(0);
+  });
+
+  it('refuses a render across checkpoints of several images or without files', () => {
+    const input = exploreEngineRequests['explore.render'].input;
+    const two = { seeds: [1] };
+    expect(input.safeParse({ runDir: 'r', spec: spec(dcgan, { images: [two, two] }), cols: 2, directions: [], acrossCheckpoints: true, files: ['a'] }).success).toBe(false);
+    expect(input.safeParse({ runDir: 'r', spec: spec(dcgan), cols: 1, directions: [], acrossCheckpoints: true }).success).toBe(false);
+  });
+
   it('draws one image alone and a grid with its layout, the same latents giving the same pixels', async () => {
     const one = await render({ runDir: dcgan.runDir, spec: spec(dcgan), cols: 1, directions: [] });
     expect(one.layout).toEqual({ count: 1, rows: 1, cols: 1, tileWidth: 28, tileHeight: 28, padding: 0 });

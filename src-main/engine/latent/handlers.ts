@@ -7,19 +7,26 @@ import { DEMO_SOURCE } from '../metrics/datasets';
 import { classifierDirection } from './classifier-direction';
 import { runDataset } from '../train/run-file';
 import type { EngineContext, HandlersFor } from '../capability';
-import { latentForSeed, latentsForSeeds, type LoadedGenerator } from '../sampling';
+import { GeneratorCache, latentForSeed, latentsForSeeds, type LoadedGenerator } from '../sampling';
 import { fitBoundary, ganspace, orthogonalize, sefa, type Component } from './directions';
 import { activationGram, firstLayerWeight } from './first-layer';
-import { renderTiles } from './render';
+import { renderAcrossCheckpoints, renderTiles } from './render';
 
 /** Latents GANSpace samples by default: the n×n eigenproblem stays well under a second in JS. */
 export const GANSPACE_SAMPLES = 512;
 /** GANSpace's sample seeds start here, a fixed range so a recomputation finds the same directions. */
 const GANSPACE_SEED_BASE = 1_000_000;
 
+/** Generators kept for renders across checkpoints: a run keeps 5 checkpoints by default. */
+const TIMELINE_CACHE = 6;
+
 export function exploreHandlers(ctx: EngineContext): HandlersFor<typeof exploreEngineRequests> {
+  const timeline = new GeneratorCache(TIMELINE_CACHE);
   return {
-    'explore.render': (input) => ctx.generators.use(input.runDir, input.spec.checkpoint.file, (g) => renderTiles(g, input)),
+    'explore.render': (input) =>
+      input.acrossCheckpoints && input.files
+        ? renderAcrossCheckpoints(timeline, input, input.files)
+        : ctx.generators.use(input.runDir, input.spec.checkpoint.file, (g) => renderTiles(g, input)),
 
     'explore.directions.unsupervised': ({ runDir, file, method, count, samples }) =>
       ctx.generators.use(runDir, file, async (g) => {

@@ -7,7 +7,7 @@ import type { exploreEngineRequests, TileLayout } from '../../api/explore';
 import { StudioError } from '../../api/rpc';
 import { tileGrid, toBytes } from '../image/grid';
 import { toPngImage } from '../image/png';
-import { composeLatents, latentSpaceOf, type DirectionVectors, type LoadedGenerator } from '../sampling';
+import { composeLatents, latentSpaceOf, type DirectionVectors, type GeneratorCache, type LoadedGenerator } from '../sampling';
 import { sampleDiversity } from '../train/coach';
 import { generateImages } from './compiled-generator';
 
@@ -36,6 +36,42 @@ export async function renderTiles(g: LoadedGenerator, input: RenderInput): Promi
     checkpoint: { runId: g.identity.runId, file: g.identity.file, step: g.identity.step },
     elapsedMs: performance.now() - started,
     diversity: input.measureDiversity && n > 1 ? sampleDiversity(pixels, n) / Math.sqrt(h * w * c) : null,
+  };
+}
+
+/**
+ * The spec's one image drawn by each of `files` (checkpoints of the run, oldest first), in a row:
+ * the same latent, truncation and directions over training. `generators` is a cache of its own,
+ * so walking the checkpoints does not evict the generator the other renders use.
+ */
+export async function renderAcrossCheckpoints(generators: GeneratorCache, input: RenderInput, files: readonly string[]): Promise<Rendered> {
+  const started = performance.now();
+  const vectors: DirectionVectors = new Map(input.directions.map(({ id, vector }) => [id, Float32Array.from(vector)]));
+  const tiles: Uint8Array[] = [];
+  const steps: number[] = [];
+  let shape: readonly [number, number, number] = [0, 0, 0];
+  let newest: Rendered['checkpoint'] | null = null;
+  for (const file of files) {
+    await generators.use(input.runDir, file, async (g) => {
+      const { z, classes } = latentsFor(g, { ...input, spec: { ...input.spec, checkpoint: { runId: g.identity.runId, file } } }, vectors);
+      tiles.push(toBytes(await generateImages(g, z, classes)));
+      steps.push(g.identity.step);
+      shape = g.imageShape;
+      newest = { runId: g.identity.runId, file: g.identity.file, step: g.identity.step };
+    });
+  }
+  const [h, w, c] = shape;
+  const n = tiles.length;
+  const all = new Uint8Array(n * h * w * c);
+  tiles.forEach((tile, i) => all.set(tile, i * h * w * c));
+  const grid = tileGrid(all, n, h, w, c, { rows: 1, cols: n, padding: PADDING, background: BACKGROUND });
+  return {
+    image: await toPngImage(grid),
+    layout: { count: n, rows: 1, cols: n, tileWidth: w, tileHeight: h, padding: PADDING },
+    checkpoint: newest!,
+    elapsedMs: performance.now() - started,
+    diversity: null,
+    steps,
   };
 }
 

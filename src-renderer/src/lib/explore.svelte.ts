@@ -16,7 +16,7 @@ import type { StudioStore } from './stores.svelte';
 import type { StudioClient } from './transport';
 
 export type ExploreTask = 'sefa' | 'ganspace' | 'fit' | 'classifier' | 'saved';
-export const laneNames = ['main', 'strip', 'seeds', 'truncation', 'classes', 'sweep'] as const;
+export const laneNames = ['main', 'strip', 'seeds', 'truncation', 'classes', 'sweep', 'checkpoints'] as const;
 export type LaneName = (typeof laneNames)[number];
 export const SEEDS_PER_PAGE = 24;
 

@@ -19,6 +19,8 @@ export interface LaneImage {
   /** From the request leaving this window to its reply arriving: slider to pixels, less painting. */
   roundTripMs: number;
   diversity: number | null;
+  /** Renders across checkpoints: each tile's training step. */
+  steps: number[] | null;
   /** What was asked for, so a view can tell which tiles the picture shows. */
   request: LaneRequest;
 }
@@ -77,6 +79,7 @@ export class RenderLane {
           elapsedMs: result.elapsedMs,
           roundTripMs: performance.now() - sent,
           diversity: result.diversity,
+          steps: result.steps ?? null,
           request: input,
         };
         this.error = null;
