@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { mnistPng } from '../src-main/engine/dataset/test-fixtures';
 import { test, expect } from './support/web-mode';
+import { strFromU8, unzipSync } from 'fflate';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -104,6 +105,14 @@ test('a chosen folder is uploaded, imported and reported', async ({ app }) => {
   expect(csv.split('\r\n')[0]).toBe('path,code,reason');
   expect(csv).toContain('7/broken.png,unsupported,');
   expect(csv).toContain('notes.txt,not-image,not an image (.txt)');
+
+  // The dataset as StyleGAN2-ADA's zip, for a bigger machine.
+  await app.getByRole('button', { name: 'Export for StyleGAN2-ADA' }).click();
+  const exported = app.getByTestId('stylegan-done');
+  await expect(exported).toContainText('12 images with class labels');
+  const zip = unzipSync(await readFile((await exported.locator('.path').textContent())!));
+  expect(Object.keys(zip).filter((name) => /^00000\/img\d{8}\.png$/.test(name))).toHaveLength(12);
+  expect(JSON.parse(strFromU8(zip['dataset.json']!)).labels).toHaveLength(12);
 
   await app.screenshot({ path: 'test-results/data-view-import.png', fullPage: true });
 });

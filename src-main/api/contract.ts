@@ -16,9 +16,10 @@ import { trainConfigSchema } from './train-config';
 import { checkpointInfoSchema, projectStateSchema, runIdSchema, runNameSchema } from './projects';
 import { trainConfigSchema as runConfigSchema } from './train-config';
 import { exploreEvents, exploreRequests } from './explore';
-import { exportEvents, exportRequests } from './export';
+import { exportEvents, exportNameSchema, exportRequests } from './export';
 import { evaluationEvents, evaluationRequests } from './evaluation';
 import { modelDesignEvents, modelDesignRequests } from './model-design';
+import { datasetExportEvents, datasetExportRequests } from './dataset-export';
 import {
   importOptionsSchema,
   importPreviewRequestSchema,
@@ -43,6 +44,15 @@ import {
 
 const empty = z.object({}).strict();
 
+/** Something of the open project to show in the file manager: named, never a path (main resolves it). */
+export const revealTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('project') }).strict(),
+  z.object({ kind: z.literal('dataset') }).strict(),
+  z.object({ kind: z.literal('run'), runId: runIdSchema }).strict(),
+  z.object({ kind: z.literal('export'), name: exportNameSchema }).strict(),
+]);
+export type RevealTarget = z.infer<typeof revealTargetSchema>;
+
 export const studioRequests = {
   'app.info': { input: empty, output: appInfoSchema },
   'engine.status': { input: empty, output: engineStatusSchema },
@@ -50,6 +60,11 @@ export const studioRequests = {
   'dataset.demo': { input: empty, output: datasetSummarySchema },
   'samples.preview': { input: generatorPreviewSchema.strict(), output: sampleGridSchema },
   'project.current': { input: empty, output: projectStateSchema },
+  /**
+   * Shows a folder of the project in the file manager (desktop); `shown` is false in web mode,
+   * where the folder is on the server and only its path can be shown.
+   */
+  'project.reveal': { input: z.object({ target: revealTargetSchema }).strict(), output: z.object({ path: z.string(), shown: z.boolean() }) },
   /** The project's imported dataset and what its last import skipped (null before any import). */
   'dataset.project': { input: empty, output: projectDatasetSchema },
   /**
@@ -104,6 +119,7 @@ export const studioRequests = {
   ...exportRequests,
   ...evaluationRequests,
   ...modelDesignRequests,
+  ...datasetExportRequests,
 } satisfies RequestSpecs;
 
 export const viewNames = ['data', 'model', 'train', 'explore', 'gallery', 'evaluate'] as const;
@@ -127,6 +143,7 @@ export const studioEvents = {
   ...exportEvents,
   ...evaluationEvents,
   ...modelDesignEvents,
+  ...datasetExportEvents,
 } satisfies EventSpecs;
 
 export type StudioRequests = typeof studioRequests;

@@ -47,6 +47,7 @@ async function start(): Promise<void> {
       const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    revealPath: (path) => shell.showItemInFolder(path),
   });
   let mainWindow: BrowserWindow | null = null;
   void engine.start();

@@ -29,6 +29,7 @@ import { exploreEngineRequests, exploreEvents } from '../api/explore';
 import { exportEngineRequests, exportEvents } from '../api/export';
 import { evaluationEngineRequests, evaluationEvents } from '../api/evaluation';
 import { modelDesignEngineRequests, modelDesignEvents } from '../api/model-design';
+import { datasetExportEngineRequests, datasetExportEvents } from '../api/dataset-export';
 
 export const engineRequests = {
   'backend.report': { input: z.object({}), output: backendReportSchema },
@@ -62,6 +63,7 @@ export const engineRequests = {
   ...exportEngineRequests,
   ...evaluationEngineRequests,
   ...modelDesignEngineRequests,
+  ...datasetExportEngineRequests,
 } satisfies RequestSpecs;
 export type EngineRequests = typeof engineRequests;
 export type EngineMethod = keyof EngineRequests & string;
@@ -76,6 +78,7 @@ export const engineEvents = {
   ...exportEvents,
   ...evaluationEvents,
   ...modelDesignEvents,
+  ...datasetExportEvents,
 } satisfies Record<string, z.ZodType>;
 export type EngineEvents = typeof engineEvents;
 export type EngineEventName = keyof EngineEvents & string;

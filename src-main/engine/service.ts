@@ -21,6 +21,7 @@ import { exportHandlers } from './export/handlers';
 import { evaluationHandlers } from './metrics/handlers';
 import { modelDesignHandlers } from './design/handlers';
 import { datasetViewHandlers } from './data/handlers';
+import { datasetExportHandlers } from './data/stylegan-export';
 import { assertTrainable } from './design/review';
 
 type Handlers = HandlersFor<EngineRequests>;
@@ -46,6 +47,7 @@ export async function startEngineService(preference: BackendPreference, emit: Em
       ...evaluationHandlers(context),
       ...modelDesignHandlers(context),
       ...datasetViewHandlers(),
+      ...datasetExportHandlers(context),
       'backend.report': async () => backend,
       'generator.preview': (input) => previewGenerator(input, backend),
       'dataset.demo': async () => demoSummary(),

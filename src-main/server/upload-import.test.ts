@@ -3,9 +3,10 @@
  * StudioApi, and train on the result — the real server, services and engine process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { strFromU8, unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { startWebServer, type WebServer } from './web-server';
@@ -94,6 +95,19 @@ describe('web-mode upload and import', () => {
     const dataset = await call('dataset.project', {});
     expect(dataset.value.summary).toMatchObject({ count: 12, width: 28, channels: 1, classes: [{ name: '3', count: 6 }, { name: '7', count: 6 }] });
     expect(dataset.value.skipped).toHaveLength(2);
+
+    // The same images as StyleGAN2-ADA's dataset zip, in the project's exports folder.
+    const exportProgress: unknown[] = [];
+    const exported = await call('dataset.exportStyleGan', {}, (event, payload) => event === 'dataset.exportProgress' && exportProgress.push(payload));
+    expect(exported.ok, JSON.stringify(exported.error)).toBe(true);
+    const { result } = exported.value;
+    expect(result).toMatchObject({ images: 12, labelled: true, warnings: [expect.stringMatching(/square power-of-two/)] });
+    expect(dirname(result.path)).toBe(join(projectDir, 'exports'));
+    const zip = unzipSync(await readFile(result.path));
+    expect(Object.keys(zip).filter((name) => name.endsWith('.png'))).toHaveLength(12);
+    const labels = JSON.parse(strFromU8(zip['dataset.json']!)).labels as [string, number][];
+    expect(labels.map(([, label]) => label).sort()).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+    expect(exportProgress.at(-1)).toEqual({ done: 12, total: 12 });
 
     const config = tinyConfig({ model: { architecture: 'cdcgan', numClasses: 2, dNorm: 'none' }, steps: 2 });
     const started = await call('train.start', { config, dataset: 'project' });

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StudioService } from './studio-service';
 import { scriptEngineHost } from '../test-support/engine';
 
@@ -30,5 +33,27 @@ describe('StudioService', () => {
     const service = new StudioService({ engine, app });
     const reply = await service.handle('engine.restart', {});
     expect(reply).toMatchObject({ ok: true, value: { state: 'crashed', restarts: 1 } });
+  });
+
+  it('shows project folders by name, never by a path the renderer sends, and says when it cannot', async () => {
+    const engine = scriptEngineHost('process.exit(6)');
+    const revealed: string[] = [];
+    const desktop = new StudioService({ engine, app: { ...app, mode: 'electron' }, revealPath: (path) => revealed.push(path) });
+    const dir = join(await mkdtemp(join(tmpdir(), 'gan-reveal-')), 'Project');
+    await desktop.openProject(dir, { create: true });
+    await mkdir(join(dir, 'exports', 'grid-1'), { recursive: true });
+    expect(await desktop.handle('project.reveal', { target: { kind: 'export', name: 'grid-1' } })).toEqual({ ok: true, value: { path: join(dir, 'exports', 'grid-1'), shown: true } });
+    expect(await desktop.handle('project.reveal', { target: { kind: 'project' } })).toMatchObject({ ok: true, value: { shown: true } });
+    expect(revealed).toEqual([join(dir, 'exports', 'grid-1'), dir]);
+    // A name that walks out of the project, an absolute path, a folder that is not there.
+    expect(await desktop.handle('project.reveal', { target: { kind: 'export', name: '../runs' } })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await desktop.handle('project.reveal', { target: { kind: 'run', runId: '/etc' } })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await desktop.handle('project.reveal', { target: { kind: 'run', runId: 'no-such-run' } })).toMatchObject({ ok: false, error: { message: /does not exist/ } });
+    expect(revealed).toHaveLength(2);
+
+    // Web mode: the folder is on the server; its path is all the browser can have.
+    const web = new StudioService({ engine, app });
+    await web.openProject(dir, { create: true });
+    expect(await web.handle('project.reveal', { target: { kind: 'project' } })).toEqual({ ok: true, value: { path: dir, shown: false } });
   });
 });

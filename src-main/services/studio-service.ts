@@ -3,18 +3,19 @@
  * hand it untrusted (channel, input) pairs; it validates them against the contract and answers with
  * a Reply, never an exception.
  */
-import { studioRequests, type EventChannel, type EventPayload, type StudioRequests, type ViewName } from '../api/contract';
+import { studioRequests, type EventChannel, type EventPayload, type RevealTarget, type StudioRequests, type ViewName } from '../api/contract';
 import { parseRequest, toErrorShape, type Reply } from '../api/rpc';
 import type { AppInfo } from '../api/schemas';
 import { runIdSchema, type ProjectInfo, type ProjectState } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
 import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepStaleUploads } from './projects';
 import type { StudioContext, StudioHandlersFor } from './capability';
 import { readRunHistory } from '../engine/train/history';
 import { exploreStudioHandlers } from './explore';
-import { exportStudioHandlers } from './export';
+import { EXPORTS_DIR, exportStudioHandlers } from './export';
 import { evaluationStudioHandlers } from './evaluation';
 import { modelDesignStudioHandlers } from './model-design';
 import { ImportSources } from './import-sources';
@@ -27,6 +28,8 @@ export interface StudioServiceOptions {
   app: AppInfo;
   /** Desktop: a native folder picker. Web mode has none (imports come as uploads). */
   chooseFolder?: () => Promise<string | null>;
+  /** Desktop: shows a file or folder in the system's file manager. */
+  revealPath?: (path: string) => void;
 }
 
 
@@ -63,6 +66,14 @@ export class StudioService {
       'dataset.demo': () => engine.request('dataset.demo', {}),
       'samples.preview': (input) => engine.request('generator.preview', input),
       'project.current': () => this.projectState(),
+      'project.reveal': async ({ target }) => {
+        const path = this.pathOf(target);
+        if (!(await stat(path).then(() => true, () => false))) {
+          throw new StudioError({ code: 'invalid-request', message: `${path} does not exist (any more).` });
+        }
+        options.revealPath?.(path);
+        return { path, shown: options.revealPath !== undefined };
+      },
       'runs.open': async ({ runId }) => engine.request('train.open', { runDir: this.runDir(runId) }),
       'runs.checkpoints': ({ runId }) => listCheckpoints(this.runDir(runId)),
       'runs.metrics': async ({ runId }) => {
@@ -96,6 +107,13 @@ export class StudioService {
         }
       },
       'dataset.cancelImport': () => engine.request('dataset.cancelImport', {}),
+      'dataset.exportStyleGan': async () => {
+        const { dir, name } = this.requireProject();
+        const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+        const file = `stylegan-${name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset'}-${stamp}.zip`;
+        return engine.request('dataset.exportStyleGan', { datasetDir: join(dir, 'dataset'), zipPath: join(dir, EXPORTS_DIR, file) });
+      },
+      'dataset.cancelExport': () => engine.request('dataset.cancelExport', {}),
       'dataset.thumbnails': (query) => engine.request('dataset.thumbnails', { ...query, projectDir: this.requireProject().dir }),
       'dataset.preview': async ({ source, options: previewOptions }) => {
         const projectDir = this.requireProject().dir;
@@ -177,6 +195,20 @@ export class StudioService {
     // Ids reach here validated (runIdSchema); checked again because a path is about to be built.
     if (!runIdSchema.safeParse(runId).success) throw new StudioError({ code: 'invalid-request', message: `Not a run id: ${runId}` });
     return join(this.runsDir(), runId);
+  }
+
+  private pathOf(target: RevealTarget): string {
+    const dir = this.requireProject().dir;
+    switch (target.kind) {
+      case 'project':
+        return dir;
+      case 'dataset':
+        return join(dir, 'dataset');
+      case 'run':
+        return this.runDir(target.runId);
+      case 'export':
+        return join(dir, EXPORTS_DIR, target.name);
+    }
   }
 
   private runsDir(): string {
