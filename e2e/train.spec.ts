@@ -54,7 +54,11 @@ test('a stopped run reopens from the runs list with its charts and timeline', as
   await expect(app.getByTestId('train-step')).toHaveText(/Step 30 \/ 30/);
   await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/);
   await expect(app.getByRole('slider', { name: 'Sample timeline' })).toBeVisible();
-  // 30 steps of 8 real images over the 10,000 digits.
+  // The run's whole config comes back with it.
+  const config = app.getByTestId('run-config');
+  await config.getByText(/^Config: MLP/).click();
+  await expect(config.getByRole('row', { name: /^Batch size/ })).toContainText('8');
+    // 30 steps of 8 real images over the 10,000 digits.
   await expect(app.getByTestId('train-epoch')).toHaveText('0.02');
 
   // The run's grids over time export as an animation.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { preset } from '../../../src-main/api/training';
-import { diffConfigs, formatDiffRow } from './config-diff';
+import { diffConfigs, flattenConfig, formatDiffRow } from './config-diff';
 
 describe('diffConfigs', () => {
   it('lists nothing for equal configs', () => {
@@ -28,5 +28,17 @@ describe('diffConfigs', () => {
     const { evaluation: _, ...older } = dcgan;
     expect(diffConfigs(older, dcgan).map((r) => r.path)).toEqual(['evaluation']);
     expect(diffConfigs(older, dcgan)[0]!.a).toBe('—');
+  });
+});
+
+describe('flattenConfig', () => {
+  it('lists every setting once, as the diff names them', () => {
+    const rows = flattenConfig(preset('dcgan'));
+    expect(rows.find((r) => r.path === 'optimizer.gLr')?.value).toBe(String(preset('dcgan').optimizer.gLr));
+    expect(rows.find((r) => r.path === 'augment.diffAugment')?.value).toBe('none');
+    expect(new Set(rows.map((r) => r.path)).size).toBe(rows.length);
+    // Each path is one a diff against a changed config would name.
+    expect(diffConfigs(preset('dcgan'), { ...preset('dcgan'), seed: 99 }).map((r) => r.path)).toEqual(['seed']);
+    expect(rows.map((r) => r.path)).toContain('seed');
   });
 });

@@ -16,6 +16,12 @@ function show(value: unknown): string {
   return String(value);
 }
 
+/** Every setting of a config as a row (dotted path and value), in the order fields appear. */
+export function flattenConfig(config: unknown, prefix = ''): { path: string; value: string }[] {
+  if (isObject(config)) return Object.entries(config).flatMap(([key, value]) => flattenConfig(value, prefix ? `${prefix}.${key}` : key));
+  return [{ path: prefix, value: show(config) }];
+}
+
 /** Leaf-by-leaf differences, in the order fields appear in `a` (then fields only `b` has). */
 export function diffConfigs(a: unknown, b: unknown, prefix = ''): DiffRow[] {
   if (isObject(a) && isObject(b)) {
