@@ -12,6 +12,7 @@ test('runs can be named, compared on the charts, zoomed and deleted', async ({ a
   await app.getByLabel(`Name for run ${first}`).fill('slow lr');
   await app.getByLabel(`Name for run ${first}`).press('Enter');
   await expect(app.getByRole('button', { name: 'Open run slow lr' })).toBeVisible();
+  await expect(app.locator(`li[data-run="${first}"] .state`)).toHaveText('completed');
 
   // Open the second and lay the first over its charts.
   await app.getByRole('button', { name: `Open run ${second}` }).click();

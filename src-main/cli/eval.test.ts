@@ -2,9 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setUpBackends } from '../engine/backend/kernels/test-util';
 import { loadMnistDemo } from '../engine/data/mnist-demo';
@@ -12,7 +12,8 @@ import { memoryBatches } from '../engine/data/memory-batches';
 import { TrainingSession } from '../engine/train/session';
 import { tinyConfig } from '../engine/train/test-config';
 import { DomainClassifier } from '../engine/metrics/classifier';
-import { evaluationDir } from '../engine/metrics/evaluate';
+import { evaluationDir, inceptionDir } from '../engine/metrics/evaluate';
+import { writeTinyGraphModel } from '../engine/metrics/testing';
 import { evaluationRecordSchema } from '../api/evaluation';
 
 const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
@@ -74,5 +75,23 @@ describe('gan-studio eval', () => {
     const bad = await runCli(['eval', '--run', runDir, '--metric', 'fid,sharpness', '--backend', 'wasm']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/metrics\.1/);
+  }, 120_000);
+
+  it('imports a graph model from a folder with the input range it expects, and evaluates with it', async () => {
+    const model = await writeTinyGraphModel(join(dirname(dirname(runDir)), 'tiny-graph-source'));
+    const both = await runCli(['eval', '--run', runDir, '--inception-dir', model.dir, '--inception-url', 'https://example.com/model.json']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/not both/);
+    const badRange = await runCli(['eval', '--run', runDir, '--inception-dir', model.dir, '--inception-range=0,255']);
+    expect(badRange.code).toBe(1);
+    expect(badRange.stderr).toMatch(/--inception-range is 0,1 or -1,1/);
+    const result = await runCli([
+      'eval', '--run', runDir, '--inception-dir', model.dir, '--inception-range=-1,1', '--extractor', 'inception', '--metric', 'kid', '--samples', '60', '--bootstrap', '0', '--json', '--backend', 'wasm',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(evaluationRecordSchema.parse(JSON.parse(result.stdout)).extractor.kind).toBe('inception');
+    const sidecars = (await readdir(inceptionDir(dirname(dirname(runDir))))).filter((name) => name.endsWith('.json') && name !== 'model.json');
+    const sidecar = JSON.parse(await readFile(join(inceptionDir(dirname(dirname(runDir))), sidecars[0]!), 'utf8'));
+    expect(sidecar.inputRange).toBe('-1,1');
   }, 120_000);
 });

@@ -25,6 +25,8 @@ export const evalUsage = `Usage: gan-studio eval --run <run dir> [options]
   --seed <n>               Seed of the latents and splits  [0]
   --inception-url <url>    Download a TF.js graph model (model.json URL) into the project's cache first
   --inception-sha256 <h>   The SHA-256 model.json must have (refuses anything else)
+  --inception-dir <folder> Import a TF.js graph model from a folder (model.json + weight shards) instead
+  --inception-range=<r>    0,1 (TF-Hub Inception-v3) | -1,1 (Keras InceptionV3, converted)  [0,1]
   --json                   Print the result record as JSON instead of a table
   --backend <b>            auto | tensorflow | wasm | cpu  [auto]
 
@@ -45,6 +47,8 @@ export async function evaluate(args: string[]): Promise<void> {
       seed: { type: 'string', default: '0' },
       'inception-url': { type: 'string' },
       'inception-sha256': { type: 'string' },
+      'inception-dir': { type: 'string' },
+      'inception-range': { type: 'string', default: '0,1' },
       json: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'auto' },
       help: { type: 'boolean', short: 'h' },
@@ -65,9 +69,13 @@ export async function evaluate(args: string[]): Promise<void> {
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend));
   process.stderr.write(`Backend: ${backend.active} (${backend.provider})\n`);
 
-  if (values['inception-url']) {
-    process.stderr.write(`Downloading ${values['inception-url']} into ${inceptionDir(projectDir)}…\n`);
-    await cacheGraphModel({ url: values['inception-url'] }, inceptionDir(projectDir), values['inception-sha256'] ? { expectedSha256: values['inception-sha256'] } : {});
+  const inputRange = values['inception-range'];
+  if (inputRange !== '0,1' && inputRange !== '-1,1') throw new Error(`--inception-range is 0,1 or -1,1, not "${inputRange}"`);
+  if (values['inception-url'] && values['inception-dir']) throw new Error('Give --inception-url or --inception-dir, not both');
+  const from = values['inception-url'] ? { url: values['inception-url'] } : values['inception-dir'] ? { dir: resolve(values['inception-dir']) } : null;
+  if (from) {
+    process.stderr.write(`Importing ${'url' in from ? from.url : from.dir} into ${inceptionDir(projectDir)}…\n`);
+    await cacheGraphModel(from, inceptionDir(projectDir), { inputRange, ...(values['inception-sha256'] ? { expectedSha256: values['inception-sha256'] } : {}) });
   }
 
   let phase = '';

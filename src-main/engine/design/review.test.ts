@@ -49,6 +49,9 @@ describe('reviewConfig', () => {
     expect(paths(big(64), { dataset: digits })).toEqual(['warning model.resolution', 'warning model.channels']);
     const few = { ...digits, count: 40 };
     expect(paths(preset('dcgan'), { dataset: few })).toEqual(['warning batchSize', 'warning augment.diffAugment']);
+    // Non-square images are stretched to the model's square.
+    const wide = reviewConfig(big(64), { dataset: { ...cats, width: 64, height: 48 } }).findings;
+    expect(wide.map(describeFinding)).toContainEqual(expect.stringMatching(/64×48: the models draw squares, so images are stretched to 64×64/));
   });
 
   it('refuses a model that cannot fit the wasm heap, warns near it, and leaves other backends alone', () => {

@@ -151,6 +151,10 @@ function datasetFindings(config: TrainConfig, data: DatasetShape | null): Findin
   } else if (model.resolution < size / 1.5) {
     out.push(warning('model.resolution', `${data.name} is ${data.width}×${data.height}: images are shrunk to ${model.resolution} px and detail is lost`));
   }
+  if (data.width !== data.height) {
+    // Every architecture here draws squares; memory-batches resizes each image to one.
+    out.push(warning('model.resolution', `${data.name} is ${data.width}×${data.height}: the models draw squares, so images are stretched to ${model.resolution}×${model.resolution} (import with crop or pad to keep their proportions)`));
+  }
   if (model.channels === 3 && data.channels === 1) out.push(warning('model.channels', `${data.name} is grayscale: the three channels will all be the same`));
   if (model.channels === 1 && data.channels === 3) out.push(warning('model.channels', `${data.name} is in colour: it will be averaged to gray`));
   if (config.batchSize > data.count) out.push(warning('batchSize', `larger than the ${data.count.toLocaleString('en-US')} images: every batch repeats images`));

@@ -154,12 +154,18 @@ export class EvaluateStore {
     }
   }
 
+  /**
+   * The pixel range the imported model expects: [0, 1] for TF-Hub's Inception, [−1, 1] for a
+   * Keras-converted one; the wrong one silently skews every FID.
+   */
+  inceptionRange = $state<'0,1' | '-1,1'>('0,1');
+
   async importInception(source: { kind: 'dialog' } | { kind: 'url'; url: string; sha256?: string }): Promise<void> {
     if (this.importing) return;
     this.importing = true;
     this.error = null;
     try {
-      const info = await this.client.request('eval.importExtractor', { source, inputRange: '0,1' });
+      const info = await this.client.request('eval.importExtractor', { source, inputRange: this.inceptionRange });
       if (info) this.extractors = info;
     } catch (err) {
       this.error = describeError(err);
