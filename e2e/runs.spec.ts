@@ -4,6 +4,7 @@ import { trainRunWithCli } from './support/runs';
 test('runs can be named, compared on the charts, zoomed and deleted', async ({ app, server }) => {
   const first = await trainRunWithCli(server.project, ['--lr', '0.0005']);
   const second = await trainRunWithCli(server.project);
+  const third = await trainRunWithCli(server.project, ['--seed', '11']);
   await app.reload();
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
 
@@ -19,6 +20,16 @@ test('runs can be named, compared on the charts, zoomed and deleted', async ({ a
   await expect(app.getByTestId('train-state')).toHaveText(/paused/i);
   await app.getByLabel('Compare with run').selectOption(first);
   const losses = app.getByRole('figure', { name: 'Losses' });
+  await expect(losses.getByRole('button', { name: /D loss · slow lr/ })).toBeVisible();
+  // A second run on the same charts, with its own dash pattern and its own config diff.
+  await app.getByLabel('Compare with run').selectOption(third);
+  await expect(losses.getByRole('button', { name: new RegExp(`D loss · ${third}`) })).toBeVisible();
+  await expect(app.getByTestId('compare-config')).toHaveCount(2);
+  // --lr set both learning rates of the first; the third differs only in its seed.
+  await expect(app.getByTestId('compare-config').first()).toContainText('2 settings differ from slow lr');
+  await expect(app.getByTestId('compare-config').last()).toContainText(`1 setting differs from ${third}`);
+  await app.getByRole('button', { name: `Stop comparing with ${third}` }).click();
+  await expect(losses.getByRole('button', { name: new RegExp(`D loss · ${third}`) })).toHaveCount(0);
   await expect(losses.getByRole('button', { name: /D loss · slow lr/ })).toBeVisible();
 
   // Drag across the loss chart: every chart zooms to those steps; Reset shows them all again.
