@@ -86,6 +86,8 @@ export const studioRequests = {
     output: z.object({ report: importReportSchema.nullable() }),
   },
   'dataset.cancelImport': { input: empty, output: z.object({ cancelled: z.boolean() }) },
+  /** Desktop: picks a folder in the native dialog for a later preview and import (null: cancelled). */
+  'dataset.chooseFolder': { input: empty, output: z.object({ token: z.string(), folder: z.string() }).nullable() },
   /** One page of the project dataset's thumbnails (a tiled sprite plus paths and labels). */
   'dataset.thumbnails': { input: thumbnailQuerySchema, output: thumbnailPageSchema },
   /** A few sample images decoded with the import options, before (or instead of) importing. */

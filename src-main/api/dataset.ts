@@ -86,13 +86,15 @@ export const PREVIEW_SAMPLES_MAX = 8;
 
 /**
  * Sample images of a folder decoded with the given options, exactly as an import would store them.
- * The samples come from files web mode uploaded for the preview, or from the sources of the
- * project's dataset when they are still on disk (a desktop import).
+ * The samples come from files web mode uploaded for the preview, a folder the desktop app's dialog
+ * or a drop picked, or the sources of the project's dataset when they are still on disk.
  */
 export const importPreviewRequestSchema = z
   .object({
     source: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('upload'), uploadId: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
+      /** Desktop: a folder chosen in the dialog or dropped, waiting for its import. */
+      z.object({ kind: z.literal('dropped'), token: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
       z.object({ kind: z.literal('project') }).strict(),
     ]),
     options: importOptionsSchema,

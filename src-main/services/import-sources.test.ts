@@ -18,6 +18,18 @@ describe('ImportSources', () => {
     await expect(new ImportSources().resolve({ kind: 'dialog' }, '/p')).rejects.toThrow(/no folder dialog in web mode/);
   });
 
+  it('lets a folder picked in the dialog be previewed, then imported once', async () => {
+    const sources = new ImportSources(async () => join('/data', 'cats'));
+    const picked = (await sources.choose())!;
+    expect(picked.folder).toBe('cats');
+    expect(sources.peek(picked.token)).toBe(join('/data', 'cats'));
+    expect(sources.peek(picked.token)).toBe(join('/data', 'cats'));
+    expect(await sources.resolve({ kind: 'dropped', token: picked.token }, '/p')).toMatchObject({ dir: join('/data', 'cats') });
+    expect(() => sources.peek(picked.token)).toThrow(/choose it again/);
+    expect(await new ImportSources(async () => null).choose()).toBeNull();
+    await expect(new ImportSources().choose()).rejects.toThrow(/no folder dialog in web mode/);
+  });
+
   it('keeps uploads inside the project', () => {
     const id = 'a'.repeat(32);
     expect(ImportSources.uploadTarget('/p', id, 'cats/1.png')).toBe(join('/p', '.uploads', id, 'cats', '1.png'));

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { StudioError } from '../api/rpc';
 
 export type ImportSource = { kind: 'dialog' } | { kind: 'dropped'; token: string } | { kind: 'upload'; uploadId: string };
@@ -24,6 +24,23 @@ export class ImportSources {
     const token = randomBytes(16).toString('hex');
     this.drops.set(token, { path, expires: Date.now() + DROP_TOKEN_TTL_MS });
     return token;
+  }
+
+  /**
+   * Desktop: the native dialog picks a folder that waits, as a token, for its preview and then its
+   * import (null when the dialog was cancelled).
+   */
+  async choose(): Promise<{ token: string; folder: string } | null> {
+    if (!this.chooseFolder) throw new StudioError({ code: 'invalid-request', message: 'There is no folder dialog in web mode: drop or choose files in the browser instead.' });
+    const dir = await this.chooseFolder();
+    return dir ? { token: this.registerDrop(dir), folder: basename(dir) } : null;
+  }
+
+  /** The folder behind a drop token, for its preview; unlike resolve, the token stays for the import. */
+  peek(token: string): string {
+    const drop = this.drops.get(token);
+    if (!drop || drop.expires < Date.now()) throw new StudioError({ code: 'invalid-request', message: 'That folder was chosen too long ago: choose it again.' });
+    return drop.path;
   }
 
   static newUploadId(): string {

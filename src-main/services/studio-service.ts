@@ -107,6 +107,7 @@ export class StudioService {
         }
       },
       'dataset.cancelImport': () => engine.request('dataset.cancelImport', {}),
+      'dataset.chooseFolder': () => this.importSources.choose(),
       'dataset.exportStyleGan': async () => {
         const { dir, name } = this.requireProject();
         const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
@@ -118,7 +119,12 @@ export class StudioService {
       'dataset.preview': async ({ source, options: previewOptions }) => {
         const projectDir = this.requireProject().dir;
         // A preview's upload stays for the next change of options; stale ones are swept with the rest.
-        const sourceDir = source.kind === 'upload' ? ((await this.importSources.resolve(source, projectDir))?.dir ?? null) : null;
+        const sourceDir =
+          source.kind === 'upload'
+            ? ((await this.importSources.resolve(source, projectDir))?.dir ?? null)
+            : source.kind === 'dropped'
+              ? this.importSources.peek(source.token)
+              : null;
         return engine.request('dataset.preview', { sourceDir, projectDir, options: previewOptions });
       },
       'train.start': async (input) => {

@@ -47,6 +47,8 @@ export class DatasetStore {
   notice = $state<string | null>(null);
   /** Web mode: a chosen folder waiting for Import, so its preview can be checked first. */
   staged = $state<{ files: UploadFile[]; folder: string | null } | null>(null);
+  /** Desktop: a folder picked in the native dialog, waiting for Import so its preview can be checked first. */
+  chosen = $state<{ token: string; folder: string } | null>(null);
   /** Web mode: a few files of the last chosen folder, uploaded for the import preview. */
   previewUpload = $state<{ uploadId: string; folder: string | null } | null>(null);
 
@@ -75,6 +77,7 @@ export class DatasetStore {
       this.client.on('project.changed', () => {
         this.result = null;
         this.staged = null;
+        this.chosen = null;
         this.previewUpload = null;
         void this.refresh();
       }),
@@ -82,7 +85,7 @@ export class DatasetStore {
         if (this.phase === 'importing') this.progress = progress;
       }),
       this.client.on('ui.command', ({ command }) => {
-        if (command === 'import-folder') void this.importFromDialog();
+        if (command === 'import-folder') void this.chooseFromDialog();
       }),
       this.client.on('engine.status', (status) => {
         if (status.state === 'ready' && (!this.loaded || this.loadError)) void this.refresh();
@@ -109,9 +112,24 @@ export class DatasetStore {
     }
   }
 
-  /** Desktop: File → Import image folder…, or the Data view's button. */
-  importFromDialog(): Promise<void> {
-    return this.#run('importing', async () => ({ source: { kind: 'dialog' }, folder: null, clientSkipped: [] }));
+  /**
+   * Desktop: File → Import Image Folder…, or the Data view's button. The folder waits for Import,
+   * so the preview shows a few of its images with the chosen settings first.
+   */
+  async chooseFromDialog(): Promise<void> {
+    if (this.busy) {
+      this.notice = 'An import is already running: wait for it or cancel it.';
+      return;
+    }
+    try {
+      const picked = await this.client.request('dataset.chooseFolder', {});
+      if (!picked) return; // The dialog was closed without a choice.
+      this.chosen = picked;
+      this.error = null;
+      this.notice = null;
+    } catch (err) {
+      this.error = describeError(err);
+    }
   }
 
   /** Web mode: a folder from the picker, held until the user presses Import. */
@@ -123,6 +141,8 @@ export class DatasetStore {
 
   /** Imports the staged folder; it stays staged if the import cannot start (one already runs). */
   importStaged(): Promise<void> {
+    const chosen = this.chosen;
+    if (chosen) return this.#run('importing', async () => ({ source: { kind: 'dropped', token: chosen.token }, folder: chosen.folder, clientSkipped: [] }));
     return this.staged ? this.importFiles(this.staged.files, this.staged.folder) : Promise.resolve();
   }
 
@@ -196,8 +216,9 @@ export class DatasetStore {
     }
     const abort = new AbortController();
     this.#abort = abort;
-    // Whatever was chosen and waiting (web mode) gives way to the import that starts now.
+    // Whatever was chosen and waiting gives way to the import that starts now.
     this.staged = null;
+    this.chosen = null;
     this.#reset(phase);
     this.error = null;
     this.notice = null;

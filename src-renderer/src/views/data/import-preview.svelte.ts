@@ -26,7 +26,9 @@ export class ImportPreviewState {
   ) {}
 
   /** Where the samples come from now, or null when there is nothing to preview yet. */
-  get source(): { kind: 'upload'; uploadId: string } | { kind: 'project' } | null {
+  get source(): { kind: 'upload'; uploadId: string } | { kind: 'dropped'; token: string } | { kind: 'project' } | null {
+    const chosen = this.datasets.chosen;
+    if (chosen) return { kind: 'dropped', token: chosen.token };
     const upload = this.datasets.previewUpload;
     if (upload) return { kind: 'upload', uploadId: upload.uploadId };
     return this.datasets.project ? { kind: 'project' } : null;
@@ -34,7 +36,7 @@ export class ImportPreviewState {
 
   /** The folder the samples are from, when known. */
   get folder(): string | null {
-    return this.datasets.previewUpload?.folder ?? null;
+    return this.datasets.chosen?.folder ?? this.datasets.previewUpload?.folder ?? null;
   }
 
   /** Uploads a few files of a newly chosen folder for the preview. */
