@@ -126,9 +126,17 @@ test('the explorer opens a checkpoint, scrubs, truncates, finds a direction and 
   const imageSidecar = JSON.parse(await readFile(join(imageDir, 'sidecar.json'), 'utf8'));
   expect(imageSidecar.request.source.spec).toEqual(JSON.parse(json));
   await exporter.getByRole('button', { name: 'Interpolation (GIF)' }).click();
-  await expect(done).not.toContainText(imageDir, { timeout: 60_000 });
+  await expect(done.locator('.path')).not.toHaveText(imageDir, { timeout: 60_000 });
   const walkDir = (await done.locator('.path').textContent())!;
   expect(await sharp(join(walkDir, 'animation.gif'), { animated: true }).metadata()).toMatchObject({ format: 'gif', pages: 62, loop: 0 });
+  // One direction swept from −4 to +4 and back, the rest of the view as it is.
+  await view.getByLabel('Direction to sweep').selectOption({ label: 'Thick strokes' });
+  await exporter.getByRole('button', { name: 'Direction sweep (GIF)' }).click();
+  await expect(done.locator('.path')).not.toHaveText(walkDir, { timeout: 60_000 });
+  const sweepDir = (await done.locator('.path').textContent())!;
+  expect(await sharp(join(sweepDir, 'animation.gif'), { animated: true }).metadata()).toMatchObject({ format: 'gif', pages: 46 });
+  const sweepSidecar = JSON.parse(await readFile(join(sweepDir, 'sidecar.json'), 'utf8'));
+  expect(sweepSidecar.request.source.spec.images[0].directions).toContainEqual({ id: 'attr-thick-strokes', amount: -4 });
 
   // The view scrolls inside the window: a tall viewport shows all of it in one picture.
   await app.setViewportSize({ width: 1280, height: 2600 });

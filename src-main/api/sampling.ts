@@ -10,6 +10,9 @@ import { checkpointRefSchema } from './projects';
 export const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
 export const interpolationPaths = ['slerp', 'linear'] as const;
 
+export const directionIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a direction id');
+export const directionAmountSchema = z.object({ id: directionIdSchema, amount: z.number().min(-100).max(100) }).strict();
+
 /** One image's latent: the point at `t` on the path through `seeds` (one seed: that seed's z). */
 export const latentRecipeSchema = z
   .object({
@@ -19,6 +22,8 @@ export const latentRecipeSchema = z
     path: z.enum(interpolationPaths).default('slerp'),
     /** The conditional model's class; null for unconditional models. */
     class: z.number().int().min(0).max(999).nullable().default(null),
+    /** This image's direction amounts instead of the spec's: a direction swept across an animation's frames. */
+    directions: z.array(directionAmountSchema).max(32).optional(),
   })
   .strict();
 export type LatentRecipe = z.output<typeof latentRecipeSchema>;
@@ -32,9 +37,6 @@ export const truncationSchema = z
   })
   .strict();
 export type Truncation = z.output<typeof truncationSchema>;
-
-export const directionIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a direction id');
-export const directionAmountSchema = z.object({ id: directionIdSchema, amount: z.number().min(-100).max(100) }).strict();
 
 export const sampleSpecSchema = z
   .object({

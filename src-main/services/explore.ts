@@ -10,6 +10,7 @@ import type { SampleSpec } from '../api/sampling';
 import { StudioError } from '../api/rpc';
 import { LatestOnly } from '../engine/latent/lanes';
 import { thinEvenly } from '../engine/sampling/thin';
+import { directionIdsOf } from '../engine/sampling/compose';
 import { runDataset } from '../engine/train/run-file';
 import { ExploreStore, toState, type ExploreData } from '../engine/latent/store';
 import type { StudioContext, StudioHandlersFor } from './capability';
@@ -40,7 +41,7 @@ export function exploreStudioHandlers(ctx: StudioContext): StudioHandlersFor<typ
   }
 
   async function vectorsFor(spec: SampleSpec, sweep: string | undefined): Promise<{ id: string; vector: number[] }[]> {
-    const ids = new Set(spec.directions.filter((d) => d.amount !== 0).map((d) => d.id));
+    const ids = new Set(directionIdsOf(spec));
     if (sweep) ids.add(sweep);
     if (ids.size === 0) return [];
     const saved = (await (await storeFor(spec.checkpoint.runId)).read()).data.directions;

@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import type { SampleSpec } from '../../api/sampling';
 import { ExploreStore } from '../latent/store';
-import type { DirectionVectors } from '../sampling';
+import { directionIdsOf, type DirectionVectors } from '../sampling';
 import { ExportError } from './folder';
 
 export interface DirectionRecord {
@@ -30,11 +30,11 @@ export async function savedDirections(runDir: string, runId: string): Promise<Di
 
 /** Vectors for the directions a spec moves along (amount ≠ 0); a missing one is a clear error. */
 export async function directionVectors(runDir: string, spec: SampleSpec): Promise<DirectionVectors> {
-  const wanted = spec.directions.filter((d) => d.amount !== 0);
+  const wanted = directionIdsOf(spec);
   if (!wanted.length) return new Map();
   const saved = new Map((await savedDirections(runDir, spec.checkpoint.runId)).map((d) => [d.id, d]));
   const vectors = new Map<string, Float32Array>();
-  for (const { id } of wanted) {
+  for (const id of wanted) {
     const direction = saved.get(id);
     if (!direction) throw new ExportError(`Direction "${id}" is not saved for run ${spec.checkpoint.runId} (it may have been deleted in the explorer).`);
     vectors.set(id, Float32Array.from(direction.vector));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleSpecSchema } from '../../api/sampling';
-import { alongPath, applyPsi, composeLatents, latentForSeed, lerp, slerp } from '.';
+import { alongPath, applyPsi, composeLatents, directionIdsOf, latentForSeed, lerp, slerp } from '.';
 
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
 const unit = (v: Float32Array) => v.map((x) => x / norm(v));
@@ -81,6 +81,20 @@ describe('composeLatents', () => {
     const { z } = composeLatents(spec({ truncation: { psi: 0 }, directions: [{ id: 'thick', amount: 2.5 }] }), space, new Map([['thick', d]]));
     expect(Array.from(z.subarray(0, 8))).toEqual([0, 0, 0, 2.5, 0, 0, 0, 0]);
     expect(() => composeLatents(spec({ directions: [{ id: 'nope', amount: 1 }] }), space)).toThrow(/not saved/);
+  });
+
+  it('lets an image carry its own direction amounts (a sweep across frames), the others keep the spec’s', () => {
+    const d = new Float32Array(8).fill(0);
+    d[3] = 1;
+    const swept = spec({
+      truncation: { psi: 0 },
+      directions: [{ id: 'thick', amount: 1 }],
+      images: [{ seeds: [1], directions: [{ id: 'thick', amount: -2 }] }, { seeds: [1] }, { seeds: [1], directions: [] }],
+    });
+    const { z } = composeLatents(swept, space, new Map([['thick', d]]));
+    expect([z[3], z[8 + 3], z[16 + 3]]).toEqual([-2, 1, 0]);
+    expect(directionIdsOf(swept)).toEqual(['thick']);
+    expect(directionIdsOf(spec({ images: [{ seeds: [1], directions: [{ id: 'slant', amount: 2 }] }] }))).toEqual(['slant']);
   });
 
   it('checks classes against the model', () => {

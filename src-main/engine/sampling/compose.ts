@@ -33,17 +33,20 @@ export function composeLatents(
   space: LatentSpace,
   directions: DirectionVectors = new Map(),
 ): { z: Float32Array; classes: number[] | undefined } {
-  const moves = spec.directions.filter((d) => d.amount !== 0).map(({ id, amount }) => {
+  const vectorOf = (id: string): Float32Array => {
     const vector = directions.get(id);
     if (!vector) throw new Error(`Direction "${id}" is not saved for this run.`);
     if (vector.length !== space.zDim) throw new Error(`Direction "${id}" has ${vector.length} dimensions, the generator's z has ${space.zDim}.`);
-    return { vector, amount };
-  });
+    return vector;
+  };
+  const movesOf = (amounts: SampleSpec['directions']) => amounts.filter((d) => d.amount !== 0).map(({ id, amount }) => ({ vector: vectorOf(id), amount }));
+  const shared = movesOf(spec.directions);
   const z = new Float32Array(spec.images.length * space.zDim);
   const classes: number[] = [];
   spec.images.forEach((recipe, i) => {
     // Directions move the truncated latent, so an edit is not shrunk by ψ.
     const latent = latentOf(recipe, space, spec.truncation);
+    const moves = recipe.directions ? movesOf(recipe.directions) : shared;
     for (const { vector, amount } of moves) for (let k = 0; k < space.zDim; k++) latent[k]! += amount * vector[k]!;
     z.set(latent, i * space.zDim);
     if (space.numClasses > 0) {
@@ -70,4 +73,13 @@ export async function renderSampleSpec(
 ): Promise<{ images: Float32Array; z: Float32Array; classes: number[] | undefined }> {
   const { z, classes } = composeLatents(spec, latentSpaceOf(generator), directions);
   return { images: await generator.generate(z, classes), z, classes };
+}
+
+/** Every direction a spec moves along (amount ≠ 0), the spec's own and its images'. */
+export function directionIdsOf(spec: Pick<SampleSpec, 'images' | 'directions'>): string[] {
+  const ids = new Set<string>();
+  for (const amounts of [spec.directions, ...spec.images.map((image) => image.directions ?? [])]) {
+    for (const { id, amount } of amounts) if (amount !== 0) ids.add(id);
+  }
+  return [...ids];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportRequestSchema, expandSource } from '../../../../src-main/api/export';
-import { exploreExportRequest, INTERPOLATION_FRAMES } from './exports';
+import { exploreExportRequest, INTERPOLATION_FRAMES, SWEEP_FRAMES, SWEEP_REACH } from './exports';
 import type { ViewParts } from './view-state';
 
 const parts: ViewParts = {
@@ -44,6 +44,18 @@ describe('exploreExportRequest', () => {
     expect(times[0]).toBe(0);
     expect(times[INTERPOLATION_FRAMES - 1]).toBe(1);
     expect(times.at(-1)).toBeCloseTo(1 / (INTERPOLATION_FRAMES - 1));
+  });
+
+  it('sweeps one direction across the frames, there and back, keeping the other amounts', () => {
+    const request = parse(exploreExportRequest('sweep', { ...parts, amounts: { 'sefa-1': 1.5, 'sefa-3': -1 } }, [], 'sefa-1'));
+    if (request.kind !== 'animation') throw new Error('not an animation');
+    const images = expandSource(request.source).images;
+    expect(images).toHaveLength(2 * SWEEP_FRAMES - 2);
+    const swept = images.map((image) => image.directions!.find((d) => d.id === 'sefa-1')!.amount);
+    expect([swept[0], swept[SWEEP_FRAMES - 1], swept.at(-1)! < swept[0]! + 1]).toEqual([-SWEEP_REACH, SWEEP_REACH, true]);
+    expect(images.every((image) => image.directions!.some((d) => d.id === 'sefa-3' && d.amount === -1))).toBe(true);
+    expect(images.every((image) => image.seeds.join() === '3,9' && image.t === 0.25)).toBe(true);
+    expect(() => exploreExportRequest('sweep', parts, [])).toThrow(/Choose a direction/);
   });
 
   it('refuses an interpolation with one keyframe', () => {
