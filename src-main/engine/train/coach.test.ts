@@ -54,6 +54,20 @@ describe('Coach', () => {
     expect(warnings.map((w) => w.kind)).toContain('oscillation');
   });
 
+  it('reports a condition flickering at its threshold once, and again only after a window clear of it', () => {
+    const coach = new Coach('bce', 10);
+    const kinds = (step: number, d: number) => coach.observeDiversity(step, d).map((w) => w.kind);
+    expect(kinds(300, 2.4)).toEqual(['mode-collapse']);
+    // Hovering around a quarter of the real variety: the same episode.
+    expect(kinds(310, 2.6)).toEqual([]);
+    expect(kinds(320, 2.4)).toEqual([]);
+    expect(kinds(330, 2.6)).toEqual([]);
+    expect(kinds(340, 2.3)).toEqual([]);
+    // Clear for longer than a window, then collapsing again: a new episode.
+    expect(kinds(350, 8)).toEqual([]);
+    expect(kinds(420, 2)).toEqual(['mode-collapse']);
+  });
+
   it('does not judge a Wasserstein critic by probabilities it does not output', () => {
     expect(run(stream(400, (step, noise) => ({ ...healthy(step, noise), dReal: 0.99, dFake: 0.01 })), 'wgan-gp')).toEqual([]);
   });

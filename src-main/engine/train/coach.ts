@@ -32,6 +32,8 @@ const WARMUP = 100;
 export class Coach {
   private readonly points: CoachPoint[] = [];
   private readonly active = new Set<CoachKind>();
+  /** When each kind last stopped holding: a condition flickering at its threshold is one episode. */
+  private readonly clearedAt = new Map<CoachKind, number>();
   private earlyGradNorm: number | null = null;
   constructor(
     private readonly loss: LossConfig['kind'],
@@ -106,9 +108,12 @@ export class Coach {
   private update(out: CoachWarning[], kind: CoachKind, holds: boolean, step: number, since: number, text: () => { message: string; suggestion: string }): void {
     if (holds && !this.active.has(kind)) {
       this.active.add(kind);
-      out.push({ kind, since, step, ...text() });
-    } else if (!holds) {
+      // Back within a window of clearing: the same episode, already reported.
+      const cleared = this.clearedAt.get(kind);
+      if (cleared === undefined || step - cleared >= WINDOW) out.push({ kind, since, step, ...text() });
+    } else if (!holds && this.active.has(kind)) {
       this.active.delete(kind);
+      this.clearedAt.set(kind, step);
     }
   }
 }
