@@ -18,6 +18,8 @@ export class GalleryStore {
   config = $state.raw<TrainConfig | null>(null);
   checkpoints = $state.raw<CheckpointInfoShape[]>([]);
   running = $state(false);
+  /** Who started the running (or last) export: 'gallery', or the id of a QuickExport panel. */
+  owner = $state<string | null>(null);
   cancelling = $state(false);
   progress = $state<ExportProgress | null>(null);
   last = $state.raw<ExportResult | null>(null);
@@ -66,27 +68,28 @@ export class GalleryStore {
       this.error = { message: checked.message, issues: checked.issues };
       return;
     }
-    await this.#track(() => this.client.request('export.create', checked.request));
+    await this.#track('gallery', () => this.client.request('export.create', checked.request));
   }
 
   /**
    * An export another view built (the explorer's current view, the Train view's timelapse). It runs
    * here so its progress, result and Cancel show in the Gallery too.
    */
-  async exportFrom(input: ExportRequestInput): Promise<void> {
+  async exportFrom(input: ExportRequestInput, owner: string): Promise<void> {
     if (this.running) return;
+    this.owner = owner;
     const parsed = exportRequestSchema.safeParse(input);
     if (!parsed.success) {
       this.error = { message: 'That export is not valid.', issues: formatIssues(parsed.error) };
       return;
     }
-    await this.#track(() => this.client.request('export.create', parsed.data));
+    await this.#track(owner, () => this.client.request('export.create', parsed.data));
   }
 
   /** The same export again from its sidecar, into a new folder. */
   async again(name: string): Promise<void> {
     if (this.running) return;
-    await this.#track(() => this.client.request('export.again', { name }));
+    await this.#track('gallery', () => this.client.request('export.again', { name }));
   }
 
   async cancel(): Promise<void> {
@@ -122,7 +125,8 @@ export class GalleryStore {
     }
   }
 
-  async #track(request: () => Promise<ExportResult>): Promise<void> {
+  async #track(owner: string, request: () => Promise<ExportResult>): Promise<void> {
+    this.owner = owner;
     this.running = true;
     this.cancelling = false;
     this.progress = null;
