@@ -34,6 +34,13 @@ test('design a GAN from a preset, see its cost, save it and train it from the Tr
   await settings.getByRole('group', { name: 'Critic normalisation' }).getByText('None', { exact: true }).click();
   await expect(app.getByTestId('design-errors')).toHaveCount(0);
 
+  // Undo and redo: the critic's batch norm comes back with its error, then goes again (Ctrl+Z / Ctrl+Shift+Z too).
+  await bar.getByRole('button', { name: 'Undo' }).click();
+  await expect(app.getByTestId('design-errors')).toContainText('Critic normalisation');
+  await app.getByRole('heading', { name: 'Model', level: 1 }).click();
+  await app.keyboard.press('Control+Shift+Z');
+  await expect(app.getByTestId('design-errors')).toHaveCount(0);
+
   // A short run, then a measured estimate from real steps on the engine's backend.
   await settings.getByLabel('Batch size', { exact: true }).fill('16');
   await settings.getByLabel('Steps', { exact: true }).fill('60');

@@ -19,6 +19,7 @@ import type { StudioClient } from '../../lib/transport';
 import { diffConfigs } from '../../lib/config-diff';
 import { configFileName, configFileText, parseConfigFile, uniqueName } from './config-file';
 import { designSummary, type MeasuredConfig } from './estimate';
+import { EditHistory } from './edit-history';
 import { presetOptions } from './options';
 
 type Damaged = { name: string; problems: string[] };
@@ -56,6 +57,10 @@ export class DesignStore {
   measureError = $state<ErrorInfo | null>(null);
 
   readonly snapshot = $derived($state.snapshot(this.draft) as ConfigDraft);
+  /** Every change to the draft, whichever view or control made it (presets and loads too). */
+  #history: EditHistory<ConfigDraft> | null = null;
+  canUndo = $state(false);
+  canRedo = $state(false);
   readonly review = $derived(reviewDraft(this.snapshot, { dataset: this.datasetShape, backend: this.#backend() }));
   readonly summary = $derived(designSummary(this.snapshot));
   /** What the draft was when it last came from a preset, a saved config or a save. */
@@ -72,6 +77,17 @@ export class DesignStore {
 
   /** Follows the project's saved configs for the app's lifetime. */
   start(): void {
+    // App-wide, like the store: edits made in the Train view's form are undoable in the Model view.
+    $effect.root(() => {
+      $effect(() => {
+        const snapshot = this.snapshot;
+        untrack(() => {
+          if (this.#history) this.#history.record(snapshot, performance.now());
+          else this.#history = new EditHistory(snapshot);
+          this.#syncHistory();
+        });
+      });
+    });
     this.client.on('project.changed', () => void this.refresh());
     this.client.onConnection((state) => {
       if (state.kind === 'open') void this.refresh();
@@ -89,6 +105,23 @@ export class DesignStore {
       this.damaged = [];
       this.listError = describeError(err).message;
     }
+  }
+
+  undo(): void {
+    const previous = this.#history?.undo();
+    if (previous) this.draft = previous;
+    this.#syncHistory();
+  }
+
+  redo(): void {
+    const next = this.#history?.redo();
+    if (next) this.draft = next;
+    this.#syncHistory();
+  }
+
+  #syncHistory(): void {
+    this.canUndo = this.#history?.canUndo ?? false;
+    this.canRedo = this.#history?.canRedo ?? false;
   }
 
   /** A course preset, sized to the dataset. */
