@@ -18,8 +18,8 @@ contextBridge.exposeInMainWorld('studioBridge', {
     return () => ipcRenderer.removeListener(EVENT, handler);
   },
   /**
-   * A folder dropped on the window: its path stays between preload and main; the renderer gets a
-   * one-time token to pass to dataset.import.
+   * A folder (or loose files) dropped on the window: the paths stay between preload and main; the
+   * renderer gets a one-time token to pass to dataset.import.
    */
-  registerDrop: (file: File): Promise<unknown> => ipcRenderer.invoke(REGISTER_DROP, webUtils.getPathForFile(file)),
+  registerDrop: (files: File[]): Promise<unknown> => ipcRenderer.invoke(REGISTER_DROP, files.map((file) => webUtils.getPathForFile(file))),
 });

@@ -16,7 +16,7 @@ export interface StudioBridge {
    * one-time token for `dataset.import` ({ source: { kind: 'dropped', token } }). The path itself
    * never reaches the renderer.
    */
-  registerDrop(file: File): Promise<Reply<string>>;
+  registerDrop(files: File[]): Promise<Reply<string>>;
 }
 
 declare global {

@@ -163,10 +163,16 @@ export class DatasetStore {
     return this.#run('preparing', async () => {
       const folders = items.filter(isFolder);
       const first = folders[0];
-      if (!first?.file) throw new Error('Drop a folder of images: on the desktop, files are imported with the folder they are in.');
-      if (folders.length > 1) this.notice = `Only “${first.entry?.name}” was imported: drop one folder at a time (its subfolders become classes).`;
-      const token = unwrapReply(await window.studioBridge!.registerDrop(first.file));
-      return { source: { kind: 'dropped', token }, folder: first.entry?.name ?? null, clientSkipped: [] };
+      if (first?.file) {
+        if (folders.length > 1) this.notice = `Only “${first.entry?.name}” was imported: drop one folder at a time (its subfolders become classes).`;
+        const token = unwrapReply(await window.studioBridge!.registerDrop([first.file]));
+        return { source: { kind: 'dropped', token }, folder: first.entry?.name ?? null, clientSkipped: [] };
+      }
+      // Loose files: main gathers them into one flat folder, as web mode does with a drop of files.
+      const files = items.flatMap((item) => (item.file ? [item.file] : []));
+      if (!files.length) throw new Error('Drop a folder of images, or image files.');
+      const token = unwrapReply(await window.studioBridge!.registerDrop(files));
+      return { source: { kind: 'dropped', token }, folder: dropName(items), clientSkipped: [] };
     });
   }
 
