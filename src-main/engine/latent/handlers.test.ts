@@ -54,6 +54,10 @@ describe('explore.render', () => {
     }
     // The two checkpoints draw that latent differently (training moved the weights).
     expect(differs[1]).toBeGreaterThan(0);
+    // Once its generators are loaded, drawing across checkpoints leaves no tensor behind.
+    const before = tf.memory().numTensors;
+    await render({ runDir: dcgan.runDir, spec: spec(dcgan), cols: 1, directions: [], acrossCheckpoints: true, files });
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('refuses a render across checkpoints of several images or without files', () => {
