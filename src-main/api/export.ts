@@ -38,10 +38,10 @@ export const gridLayoutSchema = z
   .strict();
 export type GridLayout = z.output<typeof gridLayoutSchema>;
 
-export const animationFormats = ['gif', 'webp'] as const;
+export const animationFormats = ['gif', 'webp', 'mp4'] as const;
 /** Why there is no MP4: said the same way by the CLI and the Gallery view. */
 export const mp4Unavailable =
-  'MP4 needs an ffmpeg binary from an npm package (such as ffmpeg-static), and none is installed: export an animated WebP or GIF instead (ffmpeg converts either to MP4).';
+  'MP4 needs an ffmpeg binary, and none was found (GAN_STUDIO_FFMPEG, the ffmpeg-static npm package, or ffmpeg on the PATH): export an animated WebP or GIF instead, or install ffmpeg.';
 export const animationOptionsSchema = z
   .object({
     format: z.enum(animationFormats).default('gif'),
@@ -252,7 +252,13 @@ export const exportRequests = {
   /** The project's exports, newest first, and folders there that are not readable exports. */
   'export.list': {
     input: empty,
-    output: z.object({ dir: z.string(), exports: z.array(exportEntrySchema), damaged: z.array(z.object({ name: z.string(), reason: z.string() })) }),
+    output: z.object({
+      dir: z.string(),
+      exports: z.array(exportEntrySchema),
+      damaged: z.array(z.object({ name: z.string(), reason: z.string() })),
+      /** Whether this machine has an ffmpeg, so MP4 can be offered. */
+      mp4: z.boolean(),
+    }),
   },
   /** The small preview image an export keeps beside its files. */
   'export.preview': { input: nameInput, output: z.object({ image: pngImageSchema.nullable() }) },

@@ -14,9 +14,9 @@ import { trainTinyRun, type TinyRun } from '../engine/sampling/testing';
 
 const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
 
-function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
+function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'export', ...args, '--backend', 'cpu'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'export', ...args, '--backend', 'cpu'], { stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stderr }));
@@ -53,7 +53,8 @@ describe('gan-studio export', () => {
   });
 
   it('explains options it cannot honour', async () => {
-    const mp4 = await runCli(['animation', '--run', run.runDir, '--format', 'mp4']);
+    // A machine without ffmpeg (GAN_STUDIO_FFMPEG, when set, is the only place looked at).
+    const mp4 = await runCli(['animation', '--run', run.runDir, '--format', 'mp4'], { ...process.env, GAN_STUDIO_FFMPEG: join(tmpdir(), 'no-ffmpeg-here') });
     expect(mp4.code).toBe(1);
     expect(mp4.stderr).toMatch(/MP4 needs an ffmpeg binary/);
     const bad = await runCli(['grid', '--run', run.runDir, '--captions', 'everything', '--out', join(tmpdir(), 'never-written')]);

@@ -9,7 +9,6 @@ import {
   consecutiveWalks,
   exportKinds,
   exportRequestSchema,
-  mp4Unavailable,
   sidecarSchema,
   type ExportKind,
 } from '../api/export';
@@ -42,7 +41,7 @@ Kinds: grid | images | animation | timelapse | html | model
   --frames <n>         Frames from one keyframe to the next            [12]
   --path <p>           slerp | linear                                  [slerp]
   --once               Play once instead of looping (an open walk)
-  --format <f>         gif | webp                                      [gif]
+  --format <f>         gif | webp | mp4 (needs ffmpeg)                  [gif]
   --delay <ms>         Per frame                                       [80]
   --max-frames <n>     Timelapse: thin the run's sample grids to this  [120]
   --backend <b>        auto | tensorflow | wasm | cpu                  [auto]
@@ -79,7 +78,6 @@ type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof opti
 export async function exportCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
   if (values.help) return void process.stdout.write(exportUsage);
-  if (values.format === 'mp4') throw new Error(mp4Unavailable);
 
   let request: Record<string, unknown>;
   let runDir: string;

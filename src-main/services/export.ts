@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runIdOf, sidecarSchema, type ExportEntry, type exportRequests } from '../api/export';
 import { StudioError, formatIssues } from '../api/rpc';
 import type { StudioContext, StudioHandlersFor } from './capability';
+import { findFfmpeg } from '../engine/export/ffmpeg';
 
 export const EXPORTS_DIR = 'exports';
 const SIDECAR = 'sidecar.json';
@@ -18,7 +19,7 @@ export function exportStudioHandlers(ctx: StudioContext): StudioHandlersFor<type
   return {
     'export.create': (request) => ctx.engine.request('export.run', { request, exportsDir: exportsDir(), runDir: ctx.runDir(runIdOf(request)) }),
     'export.cancel': () => ctx.engine.request('export.cancel', {}),
-    'export.list': async () => ({ dir: exportsDir(), ...(await listExports(exportsDir())) }),
+    'export.list': async () => ({ dir: exportsDir(), ...(await listExports(exportsDir())), mp4: findFfmpeg() !== null }),
     'export.preview': async ({ name }) => {
       const png = await readFile(join(exportsDir(), name, PREVIEW)).catch(() => null);
       // Width and height are the first fields of the IHDR chunk, right after the 8-byte signature.

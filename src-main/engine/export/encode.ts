@@ -1,6 +1,7 @@
 /** Animated GIF / WebP from stacked raw frames, and the small preview each export keeps. */
 import sharp from 'sharp';
-import type { AnimationOptions } from '../../api/export';
+import { mp4Unavailable, type AnimationOptions } from '../../api/export';
+import { encodeMp4, findFfmpeg } from './ffmpeg';
 import { encodePng } from '../image/png';
 import type { RawImage } from '../image/grid';
 import { ExportError } from './folder';
@@ -11,9 +12,15 @@ export const PREVIEW_SIZE = 192;
 
 /**
  * `frames` holds `count` frames of width × frameHeight × channels, one under the other (libvips'
- * "pages"). GIF gets a 256-colour palette per frame; WebP is lossless, so its frames keep every pixel.
+ * "pages"). GIF gets a 256-colour palette per frame; WebP is lossless, so its frames keep every pixel;
+ * MP4 needs an ffmpeg on the machine (ffmpeg.ts).
  */
 export async function encodeAnimation(frames: Uint8Array, width: number, frameHeight: number, channels: 1 | 3, count: number, options: AnimationOptions): Promise<Buffer> {
+  if (options.format === 'mp4') {
+    const ffmpeg = findFfmpeg();
+    if (!ffmpeg) throw new ExportError(mp4Unavailable);
+    return encodeMp4(ffmpeg, frames, width, frameHeight, channels, count, options.delayMs);
+  }
   const raw = { width, height: frameHeight * count, channels, pageHeight: frameHeight };
   const pipeline = sharp(frames, { raw, limitInputPixels: false });
   const timing = { loop: options.loop ? 0 : 1, delay: new Array<number>(count).fill(options.delayMs) };

@@ -3,10 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import sharp from 'sharp';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { checkpointOfSource, expandSource, exportRequestSchema, sampleSourceSchema, sidecarSchema, type ExportProgress, type ExportRequestInput } from '../../api/export';
 import { ensureGradientsRegistered } from '../ops/gradients';
 import { toBytes } from '../image/grid';
@@ -14,6 +15,7 @@ import { GeneratorCache, latentsForSeeds, renderSampleSpec, type LoadedGenerator
 import { trainTinyRun, type TinyRun } from '../sampling/testing';
 import { runExport, type RunExportOptions } from './run';
 import { ExploreStore } from '../latent/store';
+import { encodeMp4, findFfmpeg } from './ffmpeg';
 
 let run: TinyRun;
 const generators = new GeneratorCache();
@@ -140,6 +142,39 @@ describe('animation export', () => {
       }
     });
   }
+
+  it('refuses MP4 without an ffmpeg, saying how to get one, and writes nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gan-exports-'));
+    const saved = process.env.GAN_STUDIO_FFMPEG;
+    process.env.GAN_STUDIO_FFMPEG = join(dir, 'no-ffmpeg-here');
+    try {
+      const request: ExportRequestInput = { kind: 'animation', source: walks([[1, 2]], 2, true, 'slerp'), layout: { cols: 1 }, animation: { format: 'mp4' } };
+      await expect(exportTo(request, {}, dir)).rejects.toThrow(/MP4 needs an ffmpeg binary/);
+    } finally {
+      if (saved === undefined) delete process.env.GAN_STUDIO_FFMPEG;
+      else process.env.GAN_STUDIO_FFMPEG = saved;
+    }
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  // MP4 is encoded by an ffmpeg on the machine; without one (as on CI) this is skipped.
+  it.skipIf(findFfmpeg() === null)('writes an H.264 MP4 with one frame per step when an ffmpeg is found', async () => {
+    const { result } = await exportTo({ kind: 'animation', source: walks([[1, 2, 3]], 4, true, 'slerp'), layout: { cols: 1, padding: 1, scale: 1 }, animation: { format: 'mp4', delayMs: 40 } });
+    const file = join(completed(result).dir, 'animation.mp4');
+    const bytes = await readFile(file);
+    expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    const ffprobe = join(dirname(findFfmpeg()!), process.platform === 'win32' ? 'ffprobe.exe' : 'ffprobe');
+    const probe = spawnSync(ffprobe, ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,nb_read_frames,width,height,r_frame_rate', '-of', 'json', file], { encoding: 'utf8' });
+    if (probe.status === 0) {
+      // 30 × 30 (28 + 2 × 1 padding) is even already; 12 frames at 25 fps.
+      expect(JSON.parse(probe.stdout).streams[0]).toMatchObject({ codec_name: 'h264', width: 30, height: 30, nb_read_frames: '12', r_frame_rate: '25/1' });
+      // Odd sizes are padded to even ones (H.264 in yuv420p needs them).
+      const odd = join(dirname(file), 'odd.mp4');
+      await writeFile(odd, await encodeMp4(findFfmpeg()!, new Uint8Array(29 * 31 * 3).fill(128), 29, 31, 1, 3, 100));
+      const oddProbe = spawnSync(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', odd], { encoding: 'utf8' });
+      expect(JSON.parse(oddProbe.stdout).streams[0]).toEqual({ width: 30, height: 32 });
+    }
+  });
 
   it('plays once when asked, and animates the run’s sample grids as a timelapse', async () => {
     const source = walks([[5, 6]], 3, false, 'linear');

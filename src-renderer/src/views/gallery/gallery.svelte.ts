@@ -27,6 +27,8 @@ export class GalleryStore {
   exports = $state.raw<ExportEntry[]>([]);
   damaged = $state.raw<{ name: string; reason: string }[]>([]);
   exportsDir = $state<string | null>(null);
+  /** This machine has an ffmpeg: MP4 is offered. */
+  mp4 = $state(false);
   listError = $state<ErrorInfo | null>(null);
   /** data: URLs of previews by export name, loaded as rows come into view. */
   previews = $state<Record<string, string>>({});
@@ -104,8 +106,10 @@ export class GalleryStore {
 
   async refresh(): Promise<void> {
     try {
-      const { dir, exports, damaged } = await this.client.request('export.list', {});
+      const { dir, exports, damaged, mp4 } = await this.client.request('export.list', {});
       this.exportsDir = dir;
+      this.mp4 = mp4;
+      if (!mp4 && this.draft.format === 'mp4') this.draft.format = 'gif';
       this.exports = exports;
       this.damaged = damaged;
       this.listError = null;

@@ -32,6 +32,7 @@ export const captionOptions = [
 export const formatOptions = [
   { value: 'gif', label: 'GIF' },
   { value: 'webp', label: 'WebP' },
+  { value: 'mp4', label: 'MP4' },
 ] as const;
 
 export const pathOptions = [

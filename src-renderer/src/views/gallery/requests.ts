@@ -39,7 +39,7 @@ export interface ExportDraft {
   walks: Num;
   path: 'slerp' | 'linear';
   loop: boolean;
-  format: 'gif' | 'webp';
+  format: 'gif' | 'webp' | 'mp4';
   delayMs: Num;
   maxFrames: Num;
   stepCaption: boolean;
