@@ -188,6 +188,9 @@ export class ShardStream {
       if (!this.order || this.order.done) this.startEpoch(rng.seed());
       this.order!.advance(sink);
     }
+    // Once per batch, after it: a prefetch started mid-batch (while the buffer fills at an epoch's
+    // start) would be read again synchronously before it lands.
+    this.window.prefetch(this.order?.upcomingShard() ?? -1);
     return toBatch(bytes, classes, this.reader, this.model);
   }
 
@@ -218,7 +221,6 @@ export class ShardStream {
     const shard = Math.floor(index / this.reader.manifest.imagesPerShard);
     const within = index - shard * this.reader.manifest.imagesPerShard;
     const data = this.window.get(shard);
-    this.window.prefetch(this.order?.upcomingShard() ?? -1);
     return data.pixels.subarray(within * this.imageBytes, (within + 1) * this.imageBytes);
   }
 

@@ -163,7 +163,11 @@ class ShardedDataset implements DatasetReader {
     const places = indices.map((index) => this.locate(index));
     const out: Uint8Array[] = new Array<Uint8Array>(indices.length);
     const byShard = new Map<string, number[]>();
-    places.forEach((place, k) => byShard.set(place.path, [...(byShard.get(place.path) ?? []), k]));
+    places.forEach((place, k) => {
+      let ks = byShard.get(place.path);
+      if (!ks) byShard.set(place.path, (ks = []));
+      ks.push(k);
+    });
     // A handle per call (not kept between calls) keeps concurrent reads simple and never pins a
     // replaced dataset; the offsets follow from the manifest, so each image is one pread.
     for (const [path, ks] of byShard) {
