@@ -54,7 +54,9 @@ export async function renderAcrossCheckpoints(generators: GeneratorCache, input:
   for (const file of files) {
     await generators.use(input.runDir, file, async (g) => {
       const { z, classes } = latentsFor(g, { ...input, spec: { ...input.spec, checkpoint: { runId: g.identity.runId, file } } }, vectors);
-      tiles.push(toBytes(await generateImages(g, z, classes)));
+      // The generator's own forward pass: compiling each checkpoint for one image would cost more
+      // than it saves, and would push the interactive generator's compiled form out of its cache.
+      tiles.push(toBytes(await g.generate(z, classes)));
       steps.push(g.identity.step);
       shape = g.imageShape;
       newest = { runId: g.identity.runId, file: g.identity.file, step: g.identity.step };
@@ -75,29 +77,28 @@ export async function renderAcrossCheckpoints(generators: GeneratorCache, input:
   };
 }
 
-/** The spec's latents; with a sweep, each one repeated once per amount along the sweep's direction. */
+/**
+ * The spec's latents; with a sweep, each image repeated once per amount, that image's direction
+ * amounts plus the swept one (SampleSpec's per-image amounts, as a sweep export uses them).
+ */
 function latentsFor(g: LoadedGenerator, input: RenderInput, vectors: DirectionVectors): { z: Float32Array; classes: number[] | undefined } {
-  let composed;
+  const { spec, sweep } = input;
+  const numClasses = g.config.model.numClasses;
+  const images = sweep
+    ? spec.images.flatMap((image, i) =>
+        sweep.amounts.map((amount) => ({
+          ...image,
+          directions: [...(image.directions ?? spec.directions), { id: sweep.direction, amount }],
+          // Classes follow the image's place in the spec, not in the repeated list.
+          class: image.class ?? (numClasses > 0 ? i % numClasses : null),
+        })),
+      )
+    : spec.images;
+  if (sweep && !vectors.has(sweep.direction)) throw new StudioError({ code: 'invalid-request', message: `Direction "${sweep.direction}" is not saved for this run.` });
   try {
-    composed = composeLatents(input.spec, latentSpaceOf(g), vectors);
+    return composeLatents({ ...spec, images }, latentSpaceOf(g), vectors);
   } catch (err) {
     // Unknown directions and out-of-range classes are the request's fault, not the engine's.
     throw new StudioError({ code: 'invalid-request', message: (err as Error).message });
   }
-  if (!input.sweep) return composed;
-  const { direction, amounts } = input.sweep;
-  const vector = vectors.get(direction);
-  if (!vector || vector.length !== g.zDim) throw new StudioError({ code: 'invalid-request', message: `Direction "${direction}" is not saved for this run.` });
-  const n = composed.z.length / g.zDim;
-  const z = new Float32Array(n * amounts.length * g.zDim);
-  const classes: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const base = composed.z.subarray(i * g.zDim, (i + 1) * g.zDim);
-    amounts.forEach((amount, j) => {
-      const row = (i * amounts.length + j) * g.zDim;
-      for (let k = 0; k < g.zDim; k++) z[row + k] = base[k]! + amount * vector[k]!;
-      if (composed.classes) classes.push(composed.classes[i]!);
-    });
-  }
-  return { z, classes: composed.classes ? classes : undefined };
 }
