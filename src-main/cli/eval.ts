@@ -4,7 +4,8 @@
  * to the run's evaluations.jsonl (where the app lists it too).
  */
 import { parseArgs } from 'node:util';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { projectOfRun } from '../engine/train/run-file';
 import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
 import { evaluationSettingsSchema, extractorKinds, metricRequests, type EvaluationRecord } from '../api/evaluation';
@@ -65,7 +66,7 @@ export async function evaluate(args: string[]): Promise<void> {
   });
   if (!settings.success) throw new Error(`Invalid options:\n  ${formatIssues(settings.error).join('\n  ')}`);
   const runDir = resolve(values.run);
-  const projectDir = dirname(dirname(runDir));
+  const projectDir = projectOfRun(runDir);
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend));
   process.stderr.write(`Backend: ${backend.active} (${backend.provider})\n`);
 

@@ -3,7 +3,7 @@
  * uses, in this process. Ctrl+C stops it with a checkpoint; `--resume <run dir>` continues it.
  */
 import { parseArgs } from 'node:util';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { backendPreferenceSchema, nearestResolution } from '../api/schemas';
 import { architectures, lossKinds, type TrainConfig } from '../api/train-config';
@@ -13,7 +13,7 @@ import { loadMnistDemo } from '../engine/data/mnist-demo';
 import { openProjectTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../engine/data/training-data';
 import { assertTrainable, type DatasetShape } from '../engine/design/review';
 import { trainingEvaluatorFor } from '../engine/metrics/in-training';
-import { writeRunFile } from '../engine/train/run-file';
+import { projectOfRun, writeRunFile } from '../engine/train/run-file';
 import { TrainingSession, type RunStatus, type SessionListener } from '../engine/train/session';
 import { defaultProjectDir } from '../services/workspace';
 import { ProgressLine } from './progress';
@@ -84,7 +84,7 @@ export async function train(args: string[]): Promise<void> {
   if (values.resume) {
     const runDir = resolve(values.resume);
     const opened = await TrainingSession.open(runDir, (config) => trainingBatches(data, config.model), listener, (config) =>
-      trainingEvaluatorFor(config, dataset, dirname(dirname(runDir))),
+      trainingEvaluatorFor(config, dataset, projectOfRun(runDir)),
     );
     for (const reason of opened.skipped) process.stderr.write(`Skipped a damaged checkpoint: ${reason}\n`);
     session = opened.session;

@@ -55,15 +55,13 @@ export class ImportSources {
    * import (null when the dialog was cancelled).
    */
   async choose(): Promise<{ token: string; folder: string } | null> {
-    if (!this.chooseFolder) throw new StudioError({ code: 'invalid-request', message: 'There is no folder dialog in web mode: drop or choose files in the browser instead.' });
-    const dir = await this.chooseFolder();
+    const dir = await this.#pickFolder();
     return dir ? { token: this.registerDrop(dir), folder: basename(dir) } : null;
   }
 
   /** The folder behind a drop token, for its preview; unlike resolve, the token stays for the import. */
   peek(token: string): string {
-    const drop = this.drops.get(token);
-    if (!drop || drop.expires < Date.now()) throw new StudioError({ code: 'invalid-request', message: 'That folder was chosen too long ago: choose it again.' });
+    const drop = this.#live(token, 'That folder was chosen too long ago: choose it again.');
     if (drop.files) throw new StudioError({ code: 'invalid-request', message: 'Dropped files are imported as they come: choose a folder to preview it first.' });
     return drop.path;
   }
@@ -82,19 +80,30 @@ export class ImportSources {
     return target.startsWith(root + sep) ? target : null;
   }
 
+  async #pickFolder(): Promise<string | null> {
+    if (!this.chooseFolder) throw new StudioError({ code: 'invalid-request', message: 'There is no folder dialog in web mode: drop or choose files in the browser instead.' });
+    return this.chooseFolder();
+  }
+
+  /** The drop behind a token that has not expired; `expired` says what to do otherwise. */
+  #live(token: string, expired: string, useUp = false): Drop {
+    const drop = this.drops.get(token);
+    if (useUp) this.drops.delete(token);
+    if (!drop || drop.expires < Date.now()) throw new StudioError({ code: 'invalid-request', message: expired });
+    return drop;
+  }
+
   /** The folder to import, and what to clean up afterwards; null when the user cancelled a dialog. */
   async resolve(source: ImportSource, projectDir: string): Promise<{ dir: string; cleanup: () => Promise<void> } | null> {
     const keep = async () => undefined;
     switch (source.kind) {
       case 'dialog': {
-        if (!this.chooseFolder) throw new StudioError({ code: 'invalid-request', message: 'There is no folder dialog in web mode: drop or choose files in the browser instead.' });
-        const dir = await this.chooseFolder();
+        const dir = await this.#pickFolder();
         return dir ? { dir, cleanup: keep } : null;
       }
       case 'dropped': {
-        const drop = this.drops.get(source.token);
-        this.drops.delete(source.token);
-        if (!drop || drop.expires < Date.now()) throw new StudioError({ code: 'invalid-request', message: 'That drop has expired: drop the folder again.' });
+        // Used up whether or not it is still good.
+        const drop = this.#live(source.token, 'That drop has expired: drop the folder again.', true);
         if (drop.files) return gatherFiles(drop.files, projectDir);
         return { dir: drop.path, cleanup: keep };
       }

@@ -14,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepStaleUploads } from './projects';
 import type { StudioContext, StudioHandlersFor } from './capability';
 import { readRunHistory } from '../engine/train/history';
+import { datasetDirOf } from '../engine/data/project-dataset';
 import { exploreStudioHandlers } from './explore';
 import { EXPORTS_DIR, exportStudioHandlers } from './export';
 import { evaluationStudioHandlers } from './evaluation';
@@ -112,7 +113,7 @@ export class StudioService {
         const { dir, name } = this.requireProject();
         const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
         const file = `stylegan-${name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset'}-${stamp}.zip`;
-        return engine.request('dataset.exportStyleGan', { datasetDir: join(dir, 'dataset'), zipPath: join(dir, EXPORTS_DIR, file) });
+        return engine.request('dataset.exportStyleGan', { datasetDir: datasetDirOf(dir), zipPath: join(dir, EXPORTS_DIR, file) });
       },
       'dataset.cancelExport': () => engine.request('dataset.cancelExport', {}),
       'dataset.thumbnails': (query) => engine.request('dataset.thumbnails', { ...query, projectDir: this.requireProject().dir }),
@@ -209,7 +210,7 @@ export class StudioService {
       case 'project':
         return dir;
       case 'dataset':
-        return join(dir, 'dataset');
+        return datasetDirOf(dir);
       case 'run':
         return this.runDir(target.runId);
       case 'export':

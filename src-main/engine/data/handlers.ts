@@ -16,7 +16,7 @@ export function datasetViewHandlers(): HandlersFor<DatasetViewRequests> {
 }
 
 /** A missing or damaged dataset is the user's to fix (import again), not an engine fault. */
-async function userErrors<T>(work: () => Promise<T>): Promise<T> {
+export async function userErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {

@@ -71,15 +71,6 @@ export async function loadProjectSample(projectDir: string, maxBytes: number, se
 /** Images read per call while sampling: one pass over the shards in storage order, in bounded steps. */
 const SAMPLE_READ_CHUNK = 4096;
 
-export async function summarizeProjectDataset(projectDir: string, name: string): Promise<DatasetSummary> {
-  const reader = await openDataset(datasetDirOf(projectDir));
-  try {
-    return await describeDataset(reader, name);
-  } finally {
-    await reader.close();
-  }
-}
-
 export async function describeDataset(reader: DatasetReader, name: string): Promise<DatasetSummary> {
   const counts = new Map<number, number>();
   for (const label of reader.labels) counts.set(label, (counts.get(label) ?? 0) + 1);

@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
 import type { datasetExportEngineRequests, StyleGanExport } from '../../api/dataset-export';
 import { StudioError } from '../../api/rpc';
 import type { EngineContext, HandlersFor } from '../capability';
-import { DatasetError, exportStyleGan, zipSink } from '../dataset';
+import { exportStyleGan, zipSink } from '../dataset';
+import { userErrors } from './handlers';
 
 export function datasetExportHandlers(ctx: Pick<EngineContext, 'emit'>): HandlersFor<typeof datasetExportEngineRequests> {
   let running: AbortController | null = null;
@@ -18,15 +19,16 @@ export function datasetExportHandlers(ctx: Pick<EngineContext, 'emit'>): Handler
       running = abort;
       try {
         await mkdir(dirname(zipPath), { recursive: true });
-        const done = await exportStyleGan(datasetDir, zipSink(zipPath), {
-          signal: abort.signal,
-          onProgress: (doneCount, total) => ctx.emit('dataset.exportProgress', { done: doneCount, total }),
-        });
+        const done = await userErrors(() =>
+          exportStyleGan(datasetDir, zipSink(zipPath), {
+            signal: abort.signal,
+            onProgress: (doneCount, total) => ctx.emit('dataset.exportProgress', { done: doneCount, total }),
+          }),
+        );
         const result: StyleGanExport = { path: zipPath, bytes: (await stat(zipPath)).size, ...done };
         return { result };
       } catch (err) {
         if (abort.signal.aborted) return { result: null };
-        if (err instanceof DatasetError) throw new StudioError({ code: 'invalid-request', message: err.userMessage });
         throw err;
       } finally {
         running = null;

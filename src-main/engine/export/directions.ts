@@ -2,9 +2,9 @@
  * The run's saved latent directions, as the explorer keeps them (<project>/explore/<runId>.json,
  * read through its store), for specs that move along them and for model exports that ship them.
  */
-import { dirname } from 'node:path';
 import type { SampleSpec } from '../../api/sampling';
 import { ExploreStore } from '../latent/store';
+import { projectOfRun } from '../train/run-file';
 import { directionIdsOf, type DirectionVectors } from '../sampling';
 import { ExportError } from './folder';
 
@@ -18,10 +18,6 @@ export interface DirectionRecord {
   vector: number[];
 }
 
-/** runs/<id> lives in the project folder: <project>/runs/<id>. */
-export function projectOfRun(runDir: string): string {
-  return dirname(dirname(runDir));
-}
 
 export async function savedDirections(runDir: string, runId: string): Promise<DirectionRecord[]> {
   const { data } = await new ExploreStore(projectOfRun(runDir), runId).read();

@@ -143,8 +143,6 @@ export async function sweepPartials(parent: string): Promise<string[]> {
   return removed;
 }
 
-export const isPartialName = (name: string) => PARTIAL_RE.test(name);
-
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -5,11 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { StudioError } from '../../api/rpc';
 import { loadMnistDemo, type LabelledImages } from '../data/mnist-demo';
 import { datasetDirOf, hasProjectDataset, loadProjectSample } from '../data/project-dataset';
-import { runDataset } from '../train/run-file';
+import { projectOfRun, runDataset } from '../train/run-file';
 
 export interface EvalDataset {
   /** File-name-safe identity, e.g. "demo-mnist" or "project-3fa2…". */
@@ -40,5 +40,5 @@ export async function evalDataset(source: string): Promise<EvalDataset> {
 
 /** The evaluation source of a run: "demo:mnist" or its project's folder. */
 export async function runEvalSource(runDir: string): Promise<string> {
-  return (await runDataset(runDir)) === 'project' ? dirname(dirname(runDir)) : DEMO_SOURCE;
+  return (await runDataset(runDir)) === 'project' ? projectOfRun(runDir) : DEMO_SOURCE;
 }

@@ -12,7 +12,7 @@ import { isStreamed, openProjectTrainingData, trainingBatches, type TrainingData
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { trainingEvaluatorFor } from '../metrics/in-training';
-import { runDataset, writeRunFile } from './run-file';
+import { projectOfRun, runDataset, writeRunFile } from './run-file';
 import { TrainingSession, type SessionListener } from './session';
 import { readRunHistory } from './history';
 import { toStepPoint } from './step-point';
@@ -70,7 +70,7 @@ export class TrainingController {
   async open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
     await this.releaseIdle();
     const dataset = await runDataset(runDir);
-    const projectDir = dirname(dirname(runDir));
+    const projectDir = projectOfRun(runDir);
     const data = await this.load(dataset, projectDir);
     const { session, skipped } = await TrainingSession.open(
       runDir,

@@ -3,11 +3,16 @@
  * and evaluating the run later find the same images.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '../../api/rpc';
 import { datasetRefSchema, type DatasetRef } from '../../api/training';
 import { writeFileAtomic } from '../checkpoint/atomic';
+
+/** A run lives at <project>/runs/<id>. */
+export function projectOfRun(runDir: string): string {
+  return dirname(dirname(runDir));
+}
 
 const runFileSchema = z.object({ dataset: datasetRefSchema });
 

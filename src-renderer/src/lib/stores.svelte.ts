@@ -156,10 +156,6 @@ export class PreviewStore {
       this.running = false;
     }
   }
-
-  newSeed(): void {
-    this.form.seed = Math.floor(Math.random() * 2 ** 31);
-  }
 }
 
 export const [useStudio, provideStudio] = createContext<StudioStore>();
