@@ -12,3 +12,16 @@ export function isViewSpace(event: KeyboardEvent): boolean {
   const target = event.target instanceof Element ? event.target : null;
   return !target?.closest(OWNS_SPACE);
 }
+
+/** Where undo and redo keys belong to the text being edited, not to the view. */
+const OWNS_UNDO = 'input[type="text"], input[type="number"], input:not([type]), textarea, [contenteditable]';
+
+/** Ctrl/Cmd+Z undoes and Ctrl/Cmd+Shift+Z or Ctrl+Y redoes the view's last change, except while typing. */
+export function viewUndoRedo(event: KeyboardEvent): 'undo' | 'redo' | null {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey || event.defaultPrevented) return null;
+  const target = event.target instanceof Element ? event.target : null;
+  if (target?.closest(OWNS_UNDO)) return null;
+  const key = event.key.toLowerCase();
+  if (key === 'z') return event.shiftKey ? 'redo' : 'undo';
+  return key === 'y' ? 'redo' : null;
+}

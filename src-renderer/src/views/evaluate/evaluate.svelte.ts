@@ -16,6 +16,7 @@ import { formatIssues } from '../../../../src-main/api/rpc';
 import { describeError, type ErrorInfo } from '../../lib/errors';
 import type { StudioClient } from '../../lib/transport';
 import { toCsv } from './report';
+import { downloadText } from '../../lib/import-report';
 
 export interface RunCheckpoints {
   loading: boolean;
@@ -176,15 +177,7 @@ export class EvaluateStore {
 
   /** The shown results as a CSV download. */
   exportCsv(records: readonly EvaluationRecord[]): void {
-    const blob = new Blob([toCsv(records)], { type: 'text/csv;charset=utf-8' });
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `evaluations-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(toCsv(records), `evaluations-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.csv`);
   }
 }
 

@@ -1,3 +1,5 @@
+import { diffConfigs } from '../../lib/config-diff';
+
 /**
  * Undo and redo over snapshots of a value that is edited in place. Quick changes to the same
  * field (typing a number, dragging a slider) are one step; clicks on different controls are steps
@@ -32,7 +34,7 @@ export class EditHistory<T> {
   record(value: T, now: number): void {
     const text = JSON.stringify(value);
     if (text === this.#current) return;
-    const fields = changedFields(JSON.parse(this.#current), value).join('|');
+    const fields = diffConfigs(JSON.parse(this.#current), value).map((row) => row.path).join('|');
     if (now - this.#lastChangeAt >= this.groupMs || fields !== this.#lastFields) {
       this.#past.push(this.#current);
       if (this.#past.length > this.limit) this.#past.shift();
@@ -66,11 +68,3 @@ export class EditHistory<T> {
   }
 }
 
-/** Dotted paths of the leaves that differ between a and b. */
-function changedFields(a: unknown, b: unknown, prefix = ''): string[] {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (isObject(a) && isObject(b)) {
-    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((key) => changedFields(a[key], b[key], prefix ? `${prefix}.${key}` : key));
-  }
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
-}
