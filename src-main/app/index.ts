@@ -15,10 +15,14 @@ import { buildMenu } from './menu';
 import { createMainWindow } from './window';
 import { defaultProjectDir } from '../services/workspace';
 import { projectActions } from './project-actions';
+import { installSafetyNet } from '../api/process-net';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(here, '../renderer/index.html');
+
+// An error no handler caught is logged; the window, the engine and a training run carry on.
+installSafetyNet(process, { name: 'main process' });
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -142,9 +142,9 @@ export class StudioService {
 
   /** Entry point for every transport. `channel` and `input` are untrusted. */
   async handle(channel: unknown, input: unknown): Promise<Reply<unknown>> {
-    const parsed = parseRequest(studioRequests, channel, input);
-    if (!parsed.ok) return { ok: false, error: parsed.error };
     try {
+      const parsed = parseRequest(studioRequests, channel, input);
+      if (!parsed.ok) return { ok: false, error: parsed.error };
       const handler = this.handlers[parsed.channel] as (input: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.input) };
     } catch (err) {
