@@ -38,6 +38,8 @@ export class StudioService {
   private readonly handlers: Handlers;
   private readonly listeners = new Set<EventListener>();
   private project: ProjectInfo | null = null;
+  /** Source folders an import is reading now. */
+  private readonly importing = new Set<string>();
   readonly importSources: ImportSources;
 
   constructor(private readonly options: StudioServiceOptions) {
@@ -99,13 +101,22 @@ export class StudioService {
         const projectDir = this.requireProject().dir;
         const folder = await this.importSources.resolve(source, projectDir);
         if (!folder) return { report: null };
-        try {
-          const report = await engine.request('dataset.import', { sourceDir: folder.dir, projectDir, options: importOptions });
-          this.emit('dataset.changed', await engine.request('dataset.project', { projectDir, name: this.requireProject().name }));
-          return { report };
-        } finally {
-          await folder.cleanup();
+        // The files are removed only by the import that consumed them, once it finished: a second
+        // request for the same upload, one the engine refused, or an engine that died mid-import
+        // leaves them for the next try (stale uploads are swept when the project is opened).
+        if (this.importing.has(folder.dir)) {
+          throw new StudioError({ code: 'invalid-request', message: 'These files are already being imported: wait for that import to finish.' });
         }
+        this.importing.add(folder.dir);
+        let report;
+        try {
+          report = await engine.request('dataset.import', { sourceDir: folder.dir, projectDir, options: importOptions });
+        } finally {
+          this.importing.delete(folder.dir);
+        }
+        await folder.cleanup();
+        this.emit('dataset.changed', await engine.request('dataset.project', { projectDir, name: this.requireProject().name }));
+        return { report };
       },
       'dataset.cancelImport': () => engine.request('dataset.cancelImport', {}),
       'dataset.chooseFolder': () => this.importSources.choose(),
