@@ -232,8 +232,13 @@ export class TrainingSession {
   }
 
   async dispose(): Promise<void> {
-    if (this.state === 'running') await this.stop();
-    await this.log.flush();
+    try {
+      if (this.state === 'running') await this.stop();
+      await this.log.flush();
+    } catch (err) {
+      // A log or checkpoint that cannot be written must not keep the run (and its tensors) alive.
+      if (this.state !== 'failed') this.fail(err);
+    }
     this.trainer.dispose();
     this.evaluator?.dispose();
     tf.dispose([this.fixedNoise.z, ...(this.fixedNoise.labels ? [this.fixedNoise.labels] : [])]);
@@ -249,6 +254,7 @@ export class TrainingSession {
         this.setState('completed', null);
         return;
       }
+      if (this.log.failure) throw this.log.failure;
       const metrics = await this.trainer.trainStep();
       const point = { ...metrics, imagesPerSecond: config.batchSize / (metrics.stepMs / 1000), epoch: this.epoch() };
       this.log.append({ type: 'step', ...point });
