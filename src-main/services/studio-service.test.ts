@@ -52,6 +52,8 @@ describe('StudioService', () => {
     expect(revealed).toHaveLength(2);
 
     // Web mode: the folder is on the server; its path is all the browser can have.
+    // (The desktop app lets go of the project first: one process per project.)
+    await desktop.openProject(join(dir, '..', 'Elsewhere'), { create: true });
     const web = new StudioService({ engine, app });
     await web.openProject(dir, { create: true });
     expect(await web.handle('project.reveal', { target: { kind: 'project' } })).toEqual({ ok: true, value: { path: dir, shown: false } });

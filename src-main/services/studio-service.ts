@@ -9,7 +9,7 @@ import type { AppInfo } from '../api/schemas';
 import { runIdSchema, type ProjectInfo, type ProjectState } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepStaleUploads } from './projects';
 import type { StudioContext, StudioHandlersFor } from './capability';
@@ -20,6 +20,7 @@ import { EXPORTS_DIR, exportStudioHandlers } from './export';
 import { evaluationStudioHandlers } from './evaluation';
 import { modelDesignStudioHandlers } from './model-design';
 import { ImportSources } from './import-sources';
+import { lockProject, ProjectLockedError, type ProjectLock } from '../project/lock';
 
 type Handlers = StudioHandlersFor<StudioRequests>;
 type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
@@ -38,6 +39,7 @@ export class StudioService {
   private readonly handlers: Handlers;
   private readonly listeners = new Set<EventListener>();
   private project: ProjectInfo | null = null;
+  private lock: ProjectLock | null = null;
   /** Source folders an import is reading now. */
   private readonly importing = new Set<string>();
   readonly importSources: ImportSources;
@@ -173,11 +175,19 @@ export class StudioService {
       throw new StudioError({ code: 'invalid-request', message: `Run ${run.runId} is ${run.state}: stop it before opening another project.` });
     }
     try {
-      this.project = await openProject(dir, options);
+      const project = await openProject(dir, options);
+      // One process per project (the app, a server, the CLI): the second opener is told who has it.
+      const same = this.project !== null && resolve(this.project.dir) === resolve(project.dir);
+      if (!same) {
+        const lock = await lockProject(project.dir, `GAN Studio ${this.options.app.mode === 'web' ? 'web mode' : 'app'} ${this.options.app.version}`);
+        await this.lock?.release();
+        this.lock = lock;
+      }
+      this.project = project;
       await sweepStaleUploads(this.project.dir);
       await sweepDeletedRuns(this.project.dir);
     } catch (err) {
-      if (err instanceof ProjectError) throw new StudioError({ code: 'invalid-request', message: err.message });
+      if (err instanceof ProjectError || err instanceof ProjectLockedError) throw new StudioError({ code: 'invalid-request', message: err.message });
       throw err;
     }
     await this.emitProject();
