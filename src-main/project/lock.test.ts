@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { LOCK_FILE, lockProject } from './lock';
@@ -43,5 +43,22 @@ describe('project lock', () => {
     const dir = await mkdtemp(join(tmpdir(), 'gs-lock-'));
     await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), app: 'gan-studio serve', since: 'now', token: 'y' }));
     await expect(lockProject(dir, 'test')).rejects.toThrow(/open in gan-studio serve \(process \d+ .*delete .*\.gan-studio\.lock/);
+  });
+});
+
+describe('leftovers swept on open', () => {
+  it('removes killed exports’ partial zips and killed runs’ sample temp files, nothing else', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'gs-sweep-')), 'Project');
+    await mkdir(join(dir, 'exports'), { recursive: true });
+    await mkdir(join(dir, 'runs', 'run-1', 'samples'), { recursive: true });
+    const partial = join(dir, 'exports', '.stylegan-x-20260101-000000.zip.partial-0a1b2c3d');
+    const temp = join(dir, 'runs', 'run-1', 'samples', 'step-40.png.tmp-123-abcdef012345');
+    const kept = [join(dir, 'exports', 'stylegan-x.zip'), join(dir, 'runs', 'run-1', 'samples', 'step-20.png')];
+    for (const file of [partial, temp, ...kept]) await writeFile(file, 'x');
+    const service = new StudioService({ engine: scriptEngineHost('process.exit(1)'), app });
+    await service.openProject(dir, { create: true });
+    await expect(stat(partial)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stat(temp)).rejects.toMatchObject({ code: 'ENOENT' });
+    for (const file of kept) await expect(stat(file)).resolves.toBeTruthy();
   });
 });

@@ -6,7 +6,7 @@
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../engine/checkpoint/atomic';
+import { isTempName, writeFileAtomic } from '../engine/checkpoint/atomic';
 import { trainConfigSchema, type TrainConfig } from '../api/train-config';
 import { runNameSchema, type ProjectInfo, type RunSummary } from '../api/projects';
 import { StudioError } from '../api/rpc';
@@ -128,6 +128,27 @@ export async function deleteRun(runDir: string): Promise<void> {
   const doomed = join(dirname(runDir), `.deleting-${basename(runDir)}-${Date.now()}`);
   await rename(runDir, doomed);
   await rm(doomed, { recursive: true, force: true });
+}
+
+/**
+ * Removes what killed writers left: `exports/.<name>.partial-*` (a StyleGAN zip being streamed),
+ * `*.tmp-*` files of atomic writes in exports/ and in each run's samples/. Safe on open only
+ * because the project lock says no other process is writing here. Returns the paths removed.
+ */
+export async function sweepLeftovers(projectDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const sweep = async (dir: string, stale: (name: string) => boolean) => {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!stale(name)) continue;
+      await rm(join(dir, name), { recursive: true, force: true });
+      removed.push(join(dir, name));
+    }
+  };
+  await sweep(join(projectDir, 'exports'), (name) => /^\..+\.partial-[0-9a-f]+$/.test(name) || isTempName(name));
+  for (const run of await readdir(join(projectDir, 'runs')).catch(() => [] as string[])) {
+    await sweep(join(projectDir, 'runs', run, 'samples'), isTempName);
+  }
+  return removed;
 }
 
 /** Finishes deletes a crash interrupted (see deleteRun). */

@@ -11,7 +11,7 @@ import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
 import { join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepStaleUploads } from './projects';
+import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepLeftovers, sweepStaleUploads } from './projects';
 import type { StudioContext, StudioHandlersFor } from './capability';
 import { readRunHistory } from '../engine/train/history';
 import { datasetDirOf } from '../engine/data/project-dataset';
@@ -186,6 +186,7 @@ export class StudioService {
       this.project = project;
       await sweepStaleUploads(this.project.dir);
       await sweepDeletedRuns(this.project.dir);
+      await sweepLeftovers(this.project.dir);
     } catch (err) {
       if (err instanceof ProjectError || err instanceof ProjectLockedError) throw new StudioError({ code: 'invalid-request', message: err.message });
       throw err;
