@@ -7,9 +7,10 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { isTempName, writeFileAtomic } from '../engine/checkpoint/atomic';
-import { trainConfigSchema, type TrainConfig } from '../api/train-config';
+import type { TrainConfig } from '../api/train-config';
 import { runNameSchema, type ProjectInfo, type RunSummary } from '../api/projects';
 import { StudioError } from '../api/rpc';
+import { readRunConfig } from '../project/run-config';
 import { CheckpointStore, type CheckpointInfo } from '../engine/checkpoint';
 
 const projectFileSchema = z.object({
@@ -81,7 +82,7 @@ export async function listRuns(projectDir: string): Promise<RunSummary[]> {
       const created = info.birthtime.toISOString();
       const name = await readRunName(dir);
       try {
-        const config = trainConfigSchema.parse(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')));
+        const config = await readRunConfig(dir);
         const checkpoints = await new CheckpointStore(join(dir, 'checkpoints')).list();
         return {
           runId,
@@ -168,9 +169,9 @@ async function requireRunFolder(runDir: string): Promise<void> {
 export async function listCheckpoints(runDir: string): Promise<{ runId: string; config: TrainConfig; checkpoints: CheckpointInfo[] }> {
   let config: TrainConfig;
   try {
-    config = trainConfigSchema.parse(JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')));
+    config = await readRunConfig(runDir);
   } catch (err) {
-    throw new StudioError({ code: 'invalid-request', message: `Run ${basename(runDir)} cannot be read: ${(err as Error).message.split('\n')[0]}` });
+    throw new StudioError({ code: 'invalid-request', message: `Run ${basename(runDir)} cannot be read: ${(err as Error).message}` });
   }
   const checkpoints = await new CheckpointStore(join(runDir, 'checkpoints')).list();
   return { runId: basename(runDir), config, checkpoints: checkpoints.map(({ sha256: _, ...info }) => info) };

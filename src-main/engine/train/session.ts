@@ -5,10 +5,11 @@
  * to the event loop so control messages are handled within one step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { readRunConfig } from '../../project/run-config';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
+import type { TrainConfig } from '../../api/train-config';
 import { CheckpointStore, arraysToTensors, checkpointFileName, tensorsToArrays, type NamedArray } from '../checkpoint';
 import { writeFileAtomic } from '../checkpoint/atomic';
 import { tileGrid, toBytes } from '../image/grid';
@@ -112,7 +113,7 @@ export class TrainingSession {
     listener: SessionListener,
     makeEvaluator: (config: TrainConfig) => TrainingEvaluator | null = () => null,
   ): Promise<{ session: TrainingSession; skipped: string[] }> {
-    const config = trainConfigSchema.parse(JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')));
+    const config = await readRunConfig(runDir);
     const batches = makeBatches(config);
     const runId = runDir.split(/[/\\]/).filter(Boolean).at(-1)!;
     const checkpoints = new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints });
