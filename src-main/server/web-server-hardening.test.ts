@@ -164,4 +164,16 @@ describe('web mode under a hostile client', () => {
       }),
     ).rejects.toThrow('HTTP 421');
   });
+
+  it('an over-long upload name gets a message that says what to do, not a bare 500', async () => {
+    // Each name is allowed (≤ 255), the whole path is not (past the file system's PATH_MAX).
+    const name = Array.from({ length: 20 }, () => 'n'.repeat(250)).join('/');
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/upload/${'d'.repeat(32)}/${name}.png`, {
+      method: 'POST',
+      body: 'x',
+      headers: { origin: `http://127.0.0.1:${server.port}`, cookie: `gan_studio_token=${token}` },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/name is too long .*Rename it, then upload again/);
+  });
 });

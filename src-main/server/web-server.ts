@@ -143,7 +143,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const target = project && uploadId ? ImportSources.uploadTarget(project.dir, uploadId, relative) : null;
     if (!target) {
-      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad upload path');
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad upload path: open a project, and send names of at most 255 characters, at most 32 folders deep, without "..", ":" or "\\".');
       return;
     }
     const declared = Number(req.headers['content-length'] ?? NaN);
@@ -151,12 +151,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(413, { 'Content-Type': 'text/plain' }).end('Each file must be sent with a length, at most 256 MB');
       return;
     }
-    await mkdir(dirname(target), { recursive: true });
     try {
+      await mkdir(dirname(target), { recursive: true });
       await pipeline(req, createWriteStream(target));
-    } catch {
-      await rm(target, { force: true });
-      if (!res.headersSent) res.writeHead(500).end();
+    } catch (err) {
+      await rm(target, { force: true }).catch(() => undefined);
+      const { status, message } = uploadFailure(err as NodeJS.ErrnoException, relative);
+      if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(message);
       return;
     }
     res.writeHead(204).end();
@@ -239,5 +240,21 @@ async function resolveStatic(root: string, pathname: string): Promise<string | n
     return (await stat(file)).isFile() ? file : null;
   } catch {
     return null;
+  }
+}
+
+/** What an upload that could not be stored tells the user (never a bare 500). */
+function uploadFailure(err: NodeJS.ErrnoException, name: string): { status: number; message: string } {
+  switch (err.code) {
+    case 'ENOSPC':
+      return { status: 507, message: `${name}: the server's disk is full. Free some space in the project folder, then upload again.` };
+    case 'ENAMETOOLONG':
+      return { status: 400, message: `${name.slice(0, 80)}…: the file or folder name is too long for the server's file system. Rename it, then upload again.` };
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return { status: 500, message: `${name}: the project folder cannot be written on the server. Make it writable, then upload again.` };
+    default:
+      return { status: 500, message: `${name}: could not be stored (${err.code ?? err.message}). Upload it again.` };
   }
 }
