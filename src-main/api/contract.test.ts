@@ -12,7 +12,9 @@ describe('StudioApi request validation', () => {
 
   it.each([
     ['unknown channel', 'engine.format', {}, 'unknown-channel'],
-    ['non-string channel', 42, {}, 'unknown-channel'],
+    ['non-string channel', 42, {}, 'invalid-request'],
+    // 5000 nested arrays: String() of it overflows the stack (it used to, outside any try).
+    ['deeply nested channel', JSON.parse(`${'['.repeat(5000)}${']'.repeat(5000)}`), {}, 'invalid-request'],
     ['prototype key as channel', '__proto__', {}, 'unknown-channel'],
     ['missing payload', 'samples.preview', undefined, 'invalid-request'],
     ['wrong type', 'samples.preview', { ...goodPreview, zDim: '100' }, 'invalid-request'],

@@ -63,8 +63,13 @@ export function parseRequest<S extends RequestSpecs>(
   channel: unknown,
   payload: unknown,
 ): { ok: true; channel: keyof S & string; input: unknown } | { ok: false; error: StudioErrorShape } {
-  if (typeof channel !== 'string' || !Object.hasOwn(specs, channel)) {
-    return { ok: false, error: { code: 'unknown-channel', message: `Unknown request channel: ${String(channel).slice(0, 80)}` } };
+  if (typeof channel !== 'string') {
+    // Never String() an untrusted value: a deeply nested array overflows the stack in toString.
+    const kind = channel === null ? 'null' : Array.isArray(channel) ? 'an array' : `a ${typeof channel}`;
+    return { ok: false, error: { code: 'invalid-request', message: `A request's channel must be a string, not ${kind}.` } };
+  }
+  if (!Object.hasOwn(specs, channel)) {
+    return { ok: false, error: { code: 'unknown-channel', message: `Unknown request channel: ${JSON.stringify(channel.slice(0, 80))}` } };
   }
   const parsed = specs[channel]!.input.safeParse(payload);
   if (!parsed.success) {

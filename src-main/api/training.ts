@@ -61,6 +61,8 @@ export const runHistorySchema = z.object({
   points: z.array(stepPointSchema),
   samples: z.array(z.object({ step: z.number().int(), width: z.number().int(), height: z.number().int(), pngBase64: z.string() })),
   warnings: z.array(coachWarningSchema),
+  /** Damaged sample grids that were skipped, by path. */
+  skippedSamples: z.array(z.string()).optional(),
 });
 export type RunHistoryShape = z.infer<typeof runHistorySchema>;
 

@@ -15,10 +15,15 @@ import { buildMenu } from './menu';
 import { createMainWindow } from './window';
 import { defaultProjectDir } from '../services/workspace';
 import { projectActions } from './project-actions';
+import { installSafetyNet } from '../api/process-net';
+import { isTrustedRendererUrl, refusePermissions } from './security';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(here, '../renderer/index.html');
+
+// An error no handler caught is logged; the window, the engine and a training run carry on.
+installSafetyNet(process, { name: 'main process' });
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -28,8 +33,18 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function isTrustedUrl(url: string): boolean {
-  if (rendererDevUrl) return url.startsWith(rendererDevUrl);
-  return url.split('#')[0]!.split('?')[0] === pathToFileURL(rendererFile).href;
+  // Dev mode: the dev server's exact origin (ELECTRON_RENDERER_URL is set only by electron-vite dev).
+  return isTrustedRendererUrl(url, { devUrl: app.isPackaged ? undefined : rendererDevUrl, fileUrl: pathToFileURL(rendererFile).href });
+}
+
+/** Documentation opens in the browser; any other https link only after the user agrees. */
+async function openLink(url: string, decision: 'open' | 'ask', parent: BrowserWindow | null): Promise<void> {
+  if (decision === 'ask') {
+    const options = { type: 'question' as const, buttons: ['Open in Browser', 'Cancel'], defaultId: 1, cancelId: 1, message: 'Open this link in your browser?', detail: url };
+    const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+    if (response !== 0) return;
+  }
+  await shell.openExternal(url);
 }
 
 async function start(): Promise<void> {
@@ -56,17 +71,17 @@ async function start(): Promise<void> {
   preferences.addRecentProject(service.currentProject()!.dir);
 
   // Nothing the app shows needs camera, notifications, geolocation…: refuse every permission.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  refusePermissions(session.defaultSession);
 
   const openWindow = () => {
     mainWindow = createMainWindow({
       preload: join(here, '../preload/preload.cjs'),
       preferences,
       isTrustedUrl,
-      openExternal: (url) => void shell.openExternal(url),
+      openExternal: (url, decision) => void openLink(url, decision, mainWindow).catch(() => undefined),
     });
     mainWindow.on('closed', () => (mainWindow = null));
-    if (rendererDevUrl) void mainWindow.loadURL(rendererDevUrl);
+    if (rendererDevUrl && !app.isPackaged) void mainWindow.loadURL(rendererDevUrl);
     else void mainWindow.loadFile(rendererFile);
   };
 

@@ -3,6 +3,7 @@ import { app, dialog, Menu, shell, type BrowserWindow, type MenuItemConstructorO
 import type { ViewName } from '../api/contract';
 import type { EngineStatus } from '../api/schemas';
 import type { ProjectActions } from './project-actions';
+import { developerMenuItems } from './security';
 
 export interface MenuActions {
   navigate(view: ViewName): void;
@@ -54,9 +55,7 @@ export function buildMenu(actions: MenuActions): Menu {
           click: () => actions.navigate(view),
         })),
         { type: 'separator' },
-        { role: 'reload' },
-        { role: 'toggleDevTools' },
-        { type: 'separator' },
+        ...developerMenuItems(app.isPackaged),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

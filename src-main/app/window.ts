@@ -1,12 +1,13 @@
 /** The main window, hardened: isolated, sandboxed, no navigation away, no pop-ups. */
 import { BrowserWindow, screen } from 'electron';
+import { guardWebContents } from './security';
 import type { Preferences, PreferencesStore } from '../services/preferences';
 
 export interface WindowOptions {
   preload: string;
   preferences: PreferencesStore;
   isTrustedUrl: (url: string) => boolean;
-  openExternal: (url: string) => void;
+  openExternal: (url: string, decision: 'open' | 'ask') => void;
 }
 
 export function createMainWindow({ preload, preferences, isTrustedUrl, openExternal }: WindowOptions): BrowserWindow {
@@ -30,15 +31,9 @@ export function createMainWindow({ preload, preferences, isTrustedUrl, openExter
   if (preferences.get('windowMaximized')) win.maximize();
   win.once('ready-to-show', () => win.show());
 
-  win.webContents.on('will-navigate', (event, url) => {
-    if (!isTrustedUrl(url)) event.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; the app never opens new windows.
-    if (/^https:\/\//.test(url)) openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  // Navigation and redirects stay on the renderer; documentation links open in the browser, other
+  // https links after asking (openExternal decides), nothing else.
+  guardWebContents(win.webContents, isTrustedUrl, openExternal);
 
   const save = () => {
     if (win.isDestroyed()) return;

@@ -8,6 +8,7 @@ import { nodeEngineLauncher } from '../services/engine-process';
 import { StudioService } from '../services/studio-service';
 import { startWebServer } from '../server/web-server';
 import { defaultProjectDir } from '../services/workspace';
+import { installSafetyNet } from '../api/process-net';
 
 export const serveUsage = `Usage: gan-studio serve [options]
 
@@ -32,6 +33,8 @@ export async function serve(args: string[], version: string): Promise<void> {
   if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(values.host)) {
     throw new Error(`Refusing to listen on ${values.host}: web mode binds to loopback only. Use an SSH tunnel to reach it from another machine.`);
   }
+  // One failing handler must not end the server for every client (and the engine with it).
+  installSafetyNet(process, { name: 'web server' });
   const backend = backendPreferenceSchema.parse(values.backend);
   const engine = new EngineHost({
     launcher: nodeEngineLauncher({

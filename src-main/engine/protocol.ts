@@ -105,3 +105,9 @@ export const hostToEngineSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('request'), id: z.number().int(), method: z.string(), input: z.unknown() }),
   z.object({ kind: z.literal('shutdown') }),
 ]);
+
+/** Exit codes the engine chooses itself, so the host can tell why it went. */
+export const engineExitCodes = {
+  /** The WebAssembly runtime aborted (out of memory): the host restarts the engine at once. */
+  wasmAbort: 70,
+} as const;

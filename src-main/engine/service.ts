@@ -86,16 +86,26 @@ async function previewGenerator(
     throw new StudioError({ code: 'invalid-request', message: err instanceof Error ? err.message : String(err) });
   }
   try {
-    const pixels = tf.tidy(() => {
-      const z = tf.randomNormal([count, input.zDim], 0, 1, 'float32', input.seed) as tf.Tensor2D;
-      // Batch statistics, as in the first training step: with fresh running averages (0 and 1) the
-      // N(0, 0.02) weights give an all-grey grid that says nothing about the architecture.
-      return generator.forward(z, true);
-    });
-    const values = await pixels.data();
-    pixels.dispose();
+    // Rendered in batches that fit: one forward pass over a 16×16 grid of 128 px RGB images took
+    // 3.6 GB and aborted the WebAssembly runtime. Up to 64×64 px the grid stays one batch.
+    const chunk = Math.max(1, Math.floor((64 * 64 * 64) / (input.resolution * input.resolution)));
+    const values = new Float32Array(count * input.resolution * input.resolution * input.channels);
+    const z = tf.randomNormal([count, input.zDim], 0, 1, 'float32', input.seed) as tf.Tensor2D;
+    try {
+      for (let start = 0; start < count; start += chunk) {
+        const size = Math.min(chunk, count - start);
+        // Batch statistics, as in the first training step: with fresh running averages (0 and 1)
+        // the N(0, 0.02) weights give an all-grey grid that says nothing about the architecture.
+        const pixels = tf.tidy(() => generator.forward(tf.slice(z, [start, 0], [size, input.zDim]), true));
+        const part = (await pixels.data()) as Float32Array;
+        pixels.dispose();
+        values.set(part, (start * values.length) / count);
+      }
+    } finally {
+      z.dispose();
+    }
     const { resolution: size, channels } = input;
-    const grid = tileGrid(toBytes(values as Float32Array), count, size, size, channels, {
+    const grid = tileGrid(toBytes(values), count, size, size, channels, {
       rows: input.rows,
       cols: input.cols,
       padding: 2,

@@ -14,7 +14,8 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { ImportSources } from '../services/import-sources';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { wire, type WireMessage } from '../api/contract';
+import { wire } from '../api/contract';
+import { Connection, defaultLimits, type ConnectionLimits } from './connection';
 import type { StudioService } from '../services/studio-service';
 import { contentSecurityPolicy } from '../services/csp';
 
@@ -25,12 +26,18 @@ export interface WebServerOptions {
   host?: string;
   port?: number;
   token?: string;
+  /** Per-connection limits (tests lower them). */
+  limits?: Partial<ConnectionLimits>;
+  /** Where refused frames, dropped clients and handler failures are reported (default: stderr). */
+  log?: (message: string) => void;
 }
 
 export interface WebServer {
   url: string;
   port: number;
   token: string;
+  /** Open authorised sockets. */
+  clients(): number;
   close(): Promise<void>;
 }
 
@@ -56,6 +63,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const root = resolve(options.staticDir);
   let port = 0;
 
+  const log = options.log ?? ((message: string) => void process.stderr.write(`${message}\n`));
+  const limits = { ...defaultLimits, ...options.limits };
+  const loopbackNames = ['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host];
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);
   const authorised = (req: IncomingMessage, url: URL) =>
     tokenMatches(url.searchParams.get('token'), token) || tokenMatches(readCookie(req, COOKIE), token);
@@ -66,7 +76,20 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   });
 
+  /**
+   * DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 sends
+   * `Host: evil.example`. Only the loopback names on our own port are answered, token or not.
+   */
+  const hostAllowed = (req: IncomingMessage) => {
+    const hostHeader = (req.headers.host ?? '').toLowerCase();
+    return loopbackNames.some((name) => hostHeader === `${name}:${port}`) || (port === 80 && loopbackNames.includes(hostHeader));
+  };
+
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('GAN Studio answers only to 127.0.0.1, localhost or [::1] on its own port.\n');
+      return;
+    }
     const url = new URL(req.url ?? '/', `http://${host}`);
     if (req.method === 'POST' && url.pathname.startsWith(UPLOAD_PREFIX)) {
       await handleUpload(req, res, url);
@@ -120,7 +143,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const target = project && uploadId ? ImportSources.uploadTarget(project.dir, uploadId, relative) : null;
     if (!target) {
-      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad upload path');
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad upload path: open a project, and send names of at most 255 characters, at most 32 folders deep, without "..", ":" or "\\".');
       return;
     }
     const declared = Number(req.headers['content-length'] ?? NaN);
@@ -128,12 +151,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(413, { 'Content-Type': 'text/plain' }).end('Each file must be sent with a length, at most 256 MB');
       return;
     }
-    await mkdir(dirname(target), { recursive: true });
     try {
+      await mkdir(dirname(target), { recursive: true });
       await pipeline(req, createWriteStream(target));
-    } catch {
-      await rm(target, { force: true });
-      if (!res.headersSent) res.writeHead(500).end();
+    } catch (err) {
+      await rm(target, { force: true }).catch(() => undefined);
+      const { status, message } = uploadFailure(err as NodeJS.ErrnoException, relative);
+      if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(message);
       return;
     }
     res.writeHead(204).end();
@@ -141,41 +165,26 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy()); // A reset before the handshake is not the server's problem.
     const url = new URL(req.url ?? '/', `http://${host}`);
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    if (!hostAllowed(req)) return refuse('421 Misdirected Request');
     if (url.pathname !== wire.socketPath) return refuse('404 Not Found');
     if (!authorised(req, url)) return refuse('401 Unauthorized');
     if (!allowedOrigins().has(req.headers.origin ?? '')) return refuse('403 Forbidden');
     sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });
 
-  const clients = new Set<WebSocket>();
+  const clients = new Map<WebSocket, Connection>();
   const unsubscribe = options.service.onEvent((event, payload) => {
-    const message = JSON.stringify({ kind: 'event', event, payload } satisfies WireMessage);
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(message);
+    for (const connection of clients.values()) connection.event(event, payload);
   });
-
+  const handle = (channel: unknown, input: unknown) => options.service.handle(channel, input);
   sockets.on('connection', (ws: WebSocket) => {
-    clients.add(ws);
+    clients.set(ws, new Connection(ws, handle, limits, log));
     ws.on('close', () => clients.delete(ws));
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return ws.close(1003, 'text frames only');
-      let request: { id?: unknown; channel?: unknown; input?: unknown };
-      try {
-        request = JSON.parse(String(data)) as typeof request;
-      } catch {
-        return ws.close(1007, 'invalid JSON');
-      }
-      if (typeof request !== 'object' || request === null || !Number.isSafeInteger(request.id)) {
-        return ws.close(1008, 'a request needs a numeric id');
-      }
-      const id = request.id as number;
-      void options.service.handle(request.channel, request.input).then((reply) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ kind: 'reply', id, reply } satisfies WireMessage));
-      });
-    });
   });
 
   await new Promise<void>((resolvePromise, reject) => {
@@ -189,9 +198,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     url: `http://${shownHost}:${port}/?token=${token}`,
     port,
     token,
+    clients: () => clients.size,
     close: async () => {
       unsubscribe();
-      for (const ws of clients) ws.terminate();
+      for (const ws of clients.keys()) ws.terminate();
       sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
@@ -230,5 +240,21 @@ async function resolveStatic(root: string, pathname: string): Promise<string | n
     return (await stat(file)).isFile() ? file : null;
   } catch {
     return null;
+  }
+}
+
+/** What an upload that could not be stored tells the user (never a bare 500). */
+function uploadFailure(err: NodeJS.ErrnoException, name: string): { status: number; message: string } {
+  switch (err.code) {
+    case 'ENOSPC':
+      return { status: 507, message: `${name}: the server's disk is full. Free some space in the project folder, then upload again.` };
+    case 'ENAMETOOLONG':
+      return { status: 400, message: `${name.slice(0, 80)}…: the file or folder name is too long for the server's file system. Rename it, then upload again.` };
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return { status: 500, message: `${name}: the project folder cannot be written on the server. Make it writable, then upload again.` };
+    default:
+      return { status: 500, message: `${name}: could not be stored (${err.code ?? err.message}). Upload it again.` };
   }
 }

@@ -94,6 +94,28 @@ describe('EngineHost with misbehaving engines', () => {
     await expect(host.request('backend.report', {})).rejects.toMatchObject({ code: 'engine-error' });
   });
 
+  it('restarts an engine whose WebAssembly runtime aborted (exit 70) by itself, and says so', async () => {
+    const ready = { kind: 'ready', backend: { active: 'cpu', provider: 'x', attempts: [], customKernels: [], tfjsVersion: '0' } };
+    const host = track(
+      scriptEngineHost(`
+        process.send(${JSON.stringify(ready)});
+        process.on('message', (m) => {
+          if (m.kind === 'shutdown') process.exit(0);
+          if (m.method === 'generator.preview') process.exit(70);
+          process.send({ kind: 'reply', id: m.id, reply: { ok: true, value: ${JSON.stringify(ready.backend)} } });
+        });`),
+    );
+    const states: string[] = [];
+    host.onStatus((s) => states.push(s.state));
+    await host.start();
+    const preview = { architecture: 'dcgan', resolution: 28, channels: 1, zDim: 100, upsample: 'transposed', rows: 1, cols: 1, seed: 1 } as never;
+    await expect(host.request('generator.preview', preview)).rejects.toMatchObject({ code: 'engine-unavailable', message: expect.stringMatching(/WebAssembly runtime ran out of memory/) });
+    expect(states).toEqual(['starting', 'ready', 'crashed', 'starting']);
+    await host.start();
+    expect(host.status()).toMatchObject({ state: 'ready', restarts: 1 });
+    await expect(host.request('backend.report', {})).resolves.toMatchObject({ active: 'cpu' });
+  });
+
   it('kills an engine that ignores shutdown', async () => {
     const ready = { kind: 'ready', backend: { active: 'cpu', provider: 'x', attempts: [], customKernels: [], tfjsVersion: '0' } };
     const host = track(scriptEngineHost(`process.send(${JSON.stringify(ready)}); process.on('message', () => {}); setInterval(() => {}, 1000);`));

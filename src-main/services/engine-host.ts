@@ -5,7 +5,7 @@
  */
 import { StudioError, formatIssues } from '../api/rpc';
 import type { BackendReport, EngineStatus } from '../api/schemas';
-import { engineEvents, engineRequests, engineToHostSchema, type EngineEventName, type EngineEvents, type EngineRequests } from '../engine/protocol';
+import { engineEvents, engineExitCodes, engineRequests, engineToHostSchema, type EngineEventName, type EngineEvents, type EngineRequests } from '../engine/protocol';
 import type { EngineLauncher, EngineProcess, ExitInfo } from './engine-process';
 import type { z } from 'zod';
 
@@ -159,10 +159,17 @@ export class EngineHost {
         clearTimeout(timer);
         if (this.child !== child) return; // An orderly stop() already handled it.
         this.child = null;
+        const wasReady = this.state === 'ready';
         this.lastError ??= describeExit(info);
         if (this.state === 'starting') reject(new Error(this.lastError));
         this.failPending(`The engine stopped while working on this request: ${this.lastError}`);
         this.setState('crashed');
+        if (wasReady && info.code === engineExitCodes.wasmAbort) {
+          // The engine found its WebAssembly memory unusable and left on purpose: a fresh one is
+          // what the user would ask for, so it is started at once (status shows the restart).
+          this.restarts++;
+          void this.start();
+        }
       });
     });
   }
@@ -208,5 +215,6 @@ export class EngineHost {
 
 function describeExit({ code, signal }: ExitInfo): string {
   if (signal) return `the engine process was killed by ${signal}`;
+  if (code === engineExitCodes.wasmAbort) return 'the WebAssembly runtime ran out of memory and aborted; the engine was restarted';
   return `the engine process exited with code ${code}`;
 }

@@ -6,10 +6,11 @@
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../engine/checkpoint/atomic';
-import { trainConfigSchema, type TrainConfig } from '../api/train-config';
+import { isTempName, writeFileAtomic } from '../engine/checkpoint/atomic';
+import type { TrainConfig } from '../api/train-config';
 import { runNameSchema, type ProjectInfo, type RunSummary } from '../api/projects';
 import { StudioError } from '../api/rpc';
+import { readRunConfig } from '../project/run-config';
 import { CheckpointStore, type CheckpointInfo } from '../engine/checkpoint';
 
 const projectFileSchema = z.object({
@@ -81,7 +82,7 @@ export async function listRuns(projectDir: string): Promise<RunSummary[]> {
       const created = info.birthtime.toISOString();
       const name = await readRunName(dir);
       try {
-        const config = trainConfigSchema.parse(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')));
+        const config = await readRunConfig(dir);
         const checkpoints = await new CheckpointStore(join(dir, 'checkpoints')).list();
         return {
           runId,
@@ -130,6 +131,27 @@ export async function deleteRun(runDir: string): Promise<void> {
   await rm(doomed, { recursive: true, force: true });
 }
 
+/**
+ * Removes what killed writers left: `exports/.<name>.partial-*` (a StyleGAN zip being streamed),
+ * `*.tmp-*` files of atomic writes in exports/ and in each run's samples/. Safe on open only
+ * because the project lock says no other process is writing here. Returns the paths removed.
+ */
+export async function sweepLeftovers(projectDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const sweep = async (dir: string, stale: (name: string) => boolean) => {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!stale(name)) continue;
+      await rm(join(dir, name), { recursive: true, force: true });
+      removed.push(join(dir, name));
+    }
+  };
+  await sweep(join(projectDir, 'exports'), (name) => /^\..+\.partial-[0-9a-f]+$/.test(name) || isTempName(name));
+  for (const run of await readdir(join(projectDir, 'runs')).catch(() => [] as string[])) {
+    await sweep(join(projectDir, 'runs', run, 'samples'), isTempName);
+  }
+  return removed;
+}
+
 /** Finishes deletes a crash interrupted (see deleteRun). */
 export async function sweepDeletedRuns(projectDir: string): Promise<void> {
   const runsDir = join(projectDir, 'runs');
@@ -147,9 +169,9 @@ async function requireRunFolder(runDir: string): Promise<void> {
 export async function listCheckpoints(runDir: string): Promise<{ runId: string; config: TrainConfig; checkpoints: CheckpointInfo[] }> {
   let config: TrainConfig;
   try {
-    config = trainConfigSchema.parse(JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')));
+    config = await readRunConfig(runDir);
   } catch (err) {
-    throw new StudioError({ code: 'invalid-request', message: `Run ${basename(runDir)} cannot be read: ${(err as Error).message.split('\n')[0]}` });
+    throw new StudioError({ code: 'invalid-request', message: `Run ${basename(runDir)} cannot be read: ${(err as Error).message}` });
   }
   const checkpoints = await new CheckpointStore(join(runDir, 'checkpoints')).list();
   return { runId: basename(runDir), config, checkpoints: checkpoints.map(({ sha256: _, ...info }) => info) };

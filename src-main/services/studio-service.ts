@@ -9,9 +9,9 @@ import type { AppInfo } from '../api/schemas';
 import { runIdSchema, type ProjectInfo, type ProjectState } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepStaleUploads } from './projects';
+import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepLeftovers, sweepStaleUploads } from './projects';
 import type { StudioContext, StudioHandlersFor } from './capability';
 import { readRunHistory } from '../engine/train/history';
 import { datasetDirOf } from '../engine/data/project-dataset';
@@ -20,6 +20,7 @@ import { EXPORTS_DIR, exportStudioHandlers } from './export';
 import { evaluationStudioHandlers } from './evaluation';
 import { modelDesignStudioHandlers } from './model-design';
 import { ImportSources } from './import-sources';
+import { lockProject, ProjectLockedError, type ProjectLock } from '../project/lock';
 
 type Handlers = StudioHandlersFor<StudioRequests>;
 type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
@@ -38,6 +39,9 @@ export class StudioService {
   private readonly handlers: Handlers;
   private readonly listeners = new Set<EventListener>();
   private project: ProjectInfo | null = null;
+  private lock: ProjectLock | null = null;
+  /** Source folders an import is reading now. */
+  private readonly importing = new Set<string>();
   readonly importSources: ImportSources;
 
   constructor(private readonly options: StudioServiceOptions) {
@@ -99,13 +103,22 @@ export class StudioService {
         const projectDir = this.requireProject().dir;
         const folder = await this.importSources.resolve(source, projectDir);
         if (!folder) return { report: null };
-        try {
-          const report = await engine.request('dataset.import', { sourceDir: folder.dir, projectDir, options: importOptions });
-          this.emit('dataset.changed', await engine.request('dataset.project', { projectDir, name: this.requireProject().name }));
-          return { report };
-        } finally {
-          await folder.cleanup();
+        // The files are removed only by the import that consumed them, once it finished: a second
+        // request for the same upload, one the engine refused, or an engine that died mid-import
+        // leaves them for the next try (stale uploads are swept when the project is opened).
+        if (this.importing.has(folder.dir)) {
+          throw new StudioError({ code: 'invalid-request', message: 'These files are already being imported: wait for that import to finish.' });
         }
+        this.importing.add(folder.dir);
+        let report;
+        try {
+          report = await engine.request('dataset.import', { sourceDir: folder.dir, projectDir, options: importOptions });
+        } finally {
+          this.importing.delete(folder.dir);
+        }
+        await folder.cleanup();
+        this.emit('dataset.changed', await engine.request('dataset.project', { projectDir, name: this.requireProject().name }));
+        return { report };
       },
       'dataset.cancelImport': () => engine.request('dataset.cancelImport', {}),
       'dataset.chooseFolder': () => this.importSources.choose(),
@@ -142,9 +155,9 @@ export class StudioService {
 
   /** Entry point for every transport. `channel` and `input` are untrusted. */
   async handle(channel: unknown, input: unknown): Promise<Reply<unknown>> {
-    const parsed = parseRequest(studioRequests, channel, input);
-    if (!parsed.ok) return { ok: false, error: parsed.error };
     try {
+      const parsed = parseRequest(studioRequests, channel, input);
+      if (!parsed.ok) return { ok: false, error: parsed.error };
       const handler = this.handlers[parsed.channel] as (input: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.input) };
     } catch (err) {
@@ -162,11 +175,20 @@ export class StudioService {
       throw new StudioError({ code: 'invalid-request', message: `Run ${run.runId} is ${run.state}: stop it before opening another project.` });
     }
     try {
-      this.project = await openProject(dir, options);
+      const project = await openProject(dir, options);
+      // One process per project (the app, a server, the CLI): the second opener is told who has it.
+      const same = this.project !== null && resolve(this.project.dir) === resolve(project.dir);
+      if (!same) {
+        const lock = await lockProject(project.dir, `GAN Studio ${this.options.app.mode === 'web' ? 'web mode' : 'app'} ${this.options.app.version}`);
+        await this.lock?.release();
+        this.lock = lock;
+      }
+      this.project = project;
       await sweepStaleUploads(this.project.dir);
       await sweepDeletedRuns(this.project.dir);
+      await sweepLeftovers(this.project.dir);
     } catch (err) {
-      if (err instanceof ProjectError) throw new StudioError({ code: 'invalid-request', message: err.message });
+      if (err instanceof ProjectError || err instanceof ProjectLockedError) throw new StudioError({ code: 'invalid-request', message: err.message });
       throw err;
     }
     await this.emitProject();

@@ -49,7 +49,8 @@ export const ManifestSchema = z.object({
   imagesPerShard: z.number().int().positive(),
   /** Sorted; a label's class index is its position here. */
   classNames: z.array(z.string()),
-  shards: z.array(z.object({ file: z.string(), count: z.number().int().nonnegative() })),
+  // A plain file name inside the dataset folder: a hand-edited "../../elsewhere" must not be read.
+  shards: z.array(z.object({ file: z.string().regex(/^(?!\.\.?$)[A-Za-z0-9._-]+$/, 'a shard must be a file name inside the dataset folder'), count: z.number().int().nonnegative() })),
   files: z.array(FileRowSchema),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

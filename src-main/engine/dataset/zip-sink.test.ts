@@ -35,6 +35,14 @@ describe('zipSink', () => {
     expect((await readdir(dir)).filter((f) => f.includes('.partial-'))).toEqual([]);
   });
 
+  it('fails with the file and what to do, not an unhandled rejection, when the zip cannot be created', async () => {
+    // A regular file where the exports folder should be: open() fails with ENOTDIR, as it does
+    // with EROFS or EACCES on a read-only folder (a test running as root cannot make one).
+    await writeFile(join(dir, 'not-a-folder'), 'x');
+    const out = join(dir, 'not-a-folder', 'dataset.zip');
+    await expect(exportStyleGan(join(dir, 'labelled'), zipSink(out))).rejects.toThrow(/Could not create .*not-a-folder.*ENOTDIR.*export again/);
+  });
+
   it('cleans up when cancelled', async () => {
     const out = join(dir, 'cancelled.zip');
     await expect(exportStyleGan(join(dir, 'labelled'), zipSink(out), { signal: AbortSignal.abort() })).rejects.toThrow();

@@ -12,7 +12,13 @@ import type { ArchiveSink } from './export-stylegan';
 
 export function zipSink(target: string): ArchiveSink {
   const partial = join(dirname(target), `.${basename(target)}.partial-${randomBytes(4).toString('hex')}`);
-  const handle = open(partial, 'wx');
+  const handle = open(partial, 'wx').catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`Could not create ${partial} (${err.code ?? err.message}): ${fixFor(err.code)}`);
+  });
+  // Nobody awaits the file until the first entry is ready: without this, a folder that cannot be
+  // written (EROFS, EACCES, ENOSPC) was an unhandled rejection that ended the engine. add() and
+  // close() still see the failure through `writing`.
+  handle.catch(() => undefined);
   // fflate hands chunks to a synchronous callback; writes are chained so they land in order.
   let writing: Promise<unknown> = handle;
   let failure: unknown = null;
@@ -48,4 +54,17 @@ export function zipSink(target: string): ArchiveSink {
       await rm(partial, { force: true });
     },
   };
+}
+
+function fixFor(code: string | undefined): string {
+  switch (code) {
+    case 'ENOSPC':
+      return 'the disk is full; free some space and export again.';
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+      return 'the folder cannot be written; make it writable (or move the project) and export again.';
+    default:
+      return 'check that the project folder exists and can be written, then export again.';
+  }
 }

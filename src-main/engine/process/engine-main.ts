@@ -3,13 +3,20 @@
  * Electron's utilityProcess, child_process.fork (web mode, CLI) and in tests.
  */
 import { parseRequest, toErrorShape } from '../../api/rpc';
-import { engineRequests, hostToEngineSchema, type EngineToHost } from '../protocol';
+import { engineExitCodes, engineRequests, hostToEngineSchema, type EngineToHost } from '../protocol';
 import { backendPreferenceSchema } from '../../api/schemas';
 import { startEngineService } from '../service';
 import { connectToParent } from './channel';
+import { installSafetyNet, isWasmAbort } from '../../api/process-net';
 
 const channel = connectToParent();
 const send = (message: EngineToHost) => channel.post(message);
+
+const abortedRuntime = () => {
+  // Every later request would fail with "Aborted()": give the host a fresh engine instead.
+  setTimeout(() => process.exit(engineExitCodes.wasmAbort), 50);
+};
+installSafetyNet(process, { name: 'engine', isFatal: isWasmAbort, onFatal: abortedRuntime });
 
 async function main(): Promise<void> {
   const preference = backendPreferenceSchema.catch('auto').parse(process.env.GAN_STUDIO_BACKEND ?? 'auto');
@@ -29,15 +36,23 @@ async function main(): Promise<void> {
       return;
     }
     const handler = service.handlers[parsed.channel] as (input: unknown) => Promise<unknown>;
-    handler(parsed.input).then(
-      (value) => send({ kind: 'reply', id, reply: { ok: true, value } }),
-      (err: unknown) => {
-        const error = toErrorShape(err);
-        // Unexpected exceptions inside the engine are the engine's fault, not main's.
-        if (error.code === 'internal') error.code = 'engine-error';
-        send({ kind: 'reply', id, reply: { ok: false, error } });
-      },
-    );
+    // Promise.resolve().then: a handler that throws synchronously is answered like one that rejects.
+    Promise.resolve()
+      .then(() => handler(parsed.input))
+      .then(
+        (value) => send({ kind: 'reply', id, reply: { ok: true, value } }),
+        (err: unknown) => {
+          const error = toErrorShape(err);
+          // Unexpected exceptions inside the engine are the engine's fault, not main's.
+          if (error.code === 'internal') error.code = 'engine-error';
+          if (isWasmAbort(err)) {
+            error.message = `The WebAssembly engine ran out of memory (${error.message}) and restarts itself: ask for less (a smaller grid or model).`;
+            abortedRuntime();
+          }
+          send({ kind: 'reply', id, reply: { ok: false, error } });
+        },
+      )
+      .catch((err: unknown) => console.error('engine: could not send a reply', err));
   });
   send({ kind: 'ready', backend: service.backend });
 }

@@ -28,6 +28,8 @@ export class TrainingController {
   private session: TrainingSession | null = null;
   /** The project whose dataset the open run streams from its shards, if it does. */
   private streamingFrom: string | null = null;
+  /** start/open/shutdown run one at a time: two at once made one run id, one folder, two sessions. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly emit: EmitEvent,
@@ -53,7 +55,11 @@ export class TrainingController {
     return { runId: this.session.runId, config: this.session.config, ...(await readRunHistory(this.session.runDir)) };
   }
 
-  async start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
+  start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
+    return this.exclusive(() => this.startNow(runsDir, config, dataset));
+  }
+
+  private async startNow(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
     await this.releaseIdle();
     const projectDir = dirname(runsDir);
     const data = await this.load(dataset, projectDir);
@@ -67,7 +73,11 @@ export class TrainingController {
   }
 
   /** Reopens a run folder (after a restart or a crash) at its newest valid checkpoint, paused. */
-  async open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
+  open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
+    return this.exclusive(() => this.openNow(runDir));
+  }
+
+  private async openNow(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
     await this.releaseIdle();
     const dataset = await runDataset(runDir);
     const projectDir = projectOfRun(runDir);
@@ -110,9 +120,21 @@ export class TrainingController {
     return session.status();
   }
 
-  async shutdown(): Promise<void> {
-    await this.session?.dispose();
+  shutdown(): Promise<void> {
+    return this.exclusive(() => this.release());
+  }
+
+  /** Runs one start/open/shutdown after the ones before it have settled. */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async release(): Promise<void> {
+    const session = this.session;
     this.session = null;
+    await session?.dispose();
   }
 
   private require(): TrainingSession {
@@ -126,7 +148,7 @@ export class TrainingController {
     if (state === 'running' || state === 'paused') {
       throw new StudioError({ code: 'invalid-request', message: `Run ${this.session!.runId} is ${state}: stop it before starting another.` });
     }
-    await this.shutdown();
+    await this.release();
   }
 
   private async load(dataset: DatasetRef, projectDir: string): Promise<TrainingData> {

@@ -24,6 +24,8 @@ export interface RunHistory {
   points: StepPoint[];
   warnings: CoachWarningShape[];
   samples: { step: number; width: number; height: number; pngBase64: string }[];
+  /** Sample grids that could not be read (0-byte, torn), by path: skipped, not fatal. */
+  skippedSamples?: string[];
 }
 
 /** `samples: false` skips the grids (a chart overlay of another run needs only its points). */
@@ -42,12 +44,26 @@ export async function readRunHistory(runDir: string, options: { samples?: boolea
   const files = (await readdir(join(runDir, 'samples')).catch(() => [] as string[])).filter((f) => /^step-\d+\.png$/.test(f)).sort();
   const stride = Math.max(1, Math.ceil(files.length / MAX_GRIDS));
   const picked = files.filter((_, i) => i % stride === 0 || i === files.length - 1);
-  const samples = await Promise.all(
+  const read = await Promise.all(
     picked.map(async (file) => {
-      const png = await readFile(join(runDir, 'samples', file));
-      // Width and height are the first fields of the IHDR chunk, right after the 8-byte signature.
-      return { step: Number(/\d+/.exec(file)![0]), width: png.readUInt32BE(16), height: png.readUInt32BE(20), pngBase64: png.toString('base64') };
+      const png = await readFile(join(runDir, 'samples', file)).catch(() => null);
+      const size = png ? pngSize(png) : null;
+      // A 0-byte or torn grid (a kill mid-write, a full disk) is skipped and named, not fatal.
+      if (!png || !size) return { file };
+      return { step: Number(/\d+/.exec(file)![0]), ...size, pngBase64: png.toString('base64') };
     }),
   );
-  return { points, samples, warnings };
+  const samples = read.flatMap((r) => ('pngBase64' in r ? [r] : []));
+  const skippedSamples = read.flatMap((r) => ('pngBase64' in r ? [] : [join(runDir, 'samples', r.file)]));
+  return { points, samples, warnings, ...(skippedSamples.length ? { skippedSamples } : {}) };
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Width and height from the IHDR chunk (right after the signature), or null if it is not a PNG. */
+export function pngSize(png: Buffer): { width: number; height: number } | null {
+  if (png.length < 33 || !png.subarray(0, 8).equals(PNG_SIGNATURE) || png.toString('latin1', 12, 16) !== 'IHDR') return null;
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  return width > 0 && height > 0 ? { width, height } : null;
 }

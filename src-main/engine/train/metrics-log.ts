@@ -3,7 +3,7 @@
  * in batches (a write per step would cost more than a small model's step); a crash loses at most
  * the unflushed tail and can leave a partial last line, which the reader skips.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, open, readFile } from 'node:fs/promises';
 
 export type LogLine =
   | ({ type: 'step' } & Record<string, number | string | null>)
@@ -15,6 +15,9 @@ export type LogLine =
 export class MetricsLog {
   private buffer: string[] = [];
   private writing: Promise<void> = Promise.resolve();
+  private repaired = false;
+  /** The first write that failed; the session fails the run with it. Later writes still try. */
+  failure: Error | null = null;
 
   constructor(readonly path: string) {}
 
@@ -22,13 +25,68 @@ export class MetricsLog {
     this.buffer.push(JSON.stringify(line));
   }
 
-  /** Writes what is buffered; calls are serialised so lines keep their order. */
+  /**
+   * Writes what is buffered; calls are serialised so lines keep their order. A failed write
+   * rejects this call (and sets `failure`) but never the ones after it: the chain does not stay
+   * rejected, so the run can be failed and disposed and the next one can start.
+   */
   flush(): Promise<void> {
     if (this.buffer.length === 0) return this.writing;
     const text = `${this.buffer.join('\n')}\n`;
     this.buffer = [];
-    this.writing = this.writing.then(() => appendFile(this.path, text));
-    return this.writing;
+    const write = this.writing.then(async () => {
+      try {
+        if (!this.repaired) {
+          await repairTail(this.path);
+          this.repaired = true;
+        }
+        await appendFile(this.path, text);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        const fix = code === 'ENOSPC' ? 'free some disk space, then resume the run' : 'make the run folder writable, then resume the run';
+        this.failure ??= new Error(`Could not write ${this.path} (${code}): ${fix}.`);
+        throw this.failure;
+      }
+    });
+    this.writing = write.catch(() => undefined);
+    write.catch(() => undefined); // Fire-and-forget callers must not leave an unhandled rejection.
+    return write;
+  }
+}
+
+/**
+ * A process killed mid-append leaves a torn last line; appending after it would glue the next
+ * line onto it and lose both. Cuts the file back to its last complete line.
+ */
+export async function repairTail(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+  try {
+    const { size } = await handle.stat();
+    let end = size;
+    const block = Buffer.alloc(64 * 1024);
+    while (end > 0) {
+      const start = Math.max(0, end - block.length);
+      const { bytesRead } = await handle.read(block, 0, end - start, start);
+      const newline = block.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (newline >= 0) {
+        const keep = start + newline + 1;
+        if (keep === size) return false;
+        await handle.truncate(keep);
+        return true;
+      }
+      end = start;
+    }
+    if (size === 0) return false;
+    await handle.truncate(0);
+    return true;
+  } finally {
+    await handle.close();
   }
 }
 

@@ -5,10 +5,11 @@
  * to the event loop so control messages are handled within one step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { readRunConfig } from '../../project/run-config';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
+import type { TrainConfig } from '../../api/train-config';
 import { CheckpointStore, arraysToTensors, checkpointFileName, tensorsToArrays, type NamedArray } from '../checkpoint';
 import { writeFileAtomic } from '../checkpoint/atomic';
 import { tileGrid, toBytes } from '../image/grid';
@@ -112,7 +113,7 @@ export class TrainingSession {
     listener: SessionListener,
     makeEvaluator: (config: TrainConfig) => TrainingEvaluator | null = () => null,
   ): Promise<{ session: TrainingSession; skipped: string[] }> {
-    const config = trainConfigSchema.parse(JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')));
+    const config = await readRunConfig(runDir);
     const batches = makeBatches(config);
     const runId = runDir.split(/[/\\]/).filter(Boolean).at(-1)!;
     const checkpoints = new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints });
@@ -232,8 +233,13 @@ export class TrainingSession {
   }
 
   async dispose(): Promise<void> {
-    if (this.state === 'running') await this.stop();
-    await this.log.flush();
+    try {
+      if (this.state === 'running') await this.stop();
+      await this.log.flush();
+    } catch (err) {
+      // A log or checkpoint that cannot be written must not keep the run (and its tensors) alive.
+      if (this.state !== 'failed') this.fail(err);
+    }
     this.trainer.dispose();
     this.evaluator?.dispose();
     tf.dispose([this.fixedNoise.z, ...(this.fixedNoise.labels ? [this.fixedNoise.labels] : [])]);
@@ -249,6 +255,7 @@ export class TrainingSession {
         this.setState('completed', null);
         return;
       }
+      if (this.log.failure) throw this.log.failure;
       const metrics = await this.trainer.trainStep();
       const point = { ...metrics, imagesPerSecond: config.batchSize / (metrics.stepMs / 1000), epoch: this.epoch() };
       this.log.append({ type: 'step', ...point });
