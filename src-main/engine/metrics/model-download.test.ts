@@ -146,6 +146,18 @@ describe('downloadFile', () => {
     expect(await readdir(dir)).toEqual(['big.bin']);
   });
 
+  it('names the file and the host when the server cannot be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const dir = await mkdtemp(join(work, 'refused-'));
+    await expect(downloadFile(new URL(`http://127.0.0.1:${port}/model.json`), dir, 'model.json', { maxBytes: MiB, resolveHost: loopbackOnly })).rejects.toThrow(
+      new RegExp(`Downloading model\\.json from 127\\.0\\.0\\.1:${port} failed \\(connect ECONNREFUSED .*\\): check the URL and your connection`),
+    );
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('refuses a body whose SHA-256 is not the pinned one, leaving nothing', async () => {
     const dir = await mkdtemp(join(work, 'pinned-'));
     await expect(downloadFile(new URL(`${base}/big.bin`), dir, 'big.bin', { maxBytes: 4 * MiB, expectedSha256: 'a'.repeat(64), resolveHost: loopbackOnly })).rejects.toThrow(

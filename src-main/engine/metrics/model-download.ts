@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { syncDir } from '../checkpoint/atomic';
 
 const MiB = 1024 * 1024;
+const IDLE_TIMEOUT_MS = 60_000;
 
 /** What a model may bring into the cache. TF.js Inception-v3 is about 95 MB of weights. */
 export const DOWNLOAD_LIMITS = { modelJsonBytes: 64 * MiB, fileBytes: 256 * MiB, totalBytes: 512 * MiB };
@@ -95,14 +96,21 @@ export function copyFileChecked(from: string, dir: string, name: string, options
 
 async function openResponse(url: URL, name: string, options: DownloadOptions, redirectsLeft: number): Promise<IncomingMessage> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`Only http(s) URLs can be downloaded, not ${url.protocol} (${name})`);
-  const addresses = await (options.resolveHost ?? publicAddresses)(url.hostname);
+  const addresses = await (options.resolveHost ?? publicAddresses)(url.hostname).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? new Error(`Cannot download ${name}: ${url.hostname} is not found (check the URL and your connection)`) : err;
+  });
   const pinned = (_host: string, opts: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     if (opts.all) callback(null, addresses);
     else callback(null, addresses[0]!.address, addresses[0]!.family);
   };
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).get(url, { lookup: pinned as never, ...(options.signal ? { signal: options.signal } : {}) }, resolve);
-    request.on('error', reject);
+    // A server that stops sending (headers or body) would otherwise hold the import forever.
+    request.setTimeout(IDLE_TIMEOUT_MS, () => request.destroy(new Error(`no data for ${IDLE_TIMEOUT_MS / 1000} s`)));
+    request.on('error', (err) =>
+      reject(err.name === 'AbortError' ? err : new Error(`Downloading ${name} from ${url.host} failed (${err.message}): check the URL and your connection, then try again`)),
+    );
   });
   const status = response.statusCode ?? 0;
   const location = response.headers.location;
