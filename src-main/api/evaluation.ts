@@ -170,4 +170,12 @@ export const evaluationEvents = {
   'eval.progress': evalProgressSchema,
   /** A run evaluated itself during training. */
   'eval.training': z.object({ runId: z.string(), point: trainingEvalPointSchema }),
+  /** A model entering the cache (eval.importExtractor): file `index` of `count` known so far, its bytes and size (null: not told). */
+  'eval.modelDownload': z.object({
+    file: z.string(),
+    index: z.number().int().nonnegative(),
+    count: z.number().int().positive(),
+    bytes: z.number().nonnegative(),
+    total: z.number().nonnegative().nullable(),
+  }),
 } satisfies EventSpecs;

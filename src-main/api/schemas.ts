@@ -34,6 +34,8 @@ export const engineStatusSchema = z.object({
   /** Last failure the user should see (exit code/signal, startup error). */
   lastError: z.string().nullable(),
   restarts: z.number().int().nonnegative(),
+  /** The last time the engine stopped by itself and was restarted at once, and why (shown until dismissed). */
+  lastRestart: z.object({ reason: z.string(), at: z.string() }).nullable(),
   pid: z.number().int().nullable(),
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;

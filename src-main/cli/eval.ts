@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { basename, resolve } from 'node:path';
 import { projectOfRun } from '../engine/train/run-file';
+import { holdProjectLock } from '../project/lock';
 import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
 import { evaluationSettingsSchema, extractorKinds, metricRequests, type EvaluationRecord } from '../api/evaluation';
@@ -67,6 +68,7 @@ export async function evaluate(args: string[]): Promise<void> {
   if (!settings.success) throw new Error(`Invalid options:\n  ${formatIssues(settings.error).join('\n  ')}`);
   const runDir = resolve(values.run);
   const projectDir = projectOfRun(runDir);
+  await holdProjectLock(projectDir, 'eval');
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend));
   process.stderr.write(`Backend: ${backend.active} (${backend.provider})\n`);
 

@@ -15,6 +15,7 @@ import {
 import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
 import { projectOfRun } from '../engine/train/run-file';
+import { holdProjectLock } from '../project/lock';
 import { runExport } from '../engine/export/run';
 import { initRuntime } from '../engine/runtime';
 import { GeneratorCache } from '../engine/sampling';
@@ -100,6 +101,7 @@ export async function exportCommand(args: string[]): Promise<void> {
   const parsed = exportRequestSchema.safeParse(request);
   if (!parsed.success) throw new Error(`Invalid options:\n  ${formatIssues(parsed.error).join('\n  ')}`);
 
+  await holdProjectLock(projectOfRun(runDir), 'export');
   await initRuntime(backendPreferenceSchema.parse(values.backend));
   // Beside the original for --from; the project's exports/ otherwise.
   const exportsDir = out ? dirname(out) : values.from ? dirname(dirname(resolve(values.from))) : join(projectOfRun(runDir), 'exports');

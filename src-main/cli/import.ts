@@ -6,6 +6,7 @@ import { importOptionsSchema } from '../api/dataset';
 import { DatasetError, importDataset } from '../engine/dataset';
 import { datasetDirOf } from '../engine/data/project-dataset';
 import { openProject } from '../services/projects';
+import { holdProjectLock } from '../project/lock';
 import { defaultProjectDir } from '../services/workspace';
 import { ProgressLine } from './progress';
 
@@ -53,6 +54,7 @@ export async function importFolder(args: string[]): Promise<void> {
   });
   if (!parsed.success) throw new Error(`Invalid options:\n  ${formatIssues(parsed.error).join('\n  ')}`);
 
+  await holdProjectLock(resolve(values.project ?? defaultProjectDir()), 'import', { create: true });
   const project = await openProject(resolve(values.project ?? defaultProjectDir()), { create: true });
   let progress: ProgressLine | null = null;
   const abort = new AbortController();

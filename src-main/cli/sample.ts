@@ -7,6 +7,8 @@ import { initRuntime } from '../engine/runtime';
 import { loadMnistDemo } from '../engine/data/mnist-demo';
 import { memoryBatches } from '../engine/data/memory-batches';
 import { TrainingSession } from '../engine/train/session';
+import { projectOfRun } from '../engine/train/run-file';
+import { holdProjectLock } from '../project/lock';
 
 export const sampleUsage = `Usage: gan-studio sample --run <run dir> --out <grid.png> [options]
 
@@ -29,6 +31,8 @@ export async function sample(args: string[]): Promise<void> {
   });
   if (values.help) return void process.stdout.write(sampleUsage);
   if (!values.run || !values.out) throw new Error(`--run and --out are required\n\n${sampleUsage}`);
+  // Opening the run sweeps its checkpoints/ leftovers: never while another process trains it.
+  await holdProjectLock(projectOfRun(resolve(values.run)), 'sample');
   await initRuntime(backendPreferenceSchema.parse(values.backend));
   const data = loadMnistDemo();
   const noop = { status: () => undefined, metrics: () => undefined, samples: () => undefined };

@@ -14,6 +14,7 @@ import { openProjectTrainingData, trainingBatches, trainingDataShape, type Train
 import { assertTrainable, type DatasetShape } from '../engine/design/review';
 import { trainingEvaluatorFor } from '../engine/metrics/in-training';
 import { projectOfRun, writeRunFile } from '../engine/train/run-file';
+import { holdProjectLock } from '../project/lock';
 import { TrainingSession, type RunStatus, type SessionListener } from '../engine/train/session';
 import { defaultProjectDir } from '../services/workspace';
 import { ProgressLine } from './progress';
@@ -55,6 +56,7 @@ export async function train(args: string[]): Promise<void> {
   });
   if (values.help) return void process.stdout.write(trainUsage);
   if (values.data !== 'mnist' && values.data !== 'project') throw new Error(`Unknown dataset "${values.data}": use mnist or project (after gan-studio import)`);
+  await holdProjectLock(values.resume ? projectOfRun(resolve(values.resume)) : resolve(values.out ?? defaultProjectDir()), 'train', { create: !values.resume });
 
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend));
   process.stderr.write(`Backend: ${backend.active} (${backend.provider})\n`);

@@ -15,6 +15,7 @@ import { loadMnistDemo } from './data/mnist-demo';
 import { TrainingController, type EmitEvent } from './train/controller';
 import { ImportController } from './data/import-controller';
 import { GeneratorCache } from './sampling';
+import { previewBatchSize, renderPreview } from './sampling/preview';
 import type { EngineContext, HandlersFor } from './capability';
 import { exploreHandlers } from './latent/handlers';
 import { exportHandlers } from './export/handlers';
@@ -86,21 +87,11 @@ async function previewGenerator(
     throw new StudioError({ code: 'invalid-request', message: err instanceof Error ? err.message : String(err) });
   }
   try {
-    // Rendered in batches that fit: one forward pass over a 16×16 grid of 128 px RGB images took
-    // 3.6 GB and aborted the WebAssembly runtime. Up to 64×64 px the grid stays one batch.
-    const chunk = Math.max(1, Math.floor((64 * 64 * 64) / (input.resolution * input.resolution)));
-    const values = new Float32Array(count * input.resolution * input.resolution * input.channels);
+    // In passes that fit (a 16×16 grid at 128 px in one pass aborted the wasm runtime).
     const z = tf.randomNormal([count, input.zDim], 0, 1, 'float32', input.seed) as tf.Tensor2D;
+    let values: Float32Array;
     try {
-      for (let start = 0; start < count; start += chunk) {
-        const size = Math.min(chunk, count - start);
-        // Batch statistics, as in the first training step: with fresh running averages (0 and 1)
-        // the N(0, 0.02) weights give an all-grey grid that says nothing about the architecture.
-        const pixels = tf.tidy(() => generator.forward(tf.slice(z, [start, 0], [size, input.zDim]), true));
-        const part = (await pixels.data()) as Float32Array;
-        pixels.dispose();
-        values.set(part, (start * values.length) / count);
-      }
+      values = await renderPreview(generator, z, previewBatchSize(input.resolution));
     } finally {
       z.dispose();
     }

@@ -6,7 +6,8 @@
  * holder named. No dependency: proper-lockfile's mtime polling would need a timer per project, and
  * its staleness guess is worse than asking the OS whether the pid is alive.
  */
-import { open, readFile, rm } from 'node:fs/promises';
+import { readFileSync, rmSync } from 'node:fs';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -36,6 +37,7 @@ export class ProjectLockedError extends Error {
 
 export interface ProjectLock {
   file: string;
+  holder: LockHolder;
   release(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ export async function lockProject(projectDir: string, app: string): Promise<Proj
       } finally {
         await handle.close();
       }
-      return { file, release: () => releaseIfOurs(file, me.token) };
+      return { file, holder: me, release: () => releaseIfOurs(file, me.token) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
@@ -90,4 +92,35 @@ async function readHolder(file: string): Promise<LockHolder | null> {
 
 async function releaseIfOurs(file: string, token: string): Promise<void> {
   if ((await readHolder(file))?.token === token) await rm(file, { force: true });
+}
+
+/**
+ * A command-line command's hold on a project for the rest of its process: taken before the command
+ * writes (or sweeps) anything, released when the process exits. A live holder — the app, web mode,
+ * another command — is refused by name (ProjectLockedError: pid, host, app), as the app refuses it.
+ */
+export async function holdProjectLock(projectDir: string, command: string, options: { create?: boolean } = {}): Promise<ProjectLock> {
+  if (options.create) await mkdir(projectDir, { recursive: true });
+  let lock: ProjectLock;
+  try {
+    lock = await lockProject(projectDir, `gan-studio ${command} (command line)`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${projectDir} does not exist: check the path (a run is <project>/runs/<id>).`);
+    throw err;
+  }
+  const releaseAtExit = () => {
+    try {
+      if ((JSON.parse(readFileSync(lock.file, 'utf8')) as Partial<LockHolder>).token === lock.holder.token) rmSync(lock.file, { force: true });
+    } catch {
+      // Gone already, or replaced by a later holder: not ours to remove.
+    }
+  };
+  process.once('exit', releaseAtExit);
+  return {
+    ...lock,
+    release: async () => {
+      process.off('exit', releaseAtExit);
+      await lock.release();
+    },
+  };
 }

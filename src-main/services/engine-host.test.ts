@@ -112,7 +112,9 @@ describe('EngineHost with misbehaving engines', () => {
     await expect(host.request('generator.preview', preview)).rejects.toMatchObject({ code: 'engine-unavailable', message: expect.stringMatching(/WebAssembly runtime ran out of memory/) });
     expect(states).toEqual(['starting', 'ready', 'crashed', 'starting']);
     await host.start();
-    expect(host.status()).toMatchObject({ state: 'ready', restarts: 1 });
+    expect(host.status()).toMatchObject({ state: 'ready', restarts: 1, lastError: null });
+    // Why it stopped stays in the status after the restarted engine is ready: the status bar says so.
+    expect(host.status().lastRestart).toEqual({ reason: 'the WebAssembly runtime ran out of memory and aborted', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     await expect(host.request('backend.report', {})).resolves.toMatchObject({ active: 'cpu' });
   });
 

@@ -26,6 +26,7 @@ export class EngineHost {
   private backend: BackendReport | null = null;
   private lastError: string | null = null;
   private restarts = 0;
+  private lastRestart: EngineStatus['lastRestart'] = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(status: EngineStatus) => void>();
@@ -40,6 +41,7 @@ export class EngineHost {
       backend: this.backend,
       lastError: this.lastError,
       restarts: this.restarts,
+      lastRestart: this.lastRestart,
       pid: this.state === 'ready' || this.state === 'starting' ? (this.child?.pid ?? null) : null,
     };
   }
@@ -162,12 +164,14 @@ export class EngineHost {
         const wasReady = this.state === 'ready';
         this.lastError ??= describeExit(info);
         if (this.state === 'starting') reject(new Error(this.lastError));
-        this.failPending(`The engine stopped while working on this request: ${this.lastError}`);
+        const restartAtOnce = wasReady && info.code === engineExitCodes.wasmAbort;
+        this.failPending(`The engine stopped while working on this request: ${this.lastError}${restartAtOnce ? '; it is being restarted' : ''}`);
         this.setState('crashed');
-        if (wasReady && info.code === engineExitCodes.wasmAbort) {
+        if (restartAtOnce) {
           // The engine found its WebAssembly memory unusable and left on purpose: a fresh one is
           // what the user would ask for, so it is started at once (status shows the restart).
           this.restarts++;
+          this.lastRestart = { reason: this.lastError, at: new Date().toISOString() };
           void this.start();
         }
       });
@@ -215,6 +219,6 @@ export class EngineHost {
 
 function describeExit({ code, signal }: ExitInfo): string {
   if (signal) return `the engine process was killed by ${signal}`;
-  if (code === engineExitCodes.wasmAbort) return 'the WebAssembly runtime ran out of memory and aborted; the engine was restarted';
+  if (code === engineExitCodes.wasmAbort) return 'the WebAssembly runtime ran out of memory and aborted';
   return `the engine process exited with code ${code}`;
 }

@@ -17,7 +17,7 @@ import { ProgressMeter } from './progress';
 import { scanFolder } from './scan';
 import { shardsIntact } from './shards';
 import { createStaging, recoverInterrupted, swapIn } from './staging';
-import { DatasetError, throwIfCancelled, type ImportProgress, type ImportReport } from './types';
+import { DatasetError, diskFullError, throwIfCancelled, type ImportProgress, type ImportReport } from './types';
 import { linkUnchanged, pixelSource, writeDataset } from './write-dataset';
 
 export interface ImportControl {
@@ -95,7 +95,7 @@ export async function importDataset(
     };
   } catch (err) {
     await rm(staging, { recursive: true, force: true }).catch(() => {});
-    throw err;
+    throw diskFullError(err, datasetDir) ?? err;
   }
 }
 

@@ -13,7 +13,7 @@
  *   pixelsOffset  u8 × count × height × width × channels   images, row-major HWC
  * All integers little-endian.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 
@@ -69,6 +69,28 @@ export function decodeShardHeader(bytes: Uint8Array, where: string): ShardHeader
   };
 }
 
+/**
+ * The header checked against the file it heads: a damaged or hand-made header (say, 2^31 images)
+ * would otherwise surface as "Invalid typed array length" or a read past the end.
+ */
+export function checkedShardHeader(bytes: Uint8Array, path: string, fileBytes: number): ShardHeader {
+  const h = decodeShardHeader(bytes, path);
+  const plausible =
+    h.count >= 1 &&
+    h.count <= MAX_IMAGES_PER_SHARD &&
+    h.pixelsOffset === SHARD_HEADER_BYTES + 4 * h.count &&
+    [h.width, h.height].every((d) => d >= 1 && d <= 4096) &&
+    (h.channels === 1 || h.channels === 3) &&
+    SHARD_HEADER_BYTES + bodyBytes(h) === fileBytes;
+  if (!plausible) {
+    throw new Error(
+      `${path} is damaged: its header claims ${h.count} images of ${h.width}×${h.height}×${h.channels} in ${SHARD_HEADER_BYTES + bodyBytes(h)} bytes, ` +
+        `but the file has ${fileBytes}. The dataset is damaged: import the images again (Dataset → Import, or gan-studio import).`,
+    );
+  }
+  return h;
+}
+
 export interface ShardData {
   header: ShardHeader;
   labels: Int32Array;
@@ -81,7 +103,7 @@ export async function readShard(path: string): Promise<ShardData> {
   try {
     const head = Buffer.alloc(SHARD_HEADER_BYTES);
     await readFully(fh, head, 0);
-    const header = decodeShardHeader(head, path);
+    const header = checkedShardHeader(head, path, (await fh.stat()).size);
     const body = new Uint8Array(bodyBytes(header));
     await readFully(fh, body, SHARD_HEADER_BYTES);
     return splitBody(header, body);
@@ -99,7 +121,7 @@ export function readShardSync(path: string): ShardData {
   try {
     const head = Buffer.alloc(SHARD_HEADER_BYTES);
     readFullySync(fd, head, 0);
-    const header = decodeShardHeader(head, path);
+    const header = checkedShardHeader(head, path, fstatSync(fd).size);
     const body = new Uint8Array(bodyBytes(header));
     readFullySync(fd, body, SHARD_HEADER_BYTES);
     return splitBody(header, body);

@@ -51,7 +51,7 @@ export interface ImportReport {
   elapsedMs: number;
 }
 
-export type DatasetErrorCode = 'no-usable-images' | 'cancelled' | 'source-unreadable' | 'invalid-dataset' | 'decoder-failed';
+export type DatasetErrorCode = 'no-usable-images' | 'cancelled' | 'source-unreadable' | 'invalid-dataset' | 'decoder-failed' | 'disk-full';
 
 /** An import or read failure with a message fit to show as is. */
 export class DatasetError extends Error {
@@ -71,4 +71,24 @@ export class DatasetError extends Error {
 
 export function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new DatasetError('cancelled', 'Import cancelled; the previous dataset is unchanged.');
+}
+
+/**
+ * A full disk (or quota) met while writing the dataset — found on the error or its causes, since
+ * a decode worker's pixel write arrives wrapped — as a DatasetError naming the folder; else null.
+ * The staging copy is removed, so the previous dataset is what remains.
+ */
+export function diskFullError(err: unknown, datasetDir: string): DatasetError | null {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      return new DatasetError(
+        'disk-full',
+        `The disk is full${code === 'EDQUOT' ? ' (your quota is used up)' : ''}: the dataset could not be written in ${datasetDir}. ` +
+          'Free some space there (the import needs about as much as the images take decoded), then import again; the previous dataset is unchanged.',
+        { cause: e },
+      );
+    }
+  }
+  return null;
 }

@@ -170,13 +170,15 @@ describe('graph-model extractor', () => {
     const url = `http://127.0.0.1:${port}/models/tiny/model.json?tfjs-format=file`;
     try {
       const pinned = (await import('node:crypto')).createHash('sha256').update(await readFile(join(model.dir, 'model.json'))).digest('hex');
-      const sidecar = await cacheGraphModel({ url }, join(work, 'extractors', 'downloaded'), { expectedSha256: pinned });
+      // The test server is on loopback, which real downloads refuse (model-download.test.ts).
+      const resolveHost = async (host: string) => [{ address: host, family: 4 }];
+      const sidecar = await cacheGraphModel({ url }, join(work, 'extractors', 'downloaded'), { expectedSha256: pinned, resolveHost });
       expect(sidecar.source).toBe(url);
       expect(requests).toEqual(['/models/tiny/model.json?tfjs-format=file', '/models/tiny/group1-shard1of1.bin?tfjs-format=file']);
       const extractor = await loadGraphModelExtractor(join(work, 'extractors', 'downloaded'));
       expect(extractor.dim).toBe(4);
       extractor.dispose();
-      await expect(cacheGraphModel({ url }, join(work, 'extractors', 'wrong'), { expectedSha256: '0'.repeat(64) })).rejects.toThrow(/not the pinned one/);
+      await expect(cacheGraphModel({ url }, join(work, 'extractors', 'wrong'), { expectedSha256: '0'.repeat(64), resolveHost })).rejects.toThrow(/not the pinned one/);
     } finally {
       server.close();
     }

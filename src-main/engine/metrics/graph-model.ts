@@ -14,6 +14,7 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../checkpoint/atomic';
+import { copyFileChecked, DOWNLOAD_LIMITS, downloadFile, FileTooLargeError, formatBytes, type HostResolver } from './model-download';
 import { fitImages, type FeatureExtractor } from './extractor';
 
 /** The cache's record of a model: where it came from and each file's digest. */
@@ -48,29 +49,49 @@ export interface CacheOptions {
   signal?: AbortSignal;
 }
 
+/** Progress of a model entering the cache: which file (of how many known so far) and its bytes. */
+export type ModelProgress = (progress: { file: string; index: number; count: number; bytes: number; total: number | null }) => void;
+
 /**
  * Copies (from a folder) or downloads (from the URL of its model.json) a graph model into
- * `cacheDir`, replacing what was there only once every file has arrived.
+ * `cacheDir`, replacing what was there only once every file has arrived. Every file is streamed
+ * to disk under DOWNLOAD_LIMITS (model-download.ts); URLs must point at public http(s) hosts.
  */
-export async function cacheGraphModel(from: { dir: string } | { url: string }, cacheDir: string, options: CacheOptions = {}): Promise<ExtractorSidecar> {
-  const read = 'dir' in from ? (name: string) => readFile(join(from.dir, name)) : (name: string) => download(from.url, name, options.signal);
-  const modelJson = await read('model.json');
-  const digest = sha256(modelJson);
-  if (options.expectedSha256 && digest !== options.expectedSha256.toLowerCase()) {
-    throw new Error(`model.json has SHA-256 ${digest}, expected ${options.expectedSha256}: refusing a model that is not the pinned one`);
-  }
-  const parsed = modelJsonSchema.safeParse(parseJson(modelJson));
-  if (!parsed.success) throw new Error('This is not a TensorFlow.js graph model (model.json has no graph topology or weights manifest).');
+export async function cacheGraphModel(
+  from: { dir: string } | { url: string },
+  cacheDir: string,
+  options: CacheOptions & { limits?: typeof DOWNLOAD_LIMITS; onProgress?: ModelProgress; resolveHost?: HostResolver } = {},
+): Promise<ExtractorSidecar> {
+  const limits = options.limits ?? DOWNLOAD_LIMITS;
+  const base = 'url' in from ? new URL(from.url) : null;
   const staging = `${cacheDir}.tmp-${randomBytes(4).toString('hex')}`;
+  let count = 1;
+  const fetchInto = (name: string, index: number, maxBytes: number, expectedSha256?: string) => {
+    const onProgress = (bytes: number, total: number | null) => options.onProgress?.({ file: name, index, count, bytes, total });
+    const common = { maxBytes, onProgress, ...(expectedSha256 ? { expectedSha256 } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+    if (!base) return copyFileChecked(join((from as { dir: string }).dir, name), staging, name, common);
+    const url = name === 'model.json' ? base : new URL(name, base);
+    // TF Hub-style hosts serve each file with the same query (e.g. ?tfjs-format=file).
+    if (name !== 'model.json') url.search = base.search;
+    return downloadFile(url, staging, name, { ...common, ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}) });
+  };
+  if (base && base.protocol !== 'https:' && base.protocol !== 'http:') throw new Error(`Only http(s) URLs can be downloaded, not ${base.protocol}`);
   await mkdir(staging, { recursive: true });
   try {
-    const files: Record<string, string> = { 'model.json': digest };
-    await writeFileAtomic(staging, 'model.json', [modelJson]);
-    for (const name of parsed.data.weightsManifest.flatMap((group) => group.paths)) {
+    const json = await fetchInto('model.json', 0, limits.modelJsonBytes, options.expectedSha256);
+    const parsed = modelJsonSchema.safeParse(parseJson(await readFile(join(staging, 'model.json'))));
+    if (!parsed.success) throw new Error('This is not a TensorFlow.js graph model (model.json has no graph topology or weights manifest).');
+    const files: Record<string, string> = { 'model.json': json.sha256 };
+    const names = parsed.data.weightsManifest.flatMap((group) => group.paths);
+    count = names.length + 1;
+    let total = json.bytes;
+    for (const [i, name] of names.entries()) {
       options.signal?.throwIfAborted();
-      const bytes = await read(name);
-      files[name] = sha256(bytes);
-      await writeFileAtomic(staging, name, [bytes]);
+      const left = limits.totalBytes - total;
+      if (left <= 0) throw new FileTooLargeError(name, 0);
+      const file = await fetchInto(name, i + 1, Math.min(limits.fileBytes, left));
+      files[name] = file.sha256;
+      total += file.bytes;
     }
     const sidecar: ExtractorSidecar = {
       format: 'gan-studio-extractor',
@@ -89,6 +110,13 @@ export async function cacheGraphModel(from: { dir: string } | { url: string }, c
     return sidecar;
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
+    if (err instanceof FileTooLargeError) {
+      throw new Error(
+        `Refused ${err.file} from ${'dir' in from ? from.dir : base!.host}: a model's files may take ${formatBytes(limits.totalBytes)} together, ` +
+          `${formatBytes(limits.fileBytes)} each (model.json ${formatBytes(limits.modelJsonBytes)}), so a wrong URL cannot fill the disk. ` +
+          'Check that this is a TF.js graph model (Inception-v3 is about 95 MB).',
+      );
+    }
     throw err;
   }
 }
@@ -173,17 +201,6 @@ function graphExtractor(model: GraphModel, sidecar: ExtractorSidecar): FeatureEx
     apply: (images) => ({ features: run(images), logits: null }),
     dispose: () => model.dispose(),
   };
-}
-
-async function download(modelUrl: string, name: string, signal?: AbortSignal): Promise<Buffer> {
-  const base = new URL(modelUrl);
-  if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new Error(`Only http(s) URLs can be downloaded, not ${base.protocol}`);
-  const url = name === 'model.json' ? base : new URL(name, base);
-  // TF Hub-style hosts serve each file with the same query (e.g. ?tfjs-format=file).
-  if (name !== 'model.json') url.search = base.search;
-  const response = await fetch(url, signal ? { signal } : {});
-  if (!response.ok) throw new Error(`Downloading ${name} failed: HTTP ${response.status} from ${url.host}`);
-  return Buffer.from(await response.arrayBuffer());
 }
 
 function sha256(bytes: Uint8Array): string {

@@ -38,7 +38,11 @@ export function evaluationHandlers(ctx: EngineContext): HandlersFor<typeof evalu
     'eval.importExtractor': async ({ projectDir, source, inputRange }) => {
       const from = 'dir' in source ? { dir: source.dir } : { url: source.url };
       try {
-        await cacheGraphModel(from, inceptionDir(projectDir), { inputRange, ...('sha256' in source && source.sha256 ? { expectedSha256: source.sha256 } : {}) });
+        await cacheGraphModel(from, inceptionDir(projectDir), {
+          inputRange,
+          onProgress: (progress) => ctx.emit('eval.modelDownload', progress),
+          ...('sha256' in source && source.sha256 ? { expectedSha256: source.sha256 } : {}),
+        });
       } catch (err) {
         throw new StudioError({ code: 'invalid-request', message: err instanceof Error ? err.message : String(err) });
       }

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ParamStore } from './params';
-import { makeBatchNorm, makeConv2d, makeConv2dTranspose, makeDense, type Forward } from './layers';
+import { makeBatchNorm, makeConv2d, makeConv2dTranspose, makeDense, type Forward, type ForwardMode, type ModeForward } from './layers';
 import { leakyRelu, upsampleNearest } from '../ops';
 import { dcganPlan } from './plan';
 
@@ -24,7 +24,7 @@ export interface Generator {
   readonly spec: GeneratorSpec;
   readonly params: ParamStore;
   /** z [n, zDim] → images [n, H, W, C] in [-1, 1]. */
-  forward(z: tf.Tensor2D, training: boolean): tf.Tensor4D;
+  forward(z: tf.Tensor2D, training: ForwardMode): tf.Tensor4D;
   dispose(): void;
 }
 
@@ -39,7 +39,7 @@ export function createGenerator(spec: GeneratorSpec, seed: number): Generator {
   };
 }
 
-function buildMlp(params: ParamStore, spec: GeneratorSpec): Forward {
+function buildMlp(params: ParamStore, spec: GeneratorSpec): ModeForward {
   // Course week 1: hidden widths h, 2h, 4h with LeakyReLU(0.2), tanh output.
   const hidden = spec.width ?? 128;
   const pixels = spec.resolution * spec.resolution * spec.channels;
@@ -51,7 +51,8 @@ function buildMlp(params: ParamStore, spec: GeneratorSpec): Forward {
     inUnits = w;
   });
   const out = makeDense(params, 'g/out', inUnits, pixels);
-  return (z, training) => {
+  return (z, mode) => {
+    const training = mode !== false; // no batch statistics here: 'calibrate' is training
     let h = z;
     for (const layer of layers) {
       h = leakyRelu(layer(h, training), 0.2);
@@ -60,7 +61,7 @@ function buildMlp(params: ParamStore, spec: GeneratorSpec): Forward {
   };
 }
 
-function buildDcgan(params: ParamStore, spec: GeneratorSpec): Forward {
+function buildDcgan(params: ParamStore, spec: GeneratorSpec): ModeForward {
   const { base, upsamplings } = dcganPlan(spec.resolution);
   const width = spec.width ?? 64;
   const channelsAt = (block: number) => width * 2 ** (upsamplings - 1 - block);
@@ -68,7 +69,7 @@ function buildDcgan(params: ParamStore, spec: GeneratorSpec): Forward {
   const project = makeDense(params, 'g/project', spec.zDim, base * base * first, false);
   const projectNorm = makeBatchNorm(params, 'g/project_bn', first);
 
-  const blocks: Forward[] = [];
+  const blocks: ModeForward[] = [];
   let inChannels = first;
   for (let i = 0; i < upsamplings; i++) {
     const last = i === upsamplings - 1;
@@ -79,15 +80,15 @@ function buildDcgan(params: ParamStore, spec: GeneratorSpec): Forward {
         ? makeConv2dTranspose(params, name, 4, inChannels, outChannels, last)
         : upsampleConv(makeConv2d(params, name, 3, inChannels, outChannels, 1, last));
     if (last) {
-      blocks.push((x, t) => tf.tanh(conv(x, t)));
+      blocks.push((x, t) => tf.tanh(conv(x, t !== false)));
     } else {
       const norm = makeBatchNorm(params, `${name}_bn`, outChannels);
-      blocks.push((x, t) => tf.relu(norm(conv(x, t), t)));
+      blocks.push((x, t) => tf.relu(norm(conv(x, t !== false), t)));
     }
     inChannels = outChannels;
   }
   return (z, training) => {
-    let h: tf.Tensor = tf.reshape(project(z, training), [-1, base, base, first]);
+    let h: tf.Tensor = tf.reshape(project(z, training !== false), [-1, base, base, first]);
     h = tf.relu(projectNorm(h, training));
     for (const block of blocks) h = block(h, training);
     return h;

@@ -5,7 +5,15 @@ import type { ParamStore } from './params';
 /** Radford et al.: all weights from N(0, 0.02). */
 export const dcganInit = { kind: 'normal', mean: 0, std: 0.02 } as const;
 
+/**
+ * true: training (batch statistics); false: inference (running averages); 'calibrate': batch
+ * statistics that also become the running averages exactly, so later inference passes normalise
+ * every batch as this one was (the preview renders a large grid in several passes this way).
+ */
+export type ForwardMode = boolean | 'calibrate';
 export type Forward = (x: tf.Tensor, training: boolean) => tf.Tensor;
+/** A layer that also takes 'calibrate' (batch normalisation, and the generator built from it). */
+export type ModeForward = (x: tf.Tensor, training: ForwardMode) => tf.Tensor;
 
 export function makeDense(store: ParamStore, name: string, inUnits: number, outUnits: number, useBias = true): Forward {
   const w = store.create(`${name}/kernel`, [inUnits, outUnits], dcganInit);
@@ -56,7 +64,7 @@ export function makeConv2dTranspose(
  * Batch normalisation over all axes but the last. Training uses batch statistics and updates the
  * running averages (outside the gradient tape); inference uses the running averages.
  */
-export function makeBatchNorm(store: ParamStore, name: string, channels: number, momentum = 0.9, epsilon = 1e-5): Forward {
+export function makeBatchNorm(store: ParamStore, name: string, channels: number, momentum = 0.9, epsilon = 1e-5): ModeForward {
   const gamma = store.create(`${name}/gamma`, [channels], { kind: 'normal', mean: 1, std: 0.02 });
   const beta = store.create(`${name}/beta`, [channels], { kind: 'constant', value: 0 });
   const runningMean = store.create(`${name}/moving_mean`, [channels], { kind: 'constant', value: 0 }, false);
@@ -65,6 +73,11 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
     if (!training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, epsilon);
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
+    if (training === 'calibrate') {
+      runningMean.assign(mean);
+      runningVar.assign(variance);
+      return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
+    }
     tf.tidy(() => {
       runningMean.assign(tf.add(tf.mul(runningMean, momentum), tf.mul(mean, 1 - momentum)));
       runningVar.assign(tf.add(tf.mul(runningVar, momentum), tf.mul(variance, 1 - momentum)));

@@ -45,6 +45,8 @@ export class EvaluateStore {
   /** Ids of the results of the latest job, shown highlighted. */
   latest = $state.raw<string[]>([]);
   importing = $state(false);
+  /** The model download under way (eval.modelDownload), shown beside the Download button. */
+  download = $state.raw<{ file: string; index: number; count: number; bytes: number; total: number | null } | null>(null);
 
   constructor(private readonly client: StudioClient) {}
 
@@ -52,6 +54,9 @@ export class EvaluateStore {
     const offs = [
       this.client.on('eval.progress', (progress) => {
         if (this.running) this.progress = progress;
+      }),
+      this.client.on('eval.modelDownload', (progress) => {
+        if (this.importing) this.download = progress;
       }),
       this.client.on('project.changed', ({ runs }) => {
         this.runs = runs;
@@ -172,6 +177,7 @@ export class EvaluateStore {
       this.error = describeError(err);
     } finally {
       this.importing = false;
+      this.download = null;
     }
   }
 
