@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { selectBackend, defaultCandidates } from '../src-main/engine/backend/select';
+import { selectBackend, backendCandidates } from '../src-main/engine/backend/select';
 import { initRuntime } from '../src-main/engine/runtime';
 import { registerTrainingKernels } from '../src-main/engine/backend/kernels';
 import { loadMnistDemo } from '../src-main/engine/data/mnist-demo';
@@ -69,7 +69,7 @@ async function availableBackends(): Promise<{ name: BackendName; provider: strin
   for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
     if (wanted && !wanted.includes(name)) continue;
     try {
-      const report = await selectBackend({ preference: name, candidates: defaultCandidates });
+      const report = await selectBackend({ preference: name, candidates: backendCandidates() });
       if (report.active === name) found.push({ name, provider: report.provider });
     } catch {
       // Not available here.
