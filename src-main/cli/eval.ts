@@ -10,6 +10,7 @@ import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
 import { evaluationSettingsSchema, extractorKinds, metricRequests, type EvaluationRecord } from '../api/evaluation';
 import { initRuntime } from '../engine/runtime';
+import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
 import { evaluateCheckpoint, inceptionDir } from '../engine/metrics/evaluate';
 import { cacheGraphModel } from '../engine/metrics/graph-model';
@@ -30,6 +31,7 @@ export const evalUsage = `Usage: gan-studio eval --run <run dir> [options]
   --inception-range=<r>    0,1 (TF-Hub Inception-v3) | -1,1 (Keras InceptionV3, converted)  [0,1]
   --json                   Print the result record as JSON instead of a table
   --backend <b>            auto | tensorflow | wasm | cpu  [auto]
+  --threads <n>            CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
 
 The domain classifier is trained on the run's dataset the first time (cached in
 <project>/evaluation); Inception FID misleads on small or grayscale images.
@@ -52,6 +54,7 @@ export async function evaluate(args: string[]): Promise<void> {
       'inception-range': { type: 'string', default: '0,1' },
       json: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,7 +70,7 @@ export async function evaluate(args: string[]): Promise<void> {
   if (!settings.success) throw new Error(`Invalid options:\n  ${formatIssues(settings.error).join('\n  ')}`);
   const runDir = resolve(values.run);
   const projectDir = projectOfRun(runDir);
-  const backend = await initRuntime(backendPreferenceSchema.parse(values.backend));
+  const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
   process.stderr.write(`Backend: ${backend.active} (${backend.provider})\n`);
 
   const inputRange = values['inception-range'];
