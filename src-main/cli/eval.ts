@@ -71,7 +71,7 @@ export async function evaluate(args: string[]): Promise<void> {
   const runDir = resolve(values.run);
   const projectDir = projectOfRun(runDir);
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
-  process.stderr.write(`Backend: ${backend.active} (${backend.provider})\n`);
+  process.stderr.write(`Backend: ${backend.active} (${backend.provider})${backend.threads ? `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : ''}\n`);
 
   const inputRange = values['inception-range'];
   if (inputRange !== '0,1' && inputRange !== '-1,1') throw new Error(`--inception-range is 0,1 or -1,1, not "${inputRange}"`);

@@ -2,10 +2,11 @@
  * A few real training steps of the engine's Trainer on the wasm backend, in its own process (the
  * thread count is fixed once per process). For wasm-threads.test.ts:
  *   node --import tsx train-threads.ts <dcgan|wgan-gp> <steps> <out.f32> [--threads N] [--worker-dir D]
- * Prints the backend report as JSON on stdout's last line and writes every G and D weight, in
+ * Prints the backend report (plus this process's OS priority) as JSON on stdout's last line and writes every G and D weight, in
  * order, as float32 to <out.f32>. It does not call process.exit: the test checks it ends by itself.
  */
 import { writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
@@ -26,4 +27,4 @@ for (const store of [trainer.generator.params, trainer.discriminator.params]) {
 }
 writeFileSync(out, Buffer.concat(parts));
 trainer.dispose();
-console.log(JSON.stringify(report));
+console.log(JSON.stringify({ ...report, priority: getPriority() }));
