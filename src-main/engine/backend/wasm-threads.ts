@@ -61,18 +61,14 @@ type Global = typeof globalThis & { [installed]?: ThreadedWasmStatus };
 
 export function installThreadedWasm(options: ThreadedWasmOptions): ThreadedWasmStatus {
   const global = globalThis as Global;
-  // Re-registering would remove a live backend together with its tensors: keep the first install.
+  // Re-registering would remove a live backend together with its tensors: the first install (and
+  // its thread count) stays for the life of the process; callers read the count from the status.
   if (global[installed]) return global[installed];
   const stock = tf.findBackendFactory('wasm');
   if (!stock) throw new Error('Import @tensorflow/tfjs-backend-wasm before installThreadedWasm().');
   const requested = Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(options.threads)));
   const status: ThreadedWasmStatus = { requested, threads: null, fallback: null };
   global[installed] = status;
-  const useStock = (reason: string) => {
-    status.fallback = reason;
-    wasmPkg.setThreadsCount(1);
-    return stock();
-  };
   tf.removeBackend('wasm');
   tf.registerBackend(
     'wasm',
@@ -81,11 +77,12 @@ export function installThreadedWasm(options: ThreadedWasmOptions): ThreadedWasmS
       try {
         module = await createThreadedModule(workerFiles(options.workerDir), requested);
       } catch (err) {
-        const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
-        process.emitWarning(`threaded WebAssembly unavailable, using one thread: ${reason}`);
-        const backend = await useStock(reason);
+        // No shared memory, a sandbox, no writable folder…: the stock single-thread build still works.
+        status.fallback = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+        process.emitWarning(`threaded WebAssembly unavailable, using one thread: ${status.fallback}`);
+        wasmPkg.setThreadsCount(1);
         status.threads = 1;
-        return backend;
+        return stock();
       }
       wasmPkg.setThreadsCount(requested); // read by the BackendWasm constructor, which creates the pool
       const backend = new wasmPkg.BackendWasm(module as never);
