@@ -18,8 +18,9 @@ import type { Worker as NodeWorker, WorkerOptions } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as wasmPkg from '@tensorflow/tfjs-backend-wasm';
 
-const require = createRequire(import.meta.url);
-const wasmOut = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
+// Not named `require`: the app's bundler adds its own `require` to the chunk this lands in.
+const nodeRequire = createRequire(import.meta.url);
+const wasmOut = path.join(path.dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'wasm-out');
 const GLUE = path.join(wasmOut, 'tfjs-backend-wasm-threaded-simd.js');
 const WASM = path.join(wasmOut, 'tfjs-backend-wasm-threaded-simd.wasm');
 
@@ -100,11 +101,19 @@ export function installThreadedWasm(options: ThreadedWasmOptions): ThreadedWasmS
 /** Writes the two scripts each pthread worker loads by path (the worker script is shipped only as
  *  a string), atomically, and returns their paths. */
 function workerFiles(workerDir: string | undefined): { worker: string; glue: string } {
-  const { wasmWorkerContents } = require(path.join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
-  const dir = workerDir ?? path.join(os.tmpdir(), `gan-studio-wasm-${process.getuid?.() ?? 'user'}-${process.pid}`);
+  const { wasmWorkerContents } = nodeRequire(path.join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
+  const prefix = `gan-studio-wasm-${process.getuid?.() ?? 'user'}-`;
+  const dir = workerDir ?? path.join(os.tmpdir(), `${prefix}${process.pid}`);
   fs.mkdirSync(dir, { recursive: true });
-  // Our own temporary folder goes when the process exits (the workers read both files at start).
-  if (!workerDir) process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  if (!workerDir) {
+    // Our own temporary folder goes when the process exits (the workers read both files at start),
+    // and so do those of earlier processes that were killed before they could remove theirs.
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    for (const name of fs.readdirSync(os.tmpdir())) {
+      const pid = Number(name.slice(prefix.length));
+      if (name.startsWith(prefix) && pid !== process.pid && !alive(pid)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+  }
   const write = (name: string, text: string) => {
     const file = path.join(dir, name);
     const tmp = `${file}.${process.pid}.tmp`;
@@ -121,14 +130,23 @@ function workerFiles(workerDir: string | undefined): { worker: string; glue: str
   };
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, but not ours to signal
+  }
+}
+
 function createThreadedModule(files: { worker: string; glue: string }, threads: number): Promise<EmscriptenModule> {
-  const factory = require(GLUE) as ModuleFactory;
+  const factory = nodeRequire(GLUE) as ModuleFactory;
   let fail!: (err: unknown) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   // The glue spawns its pool (8 workers) through worker_threads.Worker during the factory call.
   // Pool workers must not inherit this process's --require/--import (tsx, preloads, inspector):
   // give them a clean execArgv for the duration of that call.
-  const workerThreads = require('node:worker_threads') as WorkerThreads;
+  const workerThreads = nodeRequire('node:worker_threads') as WorkerThreads;
   const Original = workerThreads.Worker;
   workerThreads.Worker = class PthreadWorker extends Original {
     constructor(file: string | URL, opts?: WorkerOptions) {
