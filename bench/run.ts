@@ -1,17 +1,24 @@
 /**
  * `npm run bench`: training throughput of the course's GANs on every tfjs backend this machine
- * has — ms/step, images/s and achieved GFLOP/s (from the analytic FLOP count) — printed as a table
- * and written to bench/results/train-<date>.json.
+ * has — ms/step, images/s, achieved GFLOP/s (from the analytic FLOP count) and its fraction of the
+ * machine's float32 GEMM peak (a 2048² matMul on the same backend and threads, measured in the same
+ * run) — printed as a table and written to bench/results/train-<date>.json. With wasm on N > 1
+ * threads it adds a scaling row per DCGAN case: the same case in a child process on 1 thread.
  *
  *   npm run bench -- [--steps 10] [--warmup 2] [--backends wasm,cpu] [--cases mlp-bce,dcgan28-bce]
+ *                    [--threads N] [--scaling dcgan28-bce,dcgan64-bce | none]
  *
  * Each case runs `warmup` steps, then the median of `steps` timed steps. A case whose warm-up step
  * takes longer than --max-step-s (default 20 s) is timed over 3 steps instead and marked so.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
-import { selectBackend, defaultCandidates } from '../src-main/engine/backend/select';
+import { cpus, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveThreads } from '../src-main/engine/backend/threads';
+import { selectBackend, backendCandidates } from '../src-main/engine/backend/select';
 import { initRuntime } from '../src-main/engine/runtime';
 import { registerTrainingKernels } from '../src-main/engine/backend/kernels';
 import { loadMnistDemo } from '../src-main/engine/data/mnist-demo';
@@ -30,6 +37,10 @@ const arg = (name: string) => {
 const STEPS = Number(arg('steps') ?? 10);
 const WARMUP = Number(arg('warmup') ?? 2);
 const MAX_STEP_S = Number(arg('max-step-s') ?? 20);
+const THREADS = resolveThreads(arg('threads'));
+const SCALING = (arg('scaling') ?? 'dcgan28-bce,dcgan64-bce').split(',').filter((c) => c !== 'none');
+/** A child of this bench writes its results here (used for the 1-thread reference). */
+const JSON_OUT = arg('json-out');
 
 const diffAugment: TrainConfig['augment'] = { flip: true, diffAugment: ['translation', 'color', 'cutout'] };
 
@@ -54,6 +65,10 @@ const cases: Record<string, () => TrainConfig> = {
 interface Result {
   backend: BackendName;
   provider: string;
+  /** CPU threads of the backend (absent: TensorFlow's own pool). */
+  threads?: number;
+  /** Achieved GFLOP/s over this run's GEMM peak on the same backend and threads. */
+  ofPeak?: number;
   case: string;
   batch: number;
   steps: number;
@@ -63,14 +78,20 @@ interface Result {
   note: string;
 }
 
-async function availableBackends(): Promise<{ name: BackendName; provider: string }[]> {
+interface Available {
+  name: BackendName;
+  provider: string;
+  threads?: number;
+}
+
+async function availableBackends(): Promise<Available[]> {
   const wanted = arg('backends')?.split(',');
-  const found: { name: BackendName; provider: string }[] = [];
+  const found: Available[] = [];
   for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
     if (wanted && !wanted.includes(name)) continue;
     try {
-      const report = await selectBackend({ preference: name, candidates: defaultCandidates });
-      if (report.active === name) found.push({ name, provider: report.provider });
+      const report = await selectBackend({ preference: name, candidates: backendCandidates({ threads: THREADS }) });
+      if (report.active === name) found.push({ name, provider: report.provider, threads: report.threads });
     } catch {
       // Not available here.
     }
@@ -111,36 +132,105 @@ async function measure(backend: BackendName, name: string, config: TrainConfig):
   }
 }
 
+interface Peak {
+  backend: BackendName;
+  threads?: number;
+  n: number;
+  ms: number;
+  gflops: number;
+}
+
+/** The float32 GEMM peak the engine can reach on `backend`: an n×n by n×n matMul (through the
+ *  engine's kernels, as training uses them), the fastest of 3 after a warm-up, read back included. */
+async function gemmPeak(backend: BackendName, threads?: number): Promise<Peak> {
+  await tf.setBackend(backend);
+  if (backend !== 'tensorflow') registerTrainingKernels(backend);
+  const n = backend === 'cpu' ? 1024 : 2048;
+  const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
+  const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
+  const once = () => {
+    const start = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+    return performance.now() - start;
+  };
+  once();
+  const ms = Math.min(once(), once(), once());
+  tf.dispose([a, b]);
+  return { backend, threads, n, ms, gflops: (2 * n ** 3) / (ms / 1000) / 1e9 };
+}
+
+/** The same case on 1 wasm thread, in a child process (the thread count is fixed per process). */
+function oneThreadReference(name: string): Result {
+  const out = join(tmpdir(), `gan-bench-1t-${process.pid}-${name}.json`);
+  const pass = ['steps', 'warmup', 'max-step-s'].flatMap((k) => (arg(k) === undefined ? [] : [`--${k}`, arg(k)!]));
+  execFileSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--backends', 'wasm', '--threads', '1', '--cases', name, '--scaling', 'none', '--json-out', out, ...pass], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const { results } = JSON.parse(readFileSync(out, 'utf8')) as { results: Result[] };
+  rmSync(out, { force: true });
+  return results[0]!;
+}
+
 async function main(): Promise<void> {
   tf.env().set('PROD', true);
   await initRuntime('cpu'); // registers gradients; each case then picks its backend
   const backends = await availableBackends();
   const selected = arg('cases')?.split(',') ?? Object.keys(cases);
   const results: Result[] = [];
-  console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}; backends: ${backends.map((b) => b.name).join(', ')}`);
-  for (const { name: backend, provider } of backends) {
+  const peaks: Peak[] = [];
+  const scaling: { case: string; one: Result; many: Result }[] = [];
+  const wasm = backends.find((b) => b.name === 'wasm');
+  console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}; backends: ${backends.map((b) => b.name).join(', ')}; wasm threads: ${wasm?.threads ?? '—'}`);
+  for (const { name: backend, provider, threads } of backends) {
+    const peak = await gemmPeak(backend, threads);
+    peaks.push(peak);
+    console.log(`${backend.padEnd(10)} GEMM peak: ${peak.n}² matMul in ${peak.ms.toFixed(0)} ms = ${peak.gflops.toFixed(1)} GFLOP/s on ${threads ?? 'its own'} thread(s)`);
     for (const name of selected) {
       const factory = cases[name];
       if (!factory) throw new Error(`Unknown case ${name}; known: ${Object.keys(cases).join(', ')}`);
-      const result = { ...(await measure(backend, name, factory())), provider };
+      const measured = await measure(backend, name, factory());
+      const result: Result = { ...measured, provider, threads, ofPeak: measured.gflops / peak.gflops };
       results.push(result);
       console.log(formatRow(result));
+      if (backend === 'wasm' && (threads ?? 1) > 1 && SCALING.includes(name)) {
+        const one = oneThreadReference(name);
+        scaling.push({ case: name, one, many: result });
+        console.log(`${''.padEnd(10)} ${name.padEnd(16)} 1 thread: ${one.msPerStep.toFixed(0)} ms/step → ${threads} threads: ×${(one.msPerStep / result.msPerStep).toFixed(2)}`);
+      }
     }
   }
   console.log(`\n${table(results)}`);
+  console.log(`\n${peakTable(peaks)}`);
+  if (scaling.length) console.log(`\n${scalingTable(scaling)}`);
+  const report = { machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, results, peaks, scaling };
+  if (JSON_OUT) return void (await writeFile(JSON_OUT, JSON.stringify(report)));
   await mkdir('bench/results', { recursive: true });
   const file = `bench/results/train-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`;
-  await writeFile(file, JSON.stringify({ machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, results }, null, 2));
+  await writeFile(file, JSON.stringify(report, null, 2));
   console.log(`\nWrote ${file}`);
 }
 
+const pct = (f: number | undefined) => (f === undefined ? '—' : `${(100 * f).toFixed(1)} %`);
+
 function formatRow(r: Result): string {
-  return `${r.backend.padEnd(10)} ${r.case.padEnd(16)} batch ${r.batch}: ${r.msPerStep.toFixed(0)} ms/step, ${r.imagesPerSecond.toFixed(1)} img/s, ${r.gflops.toFixed(1)} GFLOP/s ${r.note}`;
+  return `${r.backend.padEnd(10)} ${r.case.padEnd(16)} batch ${r.batch}, ${r.threads ?? '?'} thr: ${r.msPerStep.toFixed(0)} ms/step, ${r.imagesPerSecond.toFixed(1)} img/s, ${r.gflops.toFixed(1)} GFLOP/s = ${pct(r.ofPeak)} of GEMM peak ${r.note}`;
 }
 
 function table(results: Result[]): string {
-  const rows = results.map((r) => `| ${r.backend} | ${r.case} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imagesPerSecond.toFixed(1)} | ${r.gflops.toFixed(1)} | ${r.note} |`);
-  return ['| backend | case | batch | ms/step | img/s | GFLOP/s | note |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  const rows = results.map((r) => `| ${r.backend} | ${r.threads ?? '—'} | ${r.case} | ${r.batch} | ${r.msPerStep.toFixed(0)} | ${r.imagesPerSecond.toFixed(1)} | ${r.gflops.toFixed(1)} | ${pct(r.ofPeak)} | ${r.note} |`);
+  return ['| backend | threads | case | batch | ms/step | img/s | GFLOP/s | of GEMM peak | note |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+function peakTable(peaks: Peak[]): string {
+  const rows = peaks.map((p) => `| ${p.backend} | ${p.threads ?? '—'} | ${p.n}×${p.n} · ${p.n}×${p.n} matMul | ${p.ms.toFixed(0)} | ${p.gflops.toFixed(1)} |`);
+  return ['| backend | threads | GEMM peak (best of 3) | ms | GFLOP/s |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+function scalingTable(rows: { case: string; one: Result; many: Result }[]): string {
+  const lines = rows.map(({ case: c, one, many }) => `| ${c} | ${one.msPerStep.toFixed(0)} | ${many.threads} | ${many.msPerStep.toFixed(0)} | ×${(one.msPerStep / many.msPerStep).toFixed(2)} |`);
+  return ['| wasm scaling | ms/step, 1 thread | threads | ms/step | speed-up |', '|---|---|---|---|---|', ...lines].join('\n');
 }
 
 await main();

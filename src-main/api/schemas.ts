@@ -23,6 +23,9 @@ export const backendReportSchema = z.object({
   /** Kernels the engine registered to make GAN training possible/fast on this backend. */
   customKernels: z.array(z.string()),
   tfjsVersion: z.string(),
+  /** CPU threads the active backend computes with (wasm: XNNPACK's pool; cpu: 1). Absent when the
+   *  backend manages its own threads (TensorFlow) or the engine predates threads. */
+  threads: z.number().int().positive().optional(),
 });
 export type BackendReport = z.infer<typeof backendReportSchema>;
 

@@ -11,6 +11,7 @@ import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
 import { evaluationSettingsSchema, extractorKinds, metricRequests, type EvaluationRecord } from '../api/evaluation';
 import { initRuntime } from '../engine/runtime';
+import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
 import { evaluateCheckpoint, inceptionDir } from '../engine/metrics/evaluate';
 import { cacheGraphModel } from '../engine/metrics/graph-model';
@@ -31,6 +32,7 @@ export const evalUsage = `Usage: gan-studio eval --run <run dir> [options]
   --inception-range=<r>    0,1 (TF-Hub Inception-v3) | -1,1 (Keras InceptionV3, converted)  [0,1]
   --json                   Print the result record as JSON instead of a table
   --backend <b>            auto | tensorflow | wasm | cpu  [auto]
+  --threads <n>            CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
 
 The domain classifier is trained on the run's dataset the first time (cached in
 <project>/evaluation); Inception FID misleads on small or grayscale images.
@@ -53,6 +55,7 @@ export async function evaluate(args: string[]): Promise<void> {
       'inception-range': { type: 'string', default: '0,1' },
       json: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,8 +72,8 @@ export async function evaluate(args: string[]): Promise<void> {
   const runDir = resolve(values.run);
   const projectDir = projectOfRun(runDir);
   await holdProjectLock(projectDir, 'eval');
-  const backend = await initRuntime(backendPreferenceSchema.parse(values.backend));
-  process.stderr.write(`Backend: ${backend.active} (${backend.provider})\n`);
+  const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
+  process.stderr.write(`Backend: ${backend.active} (${backend.provider})${backend.threads ? `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : ''}\n`);
 
   const inputRange = values['inception-range'];
   if (inputRange !== '0,1' && inputRange !== '-1,1') throw new Error(`--inception-range is 0,1 or -1,1, not "${inputRange}"`);

@@ -18,6 +18,7 @@ import { projectOfRun } from '../engine/train/run-file';
 import { holdProjectLock } from '../project/lock';
 import { runExport } from '../engine/export/run';
 import { initRuntime } from '../engine/runtime';
+import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
 import { ProgressLine } from './progress';
 
@@ -46,6 +47,7 @@ Kinds: grid | images | animation | timelapse | html | model
   --delay <ms>         Per frame                                       [80]
   --max-frames <n>     Timelapse: thin the run's sample grids to this  [120]
   --backend <b>        auto | tensorflow | wasm | cpu                  [auto]
+  --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
 `;
 
 const options = {
@@ -71,6 +73,7 @@ const options = {
   delay: { type: 'string' },
   'max-frames': { type: 'string' },
   backend: { type: 'string', default: 'auto' },
+  threads: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -102,7 +105,7 @@ export async function exportCommand(args: string[]): Promise<void> {
   if (!parsed.success) throw new Error(`Invalid options:\n  ${formatIssues(parsed.error).join('\n  ')}`);
 
   await holdProjectLock(projectOfRun(runDir), 'export');
-  await initRuntime(backendPreferenceSchema.parse(values.backend));
+  await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
   // Beside the original for --from; the project's exports/ otherwise.
   const exportsDir = out ? dirname(out) : values.from ? dirname(dirname(resolve(values.from))) : join(projectOfRun(runDir), 'exports');
   let cancelled = false;

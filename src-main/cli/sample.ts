@@ -4,6 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { writeFileAtomic } from '../engine/checkpoint/atomic';
 import { backendPreferenceSchema } from '../api/schemas';
 import { initRuntime } from '../engine/runtime';
+import { resolveThreads } from '../engine/backend/threads';
 import { loadMnistDemo } from '../engine/data/mnist-demo';
 import { memoryBatches } from '../engine/data/memory-batches';
 import { TrainingSession } from '../engine/train/session';
@@ -15,6 +16,7 @@ export const sampleUsage = `Usage: gan-studio sample --run <run dir> --out <grid
   --n <count>     Number of samples (default: the run's fixed 8×8 noise grid)
   --seed <n>      Seed for the latents (default 0 when --n is given)
   --backend <b>   auto | tensorflow | wasm | cpu
+  --threads <n>   CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
 `;
 
 export async function sample(args: string[]): Promise<void> {
@@ -26,6 +28,7 @@ export async function sample(args: string[]): Promise<void> {
       n: { type: 'string' },
       seed: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -33,7 +36,7 @@ export async function sample(args: string[]): Promise<void> {
   if (!values.run || !values.out) throw new Error(`--run and --out are required\n\n${sampleUsage}`);
   // Opening the run sweeps its checkpoints/ leftovers: never while another process trains it.
   await holdProjectLock(projectOfRun(resolve(values.run)), 'sample');
-  await initRuntime(backendPreferenceSchema.parse(values.backend));
+  await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
   const data = loadMnistDemo();
   const noop = { status: () => undefined, metrics: () => undefined, samples: () => undefined };
   const { session } = await TrainingSession.open(resolve(values.run), (config) => memoryBatches(data, config.model), noop);

@@ -9,12 +9,14 @@ import { StudioService } from '../services/studio-service';
 import { startWebServer } from '../server/web-server';
 import { defaultProjectDir } from '../services/workspace';
 import { installSafetyNet } from '../api/process-net';
+import { resolveThreads, threadsEnvVar } from '../engine/backend/threads';
 
 export const serveUsage = `Usage: gan-studio serve [options]
 
   --port <n>       Port to listen on (default: a free one)
   --host <addr>    Loopback address to bind (default 127.0.0.1)
   --backend <b>    auto | tensorflow | wasm | cpu (default auto)
+  --threads <n>    CPU threads for the engine's wasm backend, 1–8 (or GAN_STUDIO_THREADS)
   --project <dir>  Project folder for runs (default ~/Documents/GAN Studio/Default project)
 `;
 
@@ -25,6 +27,7 @@ export async function serve(args: string[], version: string): Promise<void> {
       port: { type: 'string', default: '0' },
       host: { type: 'string', default: '127.0.0.1' },
       backend: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
       project: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -39,7 +42,8 @@ export async function serve(args: string[], version: string): Promise<void> {
   const engine = new EngineHost({
     launcher: nodeEngineLauncher({
       entry: fileURLToPath(new URL('./engine.js', import.meta.url)),
-      env: { GAN_STUDIO_BACKEND: backend },
+      // Checked here, so a bad value is a message now rather than an engine that fails to start.
+      env: { GAN_STUDIO_BACKEND: backend, [threadsEnvVar]: String(resolveThreads(values.threads)) },
     }),
   });
   const service = new StudioService({ engine, app: { name: 'GAN Studio', version, mode: 'web', platform: process.platform },

@@ -9,6 +9,7 @@ import { backendPreferenceSchema, nearestResolution } from '../api/schemas';
 import { architectures, lossKinds, type TrainConfig } from '../api/train-config';
 import { preset, presetNames, type PresetName } from '../api/training';
 import { initRuntime } from '../engine/runtime';
+import { resolveThreads } from '../engine/backend/threads';
 import { loadMnistDemo } from '../engine/data/mnist-demo';
 import { openProjectTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../engine/data/training-data';
 import { assertTrainable, type DatasetShape } from '../engine/design/review';
@@ -33,6 +34,7 @@ export const trainUsage = `Usage: gan-studio train [options]
   --out <project>      Project folder; the run goes to <project>/runs/<id>  [~/Documents/GAN Studio/Default project]
   --resume <run dir>   Continue a run from its newest checkpoint
   --backend <b>        auto | tensorflow | wasm | cpu                        [auto]
+  --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)    [all cores ≤ 2, else all but one]
 `;
 
 export async function train(args: string[]): Promise<void> {
@@ -51,6 +53,7 @@ export async function train(args: string[]): Promise<void> {
       out: { type: 'string' },
       resume: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,8 +61,8 @@ export async function train(args: string[]): Promise<void> {
   if (values.data !== 'mnist' && values.data !== 'project') throw new Error(`Unknown dataset "${values.data}": use mnist or project (after gan-studio import)`);
   await holdProjectLock(values.resume ? projectOfRun(resolve(values.resume)) : resolve(values.out ?? defaultProjectDir()), 'train', { create: !values.resume });
 
-  const backend = await initRuntime(backendPreferenceSchema.parse(values.backend));
-  process.stderr.write(`Backend: ${backend.active} (${backend.provider})\n`);
+  const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
+  process.stderr.write(`Backend: ${backend.active} (${backend.provider})${backend.threads ? `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : ''}\n`);
   const projectDir = resolve(values.out ?? defaultProjectDir());
   const dataset = values.data === 'project' ? 'project' : 'demo:mnist';
   const data: TrainingData = dataset === 'project' ? await openProjectTrainingData(projectDir) : loadMnistDemo();

@@ -7,14 +7,27 @@ import type { BackendPreference, BackendReport } from '../api/schemas';
 import { selectBackend } from './backend/select';
 import { registerTrainingKernels } from './backend/kernels';
 import { ensureGradientsRegistered } from './ops/gradients';
+import { defaultThreads, yieldPriorityWhenBusy } from './backend/threads';
 
-export async function initRuntime(preference: BackendPreference = 'auto'): Promise<BackendReport> {
+export interface RuntimeOptions {
+  /** Threads for the wasm backend (see backend/threads.ts resolveThreads; default: defaultThreads()). */
+  threads?: number;
+  /** Writable folder for the wasm pthread worker scripts (default: a temporary folder). */
+  workerDir?: string;
+}
+
+export async function initRuntime(preference: BackendPreference = 'auto', options: RuntimeOptions = {}): Promise<BackendReport> {
   // Production mode: no debug-only checks, and no console banner urging tfjs-node on the cpu backend
   // (the app already says which backend runs and why).
   tf.env().set('PROD', true);
   await ensureGradientsRegistered();
+  const threads = options.threads ?? defaultThreads();
+  // Before the pool starts, so its threads inherit the lower priority.
+  if (preference === 'auto' || preference === 'wasm') yieldPriorityWhenBusy(threads);
   return selectBackend({
     preference,
+    threads,
+    workerDir: options.workerDir,
     // TensorFlow's own kernels are complete and fast; only wasm and cpu need the engine's.
     registerKernels: (name) => (name === 'tensorflow' ? [] : registerTrainingKernels(name)),
   });

@@ -7,7 +7,7 @@ import type { BackendPreference, BackendReport, DatasetSummary, SampleGrid } fro
 import { StudioError } from '../api/rpc';
 import type { EngineRequests } from './protocol';
 import type { z } from 'zod';
-import { initRuntime } from './runtime';
+import { initRuntime, type RuntimeOptions } from './runtime';
 import { createGenerator } from './models/generator';
 import { tileGrid, toBytes } from './image/grid';
 import { toPngImage } from './image/png';
@@ -34,8 +34,8 @@ export interface EngineService {
   shutdown(): Promise<void>;
 }
 
-export async function startEngineService(preference: BackendPreference, emit: EmitEvent): Promise<EngineService> {
-  const backend = await initRuntime(preference);
+export async function startEngineService(preference: BackendPreference, emit: EmitEvent, runtime: RuntimeOptions = {}): Promise<EngineService> {
+  const backend = await initRuntime(preference, runtime);
   const training = new TrainingController(emit);
   const imports = new ImportController(emit);
   const context: EngineContext = { backend, emit, training, generators: new GeneratorCache() };

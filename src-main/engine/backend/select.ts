@@ -1,9 +1,11 @@
 /**
- * Chooses the tfjs backend: tensorflow (tfjs-node-gpu, then tfjs-node) → wasm (SIMD) → cpu, and
- * records why each better one was not used so the app can say it in words.
+ * Chooses the tfjs backend: tensorflow (tfjs-node-gpu, then tfjs-node) → wasm (SIMD, on N threads)
+ * → cpu, and records why each better one was not used so the app can say it in words.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, BackendReport } from '../../api/schemas';
+import { installThreadedWasm, type ThreadedWasmOptions, type ThreadedWasmStatus } from './wasm-threads';
+import { defaultThreads } from './threads';
 
 type Attempt = BackendReport['attempts'][number];
 
@@ -12,25 +14,56 @@ export interface BackendCandidate {
   provider: string;
   /** Loads the provider so that it registers its backend with tfjs-core. */
   load: () => Promise<unknown>;
+  /** The CPU threads it computes with once initialised, and why fewer than asked (if so). Absent:
+   *  the backend manages its own threads (TensorFlow). */
+  threads?: () => { threads: number; fallback: string | null };
 }
 
-export const defaultCandidates: BackendCandidate[] = [
-  { name: 'tensorflow', provider: '@tensorflow/tfjs-node-gpu', load: () => import('@tensorflow/tfjs-node-gpu' as string) },
-  { name: 'tensorflow', provider: '@tensorflow/tfjs-node', load: () => import('@tensorflow/tfjs-node' as string) },
-  { name: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', load: () => import('@tensorflow/tfjs-backend-wasm') },
-  { name: 'cpu', provider: '@tensorflow/tfjs-backend-cpu', load: () => import('@tensorflow/tfjs-backend-cpu') },
-];
+const cpuCandidate: BackendCandidate = {
+  name: 'cpu',
+  provider: '@tensorflow/tfjs-backend-cpu',
+  load: () => import('@tensorflow/tfjs-backend-cpu'),
+  threads: () => ({ threads: 1, fallback: null }),
+};
+
+/** tfjs-backend-wasm's threaded SIMD build with `threads` threads (wasm-threads.ts), or its stock
+ *  single-thread build with the reason when the threaded one cannot start. */
+export function wasmCandidate(options: ThreadedWasmOptions): BackendCandidate {
+  let status: ThreadedWasmStatus | null = null;
+  return {
+    name: 'wasm',
+    provider: '@tensorflow/tfjs-backend-wasm',
+    load: async () => {
+      await import('@tensorflow/tfjs-backend-wasm');
+      status = installThreadedWasm(options);
+    },
+    threads: () => ({ threads: status?.threads ?? 1, fallback: status ? status.fallback : 'the threaded build was not installed' }),
+  };
+}
+
+export function backendCandidates(options: Partial<ThreadedWasmOptions> = {}): BackendCandidate[] {
+  return [
+    { name: 'tensorflow', provider: '@tensorflow/tfjs-node-gpu', load: () => import('@tensorflow/tfjs-node-gpu' as string) },
+    { name: 'tensorflow', provider: '@tensorflow/tfjs-node', load: () => import('@tensorflow/tfjs-node' as string) },
+    wasmCandidate({ ...options, threads: options.threads ?? defaultThreads() }),
+    cpuCandidate,
+  ];
+}
 
 export interface SelectOptions {
   preference?: BackendPreference;
   candidates?: BackendCandidate[];
+  /** Threads for the wasm backend when `candidates` is not given (default: defaultThreads()). */
+  threads?: number;
+  /** Writable folder for the wasm pthread worker scripts (default: a temporary folder). */
+  workerDir?: string;
   /** Registers the engine's own kernels on the chosen backend; returns their names. */
   registerKernels?: (name: BackendName) => string[];
 }
 
 export async function selectBackend(options: SelectOptions = {}): Promise<BackendReport> {
   const preference = options.preference ?? 'auto';
-  const candidates = options.candidates ?? defaultCandidates;
+  const candidates = options.candidates ?? backendCandidates({ threads: options.threads, workerDir: options.workerDir });
   const attempts: Attempt[] = [];
   let chosen: BackendCandidate | null = null;
 
@@ -50,7 +83,7 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
 
   if (!chosen) {
     // A requested backend that fails must not leave the user with no engine: fall back to cpu.
-    const cpu = candidates.find((c) => c.name === 'cpu') ?? defaultCandidates[defaultCandidates.length - 1]!;
+    const cpu = candidates.find((c) => c.name === 'cpu') ?? cpuCandidate;
     const result = await tryCandidate(cpu);
     attempts.push({ ...result, detail: `fallback after "${preference}" failed: ${result.detail}` });
     if (!result.ok) throw new Error(`No tfjs backend could be initialised: ${attempts.map((a) => `${a.provider}: ${a.detail}`).join('; ')}`);
@@ -58,7 +91,8 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
   }
 
   const customKernels = options.registerKernels ? options.registerKernels(chosen.name) : [];
-  return { active: chosen.name, provider: chosen.provider, attempts, customKernels, tfjsVersion: tf.version_core };
+  const threads = chosen.threads?.().threads;
+  return { active: chosen.name, provider: chosen.provider, attempts, customKernels, tfjsVersion: tf.version_core, ...(threads ? { threads } : {}) };
 }
 
 function describe(candidate: BackendCandidate): Pick<Attempt, 'name' | 'provider'> {
@@ -88,7 +122,11 @@ async function tryCandidate(candidate: BackendCandidate): Promise<Attempt> {
 function runsOn(candidate: BackendCandidate): string {
   if (candidate.provider.endsWith('-gpu')) return 'TensorFlow C library with CUDA (NVIDIA GPU)';
   if (candidate.name === 'tensorflow') return 'TensorFlow C library on the CPU';
-  if (candidate.name === 'wasm') return 'WebAssembly with SIMD via XNNPACK, one thread';
+  if (candidate.name === 'wasm') {
+    const { threads, fallback } = candidate.threads?.() ?? { threads: 1, fallback: null };
+    if (fallback) return `WebAssembly with SIMD via XNNPACK, one thread (the multi-threaded build failed: ${fallback})`;
+    return `WebAssembly with SIMD via XNNPACK, ${threads === 1 ? 'one thread' : `${threads} threads`}`;
+  }
   return 'plain JavaScript on the CPU (slowest)';
 }
 

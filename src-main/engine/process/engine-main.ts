@@ -8,6 +8,7 @@ import { backendPreferenceSchema } from '../../api/schemas';
 import { startEngineService } from '../service';
 import { connectToParent } from './channel';
 import { installSafetyNet, isWasmAbort } from '../../api/process-net';
+import { resolveThreads } from '../backend/threads';
 
 const channel = connectToParent();
 const send = (message: EngineToHost) => channel.post(message);
@@ -20,7 +21,9 @@ installSafetyNet(process, { name: 'engine', isFatal: isWasmAbort, onFatal: abort
 
 async function main(): Promise<void> {
   const preference = backendPreferenceSchema.catch('auto').parse(process.env.GAN_STUDIO_BACKEND ?? 'auto');
-  const service = await startEngineService(preference, (event, payload) => send({ kind: 'event', event, payload }));
+  // GAN_STUDIO_THREADS (set by `serve --threads`, or by the user); a bad value is a fatal message.
+  const threads = resolveThreads();
+  const service = await startEngineService(preference, (event, payload) => send({ kind: 'event', event, payload }), { threads });
   channel.onMessage((raw) => {
     const message = hostToEngineSchema.safeParse(raw);
     if (!message.success) return; // Only our own host talks to us; ignore anything malformed.

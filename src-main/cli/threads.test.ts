@@ -1,0 +1,45 @@
+/** `--threads` and GAN_STUDIO_THREADS on the real CLI: a wasm run on 2 threads trains and the
+ *  process ends by itself; a bad count is refused with a message naming where it came from. */
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tinyConfig } from '../engine/train/test-config';
+
+const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('gan-studio --threads', () => {
+  it('trains on 2 wasm threads and exits on its own', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gan-cli-threads-'));
+    try {
+      const configFile = join(dir, 'config.json');
+      await writeFile(configFile, JSON.stringify(tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, steps: 3, checkpointEvery: 3, sampleEvery: 100 })));
+      const run = await runCli(['train', '--config', configFile, '--backend', 'wasm', '--threads', '2', '--out', dir]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/Backend: wasm \(@tensorflow\/tfjs-backend-wasm\), 2 threads/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bad count from the flag or the environment', async () => {
+    const flag = await runCli(['train', '--threads', '0', '--backend', 'wasm']);
+    expect(flag.code).toBe(1);
+    expect(flag.stderr).toMatch(/--threads must be a whole number from 1 to 8 \(got "0"\)/);
+    const env = await runCli(['sample', '--run', tmpdir(), '--out', join(tmpdir(), 'never.png'), '--backend', 'wasm'], { GAN_STUDIO_THREADS: 'lots' });
+    expect(env.code).toBe(1);
+    expect(env.stderr).toMatch(/GAN_STUDIO_THREADS must be a whole number/);
+  });
+});

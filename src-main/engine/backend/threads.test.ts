@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { defaultThreads, resolveThreads, threadsEnvVar } from './threads';
+
+describe('thread count setting', () => {
+  it('defaults to every core on 1–2 cores, otherwise all but one, at most 8', () => {
+    expect([1, 2, 3, 4, 8, 9, 16, 64].map((cores) => defaultThreads(cores))).toEqual([1, 2, 2, 3, 7, 8, 8, 8]);
+  });
+
+  it('takes --threads first, then the environment, then the default', () => {
+    expect(resolveThreads('3', { [threadsEnvVar]: '5' })).toBe(3);
+    expect(resolveThreads(undefined, { [threadsEnvVar]: '5' })).toBe(5);
+    expect(resolveThreads(undefined, { [threadsEnvVar]: ' ' })).toBe(defaultThreads());
+    expect(resolveThreads(undefined, {})).toBe(defaultThreads());
+  });
+
+  it('rejects counts outside 1..8 and says where they came from', () => {
+    expect(() => resolveThreads('0', {})).toThrow(/--threads must be a whole number from 1 to 8 \(got "0"\)/);
+    expect(() => resolveThreads('2.5', {})).toThrow(/--threads/);
+    expect(() => resolveThreads(undefined, { [threadsEnvVar]: 'many' })).toThrow(/GAN_STUDIO_THREADS must be/);
+    expect(() => resolveThreads('9', {})).toThrow(/from 1 to 8/);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * How many threads the engine computes with: an engine/runtime setting, never part of a run's
+ * config (results with 1 and N threads agree; the thread count only changes the speed).
+ * Order: --threads on the CLI, then GAN_STUDIO_THREADS, then the default.
+ */
+import * as os from 'node:os';
+import { MAX_WASM_THREADS } from './wasm-threads';
+
+export const threadsEnvVar = 'GAN_STUDIO_THREADS';
+
+/** All cores on 1–2 cores (one thread would leave half a 2-core machine idle), otherwise all but
+ *  one for the UI; at most 8 (XNNPACK's limit). */
+export function defaultThreads(cores: number = os.availableParallelism()): number {
+  return Math.max(1, Math.min(MAX_WASM_THREADS, cores <= 2 ? cores : cores - 1));
+}
+
+/** The thread count from a `--threads` value or the environment; throws a message that names the
+ *  source and the allowed range. */
+export function resolveThreads(flag?: string, env: NodeJS.ProcessEnv = process.env): number {
+  if (flag !== undefined) return parseThreads(flag, '--threads');
+  const fromEnv = env[threadsEnvVar];
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return parseThreads(fromEnv, threadsEnvVar);
+  return defaultThreads();
+}
+
+function parseThreads(value: string, source: string): number {
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+    throw new Error(`${source} must be a whole number from 1 to ${MAX_WASM_THREADS} (got "${value}"); leave it out for the default (${defaultThreads()} here).`);
+  }
+  return n;
+}
+
+/** With every core busy, give the engine a slightly lower OS priority so the app stays responsive.
+ *  Call it before the thread pool starts: on Linux niceness is per thread and new threads inherit it. */
+export function yieldPriorityWhenBusy(threads: number, cores: number = os.availableParallelism()): boolean {
+  if (threads < cores) return false;
+  try {
+    const current = os.getPriority();
+    if (current >= 5) return false; // already lowered (e.g. by the app or the user's `nice`)
+    os.setPriority(Math.min(19, current + 5));
+    return true;
+  } catch {
+    return false; // not permitted on this system: run at normal priority
+  }
+}
