@@ -14,6 +14,7 @@ import { RenderLane } from './explore/lane.svelte';
 import { MAX_KEYFRAMES, parseSpecText, partsFromSpec, viewSpec, type ViewParts } from './explore/view-state';
 import type { StudioStore } from './stores.svelte';
 import type { StudioClient } from './transport';
+import { appStore } from './app-lifetime.svelte';
 
 export type ExploreTask = 'sefa' | 'ganspace' | 'fit' | 'classifier' | 'saved';
 export const laneNames = ['main', 'strip', 'seeds', 'truncation', 'classes', 'sweep', 'checkpoints'] as const;
@@ -317,13 +318,11 @@ const stores = new WeakMap<StudioStore, ExploreStore>();
 
 /** The window's explorer store, created (and subscribed) on first use. */
 export function exploreStoreFor(studio: StudioStore): ExploreStore {
-  let store = stores.get(studio);
-  if (!store) {
-    store = new ExploreStore(studio);
+  return appStore(stores, studio, () => {
+    const store = new ExploreStore(studio);
     store.start();
-    stores.set(studio, store);
-  }
-  return store;
+    return store;
+  });
 }
 
 /**

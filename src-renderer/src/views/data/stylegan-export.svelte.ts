@@ -5,6 +5,7 @@
 import type { DatasetExportProgress, StyleGanExport } from '../../../../src-main/api/dataset-export';
 import { describeError, type ErrorInfo } from '../../lib/errors';
 import type { StudioClient } from '../../lib/transport';
+import { appStore } from '../../lib/app-lifetime.svelte';
 
 export class StyleGanExportStore {
   running = $state(false);
@@ -52,7 +53,5 @@ export class StyleGanExportStore {
 const stores = new WeakMap<StudioClient, StyleGanExportStore>();
 
 export function useStyleGanExport(client: StudioClient): StyleGanExportStore {
-  let store = stores.get(client);
-  if (!store) stores.set(client, (store = new StyleGanExportStore(client)));
-  return store;
+  return appStore(stores, client, () => new StyleGanExportStore(client));
 }

@@ -17,6 +17,7 @@ import { describeError, type ErrorInfo } from '../../lib/errors';
 import type { StudioClient } from '../../lib/transport';
 import { toCsv } from './report';
 import { downloadText } from '../../lib/import-report';
+import { appStore } from '../../lib/app-lifetime.svelte';
 
 export interface RunCheckpoints {
   loading: boolean;
@@ -191,11 +192,9 @@ const stores = new WeakMap<StudioClient, EvaluateStore>();
 
 /** The app-lifetime store of a client, subscribed on first use. */
 export function evaluateStoreFor(client: StudioClient): EvaluateStore {
-  let store = stores.get(client);
-  if (!store) {
-    store = new EvaluateStore(client);
+  return appStore(stores, client, () => {
+    const store = new EvaluateStore(client);
     store.start();
-    stores.set(client, store);
-  }
-  return store;
+    return store;
+  });
 }

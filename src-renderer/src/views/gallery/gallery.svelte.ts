@@ -11,6 +11,7 @@ import { describeError, type ErrorInfo } from '../../lib/errors';
 import { pngDataUrl } from '../../lib/format';
 import type { StudioClient } from '../../lib/transport';
 import { buildRequest, defaultDraft, type ExportDraft } from './requests';
+import { appStore } from '../../lib/app-lifetime.svelte';
 
 export class GalleryStore {
   draft = $state<ExportDraft>(defaultDraft());
@@ -153,11 +154,9 @@ const stores = new WeakMap<StudioClient, GalleryStore>();
 
 /** One store per client, started on first use and kept while the app runs. */
 export function useGallery(client: StudioClient): GalleryStore {
-  let store = stores.get(client);
-  if (!store) {
-    store = new GalleryStore(client);
+  return appStore(stores, client, () => {
+    const store = new GalleryStore(client);
     store.start();
-    stores.set(client, store);
-  }
-  return store;
+    return store;
+  });
 }

@@ -21,6 +21,7 @@ import { configFileName, configFileText, parseConfigFile, uniqueName } from './c
 import { designSummary, type MeasuredConfig } from './estimate';
 import { EditHistory } from './edit-history';
 import { presetOptions } from './options';
+import { appStore } from '../../lib/app-lifetime.svelte';
 
 type Damaged = { name: string; problems: string[] };
 export type SaveResult = 'saved' | 'exists' | 'failed';
@@ -301,17 +302,15 @@ export class DesignStore {
 
 const stores = new WeakMap<StudioStore, DesignStore>();
 
-/** The app's one DesignStore, created on first use (as a context provider would). Call during component initialisation. */
+/** The app's one DesignStore, created on first use and owned by the app, not by the view that first asks (lib/app-lifetime). */
 export function useDesign(): DesignStore {
   const studio = useStudio();
-  let design = stores.get(studio);
-  if (!design) {
-    design = new DesignStore(studio.client, () => studio.engine?.backend?.active ?? null);
+  return appStore(stores, studio, () => {
+    const design = new DesignStore(studio.client, () => studio.engine?.backend?.active ?? null);
     design.start();
     void design.refresh();
-    stores.set(studio, design);
-  }
-  return design;
+    return design;
+  });
 }
 
 /** Keeps the design in step with the datasets while the calling view is mounted (the Model view, the Train form). */

@@ -1,0 +1,80 @@
+/**
+ * A journey across views, as people use the app: design in the Model view, look at the Train view,
+ * come back, change the design again, then start. What the engine writes into the run's config.json
+ * must be what the form showed, whatever views were opened in between.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from './support/web-mode';
+
+const nav = (app: Page, view: string) => app.getByRole('navigation').getByText(view, { exact: true }).click();
+
+test('Model → Train → Model → change → Train → Start trains exactly what the form shows', async ({ app, server }) => {
+  const svelteWarnings: string[] = [];
+  app.on('console', (message) => {
+    if (/derived_inert|state_unsafe|\[svelte\]/i.test(message.text())) svelteWarnings.push(message.text());
+  });
+  app.on('dialog', (dialog) => void dialog.accept());
+
+  await nav(app, 'Model');
+  await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
+  const settings = app.getByRole('form', { name: 'Model settings' });
+  const bar = app.getByRole('region', { name: 'Configuration' });
+  await settings.getByLabel('Dataset').selectOption('demo:mnist');
+  await bar.getByText('DCGAN (Radford et al.)', { exact: true }).click();
+  const resolution = settings.getByRole('group', { name: 'Resolution', exact: true });
+  const generator = app.getByRole('table', { name: 'Generator layers' });
+
+  // First visit: 32 px changes the cost and the generator's first layer (Dense 64 → 4·4·256 instead of 7·7·128).
+  await resolution.getByText('32', { exact: true }).click();
+  await expect(generator).toContainText('Dense 64 → 4,096');
+  const params32 = await app.getByTestId('total-params').textContent();
+
+  // Away and back: the view is rebuilt, the design must still follow every edit.
+  await nav(app, 'Train');
+  await expect(app.getByRole('form', { name: 'New training run' })).toBeVisible();
+  await nav(app, 'Model');
+  await resolution.getByText('28', { exact: true }).click();
+  await expect(app.getByTestId('total-params')).toHaveText('570,466');
+  await expect(app.getByTestId('total-params')).not.toHaveText(params32!);
+  await expect(generator).toContainText('Dense 64 → 6,272');
+  await expect(settings.locator('.go .line')).toHaveText(/^DCGAN · 28×28×1 ·/);
+  await settings.getByLabel('EMA decay', { exact: true }).fill('0.99');
+  await settings.getByLabel('Steps', { exact: true }).fill('30');
+  await settings.getByLabel('Batch size', { exact: true }).fill('8');
+  await settings.getByLabel('Sample every', { exact: true }).fill('5');
+  await settings.getByLabel('Checkpoint every', { exact: true }).fill('10');
+  await app.screenshot({ path: 'test-results/journey-design-model.png' });
+
+  // Once more through Train and back, then the form's config as the Model view exports it.
+  await nav(app, 'Train');
+  await nav(app, 'Model');
+  await expect(settings.getByLabel('EMA decay', { exact: true })).toHaveValue('0.99');
+  const line = (await settings.locator('.go .line').textContent())!;
+  const download = app.waitForEvent('download');
+  await bar.getByRole('button', { name: 'Export JSON' }).click();
+  const shown = JSON.parse(await readFile((await (await download).path())!, 'utf8'));
+  expect(shown).toMatchObject({ steps: 30, batchSize: 8, emaDecay: 0.99, sampleEvery: 5, checkpointEvery: 10, model: { architecture: 'dcgan', resolution: 28, channels: 1 } });
+
+  // The Train view's form says the same, and Start trains it.
+  await nav(app, 'Train');
+  const form = app.getByRole('form', { name: 'New training run' });
+  await expect(app.getByTestId('run-config-source')).toContainText('DCGAN · 28×28×1');
+  await expect(form.getByLabel('Steps', { exact: true })).toHaveValue('30');
+  const runIdShown = app.getByTestId('train-run-id');
+  const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
+  await app.getByRole('button', { name: 'Start training' }).click();
+  if (before !== null) await expect(runIdShown).not.toHaveText(before);
+  await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/, { timeout: 60_000 });
+  const runId = (await runIdShown.textContent())!.trim();
+  await expect(app.getByTestId('run-config').locator('summary')).toHaveText(`Config: ${line} · batch 8`);
+  await app.screenshot({ path: 'test-results/journey-design-train.png' });
+
+  // What the engine wrote is the form, field for field.
+  const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
+  expect(written).toEqual(shown);
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 120_000 });
+
+  expect(svelteWarnings, 'no Svelte runtime warnings (a derived of a destroyed view reads stale values)').toEqual([]);
+});
