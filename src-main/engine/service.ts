@@ -9,6 +9,7 @@ import type { EngineRequests } from './protocol';
 import type { z } from 'zod';
 import { initRuntime } from './runtime';
 import { createGenerator } from './models/generator';
+import { tfSeed } from './ops/seed';
 import { tileGrid, toBytes } from './image/grid';
 import { toPngImage } from './image/png';
 import { loadMnistDemo } from './data/mnist-demo';
@@ -87,7 +88,7 @@ async function previewGenerator(
   }
   try {
     const pixels = tf.tidy(() => {
-      const z = tf.randomNormal([count, input.zDim], 0, 1, 'float32', input.seed) as tf.Tensor2D;
+      const z = tf.randomNormal([count, input.zDim], 0, 1, 'float32', tfSeed(input.seed)) as tf.Tensor2D;
       // Batch statistics, as in the first training step: with fresh running averages (0 and 1) the
       // N(0, 0.02) weights give an all-grey grid that says nothing about the architecture.
       return generator.forward(z, true);
