@@ -1,23 +1,36 @@
-/** `gan-studio sample`: the fixed-noise grid of a run's newest checkpoint, as a PNG. */
+/**
+ * `gan-studio sample`: a grid from a run's checkpoint, as a PNG. It only reads the run: the weights
+ * come through LoadedGenerator (never a TrainingSession, which logs to metrics.jsonl), and a seed
+ * names the same latent as in exports, the explorer and an exported model (latentForSeed).
+ */
 import { parseArgs } from 'node:util';
 import { basename, dirname, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { expandSource, sampleSourceSchema } from '../api/export';
 import { writeFileAtomic } from '../engine/checkpoint/atomic';
 import { backendPreferenceSchema } from '../api/schemas';
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
-import { loadMnistDemo } from '../engine/data/mnist-demo';
-import { memoryBatches } from '../engine/data/memory-batches';
-import { TrainingSession } from '../engine/train/session';
 import { projectOfRun } from '../engine/train/run-file';
 import { holdProjectLock } from '../project/lock';
+import { tileGrid, toBytes } from '../engine/image/grid';
+import { encodePng } from '../engine/image/png';
+import { LoadedGenerator } from '../engine/sampling';
+import { pinSpec, renderAll } from '../engine/export/render';
+import { drawLatents, fixedNoiseSeed } from '../engine/train/trainer';
 
 export const sampleUsage = `Usage: gan-studio sample --run <run dir> --out <grid.png> [options]
 
-  --n <count>     Number of samples (default: the run's fixed 8×8 noise grid)
-  --seed <n>      Seed for the latents (default 0 when --n is given)
-  --backend <b>   auto | tensorflow | wasm | cpu
-  --threads <n>   CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
+  --n <count>          Images, seeds --seed, --seed + 1, … (as \`export images\` draws them)
+  --seed <n>           First seed                                      [0]
+                       Without --n and --seed: the run's fixed 8×8 noise, as in its samples/ grids
+  --checkpoint <file>  A checkpoint of the run, e.g. ckpt-000004000.gsc  [the newest]
+  --backend <b>        auto | tensorflow | wasm | cpu
+  --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
 `;
+
+/** The run's fixed-noise grid: 64 images. */
+const FIXED_GRID = 64;
 
 export async function sample(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -27,6 +40,7 @@ export async function sample(args: string[]): Promise<void> {
       out: { type: 'string' },
       n: { type: 'string' },
       seed: { type: 'string' },
+      checkpoint: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       threads: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -34,18 +48,42 @@ export async function sample(args: string[]): Promise<void> {
   });
   if (values.help) return void process.stdout.write(sampleUsage);
   if (!values.run || !values.out) throw new Error(`--run and --out are required\n\n${sampleUsage}`);
-  // Opening the run sweeps its checkpoints/ leftovers: never while another process trains it.
-  await holdProjectLock(projectOfRun(resolve(values.run)), 'sample');
-  await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
-  const data = loadMnistDemo();
-  const noop = { status: () => undefined, metrics: () => undefined, samples: () => undefined };
-  const { session } = await TrainingSession.open(resolve(values.run), (config) => memoryBatches(data, config.model), noop);
   const count = values.n === undefined ? undefined : Number(values.n);
   if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= 1024)) throw new Error('--n must be an integer from 1 to 1024');
-  const seed = values.seed !== undefined ? Number(values.seed) : count !== undefined ? 0 : undefined;
-  const { png, width, height } = await session.renderSamples({ ...(count !== undefined ? { count } : {}), ...(seed !== undefined ? { seed } : {}) });
-  const out = resolve(values.out);
-  await writeFileAtomic(dirname(out), basename(out), [png]);
-  await session.dispose();
-  process.stderr.write(`Wrote ${width}×${height} grid from step ${session.status().step} to ${values.out}\n`);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new Error('--seed must be an integer from 0 to 4294967295');
+  // The project lock: another process training this run must not see its folder read half-way.
+  await holdProjectLock(projectOfRun(resolve(values.run)), 'sample');
+  await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
+  const generator = await LoadedGenerator.load(resolve(values.run), values.checkpoint);
+  try {
+    const bytes = count === undefined && seed === undefined ? await fixedNoise(generator) : await seeded(generator, seed ?? 0, count ?? FIXED_GRID);
+    const [h, w, c] = generator.imageShape;
+    const n = bytes.length / (h * w * c);
+    const cols = Math.ceil(Math.sqrt(n));
+    const grid = tileGrid(bytes, n, h, w, c, { rows: Math.ceil(n / cols), cols, padding: 2, background: 40 });
+    const out = resolve(values.out);
+    await writeFileAtomic(dirname(out), basename(out), [await encodePng(grid)]);
+    process.stderr.write(`Wrote ${grid.width}×${grid.height} grid from ${generator.identity.file} (step ${generator.identity.step}) to ${values.out}\n`);
+  } finally {
+    generator.dispose();
+  }
+}
+
+/** Seeds first … first + n − 1, through the exports' renderer: the same bytes as `export images`. */
+async function seeded(generator: LoadedGenerator, first: number, n: number): Promise<Uint8Array> {
+  const checkpoint = { runId: generator.identity.runId, file: generator.identity.file };
+  const spec = pinSpec(expandSource(sampleSourceSchema.parse({ from: 'seeds', first, count: n, checkpoint })), generator);
+  return renderAll(generator, spec, new Map());
+}
+
+/** The latents of the run's samples/ grids (TrainingSession's fixed noise). */
+async function fixedNoise(generator: LoadedGenerator): Promise<Uint8Array> {
+  const images = tf.tidy(() => {
+    const { z, labels } = drawLatents(generator.config.model, FIXED_GRID, fixedNoiseSeed(generator.config));
+    return generator.forward(z, labels);
+  });
+  const values = (await images.data()) as Float32Array;
+  images.dispose();
+  return toBytes(values);
 }

@@ -9,6 +9,7 @@ import type { EngineRequests } from './protocol';
 import type { z } from 'zod';
 import { initRuntime, type RuntimeOptions } from './runtime';
 import { createGenerator } from './models/generator';
+import { tfSeed } from './ops/seed';
 import { tileGrid, toBytes } from './image/grid';
 import { toPngImage } from './image/png';
 import { loadMnistDemo } from './data/mnist-demo';
@@ -88,7 +89,7 @@ async function previewGenerator(
   }
   try {
     // In passes that fit (a 16×16 grid at 128 px in one pass aborted the wasm runtime).
-    const z = tf.randomNormal([count, input.zDim], 0, 1, 'float32', input.seed) as tf.Tensor2D;
+    const z = tf.randomNormal([count, input.zDim], 0, 1, 'float32', tfSeed(input.seed)) as tf.Tensor2D;
     let values: Float32Array;
     try {
       values = await renderPreview(generator, z, previewBatchSize(input.resolution));

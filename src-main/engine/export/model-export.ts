@@ -1,9 +1,14 @@
 /**
  * The generator for use outside GAN Studio: a TensorFlow.js layers model (model.json + weights.bin)
  * that plain @tensorflow/tfjs loads, latent.js (seed → z, as the app computes it), the run's saved
- * directions, the mean latent, an example page that draws samples, and a README.
+ * directions, the mean latent, an example page that draws samples (with the tfjs build it needs,
+ * so it works offline), and a README.
  */
+import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { RawImage } from '../image/grid';
+import { ExportError } from './folder';
 import { latentsForSeeds, type LoadedGenerator } from '../sampling';
 import type { DirectionRecord } from './directions';
 import { asRaw, background, geometry, paintTiles } from './canvas';
@@ -14,7 +19,22 @@ import { tileOf } from './grid-export';
 import { toBytes } from '../image/grid';
 import { examplePage, readme } from './model-docs';
 
-export const TFJS_CDN = 'https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js';
+/** The example page's tfjs, shipped in the export so the page works offline. */
+export const TFJS_FILE = 'tf.min.js';
+
+export const tfjsCdn = (version: string): string => `https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@${version}/dist/${TFJS_FILE}`;
+
+/** The stock browser build of @tensorflow/tfjs from node_modules, and its version. */
+export async function tfjsBrowserBuild(): Promise<{ bytes: Buffer; version: string }> {
+  const resolver = createRequire(import.meta.url);
+  try {
+    const file = resolver.resolve(`@tensorflow/tfjs/dist/${TFJS_FILE}`);
+    const pkg = JSON.parse(await readFile(join(dirname(dirname(file)), 'package.json'), 'utf8')) as { version: string };
+    return { bytes: await readFile(file), version: pkg.version };
+  } catch (err) {
+    throw new ExportError(`The TensorFlow.js browser build (@tensorflow/tfjs/dist/${TFJS_FILE}) could not be read (${err instanceof Error ? err.message : String(err)}): reinstall GAN Studio (or run npm ci).`);
+  }
+}
 
 export interface ModelInfo {
   zDim: number;
@@ -61,8 +81,10 @@ export async function exportModel(generator: LoadedGenerator, directions: readon
   };
   await job.folder.write('mean-latent.json', [Buffer.from(JSON.stringify(meanLatent, null, 1))]);
   await job.folder.write('directions.json', [Buffer.from(JSON.stringify({ zDim: info.zDim, directions }, null, 1))]);
-  await job.folder.write('index.html', [Buffer.from(examplePage(info, TFJS_CDN))]);
-  await job.folder.write('README.md', [Buffer.from(readme(info, directions.length))]);
+  const tfjs = await tfjsBrowserBuild();
+  await job.folder.write(TFJS_FILE, [tfjs.bytes]);
+  await job.folder.write('index.html', [Buffer.from(examplePage(info, { local: TFJS_FILE, cdn: tfjsCdn(tfjs.version) }))]);
+  await job.folder.write('README.md', [Buffer.from(readme(info, directions.length, tfjs.version))]);
   job.note(`TensorFlow.js layers model with ${files.parameters.toLocaleString('en-US')} weights; input ${info.numClasses > 0 ? 'z then a one-hot class' : 'z'}.`);
   if (!directions.length) job.note('The run has no saved directions yet: directions.json lists none.');
   job.progress('write', 1, 1);

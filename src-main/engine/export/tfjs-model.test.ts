@@ -61,7 +61,7 @@ describe('exported tfjs layers model', () => {
       if (result.status !== 'completed') throw new Error('not completed');
       const dir = result.export.dir;
       expect(result.export.sidecar.files.map((f) => f.name).sort()).toEqual(
-        ['README.md', 'directions.json', 'index.html', 'latent.js', 'mean-latent.json', 'model.json', 'preview.png', 'weights.bin'],
+        ['README.md', 'directions.json', 'index.html', 'latent.js', 'mean-latent.json', 'model.json', 'preview.png', 'tf.min.js', 'weights.bin'],
       );
 
       const loaded = await tfjs.loadLayersModel(fileHandler(dir));
@@ -105,8 +105,11 @@ describe('exported tfjs layers model', () => {
     expect(mean.values).toEqual(new Array(8).fill(0));
     expect(mean.why).toMatch(/no mapping network/);
     const page = await readFile(join(result.export.dir, 'index.html'), 'utf8');
-    expect(page).toContain('<script src="https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js"></script>');
+    // tfjs ships beside the page (the stock build from node_modules); the CDN is only a fallback.
+    expect(page).toContain('const LOCAL = "tf.min.js"');
+    expect(page).toContain('const CDN = "https://cdn.jsdelivr.net/npm/@tensorflow/tfjs@4.22.0/dist/tf.min.js"');
     expect(page).toContain("tf.loadLayersModel('model.json')");
+    expect((await readFile(join(result.export.dir, 'tf.min.js'), 'utf8')).length).toBeGreaterThan(1e6);
     expect(JSON.parse(await readFile(join(result.export.dir, 'directions.json'), 'utf8'))).toEqual({ zDim: 8, directions: [] });
   });
 });

@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { dcganPlan } from '../models/plan';
+import { tfSeed } from '../ops/seed';
 import type { LoadedGenerator } from '../sampling';
 
 const EPSILON = 1e-5; // models/layers.ts makeBatchNorm's default
@@ -184,7 +185,7 @@ function subpixelLayer(at: Tap, inC: number, out: number, shift: Float32Array, l
 async function agrees(g: LoadedGenerator, compiled: CompiledGenerator): Promise<boolean> {
   const n = 3;
   const diff = tf.tidy(() => {
-    let z: tf.Tensor2D = tf.randomNormal([n, g.zDim], 0, 1, 'float32', 7);
+    let z: tf.Tensor2D = tf.randomNormal([n, g.zDim], 0, 1, 'float32', tfSeed(7));
     if (g.numClasses > 0) z = tf.concat([z, tf.cast(tf.oneHot(tf.tensor1d([0, 1, 2].map((c) => c % g.numClasses), 'int32'), g.numClasses), 'float32')], 1) as tf.Tensor2D;
     const labels = g.numClasses > 0 ? (tf.slice(z, [0, g.zDim], [n, g.numClasses]) as tf.Tensor2D) : null;
     const reference = g.forward(tf.slice(z, [0, 0], [n, g.zDim]) as tf.Tensor2D, labels);

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossConfig } from '../../api/train-config';
 import { sigmoidCrossEntropyWithLogits } from '../ops';
+import { tfSeed } from '../ops/seed';
 
 export interface GanLoss {
   discriminator(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar;
@@ -58,7 +59,7 @@ export function gradientPenalty(
   seed: number,
 ): tf.Scalar {
   const [n] = real.shape;
-  const epsilon = tf.randomUniform([n, 1, 1, 1], 0, 1, 'float32', seed);
+  const epsilon = tf.randomUniform([n, 1, 1, 1], 0, 1, 'float32', tfSeed(seed));
   const mixed = tf.add(tf.mul(epsilon, real), tf.mul(tf.sub(1, epsilon), fake)) as tf.Tensor4D;
   const gradient = tf.grad((x) => tf.sum(critic(x as tf.Tensor4D)))(mixed);
   // A small epsilon keeps the norm's gradient finite where a sample's gradient is exactly zero.

@@ -12,8 +12,14 @@
  * balls each fake falls in, divided by k (≈ 1 when fakes are distributed like reals, robust to
  * real outliers that inflate precision); coverage is the share of real balls holding at least one
  * fake (robust to fake outliers that inflate recall).
+ *
+ * A sample is inside a ball when its distance is strictly less than the radius (`<`), as in the
+ * published implementation (clovaai/prdc): a ball holds its centre and k − 1 neighbours, so
+ * identical sets have density exactly 1. Distances come from a float32 GEMM on centred features
+ * (centred()) as a fast screen; wherever one is close enough to a radius for float32 rounding to
+ * decide the comparison (or the k-th neighbour), it is recomputed exactly in float64.
  */
-import { forEachGramBlock, rowNorms, yieldToEventLoop, type Features } from './features';
+import { centred, forEachGramBlock, rowNorms, yieldToEventLoop, type Features } from './features';
 
 export const PR_NEIGHBOURS = 3;
 export const DC_NEIGHBOURS = 5;
@@ -39,16 +45,17 @@ export interface PrdcResult {
 }
 
 export async function precisionRecallDensityCoverage(
-  real: Features,
-  fake: Features,
+  realFeatures: Features,
+  fakeFeatures: Features,
   options: { prK?: number; dcK?: number; signal?: AbortSignal } = {},
 ): Promise<PrdcResult> {
   const prK = options.prK ?? PR_NEIGHBOURS;
   const dcK = options.dcK ?? DC_NEIGHBOURS;
   const needed = Math.max(prK, dcK) + 1;
-  if (real.n < needed || fake.n < needed) throw new Error(`Precision/recall need at least ${needed} samples in each set`);
-  const [realPr, realDc] = await kthNeighbourDistances(real, [prK, dcK], options.signal);
-  const [fakePr] = await kthNeighbourDistances(fake, [prK], options.signal);
+  if (realFeatures.n < needed || fakeFeatures.n < needed) throw new Error(`Precision/recall need at least ${needed} samples in each set`);
+  const [real, fake] = centred([realFeatures, fakeFeatures]) as [Features, Features];
+  const [realPr, realDc] = await kthNeighbourDistances(realFeatures, [prK, dcK], options.signal);
+  const [fakePr] = await kthNeighbourDistances(fakeFeatures, [prK], options.signal);
   const hits: ManifoldHits = {
     precision: new Uint8Array(fake.n),
     recall: new Uint8Array(real.n),
@@ -63,13 +70,16 @@ export async function precisionRecallDensityCoverage(
       const j = rowStart + r;
       let inside = 0;
       for (let i = 0; i < real.n; i++) {
-        const d2 = Math.max(0, fakeNorms[j]! + realNorms[i]! - 2 * block[r * real.n + i]!);
-        if (d2 <= realPr![i]!) hits.precision[j] = 1;
-        if (d2 <= realDc![i]!) {
+        let d2 = Math.max(0, fakeNorms[j]! + realNorms[i]! - 2 * block[r * real.n + i]!);
+        const tol = slack(fakeNorms[j]!, realNorms[i]!, real.dim);
+        // Only where rounding could decide a comparison: recompute exactly.
+        if (Math.abs(d2 - realPr![i]!) <= tol || Math.abs(d2 - realDc![i]!) <= tol || Math.abs(d2 - fakePr![j]!) <= tol) d2 = exactD2(fakeFeatures, j, realFeatures, i);
+        if (d2 < realPr![i]!) hits.precision[j] = 1;
+        if (d2 < realDc![i]!) {
           inside++;
           hits.coverage[i] = 1;
         }
-        if (d2 <= fakePr![j]!) hits.recall[i] = 1;
+        if (d2 < fakePr![j]!) hits.recall[i] = 1;
       }
       hits.density[j] = inside / dcK;
     }
@@ -86,37 +96,67 @@ export async function precisionRecallDensityCoverage(
 }
 
 /**
- * For each row, the squared distance to its k-th nearest other row, for each k asked. The row
- * itself is excluded by index, so exact duplicates still count as neighbours at distance 0.
+ * For each row, the squared distance to its k-th nearest other row, for each k asked, exact in
+ * float64. The row itself is excluded by index, so exact duplicates still count as neighbours at
+ * distance 0.
  */
-export async function kthNeighbourDistances(f: Features, ks: number[], signal?: AbortSignal): Promise<Float64Array[]> {
+export async function kthNeighbourDistances(original: Features, ks: number[], signal?: AbortSignal): Promise<Float64Array[]> {
   const kMax = Math.max(...ks);
-  if (f.n <= kMax) throw new Error(`${kMax} nearest neighbours need more than ${kMax} samples`);
+  if (original.n <= kMax) throw new Error(`${kMax} nearest neighbours need more than ${kMax} samples`);
+  const [f] = centred([original]) as [Features];
   const norms = rowNorms(f);
   const out = ks.map(() => new Float64Array(f.n));
   const nearest = new Float64Array(kMax);
   await forEachGramBlock(f, f, async (rowStart, rows, block) => {
     for (let r = 0; r < rows; r++) {
       const i = rowStart + r;
+      const approx = (j: number) => Math.max(0, norms[i]! + norms[j]! - 2 * block[r * f.n + j]!);
+      // The k-th smallest in float32, then every row that rounding could put among the k nearest,
+      // measured exactly.
       nearest.fill(Infinity);
+      for (let j = 0; j < f.n; j++) if (j !== i) insert(nearest, approx(j));
+      const bound = nearest[kMax - 1]!;
+      const candidates: number[] = [];
       for (let j = 0; j < f.n; j++) {
-        if (j === i) continue;
-        const d2 = Math.max(0, norms[i]! + norms[j]! - 2 * block[r * f.n + j]!);
-        if (d2 >= nearest[kMax - 1]!) continue;
-        // Insertion into the sorted k smallest.
-        let p = kMax - 1;
-        while (p > 0 && nearest[p - 1]! > d2) {
-          nearest[p] = nearest[p - 1]!;
-          p--;
-        }
-        nearest[p] = d2;
+        if (j !== i && approx(j) - slack(norms[i]!, norms[j]!, f.dim) <= bound) candidates.push(exactD2(original, i, original, j));
       }
-      ks.forEach((k, index) => (out[index]![i] = nearest[k - 1]!));
+      candidates.sort((a, b) => a - b);
+      ks.forEach((k, index) => (out[index]![i] = candidates[k - 1]!));
     }
     signal?.throwIfAborted();
     await yieldToEventLoop();
   });
   return out;
+}
+
+/** Inserts d2 into the ascending list of the smallest values seen, dropping the largest. */
+function insert(nearest: Float64Array, d2: number): void {
+  const last = nearest.length - 1;
+  if (d2 >= nearest[last]!) return;
+  let p = last;
+  while (p > 0 && nearest[p - 1]! > d2) {
+    nearest[p] = nearest[p - 1]!;
+    p--;
+  }
+  nearest[p] = d2;
+}
+
+/**
+ * A bound on the float32 error of |a|² + |b|² − 2a·b (norms in float64, the product a float32 GEMM
+ * over `dim` terms): 2·dim·2⁻²⁴·|a||b| ≤ dim·2⁻²⁴·(|a|² + |b|²), doubled for the inputs' rounding.
+ */
+function slack(normA2: number, normB2: number, dim: number): number {
+  return (normA2 + normB2) * (dim + 2) * 2 ** -22;
+}
+
+/** ‖x_i − y_j‖² in float64 from the original features. */
+function exactD2(x: Features, i: number, y: Features, j: number): number {
+  let s = 0;
+  for (let d = 0, a = i * x.dim, b = j * y.dim; d < x.dim; d++) {
+    const diff = x.data[a + d]! - y.data[b + d]!;
+    s += diff * diff;
+  }
+  return s;
 }
 
 export function mean(values: ArrayLike<number>): number {

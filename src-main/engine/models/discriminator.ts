@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ParamStore } from './params';
 import { dcganInit, makeBatchNorm, makeDense, makeSpectralNorm, type Forward } from './layers';
 import { leakyRelu } from '../ops';
+import { tfSeed } from '../ops/seed';
 import { dcganPlan } from './plan';
 import type { ModelConfig } from '../../api/train-config';
 
@@ -50,7 +51,7 @@ function buildMlp(params: ParamStore, config: ModelConfig, noise: { seed: number
     let h: tf.Tensor = tf.reshape(images, [-1, pixels]);
     for (const layer of layers) {
       h = leakyRelu(layer(h, training));
-      if (training) h = tf.dropout(h, 0.3, undefined, noise.seed + noise.calls++);
+      if (training) h = tf.dropout(h, 0.3, undefined, tfSeed(noise.seed + noise.calls++));
     }
     return out(h, training) as tf.Tensor2D;
   };

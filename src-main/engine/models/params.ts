@@ -4,6 +4,7 @@
  * kernels work on every backend, and so checkpoints are a flat name → tensor map.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { tfSeed } from '../ops/seed';
 
 export type Initializer =
   | { kind: 'normal'; mean: number; std: number }
@@ -24,7 +25,7 @@ export class ParamStore {
     const seed = this.nextSeed;
     this.nextSeed = (Math.imul(this.nextSeed ^ (this.nextSeed >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
     const value = tf.tidy(() =>
-      init.kind === 'normal' ? tf.randomNormal(shape, init.mean, init.std, 'float32', seed) : tf.fill(shape, init.value),
+      init.kind === 'normal' ? tf.randomNormal(shape, init.mean, init.std, 'float32', tfSeed(seed)) : tf.fill(shape, init.value),
     );
     // tfjs variable names are global to the process; ours are only unique per model, so they
     // live in this map and tfjs picks its own.

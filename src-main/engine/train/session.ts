@@ -19,7 +19,7 @@ import type { TrainingEvalPoint } from '../../api/evaluation';
 import { bestEvalUpTo, evaluationImages, type TrainingEvaluator } from '../metrics/in-training';
 import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from './rng';
-import { Trainer, type BatchSource, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
+import { fixedNoiseSeed, Trainer, type BatchSource, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
 
 export type RunState = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
 
@@ -81,7 +81,7 @@ export class TrainingSession {
     private readonly evaluator: TrainingEvaluator | null = null,
   ) {
     // The same latent vectors every time, so the grids over a run form a timelapse.
-    this.fixedNoise = trainer.sampleLatent(SAMPLE_GRID.rows * SAMPLE_GRID.cols, config.seed ^ 0x2545f491);
+    this.fixedNoise = trainer.sampleLatent(SAMPLE_GRID.rows * SAMPLE_GRID.cols, fixedNoiseSeed(config));
     this.coach = new Coach(config.loss.kind, realDiversity(batches, config));
   }
 

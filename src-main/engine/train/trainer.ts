@@ -9,6 +9,7 @@ import { generatorSpecOf } from '../models/spec';
 import { createGenerator, type Generator } from '../models/generator';
 import { createDiscriminator, type Discriminator } from '../models/discriminator';
 import { createLoss, gradientPenalty, type GanLoss } from '../losses/losses';
+import { tfSeed } from '../ops/seed';
 import { Rng } from './rng';
 import { createAugmenter, type Augmenter } from '../augment/augment';
 
@@ -114,16 +115,7 @@ export class Trainer {
 
   /** Draws latent vectors (and, for the conditional model, classes) for a batch. */
   sampleLatent(n: number, seed: number, classes?: number[]): { z: tf.Tensor2D; labels: tf.Tensor2D | null } {
-    const { zDim, zDistribution, numClasses } = this.config.model;
-    const z = (
-      zDistribution === 'normal'
-        ? tf.randomNormal([n, zDim], 0, 1, 'float32', seed)
-        : tf.randomUniform([n, zDim], -1, 1, 'float32', seed)
-    ) as tf.Tensor2D;
-    if (numClasses === 0) return { z, labels: null };
-    const picks = classes ?? Array.from({ length: n }, (_, i) => i % numClasses);
-    const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(picks, 'int32'), numClasses), 'float32') as tf.Tensor2D);
-    return { z, labels };
+    return drawLatents(this.config.model, n, seed, classes);
   }
 
   /** G(z | y): the class one-hot is concatenated to z for the conditional model. */
@@ -328,4 +320,27 @@ export class Trainer {
 
 function globalNorm(grads: tf.Tensor[]): tf.Scalar {
   return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+}
+
+/** The seed of a run's fixed noise: the latents of its samples/ grids, the same at every step. */
+export function fixedNoiseSeed(config: TrainConfig): number {
+  return config.seed ^ 0x2545f491;
+}
+
+/**
+ * Latent vectors (and, for the conditional model, classes i mod K) for a training batch or a run's
+ * fixed noise, from tfjs random ops. Seeds that name an image to a user go through latentForSeed
+ * (sampling/latents.ts) instead.
+ */
+export function drawLatents(model: TrainConfig['model'], n: number, seed: number, classes?: number[]): { z: tf.Tensor2D; labels: tf.Tensor2D | null } {
+  const { zDim, zDistribution, numClasses } = model;
+  const z = (
+    zDistribution === 'normal'
+      ? tf.randomNormal([n, zDim], 0, 1, 'float32', tfSeed(seed))
+      : tf.randomUniform([n, zDim], -1, 1, 'float32', tfSeed(seed))
+  ) as tf.Tensor2D;
+  if (numClasses === 0) return { z, labels: null };
+  const picks = classes ?? Array.from({ length: n }, (_, i) => i % numClasses);
+  const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(picks, 'int32'), numClasses), 'float32') as tf.Tensor2D);
+  return { z, labels };
 }
