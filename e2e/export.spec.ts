@@ -59,7 +59,7 @@ test('a grid, a looping GIF and the model are exported from the Gallery and foun
   await form.getByText('Model', { exact: true }).click();
   const modelDir = await exportNow(app, 'digits-model');
   expect((await readdir(modelDir)).sort()).toEqual(
-    ['README.md', 'directions.json', 'index.html', 'latent.js', 'mean-latent.json', 'model.json', 'preview.png', 'sidecar.json', 'weights.bin'],
+    ['README.md', 'directions.json', 'index.html', 'latent.js', 'mean-latent.json', 'model.json', 'preview.png', 'sidecar.json', 'tf.min.js', 'weights.bin'],
   );
   expect(JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8'))).toMatchObject({ format: 'layers-model', weightsManifest: [{ paths: ['weights.bin'] }] });
 

@@ -1,24 +1,35 @@
 /**
- * Trains a real tiny run into the server's project with the CLI (the same engine code, in its own
- * process), for specs that need finished runs without driving the Train view for each one.
- * The app lists it after a reload (project.current reads runs/ from disk).
+ * Trains a real tiny run with the CLI (the same engine code, in its own process), for specs that
+ * need finished runs without driving the Train view for each one. The server holds its project's
+ * lock, so the CLI trains into a project of its own and the run folder is copied into the
+ * server's project, as a user would bring in a run trained elsewhere. The app lists it after a
+ * reload (project.current reads runs/ from disk).
  */
 import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, type Page } from '@playwright/test';
 
 const run = promisify(execFile);
 
 export async function trainRunWithCli(project: string, args: string[] = []): Promise<string> {
-  const { stdout, stderr } = await run(
-    process.execPath,
-    ['out/main/cli.js', 'train', '--out', project, '--backend', 'wasm', '--preset', 'mlp', '--steps', '20', '--batch', '8', ...args],
-    { timeout: 120_000 },
-  );
-  // The CLI reports on stderr ("Samples and checkpoints: <project>/runs/<id>").
-  const runId = /runs[/\\]([^/\\\s]+)/.exec(stderr + stdout)?.[1];
-  if (!runId) throw new Error(`could not find the run id in the CLI output:\n${stdout}${stderr}`);
-  return runId;
+  const staging = await mkdtemp(join(tmpdir(), 'gan-e2e-cli-'));
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['out/main/cli.js', 'train', '--out', staging, '--backend', 'wasm', '--preset', 'mlp', '--steps', '20', '--batch', '8', ...args],
+      { timeout: 120_000 },
+    );
+    // The CLI reports on stderr ("Samples and checkpoints: <project>/runs/<id>").
+    const runId = /runs[/\\]([^/\\\s]+)/.exec(stderr + stdout)?.[1];
+    if (!runId) throw new Error(`could not find the run id in the CLI output:\n${stdout}${stderr}`);
+    await cp(join(staging, 'runs', runId), join(project, 'runs', runId), { recursive: true, errorOnExist: true, force: false });
+    return runId;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 export interface AppRunOptions {
