@@ -36,9 +36,17 @@ test('Open in explorer from the Gallery shows the exported run’s image, whatev
   const second = await trainRunWithCli(server.project, ['--seed', '2', '--steps', '30']);
   await app.reload();
 
+  // The first run gets a name in the Train view; the explorer's picker shows it.
+  await nav(app, 'Train');
+  await app.getByRole('button', { name: `Rename run ${first}` }).click();
+  await app.getByLabel(`Name for run ${first}`).fill('seed one');
+  await app.getByLabel(`Name for run ${first}`).press('Enter');
+  await expect(app.getByRole('button', { name: 'Open run seed one' })).toBeVisible();
+
   // The explorer on the first run.
   await nav(app, 'Explore');
   const runPicker = app.getByLabel('Run', { exact: true });
+  await expect(runPicker.locator(`option[value="${first}"]`)).toHaveText(`seed one (${first})`);
   await runPicker.selectOption(first);
   await expect(app.getByTestId('explore-latency')).toContainText('step 20');
   const before = await shownPixels(app);
