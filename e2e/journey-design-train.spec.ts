@@ -78,3 +78,30 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
 
   expect(svelteWarnings, 'no Svelte runtime warnings (a derived of a destroyed view reads stale values)').toEqual([]);
 });
+
+test('cancelling "Replace your unsaved changes?" keeps the preset and the config, and the preset can be picked again', async ({ app }) => {
+  await nav(app, 'Model');
+  const settings = app.getByRole('form', { name: 'Model settings' });
+  const bar = app.getByRole('region', { name: 'Configuration' });
+  const presets = bar.getByRole('group', { name: 'Start from a preset' });
+  let replace = true;
+  app.on('dialog', (dialog) => void (replace ? dialog.accept() : dialog.dismiss()));
+  await settings.getByLabel('Dataset').selectOption('demo:mnist');
+  await presets.getByText('DCGAN (Radford et al.)', { exact: true }).click();
+  await expect(presets.getByLabel('DCGAN (Radford et al.)')).toBeChecked();
+  await settings.getByLabel('Steps', { exact: true }).fill('77');
+
+  // Another preset, then Cancel: nothing changes, on the page or in the radios.
+  replace = false;
+  await presets.getByText('MLP GAN (course week 1)', { exact: true }).click();
+  await expect(presets.getByLabel('DCGAN (Radford et al.)')).toBeChecked();
+  await expect(presets.getByLabel('MLP GAN (course week 1)')).not.toBeChecked();
+  await expect(settings.getByLabel('Steps', { exact: true })).toHaveValue('77');
+  await expect(settings.locator('.go .line')).toHaveText(/^DCGAN ·/);
+
+  // The same preset again, accepted this time: it replaces the edit.
+  replace = true;
+  await presets.getByText('MLP GAN (course week 1)', { exact: true }).click();
+  await expect(presets.getByLabel('MLP GAN (course week 1)')).toBeChecked();
+  await expect(settings.locator('.go .line')).toHaveText(/^MLP ·/);
+});
