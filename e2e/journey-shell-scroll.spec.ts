@@ -80,5 +80,14 @@ for (const size of [
       expect(scroll, `${view} at ${size.width}×${size.height}`).toEqual({ top: 0, overflow: 0 });
       if (view === 'Data' || view === 'Explore') await app.screenshot({ path: `test-results/shell-${view.toLowerCase()}-${size.width}.png` });
     }
+    // The project is shared with later specs: stop the run this test opened, so the Train view
+    // offers the New run form again.
+    await app.getByRole('navigation').getByText('Train', { exact: true }).click();
+    const stop = app.getByRole('button', { name: 'Stop', exact: true });
+    if (await stop.isVisible()) {
+      await stop.click();
+      await app.getByRole('button', { name: 'Stop training' }).click();
+    }
+    await expect(app.getByRole('form', { name: 'New training run' })).toBeVisible();
   });
 }
