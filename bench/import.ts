@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { importDataset } from '../src-main/engine/dataset/import';
 import { openDataset } from '../src-main/engine/dataset/shards';
-import { mnistDigit } from '../src-main/engine/dataset/test-fixtures';
+import { mnistDigit } from '../src-main/engine/dataset/testing';
 import type { ImportProgress } from '../src-main/engine/dataset/types';
 
 const args = process.argv.slice(2);

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { mnistPng } from '../src-main/engine/dataset/test-fixtures';
+import { mnistPng } from '../src-main/engine/dataset/testing';
 import { test, expect } from './support/web-mode';
 import { strFromU8, unzipSync } from 'fflate';
 
@@ -29,7 +29,7 @@ test.beforeAll(async () => {
 
 async function openDataView(app: Page): Promise<void> {
   await app.getByRole('navigation').getByText('Data', { exact: true }).click();
-  await expect(app.getByTestId('view-data')).toBeVisible();
+  await expect(app.getByTestId('view-dataset')).toBeVisible();
   await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
   // MNIST-sized: 28 px, one channel.
   await app.getByRole('group', { name: 'Size (px)' }).getByText('28', { exact: true }).click();
@@ -156,7 +156,7 @@ test('loose files dropped on the window import as one flat folder', async ({ app
   await app.dispatchEvent('main', 'drop', { dataTransfer: transfer });
   await expect(app.getByTestId('drop-overlay')).toHaveCount(0);
 
-  await expect(app.getByTestId('view-data')).toBeVisible();
+  await expect(app.getByTestId('view-dataset')).toBeVisible();
   await expect(app.getByTestId('import-summary')).toContainText('Imported 3 images · 0 skipped');
   await expect(app.getByTestId('project-dataset').getByTestId('dataset-count')).toHaveText('3');
 });

@@ -23,7 +23,7 @@ test('without a trained run the explorer says to train one first', async ({ app 
   await expect(ask.or(view.getByLabel('Run', { exact: true }))).toBeVisible();
   if (await ask.isVisible()) {
     await view.getByRole('button', { name: 'Go to Train' }).click();
-    await expect(app.getByTestId('view-train')).toBeVisible();
+    await expect(app.getByTestId('view-training')).toBeVisible();
   }
 });
 

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { mnistPng } from '../src-main/engine/dataset/test-fixtures';
+import { mnistPng } from '../src-main/engine/dataset/testing';
 import { test, expect } from './support/web-mode';
 import { trainRunWithCli } from './support/runs';
 

@@ -9,7 +9,7 @@ test('the shell loads and shows the active backend', async ({ app }) => {
 
 test('Sample renders a grid from a fresh generator in the engine process', async ({ app }) => {
   await app.getByRole('navigation').getByText('Model', { exact: true }).click();
-  await expect(app.getByTestId('view-model')).toBeVisible();
+  await expect(app.getByTestId('view-model-design')).toBeVisible();
   await app.getByRole('button', { name: 'Sample', exact: true }).click();
   const grid = app.getByTestId('sample-grid');
   await expect(grid).toBeVisible();
@@ -22,8 +22,8 @@ test('Sample renders a grid from a fresh generator in the engine process', async
 
 test('the demo dataset is ready in the Data view', async ({ app }) => {
   await app.getByRole('navigation').getByText('Data', { exact: true }).click();
-  await expect(app.getByTestId('view-data')).toContainText('10,000');
-  await expect(app.getByTestId('view-data').locator('img')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await expect(app.getByTestId('view-dataset')).toContainText('10,000');
+  await expect(app.getByTestId('view-dataset').locator('img')).toHaveAttribute('src', /^data:image\/png;base64,/);
 });
 
 test('web mode refuses the page and the socket without the token', async ({ server, request }) => {

@@ -19,7 +19,7 @@ import { exploreEvents, exploreRequests } from './explore';
 import { exportEvents, exportNameSchema, exportRequests } from './export';
 import { evaluationEvents, evaluationRequests } from './evaluation';
 import { modelDesignEvents, modelDesignRequests } from './model-design';
-import { datasetExportEvents, datasetExportRequests } from './dataset-export';
+import { datasetExportEvents, datasetExportRequests } from './stylegan-export';
 import {
   importOptionsSchema,
   importPreviewRequestSchema,
@@ -124,7 +124,7 @@ export const studioRequests = {
   ...datasetExportRequests,
 } satisfies RequestSpecs;
 
-export const viewNames = ['data', 'model', 'train', 'explore', 'gallery', 'evaluate'] as const;
+export const viewNames = ['dataset', 'model-design', 'training', 'explore', 'export', 'evaluation'] as const;
 export type ViewName = (typeof viewNames)[number];
 
 export const studioEvents = {

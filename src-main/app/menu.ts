@@ -15,12 +15,12 @@ export interface MenuActions {
 }
 
 const views: { view: ViewName; label: string }[] = [
-  { view: 'data', label: 'Data' },
-  { view: 'model', label: 'Model' },
-  { view: 'train', label: 'Train' },
+  { view: 'dataset', label: 'Data' },
+  { view: 'model-design', label: 'Model' },
+  { view: 'training', label: 'Train' },
   { view: 'explore', label: 'Explore' },
-  { view: 'gallery', label: 'Gallery' },
-  { view: 'evaluate', label: 'Evaluate' },
+  { view: 'export', label: 'Gallery' },
+  { view: 'evaluation', label: 'Evaluate' },
 ];
 
 export function buildMenu(actions: MenuActions): Menu {

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { basename, resolve } from 'node:path';
-import { projectOfRun } from '../engine/train/run-file';
+import { projectOfRun } from '../engine/training/run-file';
 import { holdProjectLock } from '../project/lock';
 import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
@@ -13,8 +13,8 @@ import { evaluationSettingsSchema, extractorKinds, metricRequests, type Evaluati
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
-import { evaluateCheckpoint, inceptionDir } from '../engine/metrics/evaluate';
-import { cacheGraphModel } from '../engine/metrics/graph-model';
+import { evaluateCheckpoint, inceptionDir } from '../engine/evaluation/evaluate';
+import { cacheGraphModel } from '../engine/evaluation/graph-model';
 import { ProgressLine } from './progress';
 
 export const evalUsage = `Usage: gan-studio eval --run <run dir> [options]

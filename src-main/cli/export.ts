@@ -14,7 +14,7 @@ import {
 } from '../api/export';
 import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
-import { projectOfRun } from '../engine/train/run-file';
+import { projectOfRun } from '../engine/training/run-file';
 import { holdProjectLock } from '../project/lock';
 import { runExport } from '../engine/export/run';
 import { initRuntime } from '../engine/runtime';

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mnistPng } from '../engine/dataset/test-fixtures';
+import { mnistPng } from '../engine/dataset/testing';
 import { openDataset } from '../engine/dataset';
 
 const cli = fileURLToPath(new URL('./index.ts', import.meta.url));

@@ -11,13 +11,13 @@ import { writeFileAtomic } from '../engine/checkpoint/atomic';
 import { backendPreferenceSchema } from '../api/schemas';
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
-import { projectOfRun } from '../engine/train/run-file';
+import { projectOfRun } from '../engine/training/run-file';
 import { holdProjectLock } from '../project/lock';
 import { tileGrid, toBytes } from '../engine/image/grid';
 import { encodePng } from '../engine/image/png';
 import { LoadedGenerator } from '../engine/sampling';
 import { pinSpec, renderAll } from '../engine/export/render';
-import { drawLatents, fixedNoiseSeed } from '../engine/train/trainer';
+import { drawLatents, fixedNoiseSeed } from '../engine/training/trainer';
 
 export const sampleUsage = `Usage: gan-studio sample --run <run dir> --out <grid.png> [options]
 

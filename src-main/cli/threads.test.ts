@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tinyConfig } from '../engine/train/test-config';
+import { tinyConfig } from '../engine/training/testing-config';
 
 const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
 

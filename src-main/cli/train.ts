@@ -10,13 +10,13 @@ import { architectures, lossKinds, type TrainConfig } from '../api/train-config'
 import { preset, presetNames, type PresetName } from '../api/training';
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
-import { loadMnistDemo } from '../engine/data/mnist-demo';
-import { openProjectTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../engine/data/training-data';
-import { assertTrainable, type DatasetShape } from '../engine/design/review';
-import { trainingEvaluatorFor } from '../engine/metrics/in-training';
-import { projectOfRun, writeRunFile } from '../engine/train/run-file';
+import { loadMnistDemo } from '../engine/dataset/mnist-demo';
+import { openProjectTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../engine/batches/training-data';
+import { assertTrainable, type DatasetShape } from '../shared/model-design/review';
+import { trainingEvaluatorFor } from '../engine/evaluation/in-training';
+import { projectOfRun, writeRunFile } from '../engine/training/run-file';
 import { holdProjectLock } from '../project/lock';
-import { TrainingSession, type RunStatus, type SessionListener } from '../engine/train/session';
+import { TrainingSession, type RunStatus, type SessionListener } from '../engine/training/session';
 import { defaultProjectDir } from '../services/workspace';
 import { ProgressLine } from './progress';
 

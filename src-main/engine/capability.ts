@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { RequestSpecs } from '../api/rpc';
 import type { BackendReport } from '../api/schemas';
 import type { GeneratorCache } from './sampling';
-import type { TrainingController, EmitEvent } from './train/controller';
+import type { TrainingController, EmitEvent } from './training/controller';
 
 export interface EngineContext {
   readonly backend: BackendReport;

@@ -29,7 +29,7 @@ import { exploreEngineRequests, exploreEvents } from '../api/explore';
 import { exportEngineRequests, exportEvents } from '../api/export';
 import { evaluationEngineRequests, evaluationEvents } from '../api/evaluation';
 import { modelDesignEngineRequests, modelDesignEvents } from '../api/model-design';
-import { datasetExportEngineRequests, datasetExportEvents } from '../api/dataset-export';
+import { datasetExportEngineRequests, datasetExportEvents } from '../api/stylegan-export';
 
 export const engineRequests = {
   'backend.report': { input: z.object({}), output: backendReportSchema },

@@ -12,19 +12,19 @@ import { createGenerator } from './models/generator';
 import { tfSeed } from './ops/seed';
 import { tileGrid, toBytes } from './image/grid';
 import { toPngImage } from './image/png';
-import { loadMnistDemo } from './data/mnist-demo';
-import { TrainingController, type EmitEvent } from './train/controller';
-import { ImportController } from './data/import-controller';
+import { loadMnistDemo } from './dataset/mnist-demo';
+import { TrainingController, type EmitEvent } from './training/controller';
+import { ImportController } from './dataset/import-controller';
 import { GeneratorCache } from './sampling';
 import { previewBatchSize, renderPreview } from './sampling/preview';
 import type { EngineContext, HandlersFor } from './capability';
-import { exploreHandlers } from './latent/handlers';
+import { exploreHandlers } from './explore/handlers';
 import { exportHandlers } from './export/handlers';
-import { evaluationHandlers } from './metrics/handlers';
-import { modelDesignHandlers } from './design/handlers';
-import { datasetViewHandlers } from './data/handlers';
-import { datasetExportHandlers } from './data/stylegan-export';
-import { assertTrainable } from './design/review';
+import { evaluationHandlers } from './evaluation/handlers';
+import { modelDesignHandlers } from './model-design/handlers';
+import { datasetViewHandlers } from './dataset/handlers';
+import { datasetExportHandlers } from './dataset/stylegan-export';
+import { assertTrainable } from '../shared/model-design/review';
 
 type Handlers = HandlersFor<EngineRequests>;
 

@@ -12,8 +12,8 @@ import WebSocket from 'ws';
 import { startWebServer, type WebServer } from './web-server';
 import { StudioService } from '../services/studio-service';
 import { sourceEngineHost } from '../test-support/engine';
-import { mnistPng } from '../engine/dataset/test-fixtures';
-import { tinyConfig } from '../engine/train/test-config';
+import { mnistPng } from '../engine/dataset/testing';
+import { tinyConfig } from '../engine/training/testing-config';
 import type { EngineHost } from '../services/engine-host';
 
 let server: WebServer;

@@ -129,7 +129,7 @@ describe('web mode under a hostile client', () => {
     const before = server.clients();
     let sent = 0;
     while (server.clients() === before && sent < 2_000_000) {
-      for (let i = 0; i < 500; i++) service.navigate('train');
+      for (let i = 0; i < 500; i++) service.navigate('training');
       sent += 500;
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Reply } from '../api/rpc';
-import { mnistPng } from '../engine/dataset/test-fixtures';
+import { mnistPng } from '../engine/dataset/testing';
 import { sourceEngineHost } from '../test-support/engine';
 import { StudioService } from './studio-service';
 

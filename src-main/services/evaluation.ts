@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { trainingEvalPointSchema, type EvaluationRecord, type evaluationRequests, type TrainingEvalPoint } from '../api/evaluation';
 import { runIdSchema } from '../api/projects';
 import { StudioError } from '../api/rpc';
-import { readRecords } from '../engine/metrics/evaluate';
-import { readMetricsLog } from '../engine/train/metrics-log';
+import { readRecords } from '../engine/evaluation/evaluate';
+import { readMetricsLog } from '../engine/training/metrics-log';
 import type { StudioContext, StudioHandlersFor } from './capability';
 
 export function evaluationStudioHandlers(ctx: StudioContext): StudioHandlersFor<typeof evaluationRequests> {

@@ -6,7 +6,7 @@ import type { ExploreState, RenderResult } from '../api/explore';
 import type { Reply } from '../api/rpc';
 import { StudioService } from './studio-service';
 import { sourceEngineHost } from '../test-support/engine';
-import { tinyConfig } from '../engine/train/test-config';
+import { tinyConfig } from '../engine/training/testing-config';
 
 const engine = sourceEngineHost();
 const service = new StudioService({ engine, app: { name: 'GAN Studio', version: '0', mode: 'web', platform: 'linux' } });

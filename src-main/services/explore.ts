@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { MAX_TIMELINE_CHECKPOINTS, type exploreRequests, type StoredDirection, type UnsupervisedMethod } from '../api/explore';
 import type { SampleSpec } from '../api/sampling';
 import { StudioError } from '../api/rpc';
-import { LatestOnly } from '../engine/latent/lanes';
+import { LatestOnly } from '../engine/explore/lanes';
 import { thinEvenly } from '../engine/sampling/thin';
 import { directionIdsOf } from '../engine/sampling/compose';
-import { runDataset } from '../engine/train/run-file';
-import { ExploreStore, toState, type ExploreData } from '../engine/latent/store';
+import { runDataset } from '../engine/training/run-file';
+import { ExploreStore, toState, type ExploreData } from '../engine/explore/store';
 import type { StudioContext, StudioHandlersFor } from './capability';
 import { listCheckpoints } from './projects';
 

@@ -6,7 +6,7 @@ import { StudioService } from './studio-service';
 import { sourceEngineHost } from '../test-support/engine';
 import { preset } from '../api/training';
 import { trainConfigSchema } from '../api/train-config';
-import { tinyConfig } from '../engine/train/test-config';
+import { tinyConfig } from '../engine/training/testing-config';
 
 const engine = sourceEngineHost();
 const app = { name: 'GAN Studio', version: '0', mode: 'web', platform: 'linux' } as const;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { listRuns, openProject } from './projects';
 import { StudioService } from './studio-service';
 import { scriptEngineHost } from '../test-support/engine';
-import { tinyConfig } from '../engine/train/test-config';
+import { tinyConfig } from '../engine/training/testing-config';
 
 const temp = () => mkdtemp(join(tmpdir(), 'gan-proj-'));
 

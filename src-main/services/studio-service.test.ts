@@ -22,10 +22,10 @@ describe('StudioService', () => {
     const events: [string, unknown][] = [];
     service.onEvent((event, payload) => events.push([event, payload]));
     await engine.start().catch(() => undefined);
-    service.navigate('train');
+    service.navigate('training');
     expect(events.map(([e]) => e)).toEqual(['engine.status', 'engine.status', 'ui.navigate']);
     expect(events[1]![1]).toMatchObject({ state: 'crashed', lastError: 'the engine process exited with code 4' });
-    expect(events[2]![1]).toEqual({ view: 'train' });
+    expect(events[2]![1]).toEqual({ view: 'training' });
   });
 
   it('restart reports the resulting state even when the engine cannot start', async () => {

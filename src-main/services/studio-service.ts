@@ -13,8 +13,8 @@ import { join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepLeftovers, sweepStaleUploads } from './projects';
 import type { StudioContext, StudioHandlersFor } from './capability';
-import { readRunHistory } from '../engine/train/history';
-import { datasetDirOf } from '../engine/data/project-dataset';
+import { readRunHistory } from '../engine/training/history';
+import { datasetDirOf } from '../engine/dataset/project-dataset';
 import { exploreStudioHandlers } from './explore';
 import { EXPORTS_DIR, exportStudioHandlers } from './export';
 import { evaluationStudioHandlers } from './evaluation';
@@ -206,7 +206,7 @@ export class StudioService {
 
   /** Native menu → renderer: the Data view runs the import with the options the user set there. */
   command(command: 'import-folder'): void {
-    this.emit('ui.navigate', { view: 'data' });
+    this.emit('ui.navigate', { view: 'dataset' });
     this.emit('ui.command', { command });
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StudioService } from './studio-service';
 import { sourceEngineHost } from '../test-support/engine';
-import { tinyConfig } from '../engine/train/test-config';
+import { tinyConfig } from '../engine/training/testing-config';
 
 const engine = sourceEngineHost();
 afterAll(() => engine.stop());

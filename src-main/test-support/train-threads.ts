@@ -10,9 +10,9 @@ import { getPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
-import { loadMnistDemo } from '../engine/data/mnist-demo';
-import { memoryBatches } from '../engine/data/memory-batches';
-import { Trainer } from '../engine/train/trainer';
+import { loadMnistDemo } from '../engine/dataset/mnist-demo';
+import { memoryBatches } from '../engine/batches/memory-batches';
+import { Trainer } from '../engine/training/trainer';
 import { preset } from '../api/training';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { threads: { type: 'string' }, 'worker-dir': { type: 'string' } } });

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerTrainingKernels } from '../backend/kernels';
 import { ensureGradientsRegistered } from '../ops/gradients';
-import { Rng } from '../train/rng';
+import { Rng } from '../rng';
 import { CUTOUT_RATIO, createAugmenter, diffAugment } from './augment';
 import { adjustColor, cutout, flipHorizontal, translate } from './ops';
 import { fractionOf } from './params';

@@ -15,7 +15,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AugmentConfig } from '../../api/train-config';
-import { Rng } from '../train/rng';
+import { Rng } from '../rng';
 import { adjustColor, cutout, flipHorizontal, translate } from './ops';
 import { drawColor, drawCutoutStarts, drawFlips, drawShifts, fractionOf } from './params';
 

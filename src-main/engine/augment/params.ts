@@ -3,7 +3,7 @@
  * here rather than with tfjs random ops keeps them identical on every backend and lets a resumed
  * run redraw exactly what it would have drawn.
  */
-import { Rng } from '../train/rng';
+import { Rng } from '../rng';
 
 /** DiffAugment's colour factors per image (Zhao et al. 2020, `rand_brightness` etc.). */
 export interface ColorParams {

@@ -6,11 +6,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerTrainingKernels } from '../backend/kernels';
 import { ensureGradientsRegistered } from '../ops/gradients';
 import type { TrainConfig } from '../../api/train-config';
-import { loadMnistDemo } from '../data/mnist-demo';
-import { memoryBatches } from '../data/memory-batches';
-import { Trainer } from '../train/trainer';
-import { tinyConfig } from '../train/test-config';
-import { expectNoTensorLeak, restoreFrom } from '../train/test-state';
+import { loadMnistDemo } from '../dataset/mnist-demo';
+import { memoryBatches } from '../batches/memory-batches';
+import { Trainer } from '../training/trainer';
+import { tinyConfig } from '../training/testing-config';
+import { expectNoTensorLeak, restoreFrom } from '../training/testing-state';
 
 const digits = loadMnistDemo();
 const everything = { flip: true, diffAugment: ['translation', 'color', 'cutout'] } as const;

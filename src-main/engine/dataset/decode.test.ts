@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { decodeFile, decodeImage } from './decode';
 import { parseImportOptions, type ImportOptionsInput } from './options';
-import { animatedGif, bombPng, cmykJpeg, exifRotatedJpeg, mnistDigit, mnistPng, png16, rgbaPng, solid } from './test-fixtures';
+import { animatedGif, bombPng, cmykJpeg, exifRotatedJpeg, mnistDigit, mnistPng, png16, rgbaPng, solid } from './testing';
 
 async function decode(bytes: Uint8Array, options: ImportOptionsInput) {
   const outcome = await decodeImage(bytes, parseImportOptions(options));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from './import';
 import { readShard, readShardSync } from './shard-format';
 import { openDataset } from './shards';
-import { mnistPng, writeSyntheticDataset } from './test-fixtures';
+import { mnistPng, writeSyntheticDataset } from './testing';
 import { DatasetError, diskFullError } from './types';
 
 let dir: string;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from './import';
 import { readManifest } from './manifest';
 import { openDataset } from './shards';
-import { buildFixtureFolder, mnistDigit, mnistPng, type FixtureLayout } from './test-fixtures';
+import { buildFixtureFolder, mnistDigit, mnistPng, type FixtureLayout } from './testing';
 import { DatasetError, type ImportProgress } from './types';
 
 const pool = { size: 2 };

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeSyntheticDataset } from './test-fixtures';
+import { writeSyntheticDataset } from './testing';
 import { MANIFEST_FILE } from './manifest';
 import { openDataset } from './shards';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEAN_FILE } from './manifest';
 import { openDataset, type DatasetBatch } from './shards';
 import { decodeShardHeader } from './shard-format';
-import { writeSyntheticDataset } from './test-fixtures';
+import { writeSyntheticDataset } from './testing';
 
 const N = 50;
 const PER_SHARD = 8;

@@ -6,7 +6,7 @@
  */
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Rng } from '../train/rng';
+import { Rng } from '../rng';
 import { writeFileAtomic } from '../checkpoint/atomic';
 import { MEAN_FILE, readManifest, type Manifest } from './manifest';
 import { readFully, readShard, SHARD_HEADER_BYTES } from './shard-format';

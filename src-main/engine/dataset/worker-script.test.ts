@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImportOptions } from './options';
 import { DecodePool } from './pool';
-import { mnistPng } from './test-fixtures';
+import { mnistPng } from './testing';
 import { resolveWorkerEntry } from './worker-script';
 
 let dir: string;

@@ -6,7 +6,7 @@
 import { copyFile, link } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Rng } from '../train/rng';
+import { Rng } from '../rng';
 import { MANIFEST_VERSION, MEAN_FILE, writeManifest, type Manifest } from './manifest';
 import { bytesPerImage, type ImportOptions } from './options';
 import type { Assembly } from './plan';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportStyleGan, styleGanImageName } from './export-stylegan';
-import { writeSyntheticDataset } from './test-fixtures';
+import { exportStyleGan, styleGanImageName } from './stylegan-zip';
+import { writeSyntheticDataset } from './testing';
 import { zipSink } from './zip-sink';
 
 let dir: string;

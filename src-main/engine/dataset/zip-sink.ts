@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Zip, ZipPassThrough } from 'fflate';
 import { syncDir } from '../checkpoint/atomic';
-import type { ArchiveSink } from './export-stylegan';
+import type { ArchiveSink } from './stylegan-zip';
 
 export function zipSink(target: string): ArchiveSink {
   const partial = join(dirname(target), `.${basename(target)}.partial-${randomBytes(4).toString('hex')}`);

@@ -3,8 +3,8 @@
  * read through its store), for specs that move along them and for model exports that ship them.
  */
 import type { SampleSpec } from '../../api/sampling';
-import { ExploreStore } from '../latent/store';
-import { projectOfRun } from '../train/run-file';
+import { ExploreStore } from '../explore/store';
+import { projectOfRun } from '../training/run-file';
 import { directionIdsOf, type DirectionVectors } from '../sampling';
 import { ExportError } from './folder';
 

@@ -1,7 +1,7 @@
 /** GIF frames with at most 256 colours come back pixel for pixel; richer ones are still encoded. */
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { Rng } from '../train/rng';
+import { Rng } from '../rng';
 import { encodeAnimation, framesFitPalette } from './encode';
 
 const gif = { format: 'gif', delayMs: 80, loop: true } as const;

@@ -15,7 +15,7 @@ import { exportRequestSchema } from '../../api/export';
 import { ensureGradientsRegistered } from '../ops/gradients';
 import { GeneratorCache } from '../sampling';
 import { trainTinyRun } from '../sampling/testing';
-import { tinyConfig } from '../train/test-config';
+import { tinyConfig } from '../training/testing-config';
 import { runExport } from './run';
 
 const ORIGIN = 'http://export.test';

@@ -14,7 +14,7 @@ import { toBytes } from '../image/grid';
 import { GeneratorCache, latentsForSeeds, renderSampleSpec, type LoadedGenerator } from '../sampling';
 import { trainTinyRun, type TinyRun } from '../sampling/testing';
 import { runExport, type RunExportOptions } from './run';
-import { ExploreStore } from '../latent/store';
+import { ExploreStore } from '../explore/store';
 import { encodeMp4, findFfmpeg } from './ffmpeg';
 
 let run: TinyRun;

@@ -15,7 +15,7 @@ import type { TrainConfig } from '../../api/train-config';
 import { ensureGradientsRegistered } from '../ops/gradients';
 import { GeneratorCache, latentForSeed, latentsForSeeds } from '../sampling';
 import { trainTinyRun } from '../sampling/testing';
-import { tinyConfig } from '../train/test-config';
+import { tinyConfig } from '../training/testing-config';
 import { LATENT_JS } from './latent-js';
 import { runExport } from './run';
 

@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Generator } from '../models/generator';
-import { dcganPlan } from '../models/plan';
+import { dcganPlan } from '../../shared/model-design/plan';
 
 /** ε and momentum of the engine's batch norm (models/layers.ts makeBatchNorm). */
 const BN = { epsilon: 1e-5, momentum: 0.9 } as const;

@@ -9,7 +9,7 @@ import { ParamStore } from './params';
 import { dcganInit, makeBatchNorm, makeDense, makeSpectralNorm, type Forward } from './layers';
 import { leakyRelu } from '../ops';
 import { tfSeed } from '../ops/seed';
-import { dcganPlan } from './plan';
+import { dcganPlan } from '../../shared/model-design/plan';
 import type { ModelConfig } from '../../api/train-config';
 
 export interface Discriminator {

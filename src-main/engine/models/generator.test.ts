@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createGenerator, type GeneratorSpec } from './generator';
-import { dcganPlan } from './plan';
+import { dcganPlan } from '../../shared/model-design/plan';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ParamStore } from './params';
 import { makeBatchNorm, makeConv2d, makeConv2dTranspose, makeDense, type Forward, type ForwardMode, type ModeForward } from './layers';
 import { leakyRelu, upsampleNearest } from '../ops';
-import { dcganPlan } from './plan';
+import { dcganPlan } from '../../shared/model-design/plan';
 
 
 export interface GeneratorSpec {

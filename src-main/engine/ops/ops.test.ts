@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKENDS, onBackend, randomArray4, relError, setUpBackends } from '../backend/kernels/test-util';
+import { BACKENDS, onBackend, randomArray4, relError, setUpBackends } from '../backend/kernels/testing';
 import {
   batchNormalize,
   downsampleAverage,

@@ -4,7 +4,7 @@
  * year ago, so the generator of record is this file's and nothing else's.
  */
 import type { ModelConfig } from '../../api/train-config';
-import { Rng } from '../train/rng';
+import { Rng } from '../rng';
 
 export type ZDistribution = ModelConfig['zDistribution'];
 

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureGradientsRegistered } from '../ops/gradients';
-import { tinyConfig } from '../train/test-config';
+import { tinyConfig } from '../training/testing-config';
 import { GeneratorCache, LoadedGenerator, latentForSeed, latentsForSeeds } from '.';
 import { trainTinyRun, type TinyRun } from './testing';
 import { checkpointFileName } from '../checkpoint';

@@ -3,10 +3,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrainConfig } from '../../api/train-config';
-import { loadMnistDemo } from '../data/mnist-demo';
-import { memoryBatches } from '../data/memory-batches';
-import { TrainingSession } from '../train/session';
-import { tinyConfig } from '../train/test-config';
+import { loadMnistDemo } from '../dataset/mnist-demo';
+import { memoryBatches } from '../batches/memory-batches';
+import { TrainingSession } from '../training/session';
+import { tinyConfig } from '../training/testing-config';
 
 export interface TinyRun {
   runsDir: string;

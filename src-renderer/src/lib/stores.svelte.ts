@@ -18,7 +18,7 @@ import type { ConnectionState, StudioClient } from './transport';
 import type { ViewId } from './views';
 
 export class StudioStore {
-  view = $state<ViewId>('data');
+  view = $state<ViewId>('dataset');
   app = $state<AppInfo | null>(null);
   engine = $state<EngineStatus | null>(null);
   /** Set when even asking for the engine's status failed (e.g. the web server went away). */

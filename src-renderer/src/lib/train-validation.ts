@@ -1,12 +1,12 @@
 /**
  * Checks the training forms with the very checks main and the engine apply (the shared review of
- * src-main/engine/design/review.ts for configs, the live-parameter schema for running runs) and
+ * src-main/shared/model-design/review.ts for configs, the live-parameter schema for running runs) and
  * turns them into messages per form field, so a bad setting is named next to its input before
  * anything is sent.
  */
 import type { TrainConfig } from '../../../src-main/api/train-config';
 import { liveParamsSchema, type LiveParamsShape } from '../../../src-main/api/training';
-import { describeFinding, fieldLabels, friendly, reviewConfig, type ReviewContext } from '../../../src-main/engine/design/review';
+import { describeFinding, fieldLabels, friendly, reviewConfig, type ReviewContext } from '../../../src-main/shared/model-design/review';
 
 /** Number inputs bind to null or undefined while empty, so drafts are looser than the schema. */
 export type Draft<T> = {

@@ -13,7 +13,7 @@ import { addFrame, type Frame } from './timelapse';
 import { checkLiveChanges, type FieldErrors, type LiveDraft } from './train-validation';
 import type { StudioClient } from './transport';
 import type { RunSummary } from '../../../src-main/api/projects';
-import { EvalSeries } from '../views/evaluate/eval-series';
+import { EvalSeries } from '../views/evaluation/eval-series';
 
 export type RunStatus = RunStatusShape;
 export type ControlAction = 'pause' | 'resume' | 'stop' | 'checkpoint' | 'rollback';

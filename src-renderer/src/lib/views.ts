@@ -5,12 +5,12 @@ export type ViewId = ViewName;
 
 // A Record, so a view added to the contract cannot be forgotten here.
 const details: Record<ViewId, { label: string; hint: string }> = {
-  data: { label: 'Data', hint: 'Datasets and previews' },
-  model: { label: 'Model', hint: 'Architecture and samples from an untrained generator' },
-  train: { label: 'Train', hint: 'Live training charts and coach' },
+  dataset: { label: 'Data', hint: 'Datasets and previews' },
+  'model-design': { label: 'Model', hint: 'Architecture and samples from an untrained generator' },
+  training: { label: 'Train', hint: 'Live training charts and coach' },
   explore: { label: 'Explore', hint: 'Latent space explorer' },
-  gallery: { label: 'Gallery', hint: 'Export grids, animations and models' },
-  evaluate: { label: 'Evaluate', hint: 'FID, KID, IS, precision and recall' },
+  export: { label: 'Gallery', hint: 'Export grids, animations and models' },
+  evaluation: { label: 'Evaluate', hint: 'FID, KID, IS, precision and recall' },
 };
 
 /** Sidebar order, which also defines Ctrl/Cmd+1…6. */

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { registerTrainingKernels, restoreStockKernels, trainingKernelNames } from './index';
 import { planPhase } from './conv2d_backprop_input';
-import { BACKENDS, dataIdCount, onBackend, randomArray4, relError, setUpBackends, stockCpu, withStockKernels } from './test-util';
+import { BACKENDS, dataIdCount, onBackend, randomArray4, relError, setUpBackends, stockCpu, withStockKernels } from './testing';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 type Case = { n: number; h: number; w: number; cin: number; cout: number; k: number; s: number; pad: Pad };

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { leakyRelu } from '../../ops/activations';
-import { BACKENDS, dataIdCount, onBackend, randomArray4, relError, setUpBackends } from './test-util';
+import { BACKENDS, dataIdCount, onBackend, randomArray4, relError, setUpBackends } from './testing';
 
 type Critic = { vars: tf.Variable[]; forward: (x: tf.Tensor4D) => tf.Tensor };
 

@@ -1,7 +1,7 @@
 /** Tile and the matmul wrappers against tfjs' stock cpu kernels. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKENDS, dataIdCount, onBackend, relError, setUpBackends, withStockKernels } from './test-util';
+import { BACKENDS, dataIdCount, onBackend, relError, setUpBackends, withStockKernels } from './testing';
 
 beforeAll(async () => {
   await setUpBackends();

@@ -1,0 +1,48 @@
+/**
+ * What a training run samples from: the images in memory when they fit comfortably, else a shard
+ * stream with bounded memory. Both are deterministic from the trainer's Rng and resume exactly.
+ */
+import type { ModelConfig } from '../../api/train-config';
+import { openDataset, type DatasetReader } from '../dataset';
+import type { BatchSource } from '../training/trainer';
+import type { DatasetShape } from '../../shared/model-design/review';
+import { memoryBatches } from './memory-batches';
+import type { LabelledImages } from '../dataset/mnist-demo';
+import { datasetDirOf, imageBytesOf, loadIntoMemory } from '../dataset/project-dataset';
+import { ShardStream, type ShardStreamOptions } from './shard-stream';
+
+/** Datasets with more uint8 pixels than this train from a stream instead of memory. */
+export const STREAM_ABOVE_BYTES = 2 ** 30;
+
+export interface StreamedImages {
+  kind: 'stream';
+  reader: DatasetReader;
+}
+
+export type TrainingData = LabelledImages | StreamedImages;
+
+export async function openProjectTrainingData(projectDir: string, streamAboveBytes = STREAM_ABOVE_BYTES): Promise<TrainingData> {
+  const reader = await openDataset(datasetDirOf(projectDir));
+  if (reader.count * imageBytesOf(reader) > streamAboveBytes) return { kind: 'stream', reader };
+  try {
+    return await loadIntoMemory(reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+export function isStreamed(data: TrainingData): data is StreamedImages {
+  return 'kind' in data && data.kind === 'stream';
+}
+
+/** A fresh source per run: a stream's position belongs to the run that reads it. */
+export function trainingBatches(data: TrainingData, model: ModelConfig, options: ShardStreamOptions = {}): BatchSource {
+  return isStreamed(data) ? new ShardStream(data.reader, model, options).source() : memoryBatches(data, model);
+}
+
+/** What the config review needs to know of the data, whether in memory or streamed. */
+export function trainingDataShape(data: TrainingData, name: string): DatasetShape {
+  const images = isStreamed(data) ? data.reader : data;
+  const labelled = images.labels.reduce((n, label) => n + (label >= 0 ? 1 : 0), 0);
+  return { name, width: images.width, height: images.height, channels: images.channels, count: images.count, classes: images.classNames.length, labelled };
+}

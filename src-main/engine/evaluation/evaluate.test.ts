@@ -1,0 +1,157 @@
+/**
+ * Evaluating real checkpoints of real (tiny) runs end to end in the engine: metrics with
+ * baselines, the record appended to the run's evaluations.jsonl, cached real features, progress,
+ * cancel, and no leaked tensors.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setUpBackends } from '../backend/kernels/testing';
+import { loadMnistDemo } from '../dataset/mnist-demo';
+import { GeneratorCache } from '../sampling';
+import { trainTinyRun, type TinyRun } from '../sampling/testing';
+import { tinyConfig } from '../training/testing-config';
+import type { EngineContext } from '../capability';
+import type { EvalProgress } from '../../api/evaluation';
+import { DomainClassifier } from './classifier';
+import { EVALUATIONS_FILE, evaluateCheckpoint, evaluationDir, inceptionDir, readRecords } from './evaluate';
+import { cacheGraphModel } from './graph-model';
+import { writeTinyGraphModel } from './testing';
+import { evaluationHandlers } from './handlers';
+
+let project: string;
+let run: TinyRun;
+let conditional: TinyRun;
+
+beforeAll(async () => {
+  await setUpBackends();
+  await tf.setBackend('wasm');
+  project = await mkdtemp(join(tmpdir(), 'gan-eval-project-'));
+  // A quickly trained classifier in the cache, so these tests do not spend a minute training the full one.
+  const classifier = await DomainClassifier.train(loadMnistDemo(), { epochs: 1, maxTrainImages: 2000 });
+  await classifier.save(join(evaluationDir(project), 'classifier-demo-mnist.gsc'));
+  classifier.dispose();
+  run = await trainTinyRun();
+  conditional = await trainTinyRun(tinyConfig({ steps: 2, checkpointEvery: 2, model: { architecture: 'cdcgan', numClasses: 10 } }));
+}, 180_000);
+
+const settings = { extractor: 'classifier' as const, bootstrap: 20, seed: 0 };
+
+describe('evaluateCheckpoint', () => {
+  it('scores an untrained-looking generator far from the real-vs-real baseline, and saves the record', async () => {
+    const generators = new GeneratorCache();
+    const phases = new Set<EvalProgress['phase']>();
+    const record = await evaluateCheckpoint(
+      { ...settings, projectDir: project, runDir: run.runDir, metrics: ['kid', 'fid', 'pr', 'dc', 'is'], samples: 200 },
+      { generators, backend: 'wasm', onProgress: (phase) => phases.add(phase) },
+    );
+    expect(record.runId).toBe(run.runId);
+    expect(record.checkpoint.step).toBe(4);
+    expect(record.samples).toBe(200);
+    expect(record.baselineSamples).toBe(200);
+    expect(record.referenceSamples).toBe(loadMnistDemo().count - 200);
+    expect(record.values.map((v) => v.metric)).toEqual(['kid', 'fid', 'is', 'precision', 'recall', 'density', 'coverage']);
+    const value = (name: string) => record.values.find((v) => v.metric === name)!;
+    // Four training steps of a 4-channel DCGAN make blobs, not digits.
+    expect(value('kid').value).toBeGreaterThan(value('kid').baseline! + 5 * value('kid').std!);
+    expect(value('fid').value).toBeGreaterThan(5 * value('fid').baseline!);
+    expect(value('fid').ci!.low).toBeLessThanOrEqual(value('fid').value * 1.5);
+    expect(value('recall').value).toBeLessThan(value('recall').baseline!);
+    expect(value('is').baseline!).toBeGreaterThan(4); // real digits: confident and balanced over 10 classes (a quick classifier here)
+    expect(value('precision').ci).not.toBeNull();
+    expect([...phases]).toEqual(expect.arrayContaining(['real-features', 'generate', 'metrics', 'done']));
+    // Saved: one line in the run's evaluations.jsonl, and the real features in the project's cache.
+    expect(await readRecords(run.runDir)).toEqual([record]);
+    expect((await readdir(evaluationDir(project))).some((f) => /^real-demo-mnist-classifier-[0-9a-f]{16}\.gsc$/.test(f))).toBe(true);
+    generators.clear();
+  });
+
+  it('reuses the cached real features, is reproducible for a seed, and leaks no tensors', async () => {
+    const generators = new GeneratorCache();
+    const request = { ...settings, projectDir: project, runDir: run.runDir, metrics: ['kid' as const], samples: 100 };
+    const warm = await evaluateCheckpoint(request, { generators, backend: 'wasm' });
+    generators.clear();
+    await new Promise((r) => setTimeout(r, 10));
+    const before = tf.memory().numTensors;
+    const phases: string[] = [];
+    const again = await evaluateCheckpoint(request, { generators, backend: 'wasm', onProgress: (phase) => phases.push(phase) });
+    generators.clear();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(phases).not.toContain('real-features');
+    expect(again.values).toEqual(warm.values);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('measures class accuracy of a conditional model against the classifier on held-out real digits', async () => {
+    const generators = new GeneratorCache();
+    const record = await evaluateCheckpoint(
+      { ...settings, projectDir: project, runDir: conditional.runDir, metrics: ['class-accuracy'], samples: 100 },
+      { generators, backend: 'wasm' },
+    );
+    const accuracy = record.values[0]!;
+    expect(accuracy.metric).toBe('class-accuracy');
+    expect(accuracy.value).toBeGreaterThanOrEqual(0);
+    expect(accuracy.value).toBeLessThan(0.5); // two training steps cannot draw the asked-for digit
+    expect(accuracy.baseline!).toBeGreaterThan(0.8);
+    generators.clear();
+  });
+
+  it('evaluates with an imported graph model through the same path, and refuses IS without logits', async () => {
+    const generators = new GeneratorCache();
+    const request = { ...settings, extractor: 'inception' as const, projectDir: project, runDir: run.runDir, samples: 100 };
+    await expect(evaluateCheckpoint({ ...request, metrics: ['kid'] }, { generators, backend: 'wasm' })).rejects.toThrow(/No feature-extractor model has been imported/);
+    const model = await writeTinyGraphModel(join(project, 'tiny-graph-source'));
+    await cacheGraphModel({ dir: model.dir }, inceptionDir(project), { name: 'Tiny graph model', inputRange: '-1,1' });
+    const record = await evaluateCheckpoint({ ...request, metrics: ['fid', 'kid'] }, { generators, backend: 'wasm' });
+    expect(record.extractor).toMatchObject({ kind: 'inception', label: expect.stringMatching(/^Tiny graph model \(4-d features, 8×8 input\)/) });
+    expect(record.values.map((v) => [v.metric, Number.isFinite(v.value), Number.isFinite(v.baseline)])).toEqual([
+      ['kid', true, true],
+      ['fid', true, true],
+    ]);
+    expect(record.notes).toEqual([]);
+    // IS does not apply to a feature-vector model: left out with the reason, the rest still computed…
+    const mixed = await evaluateCheckpoint({ ...request, metrics: ['kid', 'is'] }, { generators, backend: 'wasm' });
+    expect(mixed.values.map((v) => v.metric)).toEqual(['kid']);
+    expect(mixed.notes).toEqual([expect.stringMatching(/^Inception Score left out: it needs class logits/)]);
+    // …and alone it is an error, not an empty result.
+    await expect(evaluateCheckpoint({ ...request, metrics: ['is'] }, { generators, backend: 'wasm' })).rejects.toThrow(/needs class logits/);
+    generators.clear();
+  });
+});
+
+describe('engine handlers', () => {
+  it('cancels a running evaluation, reports progress, and appends nothing', async () => {
+    const events: { event: string; payload: unknown }[] = [];
+    let handlers!: ReturnType<typeof evaluationHandlers>;
+    let cancelOnce = true;
+    const ctx = {
+      backend: { active: 'wasm' } as EngineContext['backend'],
+      emit: (event: string, payload: unknown) => {
+        events.push({ event, payload });
+        if (cancelOnce && event === 'eval.progress' && (payload as EvalProgress).phase === 'generate') {
+          cancelOnce = false;
+          void handlers['eval.cancel']({});
+        }
+      },
+      training: null as unknown as EngineContext['training'],
+      generators: new GeneratorCache(),
+    } satisfies EngineContext;
+    handlers = evaluationHandlers(ctx);
+    const linesBefore = (await readFile(join(run.runDir, EVALUATIONS_FILE), 'utf8')).split('\n').length;
+    await expect(
+      handlers['eval.checkpoint']({ ...settings, projectDir: project, runDir: run.runDir, metrics: ['kid'], samples: 2000, index: 0, count: 1 }),
+    ).rejects.toThrow(/cancelled/);
+    expect(events.some((e) => e.event === 'eval.progress')).toBe(true);
+    expect((await readFile(join(run.runDir, EVALUATIONS_FILE), 'utf8')).split('\n').length).toBe(linesBefore);
+    // The slot is free again.
+    const record = await handlers['eval.checkpoint']({ ...settings, projectDir: project, runDir: run.runDir, metrics: ['kid'], samples: 50, index: 0, count: 1 });
+    expect(record.values[0]!.metric).toBe('kid');
+    const info = await handlers['eval.extractors']({ projectDir: project });
+    expect(info.classifier.cached).toEqual([expect.objectContaining({ dataset: 'demo-mnist', classes: 10, task: 'labels' })]);
+    // Imported by the graph-model test above.
+    expect(info.inception).toMatchObject({ available: true, label: 'Tiny graph model', error: null });
+    ctx.generators.clear();
+  });
+});

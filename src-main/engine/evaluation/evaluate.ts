@@ -1,0 +1,167 @@
+/**
+ * Evaluates one checkpoint of a run: the run's dataset and the chosen extractor give the real
+ * features (cached), the checkpoint's generator gives `samples` images from seeded latents, and
+ * compute.ts turns both into the metrics with their baselines. The result is appended to the run's
+ * evaluations.jsonl so the Evaluate view (and anyone with the folder) can list it later.
+ */
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import {
+  evaluationRecordSchema,
+  type EvalProgress,
+  type EvaluationRecord,
+  type EvaluationSettings,
+  type ExtractorKindName,
+} from '../../api/evaluation';
+import type { GeneratorCache } from '../sampling';
+import { latentsForSeeds } from '../sampling/latents';
+import { Rng } from '../rng';
+import { classifierExtractor, classifierFor } from './classifier';
+import { computeMetrics } from './compute';
+import { DEMO_SOURCE, evalDataset, runEvalSource } from './datasets';
+import { extractAll, type FeatureExtractor, type ImageSource } from './extractor';
+import { loadGraphModelExtractor } from './graph-model';
+import { realFeatures, splitReal } from './reference';
+import type { LabelledImages } from '../dataset/mnist-demo';
+
+export const EVALUATIONS_FILE = 'evaluations.jsonl';
+
+export const evaluationDir = (projectDir: string) => join(projectDir, 'evaluation');
+export const inceptionDir = (projectDir: string) => join(evaluationDir(projectDir), 'extractors', 'inception');
+
+export interface CheckpointEvaluation extends EvaluationSettings {
+  projectDir: string;
+  runDir: string;
+  /** Checkpoint file name; the newest when omitted. */
+  file?: string | undefined;
+}
+
+export interface EvaluateContext {
+  generators: GeneratorCache;
+  backend: string;
+  signal?: AbortSignal;
+  onProgress?: (phase: EvalProgress['phase'], done: number, total: number, message: string) => void;
+}
+
+/** The extractor of a kind for a dataset source; the caller disposes it. */
+export async function openExtractor(
+  kind: ExtractorKindName,
+  source: string,
+  projectDir: string,
+  context: Pick<EvaluateContext, 'signal' | 'onProgress'> = {},
+): Promise<FeatureExtractor> {
+  if (kind === 'inception') return loadGraphModelExtractor(inceptionDir(projectDir));
+  const classifier = await classifierFor(source, {
+    cacheDir: evaluationDir(projectDir),
+    ...(context.signal ? { signal: context.signal } : {}),
+    onProgress: (done, total) => context.onProgress?.('classifier', done, total, 'Training the domain classifier on the dataset (once per dataset)'),
+  });
+  return classifierExtractor(classifier);
+}
+
+export async function evaluateCheckpoint(request: CheckpointEvaluation, context: EvaluateContext): Promise<EvaluationRecord> {
+  const started = performance.now();
+  const { signal } = context;
+  const progress = context.onProgress ?? (() => undefined);
+  const source = await runEvalSource(request.runDir);
+  const dataset = await evalDataset(source === DEMO_SOURCE ? DEMO_SOURCE : request.projectDir);
+  let data: LabelledImages | null = null;
+  const loadData = async () => (data ??= await dataset.load());
+  const extractor = await openExtractor(request.extractor, source, request.projectDir, context);
+  try {
+    const real = await realFeatures(dataset, extractor, evaluationDir(request.projectDir), {
+      data: loadData,
+      ...(signal ? { signal } : {}),
+      onProgress: (done, total) => progress('real-features', done, total, `Features of the real images (${extractor.label}; cached afterwards)`),
+    });
+    const referenceKey = `${dataset.key}/${extractor.key}/${request.samples}/${request.seed}`;
+    const split = splitReal(real, request.samples, extractor.classes, request.seed, referenceKey);
+    return await context.generators.use(request.runDir, request.file, async (generator) => {
+      const n = request.samples;
+      const rng = new Rng(request.seed ^ 0x6a09e667);
+      const seeds = Array.from({ length: n }, () => rng.seed());
+      const requested = generator.numClasses > 0 ? Int32Array.from({ length: n }, (_, i) => i % generator.numClasses) : null;
+      const images: ImageSource = {
+        n,
+        shape: generator.imageShape,
+        read: (start, count) =>
+          generator.generate(
+            latentsForSeeds(seeds.slice(start, start + count), generator.zDim, generator.config.model.zDistribution),
+            requested ? Array.from(requested.subarray(start, start + count)) : undefined,
+          ),
+      };
+      const fake = await extractAll(extractor, images, {
+        ...(signal ? { signal } : {}),
+        onProgress: (done) => progress('generate', done, n, `Generating and featurising ${n.toLocaleString('en-US')} images`),
+      });
+      const conditionalMatches = requested !== null && extractor.classes === generator.numClasses;
+      const heldOutLabels = request.metrics.includes('class-accuracy')
+        ? await loadData().then((d) => Int32Array.from(split.heldOutRows, (row) => d.labels[row]!))
+        : null;
+      const { values, notes } = await computeMetrics({
+        metrics: request.metrics,
+        fake: fake.features,
+        fakeLogits: fake.logits,
+        classes: extractor.classes,
+        split,
+        referenceKey,
+        requestedClasses: conditionalMatches ? requested : null,
+        heldOutLabels,
+        bootstrap: request.bootstrap,
+        seed: request.seed,
+        ...(signal ? { signal } : {}),
+        onProgress: (what) => progress('metrics', 0, 0, `Computing ${what}`),
+      });
+      const { identity } = generator;
+      const record: EvaluationRecord = {
+        id: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+        runId: identity.runId,
+        checkpoint: { file: identity.file, step: identity.step, sha256: identity.sha256, ema: identity.ema },
+        createdAt: new Date().toISOString(),
+        dataset: { key: dataset.key, label: dataset.label },
+        extractor: { kind: request.extractor, key: extractor.key, label: extractor.label },
+        samples: n,
+        referenceSamples: split.reference.n,
+        baselineSamples: split.heldOut.n,
+        seed: request.seed,
+        values,
+        notes,
+        elapsedMs: performance.now() - started,
+        backend: context.backend,
+      };
+      await appendRecord(request.runDir, record);
+      progress('done', 1, 1, 'Done');
+      return record;
+    });
+  } finally {
+    extractor.dispose();
+  }
+}
+
+/**
+ * One JSON line per evaluation, appended in a single write (small enough that the OS does not
+ * interleave it); a torn line from a crash is skipped by the reader.
+ */
+export async function appendRecord(runDir: string, record: EvaluationRecord): Promise<void> {
+  await appendFile(join(runDir, EVALUATIONS_FILE), `${JSON.stringify(evaluationRecordSchema.parse(record))}\n`);
+}
+
+/** A run's saved evaluations, oldest first; damaged lines are skipped. */
+export async function readRecords(runDir: string): Promise<EvaluationRecord[]> {
+  let text: string;
+  try {
+    text = await readFile(join(runDir, EVALUATIONS_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').flatMap((line) => {
+    if (!line) return [];
+    try {
+      const parsed = evaluationRecordSchema.safeParse(JSON.parse(line));
+      return parsed.success ? [parsed.data] : [];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -1,0 +1,140 @@
+/**
+ * Evaluation during training: every N steps a KID lands in metrics.jsonl and as an event, the
+ * lowest one's checkpoint becomes the run's best, a pause interrupts an evaluation instead of
+ * waiting for it, and a run whose classifier is not ready yet keeps training.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setUpBackends } from '../backend/kernels/testing';
+import { CheckpointStore } from '../checkpoint';
+import { loadMnistDemo } from '../dataset/mnist-demo';
+import { memoryBatches } from '../batches/memory-batches';
+import { readMetricsLog } from '../training/metrics-log';
+import { TrainingSession, type RunStatus, type SessionListener } from '../training/session';
+import { TrainingController } from '../training/controller';
+import { tinyConfig } from '../training/testing-config';
+import type { TrainingEvalPoint } from '../../api/evaluation';
+import { DomainClassifier } from './classifier';
+import { evaluationDir } from './evaluate';
+import { bestEvalUpTo, TrainingEvaluator } from './in-training';
+import type { ImageSource } from './extractor';
+
+let project: string;
+
+beforeAll(async () => {
+  await setUpBackends();
+  await tf.setBackend('wasm');
+  project = await mkdtemp(join(tmpdir(), 'gan-eval-train-'));
+  await mkdir(join(project, 'runs'));
+  const classifier = await DomainClassifier.train(loadMnistDemo(), { epochs: 1, maxTrainImages: 2000 });
+  await classifier.save(join(evaluationDir(project), 'classifier-demo-mnist.gsc'));
+  classifier.dispose();
+}, 180_000);
+
+function recorder() {
+  const statuses: RunStatus[] = [];
+  const points: TrainingEvalPoint[] = [];
+  const listener: SessionListener = {
+    status: (s) => statuses.push(s),
+    metrics: () => undefined,
+    samples: () => undefined,
+    evaluation: (_id, point) => points.push(point),
+  };
+  const until = async (predicate: () => boolean, what: string) => {
+    for (let i = 0; i < 6000 && !predicate(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(predicate(), what).toBe(true);
+  };
+  return { statuses, points, listener, until };
+}
+
+const evalConfig = (every: number, samples: number, steps: number) =>
+  tinyConfig({ steps, checkpointEvery: 3, keepCheckpoints: 2, sampleEvery: 1000, evaluation: { every, samples, metric: 'kid' } });
+
+describe('in-training evaluation', () => {
+  it('logs and emits KID every N steps and marks the lowest one’s checkpoint best', async () => {
+    const config = evalConfig(2, 60, 8);
+    const evaluator = new TrainingEvaluator({ source: 'demo:mnist', projectDir: project, evaluation: config.evaluation, seed: config.seed });
+    await evaluator.prepare();
+    const rec = recorder();
+    const session = await TrainingSession.create(join(project, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), rec.listener, { evaluator });
+    session.start();
+    await rec.until(() => rec.statuses.at(-1)?.state === 'completed', 'run completes');
+    await session.dispose();
+
+    expect(rec.points.map((p) => p.step)).toEqual([2, 4, 6, 8]);
+    for (const p of rec.points) {
+      expect(p.metric).toBe('kid');
+      expect(Number.isFinite(p.value)).toBe(true);
+      expect(p.baseline).toBe(rec.points[0]!.baseline);
+    }
+    // Best flags follow the running minimum.
+    let min = Infinity;
+    for (const p of rec.points) {
+      expect(p.best).toBe(p.value < min);
+      min = Math.min(min, p.value);
+    }
+    const { lines } = await readMetricsLog(join(session.runDir, 'metrics.jsonl'));
+    const logged = lines.filter((l) => (l.type as string) === 'eval');
+    expect(logged.map((l) => l.step)).toEqual([2, 4, 6, 8]);
+    const bestStep = rec.points.filter((p) => p.best).at(-1)!.step;
+    const checkpoints = await new CheckpointStore(join(session.runDir, 'checkpoints')).list();
+    expect(checkpoints.filter((c) => c.best).map((c) => c.step)).toEqual([bestStep]);
+    expect(await bestEvalUpTo(join(session.runDir, 'metrics.jsonl'), 8)).toBe(min);
+  });
+
+  it('a pause interrupts an evaluation in progress instead of waiting for it', async () => {
+    const config = evalConfig(2, 2000, 50);
+    let started!: () => void;
+    const evaluating = new Promise<void>((resolve) => (started = resolve));
+    class Watched extends TrainingEvaluator {
+      override evaluate(images: ImageSource, signal?: AbortSignal) {
+        started();
+        return super.evaluate(images, signal);
+      }
+    }
+    const evaluator = new Watched({ source: 'demo:mnist', projectDir: project, evaluation: config.evaluation, seed: config.seed });
+    await evaluator.prepare();
+    const rec = recorder();
+    const session = await TrainingSession.create(join(project, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), rec.listener, { evaluator });
+    session.start();
+    await evaluating;
+    await session.pause();
+    expect(session.status()).toMatchObject({ state: 'paused', step: 2 });
+    await session.dispose();
+    const { lines } = await readMetricsLog(join(session.runDir, 'metrics.jsonl'));
+    expect(lines.some((l) => l.type === 'event' && /Evaluation at step 2 interrupted/.test(String(l.message)))).toBe(true);
+    expect(rec.points).toEqual([]);
+  });
+
+  it('keeps training while the classifier is still being prepared, and says it skipped', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'gan-eval-unprepared-'));
+    const config = evalConfig(1, 50, 3);
+    const evaluator = new TrainingEvaluator({ source: 'demo:mnist', projectDir: fresh, evaluation: config.evaluation, seed: config.seed });
+    const rec = recorder();
+    const session = await TrainingSession.create(join(fresh, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), rec.listener, { evaluator });
+    session.start();
+    await rec.until(() => rec.statuses.at(-1)?.state === 'completed', 'run completes');
+    await session.dispose(); // also abandons the classifier training
+    const { lines } = await readMetricsLog(join(session.runDir, 'metrics.jsonl'));
+    expect(lines.filter((l) => l.type === 'event' && /skipped: the evaluation classifier is still being prepared/.test(String(l.message))).length).toBeGreaterThan(0);
+    // Nothing chose a best, so the final checkpoint is the best as before.
+    const checkpoints = await new CheckpointStore(join(session.runDir, 'checkpoints')).list();
+    expect(checkpoints.find((c) => c.best)?.step).toBe(3);
+  });
+
+  it('the controller wires it up: a run started with evaluation.every emits eval.training events', async () => {
+    const events: { event: string; payload: unknown }[] = [];
+    const controller = new TrainingController((event, payload) => events.push({ event, payload }));
+    // Caches were filled by the tests above, so preparation is quick; 400 tiny steps outlast it.
+    await controller.start(join(project, 'runs'), evalConfig(100, 50, 400), 'demo:mnist');
+    const until = recorder().until;
+    await until(() => events.some((e) => e.event === 'train.status' && (e.payload as RunStatus).state === 'completed'), 'run completes');
+    await controller.shutdown();
+    const evals = events.filter((e) => e.event === 'eval.training').map((e) => e.payload as { runId: string; point: TrainingEvalPoint });
+    expect(evals.length).toBeGreaterThan(0);
+    expect(evals.every((e) => e.point.step % 100 === 0)).toBe(true);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * TrainingController under races and write failures: two train.start at once make one run (not two
+ * sessions sharing one id and folder), and a metrics.jsonl that cannot be written fails that run
+ * with the reason without blocking the next one.
+ */
+import { mkdirSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { writeSyntheticDataset } from '../dataset/testing';
+import { ensureGradientsRegistered } from '../ops/gradients';
+import { datasetDirOf } from '../dataset/project-dataset';
+import { tinyConfig } from './testing-config';
+import { TrainingController } from './controller';
+import type { RunStatusShape } from '../../api/training';
+
+let project: string;
+const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, batchSize: 8, steps: 40, checkpointEvery: 10, sampleEvery: 100 });
+
+beforeAll(async () => {
+  await ensureGradientsRegistered();
+  await tf.setBackend('cpu');
+  project = join(await mkdtemp(join(tmpdir(), 'gs-controller-')), 'project');
+  await writeSyntheticDataset(datasetDirOf(project), 40, 8, false);
+});
+afterAll(() => rm(project, { recursive: true, force: true }));
+
+function controller() {
+  const statuses: RunStatusShape[] = [];
+  const c = new TrainingController((event, payload) => event === 'train.status' && statuses.push(payload as RunStatusShape));
+  const until = async (predicate: () => boolean) => {
+    for (let i = 0; i < 3000 && !predicate(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(predicate()).toBe(true);
+  };
+  return { c, statuses, until };
+}
+
+it('two train.start at once: one run starts, the other is refused, nothing leaks', async () => {
+  const runsDir = join(project, 'runs-race');
+  const { c, until } = controller();
+  const before = tf.memory().numTensors;
+  const results = await Promise.allSettled([c.start(runsDir, config, 'project'), c.start(runsDir, config, 'project')]);
+  expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+  expect(String(refused.reason.message)).toMatch(/is running: stop it before starting another/);
+  expect(await readdir(runsDir)).toHaveLength(1);
+  await until(() => c.status()?.state === 'completed');
+  await c.shutdown();
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+it('a metrics.jsonl that cannot be written fails the run with the reason, and the next run starts', async () => {
+  const runsDir = join(project, 'runs-unwritable');
+  const { c, until } = controller();
+  const first = await c.start(runsDir, config, 'project');
+  // A folder where the log file goes: every append fails (EISDIR), as on a full or read-only disk.
+  mkdirSync(join(runsDir, first.runId, 'metrics.jsonl'));
+  await until(() => c.status()?.state === 'failed');
+  expect(c.status()?.message).toMatch(/Could not write .*metrics\.jsonl \(EISDIR\)/);
+  const second = await c.start(join(project, 'runs-next'), config, 'project');
+  expect(second.state).toBe('running');
+  await until(() => c.status()?.state === 'completed');
+  await c.shutdown();
+});

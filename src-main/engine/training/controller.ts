@@ -1,0 +1,176 @@
+/**
+ * The engine's one active training run: requests from the host start, steer and reopen runs;
+ * session callbacks become engine events. One run at a time, because one run already keeps every
+ * core of a CPU backend busy.
+ */
+import { StudioError } from '../../api/rpc';
+import type { TrainConfig } from '../../api/train-config';
+import type { DatasetRef, LiveParamsShape, RunHistoryShape, RunStatusShape, trainControlSchema } from '../../api/training';
+import { loadMnistDemo } from '../dataset/mnist-demo';
+import { hasProjectDataset } from '../dataset/project-dataset';
+import { isStreamed, openProjectTrainingData, trainingBatches, type TrainingData } from '../batches/training-data';
+import { dirname, resolve } from 'node:path';
+import type { z } from 'zod';
+import { trainingEvaluatorFor } from '../evaluation/in-training';
+import { projectOfRun, runDataset, writeRunFile } from './run-file';
+import { TrainingSession, type SessionListener } from './session';
+import { readRunHistory } from './history';
+import { toStepPoint } from './step-point';
+
+export type EmitEvent = (event: string, payload: unknown) => void;
+
+export interface TrainingControllerOptions {
+  /** Datasets with more pixel bytes than this train as a shard stream (tests lower it). */
+  streamAboveBytes?: number;
+}
+
+export class TrainingController {
+  private session: TrainingSession | null = null;
+  /** The project whose dataset the open run streams from its shards, if it does. */
+  private streamingFrom: string | null = null;
+  /** start/open/shutdown run one at a time: two at once made one run id, one folder, two sessions. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly emit: EmitEvent,
+    private readonly options: TrainingControllerOptions = {},
+  ) {}
+
+  /**
+   * True while a live run reads this project's dataset shard by shard: re-importing would replace
+   * the files under it. (A run that loaded its images into memory is unaffected.)
+   */
+  streamsDataset(projectDir: string): boolean {
+    const state = this.session?.status().state;
+    return (state === 'running' || state === 'paused') && this.streamingFrom === resolve(projectDir);
+  }
+
+  status(): RunStatusShape | null {
+    return this.session?.status() ?? null;
+  }
+
+  async history(): Promise<RunHistoryShape | null> {
+    if (!this.session) return null;
+    await this.session.flushLog();
+    return { runId: this.session.runId, config: this.session.config, ...(await readRunHistory(this.session.runDir)) };
+  }
+
+  start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
+    return this.exclusive(() => this.startNow(runsDir, config, dataset));
+  }
+
+  private async startNow(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
+    await this.releaseIdle();
+    const projectDir = dirname(runsDir);
+    const data = await this.load(dataset, projectDir);
+    this.session = await TrainingSession.create(runsDir, config, trainingBatches(data, config.model), this.listener(), {
+      evaluator: trainingEvaluatorFor(config, dataset, projectDir),
+    });
+    // Which data the run trains on, so reopening it later finds the same images.
+    await writeRunFile(this.session.runDir, dataset);
+    this.session.start();
+    return this.session.status();
+  }
+
+  /** Reopens a run folder (after a restart or a crash) at its newest valid checkpoint, paused. */
+  open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
+    return this.exclusive(() => this.openNow(runDir));
+  }
+
+  private async openNow(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
+    await this.releaseIdle();
+    const dataset = await runDataset(runDir);
+    const projectDir = projectOfRun(runDir);
+    const data = await this.load(dataset, projectDir);
+    const { session, skipped } = await TrainingSession.open(
+      runDir,
+      (config) => trainingBatches(data, config.model),
+      this.listener(),
+      (config) => trainingEvaluatorFor(config, dataset, projectDir),
+    );
+    this.session = session;
+    return { status: session.status(), skipped };
+  }
+
+  async control(command: z.infer<typeof trainControlSchema>): Promise<RunStatusShape> {
+    const session = this.require();
+    switch (command.action) {
+      case 'pause':
+        await session.pause();
+        break;
+      case 'resume':
+        session.start();
+        break;
+      case 'stop':
+        await session.stop();
+        break;
+      case 'checkpoint':
+        await session.checkpoint();
+        break;
+      case 'rollback':
+        await session.rollback(command.lrFactor);
+        break;
+    }
+    return session.status();
+  }
+
+  update(params: Partial<LiveParamsShape>): RunStatusShape {
+    const session = this.require();
+    session.updateLive(params);
+    return session.status();
+  }
+
+  shutdown(): Promise<void> {
+    return this.exclusive(() => this.release());
+  }
+
+  /** Runs one start/open/shutdown after the ones before it have settled. */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async release(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    await session?.dispose();
+  }
+
+  private require(): TrainingSession {
+    if (!this.session) throw new StudioError({ code: 'invalid-request', message: 'No training run is open.' });
+    return this.session;
+  }
+
+  /** A new run replaces a finished or stopped one, never a live one. */
+  private async releaseIdle(): Promise<void> {
+    const state = this.session?.status().state;
+    if (state === 'running' || state === 'paused') {
+      throw new StudioError({ code: 'invalid-request', message: `Run ${this.session!.runId} is ${state}: stop it before starting another.` });
+    }
+    await this.release();
+  }
+
+  private async load(dataset: DatasetRef, projectDir: string): Promise<TrainingData> {
+    this.streamingFrom = null;
+    if (dataset === 'demo:mnist') return loadMnistDemo();
+    if (!(await hasProjectDataset(projectDir))) {
+      throw new StudioError({ code: 'invalid-request', message: 'This project has no imported dataset yet: import an image folder first.' });
+    }
+    const data = await openProjectTrainingData(projectDir, this.options.streamAboveBytes);
+    if (isStreamed(data)) this.streamingFrom = resolve(projectDir);
+    return data;
+  }
+
+  private listener(): SessionListener {
+    return {
+      status: (status) => this.emit('train.status', status),
+      metrics: (runId, points) => this.emit('train.metrics', { runId, points: points.map((point) => toStepPoint({ ...point })) }),
+      coach: (runId, warning) => this.emit('train.coach', { runId, warning }),
+      evaluation: (runId, point) => this.emit('eval.training', { runId, point }),
+      samples: (runId, step, png, width, height) =>
+        this.emit('train.samples', { runId, step, image: { width, height, pngBase64: png.toString('base64') } }),
+    };
+  }
+}
+

@@ -1,0 +1,390 @@
+/**
+ * A training run in the engine process: the step loop, its on-disk record (config.json,
+ * metrics.jsonl, samples/, checkpoints/) and the controls the app sends (pause, resume, stop,
+ * checkpoint now, live hyperparameters, roll back after divergence). Between steps the loop yields
+ * to the event loop so control messages are handled within one step.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { mkdir } from 'node:fs/promises';
+import { readRunConfig } from '../../project/run-config';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { TrainConfig } from '../../api/train-config';
+import { CheckpointStore, arraysToTensors, checkpointFileName, tensorsToArrays, type NamedArray } from '../checkpoint';
+import { writeFileAtomic } from '../checkpoint/atomic';
+import { tileGrid, toBytes } from '../image/grid';
+import { encodePng } from '../image/png';
+import { MetricsLog } from './metrics-log';
+import type { TrainingEvalPoint } from '../../api/evaluation';
+import { bestEvalUpTo, evaluationImages, type TrainingEvaluator } from '../evaluation/in-training';
+import { Coach, sampleDiversity, type CoachWarning } from './coach';
+import { Rng } from '../rng';
+import { fixedNoiseSeed, Trainer, type BatchSource, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
+
+export type RunState = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
+
+export interface RunStatus {
+  runId: string;
+  state: RunState;
+  step: number;
+  steps: number;
+  live: LiveParams;
+  /** Why the run is paused or failed, in words (divergence, error…). */
+  message: string | null;
+  lastCheckpointStep: number | null;
+}
+
+/** A step's metrics as the session reports them; epoch is null when the data source does not know its size. */
+export type SessionPoint = StepMetrics & { imagesPerSecond: number; epoch: number | null };
+
+export interface SessionListener {
+  status(status: RunStatus): void;
+  metrics(runId: string, points: SessionPoint[]): void;
+  samples(runId: string, step: number, png: Buffer, width: number, height: number): void;
+  /** The coach's plain-words warnings (discriminator winning, mode collapse…). */
+  coach?(runId: string, warning: CoachWarning): void;
+  /** An evaluation during training (config.evaluation.every > 0). */
+  evaluation?(runId: string, point: TrainingEvalPoint): void;
+}
+
+export interface SessionOptions {
+  /** Scores the generator every config.evaluation.every steps and marks the best checkpoint by it. */
+  evaluator?: TrainingEvaluator | null;
+}
+
+const SAMPLE_GRID = { rows: 8, cols: 8 };
+const METRICS_INTERVAL_MS = 250;
+
+export class TrainingSession {
+  private state: RunState = 'paused';
+  private message: string | null = null;
+  private loop: Promise<void> | null = null;
+  private lastCheckpointStep: number | null = null;
+  private pending: SessionPoint[] = [];
+  private lastEmit = 0;
+  private readonly fixedNoise: { z: tf.Tensor2D; labels: tf.Tensor2D | null };
+  private readonly coach: Coach;
+  /** Lowest in-training KID/FID so far (lower is better for both); its checkpoint is the run's best. */
+  private bestEval: number | null = null;
+  /** Aborts an evaluation in progress when the run is paused, stopped or rolled back. */
+  private evalAbort: AbortController | null = null;
+
+  private constructor(
+    readonly runId: string,
+    readonly runDir: string,
+    readonly config: TrainConfig,
+    private trainer: Trainer,
+    private readonly batches: BatchSource,
+    private readonly checkpoints: CheckpointStore,
+    private readonly log: MetricsLog,
+    private readonly listener: SessionListener,
+    private readonly evaluator: TrainingEvaluator | null = null,
+  ) {
+    // The same latent vectors every time, so the grids over a run form a timelapse.
+    this.fixedNoise = trainer.sampleLatent(SAMPLE_GRID.rows * SAMPLE_GRID.cols, fixedNoiseSeed(config));
+    this.coach = new Coach(config.loss.kind, realDiversity(batches, config));
+  }
+
+  /** Creates runs/<id>/ and a fresh trainer. */
+  static async create(runsDir: string, config: TrainConfig, batches: BatchSource, listener: SessionListener, options: SessionOptions = {}): Promise<TrainingSession> {
+    const runId = newRunId(config);
+    const runDir = join(runsDir, runId);
+    await mkdir(join(runDir, 'samples'), { recursive: true });
+    await mkdir(join(runDir, 'checkpoints'), { recursive: true });
+    await writeFileAtomic(runDir, 'config.json', [Buffer.from(JSON.stringify(config, null, 2))]);
+    const session = new TrainingSession(
+      runId,
+      runDir,
+      config,
+      new Trainer(config, batches),
+      batches,
+      new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints }),
+      new MetricsLog(join(runDir, 'metrics.jsonl')),
+      listener,
+      options.evaluator ?? null,
+    );
+    return session;
+  }
+
+  /** Reopens an existing run at its newest valid checkpoint, paused. */
+  static async open(
+    runDir: string,
+    makeBatches: (config: TrainConfig) => BatchSource,
+    listener: SessionListener,
+    makeEvaluator: (config: TrainConfig) => TrainingEvaluator | null = () => null,
+  ): Promise<{ session: TrainingSession; skipped: string[] }> {
+    const config = await readRunConfig(runDir);
+    const batches = makeBatches(config);
+    const runId = runDir.split(/[/\\]/).filter(Boolean).at(-1)!;
+    const checkpoints = new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints });
+    const log = new MetricsLog(join(runDir, 'metrics.jsonl'));
+    const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config));
+    const skipped = await session.restoreLatest();
+    return { session, skipped };
+  }
+
+  status(): RunStatus {
+    return {
+      runId: this.runId,
+      state: this.state,
+      step: this.trainer.step,
+      steps: this.config.steps,
+      live: this.trainer.liveParams(),
+      message: this.message,
+      lastCheckpointStep: this.lastCheckpointStep,
+    };
+  }
+
+  /** Passes over the dataset so far, fractional. */
+  private epoch(): number | null {
+    return this.batches.size ? this.trainer.realImages / this.batches.size : null;
+  }
+
+  start(): void {
+    if (this.state === 'running' || this.state === 'stopped' || this.state === 'completed') return;
+    this.setState('running', null);
+    // Classifier and real features get ready in the background of the first steps.
+    if (this.evaluator && this.config.evaluation.every > 0) void this.evaluator.prepare().catch(() => undefined);
+    this.loop = this.run().catch((err: unknown) => this.fail(err));
+  }
+
+  async pause(message: string | null = null): Promise<void> {
+    if (this.state !== 'running') return;
+    this.setState('paused', message);
+    this.evalAbort?.abort();
+    await this.loop;
+    await this.checkpoint();
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'completed') return;
+    const wasRunning = this.state === 'running';
+    this.state = 'stopped';
+    this.evalAbort?.abort();
+    if (wasRunning) await this.loop;
+    await this.checkpoint();
+    this.setState('stopped', null);
+  }
+
+  async checkpoint(best = false): Promise<void> {
+    if (this.trainer.step === 0) return;
+    if (this.lastCheckpointStep === this.trainer.step) {
+      // Already saved at this step: only the best pointer may need to move to it.
+      if (best) await this.checkpoints.markBest(checkpointFileName(this.trainer.step));
+      return;
+    }
+    const state = await this.trainer.exportState();
+    const groups: Record<string, NamedArray[]> = {};
+    for (const [name, list] of Object.entries(state.groups)) groups[name] = await tensorsToArrays(list);
+    await this.checkpoints.save(
+      { step: state.step, meta: { rngState: state.rngState, realImages: state.realImages, live: state.live, config: this.config }, groups },
+      { best },
+    );
+    this.lastCheckpointStep = state.step;
+    await this.log.flush();
+    this.emitStatus();
+  }
+
+  /** Makes metrics.jsonl complete up to now (readers of the run's history need it). */
+  flushLog(): Promise<void> {
+    return this.log.flush();
+  }
+
+  updateLive(next: Partial<LiveParams>): LiveParams {
+    const live = this.trainer.setLiveParams(next);
+    this.log.append({ type: 'params', step: this.trainer.step, ...live });
+    this.emitStatus();
+    return live;
+  }
+
+  /** After divergence: back to the newest good checkpoint with the learning rates scaled down. */
+  async rollback(lrFactor: number): Promise<void> {
+    if (this.state === 'running') {
+      // Halt without the checkpoint pause() would write: that would save the very weights being
+      // rolled back from, and the restore below would find them.
+      this.state = 'paused';
+      this.evalAbort?.abort();
+      await this.loop;
+    }
+    const live = this.trainer.liveParams();
+    await this.restoreLatest();
+    this.updateLive({ gLr: live.gLr * lrFactor, dLr: live.dLr * lrFactor });
+    this.log.append({ type: 'event', step: this.trainer.step, message: `rolled back to step ${this.trainer.step}, learning rates ×${lrFactor}` });
+    this.setState('paused', null);
+  }
+
+  /**
+   * A grid from the current generator (the EMA one when enabled): the run's fixed noise by
+   * default, or `count` fresh latents from `seed`.
+   */
+  async renderSamples(options: { count?: number; seed?: number } = {}): Promise<{ png: Buffer; width: number; height: number; values: Float32Array; count: number }> {
+    const generator = this.trainer.emaGenerator ?? this.trainer.generator;
+    const fresh = options.seed !== undefined ? this.trainer.sampleLatent(options.count ?? 64, options.seed) : null;
+    const { z, labels } = fresh ?? this.fixedNoise;
+    const images = tf.tidy(() => this.trainer.generate(generator, z, labels, false));
+    if (fresh) tf.dispose([fresh.z, ...(fresh.labels ? [fresh.labels] : [])]);
+    const values = (await images.data()) as Float32Array;
+    const n = images.shape[0];
+    images.dispose();
+    const { resolution, channels } = this.config.model;
+    const cols = Math.ceil(Math.sqrt(n));
+    const grid = tileGrid(toBytes(values), n, resolution, resolution, channels, { rows: Math.ceil(n / cols), cols, padding: 2, background: 40 });
+    return { png: await encodePng(grid), width: grid.width, height: grid.height, values, count: n };
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      if (this.state === 'running') await this.stop();
+      await this.log.flush();
+    } catch (err) {
+      // A log or checkpoint that cannot be written must not keep the run (and its tensors) alive.
+      if (this.state !== 'failed') this.fail(err);
+    }
+    this.trainer.dispose();
+    this.evaluator?.dispose();
+    tf.dispose([this.fixedNoise.z, ...(this.fixedNoise.labels ? [this.fixedNoise.labels] : [])]);
+  }
+
+  private async run(): Promise<void> {
+    const { config } = this;
+    while (this.state === 'running') {
+      if (this.trainer.step >= config.steps) {
+        this.flushMetrics();
+        // The final checkpoint is the best one unless evaluation has been choosing.
+        await this.checkpoint(this.bestEval === null);
+        this.setState('completed', null);
+        return;
+      }
+      if (this.log.failure) throw this.log.failure;
+      const metrics = await this.trainer.trainStep();
+      const point = { ...metrics, imagesPerSecond: config.batchSize / (metrics.stepMs / 1000), epoch: this.epoch() };
+      this.log.append({ type: 'step', ...point });
+      this.pending.push(point);
+      this.advise(this.coach.observe(point));
+      if (![metrics.dLoss, metrics.gLoss].every(Number.isFinite)) {
+        this.flushMetrics();
+        await this.log.flush();
+        this.setState('paused', `The losses became non-finite at step ${metrics.step} (the run diverged). Roll back to the last good checkpoint with a lower learning rate.`);
+        return;
+      }
+      if (metrics.step === 1 || metrics.step % config.sampleEvery === 0) await this.saveSamples(metrics.step);
+      if (metrics.step % config.checkpointEvery === 0) await this.checkpoint();
+      if (this.evaluator && config.evaluation.every > 0 && metrics.step % config.evaluation.every === 0) await this.evaluate(metrics.step);
+      if (performance.now() - this.lastEmit > METRICS_INTERVAL_MS) this.flushMetrics();
+      // Let pause/stop/update messages in between steps.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.flushMetrics();
+  }
+
+  /**
+   * Scores the current generator (the EMA one when enabled) on the run's fixed evaluation latents,
+   * logs and emits the value, and makes this step's checkpoint the best when it is the lowest so
+   * far. Skipped, not awaited, while the classifier is still being prepared; aborted by pause/stop.
+   */
+  private async evaluate(step: number): Promise<void> {
+    const evaluator = this.evaluator!;
+    if (!evaluator.isReady()) {
+      const why = evaluator.failure ? `the evaluation could not be prepared (${evaluator.failure})` : 'the evaluation classifier is still being prepared';
+      this.log.append({ type: 'event', step, message: `Evaluation at step ${step} skipped: ${why}` });
+      return;
+    }
+    const abort = new AbortController();
+    this.evalAbort = abort;
+    try {
+      const images = evaluationImages(this.trainer, this.config, this.trainer.emaGenerator ?? this.trainer.generator);
+      const { value, std, baseline } = await evaluator.evaluate(images, abort.signal);
+      if (!Number.isFinite(value)) {
+        this.log.append({ type: 'event', step, message: `Evaluation at step ${step} gave a non-finite ${evaluator.metric}` });
+        return;
+      }
+      const best = this.bestEval === null || value < this.bestEval;
+      if (best) {
+        this.bestEval = value;
+        await this.checkpoint(true);
+      }
+      const point: TrainingEvalPoint = { step, metric: evaluator.metric, value, std, baseline, best };
+      this.log.append({ type: 'eval', ...point });
+      this.listener.evaluation?.(this.runId, point);
+    } catch (err) {
+      const message = abort.signal.aborted ? 'interrupted' : `failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.log.append({ type: 'event', step, message: `Evaluation at step ${step} ${message}` });
+    } finally {
+      this.evalAbort = null;
+    }
+  }
+
+  private async saveSamples(step: number): Promise<void> {
+    const { png, width, height, values, count } = await this.renderSamples();
+    this.advise(this.coach.observeDiversity(step, sampleDiversity(values, count)));
+    await writeFileAtomic(join(this.runDir, 'samples'), `step-${String(step).padStart(9, '0')}.png`, [png]);
+    this.listener.samples(this.runId, step, png, width, height);
+  }
+
+  private advise(warnings: CoachWarning[]): void {
+    for (const warning of warnings) {
+      this.log.append({ type: 'event', step: warning.step, message: warning.message, coach: warning.kind, since: warning.since, suggestion: warning.suggestion });
+      this.listener.coach?.(this.runId, warning);
+    }
+  }
+
+  private async restoreLatest(): Promise<string[]> {
+    const loaded = await this.checkpoints.loadLatest();
+    if (!loaded) return [];
+    const groups = Object.fromEntries(
+      Object.entries(loaded.state.groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]),
+    ) as TrainerState['groups'];
+    const meta = loaded.state.meta as { rngState: number; realImages?: number; live: LiveParams };
+    // A fresh trainer: optimisers cannot take new slots over old ones without leaking them.
+    this.trainer.dispose();
+    this.trainer = new Trainer(this.config, this.batches);
+    try {
+      await this.trainer.importState({ step: loaded.state.step, rngState: meta.rngState, realImages: meta.realImages, live: meta.live, groups });
+    } finally {
+      Object.values(groups).forEach((list) => list.forEach(({ tensor }) => tensor.dispose()));
+    }
+    this.lastCheckpointStep = loaded.state.step;
+    await this.log.flush();
+    this.bestEval = await bestEvalUpTo(this.log.path, loaded.state.step);
+    this.log.append({ type: 'event', step: loaded.state.step, message: `resumed from checkpoint at step ${loaded.state.step}` });
+    return loaded.skipped.map((s) => `${s.file}: ${s.reason}`);
+  }
+
+  private flushMetrics(): void {
+    this.lastEmit = performance.now();
+    if (this.pending.length === 0) return;
+    this.listener.metrics(this.runId, this.pending);
+    this.pending = [];
+    void this.log.flush();
+  }
+
+  private fail(err: unknown): void {
+    this.setState('failed', err instanceof Error ? err.message : String(err));
+  }
+
+  private setState(state: RunState, message: string | null): void {
+    this.state = state;
+    this.message = message;
+    if (message) this.log.append({ type: 'event', step: this.trainer.step, message });
+    this.emitStatus();
+  }
+
+  private emitStatus(): void {
+    this.listener.status(this.status());
+  }
+}
+
+/** The variety of one batch of real images, drawn with its own RNG so the run's draws are untouched. */
+function realDiversity(batches: BatchSource, config: TrainConfig): number {
+  const batch = batches(SAMPLE_GRID.rows * SAMPLE_GRID.cols, new Rng(config.seed ^ 0x7f4a7c15));
+  const values = batch.images.dataSync() as Float32Array;
+  const diversity = sampleDiversity(values, batch.images.shape[0]);
+  tf.dispose([batch.images, ...(batch.labels ? [batch.labels] : [])]);
+  return diversity;
+}
+
+function newRunId(config: TrainConfig): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  // The random tail keeps two runs started in the same second apart.
+  return `${stamp}-${config.model.architecture}-${config.loss.kind}-${randomBytes(2).toString('hex')}`;
+}

@@ -1,0 +1,346 @@
+/**
+ * One GAN training step — n_critic discriminator updates, then one generator update — for every
+ * model and loss in TrainConfig, plus the EMA of G's weights. Everything per step runs inside
+ * tf.tidy, so tf.memory().numTensors stays flat however long a run goes.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { TrainConfig } from '../../api/train-config';
+import { generatorSpecOf } from '../models/spec';
+import { createGenerator, type Generator } from '../models/generator';
+import { createDiscriminator, type Discriminator } from '../models/discriminator';
+import { createLoss, gradientPenalty, type GanLoss } from '../losses/losses';
+import { tfSeed } from '../ops/seed';
+import { Rng } from '../rng';
+import { createAugmenter, type Augmenter } from '../augment/augment';
+
+/** A batch of training images in [-1, 1] with optional one-hot labels. */
+export interface Batch {
+  images: tf.Tensor4D;
+  labels: tf.Tensor2D | null;
+}
+
+export interface StepMetrics {
+  step: number;
+  dLoss: number;
+  gLoss: number;
+  /** Mean D(x) and D(G(z)) as probabilities (sigmoid of the logits), for every loss. */
+  dReal: number;
+  dFake: number;
+  /** Critic's estimate of the Wasserstein distance, E[D(x)] − E[D(G(z))] (WGAN losses). */
+  wassersteinEstimate: number | null;
+  gradientPenalty: number | null;
+  gGradNorm: number;
+  dGradNorm: number;
+  stepMs: number;
+}
+
+/**
+ * Draws a batch with the trainer's Rng. A source that keeps its own place in the data (a shard
+ * stream) exposes `position`, which the trainer saves with its checkpoints and restores, so a
+ * resumed run continues the stream exactly where it stopped.
+ */
+export type BatchSource = ((batchSize: number, rng: Rng) => Batch) & {
+  position?: SourcePosition;
+  /** Images in the dataset, so progress can be told in epochs. */
+  size?: number;
+};
+
+export interface SourcePosition {
+  /** Small integers (each within int32) that pin the source's state. */
+  save(): number[];
+  restore(saved: readonly number[]): void;
+}
+
+/** The hyperparameters a user may change while a run goes (recorded in the run's log). */
+export interface LiveParams {
+  gLr: number;
+  dLr: number;
+  nCritic: number;
+  labelSmoothing: number;
+}
+
+export interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
+
+/** Everything a checkpoint must hold to continue a run exactly where it stopped. */
+export interface TrainerState {
+  step: number;
+  rngState: number;
+  /** Real images drawn so far (each critic step draws a batch); absent in older checkpoints. */
+  realImages?: number;
+  live: LiveParams;
+  groups: Record<'generator' | 'discriminator' | 'ema' | 'gOptimizer' | 'dOptimizer', NamedTensor[]> & {
+    /** The batch source's position (one int32 tensor), for sources that have one. */
+    data?: NamedTensor[];
+  };
+}
+
+const DATA_POSITION = 'data/position';
+
+export class Trainer {
+  /** Real images drawn so far: step × n_critic × batch while n_critic stays put, exact when it changes. */
+  realImages = 0;
+  readonly generator: Generator;
+  readonly discriminator: Discriminator;
+  /** Exponential moving average of G's weights, or null when emaDecay is 0. */
+  readonly emaGenerator: Generator | null;
+  step = 0;
+  readonly rng: Rng;
+  private loss: GanLoss;
+  private readonly augment: Augmenter;
+  private live: LiveParams;
+  private gOptimizer: tf.Optimizer;
+  private dOptimizer: tf.Optimizer;
+  /** Tensors made for the last export (data position, optimiser step counters), freed at the next. */
+  private exported: tf.Tensor[] = [];
+
+  constructor(
+    readonly config: TrainConfig,
+    private readonly nextBatch: BatchSource,
+  ) {
+    const { model } = config;
+    const generatorSpec = generatorSpecOf(model);
+    this.generator = createGenerator(generatorSpec, config.seed);
+    this.discriminator = createDiscriminator(model, config.seed + 1);
+    this.emaGenerator = config.emaDecay > 0 ? createGenerator(generatorSpec, config.seed) : null;
+    this.rng = new Rng(config.seed ^ 0x5bd1e995);
+    this.live = { gLr: config.optimizer.gLr, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing };
+    this.loss = createLoss(config.loss);
+    this.augment = createAugmenter(config.augment);
+    this.gOptimizer = this.makeOptimizer(config.optimizer.gLr);
+    this.dOptimizer = this.makeOptimizer(config.optimizer.dLr);
+  }
+
+  /** Draws latent vectors (and, for the conditional model, classes) for a batch. */
+  sampleLatent(n: number, seed: number, classes?: number[]): { z: tf.Tensor2D; labels: tf.Tensor2D | null } {
+    return drawLatents(this.config.model, n, seed, classes);
+  }
+
+  /** G(z | y): the class one-hot is concatenated to z for the conditional model. */
+  generate(generator: Generator, z: tf.Tensor2D, labels: tf.Tensor2D | null, training: boolean): tf.Tensor4D {
+    return generator.forward(labels ? (tf.concat([z, labels], 1) as tf.Tensor2D) : z, training);
+  }
+
+  async trainStep(): Promise<StepMetrics> {
+    const started = performance.now();
+    const { config } = this;
+    const dVars = this.discriminator.params.trainable();
+    const gVars = this.generator.params.trainable();
+    const scalars: tf.Scalar[] = [];
+
+    const nCritic = this.live.nCritic;
+    for (let i = 0; i < nCritic; i++) {
+      const last = i === nCritic - 1;
+      this.realImages += config.batchSize;
+      const out = tf.tidy((): tf.Scalar[] => {
+        const batch = this.nextBatch(config.batchSize, this.rng);
+        const { z, labels } = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
+        const fake = this.generate(this.generator, z, batch.labels ?? labels, true);
+        const gpSeed = this.rng.seed();
+        this.discriminator.reseed(this.rng.seed());
+        // D only ever sees augmented images, so WGAN-GP's interpolates run between the augmented
+        // real and fake batches: the Lipschitz constraint applies where the critic is used.
+        const real = this.augment.real(batch.images, this.rng);
+        const seenFake = this.augment.fake(fake, this.rng);
+        const stats: tf.Scalar[] = [];
+        const { value, grads } = tf.variableGrads(() => {
+          const realLogits = this.discriminator.forward(real, batch.labels, true);
+          const fakeLogits = this.discriminator.forward(seenFake, batch.labels ?? labels, true);
+          let loss = this.loss.discriminator(realLogits, fakeLogits);
+          let penalty: tf.Scalar | null = null;
+          if (config.loss.kind === 'wgan-gp') {
+            penalty = gradientPenalty((x) => this.discriminator.forward(x, batch.labels ?? labels, true), real, seenFake, gpSeed);
+            loss = tf.add(loss, tf.mul(penalty, config.loss.gpWeight));
+          }
+          if (last) {
+            // variableGrads disposes everything its function made except the loss: keep the
+            // statistics the dashboard needs (they leave through the enclosing tidy's result).
+            stats.push(
+              ...[
+                tf.mean(tf.sigmoid(realLogits)),
+                tf.mean(tf.sigmoid(fakeLogits)),
+                tf.sub(tf.mean(realLogits), tf.mean(fakeLogits)),
+                penalty ?? tf.scalar(Number.NaN),
+              ].map((t) => tf.keep(t as tf.Scalar)),
+            );
+          }
+          return loss;
+        }, dVars);
+        this.dOptimizer.applyGradients(grads);
+        if (config.loss.kind === 'wgan') this.clipCritic();
+        if (!last) return [];
+        return [value, ...stats, globalNorm(Object.values(grads))];
+      });
+      scalars.push(...out);
+    }
+
+    const gOut = tf.tidy((): tf.Scalar[] => {
+      const { z, labels } = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
+      this.discriminator.reseed(this.rng.seed());
+      const { value, grads } = tf.variableGrads(() => {
+        // Augmented inside the recorded function: G's gradient flows back through DiffAugment.
+        const fake = this.augment.fake(this.generate(this.generator, z, labels, true), this.rng);
+        return this.loss.generator(this.discriminator.forward(fake, labels, true));
+      }, gVars);
+      this.gOptimizer.applyGradients(grads);
+      return [value, globalNorm(Object.values(grads))];
+    });
+    scalars.push(...gOut);
+    if (this.emaGenerator) this.updateEma();
+    this.step++;
+
+    // One read-back per step: the losses come down together instead of one sync each.
+    const stacked = tf.stack(scalars);
+    tf.dispose(scalars);
+    const values = await stacked.data();
+    stacked.dispose();
+    const wgan = config.loss.kind === 'wgan' || config.loss.kind === 'wgan-gp';
+    return {
+      step: this.step,
+      dLoss: values[0]!,
+      dReal: values[1]!,
+      dFake: values[2]!,
+      wassersteinEstimate: wgan ? values[3]! : null,
+      gradientPenalty: config.loss.kind === 'wgan-gp' ? values[4]! : null,
+      dGradNorm: values[5]!,
+      gLoss: values[6]!,
+      gGradNorm: values[7]!,
+      stepMs: performance.now() - started,
+    };
+  }
+
+  liveParams(): LiveParams {
+    return { ...this.live };
+  }
+
+  /** Live edits while a run goes; they take effect from the next step. */
+  setLiveParams(next: Partial<LiveParams>): LiveParams {
+    this.live = { ...this.live, ...next };
+    // tfjs optimisers read their public-at-runtime learningRate on every update; rebuilding them
+    // instead would lose Adam's moments.
+    (this.gOptimizer as unknown as { learningRate: number }).learningRate = this.live.gLr;
+    (this.dOptimizer as unknown as { learningRate: number }).learningRate = this.live.dLr;
+    this.loss = createLoss({ ...this.config.loss, labelSmoothing: this.live.labelSmoothing });
+    return this.liveParams();
+  }
+
+  /**
+   * Tensors are the trainer's own and stay valid until the next exportState or dispose: the caller
+   * copies them out (a checkpoint) and never disposes them.
+   */
+  async exportState(): Promise<TrainerState> {
+    const named = (store: { variables: Map<string, tf.Variable> }) =>
+      [...store.variables].map(([name, tensor]) => ({ name, tensor }));
+    tf.dispose(this.exported);
+    const position = this.nextBatch.position?.save();
+    const data = position ? [{ name: DATA_POSITION, tensor: tf.tensor1d(position, 'int32') }] : null;
+    const gOptimizer = await this.gOptimizer.getWeights();
+    const dOptimizer = await this.dOptimizer.getWeights();
+    // getWeights makes a fresh step-counter scalar each call; the slots are the optimiser's variables.
+    this.exported = [...(data ?? []), ...gOptimizer, ...dOptimizer].map((t) => t.tensor).filter((t) => !(t instanceof tf.Variable));
+    return {
+      step: this.step,
+      rngState: this.rng.state,
+      realImages: this.realImages,
+      live: this.liveParams(),
+      groups: {
+        generator: named(this.generator.params),
+        discriminator: named(this.discriminator.params),
+        ema: this.emaGenerator ? named(this.emaGenerator.params) : [],
+        gOptimizer,
+        dOptimizer,
+        ...(data ? { data } : {}),
+      },
+    };
+  }
+
+  /** Restores a state written by exportState for the same config. */
+  async importState(state: TrainerState): Promise<void> {
+    const restore = (store: { variables: Map<string, tf.Variable> }, group: NamedTensor[], what: string) => {
+      if (group.length !== store.variables.size) throw new Error(`${what}: checkpoint has ${group.length} tensors, model has ${store.variables.size}`);
+      for (const { name, tensor } of group) {
+        const target = store.variables.get(name);
+        if (!target) throw new Error(`${what}: unknown parameter ${name}`);
+        if (target.shape.join() !== tensor.shape.join()) throw new Error(`${what}: ${name} is ${tensor.shape} in the checkpoint, ${target.shape} in the model`);
+        target.assign(tensor);
+      }
+    };
+    restore(this.generator.params, state.groups.generator, 'generator');
+    restore(this.discriminator.params, state.groups.discriminator, 'discriminator');
+    if (this.emaGenerator) restore(this.emaGenerator.params, state.groups.ema, 'ema');
+    await this.gOptimizer.setWeights(state.groups.gOptimizer);
+    await this.dOptimizer.setWeights(state.groups.dOptimizer);
+    // A checkpoint without a position (an in-memory dataset then, or an older build) leaves the
+    // source where it is: training goes on, only not bit-for-bit as it would have.
+    const position = state.groups.data?.find((t) => t.name === DATA_POSITION);
+    if (position && this.nextBatch.position) this.nextBatch.position.restore(Array.from(position.tensor.dataSync()));
+    this.step = state.step;
+    this.realImages = state.realImages ?? state.step * state.live.nCritic * this.config.batchSize;
+    this.rng.state = state.rngState;
+    this.setLiveParams(state.live);
+  }
+
+  dispose(): void {
+    this.generator.dispose();
+    this.discriminator.dispose();
+    this.emaGenerator?.dispose();
+    this.gOptimizer.dispose();
+    this.dOptimizer.dispose();
+    tf.dispose(this.exported);
+  }
+
+  private makeOptimizer(lr: number): tf.Optimizer {
+    const { kind, beta1, beta2 } = this.config.optimizer;
+    return kind === 'adam' ? tf.train.adam(lr, beta1, beta2) : tf.train.rmsprop(lr);
+  }
+
+  private clipCritic(): void {
+    const c = this.config.loss.clip;
+    tf.tidy(() => {
+      for (const v of this.discriminator.params.trainable()) v.assign(tf.clipByValue(v, -c, c));
+    });
+  }
+
+  private updateEma(): void {
+    // Ramped like TensorFlow's ExponentialMovingAverage(num_updates): early on the average follows
+    // G closely instead of clinging to the random initial weights for thousands of steps.
+    const decay = Math.min(this.config.emaDecay, (1 + this.step) / (10 + this.step));
+    const ema = this.emaGenerator!.params.variables;
+    tf.tidy(() => {
+      for (const [name, v] of this.generator.params.variables) {
+        const target = ema.get(name)!;
+        // Running batch-norm statistics are copied, not averaged: they describe the current G.
+        target.assign(v.trainable ? tf.add(tf.mul(target, decay), tf.mul(v, 1 - decay)) : v.clone());
+      }
+    });
+  }
+}
+
+function globalNorm(grads: tf.Tensor[]): tf.Scalar {
+  return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+}
+
+/** The seed of a run's fixed noise: the latents of its samples/ grids, the same at every step. */
+export function fixedNoiseSeed(config: TrainConfig): number {
+  return config.seed ^ 0x2545f491;
+}
+
+/**
+ * Latent vectors (and, for the conditional model, classes i mod K) for a training batch or a run's
+ * fixed noise, from tfjs random ops. Seeds that name an image to a user go through latentForSeed
+ * (sampling/latents.ts) instead.
+ */
+export function drawLatents(model: TrainConfig['model'], n: number, seed: number, classes?: number[]): { z: tf.Tensor2D; labels: tf.Tensor2D | null } {
+  const { zDim, zDistribution, numClasses } = model;
+  const z = (
+    zDistribution === 'normal'
+      ? tf.randomNormal([n, zDim], 0, 1, 'float32', tfSeed(seed))
+      : tf.randomUniform([n, zDim], -1, 1, 'float32', tfSeed(seed))
+  ) as tf.Tensor2D;
+  if (numClasses === 0) return { z, labels: null };
+  const picks = classes ?? Array.from({ length: n }, (_, i) => i % numClasses);
+  const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(picks, 'int32'), numClasses), 'float32') as tf.Tensor2D);
+  return { z, labels };
+}

@@ -1,0 +1,326 @@
+/**
+ * The configuration being designed: one draft shared by the Model view and the Train view's new-run
+ * form (so there is a single source of truth for what the next run trains), the project's saved
+ * configs, the dataset it is designed for, and the last cost measurement. App-wide: switching views
+ * keeps the edit.
+ */
+import { untrack } from 'svelte';
+import type { SavedConfig } from '../../../../src-main/api/model-design';
+import { nearestResolution, type BackendName, type DatasetSummary } from '../../../../src-main/api/schemas';
+import type { ModelConfig } from '../../../../src-main/api/train-config';
+import { preset, type DatasetRef, type PresetName } from '../../../../src-main/api/training';
+import { datasetShapeOf, type DatasetShape } from '../../../../src-main/shared/model-design/review';
+import { useDatasets } from '../../lib/dataset.svelte';
+import { describeError, type ErrorInfo } from '../../lib/errors';
+import { downloadText } from '../../lib/import-report';
+import { useStudio, type StudioStore } from '../../lib/stores.svelte';
+import { reviewDraft, type ConfigDraft } from '../../lib/train-validation';
+import type { StudioClient } from '../../lib/transport';
+import { diffConfigs } from '../../lib/config-diff';
+import { configFileName, configFileText, parseConfigFile, uniqueName } from './config-file';
+import { designSummary, type MeasuredConfig } from './estimate';
+import { EditHistory } from './edit-history';
+import { presetOptions } from './options';
+import { appStore } from '../../lib/app-lifetime.svelte';
+
+type Damaged = { name: string; problems: string[] };
+export type SaveResult = 'saved' | 'exists' | 'failed';
+
+const presetLabel = (name: PresetName) => presetOptions.find((o) => o.value === name)!.label;
+
+export class DesignStore {
+  /** Set by the constructor; a field so the derived review below may read it. */
+  #backend: () => BackendName | null = () => null;
+  draft = $state<ConfigDraft>(preset('dcgan'));
+  /** The preset the draft started from, until a saved config replaces it. */
+  presetName = $state<PresetName | null>('dcgan');
+  /** The saved config the draft was loaded from or last saved as. */
+  savedName = $state<string | null>(null);
+  /** The save bar's name field. */
+  name = $state(presetLabel('dcgan'));
+  configs = $state.raw<SavedConfig[]>([]);
+  damaged = $state.raw<Damaged[]>([]);
+  /** Why the saved configs cannot be listed (no project open), or null. */
+  listError = $state<string | null>(null);
+
+  dataset = $state<DatasetRef>('demo:mnist');
+  datasetShape = $state.raw<DatasetShape | null>(null);
+  #projectShape: DatasetShape | null = null;
+  #demoShape: DatasetShape | null = null;
+  /** Once the user picks a dataset, a new import no longer replaces their choice. */
+  #datasetTouched = false;
+
+  busy = $state<'list' | 'save' | 'duplicate' | 'delete' | 'import' | null>(null);
+  error = $state<ErrorInfo | null>(null);
+  notice = $state<string | null>(null);
+  measured = $state.raw<MeasuredConfig | null>(null);
+  measuring = $state(false);
+  measureError = $state<ErrorInfo | null>(null);
+
+  readonly snapshot = $derived($state.snapshot(this.draft) as ConfigDraft);
+  /** Every change to the draft, whichever view or control made it (presets and loads too). */
+  #history: EditHistory<ConfigDraft> | null = null;
+  canUndo = $state(false);
+  canRedo = $state(false);
+  readonly review = $derived(reviewDraft(this.snapshot, { dataset: this.datasetShape, backend: this.#backend() }));
+  readonly summary = $derived(designSummary(this.snapshot));
+  /** What the draft was when it last came from a preset, a saved config or a save. */
+  #origin = $state.raw<ConfigDraft>(preset('dcgan'));
+  /** The user has changed the draft since then. */
+  readonly edited = $derived(diffConfigs(this.snapshot, this.#origin).length > 0);
+
+  constructor(
+    private readonly client: StudioClient,
+    backend: () => BackendName | null,
+  ) {
+    this.#backend = backend;
+  }
+
+  /** Follows the project's saved configs for the app's lifetime. */
+  start(): void {
+    // App-wide, like the store: edits made in the Train view's form are undoable in the Model view.
+    $effect.root(() => {
+      $effect(() => {
+        const snapshot = this.snapshot;
+        untrack(() => {
+          if (this.#history) this.#history.record(snapshot, performance.now());
+          else this.#history = new EditHistory(snapshot);
+          this.#syncHistory();
+        });
+      });
+    });
+    this.client.on('project.changed', () => void this.refresh());
+    this.client.onConnection((state) => {
+      if (state.kind === 'open') void this.refresh();
+    });
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const list = await this.client.request('design.list', {});
+      this.configs = list.configs;
+      this.damaged = list.damaged;
+      this.listError = null;
+    } catch (err) {
+      this.configs = [];
+      this.damaged = [];
+      this.listError = describeError(err).message;
+    }
+  }
+
+  undo(): void {
+    const previous = this.#history?.undo();
+    if (previous) this.draft = previous;
+    this.#syncHistory();
+  }
+
+  redo(): void {
+    const next = this.#history?.redo();
+    if (next) this.draft = next;
+    this.#syncHistory();
+  }
+
+  #syncHistory(): void {
+    this.canUndo = this.#history?.canUndo ?? false;
+    this.canRedo = this.#history?.canRedo ?? false;
+  }
+
+  /** A course preset, sized to the dataset. */
+  choose(name: PresetName): void {
+    this.draft = this.#fitted(preset(name));
+    this.#origin = $state.snapshot(this.draft) as ConfigDraft;
+    this.presetName = name;
+    this.savedName = null;
+    this.name = uniqueName(presetLabel(name), this.configs.map((c) => c.name));
+    this.#clearMessages();
+  }
+
+  load(name: string): void {
+    const saved = this.configs.find((c) => c.name === name);
+    if (!saved) return;
+    this.draft = structuredClone(saved.config);
+    this.#origin = saved.config;
+    this.presetName = null;
+    this.savedName = name;
+    this.name = name;
+    this.#clearMessages();
+  }
+
+  /** Switching architecture keeps the settings that still apply and fixes the ones that must follow. */
+  setArchitecture(architecture: ModelConfig['architecture']): void {
+    const classes = this.datasetShape?.classes ?? (this.dataset === 'demo:mnist' ? 10 : 0);
+    const model = { ...this.draft.model, architecture, numClasses: architecture === 'cdcgan' ? classes : 0 };
+    // The MLP discriminator has dropout instead of normalisation.
+    if (architecture === 'mlp') model.dNorm = 'none';
+    this.draft.model = model;
+  }
+
+  /** The dataset the user picked (Model view or Train view): the model is resized to it. */
+  useDataset(ref: DatasetRef): void {
+    this.#datasetTouched = true;
+    this.#select(ref, true);
+  }
+
+  /** Resolution, channels and classes back to what the dataset has (after loading a config made for other data). */
+  fitToDataset(): void {
+    this.#select(this.dataset, true);
+  }
+
+  /**
+   * Called with the current summaries whenever they change. A new import resizes the model; the
+   * demo's summary arriving, or a view opening again, does not touch the draft.
+   */
+  syncDatasets(project: DatasetSummary | null, demo: DatasetSummary | null): void {
+    const previous = this.#projectShape;
+    this.#projectShape = project ? datasetShapeOf(project) : null;
+    this.#demoShape = demo ? datasetShapeOf(demo) : null;
+    const changed = JSON.stringify(previous) !== JSON.stringify(this.#projectShape);
+    if (project && changed && (!this.#datasetTouched || this.dataset === 'project')) this.#select('project', true);
+    else if (!project && this.dataset === 'project') this.#select('demo:mnist', true);
+    else this.#select(this.dataset, false);
+  }
+
+  async save(replace = false): Promise<SaveResult> {
+    const config = this.review.value;
+    if (!config) {
+      this.error = { message: 'Only a valid config can be saved: fix the errors first.', issues: this.review.errors };
+      return 'failed';
+    }
+    const name = this.name.trim();
+    const own = name.toLocaleLowerCase('en-US') === this.savedName?.toLocaleLowerCase('en-US');
+    if (!replace && !own && this.configs.some((c) => c.name.toLocaleLowerCase('en-US') === name.toLocaleLowerCase('en-US'))) return 'exists';
+    const saved = await this.#run('save', () => this.client.request('design.save', { name, config, replace: replace || own }));
+    if (!saved) return 'failed';
+    this.savedName = saved.name;
+    this.name = saved.name;
+    this.#origin = saved.config;
+    this.presetName = null;
+    this.notice = `Saved “${saved.name}”.`;
+    return 'saved';
+  }
+
+  async duplicate(): Promise<void> {
+    const name = this.savedName;
+    if (!name) return;
+    const as = uniqueName(`${name} copy`, this.configs.map((c) => c.name));
+    const copy = await this.#run('duplicate', () => this.client.request('design.duplicate', { name, as }));
+    if (copy) {
+      this.load(copy.name);
+      this.notice = `Duplicated “${name}” as “${copy.name}”.`;
+    }
+  }
+
+  async remove(name: string): Promise<void> {
+    const done = await this.#run('delete', () => this.client.request('design.delete', { name }));
+    if (!done) return;
+    if (this.savedName === name) this.savedName = null;
+    this.notice = `Deleted “${done.deleted}”.`;
+  }
+
+  async importFile(file: File): Promise<void> {
+    this.#clearMessages();
+    const parsed = parseConfigFile(await file.text(), file.name, this.configs.map((c) => c.name));
+    if (!parsed.ok) {
+      this.error = { message: parsed.message, issues: parsed.issues };
+      return;
+    }
+    const saved = await this.#run('import', () => this.client.request('design.save', { name: parsed.name, config: parsed.config, replace: false }));
+    if (saved) {
+      this.load(saved.name);
+      this.notice = `Imported ${file.name} as “${saved.name}”.`;
+    }
+  }
+
+  /** Downloads the current draft (when valid) as the JSON the app saves and the CLI reads. */
+  exportCurrent(): void {
+    const config = this.review.value;
+    if (!config) {
+      this.error = { message: 'Only a valid config can be exported: fix the errors first.', issues: this.review.errors };
+      return;
+    }
+    downloadText(configFileText(config), configFileName(this.savedName ?? this.name), 'application/json');
+  }
+
+  /** Times a few real training steps of this config on the engine's backend. */
+  async measure(): Promise<void> {
+    const config = this.review.value;
+    if (!config || this.measuring) return;
+    this.measuring = true;
+    this.measureError = null;
+    try {
+      this.measured = { config, measurement: await this.client.request('design.measure', { config }) };
+    } catch (err) {
+      this.measureError = describeError(err);
+    } finally {
+      this.measuring = false;
+    }
+  }
+
+  #select(ref: DatasetRef, fit: boolean): void {
+    this.dataset = ref;
+    this.datasetShape = ref === 'project' ? this.#projectShape : this.#demoShape;
+    if (!fit) return;
+    untrack(() => {
+      // Fitting to new data is not an edit of the user's, unless they had edited already.
+      const edited = this.edited;
+      this.draft = this.#fitted(this.draft);
+      if (!edited) this.#origin = $state.snapshot(this.draft) as ConfigDraft;
+    });
+  }
+
+  /** Channels, nearest resolution and class count from the dataset; the demo's shape is the presets' own. */
+  #fitted(draft: ConfigDraft): ConfigDraft {
+    const shape = this.dataset === 'project' ? this.#projectShape : null;
+    const conditional = draft.model.architecture === 'cdcgan';
+    const model = shape
+      ? { ...draft.model, channels: shape.channels, resolution: nearestResolution(Math.max(shape.width, shape.height)), numClasses: conditional ? shape.classes : 0 }
+      : { ...draft.model, channels: 1 as const, resolution: 28 as const, numClasses: conditional ? 10 : 0 };
+    return { ...draft, model };
+  }
+
+  async #run<T>(busy: NonNullable<DesignStore['busy']>, request: () => Promise<T>): Promise<T | null> {
+    if (this.busy) return null;
+    this.busy = busy;
+    this.#clearMessages();
+    try {
+      const value = await request();
+      await this.refresh();
+      return value;
+    } catch (err) {
+      this.error = describeError(err);
+      return null;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  #clearMessages(): void {
+    this.error = null;
+    this.notice = null;
+  }
+}
+
+const stores = new WeakMap<StudioStore, DesignStore>();
+
+/** The app's one DesignStore, created on first use and owned by the app, not by the view that first asks (lib/app-lifetime). */
+export function useDesign(): DesignStore {
+  const studio = useStudio();
+  return appStore(stores, studio, () => {
+    const design = new DesignStore(studio.client, () => studio.engine?.backend?.active ?? null);
+    design.start();
+    void design.refresh();
+    return design;
+  });
+}
+
+/** Keeps the design in step with the datasets while the calling view is mounted (the Model view, the Train form). */
+export function followDatasets(design: DesignStore): void {
+  const studio = useStudio();
+  const datasets = useDatasets();
+  void studio.dataset.load();
+  $effect(() => {
+    const project = datasets.project?.summary ?? null;
+    const demo = studio.dataset.summary;
+    untrack(() => design.syncDatasets(project, demo));
+  });
+}

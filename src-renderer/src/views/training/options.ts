@@ -1,0 +1,20 @@
+/**
+ * Words for the Train view: chart notes worded after the GAN course notes, and the datasets a run can
+ * use. The settings themselves, and their explanations, live with the Model view (../model/options).
+ */
+import { fieldHints } from '../model-design/options';
+
+export const datasetOptions = [{ value: 'demo:mnist', label: 'MNIST digits (demo)' }] as const;
+
+/** For the live-parameter form: the same explanations as the Model view. */
+export const hints = {
+  labelSmoothing: fieldHints['loss.labelSmoothing'],
+};
+
+export const chartNotes = {
+  loss: 'Neither loss should run to zero or blow up; a D loss near zero means the discriminator has won.',
+  probabilities: 'Both drift towards 0.5 as G improves. D(x) → 1 with D(G(z)) → 0 means D is overpowering G.',
+  wasserstein: 'The critic’s distance estimate should shrink as samples improve; the penalty should stay small.',
+  gradients: 'A G gradient norm sinking towards zero means vanishing gradients: G has stopped learning.',
+  throughput: 'Training speed: batch size divided by step time.',
+};
