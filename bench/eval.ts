@@ -19,7 +19,8 @@ import { TrainingSession } from '../src-main/engine/training/session';
 import { GeneratorCache, latentsForSeeds } from '../src-main/engine/sampling';
 import { classifierExtractor, classifierFor } from '../src-main/engine/evaluation/classifier';
 import { evalDataset } from '../src-main/engine/evaluation/datasets';
-import { evaluateCheckpoint, evaluationDir } from '../src-main/engine/evaluation/evaluate';
+import { evaluateCheckpoint } from '../src-main/engine/evaluation/evaluate';
+import { evaluationDirOf, runsDirOf } from '../src-main/project/layout';
 import { extractAll } from '../src-main/engine/evaluation/extractor';
 import { featureStats, frechetDistance } from '../src-main/engine/evaluation/fid';
 import { kernelInceptionDistance } from '../src-main/engine/evaluation/kid';
@@ -63,7 +64,7 @@ const project = await mkdtemp(join(tmpdir(), 'gan-bench-eval-'));
 const config = { ...preset('dcgan'), steps: 1, checkpointEvery: 1, sampleEvery: 100 };
 let finished!: (state: string) => void;
 const done = new Promise<string>((resolve) => (finished = resolve));
-const session = await TrainingSession.create(join(project, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), {
+const session = await TrainingSession.create(runsDirOf(project), config, memoryBatches(loadMnistDemo(), config.model), {
   status: (s) => (s.state === 'completed' || s.state === 'failed') && finished(s.state),
   metrics: () => undefined,
   samples: () => undefined,
@@ -74,12 +75,12 @@ await session.dispose();
 const run = session.runDir;
 
 const classifier = await time('train domain classifier (once per dataset)', '9,000 digits × 3 epochs', () =>
-  classifierFor('demo:mnist', { cacheDir: evaluationDir(project) }),
+  classifierFor('demo:mnist', { cacheDir: evaluationDirOf(project) }),
 );
 console.log(`  classifier test accuracy: ${(classifier.testAccuracy * 100).toFixed(1)}%`);
 const extractor = classifierExtractor(classifier);
 const dataset = await evalDataset('demo:mnist');
-const real = await time('featurise 10,000 real digits (once, cached)', '128-d features', () => realFeatures(dataset, extractor, evaluationDir(project)));
+const real = await time('featurise 10,000 real digits (once, cached)', '128-d features', () => realFeatures(dataset, extractor, evaluationDirOf(project)));
 const split = splitReal(real, SAMPLES, extractor.classes, 0);
 
 const generators = new GeneratorCache();

@@ -30,6 +30,7 @@ import { GeneratorCache, LoadedGenerator } from '../src-main/engine/sampling';
 import { trainTinyRun } from '../src-main/engine/sampling/testing';
 import { StudioService } from '../src-main/services/studio-service';
 import { sourceEngineHost } from '../src-main/test-support/engine';
+import { runDirOf, runsDirOf } from '../src-main/project/layout';
 
 const cases: Record<string, () => TrainConfig> = {
   // The app's DCGAN preset at 64 px (z 64, width 32).
@@ -139,7 +140,7 @@ export async function main(argv: string[]): Promise<void> {
   const report = await initRuntime(backend);
   const selected = values.cases?.split(',') ?? Object.keys(cases);
   const projectDir = await mkdtemp(join(tmpdir(), 'gan-bench-explore-'));
-  await mkdir(join(projectDir, 'runs'), { recursive: true });
+  await mkdir(runsDirOf(projectDir), { recursive: true });
   const engine = sourceEngineHost({ GAN_STUDIO_BACKEND: report.active });
   const service = new StudioService({ engine, app: { name: 'GAN Studio', version: 'bench', mode: 'web', platform: process.platform } });
   await engine.start();
@@ -151,7 +152,7 @@ export async function main(argv: string[]): Promise<void> {
       const factory = cases[name];
       if (!factory) throw new Error(`Unknown case ${name}; known: ${Object.keys(cases).join(', ')}`);
       const run = await trainTinyRun(factory());
-      const runDir = join(projectDir, 'runs', run.runId);
+      const runDir = runDirOf(projectDir, run.runId);
       await rename(run.runDir, runDir);
       const file = 'ckpt-000000001.gsc';
       const g = await LoadedGenerator.load(runDir);

@@ -178,7 +178,7 @@ export type ExportRequest = z.output<typeof exportRequestSchema>;
 export type ExportRequestInput = z.input<typeof exportRequestSchema>;
 
 /** The run an export draws from. */
-export function runIdOf(request: ExportRequest | ExportRequestInput): string {
+export function runIdOfRequest(request: ExportRequest | ExportRequestInput): string {
   if ('source' in request) return checkpointOfSource(request.source).runId;
   return request.kind === 'timelapse' ? request.runId : request.checkpoint.runId;
 }

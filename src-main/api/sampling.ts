@@ -50,3 +50,12 @@ export const sampleSpecSchema = z
   .strict();
 export type SampleSpec = z.output<typeof sampleSpecSchema>;
 export type SampleSpecInput = z.input<typeof sampleSpecSchema>;
+
+/** Every direction a spec moves along (amount ≠ 0), the spec's own and its images'. */
+export function directionIdsOf(spec: Pick<SampleSpec, 'images' | 'directions'>): string[] {
+  const ids = new Set<string>();
+  for (const amounts of [spec.directions, ...spec.images.map((image) => image.directions ?? [])]) {
+    for (const { id, amount } of amounts) if (amount !== 0) ids.add(id);
+  }
+  return [...ids];
+}

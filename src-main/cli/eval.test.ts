@@ -12,7 +12,7 @@ import { memoryBatches } from '../engine/batches/memory-batches';
 import { TrainingSession } from '../engine/training/session';
 import { tinyConfig } from '../engine/training/testing-config';
 import { DomainClassifier } from '../engine/evaluation/classifier';
-import { evaluationDir, inceptionDir } from '../engine/evaluation/evaluate';
+import { evaluationDirOf, inceptionDirOf } from '../project/layout';
 import { writeTinyGraphModel } from '../engine/evaluation/testing';
 import { evaluationRecordSchema } from '../api/evaluation';
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   const project = await mkdtemp(join(tmpdir(), 'gan-cli-eval-'));
   // A quickly trained classifier in the project's cache, so the CLI does not spend a minute on it.
   const classifier = await DomainClassifier.train(loadMnistDemo(), { epochs: 1, maxTrainImages: 2000 });
-  await classifier.save(join(evaluationDir(project), 'classifier-demo-mnist.gsc'));
+  await classifier.save(join(evaluationDirOf(project), 'classifier-demo-mnist.gsc'));
   classifier.dispose();
   const config = tinyConfig({ steps: 4, checkpointEvery: 2 });
   let done!: () => void;
@@ -90,8 +90,8 @@ describe('gan-studio eval', () => {
     ]);
     expect(result.code, result.stderr).toBe(0);
     expect(evaluationRecordSchema.parse(JSON.parse(result.stdout)).extractor.kind).toBe('inception');
-    const sidecars = (await readdir(inceptionDir(dirname(dirname(runDir))))).filter((name) => name.endsWith('.json') && name !== 'model.json');
-    const sidecar = JSON.parse(await readFile(join(inceptionDir(dirname(dirname(runDir))), sidecars[0]!), 'utf8'));
+    const sidecars = (await readdir(inceptionDirOf(dirname(dirname(runDir))))).filter((name) => name.endsWith('.json') && name !== 'model.json');
+    const sidecar = JSON.parse(await readFile(join(inceptionDirOf(dirname(dirname(runDir))), sidecars[0]!), 'utf8'));
     expect(sidecar.inputRange).toBe('-1,1');
   }, 120_000);
 });

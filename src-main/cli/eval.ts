@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { basename, resolve } from 'node:path';
-import { projectOfRun } from '../engine/training/run-file';
+import { projectOfRun } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
 import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
@@ -13,7 +13,8 @@ import { evaluationSettingsSchema, extractorKinds, metricRequests, type Evaluati
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
-import { evaluateCheckpoint, inceptionDir } from '../engine/evaluation/evaluate';
+import { evaluateCheckpoint } from '../engine/evaluation/evaluate';
+import { inceptionDirOf } from '../project/layout';
 import { cacheGraphModel } from '../engine/evaluation/graph-model';
 import { ProgressLine } from './progress';
 
@@ -80,8 +81,8 @@ export async function evaluate(args: string[]): Promise<void> {
   if (values['inception-url'] && values['inception-dir']) throw new Error('Give --inception-url or --inception-dir, not both');
   const from = values['inception-url'] ? { url: values['inception-url'] } : values['inception-dir'] ? { dir: resolve(values['inception-dir']) } : null;
   if (from) {
-    process.stderr.write(`Importing ${'url' in from ? from.url : from.dir} into ${inceptionDir(projectDir)}…\n`);
-    await cacheGraphModel(from, inceptionDir(projectDir), { inputRange, ...(values['inception-sha256'] ? { expectedSha256: values['inception-sha256'] } : {}) });
+    process.stderr.write(`Importing ${'url' in from ? from.url : from.dir} into ${inceptionDirOf(projectDir)}…\n`);
+    await cacheGraphModel(from, inceptionDirOf(projectDir), { inputRange, ...(values['inception-sha256'] ? { expectedSha256: values['inception-sha256'] } : {}) });
   }
 
   let phase = '';

@@ -3,7 +3,7 @@
  * folders, sidecars and guarantees (temp folder renamed when complete, never an overwrite).
  */
 import { parseArgs } from 'node:util';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import {
   consecutiveWalks,
@@ -14,7 +14,7 @@ import {
 } from '../api/export';
 import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
-import { projectOfRun } from '../engine/training/run-file';
+import { exportsDirOf, projectOfRun, runDirOf, runIdOf } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
 import { runExport } from '../engine/export/run';
 import { initRuntime } from '../engine/runtime';
@@ -89,7 +89,7 @@ export async function exportCommand(args: string[]): Promise<void> {
   if (values.from) {
     const sidecar = sidecarSchema.parse(JSON.parse(await readFile(resolve(values.from), 'utf8')));
     // The sidecar sits in <project>/exports/<name>/: the run is <project>/runs/<id>.
-    runDir = values.run ? resolve(values.run) : join(dirname(dirname(dirname(resolve(values.from)))), 'runs', sidecar.run.runId);
+    runDir = values.run ? resolve(values.run) : runDirOf(dirname(dirname(dirname(resolve(values.from)))), sidecar.run.runId);
     request = { ...sidecar.request, onExisting: 'rename' };
     expectSha256 = sidecar.run.sha256 ?? undefined;
   } else {
@@ -97,7 +97,7 @@ export async function exportCommand(args: string[]): Promise<void> {
     if (!kind || !exportKinds.includes(kind)) throw new Error(`Which kind of export?\n\n${exportUsage}`);
     if (!values.run) throw new Error(`--run is required\n\n${exportUsage}`);
     runDir = resolve(values.run);
-    request = requestFor(kind, basename(runDir), values);
+    request = requestFor(kind, runIdOf(runDir), values);
   }
   const out = values.out ? resolve(values.out) : null;
   if (out) request = { ...request, name: basename(out), onExisting: 'fail' };
@@ -107,7 +107,7 @@ export async function exportCommand(args: string[]): Promise<void> {
   await holdProjectLock(projectOfRun(runDir), 'export');
   await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
   // Beside the original for --from; the project's exports/ otherwise.
-  const exportsDir = out ? dirname(out) : values.from ? dirname(dirname(resolve(values.from))) : join(projectOfRun(runDir), 'exports');
+  const exportsDir = out ? dirname(out) : values.from ? dirname(dirname(resolve(values.from))) : exportsDirOf(projectOfRun(runDir));
   let cancelled = false;
   process.once('SIGINT', () => (cancelled = true));
   let progress: ProgressLine | null = null;

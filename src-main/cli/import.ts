@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { formatIssues } from '../api/rpc';
 import { importOptionsSchema } from '../api/dataset';
 import { DatasetError, importDataset } from '../engine/dataset';
-import { datasetDirOf } from '../engine/dataset/project-dataset';
+import { datasetDirOf } from '../project/layout';
 import { openProject } from '../services/projects';
 import { holdProjectLock } from '../project/lock';
 import { defaultProjectDir } from '../services/workspace';

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readMetricsLog } from '../engine/training/metrics-log';
+import { readMetricsLog } from '../project/metrics-log';
 import { tinyConfig } from '../engine/training/testing-config';
 
 const cli = fileURLToPath(new URL('./index.ts', import.meta.url));

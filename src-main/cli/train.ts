@@ -3,7 +3,7 @@
  * uses, in this process. Ctrl+C stops it with a checkpoint; `--resume <run dir>` continues it.
  */
 import { parseArgs } from 'node:util';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { backendPreferenceSchema, nearestResolution } from '../api/schemas';
 import { architectures, lossKinds, type TrainConfig } from '../api/train-config';
@@ -14,7 +14,8 @@ import { loadMnistDemo } from '../engine/dataset/mnist-demo';
 import { openProjectTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../engine/batches/training-data';
 import { assertTrainable, type DatasetShape } from '../shared/model-design/review';
 import { trainingEvaluatorFor } from '../engine/evaluation/in-training';
-import { projectOfRun, writeRunFile } from '../engine/training/run-file';
+import { writeRunFile } from '../project/run-file';
+import { projectOfRun, runsDirOf } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
 import { TrainingSession, type RunStatus, type SessionListener } from '../engine/training/session';
 import { defaultProjectDir } from '../services/workspace';
@@ -98,7 +99,7 @@ export async function train(args: string[]): Promise<void> {
     const shape = trainingDataShape(data, dataset);
     // The same review the app's Model view and engine apply: a config that cannot train stops here.
     const config = assertTrainable(await buildConfig(values, shape), { dataset: shape, backend: backend.active });
-    session = await TrainingSession.create(join(projectDir, 'runs'), config, trainingBatches(data, config.model), listener, {
+    session = await TrainingSession.create(runsDirOf(projectDir), config, trainingBatches(data, config.model), listener, {
       evaluator: trainingEvaluatorFor(config, dataset, projectDir),
     });
     await writeRunFile(session.runDir, dataset);

@@ -7,7 +7,8 @@ import type { z } from 'zod';
 import type { RequestSpecs } from '../api/rpc';
 import type { BackendReport } from '../api/schemas';
 import type { GeneratorCache } from './sampling';
-import type { TrainingController, EmitEvent } from './training/controller';
+import type { TrainingController } from './training/controller';
+import type { EmitEvent } from './protocol';
 
 export interface EngineContext {
   readonly backend: BackendReport;

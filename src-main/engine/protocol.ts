@@ -111,3 +111,6 @@ export const engineExitCodes = {
   /** The WebAssembly runtime aborted (out of memory): the host restarts the engine at once. */
   wasmAbort: 70,
 } as const;
+
+/** How engine-side controllers send an event to the host (the channel validates it against the protocol). */
+export type EmitEvent = (event: string, payload: unknown) => void;

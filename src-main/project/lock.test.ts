@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { LOCK_FILE, lockProject } from './lock';
+import { lockProject } from './lock';
+import { LOCK_FILE } from './layout';
 import { StudioService } from '../services/studio-service';
 import { scriptEngineHost } from '../test-support/engine';
 

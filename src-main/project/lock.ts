@@ -10,9 +10,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { LOCK_FILE } from './layout';
 import { randomBytes } from 'node:crypto';
 
-export const LOCK_FILE = '.gan-studio.lock';
 
 export interface LockHolder {
   pid: number;

@@ -1,13 +1,13 @@
 /** runs/<id>/config.json, read with an error that names the file and says what to do. */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { trainConfigSchema, type TrainConfig } from '../api/train-config';
 import { formatIssues } from '../api/rpc';
+import { runFiles } from './layout';
 
 export class RunConfigError extends Error {}
 
 export async function readRunConfig(runDir: string): Promise<TrainConfig> {
-  const file = join(runDir, 'config.json');
+  const file = runFiles(runDir).config;
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -1,12 +1,12 @@
 /** Main-side evaluation handlers: resolve ids to project paths, then ask the engine. */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { trainingEvalPointSchema, type EvaluationRecord, type evaluationRequests, type TrainingEvalPoint } from '../api/evaluation';
 import { runIdSchema } from '../api/projects';
 import { StudioError } from '../api/rpc';
-import { readRecords } from '../engine/evaluation/evaluate';
-import { readMetricsLog } from '../engine/training/metrics-log';
+import { readRecords } from '../project/evaluations';
+import { readMetricsLog } from '../project/metrics-log';
 import type { StudioContext, StudioHandlersFor } from './capability';
+import { runFiles, runsDirOf } from '../project/layout';
 
 export function evaluationStudioHandlers(ctx: StudioContext): StudioHandlersFor<typeof evaluationRequests> {
   // One evaluation job at a time: the engine evaluates one checkpoint at a time anyway.
@@ -42,7 +42,7 @@ export function evaluationStudioHandlers(ctx: StudioContext): StudioHandlersFor<
       return { cancelled: true };
     },
     'eval.list': async ({ runIds }) => {
-      const runsDir = join(ctx.requireProject().dir, 'runs');
+      const runsDir = runsDirOf(ctx.requireProject().dir);
       const ids = runIds ?? (await readdir(runsDir).catch(() => [] as string[])).filter((id) => runIdSchema.safeParse(id).success);
       const results = (await Promise.all(ids.map((id) => readRecords(ctx.runDir(id))))).flat();
       return { results: results.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
@@ -62,7 +62,7 @@ export function evaluationStudioHandlers(ctx: StudioContext): StudioHandlersFor<
 
 /** The {type: 'eval'} lines of a run's metrics.jsonl; a resumed run's repeated steps keep the later line. */
 export async function readTrainingPoints(runDir: string): Promise<TrainingEvalPoint[]> {
-  const { lines } = await readMetricsLog(join(runDir, 'metrics.jsonl'));
+  const { lines } = await readMetricsLog(runFiles(runDir).metrics);
   const byStep = new Map<number, TrainingEvalPoint>();
   for (const line of lines as { type: string }[]) {
     if (line.type !== 'eval') continue;

@@ -4,17 +4,17 @@
  * directions and saved views in <project>/explore/<runId>.json.
  */
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { MAX_TIMELINE_CHECKPOINTS, type exploreRequests, type StoredDirection, type UnsupervisedMethod } from '../api/explore';
 import type { SampleSpec } from '../api/sampling';
 import { StudioError } from '../api/rpc';
-import { LatestOnly } from '../engine/explore/lanes';
-import { thinEvenly } from '../engine/sampling/thin';
-import { directionIdsOf } from '../engine/sampling/compose';
-import { runDataset } from '../engine/training/run-file';
-import { ExploreStore, toState, type ExploreData } from '../engine/explore/store';
+import { LatestOnly } from './explore-lanes';
+import { thinEvenly } from '../shared/thin';
+import { directionIdsOf } from '../api/sampling';
+import { runDataset } from '../project/run-file';
+import { ExploreStore, toState, type ExploreData } from '../project/explore-store';
 import type { StudioContext, StudioHandlersFor } from './capability';
 import { listCheckpoints } from './projects';
+import { runFiles } from '../project/layout';
 
 const methodLabel: Record<UnsupervisedMethod, string> = { sefa: 'SeFa', ganspace: 'GANSpace' };
 
@@ -32,7 +32,7 @@ export function exploreStudioHandlers(ctx: StudioContext): StudioHandlersFor<typ
   /** The run's explorer store; refuses ids of runs the open project does not have. */
   async function storeFor(runId: string): Promise<ExploreStore> {
     const projectDir = ctx.requireProject().dir;
-    const exists = await stat(join(ctx.runDir(runId), 'config.json')).then(() => true, () => false);
+    const exists = await stat(runFiles(ctx.runDir(runId)).config).then(() => true, () => false);
     if (!exists) throw new StudioError({ code: 'invalid-request', message: `This project has no run ${runId}.` });
     const key = `${projectDir}\0${runId}`;
     let store = stores.get(key);

@@ -5,19 +5,19 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runIdOf, sidecarSchema, type ExportEntry, type exportRequests } from '../api/export';
+import { EXPORTS_DIR } from '../project/layout';
+import { runIdOfRequest, sidecarSchema, type ExportEntry, type exportRequests } from '../api/export';
 import { StudioError, formatIssues } from '../api/rpc';
 import type { StudioContext, StudioHandlersFor } from './capability';
-import { findFfmpeg } from '../engine/export/ffmpeg';
+import { findFfmpeg } from '../shared/ffmpeg';
 
-export const EXPORTS_DIR = 'exports';
 const SIDECAR = 'sidecar.json';
 const PREVIEW = 'preview.png';
 
 export function exportStudioHandlers(ctx: StudioContext): StudioHandlersFor<typeof exportRequests> {
   const exportsDir = () => join(ctx.requireProject().dir, EXPORTS_DIR);
   return {
-    'export.create': (request) => ctx.engine.request('export.run', { request, exportsDir: exportsDir(), runDir: ctx.runDir(runIdOf(request)) }),
+    'export.create': (request) => ctx.engine.request('export.run', { request, exportsDir: exportsDir(), runDir: ctx.runDir(runIdOfRequest(request)) }),
     'export.cancel': () => ctx.engine.request('export.cancel', {}),
     'export.list': async () => ({ dir: exportsDir(), ...(await listExports(exportsDir())), mp4: findFfmpeg() !== null }),
     'export.preview': async ({ name }) => {
@@ -32,7 +32,7 @@ export function exportStudioHandlers(ctx: StudioContext): StudioHandlersFor<type
       return ctx.engine.request('export.run', {
         request: { ...sidecar.request, onExisting: 'rename' },
         exportsDir: exportsDir(),
-        runDir: ctx.runDir(runIdOf(sidecar.request)),
+        runDir: ctx.runDir(runIdOfRequest(sidecar.request)),
         ...(sidecar.run.sha256 ? { expectSha256: sidecar.run.sha256 } : {}),
       });
     },

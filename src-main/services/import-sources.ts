@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { StudioError } from '../api/rpc';
+import { uploadsDirOf } from '../project/layout';
 
 export type ImportSource = { kind: 'dialog' } | { kind: 'dropped'; token: string } | { kind: 'upload'; uploadId: string };
 
@@ -75,7 +76,7 @@ export class ImportSources {
     if (!UPLOAD_ID.test(uploadId)) return null;
     const parts = relativePath.split('/');
     if (parts.length > 32 || parts.some((p) => !p || p === '.' || p === '..' || /[\\\0:]/.test(p) || p.length > 255)) return null;
-    const root = join(projectDir, '.uploads', uploadId);
+    const root = join(uploadsDirOf(projectDir), uploadId);
     const target = resolve(root, ...parts);
     return target.startsWith(root + sep) ? target : null;
   }
@@ -109,7 +110,7 @@ export class ImportSources {
       }
       case 'upload': {
         if (!UPLOAD_ID.test(source.uploadId)) throw new StudioError({ code: 'invalid-request', message: 'Unknown upload.' });
-        const dir = join(projectDir, '.uploads', source.uploadId);
+        const dir = join(uploadsDirOf(projectDir), source.uploadId);
         return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
       }
     }
@@ -118,7 +119,7 @@ export class ImportSources {
 
 /** Loose dropped files, copied into an upload folder of the project (removed after the import). */
 async function gatherFiles(files: readonly string[], projectDir: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = join(projectDir, '.uploads', ImportSources.newUploadId());
+  const dir = join(uploadsDirOf(projectDir), ImportSources.newUploadId());
   await mkdir(dir, { recursive: true });
   const cleanup = () => rm(dir, { recursive: true, force: true });
   const taken = new Set<string>();

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { configNameSchema, type ConfigList, type modelDesignRequests, type SavedConfig } from '../api/model-design';
 import { formatIssues, StudioError } from '../api/rpc';
 import { trainConfigSchema, type TrainConfig } from '../api/train-config';
-import { writeFileAtomic } from '../engine/checkpoint/atomic';
+import { writeFileAtomic } from '../project/atomic';
 import type { StudioContext, StudioHandlersFor } from './capability';
 
 const EXT = '.json';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { CheckpointStore } from '../engine/checkpoint';
+import { CheckpointStore } from '../project/checkpoint';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listRuns, openProject } from './projects';

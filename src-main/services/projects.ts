@@ -6,12 +6,13 @@
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { isTempName, writeFileAtomic } from '../engine/checkpoint/atomic';
+import { isTempName, writeFileAtomic } from '../project/atomic';
 import type { TrainConfig } from '../api/train-config';
 import { runNameSchema, type ProjectInfo, type RunSummary } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import { readRunConfig } from '../project/run-config';
-import { CheckpointStore, type CheckpointInfo } from '../engine/checkpoint';
+import { CheckpointStore, type CheckpointInfo } from '../project/checkpoint';
+import { exportsDirOf, runDirOf, runFiles, runIdOf, runsDirOf, uploadsDirOf } from '../project/layout';
 
 const projectFileSchema = z.object({
   version: z.literal(1),
@@ -32,7 +33,7 @@ export async function openProject(dir: string, options: { create?: boolean } = {
   }
   if (raw === null) {
     if (!options.create) throw new ProjectError(`${dir} is not a GAN Studio project (it has no project.json).`);
-    await mkdir(join(dir, 'runs'), { recursive: true });
+    await mkdir(runsDirOf(dir), { recursive: true });
     const project = { version: 1 as const, name: basename(dir), created: new Date().toISOString() };
     await writeFileAtomic(dir, 'project.json', [Buffer.from(JSON.stringify(project, null, 2))]);
     return { name: project.name, dir, created: project.created };
@@ -52,7 +53,7 @@ export async function openProject(dir: string, options: { create?: boolean } = {
  * abandoned (closed tab, cancel) is swept when the project opens, once it is an hour old.
  */
 export async function sweepStaleUploads(projectDir: string, maxAgeMs = 3_600_000): Promise<string[]> {
-  const root = join(projectDir, '.uploads');
+  const root = uploadsDirOf(projectDir);
   const names = await readdir(root).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names) {
@@ -67,7 +68,7 @@ export async function sweepStaleUploads(projectDir: string, maxAgeMs = 3_600_000
 
 /** The runs in a project, newest first. A run folder that cannot be read is listed as damaged. */
 export async function listRuns(projectDir: string): Promise<RunSummary[]> {
-  const runsDir = join(projectDir, 'runs');
+  const runsDir = runsDirOf(projectDir);
   let names: string[];
   try {
     names = await readdir(runsDir);
@@ -83,7 +84,7 @@ export async function listRuns(projectDir: string): Promise<RunSummary[]> {
       const name = await readRunName(dir);
       try {
         const config = await readRunConfig(dir);
-        const checkpoints = await new CheckpointStore(join(dir, 'checkpoints')).list();
+        const checkpoints = await new CheckpointStore(runFiles(dir).checkpoints).list();
         return {
           runId,
           name,
@@ -145,16 +146,16 @@ export async function sweepLeftovers(projectDir: string): Promise<string[]> {
       removed.push(join(dir, name));
     }
   };
-  await sweep(join(projectDir, 'exports'), (name) => /^\..+\.partial-[0-9a-f]+$/.test(name) || isTempName(name));
-  for (const run of await readdir(join(projectDir, 'runs')).catch(() => [] as string[])) {
-    await sweep(join(projectDir, 'runs', run, 'samples'), isTempName);
+  await sweep(exportsDirOf(projectDir), (name) => /^\..+\.partial-[0-9a-f]+$/.test(name) || isTempName(name));
+  for (const run of await readdir(runsDirOf(projectDir)).catch(() => [] as string[])) {
+    await sweep(runFiles(runDirOf(projectDir, run)).samples, isTempName);
   }
   return removed;
 }
 
 /** Finishes deletes a crash interrupted (see deleteRun). */
 export async function sweepDeletedRuns(projectDir: string): Promise<void> {
-  const runsDir = join(projectDir, 'runs');
+  const runsDir = runsDirOf(projectDir);
   for (const name of await readdir(runsDir).catch(() => [] as string[])) {
     if (name.startsWith('.deleting-')) await rm(join(runsDir, name), { recursive: true, force: true });
   }
@@ -162,7 +163,7 @@ export async function sweepDeletedRuns(projectDir: string): Promise<void> {
 
 async function requireRunFolder(runDir: string): Promise<void> {
   const info = await stat(runDir).catch(() => null);
-  if (!info?.isDirectory()) throw new StudioError({ code: 'invalid-request', message: `There is no run ${basename(runDir)} in this project.` });
+  if (!info?.isDirectory()) throw new StudioError({ code: 'invalid-request', message: `There is no run ${runIdOf(runDir)} in this project.` });
 }
 
 /** A run's config and its checkpoints, newest first (headers only: cheap, and never throws on damage). */
@@ -171,8 +172,8 @@ export async function listCheckpoints(runDir: string): Promise<{ runId: string; 
   try {
     config = await readRunConfig(runDir);
   } catch (err) {
-    throw new StudioError({ code: 'invalid-request', message: `Run ${basename(runDir)} cannot be read: ${(err as Error).message}` });
+    throw new StudioError({ code: 'invalid-request', message: `Run ${runIdOf(runDir)} cannot be read: ${(err as Error).message}` });
   }
-  const checkpoints = await new CheckpointStore(join(runDir, 'checkpoints')).list();
-  return { runId: basename(runDir), config, checkpoints: checkpoints.map(({ sha256: _, ...info }) => info) };
+  const checkpoints = await new CheckpointStore(runFiles(runDir).checkpoints).list();
+  return { runId: runIdOf(runDir), config, checkpoints: checkpoints.map(({ sha256: _, ...info }) => info) };
 }

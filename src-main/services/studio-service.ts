@@ -13,10 +13,11 @@ import { join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepLeftovers, sweepStaleUploads } from './projects';
 import type { StudioContext, StudioHandlersFor } from './capability';
-import { readRunHistory } from '../engine/training/history';
-import { datasetDirOf } from '../engine/dataset/project-dataset';
+import { readRunHistory } from '../project/run-history';
+import { datasetDirOf, runsDirOf } from '../project/layout';
 import { exploreStudioHandlers } from './explore';
-import { EXPORTS_DIR, exportStudioHandlers } from './export';
+import { exportStudioHandlers } from './export';
+import { EXPORTS_DIR } from '../project/layout';
 import { evaluationStudioHandlers } from './evaluation';
 import { modelDesignStudioHandlers } from './model-design';
 import { ImportSources } from './import-sources';
@@ -241,7 +242,7 @@ export class StudioService {
   }
 
   private runsDir(): string {
-    return join(this.requireProject().dir, 'runs');
+    return runsDirOf(this.requireProject().dir);
   }
 
   private async projectState(): Promise<ProjectState> {

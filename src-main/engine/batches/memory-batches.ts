@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../../api/train-config';
 import type { LabelledImages } from '../dataset/mnist-demo';
-import type { Batch, BatchSource } from '../training/trainer';
+import type { Batch, BatchSource } from './types';
 import type { Rng } from '../rng';
 
 /** What the stored images look like (all of a dataset's images share it). */

@@ -10,10 +10,11 @@ import { writeSyntheticDataset } from '../dataset/testing';
 import { ensureGradientsRegistered } from '../ops/gradients';
 import { registerTrainingKernels } from '../backend/kernels';
 import { Rng } from '../rng';
-import { Trainer, type BatchSource } from '../training/trainer';
+import { Trainer } from '../training/trainer';
+import { type BatchSource } from './types';
 import { tinyConfig } from '../training/testing-config';
 import { restoreFrom } from '../training/testing-state';
-import { datasetDirOf } from '../dataset/project-dataset';
+import { datasetDirOf } from '../../project/layout';
 import { EpochOrder, ShardStream } from './shard-stream';
 import { isStreamed, openProjectTrainingData, trainingBatches } from './training-data';
 

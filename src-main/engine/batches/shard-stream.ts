@@ -17,7 +17,7 @@ import type { DatasetReader } from '../dataset';
 import { readFullySync, readShard, readShardSync, type ShardData } from '../dataset/shard-format';
 import { shuffled } from '../dataset/shards';
 import { Rng } from '../rng';
-import type { BatchSource } from '../training/trainer';
+import type { BatchSource } from './types';
 import { checkClasses, toBatch } from './memory-batches';
 
 /** Default shuffle buffer: about one shard's worth of images. */

@@ -10,10 +10,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeSyntheticDataset } from '../dataset/testing';
 import { ensureGradientsRegistered } from '../ops/gradients';
-import { readMetricsLog } from '../training/metrics-log';
+import { readMetricsLog } from '../../project/metrics-log';
 import { TrainingSession, type SessionListener } from '../training/session';
 import { tinyConfig } from '../training/testing-config';
-import { datasetDirOf } from '../dataset/project-dataset';
+import { datasetDirOf } from '../../project/layout';
 import { openProjectTrainingData, trainingBatches, type TrainingData } from './training-data';
 import { TrainingController } from '../training/controller';
 

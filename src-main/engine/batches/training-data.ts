@@ -4,11 +4,12 @@
  */
 import type { ModelConfig } from '../../api/train-config';
 import { openDataset, type DatasetReader } from '../dataset';
-import type { BatchSource } from '../training/trainer';
+import type { BatchSource } from './types';
 import type { DatasetShape } from '../../shared/model-design/review';
 import { memoryBatches } from './memory-batches';
 import type { LabelledImages } from '../dataset/mnist-demo';
-import { datasetDirOf, imageBytesOf, loadIntoMemory } from '../dataset/project-dataset';
+import { imageBytesOf, loadIntoMemory } from '../dataset/project-dataset';
+import { datasetDirOf } from '../../project/layout';
 import { ShardStream, type ShardStreamOptions } from './shard-stream';
 
 /** Datasets with more uint8 pixels than this train from a stream instead of memory. */

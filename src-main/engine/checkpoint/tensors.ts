@@ -1,6 +1,6 @@
 /** Conversion between tfjs tensors and the plain arrays a checkpoint stores. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { NamedArray } from './types';
+import type { NamedArray } from '../../project/checkpoint/types';
 
 /**
  * Downloads each tensor into a fresh array. The copy matters: some backends hand back their own

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { openDataset, type DatasetReader } from './';
 import { MANIFEST_FILE } from './manifest';
 import { compare } from './scan';
-import { datasetDirOf } from './project-dataset';
+import { datasetDirOf } from '../../project/layout';
 
 export interface DatasetCatalog {
   readonly reader: DatasetReader;

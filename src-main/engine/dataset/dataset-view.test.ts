@@ -10,7 +10,7 @@ import { mnistPng, writeSyntheticDataset } from './testing';
 import type { PngImage } from '../../api/schemas';
 import { ImportController } from './import-controller';
 import { previewImport } from './import-preview';
-import { datasetDirOf } from './project-dataset';
+import { datasetDirOf } from '../../project/layout';
 import { thumbnailPage, thumbnailSize } from './thumbnails';
 
 let root: string;

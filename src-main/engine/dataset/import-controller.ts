@@ -6,9 +6,10 @@
 import { StudioError } from '../../api/rpc';
 import type { ImportReportShape, ProjectDatasetShape } from '../../api/dataset';
 import { DatasetError, importDataset, type ImportOptionsInput } from './';
-import { datasetDirOf, describeDataset, hasProjectDataset, meanImagePng } from './project-dataset';
+import { describeDataset, hasProjectDataset, meanImagePng } from './project-dataset';
+import { datasetDirOf } from '../../project/layout';
 import { projectCatalog } from './catalog';
-import type { EmitEvent } from '../training/controller';
+import type { EmitEvent } from '../protocol';
 
 /** The Data view lists skipped files; beyond this many, the report file has the rest. */
 const MAX_REPORTED_SKIPS = 5000;

@@ -13,7 +13,7 @@ import { compare, scanFolder } from './scan';
 import { locateDataset } from './staging';
 import { tileGrid } from '../image/grid';
 import { toPngImage } from '../image/png';
-import { datasetDirOf } from './project-dataset';
+import { datasetDirOf } from '../../project/layout';
 
 interface Sample {
   path: string;

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../checkpoint/atomic';
+import { writeFileAtomic } from '../../project/atomic';
 import { ImportOptionsSchema } from './options';
 import type { SkipCode } from './types';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSyntheticDataset } from './testing';
-import { datasetDirOf, loadProjectSample } from './project-dataset';
+import { loadProjectSample } from './project-dataset';
+import { datasetDirOf } from '../../project/layout';
 
 describe('loadProjectSample', () => {
   // Image i is 16×16 filled with the byte i and labelled i % 3: each sampled image names its own label.

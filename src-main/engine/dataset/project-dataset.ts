@@ -4,6 +4,7 @@
  * when they fit (see training-data.ts for the streamed alternative).
  */
 import { join } from 'node:path';
+import { datasetDirOf } from '../../project/layout';
 import { stat } from 'node:fs/promises';
 import { openDataset, type DatasetReader } from './';
 import type { DatasetSummary, PngImage } from '../../api/schemas';
@@ -16,7 +17,6 @@ import { Rng } from '../rng';
 /** loadIntoMemory refuses more than this; training streams such datasets instead. */
 const MAX_IN_MEMORY_BYTES = 2 ** 31;
 
-export const datasetDirOf = (projectDir: string) => join(projectDir, 'dataset');
 
 export async function hasProjectDataset(projectDir: string): Promise<boolean> {
   return stat(join(datasetDirOf(projectDir), 'manifest.json')).then(() => true, () => false);

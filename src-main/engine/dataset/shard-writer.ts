@@ -2,7 +2,7 @@
  * Packs images into shard files in the order given, one shard buffered in memory at a time, and
  * keeps the per-pixel sum on the way for the dataset's mean image (mean.f32: float32 LE, HWC).
  */
-import { writeFileAtomic } from '../checkpoint/atomic';
+import { writeFileAtomic } from '../../project/atomic';
 import { MEAN_FILE } from './manifest';
 import { encodeShardHeader, imagesPerShard, shardFileName } from './shard-format';
 

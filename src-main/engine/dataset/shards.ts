@@ -7,7 +7,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Rng } from '../rng';
-import { writeFileAtomic } from '../checkpoint/atomic';
+import { writeFileAtomic } from '../../project/atomic';
 import { MEAN_FILE, readManifest, type Manifest } from './manifest';
 import { readFully, readShard, SHARD_HEADER_BYTES } from './shard-format';
 import { locateDataset } from './staging';

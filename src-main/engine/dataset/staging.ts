@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { syncDir } from '../checkpoint/atomic';
+import { syncDir } from '../../project/atomic';
 
 function siblingPattern(datasetDir: string, kind: 'staging' | 'old'): RegExp {
   const base = basename(datasetDir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { syncDir } from '../checkpoint/atomic';
+import { syncDir } from '../../project/atomic';
 import { openDataset } from './shards';
 import { compare } from './scan';
 import { DatasetError } from './types';

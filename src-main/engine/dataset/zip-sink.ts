@@ -7,7 +7,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Zip, ZipPassThrough } from 'fflate';
-import { syncDir } from '../checkpoint/atomic';
+import { syncDir } from '../../project/atomic';
 import type { ArchiveSink } from './stylegan-zip';
 
 export function zipSink(target: string): ArchiveSink {

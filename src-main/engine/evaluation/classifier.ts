@@ -15,13 +15,14 @@ import { basename, dirname, join } from 'node:path';
 import { ParamStore } from '../models/params';
 import { makeConv2d, makeDense, type Forward } from '../models/layers';
 import type { LabelledImages } from '../dataset/mnist-demo';
-import { tensorsToArrays } from '../checkpoint';
-import { writeFileAtomic } from '../checkpoint/atomic';
-import { DIGEST_BYTES, decodeCheckpoint, encodeCheckpoint } from '../checkpoint/format';
+import { tensorsToArrays } from '../checkpoint/tensors';
+import { writeFileAtomic } from '../../project/atomic';
+import { DIGEST_BYTES, decodeCheckpoint, encodeCheckpoint } from '../../project/checkpoint/format';
 import { Rng } from '../rng';
 import { fitImages, type FeatureExtractor } from './extractor';
 import { DEMO_SOURCE, evalDataset } from './datasets';
 import { permutation } from './features';
+import { evaluationDirOf } from '../../project/layout';
 
 const FORMAT = 'gan-studio-domain-classifier';
 const ROTATION_CLASSES = ['0°', '90°', '180°', '270°'];
@@ -268,7 +269,7 @@ const training = new Map<string, Promise<void>>();
  */
 export async function classifierFor(source: string, options: ClassifierForOptions = {}): Promise<DomainClassifier> {
   const dataset = await evalDataset(source);
-  const cacheDir = options.cacheDir !== undefined ? options.cacheDir : source === DEMO_SOURCE ? null : join(source, 'evaluation');
+  const cacheDir = options.cacheDir !== undefined ? options.cacheDir : source === DEMO_SOURCE ? null : evaluationDirOf(source);
   if (!cacheDir) return DomainClassifier.train(await dataset.load(), options);
   const file = join(cacheDir, `classifier-${dataset.key}.gsc`);
   try {

@@ -8,8 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../api/rpc';
 import { loadMnistDemo, type LabelledImages } from '../dataset/mnist-demo';
-import { datasetDirOf, hasProjectDataset, loadProjectSample } from '../dataset/project-dataset';
-import { projectOfRun, runDataset } from '../training/run-file';
+import { hasProjectDataset, loadProjectSample } from '../dataset/project-dataset';
+import { datasetDirOf } from '../../project/layout';
+import { runDataset } from '../../project/run-file';
+import { projectOfRun } from '../../project/layout';
 
 export interface EvalDataset {
   /** File-name-safe identity, e.g. "demo-mnist" or "project-3fa2…". */

@@ -16,7 +16,9 @@ import { tinyConfig } from '../training/testing-config';
 import type { EngineContext } from '../capability';
 import type { EvalProgress } from '../../api/evaluation';
 import { DomainClassifier } from './classifier';
-import { EVALUATIONS_FILE, evaluateCheckpoint, evaluationDir, inceptionDir, readRecords } from './evaluate';
+import { evaluateCheckpoint } from './evaluate';
+import { EVALUATIONS_FILE, evaluationDirOf, inceptionDirOf } from '../../project/layout';
+import { readRecords } from '../../project/evaluations';
 import { cacheGraphModel } from './graph-model';
 import { writeTinyGraphModel } from './testing';
 import { evaluationHandlers } from './handlers';
@@ -31,7 +33,7 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'gan-eval-project-'));
   // A quickly trained classifier in the cache, so these tests do not spend a minute training the full one.
   const classifier = await DomainClassifier.train(loadMnistDemo(), { epochs: 1, maxTrainImages: 2000 });
-  await classifier.save(join(evaluationDir(project), 'classifier-demo-mnist.gsc'));
+  await classifier.save(join(evaluationDirOf(project), 'classifier-demo-mnist.gsc'));
   classifier.dispose();
   run = await trainTinyRun();
   conditional = await trainTinyRun(tinyConfig({ steps: 2, checkpointEvery: 2, model: { architecture: 'cdcgan', numClasses: 10 } }));
@@ -64,7 +66,7 @@ describe('evaluateCheckpoint', () => {
     expect([...phases]).toEqual(expect.arrayContaining(['real-features', 'generate', 'metrics', 'done']));
     // Saved: one line in the run's evaluations.jsonl, and the real features in the project's cache.
     expect(await readRecords(run.runDir)).toEqual([record]);
-    expect((await readdir(evaluationDir(project))).some((f) => /^real-demo-mnist-classifier-[0-9a-f]{16}\.gsc$/.test(f))).toBe(true);
+    expect((await readdir(evaluationDirOf(project))).some((f) => /^real-demo-mnist-classifier-[0-9a-f]{16}\.gsc$/.test(f))).toBe(true);
     generators.clear();
   });
 
@@ -103,7 +105,7 @@ describe('evaluateCheckpoint', () => {
     const request = { ...settings, extractor: 'inception' as const, projectDir: project, runDir: run.runDir, samples: 100 };
     await expect(evaluateCheckpoint({ ...request, metrics: ['kid'] }, { generators, backend: 'wasm' })).rejects.toThrow(/No feature-extractor model has been imported/);
     const model = await writeTinyGraphModel(join(project, 'tiny-graph-source'));
-    await cacheGraphModel({ dir: model.dir }, inceptionDir(project), { name: 'Tiny graph model', inputRange: '-1,1' });
+    await cacheGraphModel({ dir: model.dir }, inceptionDirOf(project), { name: 'Tiny graph model', inputRange: '-1,1' });
     const record = await evaluateCheckpoint({ ...request, metrics: ['fid', 'kid'] }, { generators, backend: 'wasm' });
     expect(record.extractor).toMatchObject({ kind: 'inception', label: expect.stringMatching(/^Tiny graph model \(4-d features, 8×8 input\)/) });
     expect(record.values.map((v) => [v.metric, Number.isFinite(v.value), Number.isFinite(v.baseline)])).toEqual([

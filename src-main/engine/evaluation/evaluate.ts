@@ -4,11 +4,11 @@
  * compute.ts turns both into the metrics with their baselines. The result is appended to the run's
  * evaluations.jsonl so the Evaluate view (and anyone with the folder) can list it later.
  */
-import { appendFile, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { evaluationDirOf, inceptionDirOf } from '../../project/layout';
+import { appendRecord } from '../../project/evaluations';
 import { randomBytes } from 'node:crypto';
 import {
-  evaluationRecordSchema,
+
   type EvalProgress,
   type EvaluationRecord,
   type EvaluationSettings,
@@ -25,10 +25,7 @@ import { loadGraphModelExtractor } from './graph-model';
 import { realFeatures, splitReal } from './reference';
 import type { LabelledImages } from '../dataset/mnist-demo';
 
-export const EVALUATIONS_FILE = 'evaluations.jsonl';
 
-export const evaluationDir = (projectDir: string) => join(projectDir, 'evaluation');
-export const inceptionDir = (projectDir: string) => join(evaluationDir(projectDir), 'extractors', 'inception');
 
 export interface CheckpointEvaluation extends EvaluationSettings {
   projectDir: string;
@@ -51,9 +48,9 @@ export async function openExtractor(
   projectDir: string,
   context: Pick<EvaluateContext, 'signal' | 'onProgress'> = {},
 ): Promise<FeatureExtractor> {
-  if (kind === 'inception') return loadGraphModelExtractor(inceptionDir(projectDir));
+  if (kind === 'inception') return loadGraphModelExtractor(inceptionDirOf(projectDir));
   const classifier = await classifierFor(source, {
-    cacheDir: evaluationDir(projectDir),
+    cacheDir: evaluationDirOf(projectDir),
     ...(context.signal ? { signal: context.signal } : {}),
     onProgress: (done, total) => context.onProgress?.('classifier', done, total, 'Training the domain classifier on the dataset (once per dataset)'),
   });
@@ -70,7 +67,7 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
   const loadData = async () => (data ??= await dataset.load());
   const extractor = await openExtractor(request.extractor, source, request.projectDir, context);
   try {
-    const real = await realFeatures(dataset, extractor, evaluationDir(request.projectDir), {
+    const real = await realFeatures(dataset, extractor, evaluationDirOf(request.projectDir), {
       data: loadData,
       ...(signal ? { signal } : {}),
       onProgress: (done, total) => progress('real-features', done, total, `Features of the real images (${extractor.label}; cached afterwards)`),
@@ -137,31 +134,4 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
   } finally {
     extractor.dispose();
   }
-}
-
-/**
- * One JSON line per evaluation, appended in a single write (small enough that the OS does not
- * interleave it); a torn line from a crash is skipped by the reader.
- */
-export async function appendRecord(runDir: string, record: EvaluationRecord): Promise<void> {
-  await appendFile(join(runDir, EVALUATIONS_FILE), `${JSON.stringify(evaluationRecordSchema.parse(record))}\n`);
-}
-
-/** A run's saved evaluations, oldest first; damaged lines are skipped. */
-export async function readRecords(runDir: string): Promise<EvaluationRecord[]> {
-  let text: string;
-  try {
-    text = await readFile(join(runDir, EVALUATIONS_FILE), 'utf8');
-  } catch {
-    return [];
-  }
-  return text.split('\n').flatMap((line) => {
-    if (!line) return [];
-    try {
-      const parsed = evaluationRecordSchema.safeParse(JSON.parse(line));
-      return parsed.success ? [parsed.data] : [];
-    } catch {
-      return [];
-    }
-  });
 }

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../checkpoint/atomic';
+import { writeFileAtomic } from '../../project/atomic';
 import { copyFileChecked, DOWNLOAD_LIMITS, downloadFile, FileTooLargeError, formatBytes, type HostResolver } from './model-download';
 import { fitImages, type FeatureExtractor } from './extractor';
 

@@ -3,9 +3,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { evaluationEngineRequests, ExtractorsInfo } from '../../api/evaluation';
 import { StudioError } from '../../api/rpc';
-import { decodeCheckpoint } from '../checkpoint/format';
+import { decodeCheckpoint } from '../../project/checkpoint/format';
 import type { EngineContext, HandlersFor } from '../capability';
-import { evaluateCheckpoint, evaluationDir, inceptionDir } from './evaluate';
+import { evaluateCheckpoint } from './evaluate';
+import { evaluationDirOf, inceptionDirOf, runIdOf } from '../../project/layout';
 import { cacheGraphModel, readSidecar } from './graph-model';
 
 export function evaluationHandlers(ctx: EngineContext): HandlersFor<typeof evaluationEngineRequests> {
@@ -15,7 +16,7 @@ export function evaluationHandlers(ctx: EngineContext): HandlersFor<typeof evalu
       if (running) throw new StudioError({ code: 'invalid-request', message: 'An evaluation is already running: wait for it or cancel it.' });
       const abort = new AbortController();
       running = abort;
-      const runId = input.runDir.split(/[/\\]/).filter(Boolean).at(-1) ?? '';
+      const runId = runIdOf(input.runDir);
       try {
         return await evaluateCheckpoint(input, {
           generators: ctx.generators,
@@ -38,7 +39,7 @@ export function evaluationHandlers(ctx: EngineContext): HandlersFor<typeof evalu
     'eval.importExtractor': async ({ projectDir, source, inputRange }) => {
       const from = 'dir' in source ? { dir: source.dir } : { url: source.url };
       try {
-        await cacheGraphModel(from, inceptionDir(projectDir), {
+        await cacheGraphModel(from, inceptionDirOf(projectDir), {
           inputRange,
           onProgress: (progress) => ctx.emit('eval.modelDownload', progress),
           ...('sha256' in source && source.sha256 ? { expectedSha256: source.sha256 } : {}),
@@ -53,7 +54,7 @@ export function evaluationHandlers(ctx: EngineContext): HandlersFor<typeof evalu
 
 /** What the Evaluate view shows about the extractors: cached classifiers and the imported graph model. */
 export async function extractorsInfo(projectDir: string): Promise<ExtractorsInfo> {
-  const dir = evaluationDir(projectDir);
+  const dir = evaluationDirOf(projectDir);
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => /^classifier-.+\.gsc$/.test(f)).sort();
   const cached: ExtractorsInfo['classifier']['cached'] = [];
   for (const file of files) {
@@ -67,7 +68,7 @@ export async function extractorsInfo(projectDir: string): Promise<ExtractorsInfo
   }
   let inception: ExtractorsInfo['inception'] = { available: false, label: null, source: null, error: null };
   try {
-    const sidecar = await readSidecar(inceptionDir(projectDir));
+    const sidecar = await readSidecar(inceptionDirOf(projectDir));
     if (sidecar) inception = { available: true, label: sidecar.name, source: sidecar.source, error: null };
   } catch (err) {
     inception = { ...inception, error: err instanceof Error ? err.message : String(err) };

@@ -9,16 +9,16 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setUpBackends } from '../backend/kernels/testing';
-import { CheckpointStore } from '../checkpoint';
+import { CheckpointStore } from '../../project/checkpoint';
 import { loadMnistDemo } from '../dataset/mnist-demo';
 import { memoryBatches } from '../batches/memory-batches';
-import { readMetricsLog } from '../training/metrics-log';
+import { readMetricsLog } from '../../project/metrics-log';
 import { TrainingSession, type RunStatus, type SessionListener } from '../training/session';
 import { TrainingController } from '../training/controller';
 import { tinyConfig } from '../training/testing-config';
 import type { TrainingEvalPoint } from '../../api/evaluation';
 import { DomainClassifier } from './classifier';
-import { evaluationDir } from './evaluate';
+import { evaluationDirOf } from '../../project/layout';
 import { bestEvalUpTo, TrainingEvaluator } from './in-training';
 import type { ImageSource } from './extractor';
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'gan-eval-train-'));
   await mkdir(join(project, 'runs'));
   const classifier = await DomainClassifier.train(loadMnistDemo(), { epochs: 1, maxTrainImages: 2000 });
-  await classifier.save(join(evaluationDir(project), 'classifier-demo-mnist.gsc'));
+  await classifier.save(join(evaluationDirOf(project), 'classifier-demo-mnist.gsc'));
   classifier.dispose();
 }, 180_000);
 

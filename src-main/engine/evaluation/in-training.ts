@@ -9,10 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EvalConfig, TrainConfig } from '../../api/train-config';
 import type { Generator } from '../models/generator';
 import { latentsForSeeds } from '../sampling/latents';
-import { readMetricsLog } from '../training/metrics-log';
-import type { Trainer } from '../training/trainer';
+import { readMetricsLog } from '../../project/metrics-log';
 import { computeMetrics } from './compute';
-import { openExtractor, evaluationDir } from './evaluate';
+import { openExtractor } from './evaluate';
+import { evaluationDirOf } from '../../project/layout';
 import type { FeatureExtractor, ImageSource } from './extractor';
 import { extractAll } from './extractor';
 import { realFeatures, splitReal, type ReferenceSplit } from './reference';
@@ -71,7 +71,7 @@ export class TrainingEvaluator {
       const dataset = await evalDataset(source);
       const extractor = await openExtractor('classifier', source, projectDir, { signal: this.abort.signal });
       try {
-        const real = await realFeatures(dataset, extractor, evaluationDir(projectDir), { signal: this.abort.signal });
+        const real = await realFeatures(dataset, extractor, evaluationDirOf(projectDir), { signal: this.abort.signal });
         const split = splitReal(real, evaluation.samples, extractor.classes, seed);
         this.ready = { extractor, split, referenceKey: `${dataset.key}/${extractor.key}/${split.heldOut.n}/${seed}` };
         return this.ready;
@@ -116,8 +116,13 @@ export class TrainingEvaluator {
   }
 }
 
+/** What evaluationImages needs of the trainer: G's forward pass with its conditioning. */
+export interface GeneratorPass {
+  generate(generator: Generator, z: tf.Tensor2D, labels: tf.Tensor2D | null, training: boolean): tf.Tensor4D;
+}
+
 /** The run's fixed evaluation latents through `generator`, in chunks, as [-1, 1] pixels. */
-export function evaluationImages(trainer: Pick<Trainer, 'generate'>, config: TrainConfig, generator: Generator): ImageSource {
+export function evaluationImages(trainer: GeneratorPass, config: TrainConfig, generator: Generator): ImageSource {
   const { model, evaluation } = config;
   return {
     n: evaluation.samples,

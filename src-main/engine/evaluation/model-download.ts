@@ -16,7 +16,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
-import { syncDir } from '../checkpoint/atomic';
+import { syncDir } from '../../project/atomic';
 
 const MiB = 1024 * 1024;
 const IDLE_TIMEOUT_MS = 60_000;

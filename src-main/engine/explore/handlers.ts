@@ -1,16 +1,16 @@
 /** The engine's explore request handlers: renders and direction finding on loaded generators. */
-import { join } from 'node:path';
 import type { ExploreProgress, exploreEngineRequests } from '../../api/explore';
 import { StudioError } from '../../api/rpc';
 import { classifierFor } from '../evaluation/classifier';
 import { DEMO_SOURCE } from '../evaluation/datasets';
 import { classifierDirection } from './classifier-direction';
-import { runDataset } from '../training/run-file';
+import { runDataset } from '../../project/run-file';
 import type { EngineContext, HandlersFor } from '../capability';
 import { GeneratorCache, latentForSeed, latentsForSeeds, type LoadedGenerator } from '../sampling';
 import { fitBoundary, ganspace, orthogonalize, sefa, type Component } from './directions';
 import { activationGram, firstLayerWeight } from './first-layer';
 import { renderAcrossCheckpoints, renderTiles } from './render';
+import { evaluationDirOf, runIdOf } from '../../project/layout';
 
 /** Latents GANSpace samples by default: the n×n eigenproblem stays well under a second in JS. */
 export const GANSPACE_SAMPLES = 512;
@@ -64,12 +64,12 @@ export function exploreHandlers(ctx: EngineContext): HandlersFor<typeof exploreE
       }),
 
     'explore.directions.classifier': async ({ runDir, file, projectDir, targetClass, keepOthers }) => {
-      const runId = runDir.split(/[/\\]/).filter(Boolean).at(-1)!;
+      const runId = runIdOf(runDir);
       const progress = (task: ExploreProgress['task']) => (done: number, total: number) => ctx.emit('explore.progress', { runId, task, done, total });
       const dataset = await runDataset(runDir);
       // Cached beside the evaluation's (same file per dataset), so either feature trains it once.
       const classifier = await classifierFor(dataset === 'demo:mnist' ? DEMO_SOURCE : projectDir, {
-        cacheDir: join(projectDir, 'evaluation'),
+        cacheDir: evaluationDirOf(projectDir),
         onProgress: progress('classifier-training'),
       });
       try {

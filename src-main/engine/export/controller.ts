@@ -5,7 +5,7 @@
  */
 import { StudioError } from '../../api/rpc';
 import type { ExportProgress, ExportRequest } from '../../api/export';
-import type { EmitEvent } from '../training/controller';
+import type { EmitEvent } from '../protocol';
 import type { GeneratorCache } from '../sampling';
 import { ExportError } from './folder';
 import { runExport, type RunExportInput, type RunExportResult } from './run';

@@ -3,9 +3,10 @@
  * read through its store), for specs that move along them and for model exports that ship them.
  */
 import type { SampleSpec } from '../../api/sampling';
-import { ExploreStore } from '../explore/store';
-import { projectOfRun } from '../training/run-file';
-import { directionIdsOf, type DirectionVectors } from '../sampling';
+import { ExploreStore } from '../../project/explore-store';
+import { projectOfRun } from '../../project/layout';
+import { type DirectionVectors } from '../sampling';
+import { directionIdsOf } from '../../api/sampling';
 import { ExportError } from './folder';
 
 export interface DirectionRecord {

@@ -1,7 +1,8 @@
 /** Animated GIF / WebP from stacked raw frames, and the small preview each export keeps. */
 import sharp from 'sharp';
 import { mp4Unavailable, type AnimationOptions } from '../../api/export';
-import { encodeMp4, findFfmpeg } from './ffmpeg';
+import { encodeMp4 } from './ffmpeg';
+import { findFfmpeg } from '../../shared/ffmpeg';
 import { encodePng } from '../image/png';
 import type { RawImage } from '../image/grid';
 import { ExportError } from './folder';

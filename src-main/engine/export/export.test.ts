@@ -14,8 +14,9 @@ import { toBytes } from '../image/grid';
 import { GeneratorCache, latentsForSeeds, renderSampleSpec, type LoadedGenerator } from '../sampling';
 import { trainTinyRun, type TinyRun } from '../sampling/testing';
 import { runExport, type RunExportOptions } from './run';
-import { ExploreStore } from '../explore/store';
-import { encodeMp4, findFfmpeg } from './ffmpeg';
+import { ExploreStore } from '../../project/explore-store';
+import { encodeMp4 } from './ffmpeg';
+import { findFfmpeg } from '../../shared/ffmpeg';
 
 let run: TinyRun;
 const generators = new GeneratorCache();

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { syncDir } from '../checkpoint/atomic';
+import { syncDir } from '../../project/atomic';
 
 /** Hidden temp folders: `.partial-<pid>-<random>-<name>`, swept once their writer has died. */
 const PARTIAL_RE = /^\.partial-(\d+)-[0-9a-f]+-/;

@@ -23,6 +23,7 @@ import { createJob, type JobHooks } from './job';
 import { exportModel } from './model-export';
 import { pinSpec } from './render';
 import { exportTimelapse } from './timelapse';
+import { runIdOf } from '../../project/layout';
 
 export const SIDECAR = 'sidecar.json';
 export const PREVIEW = 'preview.png';
@@ -130,7 +131,7 @@ function sidecarOf(folder: ExportFolder, request: ExportRequest, model: ModelCon
     app: { name: 'GAN Studio', version: appVersion() },
     engine: { backend: tf.getBackend(), tfjs: tf.version_core },
     run: {
-      runId: identity?.runId ?? runDir.split(/[/\\]/).filter(Boolean).at(-1) ?? '',
+      runId: identity?.runId ?? runIdOf(runDir),
       checkpoint: identity?.file ?? null,
       step: identity?.step ?? null,
       sha256: identity?.sha256 ?? null,

@@ -11,7 +11,8 @@ import { asRaw, background, geometry, paintTiles, type TileSource } from './canv
 import { checkAnimationSize, encodeAnimation } from './encode';
 import { ExportError } from './folder';
 import type { ExportJob } from './job';
-import { thinEvenly } from '../sampling/thin';
+import { thinEvenly } from '../../shared/thin';
+import { runFiles } from '../../project/layout';
 
 const SAMPLE_RE = /^step-(\d+)\.png$/;
 
@@ -22,7 +23,7 @@ export interface SampleFile {
 
 /** The run's sample grids, oldest first. */
 export async function listSamples(runDir: string): Promise<SampleFile[]> {
-  const names = await readdir(join(runDir, 'samples')).catch(() => [] as string[]);
+  const names = await readdir(runFiles(runDir).samples).catch(() => [] as string[]);
   return names
     .flatMap((file) => {
       const m = SAMPLE_RE.exec(file);
@@ -47,7 +48,7 @@ export async function exportTimelapse(runDir: string, request: TimelapseRequest,
     // Decoded as RGB: the grids are grey or colour, and one channel count keeps the frames uniform.
     let decoded;
     try {
-      decoded = await sharp(await readFile(join(runDir, 'samples', file)))
+      decoded = await sharp(await readFile(join(runFiles(runDir).samples, file)))
         .removeAlpha()
         .toColourspace('srgb')
         .raw()
@@ -67,7 +68,7 @@ export async function exportTimelapse(runDir: string, request: TimelapseRequest,
   if (frames.length < 2) {
     throw new ExportError(`Run ${request.runId} has too few readable sample grids for a timelapse (damaged: ${damaged.join(', ') || 'none'}): train longer, or delete the damaged files.`);
   }
-  if (damaged.length) job.note(`Skipped damaged sample grids: ${damaged.map((f) => join(runDir, 'samples', f)).join(', ')}.`);
+  if (damaged.length) job.note(`Skipped damaged sample grids: ${damaged.map((f) => join(runFiles(runDir).samples, f)).join(', ')}.`);
   const source = tile!;
   const captions = request.caption ? frames.map(({ step }) => `step ${step.toLocaleString('en-US')}`) : null;
   const layout = { cols: 1, padding: 0, background: '#000000', scale: request.scale };

@@ -5,8 +5,9 @@
  * request finishes, never under it.
  */
 import { join } from 'node:path';
-import { CheckpointStore } from '../checkpoint';
+import { CheckpointStore } from '../../project/checkpoint';
 import { LoadedGenerator } from './loaded-generator';
+import { runFiles } from '../../project/layout';
 
 interface Entry {
   loading: Promise<LoadedGenerator>;
@@ -72,6 +73,6 @@ export class GeneratorCache {
 }
 
 async function newestCheckpoint(runDir: string): Promise<string | null> {
-  const list = await new CheckpointStore(join(runDir, 'checkpoints')).list();
+  const list = await new CheckpointStore(runFiles(runDir).checkpoints).list();
   return list[0]?.file ?? null;
 }

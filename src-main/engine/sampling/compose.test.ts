@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleSpecSchema } from '../../api/sampling';
-import { alongPath, applyPsi, composeLatents, directionIdsOf, latentForSeed, lerp, slerp } from '.';
+import { alongPath, applyPsi, composeLatents, latentForSeed, lerp, slerp } from '.';
+import { directionIdsOf } from '../../api/sampling';
 
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
 const unit = (v: Float32Array) => v.map((x) => x / norm(v));

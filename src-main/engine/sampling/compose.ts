@@ -74,12 +74,3 @@ export async function renderSampleSpec(
   const { z, classes } = composeLatents(spec, latentSpaceOf(generator), directions);
   return { images: await generator.generate(z, classes), z, classes };
 }
-
-/** Every direction a spec moves along (amount ≠ 0), the spec's own and its images'. */
-export function directionIdsOf(spec: Pick<SampleSpec, 'images' | 'directions'>): string[] {
-  const ids = new Set<string>();
-  for (const amounts of [spec.directions, ...spec.images.map((image) => image.directions ?? [])]) {
-    for (const { id, amount } of amounts) if (amount !== 0) ids.add(id);
-  }
-  return [...ids];
-}

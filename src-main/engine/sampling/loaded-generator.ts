@@ -5,11 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
-import { CheckpointStore, arraysToTensors } from '../checkpoint';
+import { CheckpointStore } from '../../project/checkpoint';
+import { arraysToTensors } from '../checkpoint/tensors';
 import { createGenerator, type Generator } from '../models/generator';
 import { generatorSpecOf } from '../models/spec';
+import { runFiles, runIdOf } from '../../project/layout';
 
 /** Images per forward pass: bounds peak memory however many images a caller asks for. */
 const CHUNK = 64;
@@ -35,10 +36,10 @@ export class LoadedGenerator {
 
   /** Loads `file` (default: the newest checkpoint that verifies) from runDir/checkpoints. */
   static async load(runDir: string, file?: string): Promise<LoadedGenerator> {
-    const config = trainConfigSchema.parse(JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')));
-    const store = new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints });
+    const config = trainConfigSchema.parse(JSON.parse(await readFile(runFiles(runDir).config, 'utf8')));
+    const store = new CheckpointStore(runFiles(runDir).checkpoints, { keepLast: config.keepCheckpoints });
     const loaded = file ? await store.loadWithInfo(file) : await store.loadLatest();
-    if (!loaded) throw new Error(`The run ${runId(runDir)} has no checkpoint yet: train it for a few steps first.`);
+    if (!loaded) throw new Error(`The run ${runIdOf(runDir)} has no checkpoint yet: train it for a few steps first.`);
     const ema = (loaded.state.groups.ema?.length ?? 0) > 0;
     const arrays = ema ? loaded.state.groups.ema! : loaded.state.groups.generator;
     if (!arrays?.length) throw new Error(`Checkpoint ${loaded.info.file} holds no generator weights.`);
@@ -59,7 +60,7 @@ export class LoadedGenerator {
     }
     const identity: CheckpointIdentity = {
       runDir,
-      runId: runId(runDir),
+      runId: runIdOf(runDir),
       file: loaded.info.file,
       step: loaded.state.step,
       sha256: loaded.info.sha256 ?? '',
@@ -125,8 +126,4 @@ export class LoadedGenerator {
     });
     return tf.cast(tf.oneHot(tf.tensor1d(picks, 'int32'), k), 'float32') as tf.Tensor2D;
   }
-}
-
-function runId(runDir: string): string {
-  return runDir.split(/[/\\]/).filter(Boolean).at(-1) ?? runDir;
 }

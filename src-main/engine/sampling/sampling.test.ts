@@ -7,7 +7,7 @@ import { ensureGradientsRegistered } from '../ops/gradients';
 import { tinyConfig } from '../training/testing-config';
 import { GeneratorCache, LoadedGenerator, latentForSeed, latentsForSeeds } from '.';
 import { trainTinyRun, type TinyRun } from './testing';
-import { checkpointFileName } from '../checkpoint';
+import { checkpointFileName } from '../../project/checkpoint';
 
 let dcgan: TinyRun;
 let conditional: TinyRun;

@@ -12,7 +12,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { writeSyntheticDataset } from '../dataset/testing';
 import { ensureGradientsRegistered } from '../ops/gradients';
-import { datasetDirOf } from '../dataset/project-dataset';
+import { datasetDirOf } from '../../project/layout';
 import { tinyConfig } from './testing-config';
 import { TrainingController } from './controller';
 import type { RunStatusShape } from '../../api/training';

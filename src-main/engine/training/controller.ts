@@ -12,12 +12,13 @@ import { isStreamed, openProjectTrainingData, trainingBatches, type TrainingData
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { trainingEvaluatorFor } from '../evaluation/in-training';
-import { projectOfRun, runDataset, writeRunFile } from './run-file';
+import { runDataset, writeRunFile } from '../../project/run-file';
+import { projectOfRun } from '../../project/layout';
 import { TrainingSession, type SessionListener } from './session';
-import { readRunHistory } from './history';
-import { toStepPoint } from './step-point';
+import { readRunHistory } from '../../project/run-history';
+import { toStepPoint } from '../../project/step-point';
 
-export type EmitEvent = (event: string, payload: unknown) => void;
+import type { EmitEvent } from '../protocol';
 
 export interface TrainingControllerOptions {
   /** Datasets with more pixel bytes than this train as a shard stream (tests lower it). */

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { ensureGradientsRegistered } from '../ops/gradients';
 import { loadMnistDemo } from '../dataset/mnist-demo';
 import { memoryBatches } from '../batches/memory-batches';
-import { readMetricsLog } from './metrics-log';
+import { readMetricsLog } from '../../project/metrics-log';
 import { TrainingSession, type RunStatus, type SessionListener } from './session';
 import { tinyConfig } from './testing-config';
 import { preset } from '../../api/training';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerTrainingKernels } from '../backend/kernels';
-import type { BatchSource } from './trainer';
+import type { BatchSource } from '../batches/types';
 
 beforeAll(async () => {
   await ensureGradientsRegistered();

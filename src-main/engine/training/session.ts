@@ -10,16 +10,19 @@ import { readRunConfig } from '../../project/run-config';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TrainConfig } from '../../api/train-config';
-import { CheckpointStore, arraysToTensors, checkpointFileName, tensorsToArrays, type NamedArray } from '../checkpoint';
-import { writeFileAtomic } from '../checkpoint/atomic';
+import { CheckpointStore, checkpointFileName, type NamedArray } from '../../project/checkpoint';
+import { arraysToTensors, tensorsToArrays } from '../checkpoint/tensors';
+import { writeFileAtomic } from '../../project/atomic';
 import { tileGrid, toBytes } from '../image/grid';
 import { encodePng } from '../image/png';
-import { MetricsLog } from './metrics-log';
+import { MetricsLog } from '../../project/metrics-log';
 import type { TrainingEvalPoint } from '../../api/evaluation';
 import { bestEvalUpTo, evaluationImages, type TrainingEvaluator } from '../evaluation/in-training';
 import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from '../rng';
-import { fixedNoiseSeed, Trainer, type BatchSource, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
+import { fixedNoiseSeed, Trainer, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
+import { type BatchSource } from '../batches/types';
+import { CONFIG_FILE, runFiles, runIdOf, sampleFileName } from '../../project/layout';
 
 export type RunState = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
 
@@ -89,17 +92,17 @@ export class TrainingSession {
   static async create(runsDir: string, config: TrainConfig, batches: BatchSource, listener: SessionListener, options: SessionOptions = {}): Promise<TrainingSession> {
     const runId = newRunId(config);
     const runDir = join(runsDir, runId);
-    await mkdir(join(runDir, 'samples'), { recursive: true });
-    await mkdir(join(runDir, 'checkpoints'), { recursive: true });
-    await writeFileAtomic(runDir, 'config.json', [Buffer.from(JSON.stringify(config, null, 2))]);
+    await mkdir(runFiles(runDir).samples, { recursive: true });
+    await mkdir(runFiles(runDir).checkpoints, { recursive: true });
+    await writeFileAtomic(runDir, CONFIG_FILE, [Buffer.from(JSON.stringify(config, null, 2))]);
     const session = new TrainingSession(
       runId,
       runDir,
       config,
       new Trainer(config, batches),
       batches,
-      new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints }),
-      new MetricsLog(join(runDir, 'metrics.jsonl')),
+      new CheckpointStore(runFiles(runDir).checkpoints, { keepLast: config.keepCheckpoints }),
+      new MetricsLog(runFiles(runDir).metrics),
       listener,
       options.evaluator ?? null,
     );
@@ -115,9 +118,9 @@ export class TrainingSession {
   ): Promise<{ session: TrainingSession; skipped: string[] }> {
     const config = await readRunConfig(runDir);
     const batches = makeBatches(config);
-    const runId = runDir.split(/[/\\]/).filter(Boolean).at(-1)!;
-    const checkpoints = new CheckpointStore(join(runDir, 'checkpoints'), { keepLast: config.keepCheckpoints });
-    const log = new MetricsLog(join(runDir, 'metrics.jsonl'));
+    const runId = runIdOf(runDir);
+    const checkpoints = new CheckpointStore(runFiles(runDir).checkpoints, { keepLast: config.keepCheckpoints });
+    const log = new MetricsLog(runFiles(runDir).metrics);
     const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config));
     const skipped = await session.restoreLatest();
     return { session, skipped };
@@ -317,7 +320,7 @@ export class TrainingSession {
   private async saveSamples(step: number): Promise<void> {
     const { png, width, height, values, count } = await this.renderSamples();
     this.advise(this.coach.observeDiversity(step, sampleDiversity(values, count)));
-    await writeFileAtomic(join(this.runDir, 'samples'), `step-${String(step).padStart(9, '0')}.png`, [png]);
+    await writeFileAtomic(runFiles(this.runDir).samples, sampleFileName(step), [png]);
     this.listener.samples(this.runId, step, png, width, height);
   }
 

@@ -7,7 +7,8 @@ import { ensureGradientsRegistered } from '../ops/gradients';
 import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
 import { loadMnistDemo } from '../dataset/mnist-demo';
 import { memoryBatches } from '../batches/memory-batches';
-import { Trainer, type BatchSource } from './trainer';
+import { Trainer } from './trainer';
+import { type BatchSource } from '../batches/types';
 import { tinyConfig } from './testing-config';
 import { expectNoTensorLeak, restoreFrom } from './testing-state';
 

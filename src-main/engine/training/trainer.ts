@@ -11,13 +11,8 @@ import { createDiscriminator, type Discriminator } from '../models/discriminator
 import { createLoss, gradientPenalty, type GanLoss } from '../losses/losses';
 import { tfSeed } from '../ops/seed';
 import { Rng } from '../rng';
+import type { BatchSource } from '../batches/types';
 import { createAugmenter, type Augmenter } from '../augment/augment';
-
-/** A batch of training images in [-1, 1] with optional one-hot labels. */
-export interface Batch {
-  images: tf.Tensor4D;
-  labels: tf.Tensor2D | null;
-}
 
 export interface StepMetrics {
   step: number;
@@ -32,23 +27,6 @@ export interface StepMetrics {
   gGradNorm: number;
   dGradNorm: number;
   stepMs: number;
-}
-
-/**
- * Draws a batch with the trainer's Rng. A source that keeps its own place in the data (a shard
- * stream) exposes `position`, which the trainer saves with its checkpoints and restores, so a
- * resumed run continues the stream exactly where it stopped.
- */
-export type BatchSource = ((batchSize: number, rng: Rng) => Batch) & {
-  position?: SourcePosition;
-  /** Images in the dataset, so progress can be told in epochs. */
-  size?: number;
-};
-
-export interface SourcePosition {
-  /** Small integers (each within int32) that pin the source's state. */
-  save(): number[];
-  restore(saved: readonly number[]): void;
 }
 
 /** The hyperparameters a user may change while a run goes (recorded in the run's log). */

@@ -3,7 +3,7 @@
  * produces) cannot cross JSON and fail validation, so they travel as null; the same conversion
  * serves live steps and lines read back from metrics.jsonl.
  */
-import type { StepPoint } from '../../api/training';
+import type { StepPoint } from '../api/training';
 
 export function toStepPoint(line: Record<string, unknown>): StepPoint {
   const num = (key: string) => (typeof line[key] === 'number' && Number.isFinite(line[key]) ? (line[key] as number) : null);

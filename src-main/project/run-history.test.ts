@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { readRunHistory } from './history';
+import { readRunHistory } from './run-history';
 
 describe('readRunHistory', () => {
   it('skips and names a damaged sample grid (0 bytes, torn) instead of failing the whole history', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatestOnly } from './lanes';
+import { LatestOnly } from './explore-lanes';
 
 /** A task the test finishes by hand, to hold a lane busy. */
 function gate<T>(value: T) {

@@ -7,11 +7,11 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../checkpoint/atomic';
-import { favouriteSchema, savedViewSchema, storedDirectionSchema, type ExploreState, type Favourite, type SavedView, type StoredDirection } from '../../api/explore';
-import { formatIssues } from '../../api/rpc';
+import { EXPLORE_DIR } from './layout';
+import { writeFileAtomic } from './atomic';
+import { favouriteSchema, savedViewSchema, storedDirectionSchema, type ExploreState, type Favourite, type SavedView, type StoredDirection } from '../api/explore';
+import { formatIssues } from '../api/rpc';
 
-export const EXPLORE_DIR = 'explore';
 
 export interface ExploreData {
   favourites: Favourite[];

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StoredDirection } from '../../api/explore';
-import { sampleSpecSchema } from '../../api/sampling';
-import { EXPLORE_DIR, ExploreStore } from './store';
+import type { StoredDirection } from '../api/explore';
+import { sampleSpecSchema } from '../api/sampling';
+import { ExploreStore } from './explore-store';
+import { EXPLORE_DIR } from './layout';
 
 const direction = (id: string, vector = [0.6, 0.8]): StoredDirection => ({
   id,

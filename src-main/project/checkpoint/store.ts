@@ -4,7 +4,7 @@
  */
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { removeStaleTemps, writeFileAtomic } from './atomic';
+import { removeStaleTemps, writeFileAtomic } from '../atomic';
 import { CheckpointFormatError, DIGEST_BYTES, PREFIX_BYTES, checkSize, decodeCheckpoint, encodeCheckpoint, layout, parseHeader, parsePrefix, type Header } from './format';
 import type { CheckpointInfo, CheckpointState, LoadedCheckpoint, SkippedCheckpoint } from './types';
 

@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { coachWarningSchema, type CoachWarningShape, type StepPoint } from '../../api/training';
+import { coachWarningSchema, type CoachWarningShape, type StepPoint } from '../api/training';
 import { z } from 'zod';
 
 const coachLineSchema = z.object({
@@ -16,6 +16,7 @@ const coachLineSchema = z.object({
 });
 import { readMetricsLog } from './metrics-log';
 import { toStepPoint } from './step-point';
+import { SAMPLE_FILE, runFiles } from './layout';
 
 /** Grids sent with the history; the timeline thins to this many, newest always included. */
 const MAX_GRIDS = 60;
@@ -30,7 +31,7 @@ export interface RunHistory {
 
 /** `samples: false` skips the grids (a chart overlay of another run needs only its points). */
 export async function readRunHistory(runDir: string, options: { samples?: boolean } = {}): Promise<RunHistory> {
-  const { lines } = await readMetricsLog(join(runDir, 'metrics.jsonl'));
+  const { lines } = await readMetricsLog(runFiles(runDir).metrics);
   // A resumed run logs the steps after its last checkpoint twice; the later line is the real one.
   const byStep = new Map<number, StepPoint>();
   for (const line of lines) if (line.type === 'step') byStep.set(line.step as number, toStepPoint(line));
@@ -41,12 +42,12 @@ export async function readRunHistory(runDir: string, options: { samples?: boolea
   });
 
   if (options.samples === false) return { points, samples: [], warnings };
-  const files = (await readdir(join(runDir, 'samples')).catch(() => [] as string[])).filter((f) => /^step-\d+\.png$/.test(f)).sort();
+  const files = (await readdir(runFiles(runDir).samples).catch(() => [] as string[])).filter((f) => SAMPLE_FILE.test(f)).sort();
   const stride = Math.max(1, Math.ceil(files.length / MAX_GRIDS));
   const picked = files.filter((_, i) => i % stride === 0 || i === files.length - 1);
   const read = await Promise.all(
     picked.map(async (file) => {
-      const png = await readFile(join(runDir, 'samples', file)).catch(() => null);
+      const png = await readFile(join(runFiles(runDir).samples, file)).catch(() => null);
       const size = png ? pngSize(png) : null;
       // A 0-byte or torn grid (a kill mid-write, a full disk) is skipped and named, not fatal.
       if (!png || !size) return { file };
@@ -54,7 +55,7 @@ export async function readRunHistory(runDir: string, options: { samples?: boolea
     }),
   );
   const samples = read.flatMap((r) => ('pngBase64' in r ? [r] : []));
-  const skippedSamples = read.flatMap((r) => ('pngBase64' in r ? [] : [join(runDir, 'samples', r.file)]));
+  const skippedSamples = read.flatMap((r) => ('pngBase64' in r ? [] : [join(runFiles(runDir).samples, r.file)]));
   return { points, samples, warnings, ...(skippedSamples.length ? { skippedSamples } : {}) };
 }
 

@@ -1,0 +1,26 @@
+/** What a training run reads: batches, and the sources that draw them. */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../rng';
+
+/** A batch of training images in [-1, 1] with optional one-hot labels. */
+export interface Batch {
+  images: tf.Tensor4D;
+  labels: tf.Tensor2D | null;
+}
+
+/**
+ * Draws a batch with the trainer's Rng. A source that keeps its own place in the data (a shard
+ * stream) exposes `position`, which the trainer saves with its checkpoints and restores, so a
+ * resumed run continues the stream exactly where it stopped.
+ */
+export type BatchSource = ((batchSize: number, rng: Rng) => Batch) & {
+  position?: SourcePosition;
+  /** Images in the dataset, so progress can be told in epochs. */
+  size?: number;
+};
+
+export interface SourcePosition {
+  /** Small integers (each within int32) that pin the source's state. */
+  save(): number[];
+  restore(saved: readonly number[]): void;
+}

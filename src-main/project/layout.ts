@@ -1,0 +1,67 @@
+/**
+ * The project folder's layout, named in one place. The engine, main's services and the CLI all join
+ * project paths through these functions; the readers and writers of each file sit next to this one
+ * (src-main/project/), free of tensors, so any process may read a project.
+ *
+ *   <project>/
+ *     .gan-studio.lock            who has the project open (lock.ts)
+ *     .uploads/<id>/              files dropped in web mode, until an import consumes them
+ *     dataset/                    the imported images: manifest, shards, mean image (engine/dataset)
+ *     evaluation/                 cached real features, classifiers, downloaded extractors
+ *     explore/<runId>.json        the explorer's saved views, favourites, directions (explore-store.ts)
+ *     exports/                    every export, each with its sidecar
+ *     runs/<runId>/
+ *       config.json               the run's TrainConfig (run-config.ts)
+ *       run.json                  which data it trains on (run-file.ts)
+ *       metrics.jsonl             one line per logged step (metrics-log.ts)
+ *       evaluations.jsonl         its saved evaluations (evaluations.ts)
+ *       checkpoints/              ckpt-<step>.gsc and the best pointer (checkpoint/)
+ *       samples/step-<step>.png   the fixed-noise grid over time (run-history.ts)
+ */
+import { basename, dirname, join } from 'node:path';
+
+export const LOCK_FILE = '.gan-studio.lock';
+export const UPLOADS_DIR = '.uploads';
+export const DATASET_DIR = 'dataset';
+export const EVALUATION_DIR = 'evaluation';
+export const EXPLORE_DIR = 'explore';
+export const EXPORTS_DIR = 'exports';
+export const RUNS_DIR = 'runs';
+
+export const CONFIG_FILE = 'config.json';
+export const RUN_FILE = 'run.json';
+export const METRICS_FILE = 'metrics.jsonl';
+export const EVALUATIONS_FILE = 'evaluations.jsonl';
+export const CHECKPOINTS_DIR = 'checkpoints';
+export const SAMPLES_DIR = 'samples';
+
+export const lockFileOf = (projectDir: string) => join(projectDir, LOCK_FILE);
+export const uploadsDirOf = (projectDir: string) => join(projectDir, UPLOADS_DIR);
+export const datasetDirOf = (projectDir: string) => join(projectDir, DATASET_DIR);
+export const evaluationDirOf = (projectDir: string) => join(projectDir, EVALUATION_DIR);
+export const inceptionDirOf = (projectDir: string) => join(evaluationDirOf(projectDir), 'extractors', 'inception');
+export const exploreDirOf = (projectDir: string) => join(projectDir, EXPLORE_DIR);
+export const exportsDirOf = (projectDir: string) => join(projectDir, EXPORTS_DIR);
+export const runsDirOf = (projectDir: string) => join(projectDir, RUNS_DIR);
+export const runDirOf = (projectDir: string, runId: string) => join(runsDirOf(projectDir), runId);
+
+/** The files of one run, given its folder. */
+export function runFiles(runDir: string) {
+  return {
+    config: join(runDir, CONFIG_FILE),
+    run: join(runDir, RUN_FILE),
+    metrics: join(runDir, METRICS_FILE),
+    evaluations: join(runDir, EVALUATIONS_FILE),
+    checkpoints: join(runDir, CHECKPOINTS_DIR),
+    samples: join(runDir, SAMPLES_DIR),
+  };
+}
+
+/** A run lives at <project>/runs/<runId>: its id is its folder's name. */
+export const runIdOf = (runDir: string): string => basename(runDir);
+/** The project a run folder belongs to. */
+export const projectOfRun = (runDir: string): string => dirname(dirname(runDir));
+
+/** samples/step-000000250.png: zero-padded so that names sort in step order. */
+export const sampleFileName = (step: number): string => `step-${String(step).padStart(9, '0')}.png`;
+export const SAMPLE_FILE = /^step-(\d+)\.png$/;
