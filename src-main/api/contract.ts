@@ -5,39 +5,20 @@
  */
 import { z } from 'zod';
 import type { EventSpecs, InputOf, OutputOf, PayloadOf, RequestSpecs } from './rpc';
-import {
-  appInfoSchema,
-  datasetSummarySchema,
-  engineStatusSchema,
-  generatorPreviewSchema,
-  sampleGridSchema,
-} from './schemas';
-import { trainConfigSchema } from './train-config';
+import { appInfoSchema, engineStatusSchema } from './schemas';
 import { checkpointInfoSchema, projectStateSchema, runIdSchema, runNameSchema } from './projects';
-import { trainConfigSchema as runConfigSchema } from './train-config';
+import { trainConfigSchema } from './train-config';
 import { exploreEvents, exploreRequests } from './explore';
 import { exportEvents, exportNameSchema, exportRequests } from './export';
 import { evaluationEvents, evaluationRequests } from './evaluation';
 import { modelDesignEvents, modelDesignRequests } from './model-design';
 import { datasetExportEvents, datasetExportRequests } from './stylegan-export';
+import { datasetRequests, importProgressSchema, projectDatasetSchema } from './dataset';
 import {
-  importOptionsSchema,
-  importPreviewRequestSchema,
-  importPreviewSchema,
-  importProgressSchema,
-  importReportSchema,
-  projectDatasetSchema,
-  thumbnailPageSchema,
-  thumbnailQuerySchema,
-} from './dataset';
-import {
-  datasetRefSchema,
-  liveParamsSchema,
-  runHistorySchema,
   runStatusSchema,
   stepPointSchema,
   trainCoachEventSchema,
-  trainControlSchema,
+  trainingRequests,
   trainMetricsEventSchema,
   trainSamplesEventSchema,
 } from './training';
@@ -57,52 +38,17 @@ export const studioRequests = {
   'app.info': { input: empty, output: appInfoSchema },
   'engine.status': { input: empty, output: engineStatusSchema },
   'engine.restart': { input: empty, output: engineStatusSchema },
-  'dataset.demo': { input: empty, output: datasetSummarySchema },
-  'samples.preview': { input: generatorPreviewSchema.strict(), output: sampleGridSchema },
   'project.current': { input: empty, output: projectStateSchema },
   /**
    * Shows a folder of the project in the file manager (desktop); `shown` is false in web mode,
    * where the folder is on the server and only its path can be shown.
    */
   'project.reveal': { input: z.object({ target: revealTargetSchema }).strict(), output: z.object({ path: z.string(), shown: z.boolean() }) },
-  /** The project's imported dataset and what its last import skipped (null before any import). */
-  'dataset.project': { input: empty, output: projectDatasetSchema },
-  /**
-   * Imports a folder into the project. The folder comes from a native dialog (desktop), a drop the
-   * preload registered (desktop), or files uploaded to web mode — never a path the renderer typed.
-   * `report` is null when the user cancelled the dialog.
-   */
-  'dataset.import': {
-    input: z
-      .object({
-        source: z.discriminatedUnion('kind', [
-          z.object({ kind: z.literal('dialog') }).strict(),
-          z.object({ kind: z.literal('dropped'), token: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
-          z.object({ kind: z.literal('upload'), uploadId: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
-        ]),
-        options: importOptionsSchema,
-      })
-      .strict(),
-    output: z.object({ report: importReportSchema.nullable() }),
-  },
-  'dataset.cancelImport': { input: empty, output: z.object({ cancelled: z.boolean() }) },
-  /** Desktop: picks a folder in the native dialog for a later preview and import (null: cancelled). */
-  'dataset.chooseFolder': { input: empty, output: z.object({ token: z.string(), folder: z.string() }).nullable() },
-  /** One page of the project dataset's thumbnails (a tiled sprite plus paths and labels). */
-  'dataset.thumbnails': { input: thumbnailQuerySchema, output: thumbnailPageSchema },
-  /** A few sample images decoded with the import options, before (or instead of) importing. */
-  'dataset.preview': { input: importPreviewRequestSchema, output: importPreviewSchema },
   /** Reopens a run of the current project at its newest checkpoint, paused. */
   'runs.open': {
     input: z.object({ runId: runIdSchema }).strict(),
     output: z.object({ status: runStatusSchema, skipped: z.array(z.string()) }),
   },
-  'train.start': { input: z.object({ config: trainConfigSchema, dataset: datasetRefSchema }).strict(), output: runStatusSchema },
-  'train.control': { input: trainControlSchema, output: runStatusSchema },
-  'train.update': { input: liveParamsSchema.partial().strict(), output: runStatusSchema },
-  'train.status': { input: empty, output: runStatusSchema.nullable() },
-  /** The open run's config, logged metrics and (thinned) sample grids; null when none is open. */
-  'train.history': { input: empty, output: runHistorySchema.nullable() },
   /** Names a run (null clears the name); the list shows names instead of ids. */
   'runs.rename': { input: z.object({ runId: runIdSchema, name: runNameSchema.nullable() }).strict(), output: projectStateSchema },
   /** Deletes a run and everything in its folder; refused while the engine has it open and unfinished. */
@@ -110,13 +56,15 @@ export const studioRequests = {
   /** Another run's config and logged step metrics, to overlay on the charts and diff configs. */
   'runs.metrics': {
     input: z.object({ runId: runIdSchema }).strict(),
-    output: z.object({ runId: z.string(), config: runConfigSchema, points: z.array(stepPointSchema) }),
+    output: z.object({ runId: z.string(), config: trainConfigSchema, points: z.array(stepPointSchema) }),
   },
   /** A run's config and its checkpoints (newest first), for the explorer, export and evaluation. */
   'runs.checkpoints': {
     input: z.object({ runId: runIdSchema }).strict(),
-    output: z.object({ runId: z.string(), config: runConfigSchema, checkpoints: z.array(checkpointInfoSchema) }),
+    output: z.object({ runId: z.string(), config: trainConfigSchema, checkpoints: z.array(checkpointInfoSchema) }),
   },
+  ...datasetRequests,
+  ...trainingRequests,
   ...exploreRequests,
   ...exportRequests,
   ...evaluationRequests,

@@ -1,5 +1,6 @@
 /** Dataset import as the renderer and main see it: options, progress, the report. */
 import { z } from 'zod';
+import type { RequestSpecs } from './rpc';
 import { datasetSummarySchema, pngImageSchema } from './schemas';
 
 const side = z.number().int().min(16).max(512);
@@ -110,3 +111,36 @@ export const importPreviewSchema = z.object({
   message: z.string().nullable(),
 });
 export type ImportPreview = z.infer<typeof importPreviewSchema>;
+
+const empty = z.object({}).strict();
+
+export const datasetRequests = {
+  'dataset.demo': { input: empty, output: datasetSummarySchema },
+  /** The project's imported dataset and what its last import skipped (null before any import). */
+  'dataset.project': { input: empty, output: projectDatasetSchema },
+  /**
+   * Imports a folder into the project. The folder comes from a native dialog (desktop), a drop the
+   * preload registered (desktop), or files uploaded to web mode — never a path the renderer typed.
+   * `report` is null when the user cancelled the dialog.
+   */
+  'dataset.import': {
+    input: z
+      .object({
+        source: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('dialog') }).strict(),
+          z.object({ kind: z.literal('dropped'), token: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
+          z.object({ kind: z.literal('upload'), uploadId: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
+        ]),
+        options: importOptionsSchema,
+      })
+      .strict(),
+    output: z.object({ report: importReportSchema.nullable() }),
+  },
+  'dataset.cancelImport': { input: empty, output: z.object({ cancelled: z.boolean() }) },
+  /** Desktop: picks a folder in the native dialog for a later preview and import (null: cancelled). */
+  'dataset.chooseFolder': { input: empty, output: z.object({ token: z.string(), folder: z.string() }).nullable() },
+  /** One page of the project dataset's thumbnails (a tiled sprite plus paths and labels). */
+  'dataset.thumbnails': { input: thumbnailQuerySchema, output: thumbnailPageSchema },
+  /** A few sample images decoded with the import options, before (or instead of) importing. */
+  'dataset.preview': { input: importPreviewRequestSchema, output: importPreviewSchema },
+} satisfies RequestSpecs;

@@ -106,9 +106,9 @@ export const extractorsInfoSchema = z.object({
 });
 export type ExtractorsInfo = z.infer<typeof extractorsInfoSchema>;
 
-const modelUrlSchema = z.url({ protocol: /^https?$/ }).max(2000);
-const sha256Schema = z.string().regex(/^[0-9a-fA-F]{64}$/);
-const inputRangeSchema = z.enum(['0,1', '-1,1']);
+export const modelUrlSchema = z.url({ protocol: /^https?$/ }).max(2000);
+export const sha256Schema = z.string().regex(/^[0-9a-fA-F]{64}$/);
+export const inputRangeSchema = z.enum(['0,1', '-1,1']);
 
 export const evaluationRequests = {
   /** Evaluates checkpoints (across runs) one after another; results are also saved in each run's evaluations.jsonl. */
@@ -143,28 +143,6 @@ export const evaluationRequests = {
   },
 } satisfies RequestSpecs;
 
-export const evaluationEngineRequests = {
-  'eval.checkpoint': {
-    input: evaluationSettingsSchema.extend({
-      projectDir: z.string().min(1),
-      runDir: z.string().min(1),
-      file: checkpointRefSchema.shape.file,
-      index: z.number().int().nonnegative(),
-      count: z.number().int().positive(),
-    }),
-    output: evaluationRecordSchema,
-  },
-  'eval.cancel': { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
-  'eval.extractors': { input: z.object({ projectDir: z.string().min(1) }), output: extractorsInfoSchema },
-  'eval.importExtractor': {
-    input: z.object({
-      projectDir: z.string().min(1),
-      source: z.union([z.object({ dir: z.string().min(1) }), z.object({ url: modelUrlSchema, sha256: sha256Schema.optional() })]),
-      inputRange: inputRangeSchema,
-    }),
-    output: extractorsInfoSchema,
-  },
-} satisfies RequestSpecs;
 
 export const evaluationEvents = {
   'eval.progress': evalProgressSchema,

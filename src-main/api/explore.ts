@@ -30,7 +30,7 @@ export const directionSweepSchema = z
   .strict();
 export type DirectionSweep = z.infer<typeof directionSweepSchema>;
 
-const renderShape = {
+export const renderShape = {
   spec: sampleSpecSchema,
   /** Tiles per row of the returned grid. */
   cols: z.number().int().min(1).max(16),
@@ -50,8 +50,8 @@ export const MAX_TIMELINE_CHECKPOINTS = 12;
 function tileCount(input: { spec: { images: unknown[] }; sweep?: { amounts: unknown[] } | undefined }): number {
   return input.spec.images.length * (input.sweep?.amounts.length ?? 1);
 }
-const tilesFit = [(input: Parameters<typeof tileCount>[0]) => tileCount(input) <= MAX_RENDER_TILES, { message: `at most ${MAX_RENDER_TILES} images per render` }] as const;
-const oneImageAcross = [
+export const tilesFit = [(input: Parameters<typeof tileCount>[0]) => tileCount(input) <= MAX_RENDER_TILES, { message: `at most ${MAX_RENDER_TILES} images per render` }] as const;
+export const oneImageAcross = [
   (input: { spec: { images: unknown[] }; sweep?: unknown; acrossCheckpoints?: boolean | undefined }) =>
     !input.acrossCheckpoints || (input.spec.images.length === 1 && !input.sweep),
   { message: 'a render across checkpoints shows one image, without a sweep' },
@@ -78,7 +78,7 @@ export type TileLayout = z.infer<typeof tileLayoutSchema>;
 /** The checkpoint a render or a direction actually came from ("latest" resolved). */
 export const checkpointUsedSchema = z.object({ runId: z.string(), file: z.string(), step: z.number().int().nonnegative() });
 
-const renderedSchema = z.object({
+export const renderedSchema = z.object({
   image: pngImageSchema,
   layout: tileLayoutSchema,
   checkpoint: checkpointUsedSchema,
@@ -154,7 +154,7 @@ export const unsupervisedMethods = ['sefa', 'ganspace'] as const;
 export type UnsupervisedMethod = (typeof unsupervisedMethods)[number];
 
 const runOnly = z.object({ runId: runIdSchema }).strict();
-const seedList = z.array(seedSchema).min(2).max(500);
+export const seedList = z.array(seedSchema).min(2).max(500);
 
 export const exploreRequests = {
   /** Renders a SampleSpec (the view state or a page/strip/grid built from it) as one PNG grid. */
@@ -216,51 +216,6 @@ export const exploreRequests = {
   'explore.views.delete': { input: z.object({ runId: runIdSchema, name: viewNameSchema }).strict(), output: exploreStateSchema },
 } satisfies RequestSpecs;
 
-const engineCheckpoint = { runDir: z.string().min(1), file: z.string().optional() };
-const vectorSchema = z.array(z.number().finite()).min(2).max(512);
-
-export const exploreEngineRequests = {
-  'explore.render': {
-    input: z
-      .object({
-        runDir: z.string().min(1),
-        ...renderShape,
-        /** The vectors of the directions the spec and sweep use, resolved by main from the project. */
-        directions: z.array(z.object({ id: directionIdSchema, vector: vectorSchema })).max(33),
-        /** acrossCheckpoints: the checkpoint files to draw with, oldest first, chosen by main. */
-        files: z.array(z.string().min(1)).max(MAX_TIMELINE_CHECKPOINTS).optional(),
-      })
-      .refine(...tilesFit)
-      .refine(...oneImageAcross)
-      .refine((input) => !input.acrossCheckpoints || (input.files?.length ?? 0) > 0, { message: 'acrossCheckpoints needs the checkpoint files' }),
-    output: renderedSchema,
-  },
-  'explore.directions.unsupervised': {
-    input: z.object({ ...engineCheckpoint, method: z.enum(unsupervisedMethods), count: z.number().int().min(1).max(16), samples: z.number().int().min(16).max(4096).optional() }),
-    output: z.object({
-      checkpoint: checkpointUsedSchema,
-      zDim: z.number().int(),
-      components: z.array(z.object({ vector: vectorSchema, score: z.number(), share: z.number() })),
-    }),
-  },
-  'explore.directions.fit': {
-    input: z.object({ ...engineCheckpoint, positives: seedList, negatives: seedList, orthogonalTo: z.array(vectorSchema).max(32) }),
-    output: z.object({ checkpoint: checkpointUsedSchema, zDim: z.number().int(), vector: vectorSchema, accuracy: z.number(), margin: z.number() }),
-  },
-  'explore.directions.classifier': {
-    input: z.object({ ...engineCheckpoint, projectDir: z.string().min(1), targetClass: z.number().int().min(0), keepOthers: z.number().min(0) }),
-    output: z.object({
-      checkpoint: checkpointUsedSchema,
-      zDim: z.number().int(),
-      vector: vectorSchema,
-      className: z.string(),
-      /** Mean probability of the target class over the walked samples, before and after. */
-      before: z.number(),
-      after: z.number(),
-      classifierAccuracy: z.number(),
-    }),
-  },
-} satisfies RequestSpecs;
 
 export const exploreProgressSchema = z.object({
   runId: z.string(),

@@ -266,13 +266,6 @@ export const exportRequests = {
   'export.again': { input: nameInput, output: exportResultSchema },
 } satisfies RequestSpecs;
 
-export const exportEngineRequests = {
-  'export.run': {
-    input: z.object({ request: exportRequestSchema, exportsDir: z.string().min(1), runDir: z.string().min(1), expectSha256: z.string().optional() }),
-    output: exportResultSchema,
-  },
-  'export.cancel': { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
-} satisfies RequestSpecs;
 
 export const exportEvents = {
   'export.progress': exportProgressSchema,

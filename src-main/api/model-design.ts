@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { EventSpecs, RequestSpecs } from './rpc';
-import { backendNameSchema } from './schemas';
+import { backendNameSchema, generatorPreviewSchema, sampleGridSchema } from './schemas';
 import { trainConfigSchema } from './train-config';
 
 /**
@@ -47,9 +47,11 @@ export const measurementSchema = z.object({
 });
 export type Measurement = z.infer<typeof measurementSchema>;
 
-const measureInput = z.object({ config: trainConfigSchema }).strict();
+export const measureInput = z.object({ config: trainConfigSchema }).strict();
 
 export const modelDesignRequests = {
+  /** A grid from an untrained generator built from the form's settings (the Model view's Sample). */
+  'samples.preview': { input: generatorPreviewSchema.strict(), output: sampleGridSchema },
   /** The project's saved configs, by name, and any file in configs/ that is not a valid one. */
   'design.list': { input: z.object({}).strict(), output: configListSchema },
   /** Writes configs/<name>.json atomically; refused if the name is taken unless `replace`. */
@@ -63,8 +65,5 @@ export const modelDesignRequests = {
   'design.measure': { input: measureInput, output: measurementSchema },
 } satisfies RequestSpecs;
 
-export const modelDesignEngineRequests = {
-  'design.measure': { input: measureInput, output: measurementSchema },
-} satisfies RequestSpecs;
 
 export const modelDesignEvents = {} satisfies EventSpecs;

@@ -50,6 +50,11 @@ export type InputOf<S extends RequestSpecs, C extends keyof S> = z.input<S[C]['i
 export type OutputOf<S extends RequestSpecs, C extends keyof S> = z.output<S[C]['output']>;
 export type PayloadOf<E extends EventSpecs, N extends keyof E> = z.output<E[N]>;
 
+/** The handler table for a slice of a spec table, in main (StudioApi) and in the engine alike. */
+export type HandlersFor<S extends RequestSpecs> = {
+  [C in keyof S]: (input: z.output<S[C]['input']>) => Promise<z.output<S[C]['output']>>;
+};
+
 export function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
 }

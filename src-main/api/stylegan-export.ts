@@ -23,17 +23,13 @@ export type DatasetExportProgress = z.infer<typeof datasetExportProgressSchema>;
 
 const empty = z.object({}).strict();
 /** null when the export was cancelled (nothing is left behind). */
-const outcome = z.object({ result: styleGanExportSchema.nullable() });
+export const outcome = z.object({ result: styleGanExportSchema.nullable() });
 
 export const datasetExportRequests = {
   'dataset.exportStyleGan': { input: empty, output: outcome },
   'dataset.cancelExport': { input: empty, output: z.object({ cancelled: z.boolean() }) },
 } satisfies RequestSpecs;
 
-export const datasetExportEngineRequests = {
-  'dataset.exportStyleGan': { input: z.object({ datasetDir: z.string().min(1), zipPath: z.string().min(1) }), output: outcome },
-  'dataset.cancelExport': { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
-} satisfies RequestSpecs;
 
 export const datasetExportEvents = {
   'dataset.exportProgress': datasetExportProgressSchema,

@@ -1,5 +1,6 @@
-/** Training runs as the renderer sees them: status, streamed metrics, presets from the course. */
+/** Training runs as the renderer sees them: status, streamed metrics, the presets. */
 import { z } from 'zod';
+import type { RequestSpecs } from './rpc';
 import { trainConfigSchema, type TrainConfig } from './train-config';
 import { pngImageSchema } from './schemas';
 
@@ -85,7 +86,7 @@ export const trainControlSchema = z.discriminatedUnion('action', [
 export const presetNames = ['mlp', 'dcgan', 'cdcgan', 'wgan-gp'] as const;
 export type PresetName = (typeof presetNames)[number];
 
-/** The course's starting points, sized for a CPU: the user can change anything afterwards. */
+/** The presets (MLP GAN, DCGAN, conditional DCGAN, WGAN-GP), sized for a CPU: the user can change anything afterwards. */
 export function preset(name: PresetName): TrainConfig {
   const base: TrainConfig = {
     version: 1,
@@ -138,3 +139,14 @@ export function preset(name: PresetName): TrainConfig {
       });
   }
 }
+
+const empty = z.object({}).strict();
+
+export const trainingRequests = {
+  'train.start': { input: z.object({ config: trainConfigSchema, dataset: datasetRefSchema }).strict(), output: runStatusSchema },
+  'train.control': { input: trainControlSchema, output: runStatusSchema },
+  'train.update': { input: liveParamsSchema.partial().strict(), output: runStatusSchema },
+  'train.status': { input: empty, output: runStatusSchema.nullable() },
+  /** The open run's config, logged metrics and (thinned) sample grids; null when none is open. */
+  'train.history': { input: empty, output: runHistorySchema.nullable() },
+} satisfies RequestSpecs;

@@ -3,8 +3,6 @@
  * to build its request handlers from, and the handler-table type for its slice of the protocol.
  * service.ts composes the slices; a capability never edits another's.
  */
-import type { z } from 'zod';
-import type { RequestSpecs } from '../api/rpc';
 import type { BackendReport } from '../api/schemas';
 import type { GeneratorCache } from './sampling';
 import type { TrainingController } from './training/controller';
@@ -18,7 +16,3 @@ export interface EngineContext {
   /** Generators loaded from checkpoints, shared by the explorer, export and evaluation. */
   readonly generators: GeneratorCache;
 }
-
-export type HandlersFor<S extends RequestSpecs> = {
-  [M in keyof S]: (input: z.output<S[M]['input']>) => Promise<z.output<S[M]['output']>>;
-};

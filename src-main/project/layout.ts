@@ -6,6 +6,7 @@
  *   <project>/
  *     .gan-studio.lock            who has the project open (lock.ts)
  *     .uploads/<id>/              files dropped in web mode, until an import consumes them
+ *     configs/<name>.json         saved model designs (the Model view's Save)
  *     dataset/                    the imported images: manifest, shards, mean image (engine/dataset)
  *     evaluation/                 cached real features, classifiers, downloaded extractors
  *     explore/<runId>.json        the explorer's saved views, favourites, directions (explore-store.ts)
@@ -22,6 +23,7 @@ import { basename, dirname, join } from 'node:path';
 
 export const LOCK_FILE = '.gan-studio.lock';
 export const UPLOADS_DIR = '.uploads';
+export const CONFIGS_DIR = 'configs';
 export const DATASET_DIR = 'dataset';
 export const EVALUATION_DIR = 'evaluation';
 export const EXPLORE_DIR = 'explore';
@@ -37,6 +39,7 @@ export const SAMPLES_DIR = 'samples';
 
 export const lockFileOf = (projectDir: string) => join(projectDir, LOCK_FILE);
 export const uploadsDirOf = (projectDir: string) => join(projectDir, UPLOADS_DIR);
+export const configsDirOf = (projectDir: string) => join(projectDir, CONFIGS_DIR);
 export const datasetDirOf = (projectDir: string) => join(projectDir, DATASET_DIR);
 export const evaluationDirOf = (projectDir: string) => join(projectDir, EVALUATION_DIR);
 export const inceptionDirOf = (projectDir: string) => join(evaluationDirOf(projectDir), 'extractors', 'inception');

@@ -3,8 +3,6 @@
  * runs and checkpoints by id; these helpers turn ids into paths inside the open project, so no
  * handler ever touches a path the renderer wrote.
  */
-import type { z } from 'zod';
-import type { RequestSpecs } from '../api/rpc';
 import type { EventChannel, EventPayload } from '../api/contract';
 import type { ProjectInfo } from '../api/projects';
 import type { EngineHost } from './engine-host';
@@ -16,10 +14,8 @@ export interface StudioContext {
   /** The folder of a run of the open project; the id was validated by checkpointRefSchema/runIdSchema. */
   runDir(runId: string): string;
   emit<E extends EventChannel>(event: E, payload: EventPayload<E>): void;
+  /** Sends the open project's state (runs and all) to every window, after a change. */
+  projectChanged(): Promise<void>;
   /** Desktop only: a native "choose folder" dialog (null when cancelled); absent in web mode. */
   chooseFolder?: () => Promise<string | null>;
 }
-
-export type StudioHandlersFor<S extends RequestSpecs> = {
-  [C in keyof S]: (input: z.output<S[C]['input']>) => Promise<z.output<S[C]['output']>>;
-};

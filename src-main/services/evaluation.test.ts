@@ -19,6 +19,7 @@ async function project(): Promise<{ dir: string; ctx: StudioContext }> {
     requireProject: () => ({ name: 'p', dir, created: '' }),
     runDir: (runId) => join(dir, 'runs', runId),
     emit: () => undefined,
+    projectChanged: async () => undefined,
   };
   return { dir, ctx };
 }

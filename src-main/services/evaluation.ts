@@ -5,10 +5,11 @@ import { runIdSchema } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import { readRecords } from '../project/evaluations';
 import { readMetricsLog } from '../project/metrics-log';
-import type { StudioContext, StudioHandlersFor } from './capability';
+import type { StudioContext } from './capability';
+import type { HandlersFor } from '../api/rpc';
 import { runFiles, runsDirOf } from '../project/layout';
 
-export function evaluationStudioHandlers(ctx: StudioContext): StudioHandlersFor<typeof evaluationRequests> {
+export function evaluationStudioHandlers(ctx: StudioContext): HandlersFor<typeof evaluationRequests> {
   // One evaluation job at a time: the engine evaluates one checkpoint at a time anyway.
   let job: { cancelled: boolean } | null = null;
   return {

@@ -12,7 +12,8 @@ import { thinEvenly } from '../shared/thin';
 import { directionIdsOf } from '../api/sampling';
 import { runDataset } from '../project/run-file';
 import { ExploreStore, toState, type ExploreData } from '../project/explore-store';
-import type { StudioContext, StudioHandlersFor } from './capability';
+import type { StudioContext } from './capability';
+import type { HandlersFor } from '../api/rpc';
 import { listCheckpoints } from './projects';
 import { runFiles } from '../project/layout';
 
@@ -25,7 +26,7 @@ async function timelineFiles(runDir: string): Promise<string[]> {
   return thinEvenly(files, MAX_TIMELINE_CHECKPOINTS);
 }
 
-export function exploreStudioHandlers(ctx: StudioContext): StudioHandlersFor<typeof exploreRequests> {
+export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof exploreRequests> {
   const lanes = new LatestOnly();
   const stores = new Map<string, ExploreStore>();
 

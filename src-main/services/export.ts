@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { EXPORTS_DIR } from '../project/layout';
 import { runIdOfRequest, sidecarSchema, type ExportEntry, type exportRequests } from '../api/export';
 import { StudioError, formatIssues } from '../api/rpc';
-import type { StudioContext, StudioHandlersFor } from './capability';
+import type { StudioContext } from './capability';
+import type { HandlersFor } from '../api/rpc';
 import { findFfmpeg } from '../shared/ffmpeg';
 
 const SIDECAR = 'sidecar.json';
 const PREVIEW = 'preview.png';
 
-export function exportStudioHandlers(ctx: StudioContext): StudioHandlersFor<typeof exportRequests> {
+export function exportStudioHandlers(ctx: StudioContext): HandlersFor<typeof exportRequests> {
   const exportsDir = () => join(ctx.requireProject().dir, EXPORTS_DIR);
   return {
     'export.create': (request) => ctx.engine.request('export.run', { request, exportsDir: exportsDir(), runDir: ctx.runDir(runIdOfRequest(request)) }),

@@ -1,99 +1,21 @@
-/**
- * Main-side model design handlers: named configs kept in the open project as
- * <project>/configs/<name>.json (the bare TrainConfig, so `gan-studio train --config` reads it too),
- * validated with the engine's schema on every read and write; the cost measurement goes to the engine.
- */
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { configNameSchema, type ConfigList, type modelDesignRequests, type SavedConfig } from '../api/model-design';
-import { formatIssues, StudioError } from '../api/rpc';
-import { trainConfigSchema, type TrainConfig } from '../api/train-config';
-import { writeFileAtomic } from '../project/atomic';
-import type { StudioContext, StudioHandlersFor } from './capability';
+/** Main's model design handlers: saved configs in the project's configs/, and the engine's measure and Sample. */
+import type { modelDesignRequests } from '../api/model-design';
+import type { HandlersFor } from '../api/rpc';
+import { configsDirOf } from '../project/layout';
+import { deleteConfig, listConfigs, readConfig, saveConfig } from '../project/saved-configs';
+import type { StudioContext } from './capability';
 
-const EXT = '.json';
-
-export function modelDesignStudioHandlers(ctx: StudioContext): StudioHandlersFor<typeof modelDesignRequests> {
-  const configsDir = () => join(ctx.requireProject().dir, 'configs');
+export function modelDesignStudioHandlers(ctx: StudioContext): HandlersFor<typeof modelDesignRequests> {
+  const configsDir = () => configsDirOf(ctx.requireProject().dir);
   return {
+    'samples.preview': (input) => ctx.engine.request('generator.preview', input),
     'design.list': () => listConfigs(configsDir()),
     'design.save': ({ name, config, replace }) => saveConfig(configsDir(), name, config, replace),
     'design.duplicate': async ({ name, as }) => {
       const dir = configsDir();
       return saveConfig(dir, as, (await readConfig(dir, name)).config, false);
     },
-    'design.delete': async ({ name }) => {
-      const dir = configsDir();
-      const file = await existingName(dir, name);
-      if (!file) throw notFound(name);
-      await rm(join(dir, file + EXT));
-      return { deleted: file };
-    },
+    'design.delete': async ({ name }) => ({ deleted: await deleteConfig(configsDir(), name) }),
     'design.measure': (input) => ctx.engine.request('design.measure', input),
   };
-}
-
-export async function listConfigs(dir: string): Promise<ConfigList> {
-  const list: ConfigList = { configs: [], damaged: [] };
-  for (const name of await configNames(dir)) {
-    try {
-      list.configs.push(await readConfig(dir, name));
-    } catch (err) {
-      list.damaged.push({ name, problems: err instanceof StudioError && err.issues ? err.issues : [(err as Error).message] });
-    }
-  }
-  list.configs.sort((a, b) => a.name.localeCompare(b.name));
-  return list;
-}
-
-export async function readConfig(dir: string, name: string): Promise<SavedConfig> {
-  const file = await existingName(dir, name);
-  if (!file) throw notFound(name);
-  const path = join(dir, file + EXT);
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new StudioError({ code: 'invalid-request', message: `Config “${file}” is not valid JSON`, issues: [(err as Error).message] });
-  }
-  const parsed = trainConfigSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new StudioError({ code: 'invalid-request', message: `Config “${file}” is not a valid training config`, issues: formatIssues(parsed.error) });
-  }
-  return { name: file, savedAt: (await stat(path)).mtime.toISOString(), config: parsed.data };
-}
-
-export async function saveConfig(dir: string, name: string, config: TrainConfig, replace: boolean): Promise<SavedConfig> {
-  // Checked again here, not only at the channel: a path is about to be built from it.
-  const checkedName = configNameSchema.parse(name);
-  const parsed = trainConfigSchema.safeParse(config);
-  if (!parsed.success) throw new StudioError({ code: 'invalid-request', message: 'Not a valid training config', issues: formatIssues(parsed.error) });
-  await mkdir(dir, { recursive: true });
-  const existing = await existingName(dir, checkedName);
-  if (existing && !replace) {
-    throw new StudioError({ code: 'invalid-request', message: `A config named “${existing}” already exists: choose another name or replace it.` });
-  }
-  // On case-insensitive disks "DCGAN" and "dcgan" are one file: keep the name it already has.
-  const file = existing ?? checkedName;
-  await writeFileAtomic(dir, file + EXT, [Buffer.from(JSON.stringify(parsed.data, null, 2) + '\n')]);
-  return { name: file, savedAt: (await stat(join(dir, file + EXT))).mtime.toISOString(), config: parsed.data };
-}
-
-async function configNames(dir: string): Promise<string[]> {
-  const files = await readdir(dir).catch(() => [] as string[]);
-  // Leftover temp files of an interrupted write end in .tmp-<pid>-<hex>, never in .json.
-  return files
-    .filter((f) => f.endsWith(EXT))
-    .map((f) => f.slice(0, -EXT.length))
-    .filter((name) => configNameSchema.safeParse(name).data === name);
-}
-
-/** The stored spelling of `name`, compared case-insensitively, or null. */
-async function existingName(dir: string, name: string): Promise<string | null> {
-  const wanted = name.toLocaleLowerCase('en-US');
-  return (await configNames(dir)).find((n) => n.toLocaleLowerCase('en-US') === wanted) ?? null;
-}
-
-function notFound(name: string): StudioError {
-  return new StudioError({ code: 'invalid-request', message: `There is no saved config named “${name}”.` });
 }

@@ -12,7 +12,8 @@ import type { EngineHost } from './engine-host';
 import { join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepLeftovers, sweepStaleUploads } from './projects';
-import type { StudioContext, StudioHandlersFor } from './capability';
+import type { StudioContext } from './capability';
+import type { HandlersFor } from '../api/rpc';
 import { readRunHistory } from '../project/run-history';
 import { datasetDirOf, runsDirOf } from '../project/layout';
 import { exploreStudioHandlers } from './explore';
@@ -20,10 +21,13 @@ import { exportStudioHandlers } from './export';
 import { EXPORTS_DIR } from '../project/layout';
 import { evaluationStudioHandlers } from './evaluation';
 import { modelDesignStudioHandlers } from './model-design';
+import { trainingStudioHandlers } from './training';
+import { datasetStudioHandlers } from './dataset';
+import { styleGanExportStudioHandlers } from './stylegan-export';
 import { ImportSources } from './import-sources';
 import { lockProject, ProjectLockedError, type ProjectLock } from '../project/lock';
 
-type Handlers = StudioHandlersFor<StudioRequests>;
+type Handlers = HandlersFor<StudioRequests>;
 type EventListener = <E extends EventChannel>(event: E, payload: EventPayload<E>) => void;
 
 export interface StudioServiceOptions {
@@ -41,8 +45,6 @@ export class StudioService {
   private readonly listeners = new Set<EventListener>();
   private project: ProjectInfo | null = null;
   private lock: ProjectLock | null = null;
-  /** Source folders an import is reading now. */
-  private readonly importing = new Set<string>();
   readonly importSources: ImportSources;
 
   constructor(private readonly options: StudioServiceOptions) {
@@ -56,6 +58,7 @@ export class StudioService {
       requireProject: () => this.requireProject(),
       runDir: (runId) => this.runDir(runId),
       emit: (event, payload) => this.emit(event, payload),
+      projectChanged: () => this.emitProject(),
       ...(options.chooseFolder ? { chooseFolder: options.chooseFolder } : {}),
     };
     this.handlers = {
@@ -63,14 +66,15 @@ export class StudioService {
       ...exportStudioHandlers(context),
       ...evaluationStudioHandlers(context),
       ...modelDesignStudioHandlers(context),
+      ...trainingStudioHandlers(context),
+      ...datasetStudioHandlers(context, this.importSources),
+      ...styleGanExportStudioHandlers(context),
       'app.info': async () => options.app,
       'engine.status': async () => engine.status(),
       'engine.restart': async () => {
         await engine.restart().catch(() => undefined); // The failure is in the returned status.
         return engine.status();
       },
-      'dataset.demo': () => engine.request('dataset.demo', {}),
-      'samples.preview': (input) => engine.request('generator.preview', input),
       'project.current': () => this.projectState(),
       'project.reveal': async ({ target }) => {
         const path = this.pathOf(target);
@@ -99,58 +103,6 @@ export class StudioService {
         await deleteRun(this.runDir(runId));
         return this.changedProject();
       },
-      'dataset.project': () => engine.request('dataset.project', { projectDir: this.requireProject().dir, name: this.requireProject().name }),
-      'dataset.import': async ({ source, options: importOptions }) => {
-        const projectDir = this.requireProject().dir;
-        const folder = await this.importSources.resolve(source, projectDir);
-        if (!folder) return { report: null };
-        // The files are removed only by the import that consumed them, once it finished: a second
-        // request for the same upload, one the engine refused, or an engine that died mid-import
-        // leaves them for the next try (stale uploads are swept when the project is opened).
-        if (this.importing.has(folder.dir)) {
-          throw new StudioError({ code: 'invalid-request', message: 'These files are already being imported: wait for that import to finish.' });
-        }
-        this.importing.add(folder.dir);
-        let report;
-        try {
-          report = await engine.request('dataset.import', { sourceDir: folder.dir, projectDir, options: importOptions });
-        } finally {
-          this.importing.delete(folder.dir);
-        }
-        await folder.cleanup();
-        this.emit('dataset.changed', await engine.request('dataset.project', { projectDir, name: this.requireProject().name }));
-        return { report };
-      },
-      'dataset.cancelImport': () => engine.request('dataset.cancelImport', {}),
-      'dataset.chooseFolder': () => this.importSources.choose(),
-      'dataset.exportStyleGan': async () => {
-        const { dir, name } = this.requireProject();
-        const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-        const file = `stylegan-${name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset'}-${stamp}.zip`;
-        return engine.request('dataset.exportStyleGan', { datasetDir: datasetDirOf(dir), zipPath: join(dir, EXPORTS_DIR, file) });
-      },
-      'dataset.cancelExport': () => engine.request('dataset.cancelExport', {}),
-      'dataset.thumbnails': (query) => engine.request('dataset.thumbnails', { ...query, projectDir: this.requireProject().dir }),
-      'dataset.preview': async ({ source, options: previewOptions }) => {
-        const projectDir = this.requireProject().dir;
-        // A preview's upload stays for the next change of options; stale ones are swept with the rest.
-        const sourceDir =
-          source.kind === 'upload'
-            ? ((await this.importSources.resolve(source, projectDir))?.dir ?? null)
-            : source.kind === 'dropped'
-              ? this.importSources.peek(source.token)
-              : null;
-        return engine.request('dataset.preview', { sourceDir, projectDir, options: previewOptions });
-      },
-      'train.start': async (input) => {
-        const status = await engine.request('train.start', { ...input, runsDir: this.runsDir() });
-        void this.emitProject();
-        return status;
-      },
-      'train.control': (input) => engine.request('train.control', input),
-      'train.update': (input) => engine.request('train.update', input),
-      'train.status': () => engine.request('train.status', {}),
-      'train.history': () => engine.request('train.history', {}),
     };
   }
 

@@ -1,15 +1,28 @@
-/** Engine handlers for the Data view's reads: thumbnail pages and the import preview. */
-import { StudioError } from '../../api/rpc';
-import type { EngineRequests } from '../protocol';
-import type { HandlersFor } from '../capability';
+/** The engine's dataset handlers: imports (one at a time), the project dataset, thumbnails, previews, the demo. */
+import { StudioError, type HandlersFor } from '../../api/rpc';
+import type { EngineContext } from '../capability';
+import type { datasetEngineRequests } from '../protocol/dataset';
 import { DatasetError } from './';
+import { demoSummary } from './demo-summary';
+import { ImportController } from './import-controller';
 import { previewImport } from './import-preview';
 import { thumbnailPage } from './thumbnails';
 
-type DatasetViewRequests = Pick<EngineRequests, 'dataset.thumbnails' | 'dataset.preview'>;
-
-export function datasetViewHandlers(): HandlersFor<DatasetViewRequests> {
+export function datasetHandlers(ctx: EngineContext): HandlersFor<typeof datasetEngineRequests> {
+  const imports = new ImportController(ctx.emit);
   return {
+    'dataset.demo': async () => demoSummary(),
+    'dataset.import': async (input) => {
+      if (ctx.training.streamsDataset(input.projectDir)) {
+        throw new StudioError({
+          code: 'invalid-request',
+          message: 'A run is training from this dataset’s files (it is too large to load into memory): stop it before importing again.',
+        });
+      }
+      return imports.run(input.sourceDir, input.projectDir, input.options);
+    },
+    'dataset.cancelImport': async () => ({ cancelled: imports.cancel() }),
+    'dataset.project': (input) => imports.current(input.projectDir, input.name),
     'dataset.thumbnails': ({ projectDir, ...query }) => userErrors(() => thumbnailPage(projectDir, query)),
     'dataset.preview': (input) => userErrors(() => previewImport(input.sourceDir, input.projectDir, input.options)),
   };

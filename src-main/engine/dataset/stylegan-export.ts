@@ -4,9 +4,11 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { datasetExportEngineRequests, StyleGanExport } from '../../api/stylegan-export';
+import type { StyleGanExport } from '../../api/stylegan-export';
+import type { datasetExportEngineRequests } from '../protocol/stylegan-export';
 import { StudioError } from '../../api/rpc';
-import type { EngineContext, HandlersFor } from '../capability';
+import type { EngineContext } from '../capability';
+import type { HandlersFor } from '../../api/rpc';
 import { exportStyleGan, zipSink } from './';
 import { userErrors } from './handlers';
 

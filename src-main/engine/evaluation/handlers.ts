@@ -1,10 +1,12 @@
 /** The engine's evaluation request handlers: one evaluation at a time, cancellable, with progress events. */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { evaluationEngineRequests, ExtractorsInfo } from '../../api/evaluation';
+import type { ExtractorsInfo } from '../../api/evaluation';
+import type { evaluationEngineRequests } from '../protocol/evaluation';
 import { StudioError } from '../../api/rpc';
 import { decodeCheckpoint } from '../../project/checkpoint/format';
-import type { EngineContext, HandlersFor } from '../capability';
+import type { EngineContext } from '../capability';
+import type { HandlersFor } from '../../api/rpc';
 import { evaluateCheckpoint } from './evaluate';
 import { evaluationDirOf, inceptionDirOf, runIdOf } from '../../project/layout';
 import { cacheGraphModel, readSidecar } from './graph-model';

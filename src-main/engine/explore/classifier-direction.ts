@@ -1,5 +1,5 @@
 /**
- * Classifier gradients, the course's controllable generation: walk z uphill on a classifier's score
+ * Controllable generation by classifier gradients: walk z uphill on a classifier's score
  * for a target class, with a penalty on changing every other class's score (so the walk changes
  * the one feature rather than everything that correlates with it), and keep the average step as
  * a direction.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import sharp from 'sharp';
-import { exploreEngineRequests } from '../../api/explore';
+import { exploreEngineRequests } from '../protocol/explore';
 import { sampleSpecSchema, type SampleSpecInput } from '../../api/sampling';
 import type { EngineContext } from '../capability';
 import { ensureGradientsRegistered } from '../ops/gradients';

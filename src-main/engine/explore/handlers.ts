@@ -1,11 +1,13 @@
 /** The engine's explore request handlers: renders and direction finding on loaded generators. */
-import type { ExploreProgress, exploreEngineRequests } from '../../api/explore';
+import type { ExploreProgress } from '../../api/explore';
+import type { exploreEngineRequests } from '../protocol/explore';
 import { StudioError } from '../../api/rpc';
 import { classifierFor } from '../evaluation/classifier';
 import { DEMO_SOURCE } from '../evaluation/datasets';
 import { classifierDirection } from './classifier-direction';
 import { runDataset } from '../../project/run-file';
-import type { EngineContext, HandlersFor } from '../capability';
+import type { EngineContext } from '../capability';
+import type { HandlersFor } from '../../api/rpc';
 import { GeneratorCache, latentForSeed, latentsForSeeds, type LoadedGenerator } from '../sampling';
 import { fitBoundary, ganspace, orthogonalize, sefa, type Component } from './directions';
 import { activationGram, firstLayerWeight } from './first-layer';

@@ -3,7 +3,8 @@
  * layout a view needs to map a click to a tile.
  */
 import type { z } from 'zod';
-import type { exploreEngineRequests, TileLayout } from '../../api/explore';
+import type { TileLayout } from '../../api/explore';
+import type { exploreEngineRequests } from '../protocol/explore';
 import { StudioError } from '../../api/rpc';
 import { tileGrid, toBytes } from '../image/grid';
 import { toPngImage } from '../image/png';

@@ -1,6 +1,7 @@
 /** The engine's export request handlers. */
-import type { exportEngineRequests } from '../../api/export';
-import type { EngineContext, HandlersFor } from '../capability';
+import type { exportEngineRequests } from '../protocol/export';
+import type { EngineContext } from '../capability';
+import type { HandlersFor } from '../../api/rpc';
 import { ExportController } from './controller';
 
 export function exportHandlers(ctx: EngineContext): HandlersFor<typeof exportEngineRequests> {

@@ -21,8 +21,8 @@ export function createLoss(config: LossConfig): GanLoss {
   switch (config.kind) {
     case 'bce':
       return {
-        // One-sided label smoothing: only the real targets move (1 → 1 − s), as the course's
-        // real_loss(smooth=True) does; smoothing fakes would reward the generator for bad samples.
+        // One-sided label smoothing: only the real targets move (1 → 1 − s), as in Salimans et al.'s
+        // "Improved Techniques for Training GANs"; smoothing fakes would reward the generator for bad samples.
         discriminator: (real, fake) => tf.add(bceWithLogits(real, 1 - config.labelSmoothing), bceWithLogits(fake, 0)),
         // Non-saturating: maximise log D(G(z)) rather than minimise log(1 − D(G(z))), which has
         // flat gradients exactly when D wins early in training.

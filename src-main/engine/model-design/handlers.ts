@@ -1,8 +1,10 @@
 /** The engine's model design request handlers: a measured cost estimate that never disturbs a run. */
-import type { modelDesignEngineRequests } from '../../api/model-design';
+import type { modelDesignEngineRequests } from '../protocol/model-design';
 import { StudioError } from '../../api/rpc';
-import type { EngineContext, HandlersFor } from '../capability';
+import type { EngineContext } from '../capability';
+import type { HandlersFor } from '../../api/rpc';
 import { MeasureInterrupted, measureTraining } from './measure';
+import { previewGenerator } from './preview';
 import { assertTrainable } from '../../shared/model-design/review';
 
 export function modelDesignHandlers(ctx: EngineContext): HandlersFor<typeof modelDesignEngineRequests> {
@@ -14,6 +16,7 @@ export function modelDesignHandlers(ctx: EngineContext): HandlersFor<typeof mode
       : null;
   };
   return {
+    'generator.preview': (input) => previewGenerator(input, ctx.backend),
     'design.measure': async ({ config }) => {
       const busy = training();
       if (busy) throw new StudioError({ code: 'invalid-request', message: busy });

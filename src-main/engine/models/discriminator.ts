@@ -1,5 +1,5 @@
 /**
- * Discriminators (critics) from the course: the week-1 MLP (LeakyReLU 0.2 + dropout) and the DCGAN
+ * Discriminators (critics): the MLP (LeakyReLU 0.2 + dropout) and the DCGAN
  * critic (strided convolutions instead of pooling, LeakyReLU everywhere, batch norm on every block
  * but the first, or spectral norm, or none for WGAN-GP). For the conditional DCGAN the class
  * one-hot is appended to the image as constant channels.

@@ -49,7 +49,7 @@ describe('generators', () => {
     expect(run(spec, 5)).not.toEqual(run(spec, 6));
   });
 
-  it('follows the course: no bias before batch norm, bias on the output layer', () => {
+  it('follows DCGAN practice: no bias before batch norm, bias on the output layer', () => {
     const g = createGenerator({ architecture: 'dcgan', resolution: 28, channels: 1, zDim: 8, upsample: 'transposed', width: 8 }, 1);
     const names = [...g.params.variables.keys()];
     expect(names).toContain('g/up1/bias');

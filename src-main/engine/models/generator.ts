@@ -1,5 +1,5 @@
 /**
- * Generators from the course: the week-1 MLP GAN and the DCGAN of Radford et al. (ReLU + batch norm
+ * Generators: the fully connected (MLP) GAN of Goodfellow et al. and the DCGAN of Radford et al. (ReLU + batch norm
  * in every block, tanh at the output), upsampling by transposed convolution or by nearest-neighbour
  * upsample + convolution (the checkerboard-free alternative).
  */

@@ -1,6 +1,7 @@
 /**
  * The training coach: watches the metric stream and the fixed-noise samples and says, in words,
- * when a run is going wrong — the failure modes the course describes — with the step it started
+ * when a run is going wrong (mode collapse, a discriminator that wins outright, vanishing or
+ * exploding gradients, oscillation) with the step it started
  * and what to try. Pure and incremental, so it runs on every step and is tested on synthetic streams.
  */
 import type { LossConfig } from '../../api/train-config';

@@ -142,7 +142,7 @@ describe('TrainingSession coach', () => {
     const rec = recorder();
     const warnings: string[] = [];
     const listener: SessionListener = { ...rec.listener, coach: (_id, warning) => warnings.push(warning.kind) };
-    // The course's MLP GAN with its learning rate 250× too high: it collapses onto one image.
+    // The MLP GAN preset with its learning rate 250× too high: it collapses onto one image.
     const mlp = preset('mlp');
     const broken = { ...mlp, optimizer: { ...mlp.optimizer, gLr: 0.5, dLr: 0.5 }, batchSize: 32, steps: 110, sampleEvery: 20, checkpointEvery: 1000 };
     await tf.setBackend('wasm');

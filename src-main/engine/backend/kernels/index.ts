@@ -18,10 +18,6 @@ import { forgetStock, markOurs, processGlobal, rememberStock, type TrainingBacke
 
 export type { TrainingBackendName } from './runner';
 
-export function isTrainingBackend(name: string): name is TrainingBackendName {
-  return name === 'wasm' || name === 'cpu';
-}
-
 /** `${backend}/${kernel}` of every kernel currently replaced by ours. */
 const active = processGlobal('active-kernels', () => new Set<string>());
 

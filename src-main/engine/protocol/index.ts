@@ -3,62 +3,27 @@
  * never sees them); main validates every reply and event before forwarding it.
  */
 import { z } from 'zod';
-import type { Reply, RequestSpecs } from '../api/rpc';
-import { backendReportSchema, datasetSummarySchema, generatorPreviewSchema, sampleGridSchema } from '../api/schemas';
-import { trainConfigSchema } from '../api/train-config';
-import {
-  importOptionsSchema,
-  importPreviewSchema,
-  importProgressSchema,
-  importReportSchema,
-  projectDatasetSchema,
-  thumbnailPageSchema,
-  thumbnailQuerySchema,
-} from '../api/dataset';
-import {
-  datasetRefSchema,
-  liveParamsSchema,
-  runHistorySchema,
-  runStatusSchema,
-  trainCoachEventSchema,
-  trainControlSchema,
-  trainMetricsEventSchema,
-  trainSamplesEventSchema,
-} from '../api/training';
-import { exploreEngineRequests, exploreEvents } from '../api/explore';
-import { exportEngineRequests, exportEvents } from '../api/export';
-import { evaluationEngineRequests, evaluationEvents } from '../api/evaluation';
-import { modelDesignEngineRequests, modelDesignEvents } from '../api/model-design';
-import { datasetExportEngineRequests, datasetExportEvents } from '../api/stylegan-export';
+import type { Reply, RequestSpecs } from '../../api/rpc';
+import { backendReportSchema } from '../../api/schemas';
+import { importProgressSchema } from '../../api/dataset';
+import { runStatusSchema, trainCoachEventSchema, trainMetricsEventSchema, trainSamplesEventSchema } from '../../api/training';
+import { trainingEngineRequests } from './training';
+import { datasetEngineRequests } from './dataset';
+import { exploreEvents } from '../../api/explore';
+import { exploreEngineRequests } from './explore';
+import { exportEvents } from '../../api/export';
+import { exportEngineRequests } from './export';
+import { evaluationEvents } from '../../api/evaluation';
+import { evaluationEngineRequests } from './evaluation';
+import { modelDesignEvents } from '../../api/model-design';
+import { modelDesignEngineRequests } from './model-design';
+import { datasetExportEvents } from '../../api/stylegan-export';
+import { datasetExportEngineRequests } from './stylegan-export';
 
 export const engineRequests = {
   'backend.report': { input: z.object({}), output: backendReportSchema },
-  'generator.preview': { input: generatorPreviewSchema, output: sampleGridSchema },
-  'dataset.demo': { input: z.object({}), output: datasetSummarySchema },
-  'train.start': {
-    input: z.object({ runsDir: z.string().min(1), config: trainConfigSchema, dataset: datasetRefSchema }),
-    output: runStatusSchema,
-  },
-  'train.open': {
-    input: z.object({ runDir: z.string().min(1) }),
-    output: z.object({ status: runStatusSchema, skipped: z.array(z.string()) }),
-  },
-  'train.control': { input: trainControlSchema, output: runStatusSchema },
-  'train.update': { input: liveParamsSchema.partial(), output: runStatusSchema },
-  'train.status': { input: z.object({}), output: runStatusSchema.nullable() },
-  'train.history': { input: z.object({}), output: runHistorySchema.nullable() },
-  'dataset.import': {
-    input: z.object({ sourceDir: z.string().min(1), projectDir: z.string().min(1), options: importOptionsSchema }),
-    output: importReportSchema,
-  },
-  'dataset.cancelImport': { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
-  'dataset.project': { input: z.object({ projectDir: z.string().min(1), name: z.string() }), output: projectDatasetSchema },
-  'dataset.thumbnails': { input: z.object({ ...thumbnailQuerySchema.shape, projectDir: z.string().min(1) }), output: thumbnailPageSchema },
-  'dataset.preview': {
-    // sourceDir null: the sources of the project's dataset.
-    input: z.object({ sourceDir: z.string().min(1).nullable(), projectDir: z.string().min(1), options: importOptionsSchema }),
-    output: importPreviewSchema,
-  },
+  ...trainingEngineRequests,
+  ...datasetEngineRequests,
   ...exploreEngineRequests,
   ...exportEngineRequests,
   ...evaluationEngineRequests,
