@@ -82,6 +82,11 @@ describe('source dependency rules', () => {
     expect(show(bad)).toEqual([]);
   });
 
+  it('the CLI never loads the Electron app', () => {
+    const bad = mainImports.filter((i) => under(i.file, 'src-main/cli') && i.target !== null && under(i.target, 'src-main/app'));
+    expect(show(bad)).toEqual([]);
+  });
+
   it('only app/ imports electron', () => {
     const bad = [...mainImports, ...rendererImports].filter((i) => i.spec === 'electron' && !under(i.file, 'src-main/app'));
     expect(show(bad)).toEqual([]);

@@ -117,7 +117,7 @@ export function preset(name: PresetName): TrainConfig {
   };
   switch (name) {
     case 'mlp':
-      // Course week 1: MLP generator and discriminator, BCE, lr 0.002 is the notebook's.
+      // The fully connected GAN: MLP generator and discriminator, BCE, and a higher learning rate (2e-3) than DCGAN's.
       return trainConfigSchema.parse({
         ...base,
         model: { ...base.model, architecture: 'mlp', gWidth: 128, dWidth: 128, dNorm: 'none' },

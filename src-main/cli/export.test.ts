@@ -1,7 +1,5 @@
 /** `gan-studio export` as a user runs it: a real process on a real run's files. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,8 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { sidecarSchema } from '../api/export';
-import { ensureGradientsRegistered } from '../engine/ops/gradients';
-import { trainTinyRun, type TinyRun } from '../engine/sampling/testing';
+import { trainTinyRunOnCpu, type TinyRun } from '../engine/sampling/testing';
 
 const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
 
@@ -26,9 +23,7 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{
 let run: TinyRun;
 
 beforeAll(async () => {
-  await ensureGradientsRegistered();
-  await tf.setBackend('cpu');
-  run = await trainTinyRun();
+  run = await trainTinyRunOnCpu();
 }, 60_000);
 
 describe('gan-studio export', () => {

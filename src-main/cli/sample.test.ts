@@ -1,15 +1,12 @@
 /** `gan-studio sample` as a user runs it: repeatable, the same seeds as exports, and read-only. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { ensureGradientsRegistered } from '../engine/ops/gradients';
-import { trainTinyRun, type TinyRun } from '../engine/sampling/testing';
+import { trainTinyRunOnCpu, type TinyRun } from '../engine/sampling/testing';
 
 const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
 
@@ -31,9 +28,7 @@ let run: TinyRun;
 let dir: string;
 
 beforeAll(async () => {
-  await ensureGradientsRegistered();
-  await tf.setBackend('cpu');
-  run = await trainTinyRun();
+  run = await trainTinyRunOnCpu();
   dir = await mkdtemp(join(tmpdir(), 'gan-cli-sample-'));
 }, 60_000);
 

@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { startWebServer, type WebServer } from './web-server';
 import { StudioService } from '../services/studio-service';
 import { sourceEngineHost } from '../test-support/engine';
+import { call } from '../test-support/ws-call';
 import { encodeFrame, rawWebSocket } from '../test-support/raw-socket';
 import { studioRequests } from '../api/contract';
 import type { EngineHost } from '../services/engine-host';
@@ -91,20 +92,6 @@ function client(): Promise<WebSocket> {
   });
 }
 
-function ask(ws: WebSocket, id: number, channel: string): Promise<{ ok: boolean; value?: unknown }> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const message = JSON.parse(String(data));
-      if (message.kind === 'reply' && message.id === id) {
-        ws.off('message', onMessage);
-        resolve(message.reply);
-      }
-    };
-    ws.on('message', onMessage);
-    ws.send(JSON.stringify({ id, channel, input: {} }));
-  });
-}
-
 describe('web mode fuzz', () => {
   it('survives 1,200 hostile messages and 300 malformed raw frames', async () => {
     const bystander = await client();
@@ -137,10 +124,10 @@ describe('web mode fuzz', () => {
     expect(sent).toBeGreaterThanOrEqual(1000);
     expect(engine.status().state).toBe('ready');
     expect(bystander.readyState).toBe(WebSocket.OPEN);
-    expect(await ask(bystander, 1, 'app.info')).toMatchObject({ ok: true });
+    expect(await call(bystander, 1, 'app.info')).toMatchObject({ ok: true });
     const fresh = await client();
-    expect(await ask(fresh, 2, 'engine.status')).toMatchObject({ ok: true, value: { state: 'ready' } });
-    expect(await ask(fresh, 3, 'dataset.demo')).toMatchObject({ ok: true, value: { id: 'demo:mnist' } });
+    expect(await call(fresh, 2, 'engine.status')).toMatchObject({ ok: true, value: { state: 'ready' } });
+    expect(await call(fresh, 3, 'dataset.demo')).toMatchObject({ ok: true, value: { id: 'demo:mnist' } });
     fresh.close();
     bystander.close();
   }, 120_000);

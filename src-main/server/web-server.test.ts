@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { startWebServer, type WebServer } from './web-server';
 import { StudioService } from '../services/studio-service';
 import { sourceEngineHost } from '../test-support/engine';
+import { call } from '../test-support/ws-call';
 import type { EngineHost } from '../services/engine-host';
 
 let server: WebServer;
@@ -35,20 +36,6 @@ function openSocket(headers: Record<string, string>, query = ''): Promise<WebSoc
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
-  });
-}
-
-function call(ws: WebSocket, id: number, channel: unknown, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; issues?: string[] } }> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const message = JSON.parse(String(data));
-      if (message.kind === 'reply' && message.id === id) {
-        ws.off('message', onMessage);
-        resolve(message.reply);
-      }
-    };
-    ws.on('message', onMessage);
-    ws.send(JSON.stringify({ id, channel, input }));
   });
 }
 

@@ -67,6 +67,9 @@ describe('EngineHost with the real engine process', () => {
   });
 });
 
+/** What a scripted engine sends first: ready, on the cpu backend. */
+const ready = { kind: 'ready', backend: { active: 'cpu', provider: 'x', attempts: [], customKernels: [], tfjsVersion: '0' } };
+
 describe('EngineHost with misbehaving engines', () => {
   it('reports an engine that dies during start-up', async () => {
     const host = track(scriptEngineHost('process.exit(3)'));
@@ -81,7 +84,6 @@ describe('EngineHost with misbehaving engines', () => {
   });
 
   it('rejects a reply that does not match the contract', async () => {
-    const ready = { kind: 'ready', backend: { active: 'cpu', provider: 'x', attempts: [], customKernels: [], tfjsVersion: '0' } };
     const host = track(
       scriptEngineHost(`
         process.send(${JSON.stringify(ready)});
@@ -95,7 +97,6 @@ describe('EngineHost with misbehaving engines', () => {
   });
 
   it('restarts an engine whose WebAssembly runtime aborted (exit 70) by itself, and says so', async () => {
-    const ready = { kind: 'ready', backend: { active: 'cpu', provider: 'x', attempts: [], customKernels: [], tfjsVersion: '0' } };
     const host = track(
       scriptEngineHost(`
         process.send(${JSON.stringify(ready)});
@@ -119,7 +120,6 @@ describe('EngineHost with misbehaving engines', () => {
   });
 
   it('kills an engine that ignores shutdown', async () => {
-    const ready = { kind: 'ready', backend: { active: 'cpu', provider: 'x', attempts: [], customKernels: [], tfjsVersion: '0' } };
     const host = track(scriptEngineHost(`process.send(${JSON.stringify(ready)}); process.on('message', () => {}); setInterval(() => {}, 1000);`));
     await host.start();
     await host.stop();

@@ -1,22 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportRequestSchema } from '../api/export';
-import { ensureGradientsRegistered } from '../engine/ops/gradients';
 import { runExport } from '../engine/export/run';
 import { GeneratorCache } from '../engine/sampling';
-import { trainTinyRun, type TinyRun } from '../engine/sampling/testing';
+import { trainTinyRunOnCpu, type TinyRun } from '../engine/sampling/testing';
 import { listExports } from './export';
 
 let run: TinyRun;
 
 beforeAll(async () => {
-  await ensureGradientsRegistered();
-  await tf.setBackend('cpu');
-  run = await trainTinyRun();
+  run = await trainTinyRunOnCpu();
 }, 60_000);
 
 describe('listExports', () => {

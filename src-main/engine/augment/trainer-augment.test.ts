@@ -9,7 +9,7 @@ import type { TrainConfig } from '../../api/train-config';
 import { loadMnistDemo } from '../dataset/mnist-demo';
 import { memoryBatches } from '../batches/memory-batches';
 import { Trainer } from '../training/trainer';
-import { tinyConfig } from '../training/testing-config';
+import { tinyConfig, lossCases, modelCases } from '../training/testing-config';
 import { expectNoTensorLeak, restoreFrom } from '../training/testing-state';
 
 const digits = loadMnistDemo();
@@ -26,13 +26,8 @@ beforeAll(async () => {
   }
 });
 
-const models = [
-  { architecture: 'mlp', dNorm: 'none', numClasses: 0 },
-  { architecture: 'dcgan', dNorm: 'batch', numClasses: 0 },
-  { architecture: 'dcgan', dNorm: 'spectral', numClasses: 0, upsample: 'upsample-conv' },
-  { architecture: 'cdcgan', dNorm: 'none', numClasses: 10 },
-] as const;
-const losses = ['bce', 'lsgan', 'wgan', 'wgan-gp', 'hinge'] as const;
+const models = modelCases;
+const losses = lossCases;
 const matrix = (['wasm', 'cpu'] as const).flatMap((backend) =>
   models.flatMap((model) =>
     losses.map((kind) => {

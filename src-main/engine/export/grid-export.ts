@@ -16,6 +16,18 @@ export function tileOf(generator: LoadedGenerator): TileSource {
   return { width, height, channels };
 }
 
+/** The tiles a spec renders to: how many, their size and bytes each. */
+export function tilesOf(generator: LoadedGenerator, spec: SampleSpec): { n: number; tile: TileSource; tileBytes: number } {
+  const tile = tileOf(generator);
+  return { n: spec.images.length, tile, tileBytes: tile.width * tile.height * tile.channels };
+}
+
+/** Reports rendering progress and yields to the job's cancel check between chunks. */
+export const renderProgress = (job: ExportJob, n: number) => async (done: number) => {
+  job.progress('render', done, n);
+  await job.tick();
+};
+
 export async function exportGrid(generator: LoadedGenerator, spec: SampleSpec, request: Request<'grid'>, directions: DirectionVectors, job: ExportJob): Promise<RawImage> {
   const { layout } = request;
   const n = spec.images.length;

@@ -11,7 +11,7 @@ import type { DirectionVectors, LoadedGenerator } from '../sampling';
 import { asRaw, background, geometry, paintTiles } from './canvas';
 import type { ExportJob } from './job';
 import { renderAll } from './render';
-import { tileOf } from './grid-export';
+import { renderProgress, tilesOf } from './grid-export';
 
 type HtmlRequest = Extract<ExportRequest, { kind: 'html' }>;
 
@@ -30,13 +30,8 @@ export async function exportHtmlGallery(
   directions: DirectionVectors,
   job: ExportJob,
 ): Promise<RawImage> {
-  const n = spec.images.length;
-  const tile = tileOf(generator);
-  const tileBytes = tile.width * tile.height * tile.channels;
-  const bytes = await renderAll(generator, spec, directions, async (done) => {
-    job.progress('render', done, n);
-    await job.tick();
-  });
+  const { n, tile, tileBytes } = tilesOf(generator, spec);
+  const bytes = await renderAll(generator, spec, directions, renderProgress(job, n));
   const figures: string[] = [];
   for (let i = 0; i < n; i++) {
     if (i % 64 === 0) {

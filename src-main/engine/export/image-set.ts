@@ -10,7 +10,7 @@ import type { DirectionVectors, LoadedGenerator } from '../sampling';
 import { asRaw, background, geometry, paintTiles } from './canvas';
 import type { ExportJob } from './job';
 import { renderChunks } from './render';
-import { tileOf } from './grid-export';
+import { renderProgress, tilesOf } from './grid-export';
 
 /** Files written at once: enough to keep the disk busy while sharp encodes, few enough for any fd limit. */
 const WRITE_CONCURRENCY = 8;
@@ -22,18 +22,13 @@ export async function exportImageSet(
   directions: DirectionVectors,
   job: ExportJob,
 ): Promise<RawImage> {
-  const n = spec.images.length;
-  const tile = tileOf(generator);
-  const tileBytes = tile.width * tile.height * tile.channels;
+  const { n, tile, tileBytes } = tilesOf(generator, spec);
   const digits = Math.max(5, String(n - 1).length);
   const fileName = (i: number) => `images/${String(i).padStart(digits, '0')}.png`;
   const previewCount = Math.min(PREVIEW_TILES, n);
   const previewTiles = new Uint8Array(previewCount * tileBytes);
 
-  const between = async (done: number) => {
-    job.progress('render', done, n);
-    await job.tick();
-  };
+  const between = renderProgress(job, n);
   for await (const { start, count, bytes } of renderChunks(generator, spec, directions, between)) {
     if (start < previewCount) previewTiles.set(bytes.subarray(0, (previewCount - start) * tileBytes), start * tileBytes);
     const encoded = await Promise.all(

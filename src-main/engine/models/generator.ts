@@ -40,7 +40,7 @@ export function createGenerator(spec: GeneratorSpec, seed: number): Generator {
 }
 
 function buildMlp(params: ParamStore, spec: GeneratorSpec): ModeForward {
-  // Course week 1: hidden widths h, 2h, 4h with LeakyReLU(0.2), tanh output.
+  // The MLP GAN: hidden widths h, 2h, 4h with LeakyReLU(0.2), tanh output.
   const hidden = spec.width ?? 128;
   const pixels = spec.resolution * spec.resolution * spec.channels;
   const widths = [hidden, hidden * 2, hidden * 4];

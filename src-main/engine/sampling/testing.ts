@@ -2,7 +2,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import type { TrainConfig } from '../../api/train-config';
+import { ensureGradientsRegistered } from '../ops/gradients';
 import { loadMnistDemo } from '../dataset/mnist-demo';
 import { memoryBatches } from '../batches/memory-batches';
 import { TrainingSession } from '../training/session';
@@ -33,4 +36,11 @@ export async function trainTinyRun(config: TrainConfig = tinyConfig({ steps: 4, 
   await session.dispose();
   if (status.state !== 'completed') throw new Error(`tiny run failed: ${status.message}`);
   return { runsDir, runDir: session.runDir, runId: session.runId, config };
+}
+
+/** trainTinyRun on the cpu backend, with the engine's gradients registered (a test file's beforeAll). */
+export async function trainTinyRunOnCpu(config?: TrainConfig): Promise<TinyRun> {
+  await ensureGradientsRegistered();
+  await tf.setBackend('cpu');
+  return trainTinyRun(config);
 }

@@ -9,20 +9,15 @@ import { loadMnistDemo } from '../dataset/mnist-demo';
 import { memoryBatches } from '../batches/memory-batches';
 import { Trainer } from './trainer';
 import { type BatchSource } from '../batches/types';
-import { tinyConfig } from './testing-config';
+import { tinyConfig, lossCases, modelCases } from './testing-config';
 import { expectNoTensorLeak, restoreFrom } from './testing-state';
 
 const digits = loadMnistDemo();
 /** Real MNIST batches in the shape the config's model wants. */
 const batchesFor = (config: TrainConfig): BatchSource => memoryBatches(digits, config.model);
 
-const models = [
-  { architecture: 'mlp', dNorm: 'none', numClasses: 0 },
-  { architecture: 'dcgan', dNorm: 'batch', numClasses: 0 },
-  { architecture: 'dcgan', dNorm: 'spectral', numClasses: 0, upsample: 'upsample-conv' },
-  { architecture: 'cdcgan', dNorm: 'none', numClasses: 10 },
-] as const;
-const losses = ['bce', 'lsgan', 'wgan', 'wgan-gp', 'hinge'] as const;
+const models = modelCases;
+const losses = lossCases;
 
 const matrix: { backend: 'cpu' | 'wasm'; config: TrainConfig; name: string }[] = [];
 for (const backend of ['cpu', 'wasm'] as const) {

@@ -76,7 +76,7 @@ function batchNorm(name: string, output: number[], then: string): LayerRow {
   return { name, op: `Batch norm · ${then}`, output, params: 2 * output[output.length - 1]!, flops: 0 };
 }
 
-/** G(z): the week-1 MLP or the DCGAN generator; the conditional model appends the class one-hot to z. */
+/** G(z): the MLP or the DCGAN generator; the conditional model appends the class one-hot to z. */
 export function generatorPlan(model: ModelConfig): NetworkPlan {
   const z = model.zDim + model.numClasses;
   const { resolution: r, channels: c } = model;
@@ -128,7 +128,7 @@ export function generatorPlan(model: ModelConfig): NetworkPlan {
   return plan(rows);
 }
 
-/** D(x): the week-1 MLP (with dropout) or the DCGAN critic; the conditional one sees class planes. */
+/** D(x): the MLP (with dropout) or the DCGAN critic; the conditional one sees class planes. */
 export function discriminatorPlan(model: ModelConfig): NetworkPlan {
   const { resolution: r, channels: c } = model;
   const pixels = r * r * c;

@@ -113,14 +113,19 @@ describe('registerTrainingKernels', () => {
   });
 });
 
+/** Our kernel on `backend` gives the stock cpu kernel's result (shape, and values within 1e-4 relative). */
+function expectStockResult(backend: (typeof BACKENDS)[number], kernel: string, inputs: Parameters<typeof stockCpu>[1], attrs: NamedAttrMap): void {
+  const expected = stockCpu(kernel, inputs, attrs);
+  const actual = runKernel(backend, kernel, inputs, attrs);
+  expect(actual.shape).toEqual(expected.shape);
+  expect(relError(actual.values, expected.values)).toBeLessThan(1e-4);
+}
+
 describe.each(BACKENDS)('Conv2DBackpropFilter on %s matches the stock cpu kernel', (backend) => {
   it.each(CASES_FOR(backend).map((c) => [label(c), c] as const))('%s', (_, c) => {
     const { x, dy } = caseData(c, 11);
     const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: [c.k, c.k, c.cin, c.cout] } as unknown as NamedAttrMap;
-    const expected = stockCpu('Conv2DBackpropFilter', { x, dy }, attrs);
-    const actual = runKernel(backend, 'Conv2DBackpropFilter', { x, dy }, attrs);
-    expect(actual.shape).toEqual(expected.shape);
-    expect(relError(actual.values, expected.values)).toBeLessThan(1e-4);
+    expectStockResult(backend, 'Conv2DBackpropFilter', { x, dy }, attrs);
   });
 });
 
@@ -128,10 +133,7 @@ describe.each(BACKENDS)('Conv2DBackpropInput on %s matches the stock cpu kernel'
   it.each(CASES_FOR(backend).map((c) => [label(c), c] as const))('%s', (_, c) => {
     const { filter, dy } = caseData(c, 23);
     const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.n, c.h, c.w, c.cin] } as unknown as NamedAttrMap;
-    const expected = stockCpu('Conv2DBackpropInput', { dy, filter }, attrs);
-    const actual = runKernel(backend, 'Conv2DBackpropInput', { dy, filter }, attrs);
-    expect(actual.shape).toEqual(expected.shape);
-    expect(relError(actual.values, expected.values)).toBeLessThan(1e-4);
+    expectStockResult(backend, 'Conv2DBackpropInput', { dy, filter }, attrs);
   });
 });
 
