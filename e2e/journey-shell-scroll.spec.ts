@@ -12,7 +12,8 @@ import { trainRunWithCli } from './support/runs';
 
 test.describe.configure({ mode: 'serial' });
 
-const views = ['Data', 'Model', 'Train', 'Explore', 'Gallery', 'Evaluate'];
+/** Sidebar label → the view's id (its feature's name). */
+const views = { Data: 'dataset', Model: 'model-design', Train: 'training', Explore: 'explore', Gallery: 'export', Evaluate: 'evaluation' } as const;
 
 async function documentScroll(app: Page): Promise<{ top: number; overflow: number }> {
   return app.evaluate(() => {
@@ -49,9 +50,9 @@ for (const size of [
       await app.getByRole('button', { name: /^Import 17 files/ }).click();
       await expect(app.getByTestId('import-summary')).toContainText(/Imported 16 images/, { timeout: 60_000 });
     }
-    for (const view of views) {
+    for (const [view, id] of Object.entries(views)) {
       await app.getByRole('navigation').getByText(view, { exact: true }).click();
-      await expect(app.getByTestId(`view-${view.toLowerCase()}`)).toBeVisible();
+      await expect(app.getByTestId(`view-${id}`)).toBeVisible();
       if (view === 'Train') {
         // The run stays open in the engine across reloads; open it the first time.
         const open = app.getByRole('button', { name: `Open run ${runId}` });
@@ -75,7 +76,7 @@ for (const size of [
       }
       // Keyboard focus on the view's last control must not scroll the document either.
       await app.getByRole('main').evaluate((main) => [...main.querySelectorAll<HTMLElement>('button, input, select, [tabindex]')].at(-1)?.focus());
-      await expect(app.getByTestId(`view-${view.toLowerCase()}`)).toBeVisible();
+      await expect(app.getByTestId(`view-${id}`)).toBeVisible();
       const scroll = await documentScroll(app);
       expect(scroll, `${view} at ${size.width}×${size.height}`).toEqual({ top: 0, overflow: 0 });
       if (view === 'Data' || view === 'Explore') await app.screenshot({ path: `test-results/shell-${view.toLowerCase()}-${size.width}.png` });

@@ -156,6 +156,11 @@ describe('the built main bundle', () => {
     expect(main.filter((p) => /^@tensorflow\/|^sharp$|^ml-matrix$/.test(p))).toEqual([]);
   });
 
+  it('the CLI (cli.js) loads them only once a command needs them, so --help and --version are instant', () => {
+    const cli = [...packagesLoadedBy(join(out, 'main/cli.js'))];
+    expect(cli.filter((p) => /^@tensorflow\/|^sharp$|^ml-matrix$/.test(p))).toEqual([]);
+  });
+
   it('the walker does see the engine load them (so the check above can fail)', () => {
     const engine = [...packagesLoadedBy(join(out, 'main/engine.js'))];
     expect(engine).toContain('@tensorflow/tfjs-core');

@@ -9,7 +9,7 @@ import { projectOfRun } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
 import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
-import { evaluationSettingsSchema, extractorKinds, metricRequests, type EvaluationRecord } from '../api/evaluation';
+import { evaluationSettingsSchema, type EvaluationRecord } from '../api/evaluation';
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
@@ -17,27 +17,7 @@ import { evaluateCheckpoint } from '../engine/evaluation/evaluate';
 import { inceptionDirOf } from '../project/layout';
 import { cacheGraphModel } from '../engine/evaluation/graph-model';
 import { ProgressLine } from './progress';
-
-export const evalUsage = `Usage: gan-studio eval --run <run dir> [options]
-
-  --checkpoint <file>      A checkpoint of the run, e.g. ckpt-000005000.gsc  [the newest]
-  --metric <list>          Comma-separated: ${metricRequests.join(', ')}  [kid,pr]
-                           (pr = precision and recall, dc = density and coverage)
-  --samples <n>            Generated images (and held-out real images for the baseline)  [1000]
-  --extractor <name>       ${extractorKinds.join(' | ')}  [classifier]
-  --bootstrap <n>          Bootstrap resamples for the intervals (0: none)  [100]
-  --seed <n>               Seed of the latents and splits  [0]
-  --inception-url <url>    Download a TF.js graph model (model.json URL) into the project's cache first
-  --inception-sha256 <h>   The SHA-256 model.json must have (refuses anything else)
-  --inception-dir <folder> Import a TF.js graph model from a folder (model.json + weight shards) instead
-  --inception-range=<r>    0,1 (TF-Hub Inception-v3) | -1,1 (Keras InceptionV3, converted)  [0,1]
-  --json                   Print the result record as JSON instead of a table
-  --backend <b>            auto | tensorflow | wasm | cpu  [auto]
-  --threads <n>            CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
-
-The domain classifier is trained on the run's dataset the first time (cached in
-<project>/evaluation); Inception FID misleads on small or grayscale images.
-`;
+import { evalUsage } from './usage';
 
 export async function evaluate(args: string[]): Promise<void> {
   const { values } = parseArgs({

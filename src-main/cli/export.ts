@@ -21,34 +21,7 @@ import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
 import { ProgressLine } from './progress';
-
-export const exportUsage = `Usage: gan-studio export <kind> --run <run dir> [options]
-       gan-studio export --from <export>/sidecar.json      (the same export again, into a new folder)
-
-Kinds: grid | images | animation | timelapse | html | model
-
-  --out <folder>       The export folder to create; it must not exist  [<project>/exports/<kind>-<run>-step<N>]
-  --checkpoint <file>  A checkpoint of the run, e.g. ckpt-000004000.gsc  [the newest]
-  --seed <n>           First seed                                      [0]
-  --n <count>          Images: grid 64, images 1000 (up to 50,000), html 64; animation: walks side by side [1]
-  --class <k>          Class for a conditional model                   [cycle through the classes]
-  --psi <ψ>            Truncation toward the mean latent, 0–1          [1]
-  --threshold <t>      Redraw |z| beyond t (truncated normal)
-  Grids and animations:
-  --cols <n>           Columns                                         [8, or fewer walks]
-  --padding <px>       [2]   --background <#rrggbb> [#000000]   --scale <n> [1]
-  --captions <what>    none | seed | class | seed-class                [none]
-  Animations (interpolation, timelapse):
-  --keyframes <n>      Seeds each walk passes through                  [4]
-  --frames <n>         Frames from one keyframe to the next            [12]
-  --path <p>           slerp | linear                                  [slerp]
-  --once               Play once instead of looping (an open walk)
-  --format <f>         gif | webp | mp4 (needs ffmpeg)                  [gif]
-  --delay <ms>         Per frame                                       [80]
-  --max-frames <n>     Timelapse: thin the run's sample grids to this  [120]
-  --backend <b>        auto | tensorflow | wasm | cpu                  [auto]
-  --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
-`;
+import { exportUsage } from './usage';
 
 const options = {
   run: { type: 'string' },

@@ -9,18 +9,7 @@ import { openProject } from '../services/projects';
 import { holdProjectLock } from '../project/lock';
 import { defaultProjectDir } from '../services/workspace';
 import { ProgressLine } from './progress';
-
-export const importUsage = `Usage: gan-studio import <folder> [options]
-
-  --project <dir>     Project to import into (created if missing)  [~/Documents/GAN Studio/Default project]
-  --size <n>          Width and height in pixels                   [64]
-  --width/--height    Non-square sizes
-  --fit <mode>        crop | pad | stretch                         [crop]
-  --channels <n>      1 (grayscale) | 3 (RGB)                      [3]
-  --background <hex>  Behind transparency and letterboxing        [#000000]
-  --no-labels         Do not use subfolder names as classes
-  --report            Print every skipped file with its reason
-`;
+import { importUsage } from './usage';
 
 export async function importFolder(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({

@@ -1,15 +1,11 @@
 /**
  * gan-studio command line: the same engine and services as the app, for headless machines,
- * scripts and benchmarks.
+ * scripts and benchmarks. Commands load on demand, so `--help` and `--version` answer at once
+ * without loading TensorFlow.js or sharp.
  */
 import { createRequire } from 'node:module';
-import { serve, serveUsage } from './serve';
-import { train, trainUsage } from './train';
-import { sample, sampleUsage } from './sample';
-import { importFolder, importUsage } from './import';
-import { exportCommand, exportUsage } from './export';
-import { evaluate, evalUsage } from './eval';
 import { StudioError } from '../api/rpc';
+import * as usages from './usage';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -18,38 +14,42 @@ const usage = `GAN Studio ${version}
 Usage: gan-studio <command> [options]
 
 Commands:
-  serve      Run GAN Studio in the browser (web mode) on 127.0.0.1
-  import     Import a folder of images into a project's dataset
-  train      Train a GAN from the terminal
-  sample     Render a sample grid from a run's newest checkpoint
-  export     Export grids, image sets, animations, HTML galleries or the model
-  eval       Evaluate a checkpoint: KID, FID, IS, precision/recall, density/coverage
+  serve           Run GAN Studio in the browser (web mode) on 127.0.0.1
+  import          Import a folder of images into a project's dataset
+  train           Train a GAN from the terminal
+  sample          Render a sample grid from a run's checkpoint
+  export          Export grids, image sets, animations, HTML galleries or the model
+  export-dataset  Export the project's dataset for StyleGAN2-ADA (a dataset zip)
+  eval            Evaluate a checkpoint: KID, FID, IS, precision/recall, density/coverage
+  metrics         A run's logged metrics: summary, CSV, TensorBoard event files
 
-Run \`gan-studio <command> --help\` for a command's options.
+Run \`gan-studio <command> --help\` for a command's options, \`gan-studio --version\` for the version.
 `;
 
-const commands: Record<string, { run: (args: string[], version: string) => Promise<void>; usage: string }> = {
-  serve: { run: serve, usage: serveUsage },
-  import: { run: importFolder, usage: importUsage },
-  train: { run: train, usage: trainUsage },
-  sample: { run: sample, usage: sampleUsage },
-  export: { run: exportCommand, usage: exportUsage },
-  eval: { run: evaluate, usage: evalUsage },
+type Command = (args: string[], version: string) => Promise<void>;
+const commands: Record<string, { usage: string; load: () => Promise<Command> }> = {
+  serve: { usage: usages.serveUsage, load: async () => (await import('./serve')).serve },
+  import: { usage: usages.importUsage, load: async () => (await import('./import')).importFolder },
+  train: { usage: usages.trainUsage, load: async () => (await import('./train')).train },
+  sample: { usage: usages.sampleUsage, load: async () => (await import('./sample')).sample },
+  export: { usage: usages.exportUsage, load: async () => (await import('./export')).exportCommand },
+  'export-dataset': { usage: usages.exportDatasetUsage, load: async () => (await import('./export-dataset')).exportDataset },
+  eval: { usage: usages.evalUsage, load: async () => (await import('./eval')).evaluate },
+  metrics: { usage: usages.metricsUsage, load: async () => (await import('./metrics')).metrics },
 };
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '-h' || command === '--help') {
-    process.stdout.write(usage);
-    return;
-  }
+  if (command === undefined || command === '-h' || command === '--help') return void process.stdout.write(usage);
+  if (command === '-v' || command === '--version') return void process.stdout.write(`${version}\n`);
   const entry = commands[command];
   if (!entry) {
     process.stderr.write(`Unknown command: ${command}\n\n${usage}`);
     process.exitCode = 2;
     return;
   }
-  await entry.run(rest, version);
+  if (rest.includes('-h') || rest.includes('--help')) return void process.stdout.write(entry.usage);
+  await (await entry.load())(rest, version);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -18,16 +18,7 @@ import { encodePng } from '../engine/image/png';
 import { LoadedGenerator } from '../engine/sampling';
 import { pinSpec, renderAll } from '../engine/export/render';
 import { drawLatents, fixedNoiseSeed } from '../engine/training/trainer';
-
-export const sampleUsage = `Usage: gan-studio sample --run <run dir> --out <grid.png> [options]
-
-  --n <count>          Images, seeds --seed, --seed + 1, … (as \`export images\` draws them)
-  --seed <n>           First seed                                      [0]
-                       Without --n and --seed: the run's fixed 8×8 noise, as in its samples/ grids
-  --checkpoint <file>  A checkpoint of the run, e.g. ckpt-000004000.gsc  [the newest]
-  --backend <b>        auto | tensorflow | wasm | cpu
-  --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
-`;
+import { sampleUsage } from './usage';
 
 /** The run's fixed-noise grid: 64 images. */
 const FIXED_GRID = 64;

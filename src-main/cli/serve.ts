@@ -10,15 +10,7 @@ import { startWebServer } from '../server/web-server';
 import { defaultProjectDir } from '../services/workspace';
 import { installSafetyNet } from '../api/process-net';
 import { resolveThreads, threadsEnvVar } from '../engine/backend/threads';
-
-export const serveUsage = `Usage: gan-studio serve [options]
-
-  --port <n>       Port to listen on (default: a free one)
-  --host <addr>    Loopback address to bind (default 127.0.0.1)
-  --backend <b>    auto | tensorflow | wasm | cpu (default auto)
-  --threads <n>    CPU threads for the engine's wasm backend, 1–8 (or GAN_STUDIO_THREADS)
-  --project <dir>  Project folder for runs (default ~/Documents/GAN Studio/Default project)
-`;
+import { serveUsage } from './usage';
 
 export async function serve(args: string[], version: string): Promise<void> {
   const { values } = parseArgs({

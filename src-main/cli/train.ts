@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { backendPreferenceSchema, nearestResolution } from '../api/schemas';
-import { architectures, lossKinds, type TrainConfig } from '../api/train-config';
+import type { TrainConfig } from '../api/train-config';
 import { preset, presetNames, type PresetName } from '../api/training';
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
@@ -19,24 +19,9 @@ import { projectOfRun, runsDirOf } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
 import { TrainingSession, type RunStatus, type SessionListener } from '../engine/training/session';
 import { defaultProjectDir } from '../services/workspace';
+import { TensorBoardLog } from '../project/tensorboard';
 import { ProgressLine } from './progress';
-
-export const trainUsage = `Usage: gan-studio train [options]
-
-  --data <name>        mnist (the built-in digits) | project (the --out project's imported dataset)  [mnist]
-  --preset <name>      ${presetNames.join(' | ')}                         [dcgan]
-  --model <name>       ${architectures.join(' | ')} (overrides the preset's)
-  --loss <name>        ${lossKinds.join(' | ')}
-  --steps <n>          Generator steps to train
-  --batch <n>          Batch size
-  --lr <x>             Learning rate of both networks
-  --seed <n>           Random seed
-  --config <file>      A full config.json (as the app saves it); other flags override it
-  --out <project>      Project folder; the run goes to <project>/runs/<id>  [~/Documents/GAN Studio/Default project]
-  --resume <run dir>   Continue a run from its newest checkpoint
-  --backend <b>        auto | tensorflow | wasm | cpu                        [auto]
-  --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)    [all cores ≤ 2, else all but one]
-`;
+import { trainUsage } from './usage';
 
 export async function train(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -55,6 +40,7 @@ export async function train(args: string[]): Promise<void> {
       resume: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       threads: { type: 'string' },
+      tensorboard: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,6 +54,7 @@ export async function train(args: string[]): Promise<void> {
   const dataset = values.data === 'project' ? 'project' : 'demo:mnist';
   const data: TrainingData = dataset === 'project' ? await openProjectTrainingData(projectDir) : loadMnistDemo();
   let progress: ProgressLine | null = null;
+  let tensorboard: TensorBoardLog | null = null;
   let last: { d: number | null; g: number | null; ips: number } = { d: null, g: null, ips: 0 };
   let finished: (status: RunStatus) => void = () => undefined;
   const done = new Promise<RunStatus>((r) => (finished = r));
@@ -76,6 +63,11 @@ export async function train(args: string[]): Promise<void> {
       if (status.state === 'completed' || status.state === 'stopped' || status.state === 'failed' || (status.state === 'paused' && status.message)) finished(status);
     },
     metrics: (_id, points) => {
+      for (const point of points) tensorboard?.add(point);
+      void tensorboard?.flush().catch((err: Error) => {
+        process.stderr.write(`TensorBoard file ${tensorboard?.path}: ${err.message}; training goes on without it.\n`);
+        tensorboard = null;
+      });
       const p = points.at(-1)!;
       last = { d: p.dLoss, g: p.gLoss, ips: p.imagesPerSecond };
       progress?.update(p.step, `D ${fmt(last.d)} G ${fmt(last.g)} ${last.ips.toFixed(0)} img/s`);
@@ -106,12 +98,17 @@ export async function train(args: string[]): Promise<void> {
     process.stderr.write(`Run: ${session.runDir}\n`);
   }
   progress = new ProgressLine(session.config.steps);
+  if (values.tensorboard) {
+    tensorboard = new TensorBoardLog(session.runDir);
+    process.stderr.write(`TensorBoard: ${tensorboard.path} (tensorboard --logdir "${runsDirOf(projectOfRun(session.runDir))}")\n`);
+  }
   const interrupt = () => void session.stop();
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   session.start();
   const status = await done;
   await session.dispose();
+  await tensorboard?.flush().catch(() => undefined);
   process.off('SIGINT', interrupt);
   process.off('SIGTERM', interrupt);
   progress.finish(`${status.state} at step ${status.step}${status.message ? `: ${status.message}` : ''}\nSamples and checkpoints: ${session.runDir}`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { datasetExportRequests } from '../api/stylegan-export';
 import type { HandlersFor } from '../api/rpc';
 import { datasetDirOf, exportsDirOf } from '../project/layout';
+import { styleGanZipName } from '../shared/stylegan-name';
 import type { StudioContext } from './capability';
 
 export function styleGanExportStudioHandlers(ctx: StudioContext): HandlersFor<typeof datasetExportRequests> {
@@ -10,9 +11,8 @@ export function styleGanExportStudioHandlers(ctx: StudioContext): HandlersFor<ty
   return {
     'dataset.exportStyleGan': async () => {
       const { dir, name } = ctx.requireProject();
-      const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-      const file = `stylegan-${name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset'}-${stamp}.zip`;
-      return engine.request('dataset.exportStyleGan', { datasetDir: datasetDirOf(dir), zipPath: join(exportsDirOf(dir), file) });
+      const zipPath = join(exportsDirOf(dir), styleGanZipName(name, new Date()));
+      return engine.request('dataset.exportStyleGan', { datasetDir: datasetDirOf(dir), zipPath });
     },
     'dataset.cancelExport': () => engine.request('dataset.cancelExport', {}),
   };

@@ -84,7 +84,7 @@ export async function exportStyleGan(datasetDir: string, sink: ArchiveSink, cont
   }
 }
 
-function styleGanWarnings(width: number, height: number, partlyLabelled: boolean): string[] {
+export function styleGanWarnings(width: number, height: number, partlyLabelled: boolean): string[] {
   const warnings: string[] = [];
   const pow2 = (n: number) => (n & (n - 1)) === 0;
   if (width !== height || !pow2(width)) {

@@ -183,13 +183,13 @@ export async function buildFixtureFolder(root: string): Promise<FixtureLayout> {
  * A dataset written directly (no decoding): image i is 16×16 grey filled with the byte i, from
  * source path `c<i%3>/<i>.png`, labelled i % 3 unless `labelled` is false.
  */
-export async function writeSyntheticDataset(dir: string, n: number, perShard: number, labelled = true): Promise<void> {
-  const options = parseImportOptions({ width: 16, height: 16, channels: 1, labelsFromFolders: labelled });
+export async function writeSyntheticDataset(dir: string, n: number, perShard: number, labelled = true, size = 16): Promise<void> {
+  const options = parseImportOptions({ width: size, height: size, channels: 1, labelsFromFolders: labelled });
   await mkdir(dir, { recursive: true });
   const writer = new ShardWriter(dir, options, n, perShard);
   const files: FileRow[] = [];
   for (let i = 0; i < n; i++) {
-    await writer.add(new Uint8Array(16 * 16).fill(i), labelled ? i % 3 : -1);
+    await writer.add(new Uint8Array(size * size).fill(i), labelled ? i % 3 : -1);
     const path = `c${i % 3}/${String(i).padStart(3, '0')}.png`;
     files.push({ path, size: 1, mtimeMs: 1, hash: String(i), label: labelled ? `c${i % 3}` : null, status: 'ok', index: i });
   }
@@ -200,8 +200,8 @@ export async function writeSyntheticDataset(dir: string, n: number, perShard: nu
     createdAt: new Date().toISOString(),
     sourceDir: '/nowhere',
     options,
-    width: 16,
-    height: 16,
+    width: size,
+    height: size,
     channels: 1,
     count: n,
     imagesPerShard: written.imagesPerShard,

@@ -1,0 +1,27 @@
+/**
+ * A run's step metrics as CSV (RFC 4180, one row per logged step), the same from the Train view's
+ * button and `gan-studio metrics --csv`. Empty cells where a value is not logged for the loss (the
+ * Wasserstein estimate outside WGAN) or was not finite (a diverging run).
+ */
+import type { StepPoint } from '../api/training';
+
+/** The columns, in order: metrics.jsonl's step fields (README "metrics.jsonl"). */
+export const metricColumns = [
+  'step',
+  'dLoss',
+  'gLoss',
+  'dReal',
+  'dFake',
+  'wassersteinEstimate',
+  'gradientPenalty',
+  'gGradNorm',
+  'dGradNorm',
+  'stepMs',
+  'imagesPerSecond',
+  'epoch',
+] as const satisfies readonly (keyof StepPoint)[];
+
+export function metricsCsv(points: readonly StepPoint[]): string {
+  const rows = points.map((p) => metricColumns.map((c) => (p[c] === null ? '' : String(p[c]))).join(','));
+  return [metricColumns.join(','), ...rows].join('\r\n') + '\r\n';
+}
