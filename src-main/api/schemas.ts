@@ -58,6 +58,8 @@ export const generatorPreviewSchema = z.object({
   channels: z.union([z.literal(1), z.literal(3)]),
   zDim: z.number().int().min(2).max(512),
   upsample: z.enum(['transposed', 'upsample-conv']),
+  /** G width (the model's gWidth): channels of the last hidden block, or the MLP's first hidden layer. */
+  width: z.number().int().min(4).max(1024).optional(),
   rows: z.number().int().min(1).max(16),
   cols: z.number().int().min(1).max(16),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
