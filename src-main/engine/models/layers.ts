@@ -99,7 +99,8 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
  */
 export function trainingBatchNorm(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, axes: number[], epsilon: number): tf.Tensor {
   const n = x.size / gamma.size;
-  const op = tf.customGrad((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const rstd = tf.rsqrt(tf.add(variance, epsilon));
     const xhat = tf.mul(tf.sub(input, mean), rstd);
     save([xhat, rstd, g]);

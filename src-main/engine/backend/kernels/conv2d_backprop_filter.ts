@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { input, withRunner, type KernelArgs, type KernelRunner } from './runner';
+import { conv2dBackpropFilterSmall } from './small-channels';
 
 type Shape4 = [number, number, number, number];
 
@@ -64,13 +65,10 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
     kernelName: tf.Conv2DBackpropFilter,
     backendName,
     kernelFunc: (args) =>
-      withRunner(args as KernelArgs, backendName, (r) =>
-        conv2dBackpropFilterViaConv(
-          r,
-          input(args.inputs, 'x'),
-          input(args.inputs, 'dy'),
-          args.attrs as unknown as Conv2DBackpropFilterAttrs,
-        ),
-      ),
+      withRunner(args as KernelArgs, backendName, (r) => {
+        const [x, dy] = [input(args.inputs, 'x'), input(args.inputs, 'dy')];
+        const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+        return conv2dBackpropFilterSmall(r, x, dy, attrs) ?? conv2dBackpropFilterViaConv(r, x, dy, attrs);
+      }),
   };
 }

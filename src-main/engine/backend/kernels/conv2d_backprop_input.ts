@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { input, withRunner, type KernelArgs, type KernelRunner } from './runner';
+import { conv2dBackpropInputSmall } from './small-channels';
 
 type Shape4 = [number, number, number, number];
 
@@ -164,6 +165,7 @@ export function conv2dBackpropInputConfig(backendName: string): KernelConfig {
         const filter = input(args.inputs, 'filter');
         const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
         return (
+          conv2dBackpropInputSmall(r, dy, filter, attrs) ??
           conv2dBackpropInputByPhases(r, dy, filter, attrs) ??
           r.runStock(tf.Conv2DBackpropInput, { dy, filter }, args.attrs)
         );
