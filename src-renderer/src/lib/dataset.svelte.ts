@@ -190,6 +190,8 @@ export class DatasetStore {
       }
     } catch (err) {
       this.error = describeError(err);
+      // The import goes on (like a Task's failed cancel, lib/task.ts): offer Cancel again.
+      if (this.phase === 'importing') this.cancelling = false;
     }
   }
 
