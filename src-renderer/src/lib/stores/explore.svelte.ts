@@ -5,15 +5,15 @@
  * One store per window, kept across view switches; other views open the explorer on a spec with
  * openInExplorer().
  */
-import type { DirectionInfo, ExploreProgress, ExploreState, UnsupervisedMethod } from '../../../src-main/api/explore';
-import type { CheckpointInfoShape, RunSummary } from '../../../src-main/api/projects';
-import type { SampleSpec } from '../../../src-main/api/sampling';
-import type { TrainConfig } from '../../../src-main/api/train-config';
-import { describeError, type ErrorInfo } from './errors';
-import { RenderLane } from './explore/lane.svelte';
-import { MAX_KEYFRAMES, parseSpecText, partsFromSpec, viewSpec, type ViewParts } from './explore/view-state';
-import type { StudioStore } from './stores.svelte';
-import type { StudioClient } from './transport';
+import type { DirectionInfo, ExploreProgress, ExploreState, UnsupervisedMethod } from '../../../../src-main/api/explore';
+import type { CheckpointInfoShape, RunSummary } from '../../../../src-main/api/projects';
+import type { SampleSpec } from '../../../../src-main/api/sampling';
+import type { TrainConfig } from '../../../../src-main/api/train-config';
+import { describeError, type ErrorInfo } from '../errors';
+import { RenderLane } from '../explore/lane.svelte';
+import { MAX_KEYFRAMES, parseSpecText, partsFromSpec, viewSpec, type ViewParts } from '../explore/view-state';
+import type { StudioStore } from './studio.svelte';
+import type { StudioClient } from '../transport';
 import { appStore } from './app-lifetime.svelte';
 
 export type ExploreTask = 'sefa' | 'ganspace' | 'fit' | 'classifier' | 'saved';

@@ -4,14 +4,14 @@
  * One import at a time; it runs in the engine, this only shows progress and asks to cancel.
  */
 import { createContext } from 'svelte';
-import type { RequestInput } from '../../../src-main/api/contract';
-import { StudioError } from '../../../src-main/api/rpc';
-import { describeError, type ErrorInfo } from './errors';
-import { collectDropped, dropName, isFolder, type DroppedItem } from './drop';
+import type { RequestInput } from '../../../../src-main/api/contract';
+import { StudioError } from '../../../../src-main/api/rpc';
+import { describeError, type ErrorInfo } from '../errors';
+import { collectDropped, dropName, isFolder, type DroppedItem } from '../drop';
 import { ImportForm } from './import-form.svelte';
-import { withFolderName, type ImportProgress, type ImportReport, type ProjectDataset, type SkippedFile } from './import-report';
-import { unwrapReply, type StudioClient } from './transport';
-import { newUploadId, planUpload, uploadFiles, type UploadFile, type UploadProgress } from './upload';
+import { withFolderName, type ImportProgress, type ImportReport, type ProjectDataset, type SkippedFile } from '../import-report';
+import { unwrapReply, type StudioClient } from '../transport';
+import { newUploadId, planUpload, uploadFiles, type UploadFile, type UploadProgress } from '../upload';
 
 type Source = RequestInput<'dataset.import'>['source'];
 type Prepared = { source: Source; folder: string | null; clientSkipped: SkippedFile[] };

@@ -13,12 +13,12 @@ import {
   type MetricRequest,
 } from '../../../../src-main/api/evaluation';
 import { formatIssues } from '../../../../src-main/api/rpc';
-import { describeError } from '../../lib/errors';
-import type { StudioClient } from '../../lib/transport';
-import { createTask } from '../../lib/task.svelte';
-import { toCsv } from './report';
-import { downloadText } from '../../lib/import-report';
-import { appStore } from '../../lib/app-lifetime.svelte';
+import { describeError } from '../errors';
+import type { StudioClient } from '../transport';
+import { createTask } from '../task.svelte';
+import { toCsv } from '../evaluation/report';
+import { downloadText } from '../import-report';
+import { appStore } from './app-lifetime.svelte';
 
 export interface RunCheckpoints {
   loading: boolean;

@@ -7,12 +7,12 @@ import { exportRequestSchema, type ExportEntry, type ExportProgress, type Export
 import { formatIssues } from '../../../../src-main/api/rpc';
 import type { CheckpointInfoShape } from '../../../../src-main/api/projects';
 import type { TrainConfig } from '../../../../src-main/api/train-config';
-import { describeError, type ErrorInfo } from '../../lib/errors';
-import { createTask } from '../../lib/task.svelte';
-import { pngDataUrl } from '../../lib/format';
-import type { StudioClient } from '../../lib/transport';
-import { buildRequest, defaultDraft, type ExportDraft } from './requests';
-import { appStore } from '../../lib/app-lifetime.svelte';
+import { describeError, type ErrorInfo } from '../errors';
+import { createTask } from '../task.svelte';
+import { pngDataUrl } from '../format';
+import type { StudioClient } from '../transport';
+import { buildRequest, defaultDraft, type ExportDraft } from '../export/requests';
+import { appStore } from './app-lifetime.svelte';
 
 export class GalleryStore {
   draft = $state<ExportDraft>(defaultDraft());

@@ -3,9 +3,9 @@
  * Data view neither loses its progress nor its result.
  */
 import type { DatasetExportProgress, StyleGanExport } from '../../../../src-main/api/stylegan-export';
-import { createTask } from '../../lib/task.svelte';
-import type { StudioClient } from '../../lib/transport';
-import { appStore } from '../../lib/app-lifetime.svelte';
+import { createTask } from '../task.svelte';
+import type { StudioClient } from '../transport';
+import { appStore } from './app-lifetime.svelte';
 
 export class StyleGanExportStore {
   readonly task = createTask<DatasetExportProgress>(() => this.client.request('dataset.cancelExport', {}));
