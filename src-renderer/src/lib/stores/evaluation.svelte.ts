@@ -18,7 +18,7 @@ import type { StudioClient } from '../transport';
 import { createTask } from '../task.svelte';
 import { toCsv } from '../evaluation/report';
 import { downloadText } from '../import-report';
-import { appStore } from './app-lifetime.svelte';
+import { defineStore } from './app-lifetime.svelte';
 
 export interface RunCheckpoints {
   loading: boolean;
@@ -28,7 +28,7 @@ export interface RunCheckpoints {
 
 export const checkpointKey = (runId: string, file: string) => `${runId}/${file}`;
 
-export class EvaluateStore {
+export class EvaluationStore {
   runs = $state.raw<RunSummary[]>([]);
   checkpoints = $state<Record<string, RunCheckpoints>>({});
   /** checkpointKey()s, in the order they were picked. */
@@ -167,13 +167,9 @@ export class EvaluateStore {
   }
 }
 
-const stores = new WeakMap<StudioClient, EvaluateStore>();
-
-/** The app-lifetime store of a client, subscribed on first use. */
-export function evaluateStoreFor(client: StudioClient): EvaluateStore {
-  return appStore(stores, client, () => {
-    const store = new EvaluateStore(client);
-    store.start();
-    return store;
-  });
-}
+/** The window's evaluation store, subscribed on first use. */
+export const evaluationStore = defineStore((studio) => {
+  const store = new EvaluationStore(studio.client);
+  store.start();
+  return store;
+});

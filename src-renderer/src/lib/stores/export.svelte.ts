@@ -12,9 +12,9 @@ import { createTask } from '../task.svelte';
 import { pngDataUrl } from '../format';
 import type { StudioClient } from '../transport';
 import { buildRequest, defaultDraft, type ExportDraft } from '../export/requests';
-import { appStore } from './app-lifetime.svelte';
+import { defineStore } from './app-lifetime.svelte';
 
-export class GalleryStore {
+export class ExportStore {
   draft = $state<ExportDraft>(defaultDraft());
   /** The chosen run's config and checkpoints (newest first). */
   config = $state.raw<TrainConfig | null>(null);
@@ -125,13 +125,9 @@ export class GalleryStore {
   }
 }
 
-const stores = new WeakMap<StudioClient, GalleryStore>();
-
-/** One store per client, started on first use and kept while the app runs. */
-export function useGallery(client: StudioClient): GalleryStore {
-  return appStore(stores, client, () => {
-    const store = new GalleryStore(client);
-    store.start();
-    return store;
-  });
-}
+/** The window's export (Gallery) store, subscribed on first use. */
+export const exportStore = defineStore((studio) => {
+  const store = new ExportStore(studio.client);
+  store.start();
+  return store;
+});

@@ -158,4 +158,5 @@ export class PreviewStore {
   }
 }
 
+/** The window's root store, provided by App: every other store (lib/stores, `defineStore`) is keyed by it. */
 export const [useStudio, provideStudio] = createContext<StudioStore>();

@@ -5,7 +5,7 @@
 import type { DatasetExportProgress, StyleGanExport } from '../../../../src-main/api/stylegan-export';
 import { createTask } from '../task.svelte';
 import type { StudioClient } from '../transport';
-import { appStore } from './app-lifetime.svelte';
+import { defineStore } from './app-lifetime.svelte';
 
 export class StyleGanExportStore {
   readonly task = createTask<DatasetExportProgress>(() => this.client.request('dataset.cancelExport', {}));
@@ -24,8 +24,5 @@ export class StyleGanExportStore {
   }
 }
 
-const stores = new WeakMap<StudioClient, StyleGanExportStore>();
-
-export function useStyleGanExport(client: StudioClient): StyleGanExportStore {
-  return appStore(stores, client, () => new StyleGanExportStore(client));
-}
+/** The window's StyleGAN2-ADA export store. */
+export const styleGanExportStore = defineStore((studio) => new StyleGanExportStore(studio.client));
