@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { StepPoint } from '../../../src-main/api/training';
-import { MetricSeries } from './metric-series';
+import { stepPointSchema, type StepPoint } from '../../../src-main/api/training';
+import { MetricSeries, metricKeys } from './metric-series';
+
+describe('metricKeys', () => {
+  it("are the contract's step metrics by name: every plotted field of a StepPoint, and only those", () => {
+    // step is the x axis, stepMs feeds the timing line, epoch the status line; the rest are charted.
+    const plotted = Object.keys(stepPointSchema.shape).filter((key) => !['step', 'stepMs', 'epoch'].includes(key));
+    expect([...metricKeys].sort()).toEqual(plotted.sort());
+  });
+});
 
 function point(step: number, over: Partial<StepPoint> = {}): StepPoint {
   return {

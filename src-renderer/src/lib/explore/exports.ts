@@ -4,6 +4,7 @@
  * the view.
  */
 import type { ExportRequestInput } from '../../../../src-main/api/export';
+import type { LatentRecipe } from '../../../../src-main/api/sampling';
 import { currentRecipe, specFor, stripTimes, viewSpec, type ViewParts } from './view-state';
 
 export type ExploreExport = 'image' | 'interpolation' | 'page' | 'sweep';
@@ -22,8 +23,20 @@ function thereAndBack<T>(forward: readonly T[]): T[] {
   return [...forward, ...forward.slice(1, -1).reverse()];
 }
 
+const layout = (cols: number) => ({ cols, padding: cols === 1 ? 0 : 2, background: '#000000', scale: ZOOM, captions: 'none' as const });
+
+/** One image per frame, looping as a GIF. */
+function loopingGif(parts: ViewParts, images: LatentRecipe[]): ExportRequestInput {
+  return {
+    kind: 'animation',
+    source: { from: 'spec', spec: specFor(parts, images) },
+    tilesPerFrame: 1,
+    layout: layout(1),
+    animation: { format: 'gif', delayMs: 60, loop: true },
+  };
+}
+
 export function exploreExportRequest(kind: ExploreExport, parts: ViewParts, pageSeeds: readonly number[], direction?: string): ExportRequestInput {
-  const layout = (cols: number) => ({ cols, padding: cols === 1 ? 0 : 2, background: '#000000', scale: ZOOM, captions: 'none' as const });
   switch (kind) {
     case 'image':
       return { kind: 'grid', source: { from: 'spec', spec: viewSpec(parts) }, layout: layout(1) };
@@ -37,26 +50,14 @@ export function exploreExportRequest(kind: ExploreExport, parts: ViewParts, page
       const others = specFor(parts, []).directions.filter((d) => d.id !== direction);
       const amounts = thereAndBack(stripTimes(SWEEP_FRAMES).map((t) => Math.round((2 * t - 1) * SWEEP_REACH * 1000) / 1000));
       const images = amounts.map((amount) => ({ ...currentRecipe(parts), directions: [...others, { id: direction, amount }] }));
-      return {
-        kind: 'animation',
-        source: { from: 'spec', spec: specFor(parts, images) },
-        tilesPerFrame: 1,
-        layout: layout(1),
-        animation: { format: 'gif', delayMs: 60, loop: true },
-      };
+      return loopingGif(parts, images);
     }
     case 'interpolation': {
       if (parts.keyframes.length < 2) throw new Error('An interpolation needs two keyframes or more.');
       // There and back (the explorer's loop), without repeating the turning frames.
       const times = thereAndBack(stripTimes(INTERPOLATION_FRAMES));
       const images = times.map((t) => ({ ...currentRecipe({ ...parts, t }), t }));
-      return {
-        kind: 'animation',
-        source: { from: 'spec', spec: specFor(parts, images) },
-        tilesPerFrame: 1,
-        layout: layout(1),
-        animation: { format: 'gif', delayMs: 60, loop: true },
-      };
+      return loopingGif(parts, images);
     }
   }
 }

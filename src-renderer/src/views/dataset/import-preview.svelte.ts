@@ -5,9 +5,9 @@
  * files when they are still on disk. Answers to superseded requests are dropped.
  */
 import type { ImportPreview } from '../../../../src-main/api/dataset';
-import type { DatasetStore } from '../../lib/dataset.svelte';
+import type { DatasetStore } from '../../lib/stores/dataset.svelte';
 import { describeError, type ErrorInfo } from '../../lib/errors';
-import type { ImportOptionsInput } from '../../lib/import-form.svelte';
+import type { ImportOptionsInput } from '../../lib/stores/import-form.svelte';
 import type { StudioClient } from '../../lib/transport';
 import { newUploadId, uploadFiles, type UploadFile } from '../../lib/upload';
 import { previewSamples } from './preview-samples';

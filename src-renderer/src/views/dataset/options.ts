@@ -1,5 +1,5 @@
 /** Choices and one-line explanations for the import form. */
-import { sizePresets, type Fit } from '../../lib/import-form.svelte';
+import { sizePresets, type Fit } from '../../lib/stores/import-form.svelte';
 
 export const sizeOptions = sizePresets.map((value) => ({ value, label: String(value) }));
 export const sizeHint = 'Every image is resized to this many pixels per side; the model works at this size.';

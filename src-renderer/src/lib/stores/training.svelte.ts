@@ -3,17 +3,17 @@
  * timing, and the requests that steer it. Subscribed for the app's lifetime (not the Train view's),
  * so switching views neither loses chart points nor misses a divergence.
  */
-import type { TrainConfig } from '../../../src-main/api/train-config';
-import type { CoachWarningShape, DatasetRef, RunStatusShape, StepPoint } from '../../../src-main/api/training';
-import { describeError, type ErrorInfo } from './errors';
-import { pngDataUrl } from './format';
-import { MetricSeries } from './metric-series';
-import { RateMeter, RunClock } from './run-timing';
-import { addFrame, type Frame } from './timelapse';
-import { checkLiveChanges, type FieldErrors, type LiveDraft } from './train-validation';
-import type { StudioClient } from './transport';
-import type { RunSummary } from '../../../src-main/api/projects';
-import { EvalSeries } from '../views/evaluation/eval-series';
+import type { TrainConfig } from '../../../../src-main/api/train-config';
+import type { CoachWarningShape, DatasetRef, RunStatusShape, StepPoint } from '../../../../src-main/api/training';
+import { describeError, type ErrorInfo } from '../errors';
+import { pngDataUrl } from '../format';
+import { MetricSeries } from '../metric-series';
+import { RateMeter, RunClock } from '../run-timing';
+import { addFrame, type Frame } from '../timelapse';
+import { checkLiveChanges, type FieldErrors, type LiveDraft } from '../train-validation';
+import type { StudioClient } from '../transport';
+import type { RunSummary } from '../../../../src-main/api/projects';
+import { EvalSeries } from '../evaluation/eval-series';
 
 export type RunStatus = RunStatusShape;
 export type ControlAction = 'pause' | 'resume' | 'stop' | 'checkpoint' | 'rollback';

@@ -9,7 +9,7 @@ import type { Measurement } from '../../../../src-main/api/model-design';
 import { lossConfigSchema, modelConfigSchema, type TrainConfig } from '../../../../src-main/api/train-config';
 import { trainingMemory, trainStepFlops, type MemoryEstimate } from '../../../../src-main/shared/model-design/cost';
 import { discriminatorPlan, generatorPlan, type NetworkPlan } from '../../../../src-main/shared/model-design/plan';
-import type { ConfigDraft } from '../../lib/train-validation';
+import type { ConfigDraft } from '../train-validation';
 
 export interface MeasuredConfig {
   config: TrainConfig;

@@ -13,11 +13,12 @@ import {
   type MetricRequest,
 } from '../../../../src-main/api/evaluation';
 import { formatIssues } from '../../../../src-main/api/rpc';
-import { describeError, type ErrorInfo } from '../../lib/errors';
-import type { StudioClient } from '../../lib/transport';
-import { toCsv } from './report';
-import { downloadText } from '../../lib/import-report';
-import { appStore } from '../../lib/app-lifetime.svelte';
+import { describeError } from '../errors';
+import type { StudioClient } from '../transport';
+import { createTask } from '../task.svelte';
+import { toCsv } from '../evaluation/report';
+import { downloadText } from '../import-report';
+import { defineStore } from './app-lifetime.svelte';
 
 export interface RunCheckpoints {
   loading: boolean;
@@ -27,7 +28,7 @@ export interface RunCheckpoints {
 
 export const checkpointKey = (runId: string, file: string) => `${runId}/${file}`;
 
-export class EvaluateStore {
+export class EvaluationStore {
   runs = $state.raw<RunSummary[]>([]);
   checkpoints = $state<Record<string, RunCheckpoints>>({});
   /** checkpointKey()s, in the order they were picked. */
@@ -37,10 +38,8 @@ export class EvaluateStore {
   extractor = $state<ExtractorKindName>('classifier');
   extractors = $state.raw<ExtractorsInfo | null>(null);
 
-  running = $state(false);
-  cancelling = $state(false);
-  progress = $state.raw<EvalProgress | null>(null);
-  error = $state<ErrorInfo | null>(null);
+  /** The evaluation under way: its progress, Cancel and error (also a refused form's, a failed read's). */
+  readonly task = createTask<EvalProgress>(() => this.client.request('eval.cancel', {}));
   /** Saved evaluations of the project, newest first. */
   results = $state.raw<EvaluationRecord[]>([]);
   /** Ids of the results of the latest job, shown highlighted. */
@@ -53,9 +52,7 @@ export class EvaluateStore {
 
   start(): () => void {
     const offs = [
-      this.client.on('eval.progress', (progress) => {
-        if (this.running) this.progress = progress;
-      }),
+      this.client.on('eval.progress', (progress) => this.task.report(progress)),
       this.client.on('eval.modelDownload', (progress) => {
         if (this.importing) this.download = progress;
       }),
@@ -73,7 +70,7 @@ export class EvaluateStore {
       const state = await this.client.request('project.current', {});
       this.runs = state.runs;
     } catch (err) {
-      this.error = describeError(err);
+      this.task.error = describeError(err);
       return;
     }
     await Promise.all([this.loadResults(), this.loadExtractors()]);
@@ -85,7 +82,7 @@ export class EvaluateStore {
     try {
       this.results = (await this.client.request('eval.list', {})).results;
     } catch (err) {
-      this.error = describeError(err);
+      this.task.error = describeError(err);
     }
   }
 
@@ -118,47 +115,29 @@ export class EvaluateStore {
   }
 
   async run(): Promise<void> {
-    if (this.running) return;
+    if (this.task.running) return;
     const parsed = evaluationSettingsSchema.safeParse({ metrics: $state.snapshot(this.metrics), samples: this.samples, extractor: this.extractor });
     if (!parsed.success) {
-      this.error = { message: 'Some settings are out of range.', issues: formatIssues(parsed.error) };
+      this.task.error = { message: 'Some settings are out of range.', issues: formatIssues(parsed.error) };
       return;
     }
     if (this.selected.length === 0) {
-      this.error = { message: 'Pick at least one checkpoint to evaluate.', issues: [] };
+      this.task.error = { message: 'Pick at least one checkpoint to evaluate.', issues: [] };
       return;
     }
     const checkpoints = this.selected.map((key) => {
       const [runId, file] = key.split('/') as [string, string];
       return { runId, file };
     });
-    this.running = true;
-    this.error = null;
-    this.progress = null;
-    try {
-      const { results, cancelled } = await this.client.request('eval.run', { ...parsed.data, checkpoints });
-      this.latest = results.map((r) => r.id);
-      if (cancelled) this.error = { message: `Cancelled after ${results.length} of ${checkpoints.length} checkpoints.`, issues: [] };
-    } catch (err) {
-      this.error = describeError(err);
-    } finally {
+    const done = await this.task.run(
+      () => this.client.request('eval.run', { ...parsed.data, checkpoints }),
       // Checkpoints evaluated before a failure are saved too; a first run also trained a classifier.
-      await Promise.all([this.loadResults(), this.loadExtractors()]);
-      this.running = false;
-      this.cancelling = false;
-      this.progress = null;
-    }
-  }
-
-  async cancel(): Promise<void> {
-    if (!this.running || this.cancelling) return;
-    this.cancelling = true;
-    try {
-      await this.client.request('eval.cancel', {});
-    } catch (err) {
-      this.error = describeError(err);
-      this.cancelling = false;
-    }
+      () => Promise.all([this.loadResults(), this.loadExtractors()]),
+    );
+    if (!done) return;
+    const { results, cancelled } = done.value;
+    this.latest = results.map((r) => r.id);
+    if (cancelled) this.task.error = { message: `Cancelled after ${results.length} of ${checkpoints.length} checkpoints.`, issues: [] };
   }
 
   /**
@@ -170,12 +149,12 @@ export class EvaluateStore {
   async importInception(source: { kind: 'dialog' } | { kind: 'url'; url: string; sha256?: string }): Promise<void> {
     if (this.importing) return;
     this.importing = true;
-    this.error = null;
+    this.task.error = null;
     try {
       const info = await this.client.request('eval.importExtractor', { source, inputRange: this.inceptionRange });
       if (info) this.extractors = info;
     } catch (err) {
-      this.error = describeError(err);
+      this.task.error = describeError(err);
     } finally {
       this.importing = false;
       this.download = null;
@@ -188,13 +167,9 @@ export class EvaluateStore {
   }
 }
 
-const stores = new WeakMap<StudioClient, EvaluateStore>();
-
-/** The app-lifetime store of a client, subscribed on first use. */
-export function evaluateStoreFor(client: StudioClient): EvaluateStore {
-  return appStore(stores, client, () => {
-    const store = new EvaluateStore(client);
-    store.start();
-    return store;
-  });
-}
+/** The window's evaluation store, subscribed on first use. */
+export const evaluationStore = defineStore((studio) => {
+  const store = new EvaluationStore(studio.client);
+  store.start();
+  return store;
+});

@@ -3,9 +3,9 @@
  * "Import image folder…" and a drop anywhere on the window use whatever the user set last.
  */
 import type { z } from 'zod';
-import { importOptionsSchema } from '../../../src-main/api/dataset';
-import { formatIssues } from '../../../src-main/api/rpc';
-import type { ErrorInfo } from './errors';
+import { importOptionsSchema } from '../../../../src-main/api/dataset';
+import { formatIssues } from '../../../../src-main/api/rpc';
+import type { ErrorInfo } from '../errors';
 
 export type ImportOptionsInput = z.input<typeof importOptionsSchema>;
 export type Fit = 'crop' | 'pad' | 'stretch';

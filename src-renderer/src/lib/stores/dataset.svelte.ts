@@ -3,15 +3,15 @@
  * the native menu can start an import while another view shows), so it lives outside the Data view.
  * One import at a time; it runs in the engine, this only shows progress and asks to cancel.
  */
-import { createContext } from 'svelte';
-import type { RequestInput } from '../../../src-main/api/contract';
-import { StudioError } from '../../../src-main/api/rpc';
-import { describeError, type ErrorInfo } from './errors';
-import { collectDropped, dropName, isFolder, type DroppedItem } from './drop';
+import type { RequestInput } from '../../../../src-main/api/contract';
+import { StudioError } from '../../../../src-main/api/rpc';
+import { describeError, type ErrorInfo } from '../errors';
+import { collectDropped, dropName, isFolder, type DroppedItem } from '../drop';
 import { ImportForm } from './import-form.svelte';
-import { withFolderName, type ImportProgress, type ImportReport, type ProjectDataset, type SkippedFile } from './import-report';
-import { unwrapReply, type StudioClient } from './transport';
-import { newUploadId, planUpload, uploadFiles, type UploadFile, type UploadProgress } from './upload';
+import { withFolderName, type ImportProgress, type ImportReport, type ProjectDataset, type SkippedFile } from '../import-report';
+import { unwrapReply, type StudioClient } from '../transport';
+import { newUploadId, planUpload, uploadFiles, type UploadFile, type UploadProgress } from '../upload';
+import { defineStore } from './app-lifetime.svelte';
 
 type Source = RequestInput<'dataset.import'>['source'];
 type Prepared = { source: Source; folder: string | null; clientSkipped: SkippedFile[] };
@@ -190,6 +190,8 @@ export class DatasetStore {
       }
     } catch (err) {
       this.error = describeError(err);
+      // The import goes on (like a Task's failed cancel, lib/task.ts): offer Cancel again.
+      if (this.phase === 'importing') this.cancelling = false;
     }
   }
 
@@ -263,4 +265,12 @@ export class DatasetStore {
   }
 }
 
-export const [useDatasets, provideDatasets] = createContext<DatasetStore>();
+/**
+ * The window's datasets and import, subscribed on first use. App-wide like the studio: drops and
+ * the native menu can import while any view shows.
+ */
+export const datasetStore = defineStore((studio) => {
+  const store = new DatasetStore(studio.client);
+  store.start();
+  return store;
+});

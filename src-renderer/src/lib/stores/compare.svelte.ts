@@ -3,10 +3,10 @@
  * their configs beside, so "what did changing the learning rate do?" is answered by looking rather
  * than by memory.
  */
-import type { TrainConfig } from '../../../src-main/api/train-config';
-import type { StudioApi } from '../../../src-main/api/contract';
-import { describeError, type ErrorInfo } from './errors';
-import { MetricSeries } from './metric-series';
+import type { TrainConfig } from '../../../../src-main/api/train-config';
+import type { StudioApi } from '../../../../src-main/api/contract';
+import { describeError, type ErrorInfo } from '../errors';
+import { MetricSeries } from '../metric-series';
 
 /** More lines than this per chart stop being readable. */
 export const MAX_COMPARED = 3;

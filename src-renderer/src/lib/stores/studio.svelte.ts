@@ -3,19 +3,19 @@
  * loaded dataset, the model form, the last sample grid and the training run's charts.
  */
 import { createContext } from 'svelte';
-import { generatorPreviewSchema } from '../../../src-main/api/schemas';
-import { formatIssues } from '../../../src-main/api/rpc';
+import { generatorPreviewSchema } from '../../../../src-main/api/schemas';
+import { formatIssues } from '../../../../src-main/api/rpc';
 import type {
   AppInfo,
   DatasetSummary,
   EngineStatus,
   GeneratorPreviewRequest,
   SampleGrid,
-} from '../../../src-main/api/schemas';
-import { describeError, type ErrorInfo } from './errors';
+} from '../../../../src-main/api/schemas';
+import { describeError, type ErrorInfo } from '../errors';
 import { TrainingStore } from './training.svelte';
-import type { ConnectionState, StudioClient } from './transport';
-import type { ViewId } from './views';
+import type { ConnectionState, StudioClient } from '../transport';
+import type { ViewId } from '../views';
 
 export class StudioStore {
   view = $state<ViewId>('dataset');
@@ -158,4 +158,5 @@ export class PreviewStore {
   }
 }
 
+/** The window's root store, provided by App: every other store (lib/stores, `defineStore`) is keyed by it. */
 export const [useStudio, provideStudio] = createContext<StudioStore>();

@@ -1,5 +1,5 @@
 /** Reads and writes a draft's setting by its dotted path ('optimizer.gLr'), so one field component serves them all. */
-import type { ConfigDraft } from '../../lib/train-validation';
+import type { ConfigDraft } from '../train-validation';
 
 type Node = Record<string, unknown>;
 

@@ -5,16 +5,16 @@
  * One store per window, kept across view switches; other views open the explorer on a spec with
  * openInExplorer().
  */
-import type { DirectionInfo, ExploreProgress, ExploreState, UnsupervisedMethod } from '../../../src-main/api/explore';
-import type { CheckpointInfoShape, RunSummary } from '../../../src-main/api/projects';
-import type { SampleSpec } from '../../../src-main/api/sampling';
-import type { TrainConfig } from '../../../src-main/api/train-config';
-import { describeError, type ErrorInfo } from './errors';
-import { RenderLane } from './explore/lane.svelte';
-import { MAX_KEYFRAMES, parseSpecText, partsFromSpec, viewSpec, type ViewParts } from './explore/view-state';
-import type { StudioStore } from './stores.svelte';
-import type { StudioClient } from './transport';
-import { appStore } from './app-lifetime.svelte';
+import type { DirectionInfo, ExploreProgress, ExploreState, UnsupervisedMethod } from '../../../../src-main/api/explore';
+import type { CheckpointInfoShape, RunSummary } from '../../../../src-main/api/projects';
+import type { SampleSpec } from '../../../../src-main/api/sampling';
+import type { TrainConfig } from '../../../../src-main/api/train-config';
+import { describeError, type ErrorInfo } from '../errors';
+import { RenderLane } from '../explore/lane.svelte';
+import { MAX_KEYFRAMES, parseSpecText, partsFromSpec, viewSpec, type ViewParts } from '../explore/view-state';
+import type { StudioStore } from './studio.svelte';
+import type { StudioClient } from '../transport';
+import { defineStore } from './app-lifetime.svelte';
 
 export type ExploreTask = 'sefa' | 'ganspace' | 'fit' | 'classifier' | 'saved';
 export const laneNames = ['main', 'strip', 'seeds', 'truncation', 'classes', 'sweep', 'checkpoints'] as const;
@@ -314,22 +314,18 @@ export class ExploreStore {
   }
 }
 
-const stores = new WeakMap<StudioStore, ExploreStore>();
-
-/** The window's explorer store, created (and subscribed) on first use. */
-export function exploreStoreFor(studio: StudioStore): ExploreStore {
-  return appStore(stores, studio, () => {
-    const store = new ExploreStore(studio);
-    store.start();
-    return store;
-  });
-}
+/** The window's explorer store, subscribed on first use. */
+export const exploreStore = defineStore((studio) => {
+  const store = new ExploreStore(studio);
+  store.start();
+  return store;
+});
 
 /**
  * Shows the explorer on `spec` (its run, checkpoint, first image, truncation and directions): for
  * other views' "Open in explorer", e.g. from an export's sidecar.
  */
 export function openInExplorer(studio: StudioStore, spec: SampleSpec): void {
-  exploreStoreFor(studio).open(spec);
+  exploreStore(studio).open(spec);
   studio.view = 'explore';
 }

@@ -1,4 +1,4 @@
-import { diffConfigs } from '../../lib/config-diff';
+import { diffConfigs } from '../config-diff';
 
 /**
  * Undo and redo over snapshots of a value that is edited in place. Quick changes to the same

@@ -6,7 +6,7 @@
  */
 import type { AugmentConfig, EvalConfig, LossConfig, ModelConfig, OptimizerConfig } from '../../../../src-main/api/train-config';
 import type { PresetName } from '../../../../src-main/api/training';
-import type { ConfigDraft } from '../../lib/train-validation';
+import type { ConfigDraft } from '../train-validation';
 
 export type Option<T> = { value: T; label: string };
 

@@ -9,6 +9,7 @@
  * their state for the app's lifetime.
  */
 import { untrack } from 'svelte';
+import { useStudio, type StudioStore } from './studio.svelte';
 
 /** Creates `create()` owned by a never-destroyed effect root, not by the calling component. */
 export function createForApp<T>(create: () => T): T {
@@ -20,12 +21,20 @@ export function createForApp<T>(create: () => T): T {
   return value;
 }
 
-/** The one `T` per key (a client, the studio), created on first use with `createForApp`. */
-export function appStore<K extends object, T>(stores: WeakMap<K, T>, key: K, create: () => T): T {
-  let store = stores.get(key);
-  if (!store) {
-    store = createForApp(create);
-    stores.set(key, store);
-  }
-  return store;
+/**
+ * The app's one way to declare a store (lib/stores/*): `export const fooStore = defineStore((studio) => …)`.
+ * The lookup gives the window's one store, created on first use with `createForApp` (so it outlives
+ * whichever view asked first) and keyed by the window's studio store (a test or a second window
+ * gets its own). Inside a component, `fooStore()` finds the studio in the context; elsewhere pass it.
+ */
+export function defineStore<T>(create: (studio: StudioStore) => T): (studio?: StudioStore) => T {
+  const stores = new WeakMap<StudioStore, T>();
+  return (studio = useStudio()) => {
+    let store = stores.get(studio);
+    if (!store) {
+      store = createForApp(() => create(studio));
+      stores.set(studio, store);
+    }
+    return store;
+  };
 }

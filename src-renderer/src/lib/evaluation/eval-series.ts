@@ -4,7 +4,7 @@
  * run was rolled back or resumed: the abandoned points are dropped.
  */
 import type { TrainingEvalPoint } from '../../../../src-main/api/evaluation';
-import type { XY } from '../../lib/smoothing';
+import type { XY } from '../smoothing';
 
 export class EvalSeries {
   readonly value: XY[] = [];

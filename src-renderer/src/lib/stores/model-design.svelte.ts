@@ -10,25 +10,25 @@ import { nearestResolution, type BackendName, type DatasetSummary } from '../../
 import type { ModelConfig } from '../../../../src-main/api/train-config';
 import { preset, type DatasetRef, type PresetName } from '../../../../src-main/api/training';
 import { datasetShapeOf, type DatasetShape } from '../../../../src-main/shared/model-design/review';
-import { useDatasets } from '../../lib/dataset.svelte';
-import { describeError, type ErrorInfo } from '../../lib/errors';
-import { downloadText } from '../../lib/import-report';
-import { useStudio, type StudioStore } from '../../lib/stores.svelte';
-import { reviewDraft, type ConfigDraft } from '../../lib/train-validation';
-import type { StudioClient } from '../../lib/transport';
-import { diffConfigs } from '../../lib/config-diff';
-import { configFileName, configFileText, parseConfigFile, uniqueName } from './config-file';
-import { designSummary, type MeasuredConfig } from './estimate';
-import { EditHistory } from './edit-history';
-import { presetOptions } from './options';
-import { appStore } from '../../lib/app-lifetime.svelte';
+import { datasetStore } from './dataset.svelte';
+import { describeError, type ErrorInfo } from '../errors';
+import { downloadText } from '../import-report';
+import { useStudio } from './studio.svelte';
+import { reviewDraft, type ConfigDraft } from '../train-validation';
+import type { StudioClient } from '../transport';
+import { diffConfigs } from '../config-diff';
+import { configFileName, configFileText, parseConfigFile, uniqueName } from '../model-design/config-file';
+import { designSummary, type MeasuredConfig } from '../model-design/estimate';
+import { EditHistory } from '../model-design/edit-history';
+import { presetOptions } from '../model-design/options';
+import { defineStore } from './app-lifetime.svelte';
 
 type Damaged = { name: string; problems: string[] };
 export type SaveResult = 'saved' | 'exists' | 'failed';
 
 const presetLabel = (name: PresetName) => presetOptions.find((o) => o.value === name)!.label;
 
-export class DesignStore {
+export class ModelDesignStore {
   /** Set by the constructor; a field so the derived review below may read it. */
   #backend: () => BackendName | null = () => null;
   draft = $state<ConfigDraft>(preset('dcgan'));
@@ -278,7 +278,7 @@ export class DesignStore {
     return { ...draft, model };
   }
 
-  async #run<T>(busy: NonNullable<DesignStore['busy']>, request: () => Promise<T>): Promise<T | null> {
+  async #run<T>(busy: NonNullable<ModelDesignStore['busy']>, request: () => Promise<T>): Promise<T | null> {
     if (this.busy) return null;
     this.busy = busy;
     this.#clearMessages();
@@ -300,23 +300,18 @@ export class DesignStore {
   }
 }
 
-const stores = new WeakMap<StudioStore, DesignStore>();
-
-/** The app's one DesignStore, created on first use and owned by the app, not by the view that first asks (lib/app-lifetime). */
-export function useDesign(): DesignStore {
-  const studio = useStudio();
-  return appStore(stores, studio, () => {
-    const design = new DesignStore(studio.client, () => studio.engine?.backend?.active ?? null);
-    design.start();
-    void design.refresh();
-    return design;
-  });
-}
+/** The window's model design, subscribed and loaded on first use. */
+export const modelDesignStore = defineStore((studio) => {
+  const design = new ModelDesignStore(studio.client, () => studio.engine?.backend?.active ?? null);
+  design.start();
+  void design.refresh();
+  return design;
+});
 
 /** Keeps the design in step with the datasets while the calling view is mounted (the Model view, the Train form). */
-export function followDatasets(design: DesignStore): void {
+export function followDatasets(design: ModelDesignStore): void {
   const studio = useStudio();
-  const datasets = useDatasets();
+  const datasets = datasetStore();
   void studio.dataset.load();
   $effect(() => {
     const project = datasets.project?.summary ?? null;

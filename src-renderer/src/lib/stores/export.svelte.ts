@@ -7,24 +7,23 @@ import { exportRequestSchema, type ExportEntry, type ExportProgress, type Export
 import { formatIssues } from '../../../../src-main/api/rpc';
 import type { CheckpointInfoShape } from '../../../../src-main/api/projects';
 import type { TrainConfig } from '../../../../src-main/api/train-config';
-import { describeError, type ErrorInfo } from '../../lib/errors';
-import { pngDataUrl } from '../../lib/format';
-import type { StudioClient } from '../../lib/transport';
-import { buildRequest, defaultDraft, type ExportDraft } from './requests';
-import { appStore } from '../../lib/app-lifetime.svelte';
+import { describeError, type ErrorInfo } from '../errors';
+import { createTask } from '../task.svelte';
+import { pngDataUrl } from '../format';
+import type { StudioClient } from '../transport';
+import { buildRequest, defaultDraft, type ExportDraft } from '../export/requests';
+import { defineStore } from './app-lifetime.svelte';
 
-export class GalleryStore {
+export class ExportStore {
   draft = $state<ExportDraft>(defaultDraft());
   /** The chosen run's config and checkpoints (newest first). */
   config = $state.raw<TrainConfig | null>(null);
   checkpoints = $state.raw<CheckpointInfoShape[]>([]);
-  running = $state(false);
+  /** The export under way: its progress, Cancel and error (also a refused form's). */
+  readonly task = createTask<ExportProgress>(() => this.client.request('export.cancel', {}));
   /** Who started the running (or last) export: 'gallery', or the id of a QuickExport panel. */
   owner = $state<string | null>(null);
-  cancelling = $state(false);
-  progress = $state<ExportProgress | null>(null);
   last = $state.raw<ExportResult | null>(null);
-  error = $state<ErrorInfo | null>(null);
   exports = $state.raw<ExportEntry[]>([]);
   damaged = $state.raw<{ name: string; reason: string }[]>([]);
   exportsDir = $state<string | null>(null);
@@ -39,9 +38,7 @@ export class GalleryStore {
   constructor(private readonly client: StudioClient) {}
 
   start(): () => void {
-    return this.client.on('export.progress', (progress) => {
-      if (this.running) this.progress = progress;
-    });
+    return this.client.on('export.progress', (progress) => this.task.report(progress));
   }
 
   async chooseRun(runId: string | null): Promise<void> {
@@ -58,17 +55,17 @@ export class GalleryStore {
       this.checkpoints = checkpoints;
       // A class chosen for another run may not exist in this one.
       if (this.draft.cls !== null && this.draft.cls >= config.model.numClasses) this.draft.cls = null;
-      this.error = null;
+      this.task.error = null;
     } catch (err) {
-      if (ticket === this.#runRequest) this.error = describeError(err);
+      if (ticket === this.#runRequest) this.task.error = describeError(err);
     }
   }
 
   async run(): Promise<void> {
-    if (this.running) return;
+    if (this.task.running) return;
     const checked = buildRequest($state.snapshot(this.draft) as ExportDraft);
     if (!checked.ok) {
-      this.error = { message: checked.message, issues: checked.issues };
+      this.task.error = { message: checked.message, issues: checked.issues };
       return;
     }
     await this.#track('gallery', () => this.client.request('export.create', checked.request));
@@ -79,11 +76,11 @@ export class GalleryStore {
    * here so its progress, result and Cancel show in the Gallery too.
    */
   async exportFrom(input: ExportRequestInput, owner: string): Promise<void> {
-    if (this.running) return;
+    if (this.task.running) return;
     this.owner = owner;
     const parsed = exportRequestSchema.safeParse(input);
     if (!parsed.success) {
-      this.error = { message: 'That export is not valid.', issues: formatIssues(parsed.error) };
+      this.task.error = { message: 'That export is not valid.', issues: formatIssues(parsed.error) };
       return;
     }
     await this.#track(owner, () => this.client.request('export.create', parsed.data));
@@ -91,18 +88,8 @@ export class GalleryStore {
 
   /** The same export again from its sidecar, into a new folder. */
   async again(name: string): Promise<void> {
-    if (this.running) return;
+    if (this.task.running) return;
     await this.#track('gallery', () => this.client.request('export.again', { name }));
-  }
-
-  async cancel(): Promise<void> {
-    if (!this.running || this.cancelling) return;
-    this.cancelling = true;
-    try {
-      await this.client.request('export.cancel', {});
-    } catch (err) {
-      this.error = describeError(err);
-    }
   }
 
   async refresh(): Promise<void> {
@@ -132,31 +119,15 @@ export class GalleryStore {
 
   async #track(owner: string, request: () => Promise<ExportResult>): Promise<void> {
     this.owner = owner;
-    this.running = true;
-    this.cancelling = false;
-    this.progress = null;
-    this.error = null;
     this.last = null;
-    try {
-      this.last = await request();
-    } catch (err) {
-      this.error = describeError(err);
-    } finally {
-      this.running = false;
-      this.cancelling = false;
-      this.progress = null;
-      await this.refresh();
-    }
+    const done = await this.task.run(request, () => this.refresh());
+    if (done) this.last = done.value;
   }
 }
 
-const stores = new WeakMap<StudioClient, GalleryStore>();
-
-/** One store per client, started on first use and kept while the app runs. */
-export function useGallery(client: StudioClient): GalleryStore {
-  return appStore(stores, client, () => {
-    const store = new GalleryStore(client);
-    store.start();
-    return store;
-  });
-}
+/** The window's export (Gallery) store, subscribed on first use. */
+export const exportStore = defineStore((studio) => {
+  const store = new ExportStore(studio.client);
+  store.start();
+  return store;
+});
