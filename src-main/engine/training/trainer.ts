@@ -14,6 +14,10 @@ import { Rng } from '../rng';
 import type { BatchSource } from '../batches/types';
 import { createAugmenter, type Augmenter } from '../augment/augment';
 
+/** The per-step statistics read back from the backend, in the order they are stacked. */
+const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'gradientPenalty', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;
+type ReadBack = (typeof readBack)[number];
+
 export interface StepMetrics {
   step: number;
   dLoss: number;
@@ -106,13 +110,14 @@ export class Trainer {
     const { config } = this;
     const dVars = this.discriminator.params.trainable();
     const gVars = this.generator.params.trainable();
-    const scalars: tf.Scalar[] = [];
+    // The step's statistics, by name, read back together at the end (one sync per step).
+    const scalars: Partial<Record<ReadBack, tf.Scalar>> = {};
 
     const nCritic = this.live.nCritic;
     for (let i = 0; i < nCritic; i++) {
       const last = i === nCritic - 1;
       this.realImages += config.batchSize;
-      const out = tf.tidy((): tf.Scalar[] => {
+      const out = tf.tidy((): Partial<Record<ReadBack, tf.Scalar>> => {
         const batch = this.nextBatch(config.batchSize, this.rng);
         const { z, labels } = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
         const fake = this.generate(this.generator, z, batch.labels ?? labels, true);
@@ -122,7 +127,7 @@ export class Trainer {
         // real and fake batches: the Lipschitz constraint applies where the critic is used.
         const real = this.augment.real(batch.images, this.rng);
         const seenFake = this.augment.fake(fake, this.rng);
-        const stats: tf.Scalar[] = [];
+        const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'gradientPenalty'> } = {};
         const { value, grads } = tf.variableGrads(() => {
           const realLogits = this.discriminator.forward(real, batch.labels, true);
           const fakeLogits = this.discriminator.forward(seenFake, batch.labels ?? labels, true);
@@ -135,26 +140,24 @@ export class Trainer {
           if (last) {
             // variableGrads disposes everything its function made except the loss: keep the
             // statistics the dashboard needs (they leave through the enclosing tidy's result).
-            stats.push(
-              ...[
-                tf.mean(tf.sigmoid(realLogits)),
-                tf.mean(tf.sigmoid(fakeLogits)),
-                tf.sub(tf.mean(realLogits), tf.mean(fakeLogits)),
-                penalty ?? tf.scalar(Number.NaN),
-              ].map((t) => tf.keep(t as tf.Scalar)),
-            );
+            kept.stats = {
+              dReal: tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar),
+              dFake: tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar),
+              wassersteinEstimate: tf.keep(tf.sub(tf.mean(realLogits), tf.mean(fakeLogits)) as tf.Scalar),
+              gradientPenalty: tf.keep(penalty ?? tf.scalar(Number.NaN)),
+            };
           }
           return loss;
         }, dVars);
         this.dOptimizer.applyGradients(grads);
         if (config.loss.kind === 'wgan') this.clipCritic();
-        if (!last) return [];
-        return [value, ...stats, globalNorm(Object.values(grads))];
+        if (!last || !kept.stats) return {};
+        return { dLoss: value, ...kept.stats, dGradNorm: globalNorm(Object.values(grads)) };
       });
-      scalars.push(...out);
+      Object.assign(scalars, out);
     }
 
-    const gOut = tf.tidy((): tf.Scalar[] => {
+    const gOut = tf.tidy((): Partial<Record<ReadBack, tf.Scalar>> => {
       const { z, labels } = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
       this.discriminator.reseed(this.rng.seed());
       const { value, grads } = tf.variableGrads(() => {
@@ -163,28 +166,30 @@ export class Trainer {
         return this.loss.generator(this.discriminator.forward(fake, labels, true));
       }, gVars);
       this.gOptimizer.applyGradients(grads);
-      return [value, globalNorm(Object.values(grads))];
+      return { gLoss: value, gGradNorm: globalNorm(Object.values(grads)) };
     });
-    scalars.push(...gOut);
+    Object.assign(scalars, gOut);
     if (this.emaGenerator) this.updateEma();
     this.step++;
 
     // One read-back per step: the losses come down together instead of one sync each.
-    const stacked = tf.stack(scalars);
-    tf.dispose(scalars);
+    const ordered = readBack.map((name) => scalars[name]!);
+    const stacked = tf.stack(ordered);
+    tf.dispose(ordered);
     const values = await stacked.data();
     stacked.dispose();
+    const read = (name: ReadBack) => values[readBack.indexOf(name)]!;
     const wgan = config.loss.kind === 'wgan' || config.loss.kind === 'wgan-gp';
     return {
       step: this.step,
-      dLoss: values[0]!,
-      dReal: values[1]!,
-      dFake: values[2]!,
-      wassersteinEstimate: wgan ? values[3]! : null,
-      gradientPenalty: config.loss.kind === 'wgan-gp' ? values[4]! : null,
-      dGradNorm: values[5]!,
-      gLoss: values[6]!,
-      gGradNorm: values[7]!,
+      dLoss: read('dLoss'),
+      dReal: read('dReal'),
+      dFake: read('dFake'),
+      wassersteinEstimate: wgan ? read('wassersteinEstimate') : null,
+      gradientPenalty: config.loss.kind === 'wgan-gp' ? read('gradientPenalty') : null,
+      dGradNorm: read('dGradNorm'),
+      gLoss: read('gLoss'),
+      gGradNorm: read('gGradNorm'),
       stepMs: performance.now() - started,
     };
   }
