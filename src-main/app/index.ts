@@ -2,7 +2,7 @@
  * Electron main process: lifecycle, the window, security policy, the menu, and wiring of the shared
  * main-side services (StudioService + EngineHost) to Electron's IPC. No training work runs here.
  */
-import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import Store from 'electron-store';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -85,7 +85,7 @@ async function start(): Promise<void> {
     else void mainWindow.loadFile(rendererFile);
   };
 
-  registerIpc(service, isTrustedUrl, () => BrowserWindow.getAllWindows());
+  registerIpc(ipcMain, service, isTrustedUrl, () => BrowserWindow.getAllWindows());
   const installMenu = (): void =>
     Menu.setApplicationMenu(
       buildMenu({
@@ -98,7 +98,7 @@ async function start(): Promise<void> {
       }),
     );
   // The Open Recent submenu is rebuilt whenever the list changes.
-  const projects = projectActions(service, preferences, () => mainWindow, installMenu);
+  const projects = projectActions({ dialog, shell }, service, preferences, () => mainWindow, installMenu);
   installMenu();
   openWindow();
 

@@ -1,8 +1,9 @@
 /**
  * File-menu project actions: native dialogs choose folders, so every path main opens came from
- * the user through the OS, the recent list, or the command line.
+ * the user through the OS, the recent list, or the command line. Electron's dialog and shell come
+ * in as parameters (index.ts passes the real ones), so the decisions are unit-tested.
  */
-import { dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
+import type { BrowserWindow, Dialog, OpenDialogOptions, Shell } from 'electron';
 import type { StudioService } from '../services/studio-service';
 import type { PreferencesStore } from '../services/preferences';
 
@@ -14,9 +15,16 @@ export interface ProjectActions {
   recent(): string[];
 }
 
+/** The parts of Electron's dialog and shell modules used here. */
+export interface NativeUi {
+  dialog: Pick<Dialog, 'showOpenDialog' | 'showErrorBox'>;
+  shell: Pick<Shell, 'openPath'>;
+}
+
 export function projectActions(
-  service: StudioService,
-  preferences: PreferencesStore,
+  { dialog, shell }: NativeUi,
+  service: Pick<StudioService, 'openProject' | 'currentProject'>,
+  preferences: Pick<PreferencesStore, 'addRecentProject' | 'get'>,
   window: () => BrowserWindow | null,
   onRecentChanged: () => void,
 ): ProjectActions {
