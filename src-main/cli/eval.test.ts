@@ -1,11 +1,10 @@
 /** `gan-studio eval` through the real CLI process on a real (tiny) run inside a project folder. */
+import { runCli } from '../test-support/cli';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setUpBackends } from '../engine/backend/kernels/testing';
 import { loadMnistDemo } from '../engine/dataset/mnist-demo';
 import { memoryBatches } from '../engine/batches/memory-batches';
@@ -16,19 +15,7 @@ import { evaluationDirOf, inceptionDirOf } from '../project/layout';
 import { writeTinyGraphModel } from '../engine/evaluation/testing';
 import { evaluationRecordSchema } from '../api/evaluation';
 
-const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
 let runDir: string;
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 beforeAll(async () => {
   await setUpBackends();

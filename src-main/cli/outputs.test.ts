@@ -1,29 +1,15 @@
 /** The CLI's data exports as a user runs them: metrics (CSV, TensorBoard), the StyleGAN dataset zip, and help. */
+import { runCli } from '../test-support/cli';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { trainTinyRunOnCpu, type TinyRun } from '../engine/sampling/testing';
 import { writeSyntheticDataset } from '../engine/dataset/testing';
 import { readRunHistory } from '../project/run-history';
 import { datasetDirOf, exportsDirOf, runFiles } from '../project/layout';
 import { metricsCsv } from '../shared/metrics-csv';
-
-const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let run: TinyRun;
 beforeAll(async () => {

@@ -1,23 +1,14 @@
 /** `gan-studio sample` as a user runs it: repeatable, the same seeds as exports, and read-only. */
+import { runCli } from '../test-support/cli';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { trainTinyRunOnCpu, type TinyRun } from '../engine/sampling/testing';
 
-const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
-
-function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args, '--backend', 'cpu'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stderr }));
-  });
-}
+/** `gan-studio …` on the cpu backend. */
+const runOnCpu = (args: string[]) => runCli([...args, '--backend', 'cpu']);
 
 async function raw(file: string): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
   const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
@@ -35,10 +26,10 @@ beforeAll(async () => {
 describe('gan-studio sample', () => {
   it('draws seed N as `export images` does, tile for tile, byte for byte', async () => {
     const grid = join(dir, 'seven.png');
-    const sampled = await runCli(['sample', '--run', run.runDir, '--out', grid, '--seed', '7', '--n', '4']);
+    const sampled = await runOnCpu(['sample', '--run', run.runDir, '--out', grid, '--seed', '7', '--n', '4']);
     expect(sampled.code, sampled.stderr).toBe(0);
     const images = join(dir, 'images');
-    const exported = await runCli(['export', 'images', '--run', run.runDir, '--out', images, '--seed', '7', '--n', '4']);
+    const exported = await runOnCpu(['export', 'images', '--run', run.runDir, '--out', images, '--seed', '7', '--n', '4']);
     expect(exported.code, exported.stderr).toBe(0);
 
     const g = await raw(grid);
@@ -67,7 +58,7 @@ describe('gan-studio sample', () => {
     const fixedA = join(dir, 'fixed-a.png');
     const fixedB = join(dir, 'fixed-b.png');
     for (const [out, extra] of [[a, ['--n', '16']], [b, ['--n', '16']], [fixedA, []], [fixedB, []]] as const) {
-      const result = await runCli(['sample', '--run', run.runDir, '--out', out, ...extra]);
+      const result = await runOnCpu(['sample', '--run', run.runDir, '--out', out, ...extra]);
       expect(result.code, result.stderr).toBe(0);
     }
     expect((await raw(a)).data.equals((await raw(b)).data)).toBe(true);

@@ -1,24 +1,11 @@
 /** `--threads` and GAN_STUDIO_THREADS on the real CLI: a wasm run on 2 threads trains and the
  *  process ends by itself; a bad count is refused with a message naming where it came from. */
+import { runCli } from '../test-support/cli';
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tinyConfig } from '../engine/training/testing-config';
-
-const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stderr }));
-  });
-}
 
 describe('gan-studio --threads', () => {
   it('trains on 2 wasm threads and exits on its own', async () => {
