@@ -136,7 +136,7 @@ async function profileCase(name: string, config: TrainConfig) {
 
 async function main(): Promise<void> {
   const report = await initRuntime(BACKEND, { threads: THREADS });
-  if (report.active !== 'tensorflow') registerTrainingKernels(report.active);
+  if (report.active === 'wasm' || report.active === 'cpu') registerTrainingKernels(report.active);
   const threads = report.threads ? `, ${report.threads} thread${report.threads === 1 ? '' : 's'}` : '';
   console.log(`Backend: ${report.active} (${report.provider}${threads}). Profiled steps per case: ${STEPS} (profiling adds a little overhead).`);
   const results = [];

@@ -87,10 +87,14 @@ interface Available {
 async function availableBackends(): Promise<Available[]> {
   const wanted = arg('backends')?.split(',');
   const found: Available[] = [];
-  for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
-    if (wanted && !wanted.includes(name)) continue;
+  // webgpu only when asked for: on a machine without a GPU it would run on a software adapter.
+  for (const name of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
+    if (wanted ? !wanted.includes(name) : name === 'webgpu') continue;
     try {
-      const report = await selectBackend({ preference: name, candidates: backendCandidates({ threads: THREADS }) });
+      const report = await selectBackend({ preference: name, candidates: backendCandidates({ threads: THREADS, allowSoftwareGpu: name === 'webgpu' }) });
+      // The adapter (webgpu) or build (wasm) it runs on, as the app's status bar says it.
+      const detail = report.attempts.find((a) => a.ok && a.name === name)?.detail;
+      if (name === 'webgpu' && detail) console.log(`webgpu: ${detail}`);
       if (report.active === name) found.push({ name, provider: report.provider, threads: report.threads });
     } catch {
       // Not available here.
@@ -101,7 +105,7 @@ async function availableBackends(): Promise<Available[]> {
 
 async function measure(backend: BackendName, name: string, config: TrainConfig): Promise<Omit<Result, 'provider'>> {
   await tf.setBackend(backend);
-  if (backend !== 'tensorflow') registerTrainingKernels(backend);
+  if (backend === 'wasm' || backend === 'cpu') registerTrainingKernels(backend);
   const trainer = new Trainer(config, memoryBatches(loadMnistDemo(), config.model));
   try {
     let slow = false;
@@ -144,19 +148,20 @@ interface Peak {
  *  engine's kernels, as training uses them), the fastest of 3 after a warm-up, read back included. */
 async function gemmPeak(backend: BackendName, threads?: number): Promise<Peak> {
   await tf.setBackend(backend);
-  if (backend !== 'tensorflow') registerTrainingKernels(backend);
+  if (backend === 'wasm' || backend === 'cpu') registerTrainingKernels(backend);
   const n = backend === 'cpu' ? 1024 : 2048;
   const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
   const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
-  const once = () => {
+  // Read back asynchronously: WebGPU in Node has no synchronous read.
+  const once = async () => {
     const start = performance.now();
     const c = tf.matMul(a, b);
-    c.dataSync();
+    await c.data();
     c.dispose();
     return performance.now() - start;
   };
-  once();
-  const ms = Math.min(once(), once(), once());
+  await once();
+  const ms = Math.min(await once(), await once(), await once());
   tf.dispose([a, b]);
   return { backend, threads, n, ms, gflops: (2 * n ** 3) / (ms / 1000) / 1e9 };
 }

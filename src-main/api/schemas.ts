@@ -1,7 +1,7 @@
 /** Payload schemas shared by the renderer, main and the engine. Types are inferred from them. */
 import { z } from 'zod';
 
-export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const;
+export const backendNames = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export const backendNameSchema = z.enum(backendNames);
 export type BackendName = z.infer<typeof backendNameSchema>;
 export const backendPreferenceSchema = z.enum(['auto', ...backendNames]);

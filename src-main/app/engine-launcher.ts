@@ -1,12 +1,13 @@
 /** Electron's way to run the engine: a utilityProcess, so a crash never takes a window down. */
 import { utilityProcess } from 'electron';
 import type { EngineLauncher } from '../services/engine-process';
+import { engineGpuEnv } from '../shared/vulkan';
 
 export function utilityEngineLauncher(entry: string, env: Record<string, string>): EngineLauncher {
   return () => {
     const child = utilityProcess.fork(entry, [], {
       serviceName: 'GAN Studio engine',
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...engineGpuEnv(), ...env },
       stdio: 'inherit',
     });
     return {

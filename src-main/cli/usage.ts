@@ -10,7 +10,7 @@ export const serveUsage = `Usage: gan-studio serve [options]
 
   --port <n>       Port to listen on (default: a free one)
   --host <addr>    Loopback address to bind (default 127.0.0.1)
-  --backend <b>    auto | tensorflow | wasm | cpu (default auto)
+  --backend <b>    auto | tensorflow | webgpu | wasm | cpu (default auto)
   --threads <n>    CPU threads for the engine's wasm backend, 1–8 (or GAN_STUDIO_THREADS)
   --project <dir>  Project folder for runs (default ~/Documents/GAN Studio/Default project)
 `;
@@ -40,7 +40,7 @@ export const trainUsage = `Usage: gan-studio train [options]
   --config <file>      A full config.json (as the app saves it); other flags override it
   --out <project>      Project folder; the run goes to <project>/runs/<id>  [~/Documents/GAN Studio/Default project]
   --resume <run dir>   Continue a run from its newest checkpoint
-  --backend <b>        auto | tensorflow | wasm | cpu                        [auto]
+  --backend <b>        auto | tensorflow | webgpu | wasm | cpu                        [auto]
   --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)    [all cores ≤ 2, else all but one]
   --tensorboard        Also write TensorBoard event files next to the run's metrics.jsonl
 `;
@@ -51,7 +51,7 @@ export const sampleUsage = `Usage: gan-studio sample --run <run dir> --out <grid
   --seed <n>           First seed                                      [0]
                        Without --n and --seed: the run's fixed 8×8 noise, as in its samples/ grids
   --checkpoint <file>  A checkpoint of the run, e.g. ckpt-000004000.gsc  [the newest]
-  --backend <b>        auto | tensorflow | wasm | cpu
+  --backend <b>        auto | tensorflow | webgpu | wasm | cpu
   --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
 `;
 
@@ -79,7 +79,7 @@ Kinds: grid | images | animation | timelapse | html | model
   --format <f>         gif | webp | mp4 (needs ffmpeg)                  [gif]
   --delay <ms>         Per frame                                       [80]
   --max-frames <n>     Timelapse: thin the run's sample grids to this  [120]
-  --backend <b>        auto | tensorflow | wasm | cpu                  [auto]
+  --backend <b>        auto | tensorflow | webgpu | wasm | cpu                  [auto]
   --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
 `;
 
@@ -97,7 +97,7 @@ export const evalUsage = `Usage: gan-studio eval --run <run dir> [options]
   --inception-dir <folder> Import a TF.js graph model from a folder (model.json + weight shards) instead
   --inception-range=<r>    0,1 (TF-Hub Inception-v3) | -1,1 (Keras InceptionV3, converted)  [0,1]
   --json                   Print the result record as JSON instead of a table
-  --backend <b>            auto | tensorflow | wasm | cpu  [auto]
+  --backend <b>            auto | tensorflow | webgpu | wasm | cpu  [auto]
   --threads <n>            CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)
 
 The domain classifier is trained on the run's dataset the first time (cached in

@@ -28,7 +28,7 @@ export async function initRuntime(preference: BackendPreference = 'auto', option
     preference,
     threads,
     workerDir: options.workerDir,
-    // TensorFlow's own kernels are complete and fast; only wasm and cpu need the engine's.
-    registerKernels: (name) => (name === 'tensorflow' ? [] : registerTrainingKernels(name)),
+    // TensorFlow's and WebGPU's own kernels are complete and fast; only wasm and cpu need the engine's.
+    registerKernels: (name) => (name === 'wasm' || name === 'cpu' ? registerTrainingKernels(name) : []),
   });
 }

@@ -1,6 +1,7 @@
 /** How main starts the engine: a launcher hides child_process vs Electron's utilityProcess. */
 import { fork } from 'node:child_process';
 import type { HostToEngine } from '../engine/protocol';
+import { engineGpuEnv } from '../shared/vulkan';
 
 export interface ExitInfo {
   code: number | null;
@@ -29,7 +30,8 @@ export function nodeEngineLauncher(options: NodeLauncherOptions): EngineLauncher
   return () => {
     const child = fork(options.entry, [], {
       execArgv: options.execArgv ?? [],
-      env: { ...process.env, ...options.env },
+      // WebGPU's Vulkan loader is found at process start: give the engine one if the system has none.
+      env: { ...process.env, ...engineGpuEnv(), ...options.env },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -1,11 +1,13 @@
 /**
- * Chooses the tfjs backend: tensorflow (tfjs-node-gpu, then tfjs-node) → wasm (SIMD, on N threads)
- * → cpu, and records why each better one was not used so the app can say it in words.
+ * Chooses the tfjs backend: tensorflow with CUDA (tfjs-node-gpu) → webgpu on a hardware adapter →
+ * tensorflow on the CPU (tfjs-node) → wasm (SIMD, on N threads) → cpu, and records why each better
+ * one was not used so the app can say it in words.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, BackendReport } from '../../api/schemas';
 import { installThreadedWasm, type ThreadedWasmOptions, type ThreadedWasmStatus } from './wasm-threads';
 import { defaultThreads } from './threads';
+import { adapterLabel, webgpuCandidate } from './webgpu';
 
 type Attempt = BackendReport['attempts'][number];
 
@@ -41,9 +43,10 @@ export function wasmCandidate(options: ThreadedWasmOptions): BackendCandidate {
   };
 }
 
-export function backendCandidates(options: Partial<ThreadedWasmOptions> = {}): BackendCandidate[] {
+export function backendCandidates(options: Partial<ThreadedWasmOptions> & { allowSoftwareGpu?: boolean } = {}): BackendCandidate[] {
   return [
     { name: 'tensorflow', provider: '@tensorflow/tfjs-node-gpu', load: () => import('@tensorflow/tfjs-node-gpu' as string) },
+    webgpuCandidate({ allowSoftware: options.allowSoftwareGpu ?? false }),
     { name: 'tensorflow', provider: '@tensorflow/tfjs-node', load: () => import('@tensorflow/tfjs-node' as string) },
     wasmCandidate({ ...options, threads: options.threads ?? defaultThreads() }),
     cpuCandidate,
@@ -63,7 +66,8 @@ export interface SelectOptions {
 
 export async function selectBackend(options: SelectOptions = {}): Promise<BackendReport> {
   const preference = options.preference ?? 'auto';
-  const candidates = options.candidates ?? backendCandidates({ threads: options.threads, workerDir: options.workerDir });
+  // A software WebGPU adapter is slower than wasm: only when the user asked for webgpu by name.
+  const candidates = options.candidates ?? backendCandidates({ threads: options.threads, workerDir: options.workerDir, allowSoftwareGpu: preference === 'webgpu' });
   const attempts: Attempt[] = [];
   let chosen: BackendCandidate | null = null;
 
@@ -111,7 +115,10 @@ async function tryCandidate(candidate: BackendCandidate): Promise<Attempt> {
     }
     await tf.ready();
     // A trivial op proves the backend really computes (a broken CUDA install fails here, not above).
-    const probe = tf.tidy(() => tf.sum(tf.add(tf.ones([2, 2]), 1)).dataSync()[0]);
+    // Read asynchronously: WebGPU in Node has no synchronous read-back.
+    const sum = tf.tidy(() => tf.sum(tf.add(tf.ones([2, 2]), 1)));
+    const probe = (await sum.data())[0];
+    sum.dispose();
     if (probe !== 8) return { ...describe(candidate), ok: false, detail: `self-test computed ${probe}, expected 8` };
   } catch (err) {
     return { ...describe(candidate), ok: false, detail: `failed to initialise: ${message(err)}` };
@@ -122,6 +129,10 @@ async function tryCandidate(candidate: BackendCandidate): Promise<Attempt> {
 function runsOn(candidate: BackendCandidate): string {
   if (candidate.provider.endsWith('-gpu')) return 'TensorFlow C library with CUDA (NVIDIA GPU)';
   if (candidate.name === 'tensorflow') return 'TensorFlow C library on the CPU';
+  if (candidate.name === 'webgpu') {
+    const adapter = (candidate as { adapter?: () => Parameters<typeof adapterLabel>[0] | null }).adapter?.();
+    return `WebGPU on ${adapter ? adapterLabel(adapter) : 'the GPU'}`;
+  }
   if (candidate.name === 'wasm') {
     const { threads, fallback } = candidate.threads?.() ?? { threads: 1, fallback: null };
     if (fallback) return `WebAssembly with SIMD via XNNPACK, one thread (the multi-threaded build failed: ${fallback})`;
@@ -137,6 +148,8 @@ function explainLoadFailure(candidate: BackendCandidate, err: unknown): string {
       ? 'not installed (optional dependency: its libtensorflow download failed or was skipped during npm install)'
       : 'not installed';
   }
+  // webgpu's own messages already say what is missing (no adapter, no Vulkan, software only).
+  if (candidate.name === 'webgpu') return text;
   if (/libcud|cudnn|CUDA/i.test(text)) return `CUDA libraries not found (needs CUDA 11.2 + cuDNN 8.1): ${text}`;
   return `failed to load: ${text}`;
 }

@@ -81,11 +81,12 @@ export class TrainingSession {
     private readonly checkpoints: CheckpointStore,
     private readonly log: MetricsLog,
     private readonly listener: SessionListener,
-    private readonly evaluator: TrainingEvaluator | null = null,
+    private readonly evaluator: TrainingEvaluator | null,
+    realVariety: number,
   ) {
     // The same latent vectors every time, so the grids over a run form a timelapse.
     this.fixedNoise = trainer.sampleLatent(SAMPLE_GRID.rows * SAMPLE_GRID.cols, fixedNoiseSeed(config));
-    this.coach = new Coach(config.loss.kind, realDiversity(batches, config));
+    this.coach = new Coach(config.loss.kind, realVariety);
   }
 
   /** Creates runs/<id>/ and a fresh trainer. */
@@ -105,6 +106,7 @@ export class TrainingSession {
       new MetricsLog(runFiles(runDir).metrics),
       listener,
       options.evaluator ?? null,
+      await realDiversity(batches, config),
     );
     return session;
   }
@@ -121,7 +123,8 @@ export class TrainingSession {
     const runId = runIdOf(runDir);
     const checkpoints = new CheckpointStore(runFiles(runDir).checkpoints, { keepLast: config.keepCheckpoints });
     const log = new MetricsLog(runFiles(runDir).metrics);
-    const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config));
+    const variety = await realDiversity(batches, config);
+    const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config), variety);
     const skipped = await session.restoreLatest();
     return { session, skipped };
   }
@@ -378,9 +381,10 @@ export class TrainingSession {
 }
 
 /** The variety of one batch of real images, drawn with its own RNG so the run's draws are untouched. */
-function realDiversity(batches: BatchSource, config: TrainConfig): number {
+async function realDiversity(batches: BatchSource, config: TrainConfig): Promise<number> {
   const batch = batches(SAMPLE_GRID.rows * SAMPLE_GRID.cols, new Rng(config.seed ^ 0x7f4a7c15));
-  const values = batch.images.dataSync() as Float32Array;
+  // Read asynchronously: WebGPU in Node has no synchronous read-back.
+  const values = (await batch.images.data()) as Float32Array;
   const diversity = sampleDiversity(values, batch.images.shape[0]);
   tf.dispose([batch.images, ...(batch.labels ? [batch.labels] : [])]);
   return diversity;

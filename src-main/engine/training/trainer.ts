@@ -258,7 +258,7 @@ export class Trainer {
     // A checkpoint without a position (an in-memory dataset then, or an older build) leaves the
     // source where it is: training goes on, only not bit-for-bit as it would have.
     const position = state.groups.data?.find((t) => t.name === DATA_POSITION);
-    if (position && this.nextBatch.position) this.nextBatch.position.restore(Array.from(position.tensor.dataSync()));
+    if (position && this.nextBatch.position) this.nextBatch.position.restore(Array.from(await position.tensor.data()));
     this.step = state.step;
     this.realImages = state.realImages ?? state.step * state.live.nCritic * this.config.batchSize;
     this.rng.state = state.rngState;
@@ -302,7 +302,10 @@ export class Trainer {
 }
 
 function globalNorm(grads: tf.Tensor[]): tf.Scalar {
-  return tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+  // Added one by one, not with tf.addN: WebGPU binds every addN input as a storage buffer, and a
+  // network's eight or more variables exceed the 8 a shader stage may have (same order, same sum).
+  const squares = grads.map((g) => tf.sum(tf.square(g)));
+  return tf.sqrt(squares.reduce((total, s) => tf.add(total, s))) as tf.Scalar;
 }
 
 /** The seed of a run's fixed noise: the latents of its samples/ grids, the same at every step. */

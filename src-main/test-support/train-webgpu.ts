@@ -1,0 +1,84 @@
+/**
+ * Every model × loss, a few tiny steps on webgpu and on cpu from the same seed and weights, in its
+ * own process (Dawn needs its Vulkan environment set before it starts). For webgpu.test.ts:
+ *   node --import tsx train-webgpu.ts [steps]
+ * Prints one JSON line: the adapter, and per case the largest relative difference of the first
+ * step's losses, D outputs and gradient norms (before any optimizer update could amplify rounding),
+ * the largest absolute difference of any weight after the last step (Adam moves each weight by at
+ * most about lr per step, so a sign flip of a near-zero gradient shows as ≤ 2·lr), and the tensors
+ * each run left behind.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { initRuntime } from '../engine/runtime';
+import { registerTrainingKernels } from '../engine/backend/kernels';
+import { loadMnistDemo } from '../engine/dataset/mnist-demo';
+import { memoryBatches } from '../engine/batches/memory-batches';
+import { Trainer } from '../engine/training/trainer';
+import { lossCases, modelCases, tinyConfig } from '../engine/training/testing-config';
+import type { TrainConfig } from '../api/train-config';
+
+const steps = Number(process.argv[2] ?? 2);
+const report = await initRuntime('webgpu');
+if (report.active !== 'webgpu') {
+  console.log(JSON.stringify({ skipped: report.attempts.find((a) => a.name === 'webgpu')?.detail ?? 'webgpu unavailable' }));
+  process.exit(0);
+}
+await tf.setBackend('cpu');
+registerTrainingKernels('cpu');
+const digits = loadMnistDemo();
+
+async function train(backend: 'webgpu' | 'cpu', config: TrainConfig) {
+  await tf.setBackend(backend);
+  const before = tf.memory().numTensors;
+  const trainer = new Trainer(config, memoryBatches(digits, config.model));
+  const first: number[] = [];
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const m = await trainer.trainStep();
+    if (i === 0) first.push(m.dLoss, m.gLoss, m.dReal, m.dFake, m.dGradNorm, m.gGradNorm);
+    losses.push(m.dLoss, m.gLoss);
+  }
+  const weights: Float32Array[] = [];
+  for (const store of [trainer.generator.params, trainer.discriminator.params]) {
+    for (const v of store.variables.values()) weights.push((await v.data()) as Float32Array);
+  }
+  trainer.dispose();
+  return { first, losses, weights, leaked: tf.memory().numTensors - before };
+}
+
+const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
+  }
+  return num / Math.max(den, 1e-12);
+};
+
+const absDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+};
+
+const cases = [];
+for (const model of modelCases) {
+  for (const kind of lossCases) {
+    const dNorm = kind === 'wgan-gp' && model.dNorm === 'batch' ? 'none' : model.dNorm;
+    const config = tinyConfig({ model: { ...model, dNorm }, loss: { kind }, nCritic: 1, emaDecay: 0 });
+    const gpu = await train('webgpu', config);
+    const cpu = await train('cpu', config);
+    cases.push({
+      name: `${model.architecture}/${dNorm} · ${kind}`,
+      firstStep: relDiff(gpu.first, cpu.first),
+      weights: Math.max(...gpu.weights.map((w, i) => absDiff(w, cpu.weights[i]!))),
+      lr: config.optimizer.gLr,
+      finite: gpu.losses.every(Number.isFinite),
+      leaked: gpu.leaked,
+    });
+  }
+}
+console.log(JSON.stringify({ adapter: report.attempts.find((a) => a.ok)?.detail, cases }));
+process.exit(0);
