@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { test, expect } from './support/web-mode';
 import { trainRunInApp } from './support/runs';
+import { readRunHistory } from '../src-main/project/run-history';
+import { metricsCsv } from '../src-main/shared/metrics-csv';
 
 test('a run trains from the Train view: charts grow, grids change, controls steer it', async ({ app }) => {
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
@@ -43,7 +46,7 @@ test('a run trains from the Train view: charts grow, grids change, controls stee
   await expect(app.getByTestId('train-state')).toHaveText(/stopped/i);
 });
 
-test('a stopped run reopens from the runs list with its charts and timeline', async ({ app }) => {
+test('a stopped run reopens from the runs list with its charts and timeline', async ({ app, server }) => {
   const runId = await trainRunInApp(app, { steps: 30 });
 
   // A fresh window knows nothing of the run until it asks for it.
@@ -60,6 +63,16 @@ test('a stopped run reopens from the runs list with its charts and timeline', as
   await expect(config.getByRole('row', { name: /^Batch size/ })).toContainText('8');
     // 30 steps of 8 real images over the 10,000 digits.
   await expect(app.getByTestId('train-epoch')).toHaveText('0.02');
+
+  // Its metrics download as CSV: every step the engine logged in metrics.jsonl, as the CLI writes them.
+  const downloading = app.waitForEvent('download');
+  await app.getByRole('button', { name: 'Download metrics (CSV)' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe(`${runId}-metrics.csv`);
+  const csv = await readFile((await download.path())!, 'utf8');
+  const { points } = await readRunHistory(join(server.project, 'runs', runId), { samples: false });
+  expect(points).toHaveLength(30);
+  expect(csv).toBe(metricsCsv(points));
 
   // The run's grids over time export as an animation.
   await app.getByRole('group', { name: 'Export from this run' }).getByRole('button', { name: 'Timelapse (GIF)' }).click();

@@ -1,7 +1,7 @@
 /** `gan-studio serve`: web mode, the app's services on loopback behind a token. */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { backendPreferenceSchema } from '../api/schemas';
 import { EngineHost } from '../services/engine-host';
 import { nodeEngineLauncher } from '../services/engine-process';
@@ -33,7 +33,7 @@ export async function serve(args: string[], version: string): Promise<void> {
   const backend = backendPreferenceSchema.parse(values.backend);
   const engine = new EngineHost({
     launcher: nodeEngineLauncher({
-      entry: fileURLToPath(new URL('./engine.js', import.meta.url)),
+      entry: join(builtMainDir(), 'engine.js'),
       // Checked here, so a bad value is a message now rather than an engine that fails to start.
       env: { GAN_STUDIO_BACKEND: backend, [threadsEnvVar]: String(resolveThreads(values.threads)) },
     }),
@@ -44,7 +44,7 @@ export async function serve(args: string[], version: string): Promise<void> {
   void engine.start();
   const server = await startWebServer({
     service,
-    staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
+    staticDir: join(builtMainDir(), '..', 'renderer'),
     host: values.host,
     port: Number(values.port),
   });
@@ -58,3 +58,11 @@ export async function serve(args: string[], version: string): Promise<void> {
   process.once('SIGTERM', () => void shutdown());
 }
 
+/**
+ * out/main, where the build puts engine.js (beside cli.js) and ../renderer: this module runs from
+ * out/main/chunks/ when the CLI loads it on demand.
+ */
+function builtMainDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return basename(here) === 'chunks' ? dirname(here) : here;
+}

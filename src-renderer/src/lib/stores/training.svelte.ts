@@ -14,6 +14,8 @@ import { checkLiveChanges, type FieldErrors, type LiveDraft } from '../train-val
 import type { StudioClient } from '../transport';
 import type { RunSummary } from '../../../../src-main/api/projects';
 import { EvalSeries } from '../evaluation/eval-series';
+import { metricsCsv } from '../../../../src-main/shared/metrics-csv';
+import { downloadText } from '../import-report';
 
 export type RunStatus = RunStatusShape;
 export type ControlAction = 'pause' | 'resume' | 'stop' | 'checkpoint' | 'rollback';
@@ -224,6 +226,21 @@ export class TrainingStore {
     this.status = status;
     this.step = status.step;
     this.live.follow(status.live);
+  }
+
+  /**
+   * The open run's metrics.jsonl as CSV, every logged step (read from the run's folder, not the
+   * thinned chart series): the same file `gan-studio metrics --csv` writes.
+   */
+  async downloadMetricsCsv(): Promise<void> {
+    const runId = this.status?.runId;
+    if (!runId) return;
+    try {
+      const { points } = await this.client.request('runs.metrics', { runId });
+      downloadText(metricsCsv(points), `${runId}-metrics.csv`);
+    } catch (err) {
+      this.error = describeError(err);
+    }
   }
 
   #onMetrics(runId: string, points: StepPoint[]): void {
