@@ -20,8 +20,9 @@ test('a checkpoint is evaluated with KID, shown with its baseline, and exported 
     await expect(checkbox).toBeVisible({ timeout: 2000 });
   }).toPass({ timeout: 30_000 });
   await checkbox.check();
-  // KID only: uncheck the other default.
+  // KID and FID: uncheck the other default.
   await evaluate.getByRole('checkbox', { name: /Precision & recall/ }).uncheck();
+  await evaluate.getByRole('checkbox', { name: /^FID/ }).check();
   await evaluate.getByLabel('Samples', { exact: true }).fill('200');
   await expect(app.getByTestId('extractor-note')).toContainText('Domain classifier');
   await evaluate.getByRole('button', { name: 'Evaluate checkpoint' }).click();
@@ -33,6 +34,9 @@ test('a checkpoint is evaluated with KID, shown with its baseline, and exported 
   const kid = row.locator('td[data-metric="kid"]');
   await expect(kid.locator('.value')).toHaveText(/^-?\d[\d.e+-]* ± \d/);
   await expect(kid.locator('.baseline')).toHaveText(/^real -?\d/);
+  // FID's bootstrap interval comes with why it sits above the number (FID is biased at small n).
+  await expect(row.locator('td[data-metric="fid"] .value')).toHaveText(/^\d[\d.e+-]* \[\d/);
+  await expect(app.getByTestId('fid-bias-note')).toContainText('biased upward at small sample counts');
   // The classifier the app trained is now listed with its test accuracy.
   await expect(app.getByTestId('extractor-note')).toContainText(/demo-mnist: 10 classes, \d+\.\d% test accuracy/);
 
