@@ -17,6 +17,7 @@ import { memoryBatches } from '../engine/batches/memory-batches';
 import { Trainer } from '../engine/training/trainer';
 import { lossCases, modelCases, tinyConfig } from '../engine/training/testing-config';
 import type { TrainConfig } from '../api/train-config';
+import { arraysToTensors, tensorsToArrays } from '../engine/checkpoint/tensors';
 
 const steps = Number(process.argv[2] ?? 2);
 const report = await initRuntime('webgpu');
@@ -80,5 +81,41 @@ for (const model of modelCases) {
     });
   }
 }
-console.log(JSON.stringify({ adapter: report.attempts.find((a) => a.ok)?.detail, cases }));
+/**
+ * A checkpoint written on one backend resumes on the other: 2 steps on `from`, its state through
+ * the checkpoint's plain arrays into a fresh trainer on `to`, one more step there; against `from`
+ * taking that step itself. Returns the largest weight difference.
+ */
+async function resumeAcross(from: 'webgpu' | 'cpu', to: 'webgpu' | 'cpu', config: TrainConfig): Promise<number> {
+  await tf.setBackend(from);
+  const first = new Trainer(config, memoryBatches(digits, config.model));
+  for (let i = 0; i < 2; i++) await first.trainStep();
+  const state = await first.exportState();
+  const groups: Record<string, Awaited<ReturnType<typeof tensorsToArrays>>> = {};
+  for (const [name, list] of Object.entries(state.groups)) groups[name] = await tensorsToArrays(list);
+  await first.trainStep();
+  const reference: Float32Array[] = [];
+  for (const v of first.generator.params.variables.values()) reference.push((await v.data()) as Float32Array);
+  first.dispose();
+
+  await tf.setBackend(to);
+  const second = new Trainer(config, memoryBatches(digits, config.model));
+  const tensors = Object.fromEntries(Object.entries(groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]));
+  await second.importState({ ...state, groups: tensors as typeof state.groups });
+  Object.values(tensors).forEach((list) => list.forEach(({ tensor }) => tensor.dispose()));
+  await second.trainStep();
+  let diff = 0;
+  let i = 0;
+  for (const v of second.generator.params.variables.values()) diff = Math.max(diff, absDiff((await v.data()) as Float32Array, reference[i++]!));
+  second.dispose();
+  return diff;
+}
+
+const resumeConfig = tinyConfig({ loss: { kind: 'bce' }, nCritic: 1 });
+const resume = {
+  webgpuToCpu: await resumeAcross('webgpu', 'cpu', resumeConfig),
+  cpuToWebgpu: await resumeAcross('cpu', 'webgpu', resumeConfig),
+  lr: resumeConfig.optimizer.gLr,
+};
+console.log(JSON.stringify({ adapter: report.attempts.find((a) => a.ok)?.detail, cases, resume }));
 process.exit(0);

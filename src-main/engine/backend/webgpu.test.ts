@@ -17,6 +17,7 @@ interface Report {
   skipped?: string;
   adapter?: string;
   cases?: { name: string; firstStep: number; weights: number; lr: number; finite: boolean; leaked: number }[];
+  resume?: { webgpuToCpu: number; cpuToWebgpu: number; lr: number };
 }
 
 function trainOnWebGpu(): Promise<Report> {
@@ -48,7 +49,7 @@ describe('adapter description', () => {
 });
 
 describe('training on webgpu', () => {
-  it('every model × loss matches the cpu backend, second-order WGAN-GP included, with no tensor left behind', async (ctx) => {
+  it('every model × loss matches the cpu backend, second-order WGAN-GP included, with no tensor left behind; checkpoints resume across backends', async (ctx) => {
     const report = await trainOnWebGpu();
     if (report.skipped) {
       console.log(`webgpu training test skipped: ${report.skipped}`);
@@ -64,5 +65,9 @@ describe('training on webgpu', () => {
       expect(c.weights, c.name).toBeLessThan(c.lr * 0.05);
       expect(c.leaked, c.name).toBe(0);
     }
+    // Checkpoints are backend-independent: a run started on webgpu resumes on cpu and the other way round.
+    const { webgpuToCpu, cpuToWebgpu, lr } = report.resume!;
+    expect(webgpuToCpu).toBeLessThan(lr * 0.05);
+    expect(cpuToWebgpu).toBeLessThan(lr * 0.05);
   }, 300_000);
 });
