@@ -7,6 +7,7 @@ import { studioRequests, type EventChannel, type EventPayload, type RevealTarget
 import { parseRequest, toErrorShape, type Reply } from '../api/rpc';
 import type { AppInfo } from '../api/schemas';
 import { runIdSchema, type ProjectInfo, type ProjectState } from '../api/projects';
+import type { RunStatusShape } from '../api/training';
 import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
 import { join, resolve } from 'node:path';
@@ -46,13 +47,18 @@ export class StudioService {
   private project: ProjectInfo | null = null;
   private lock: ProjectLock | null = null;
   readonly importSources: ImportSources;
+  /** The open run's id, state and last checkpoint when the runs list was last sent. */
+  private followed = '';
 
   constructor(private readonly options: StudioServiceOptions) {
     const { engine } = options;
     this.importSources = new ImportSources(options.chooseFolder);
     engine.onStatus((status) => this.emit('engine.status', status));
     // Engine events were validated by EngineHost; the training ones go to the renderer unchanged.
-    engine.onEvent((event, payload) => this.emit(event, payload as never));
+    engine.onEvent((event, payload) => {
+      this.emit(event, payload as never);
+      if (event === 'train.status') this.followRun(payload as RunStatusShape);
+    });
     const context: StudioContext = {
       engine,
       requireProject: () => this.requireProject(),
@@ -207,6 +213,17 @@ export class StudioService {
     const state = await this.projectState();
     this.emit('project.changed', state);
     return state;
+  }
+
+  /**
+   * The runs list reads each run's checkpoints from its folder: send it again whenever the open
+   * run saves a checkpoint or changes state, so it never lags behind the status line.
+   */
+  private followRun(status: RunStatusShape): void {
+    const key = `${status.runId} ${status.state} ${status.lastCheckpointStep}`;
+    if (key === this.followed) return;
+    this.followed = key;
+    void this.emitProject().catch(() => undefined); // a project closed meanwhile: nothing to send
   }
 
   private async emitProject(): Promise<void> {

@@ -33,6 +33,14 @@ describe('training through the engine process', () => {
 
     const runId = (started as { value: { runId: string } }).value.runId;
     const runDir = join(projectDir, 'runs', runId);
+    // The runs list follows the run: its last project.changed shows the final checkpoint (step 4).
+    for (let i = 0; i < 100; i++) {
+      const lists = events.filter((e) => e.event === 'project.changed');
+      if (lists.at(-1)?.payload.runs.find((r: { runId: string }) => r.runId === runId)?.lastCheckpointStep === 4) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const lastList = events.filter((e) => e.event === 'project.changed').at(-1)!.payload;
+    expect(lastList.runs.find((r: { runId: string }) => r.runId === runId)).toMatchObject({ lastCheckpointStep: 4, steps: 4 });
     expect((await readdir(join(runDir, 'checkpoints'))).filter((f) => f.endsWith('.gsc')).length).toBeGreaterThan(0);
 
     // A finished run takes no more controls, and bad control payloads are refused before the engine.
