@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationRecord } from '../../../../src-main/api/evaluation';
-import { checkpointLabel, formatNumber, formatWithSpread, toCsv } from './report';
+import { checkpointLabel, formatNumber, formatWithSpread, inCheckpointOrder, toCsv } from './report';
 
 const record: EvaluationRecord = {
   id: 'a',
@@ -44,5 +44,14 @@ describe('evaluation report', () => {
     expect(formatWithSpread(record.values[0]!)).toBe('-0.0012 ± 0.003');
     expect(formatWithSpread(record.values[1]!)).toBe('12.35 [11.9, 12.8]');
     expect(checkpointLabel(record)).toBe('dcgan-bce-ab12 · step 250');
+  });
+});
+
+describe('inCheckpointOrder', () => {
+  it('orders by run, then by step ascending, whatever order they were evaluated in (chart and table alike)', () => {
+    const rec = (runId: string, step: number, createdAt: string) => ({ runId, checkpoint: { step }, createdAt }) as never;
+    const evaluated = [rec('b', 50, '2026-12-03T01:00:00Z'), rec('a', 200, '2026-12-03T00:59:00Z'), rec('a', 50, '2026-12-03T01:02:00Z'), rec('a', 50, '2026-12-03T00:58:00Z')];
+    const order = inCheckpointOrder(evaluated).map((r: { runId: string; checkpoint: { step: number }; createdAt: string }) => `${r.runId}@${r.checkpoint.step} ${r.createdAt.slice(11, 16)}`);
+    expect(order).toEqual(['a@50 01:02', 'a@50 00:58', 'a@200 00:59', 'b@50 01:00']);
   });
 });

@@ -45,6 +45,16 @@ export function checkpointLabel(record: Pick<EvaluationRecord, 'runId' | 'checkp
   return `${shortRunId(record.runId)} · step ${record.checkpoint.step.toLocaleString('en-US')}`;
 }
 
+/**
+ * One order for the chart and the table: by run, then by step ascending (training order), then the
+ * newer evaluation first. Evaluating step 200 before step 50 no longer reverses them.
+ */
+export function inCheckpointOrder<T extends Pick<EvaluationRecord, 'runId' | 'checkpoint' | 'createdAt'>>(records: readonly T[]): T[] {
+  return [...records].sort(
+    (a, b) => a.runId.localeCompare(b.runId) || a.checkpoint.step - b.checkpoint.step || b.createdAt.localeCompare(a.createdAt),
+  );
+}
+
 /** Run ids start with a timestamp; the tail (model, loss, random suffix) tells runs apart. */
 export function shortRunId(runId: string): string {
   const parts = runId.split('-');
