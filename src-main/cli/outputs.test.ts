@@ -1,40 +1,37 @@
 /** The CLI's data exports as a user runs them: metrics (CSV, TensorBoard), the StyleGAN dataset zip, and help. */
 import { runCli } from '../test-support/cli';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { trainTinyRunOnCpu, type TinyRun } from '../engine/sampling/testing';
+import { useTinyRunOnCpu } from '../test-support/tiny-run';
 import { writeSyntheticDataset } from '../engine/dataset/testing';
 import { readRunHistory } from '../project/run-history';
 import { datasetDirOf, exportsDirOf, runFiles } from '../project/layout';
 import { metricsCsv } from '../shared/metrics-csv';
 
-let run: TinyRun;
-beforeAll(async () => {
-  run = await trainTinyRunOnCpu();
-}, 60_000);
+const tiny = useTinyRunOnCpu();
 
 describe('gan-studio metrics', () => {
   it('prints every logged step as CSV and leaves the run’s log untouched', async () => {
-    const before = await readFile(runFiles(run.runDir).metrics);
-    const { code, stdout, stderr } = await runCli(['metrics', '--run', run.runDir, '--csv']);
+    const before = await readFile(runFiles(tiny.run.runDir).metrics);
+    const { code, stdout, stderr } = await runCli(['metrics', '--run', tiny.run.runDir, '--csv']);
     expect(code, stderr).toBe(0);
-    const { points } = await readRunHistory(run.runDir, { samples: false });
+    const { points } = await readRunHistory(tiny.run.runDir, { samples: false });
     expect(points.length).toBe(4);
     expect(stdout).toBe(metricsCsv(points));
-    expect((await readFile(runFiles(run.runDir).metrics)).equals(before)).toBe(true);
+    expect((await readFile(runFiles(tiny.run.runDir).metrics)).equals(before)).toBe(true);
   }, 60_000);
 
   it('writes the CSV to --out and TensorBoard event files next to metrics.jsonl', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'gan-cli-metrics-')), 'run.csv');
-    const { code, stderr } = await runCli(['metrics', '--run', run.runDir, '--csv', '--out', out, '--tensorboard']);
+    const { code, stderr } = await runCli(['metrics', '--run', tiny.run.runDir, '--csv', '--out', out, '--tensorboard']);
     expect(code, stderr).toBe(0);
     expect((await readFile(out, 'utf8')).split('\r\n')[0]).toMatch(/^step,dLoss,gLoss,/);
-    const events = (await readdir(run.runDir)).filter((f) => f.startsWith('events.out.tfevents.'));
+    const events = (await readdir(tiny.run.runDir)).filter((f) => f.startsWith('events.out.tfevents.'));
     expect(events).toHaveLength(1);
-    expect((await stat(join(run.runDir, events[0]!))).size).toBeGreaterThan(4 * 100);
+    expect((await stat(join(tiny.run.runDir, events[0]!))).size).toBeGreaterThan(4 * 100);
     expect(stderr).toContain('tensorboard --logdir');
   }, 60_000);
 

@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MetricsLog, readMetricsLog } from './metrics-log';
 
+/** A metrics.jsonl holding `text` (e.g. a torn last line) in a fresh folder, and a MetricsLog on it. */
+async function logWith(text: string): Promise<{ path: string; log: MetricsLog }> {
+  const path = join(await mkdtemp(join(tmpdir(), 'gs-log-')), 'metrics.jsonl');
+  await writeFile(path, text);
+  return { path, log: new MetricsLog(path) };
+}
+
 describe('MetricsLog', () => {
   it('a failed write fails that flush with the file and the fix, not every flush after it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gs-log-'));
@@ -18,10 +25,7 @@ describe('MetricsLog', () => {
   });
 
   it('cuts a torn last line (kill -9 mid-append) before appending, so the next line is not lost', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gs-log-'));
-    const path = join(dir, 'metrics.jsonl');
-    await writeFile(path, '{"type":"step","step":1}\n{"type":"step","st');
-    const log = new MetricsLog(path);
+    const { path, log } = await logWith('{"type":"step","step":1}\n{"type":"step","st');
     log.append({ type: 'event', step: 1, message: 'resumed' });
     await log.flush();
     expect(await readMetricsLog(path)).toEqual({ lines: [{ type: 'step', step: 1 }, { type: 'event', step: 1, message: 'resumed' }], skipped: 0 });
@@ -29,10 +33,7 @@ describe('MetricsLog', () => {
   });
 
   it('a log with no complete line at all starts over', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gs-log-'));
-    const path = join(dir, 'metrics.jsonl');
-    await writeFile(path, '{"type":"st');
-    const log = new MetricsLog(path);
+    const { path, log } = await logWith('{"type":"st');
     log.append({ type: 'event', step: 0, message: 'first' });
     await log.flush();
     expect((await readMetricsLog(path)).lines).toEqual([{ type: 'event', step: 0, message: 'first' }]);

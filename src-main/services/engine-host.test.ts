@@ -70,6 +70,17 @@ describe('EngineHost with the real engine process', () => {
 /** What a scripted engine sends first: ready, on the cpu backend. */
 const ready = { kind: 'ready', backend: { active: 'cpu', provider: 'x', attempts: [], customKernels: [], tfjsVersion: '0' } };
 
+/** A scripted engine that starts ready, exits on shutdown and runs `answer` for every other message `m`. */
+const answering = (answer: string) =>
+  track(
+    scriptEngineHost(`
+      process.send(${JSON.stringify(ready)});
+      process.on('message', (m) => {
+        if (m.kind === 'shutdown') process.exit(0);
+        ${answer}
+      });`),
+  );
+
 describe('EngineHost with misbehaving engines', () => {
   it('reports an engine that dies during start-up', async () => {
     const host = track(scriptEngineHost('process.exit(3)'));
@@ -84,28 +95,15 @@ describe('EngineHost with misbehaving engines', () => {
   });
 
   it('rejects a reply that does not match the contract', async () => {
-    const host = track(
-      scriptEngineHost(`
-        process.send(${JSON.stringify(ready)});
-        process.on('message', (m) => {
-          if (m.kind === 'shutdown') process.exit(0);
-          process.send({ kind: 'reply', id: m.id, reply: { ok: true, value: { active: 'quantum' } } });
-        });`),
-    );
+    const host = answering(`process.send({ kind: 'reply', id: m.id, reply: { ok: true, value: { active: 'quantum' } } });`);
     await host.start();
     await expect(host.request('backend.report', {})).rejects.toMatchObject({ code: 'engine-error' });
   });
 
   it('restarts an engine whose WebAssembly runtime aborted (exit 70) by itself, and says so', async () => {
-    const host = track(
-      scriptEngineHost(`
-        process.send(${JSON.stringify(ready)});
-        process.on('message', (m) => {
-          if (m.kind === 'shutdown') process.exit(0);
-          if (m.method === 'generator.preview') process.exit(70);
-          process.send({ kind: 'reply', id: m.id, reply: { ok: true, value: ${JSON.stringify(ready.backend)} } });
-        });`),
-    );
+    const host = answering(`
+      if (m.method === 'generator.preview') process.exit(70);
+      process.send({ kind: 'reply', id: m.id, reply: { ok: true, value: ${JSON.stringify(ready.backend)} } });`);
     const states: string[] = [];
     host.onStatus((s) => states.push(s.state));
     await host.start();
