@@ -36,6 +36,8 @@ export const metricValueSchema = z.object({
   baseline: finite.nullable(),
   baselineStd: finite.nullable(),
   better: z.enum(['lower', 'higher']),
+  /** Why this number should not be read at face value here (e.g. precision of collapsed samples). */
+  caveat: z.string().max(1000).optional(),
 });
 export type MetricValue = z.infer<typeof metricValueSchema>;
 

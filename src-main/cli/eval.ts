@@ -112,6 +112,7 @@ export function formatRecord(record: EvaluationRecord): string {
     '',
     ...lines,
     ...record.notes.map((note) => `Note: ${note}`),
+    ...record.values.flatMap((v) => (v.caveat ? [`Note on ${v.metric}: ${v.caveat}`] : [])),
     '',
     `Spread: 95% bootstrap interval [low, high] or ± standard deviation (KID subsets, IS splits). Saved to evaluations.jsonl (${(record.elapsedMs / 1000).toFixed(1)} s).`,
     '',

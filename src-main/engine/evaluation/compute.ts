@@ -10,7 +10,7 @@ import { selectRows, yieldToEventLoop, type Features } from './features';
 import { featureStats, frechetDistance } from './fid';
 import { inceptionScore } from './inception-score';
 import { kernelInceptionDistance } from './kid';
-import { mean, precisionRecallDensityCoverage, type PrdcResult } from './prdc';
+import { collapsedPrecision, mean, precisionRecallDensityCoverage, type PrdcResult } from './prdc';
 import { referenceStats, type ReferenceSplit } from './reference';
 
 export interface ComputeInput {
@@ -95,7 +95,8 @@ export async function computeMetrics(input: ComputeInput): Promise<Computed> {
     const names = [...(wants('pr') ? (['precision', 'recall'] as const) : []), ...(wants('dc') ? (['density', 'coverage'] as const) : [])];
     for (const name of names) {
       const ci = input.bootstrap > 0 ? await meanInterval(hitsOf(model, name), { iterations: input.bootstrap, seed: input.seed ^ 0xc1, ...opts }) : null;
-      out.push({ metric: name, value: model[name], std: null, ci: interval(ci), baseline: base?.[name] ?? null, baselineStd: null, better: 'higher' });
+      const caveat = name === 'precision' ? collapsedPrecision(model) : null;
+      out.push({ metric: name, value: model[name], std: null, ci: interval(ci), baseline: base?.[name] ?? null, baselineStd: null, better: 'higher', ...(caveat ? { caveat } : {}) });
     }
   }
 

@@ -42,6 +42,22 @@ export interface PrdcResult {
   density: number;
   coverage: number;
   hits: ManifoldHits;
+  /** What says whether precision can be trusted (see collapsedPrecision). */
+  spread: ManifoldSpread;
+}
+
+/**
+ * Precision counts a sample as realistic when it falls inside any one real image's ball. Samples
+ * that have collapsed to nearly one point in feature space (an untrained generator's flat grey
+ * images do) land together in whichever real ball happens to enclose that point, often an
+ * outlier's large one: precision reads 1 [1, 1] for pure noise. These numbers expose it.
+ */
+export interface ManifoldSpread {
+  /** Median k-th-neighbour distance among the samples over that among the real images (1 ≈ as spread out). */
+  fakeToReal: number;
+  /** Real balls (k = PR) that hold at least one sample, of `realBalls`. */
+  ballsHit: number;
+  realBalls: number;
 }
 
 export async function precisionRecallDensityCoverage(
@@ -62,6 +78,7 @@ export async function precisionRecallDensityCoverage(
     density: new Float64Array(fake.n),
     coverage: new Uint8Array(real.n),
   };
+  const ballHit = new Uint8Array(real.n);
   const fakeNorms = rowNorms(fake);
   const realNorms = rowNorms(real);
   // One pass over fake × real distances serves all four: rows are fakes, columns reals.
@@ -74,7 +91,7 @@ export async function precisionRecallDensityCoverage(
         const tol = slack(fakeNorms[j]!, realNorms[i]!, real.dim);
         // Only where rounding could decide a comparison: recompute exactly.
         if (Math.abs(d2 - realPr![i]!) <= tol || Math.abs(d2 - realDc![i]!) <= tol || Math.abs(d2 - fakePr![j]!) <= tol) d2 = exactD2(fakeFeatures, j, realFeatures, i);
-        if (d2 < realPr![i]!) hits.precision[j] = 1;
+        if (d2 < realPr![i]!) hits.precision[j] = ballHit[i] = 1;
         if (d2 < realDc![i]!) {
           inside++;
           hits.coverage[i] = 1;
@@ -92,7 +109,35 @@ export async function precisionRecallDensityCoverage(
     density: mean(hits.density),
     coverage: mean(hits.coverage),
     hits,
+    spread: { fakeToReal: Math.sqrt(median(fakePr!) / Math.max(median(realPr!), Number.MIN_VALUE)), ballsHit: ballHit.reduce((a, b) => a + b, 0), realBalls: real.n },
   };
+}
+
+/**
+ * Why a precision should not be read as fidelity, or null when it can: the samples counted as
+ * realistic crowd into under 2 % of the real balls, ten or more to a ball. Near-identical samples
+ * (an untrained generator's flat images) land together in whichever real ball encloses their one
+ * point, often an outlier's large one: on the digits, a flat grey generator reads precision 1 and
+ * faint noise 0.5, each from a single real ball of 1,000. Samples spread over the data are not
+ * flagged; a collapse onto a few real modes is, and there recall and coverage tell the rest.
+ */
+export function collapsedPrecision(result: Pick<PrdcResult, 'precision' | 'spread' | 'hits'>): string | null {
+  const { fakeToReal, ballsHit, realBalls } = result.spread;
+  const counted = Math.round(result.precision * result.hits.precision.length);
+  if (counted === 0 || ballsHit >= 0.02 * realBalls || counted < 10 * ballsHit) return null;
+  const spread = fakeToReal * 100 < 1 ? '< 1' : (fakeToReal * 100).toFixed(0);
+  const n = (x: number) => x.toLocaleString('en-US');
+  return (
+    `Precision is not fidelity here: the ${n(counted)} samples it counts as realistic all fall inside ${n(ballsHit)} of ${n(realBalls)} real neighbourhoods ` +
+    `(the samples' spread is ${spread} % of the real images'). Samples collapsed to a few points land together in whichever real neighbourhood ` +
+    'encloses them, often an outlier’s large one, so even noise can read high. Look at the samples, and read recall, density, coverage and KID.'
+  );
+}
+
+function median(values: Float64Array): number {
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

@@ -10,7 +10,7 @@ import { Rng } from '../rng';
 import { normalDraw } from '../sampling/latents';
 import { features, type Features } from './features';
 import { featureStats, frechetDistance, type GaussianStats } from './fid';
-import { DC_NEIGHBOURS, PR_NEIGHBOURS, precisionRecallDensityCoverage } from './prdc';
+import { collapsedPrecision, DC_NEIGHBOURS, PR_NEIGHBOURS, precisionRecallDensityCoverage } from './prdc';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -122,5 +122,38 @@ describe('nearest-neighbour metrics', () => {
     const b = line([0.5, 2, 4, 6, 6.5, 7, 11, 12, 13, 20]);
     const got = await precisionRecallDensityCoverage(a, b);
     expect({ precision: got.precision, recall: got.recall, density: got.density, coverage: got.coverage }).toEqual(referencePrdc(a, b, PR_NEIGHBOURS, DC_NEIGHBOURS));
+  });
+});
+
+describe('precision of collapsed samples', () => {
+  const gaussian = (n: number, dim: number, seed: number) => {
+    const rng = new Rng(seed);
+    return features(Float32Array.from({ length: n * dim }, () => normalDraw(rng)), n, dim);
+  };
+  /** n samples around `centres` rows of `of`, each with noise of `std`. */
+  const around = (of: Features, centres: number, n: number, std: number, seed: number) => {
+    const rng = new Rng(seed);
+    const data = new Float32Array(n * of.dim);
+    for (let i = 0; i < n; i++) for (let d = 0; d < of.dim; d++) data[i * of.dim + d] = of.data[(i % centres) * of.dim + d]! + std * normalDraw(rng);
+    return features(data, n, of.dim);
+  };
+  const real = gaussian(300, 16, 1);
+
+  it('are flagged: one point inside one real ball reads precision 1, and the caveat says why', async () => {
+    // What an untrained generator gives: near-identical images, one point in feature space.
+    const got = await precisionRecallDensityCoverage(real, around(real, 1, 300, 1e-3, 2));
+    expect(got.precision).toBe(1);
+    expect(got.spread.ballsHit).toBeLessThan(0.02 * 300);
+    expect(got.spread.fakeToReal).toBeLessThan(0.01);
+    expect(collapsedPrecision(got)).toMatch(/^Precision is not fidelity here: the 300 samples .* inside \d+ of 300 real neighbourhoods \(the samples' spread is < 1 %/);
+  });
+
+  it('are not flagged for samples spread like the data, nor for a collapse onto many real images (high precision, low recall is the metric working)', async () => {
+    const fresh = await precisionRecallDensityCoverage(real, gaussian(300, 16, 3));
+    expect(collapsedPrecision(fresh)).toBeNull();
+    const modes = await precisionRecallDensityCoverage(real, around(real, 30, 300, 1e-3, 4));
+    expect(modes.precision).toBe(1);
+    expect(modes.recall).toBeLessThan(0.2);
+    expect(collapsedPrecision(modes)).toBeNull();
   });
 });

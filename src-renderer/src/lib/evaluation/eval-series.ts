@@ -1,10 +1,12 @@
 /**
  * A run's in-training evaluations as chart lines (value and real-vs-real baseline by step), plain
  * arrays like MetricSeries so the chart can hold them. A step at or below the last one means the
- * run was rolled back or resumed: the abandoned points are dropped.
+ * run was rolled back or resumed: the abandoned points are dropped. Values are at the display scale
+ * (KID ×10³), as the Evaluate view shows them.
  */
 import type { TrainingEvalPoint } from '../../../../src-main/api/evaluation';
 import type { XY } from '../smoothing';
+import { displayed } from './report';
 
 export class EvalSeries {
   readonly value: XY[] = [];
@@ -22,8 +24,8 @@ export class EvalSeries {
       if (last && point.step <= last.step) this.truncateFrom(point.step);
       this.#points.push(point);
       this.metric = point.metric;
-      this.value.push({ x: point.step, y: point.value });
-      if (point.baseline !== null) this.baseline.push({ x: point.step, y: point.baseline });
+      this.value.push({ x: point.step, y: displayed(point.metric, point.value) });
+      if (point.baseline !== null) this.baseline.push({ x: point.step, y: displayed(point.metric, point.baseline) });
       if (point.best) this.bestStep = point.step;
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationRecord } from '../../../../src-main/api/evaluation';
-import { checkpointLabel, formatNumber, formatWithSpread, inCheckpointOrder, toCsv } from './report';
+import { checkpointLabel, formatBaseline, formatNumber, formatWithSpread, inCheckpointOrder, toCsv } from './report';
 
 const record: EvaluationRecord = {
   id: 'a',
@@ -26,11 +26,11 @@ describe('evaluation report', () => {
   it('writes one CSV row per metric, quoting commas and keeping negative numbers as numbers', () => {
     const lines = toCsv([record]).trimEnd().split('\r\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('run,checkpoint,step,evaluated_at,extractor,dataset,samples,reference_samples,baseline_samples,seed,metric,value,std,ci_low,ci_high,ci_level,baseline,baseline_std,better');
+    expect(lines[0]).toBe('run,checkpoint,step,evaluated_at,extractor,dataset,samples,reference_samples,baseline_samples,seed,metric,value,std,ci_low,ci_high,ci_level,baseline,baseline_std,better,caveat');
     expect(lines[1]).toBe(
-      '20260101-120000-dcgan-bce-ab12,ckpt-000000250.gsc,250,2026-01-01T12:00:00.000Z,"Domain classifier (10 classes, 96.6% test accuracy)",MNIST digits (demo),500,9500,500,0,kid,-0.0012,0.003,,,,0.001,0.002,lower',
+      '20260101-120000-dcgan-bce-ab12,ckpt-000000250.gsc,250,2026-01-01T12:00:00.000Z,"Domain classifier (10 classes, 96.6% test accuracy)",MNIST digits (demo),500,9500,500,0,kid,-0.0012,0.003,,,,0.001,0.002,lower,',
     );
-    expect(lines[2]).toContain(',fid,12.3456,,11.9,12.8,0.95,1.5,,lower');
+    expect(lines[2]).toContain(',fid,12.3456,,11.9,12.8,0.95,1.5,,lower,');
   });
 
   it('guards text cells against spreadsheet formulas', () => {
@@ -41,7 +41,9 @@ describe('evaluation report', () => {
   it('formats numbers with their spread', () => {
     expect(formatNumber(0.000123)).toBe('1.23e-4');
     expect(formatNumber(12.3456)).toBe('12.35');
-    expect(formatWithSpread(record.values[0]!)).toBe('-0.0012 ± 0.003');
+    // KID at its display scale, ×10³ (the CSV above keeps the raw value).
+    expect(formatWithSpread(record.values[0]!)).toBe('-1.2 ± 3');
+    expect(formatBaseline(record.values[0]!)).toBe('1 ± 2');
     expect(formatWithSpread(record.values[1]!)).toBe('12.35 [11.9, 12.8]');
     expect(checkpointLabel(record)).toBe('dcgan-bce-ab12 · step 250');
   });

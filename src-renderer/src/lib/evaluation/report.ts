@@ -1,8 +1,13 @@
 /** How evaluation results read: metric names and directions, number formatting, and the CSV export. */
 import type { EvaluationRecord, MetricName, MetricRequest, MetricValue } from '../../../../src-main/api/evaluation';
 
-export const metricInfo: Record<MetricName, { label: string; note: string }> = {
-  kid: { label: 'KID', note: 'Kernel Inception Distance: unbiased at any sample count, the default for small datasets. Lower is better.' },
+/** `scale`: shown multiplied by it (the label says so), as papers print KID ×10³; files keep the raw value. */
+export const metricInfo: Record<MetricName, { label: string; note: string; scale?: number }> = {
+  kid: {
+    label: 'KID ×10³',
+    note: 'Kernel Inception Distance, shown ×1000 as papers print it: unbiased at any sample count, the default for small datasets. Lower is better.',
+    scale: 1000,
+  },
   fid: { label: 'FID', note: 'Fréchet distance between feature Gaussians; biased upwards at small sample counts. Lower is better.' },
   is: { label: 'IS', note: 'Inception Score with the domain classifier’s classes: confident and varied predictions. Higher is better.' },
   precision: { label: 'Precision', note: 'Share of samples inside the real images’ k-NN manifold (fidelity). Higher is better.' },
@@ -29,16 +34,25 @@ export function formatNumber(value: number | null | undefined): string {
   return Number(value.toPrecision(4)).toString();
 }
 
-/** "0.123 ± 0.004" or "12.3 [11.9, 12.8]" — the spread the metric comes with. */
-export function formatWithSpread(v: Pick<MetricValue, 'value' | 'std' | 'ci'>): string {
-  if (v.ci) return `${formatNumber(v.value)} [${formatNumber(v.ci.low)}, ${formatNumber(v.ci.high)}]`;
-  if (v.std !== null) return `${formatNumber(v.value)} ± ${formatNumber(v.std)}`;
-  return formatNumber(v.value);
+/** A metric's number as displayed: multiplied by its display scale (KID ×10³). */
+export function displayed(metric: MetricName, value: number): number;
+export function displayed(metric: MetricName, value: number | null): number | null;
+export function displayed(metric: MetricName, value: number | null): number | null {
+  return value === null ? null : value * (metricInfo[metric].scale ?? 1);
 }
 
-export function formatBaseline(v: Pick<MetricValue, 'baseline' | 'baselineStd'>): string {
+/** "0.123 ± 0.004" or "12.3 [11.9, 12.8]" — the spread the metric comes with, at the display scale. */
+export function formatWithSpread(v: Pick<MetricValue, 'metric' | 'value' | 'std' | 'ci'>): string {
+  const f = (x: number) => formatNumber(displayed(v.metric, x));
+  if (v.ci) return `${f(v.value)} [${f(v.ci.low)}, ${f(v.ci.high)}]`;
+  if (v.std !== null) return `${f(v.value)} ± ${f(v.std)}`;
+  return f(v.value);
+}
+
+export function formatBaseline(v: Pick<MetricValue, 'metric' | 'baseline' | 'baselineStd'>): string {
   if (v.baseline === null) return '—';
-  return v.baselineStd !== null ? `${formatNumber(v.baseline)} ± ${formatNumber(v.baselineStd)}` : formatNumber(v.baseline);
+  const f = (x: number) => formatNumber(displayed(v.metric, x));
+  return v.baselineStd !== null ? `${f(v.baseline)} ± ${f(v.baselineStd)}` : f(v.baseline);
 }
 
 export function checkpointLabel(record: Pick<EvaluationRecord, 'runId' | 'checkpoint'>): string {
@@ -63,15 +77,15 @@ export function shortRunId(runId: string): string {
 
 const CSV_COLUMNS = [
   'run', 'checkpoint', 'step', 'evaluated_at', 'extractor', 'dataset', 'samples', 'reference_samples', 'baseline_samples', 'seed',
-  'metric', 'value', 'std', 'ci_low', 'ci_high', 'ci_level', 'baseline', 'baseline_std', 'better',
+  'metric', 'value', 'std', 'ci_low', 'ci_high', 'ci_level', 'baseline', 'baseline_std', 'better', 'caveat',
 ] as const;
 
-/** One row per metric value (long format: every spreadsheet and pandas reads it without reshaping). */
+/** One row per metric value, unscaled (long format: every spreadsheet and pandas reads it without reshaping). */
 export function toCsv(records: readonly EvaluationRecord[]): string {
   const rows = records.flatMap((r) =>
     r.values.map((v) => [
       r.runId, r.checkpoint.file, r.checkpoint.step, r.createdAt, r.extractor.label, r.dataset.label, r.samples, r.referenceSamples, r.baselineSamples, r.seed,
-      v.metric, v.value, v.std, v.ci?.low, v.ci?.high, v.ci?.level, v.baseline, v.baselineStd, v.better,
+      v.metric, v.value, v.std, v.ci?.low, v.ci?.high, v.ci?.level, v.baseline, v.baselineStd, v.better, v.caveat,
     ]),
   );
   return [CSV_COLUMNS, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
