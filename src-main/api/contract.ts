@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { EventSpecs, InputOf, OutputOf, PayloadOf, RequestSpecs } from './rpc';
-import { appInfoSchema, engineStatusSchema } from './schemas';
+import { appInfoSchema, engineStatusSchema, projectDatasetRefSchema } from './schemas';
 import { checkpointInfoSchema, projectStateSchema, runIdSchema, runNameSchema } from './projects';
 import { trainConfigSchema } from './train-config';
 import { exploreEvents, exploreRequests } from './explore';
@@ -13,7 +13,7 @@ import { exportEvents, exportNameSchema, exportRequests } from './export';
 import { evaluationEvents, evaluationRequests } from './evaluation';
 import { modelDesignEvents, modelDesignRequests } from './model-design';
 import { datasetExportEvents, datasetExportRequests } from './stylegan-export';
-import { datasetRequests, importProgressSchema, projectDatasetSchema } from './dataset';
+import { datasetRequests, datasetsChangedSchema, importProgressSchema } from './dataset';
 import {
   runStatusSchema,
   stepPointSchema,
@@ -28,7 +28,7 @@ const empty = z.object({}).strict();
 /** Something of the open project to show in the file manager: named, never a path (main resolves it). */
 export const revealTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('project') }).strict(),
-  z.object({ kind: z.literal('dataset') }).strict(),
+  z.object({ kind: z.literal('dataset'), dataset: projectDatasetRefSchema.default('project') }).strict(),
   z.object({ kind: z.literal('run'), runId: runIdSchema }).strict(),
   z.object({ kind: z.literal('export'), name: exportNameSchema }).strict(),
 ]);
@@ -88,7 +88,7 @@ export const studioEvents = {
   'dataset.progress': importProgressSchema,
   /** The training coach's warnings, with the step a problem started and what to try. */
   'train.coach': trainCoachEventSchema,
-  'dataset.changed': projectDatasetSchema,
+  'dataset.changed': datasetsChangedSchema,
   ...exploreEvents,
   ...exportEvents,
   ...evaluationEvents,

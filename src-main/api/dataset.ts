@@ -1,7 +1,7 @@
 /** Dataset import as the renderer and main see it: options, progress, the report. */
 import { z } from 'zod';
 import type { RequestSpecs } from './rpc';
-import { datasetSummarySchema, pngImageSchema } from './schemas';
+import { datasetSummarySchema, pngImageSchema, projectDatasetRefSchema } from './schemas';
 
 const side = z.number().int().min(16).max(512);
 
@@ -47,13 +47,29 @@ export const importReportSchema = z.object({
 export type ImportReportShape = z.infer<typeof importReportSchema>;
 
 /**
- * The project's dataset with the files its last import left out and its per-pixel mean image, or
- * null before any import. `version` changes with every import (cached thumbnails key on it).
+ * One of the project's datasets with the files its last import left out and its per-pixel mean
+ * image, or null when there is none. `version` changes with every import (cached thumbnails key on it).
  */
 export const projectDatasetSchema = z
   .object({ summary: datasetSummarySchema, skipped: z.array(skippedFileSchema), mean: pngImageSchema, version: z.string() })
   .nullable();
 export type ProjectDatasetShape = z.infer<typeof projectDatasetSchema>;
+
+/** The project's datasets, first imported first: what pickers list (no pictures). */
+export const datasetListSchema = z.array(
+  datasetSummarySchema.omit({ preview: true }).extend({ id: projectDatasetRefSchema, version: z.string(), createdAt: z.string() }),
+);
+export type DatasetListShape = z.infer<typeof datasetListSchema>;
+export type DatasetListItem = DatasetListShape[number];
+
+/** What 'dataset.changed' says: every dataset, and the one an import or a delete just changed. */
+export const datasetsChangedSchema = z.object({ list: datasetListSchema, changed: projectDatasetRefSchema.nullable() });
+
+/** A dataset's name as people see it: the imported folder's, unless renamed. */
+export const datasetNameSchema = z.string().trim().min(1).max(80);
+
+/** An import's destination: a new dataset, or an existing one it replaces (a re-import of the same folder updates it). */
+export const importTargetSchema = z.union([z.literal('new'), projectDatasetRefSchema]);
 
 /** Most thumbnails one 'dataset.thumbnails' page carries. */
 export const THUMBNAIL_PAGE_MAX = 256;
@@ -61,6 +77,7 @@ export const THUMBNAIL_PAGE_MAX = 256;
 /** A page of the imported images in path order, optionally of one class (-1: the unlabelled). */
 export const thumbnailQuerySchema = z
   .object({
+    dataset: projectDatasetRefSchema.default('project'),
     offset: z.number().int().min(0),
     count: z.number().int().min(1).max(THUMBNAIL_PAGE_MAX),
     label: z.number().int().min(-1).max(100_000).optional(),
@@ -96,7 +113,8 @@ export const importPreviewRequestSchema = z
       z.object({ kind: z.literal('upload'), uploadId: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
       /** Desktop: a folder chosen in the dialog or dropped, waiting for its import. */
       z.object({ kind: z.literal('dropped'), token: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
-      z.object({ kind: z.literal('project') }).strict(),
+      /** The sources of one of the project's datasets, when still on disk. */
+      z.object({ kind: z.literal('project'), dataset: projectDatasetRefSchema.default('project') }).strict(),
     ]),
     options: importOptionsSchema,
   })
@@ -116,8 +134,12 @@ const empty = z.object({}).strict();
 
 export const datasetRequests = {
   'dataset.demo': { input: empty, output: datasetSummarySchema },
-  /** The project's imported dataset and what its last import skipped (null before any import). */
-  'dataset.project': { input: empty, output: projectDatasetSchema },
+  /** The project's datasets, first imported first. */
+  'dataset.list': { input: empty, output: datasetListSchema },
+  /** One dataset with what its last import skipped (null when the project has none of that name). */
+  'dataset.project': { input: z.object({ dataset: projectDatasetRefSchema.default('project') }).strict(), output: projectDatasetSchema },
+  /** Deletes a dataset's imported images (the source folder is not touched). Runs that trained on it keep their checkpoints. */
+  'dataset.delete': { input: z.object({ dataset: projectDatasetRefSchema }).strict(), output: z.object({ deleted: z.boolean() }) },
   /**
    * Imports a folder into the project. The folder comes from a native dialog (desktop), a drop the
    * preload registered (desktop), or files uploaded to web mode — never a path the renderer typed.
@@ -132,9 +154,12 @@ export const datasetRequests = {
           z.object({ kind: z.literal('upload'), uploadId: z.string().regex(/^[a-f0-9]{32}$/) }).strict(),
         ]),
         options: importOptionsSchema,
+        target: importTargetSchema.default('new'),
+        /** The new dataset's name; the source folder's when left out. */
+        name: datasetNameSchema.optional(),
       })
       .strict(),
-    output: z.object({ report: importReportSchema.nullable() }),
+    output: z.object({ report: importReportSchema.nullable(), dataset: projectDatasetRefSchema.nullable() }),
   },
   'dataset.cancelImport': { input: empty, output: z.object({ cancelled: z.boolean() }) },
   /** Desktop: picks a folder in the native dialog for a later preview and import (null: cancelled). */

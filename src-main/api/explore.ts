@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { EventSpecs, RequestSpecs } from './rpc';
 import { checkpointRefSchema, runIdSchema } from './projects';
 import { directionIdSchema, sampleSpecSchema, seedSchema } from './sampling';
-import { pngImageSchema } from './schemas';
+import { datasetRefSchema, pngImageSchema } from './schemas';
 
 /** The most images one explorer render may draw (a page of the seed browser, a strip, a grid). */
 export const MAX_RENDER_TILES = 64;
@@ -191,7 +191,7 @@ export const exploreRequests = {
   /** The classes of the run's dataset: the targets a classifier-gradient direction can aim for. */
   'explore.classes': {
     input: runOnly,
-    output: z.object({ dataset: z.enum(['demo:mnist', 'project']), classNames: z.array(z.string()) }),
+    output: z.object({ dataset: datasetRefSchema, classNames: z.array(z.string()) }),
   },
   /**
    * Classifier gradients: walks sampled z toward a class of the dataset through a classifier trained

@@ -83,7 +83,22 @@ export const sampleGridSchema = z.object({
 });
 export type SampleGrid = z.infer<typeof sampleGridSchema>;
 
+/**
+ * One of a project's datasets: "project" is the first one imported (the folder dataset/, as in
+ * every project made before there could be several), "project:<id>" another (datasets/<id>/).
+ */
+export const projectDatasetRefSchema = z.union([
+  z.literal('project'),
+  z.string().regex(/^project:[a-z0-9][a-z0-9-]{0,39}$/, 'a dataset is "project" or "project:<id>" (lower-case letters, digits, dashes)'),
+]);
+export type ProjectDatasetRef = z.infer<typeof projectDatasetRefSchema>;
+
+/** What a run trains on: the built-in digits or one of the project's imported datasets. */
+export const datasetRefSchema = z.union([z.literal('demo:mnist'), projectDatasetRefSchema]);
+export type DatasetRef = z.infer<typeof datasetRefSchema>;
+
 export const datasetSummarySchema = z.object({
+  /** "demo:mnist", or the dataset's ProjectDatasetRef. */
   id: z.string(),
   name: z.string(),
   source: z.string(),

@@ -1,10 +1,11 @@
 /**
- * The project dataset as StyleGAN2-ADA's dataset zip (dataset_tool.py's layout), for users who take
+ * A project dataset as StyleGAN2-ADA's dataset zip (dataset_tool.py's layout), for users who take
  * their data to a multi-GPU trainer. `datasetExportRequests` are the StudioApi channels,
  * `datasetExportEngineRequests` the engine's, `datasetExportEvents` its progress events.
  */
 import { z } from 'zod';
 import type { EventSpecs, RequestSpecs } from './rpc';
+import { projectDatasetRefSchema } from './schemas';
 
 export const styleGanExportSchema = z.object({
   /** The zip, in the project's exports folder. */
@@ -26,7 +27,8 @@ const empty = z.object({}).strict();
 export const outcome = z.object({ result: styleGanExportSchema.nullable() });
 
 export const datasetExportRequests = {
-  'dataset.exportStyleGan': { input: empty, output: outcome },
+  /** One of the project's datasets as a StyleGAN2-ADA dataset zip. */
+  'dataset.exportStyleGan': { input: z.object({ dataset: projectDatasetRefSchema.default('project') }).strict(), output: outcome },
   'dataset.cancelExport': { input: empty, output: z.object({ cancelled: z.boolean() }) },
 } satisfies RequestSpecs;
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { RequestSpecs } from './rpc';
 import { trainConfigSchema, type TrainConfig } from './train-config';
-import { pngImageSchema } from './schemas';
+import { datasetRefSchema, pngImageSchema } from './schemas';
 
 export const liveParamsSchema = z
   .object({
@@ -71,9 +71,7 @@ export type RunHistoryShape = z.infer<typeof runHistorySchema>;
 export const trainMetricsEventSchema = z.object({ runId: z.string(), points: z.array(stepPointSchema) });
 export const trainSamplesEventSchema = z.object({ runId: z.string(), step: z.number().int(), image: pngImageSchema });
 
-/** What a run trains on: the built-in digits or the project's imported dataset. */
-export const datasetRefSchema = z.enum(['demo:mnist', 'project']);
-export type DatasetRef = z.infer<typeof datasetRefSchema>;
+export { datasetRefSchema, type DatasetRef } from './schemas';
 
 export const trainControlSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('pause') }).strict(),

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { formatIssues } from '../api/rpc';
 import { importOptionsSchema } from '../api/dataset';
 import { DatasetError, importDataset } from '../engine/dataset';
+import { datasetNamed, newDatasetRef } from '../engine/dataset/project-dataset';
+import { basename } from 'node:path';
 import { datasetDirOf } from '../project/layout';
 import { openProject } from '../services/projects';
 import { holdProjectLock } from '../project/lock';
@@ -17,6 +19,7 @@ export async function importFolder(args: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       project: { type: 'string' },
+      dataset: { type: 'string' },
       size: { type: 'string' },
       width: { type: 'string' },
       height: { type: 'string' },
@@ -48,9 +51,13 @@ export async function importFolder(args: string[]): Promise<void> {
   let progress: ProgressLine | null = null;
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
+  // Into the dataset of that name (a re-import updates it), else a new one.
+  const name = values.dataset?.trim() || basename(resolve(source));
+  const dataset = (await datasetNamed(project.dir, name)) ?? (await newDatasetRef(project.dir, name));
   try {
-    const report = await importDataset(resolve(source), datasetDirOf(project.dir), parsed.data, {
+    const report = await importDataset(resolve(source), datasetDirOf(project.dir, dataset), parsed.data, {
       signal: abort.signal,
+      name,
       onProgress: (p) => {
         if (p.phase !== 'decode' || p.total === 0) return;
         progress ??= new ProgressLine(p.total);
@@ -60,7 +67,7 @@ export async function importFolder(args: string[]): Promise<void> {
     (progress as ProgressLine | null)?.finish('');
     const classes = report.classes.length ? ` in ${report.classes.length} classes (${report.classes.map((c) => `${c.name} ${c.count}`).join(', ')})` : '';
     process.stderr.write(
-      `Imported ${report.imported} images${classes} into ${project.dir} in ${(report.elapsedMs / 1000).toFixed(1)} s; ` +
+      `Imported ${report.imported} images${classes} into dataset “${name}” (--data ${dataset} for train) of ${project.dir} in ${(report.elapsedMs / 1000).toFixed(1)} s; ` +
         `${report.skipped.length} skipped (${report.duplicates} duplicates), ${report.reused} reused from the last import.\n`,
     );
     if (values.report) for (const s of report.skipped) process.stdout.write(`${s.path}\t${s.code}\t${s.reason}\n`);

@@ -5,17 +5,18 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { backendPreferenceSchema, nearestResolution } from '../api/schemas';
+import { backendPreferenceSchema, datasetRefSchema, nearestResolution, type DatasetRef } from '../api/schemas';
 import type { TrainConfig } from '../api/train-config';
 import { preset, presetNames, type PresetName } from '../api/training';
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
 import { loadMnistDemo } from '../engine/dataset/mnist-demo';
-import { openProjectTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../engine/batches/training-data';
+import { openDatasetTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../engine/batches/training-data';
 import { assertTrainable, type DatasetShape } from '../shared/model-design/review';
 import { trainingEvaluatorFor } from '../engine/evaluation/in-training';
-import { writeRunFile } from '../project/run-file';
-import { projectOfRun, runsDirOf } from '../project/layout';
+import { runDataset, writeRunFile } from '../project/run-file';
+import { hasDataset, noDataset } from '../engine/dataset/project-dataset';
+import { datasetDirOf, projectOfRun, runsDirOf } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
 import { TrainingSession, type RunStatus, type SessionListener } from '../engine/training/session';
 import { defaultProjectDir } from '../services/workspace';
@@ -45,14 +46,18 @@ export async function train(args: string[]): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(trainUsage);
-  if (values.data !== 'mnist' && values.data !== 'project') throw new Error(`Unknown dataset "${values.data}": use mnist or project (after gan-studio import)`);
+  const named = values.data === 'mnist' ? 'demo:mnist' : values.data;
+  if (!datasetRefSchema.safeParse(named).success) throw new Error(`Unknown dataset "${values.data}": use mnist, project or project:<id> (as gan-studio import prints it)`);
   await holdProjectLock(values.resume ? projectOfRun(resolve(values.resume)) : resolve(values.out ?? defaultProjectDir()), 'train', { create: !values.resume });
 
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
   process.stderr.write(`Backend: ${backend.active} (${backend.provider})${backend.threads ? `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : ''}\n`);
   const projectDir = resolve(values.out ?? defaultProjectDir());
-  const dataset = values.data === 'project' ? 'project' : 'demo:mnist';
-  const data: TrainingData = dataset === 'project' ? await openProjectTrainingData(projectDir) : loadMnistDemo();
+  // A resumed run trains on what it started on, whatever --data says.
+  const dataProject = values.resume ? projectOfRun(resolve(values.resume)) : projectDir;
+  const dataset: DatasetRef = values.resume ? await runDataset(resolve(values.resume)) : datasetRefSchema.parse(named);
+  if (dataset !== 'demo:mnist' && !(await hasDataset(datasetDirOf(dataProject, dataset)))) throw noDataset(dataset);
+  const data: TrainingData = dataset === 'demo:mnist' ? loadMnistDemo() : await openDatasetTrainingData(datasetDirOf(dataProject, dataset));
   let progress: ProgressLine | null = null;
   let tensorboard: TensorBoardLog | null = null;
   let last: { d: number | null; g: number | null; ips: number } = { d: null, g: null, ips: 0 };

@@ -18,6 +18,8 @@ export const serveUsage = `Usage: gan-studio serve [options]
 export const importUsage = `Usage: gan-studio import <folder> [options]
 
   --project <dir>     Project to import into (created if missing)  [~/Documents/GAN Studio/Default project]
+  --dataset <name>    The project's dataset of this name: replaced if it exists, else created
+                      (a project holds several)                    [the folder's name]
   --size <n>          Width and height in pixels                   [64]
   --width/--height    Non-square sizes
   --fit <mode>        crop | pad | stretch                         [crop]
@@ -29,7 +31,8 @@ export const importUsage = `Usage: gan-studio import <folder> [options]
 
 export const trainUsage = `Usage: gan-studio train [options]
 
-  --data <name>        mnist (the built-in digits) | project (the --out project's imported dataset)  [mnist]
+  --data <name>        mnist (the built-in digits) | project (the --out project's first dataset)
+                       | project:<id> (another of its datasets, as import prints it)  [mnist]
   --preset <name>      ${presetNames.join(' | ')}                         [dcgan]
   --model <name>       ${architectures.join(' | ')} (overrides the preset's)
   --loss <name>        ${lossKinds.join(' | ')}

@@ -7,7 +7,8 @@
  *     .gan-studio.lock            who has the project open (lock.ts)
  *     .uploads/<id>/              files dropped in web mode, until an import consumes them
  *     configs/<name>.json         saved model designs (the Model view's Save)
- *     dataset/                    the imported images: manifest, shards, mean image (engine/dataset)
+ *     dataset/                    the first imported dataset ("project"): manifest, shards (engine/dataset)
+ *     datasets/<id>/              every other dataset ("project:<id>"), the same layout
  *     evaluation/                 cached real features, classifiers, downloaded extractors
  *     explore/<runId>.json        the explorer's saved views, favourites, directions (explore-store.ts)
  *     exports/                    every export, each with its sidecar
@@ -20,11 +21,13 @@
  *       samples/step-<step>.png   the fixed-noise grid over time (run-history.ts)
  */
 import { basename, dirname, join } from 'node:path';
+import type { ProjectDatasetRef } from '../api/schemas';
 
 export const LOCK_FILE = '.gan-studio.lock';
 export const UPLOADS_DIR = '.uploads';
 export const CONFIGS_DIR = 'configs';
 export const DATASET_DIR = 'dataset';
+export const DATASETS_DIR = 'datasets';
 export const EVALUATION_DIR = 'evaluation';
 export const EXPLORE_DIR = 'explore';
 export const EXPORTS_DIR = 'exports';
@@ -40,7 +43,17 @@ export const SAMPLES_DIR = 'samples';
 export const lockFileOf = (projectDir: string) => join(projectDir, LOCK_FILE);
 export const uploadsDirOf = (projectDir: string) => join(projectDir, UPLOADS_DIR);
 export const configsDirOf = (projectDir: string) => join(projectDir, CONFIGS_DIR);
-export const datasetDirOf = (projectDir: string) => join(projectDir, DATASET_DIR);
+/**
+ * The folder of one of the project's datasets. The first dataset keeps the folder every project
+ * had before there could be several, so older projects and their runs open unchanged.
+ */
+export function datasetDirOf(projectDir: string, dataset: ProjectDatasetRef = 'project'): string {
+  if (dataset === 'project') return join(projectDir, DATASET_DIR);
+  const id = dataset.slice('project:'.length);
+  // Refs reach here validated (projectDatasetRefSchema); checked again because a path is about to be built.
+  if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(id)) throw new Error(`Not a dataset of this project: ${dataset}`);
+  return join(projectDir, DATASETS_DIR, id);
+}
 export const evaluationDirOf = (projectDir: string) => join(projectDir, EVALUATION_DIR);
 export const inceptionDirOf = (projectDir: string) => join(evaluationDirOf(projectDir), 'extractors', 'inception');
 export const exploreDirOf = (projectDir: string) => join(projectDir, EXPLORE_DIR);

@@ -114,3 +114,75 @@ describe('web-mode upload and import', () => {
     expect(started.ok, JSON.stringify(started.error)).toBe(true);
   });
 });
+
+describe('several datasets in one project', () => {
+  /** Uploads `count` images of `digit` under a fresh upload id. */
+  async function uploadDigits(digit: number, count: number): Promise<string> {
+    const id = randomBytes(16).toString('hex');
+    for (let k = 0; k < count; k++) expect((await upload(id, `${digit}/img-${k}.png`, await mnistPng(digit, k))).status).toBe(204);
+    return id;
+  }
+  const importAs = async (uploadId: string, name: string, target: string = 'new') => {
+    const events: { list: { id: string; name: string; count: number }[]; changed: string | null }[] = [];
+    const reply = await call(
+      'dataset.import',
+      { source: { kind: 'upload', uploadId }, options: { width: 28, height: 28, channels: 1, labelsFromFolders: true }, name, target },
+      (event, payload) => event === 'dataset.changed' && events.push(payload as (typeof events)[number]),
+    );
+    expect(reply.ok, JSON.stringify(reply.error)).toBe(true);
+    return { reply: reply.value, event: events.at(-1) };
+  };
+
+  it('keeps each import as its own dataset, updates one only when asked to, trains on the one chosen, and deletes one without touching the rest', async () => {
+    const before = (await call('dataset.list', {})).value as { id: string }[];
+    const fives = await importAs(await uploadDigits(5, 4), 'Fives');
+    expect(fives.reply.dataset).toBe('project:fives');
+    const ones = await importAs(await uploadDigits(1, 3), 'Ones');
+    expect(ones.reply.dataset).toBe('project:ones');
+    // Every window hears the whole list and which one changed.
+    expect(ones.event!.changed).toBe('project:ones');
+    const list = (await call('dataset.list', {})).value as { id: string; name: string; count: number; width: number }[];
+    expect(list.slice(before.length).map((d) => [d.id, d.name, d.count, d.width])).toEqual([
+      ['project:fives', 'Fives', 4, 28],
+      ['project:ones', 'Ones', 3, 28],
+    ]);
+    // The first import of the project is untouched by either.
+    expect((await call('dataset.project', {})).value.summary.count).toBe(12);
+
+    // Each dataset's own images and thumbnails.
+    const shown = await call('dataset.project', { dataset: 'project:ones' });
+    expect(shown.value.summary).toMatchObject({ id: 'project:ones', name: 'Ones', count: 3, classes: [{ name: '1', count: 3 }] });
+    expect((await call('dataset.thumbnails', { dataset: 'project:fives', offset: 0, count: 10 })).value.total).toBe(4);
+
+    // A re-import the user agreed to update replaces that dataset's images and keeps its name.
+    const again = await importAs(await uploadDigits(5, 6), 'Fives', 'project:fives');
+    expect(again.reply.dataset).toBe('project:fives');
+    expect((await call('dataset.project', { dataset: 'project:fives' })).value.summary.count).toBe(6);
+    expect((await call('dataset.list', {})).value).toHaveLength(before.length + 2);
+
+    // A run on the chosen dataset records it; the run's data is that dataset's.
+    const config = tinyConfig({ steps: 1 });
+    const started = await call('train.start', { config, dataset: 'project:ones' });
+    expect(started.ok, JSON.stringify(started.error)).toBe(true);
+    const runFile = JSON.parse(await readFile(join(projectDir, 'runs', started.value.runId, 'run.json'), 'utf8'));
+    expect(runFile.dataset).toBe('project:ones');
+    await call('train.control', { action: 'stop' });
+
+    // Deleting one leaves the others; the folder goes, and so does the dataset from the list.
+    const deleted = await call('dataset.delete', { dataset: 'project:fives' });
+    expect(deleted.value).toEqual({ deleted: true });
+    expect(((await call('dataset.list', {})).value as { id: string }[]).map((d) => d.id)).not.toContain('project:fives');
+    expect(await readdir(join(projectDir, 'datasets'))).toEqual(['ones']);
+    expect((await call('dataset.project', { dataset: 'project:fives' })).value).toBeNull();
+    const refused = await call('train.start', { config, dataset: 'project:fives' });
+    expect(refused.ok).toBe(false);
+    expect(refused.error.message).toMatch(/“fives” is not in this project/);
+  });
+
+  it('refuses dataset refs that could leave the project', async () => {
+    for (const dataset of ['project:../x', 'project:', 'project:A', 'project:a/b', '../dataset']) {
+      const reply = await call('dataset.project', { dataset });
+      expect(reply.ok, dataset).toBe(false);
+    }
+  });
+});

@@ -1,8 +1,11 @@
 /**
  * Main's dataset handlers: the renderer names an import's source (a dropped folder's token, an
- * upload, the folder dialog) and main turns it into a folder for the engine to read.
+ * upload, the folder dialog) and main turns it into a folder for the engine to read. After an
+ * import or a delete, every window hears the project's datasets again ('dataset.changed').
  */
+import { basename } from 'node:path';
 import type { datasetRequests } from '../api/dataset';
+import type { ProjectDatasetRef } from '../api/schemas';
 import { StudioError, type HandlersFor } from '../api/rpc';
 import type { StudioContext } from './capability';
 import type { ImportSources } from './import-sources';
@@ -11,13 +14,22 @@ export function datasetStudioHandlers(ctx: StudioContext, sources: ImportSources
   const { engine } = ctx;
   /** Source folders an import is reading now. */
   const importing = new Set<string>();
+  const announce = async (projectDir: string, changed: ProjectDatasetRef | null) =>
+    ctx.emit('dataset.changed', { list: await engine.request('dataset.list', { projectDir }), changed });
   return {
     'dataset.demo': () => engine.request('dataset.demo', {}),
-    'dataset.project': () => engine.request('dataset.project', { projectDir: ctx.requireProject().dir, name: ctx.requireProject().name }),
-    'dataset.import': async ({ source, options: importOptions }) => {
+    'dataset.list': () => engine.request('dataset.list', { projectDir: ctx.requireProject().dir }),
+    'dataset.project': ({ dataset }) => engine.request('dataset.project', { projectDir: ctx.requireProject().dir, dataset }),
+    'dataset.delete': async ({ dataset }) => {
+      const projectDir = ctx.requireProject().dir;
+      const result = await engine.request('dataset.delete', { projectDir, dataset });
+      await announce(projectDir, dataset);
+      return result;
+    },
+    'dataset.import': async ({ source, options: importOptions, target, name }) => {
       const projectDir = ctx.requireProject().dir;
       const folder = await sources.resolve(source, projectDir);
-      if (!folder) return { report: null };
+      if (!folder) return { report: null, dataset: null };
       // The files are removed only by the import that consumed them, once it finished: a second
       // request for the same upload, one the engine refused, or an engine that died mid-import
       // leaves them for the next try (stale uploads are swept when the project is opened).
@@ -25,15 +37,16 @@ export function datasetStudioHandlers(ctx: StudioContext, sources: ImportSources
         throw new StudioError({ code: 'invalid-request', message: 'These files are already being imported: wait for that import to finish.' });
       }
       importing.add(folder.dir);
-      let report;
+      let result;
       try {
-        report = await engine.request('dataset.import', { sourceDir: folder.dir, projectDir, options: importOptions });
+        const datasetName = name ?? (source.kind === 'upload' ? 'Imported images' : basename(folder.dir));
+        result = await engine.request('dataset.import', { sourceDir: folder.dir, projectDir, options: importOptions, target, name: datasetName });
       } finally {
         importing.delete(folder.dir);
       }
       await folder.cleanup();
-      ctx.emit('dataset.changed', await engine.request('dataset.project', { projectDir, name: ctx.requireProject().name }));
-      return { report };
+      await announce(projectDir, result.dataset);
+      return result;
     },
     'dataset.cancelImport': () => engine.request('dataset.cancelImport', {}),
     'dataset.chooseFolder': () => sources.choose(),
@@ -47,7 +60,8 @@ export function datasetStudioHandlers(ctx: StudioContext, sources: ImportSources
           : source.kind === 'dropped'
             ? sources.peek(source.token)
             : null;
-      return engine.request('dataset.preview', { sourceDir, projectDir, options: previewOptions });
+      const dataset = source.kind === 'project' ? source.dataset : 'project';
+      return engine.request('dataset.preview', { sourceDir, projectDir, dataset, options: previewOptions });
     },
   };
 }

@@ -141,8 +141,10 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
     'explore.classes': async ({ runId }) => {
       await storeFor(runId);
       const dataset = await runDataset(ctx.runDir(runId));
-      const project = ctx.requireProject();
-      const summary = dataset === 'demo:mnist' ? await ctx.engine.request('dataset.demo', {}) : (await ctx.engine.request('dataset.project', { projectDir: project.dir, name: project.name }))?.summary;
+      const summary =
+        dataset === 'demo:mnist'
+          ? await ctx.engine.request('dataset.demo', {})
+          : (await ctx.engine.request('dataset.project', { projectDir: ctx.requireProject().dir, dataset }))?.summary;
       return { dataset, classNames: summary?.classes.map((c) => c.name) ?? [] };
     },
 

@@ -191,7 +191,7 @@ export class StudioService {
       case 'project':
         return dir;
       case 'dataset':
-        return datasetDirOf(dir);
+        return datasetDirOf(dir, target.dataset);
       case 'run':
         return this.runDir(target.runId);
       case 'export':

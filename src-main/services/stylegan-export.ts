@@ -9,10 +9,11 @@ import type { StudioContext } from './capability';
 export function styleGanExportStudioHandlers(ctx: StudioContext): HandlersFor<typeof datasetExportRequests> {
   const { engine } = ctx;
   return {
-    'dataset.exportStyleGan': async () => {
+    'dataset.exportStyleGan': async ({ dataset }) => {
       const { dir, name } = ctx.requireProject();
-      const zipPath = join(exportsDirOf(dir), styleGanZipName(name, new Date()));
-      return engine.request('dataset.exportStyleGan', { datasetDir: datasetDirOf(dir), zipPath });
+      // The first dataset's zip is named after the project, as always; another's after its id too.
+      const zipPath = join(exportsDirOf(dir), styleGanZipName(dataset === 'project' ? name : `${name} ${dataset.slice('project:'.length)}`, new Date()));
+      return engine.request('dataset.exportStyleGan', { datasetDir: datasetDirOf(dir, dataset), zipPath });
     },
     'dataset.cancelExport': () => engine.request('dataset.cancelExport', {}),
   };

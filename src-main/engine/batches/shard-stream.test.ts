@@ -16,7 +16,7 @@ import { tinyConfig } from '../training/testing-config';
 import { restoreFrom } from '../training/testing-state';
 import { datasetDirOf } from '../../project/layout';
 import { EpochOrder, ShardStream } from './shard-stream';
-import { isStreamed, openProjectTrainingData, trainingBatches } from './training-data';
+import { isStreamed, openDatasetTrainingData, trainingBatches } from './training-data';
 
 const N = 50;
 const PER_SHARD = 8;
@@ -117,12 +117,12 @@ describe('ShardStream', () => {
 
 describe('training from a stream', () => {
   it('is chosen above the size threshold, in memory below it', async () => {
-    expect(isStreamed(await openProjectTrainingData(project))).toBe(false);
-    expect(isStreamed(await openProjectTrainingData(project, 50 * 256 - 1))).toBe(true);
+    expect(isStreamed(await openDatasetTrainingData(datasetDirOf(project)))).toBe(false);
+    expect(isStreamed(await openDatasetTrainingData(datasetDirOf(project), 50 * 256 - 1))).toBe(true);
   });
 
   it('resumes a trainer exactly, its checkpoint carrying the stream position, without leaking tensors', async () => {
-    const data = await openProjectTrainingData(project, 0);
+    const data = await openDatasetTrainingData(datasetDirOf(project), 0);
     const config = tinyConfig({ model, batchSize: 6, augment: { flip: true, diffAugment: ['translation'] } });
     const straight = new Trainer(config, trainingBatches(data, config.model, { bufferImages: 6 }));
     const expected: number[][] = [];

@@ -14,7 +14,7 @@ import { readMetricsLog } from '../../project/metrics-log';
 import { TrainingSession, type SessionListener } from '../training/session';
 import { tinyConfig } from '../training/testing-config';
 import { datasetDirOf } from '../../project/layout';
-import { openProjectTrainingData, trainingBatches, type TrainingData } from './training-data';
+import { openDatasetTrainingData, trainingBatches, type TrainingData } from './training-data';
 import { TrainingController } from '../training/controller';
 
 let root: string;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
   root = await mkdtemp(join(tmpdir(), 'gs-stream-session-'));
   await writeSyntheticDataset(datasetDirOf(join(root, 'project')), 50, 8, false);
-  data = await openProjectTrainingData(join(root, 'project'), 0);
+  data = await openDatasetTrainingData(datasetDirOf(join(root, 'project')), 0);
 });
 
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -88,16 +88,16 @@ it('tells the import that a live run streams the project dataset, and stops sayi
   const project = join(root, 'project');
   const controller = new TrainingController(() => undefined, { streamAboveBytes: 0 });
   await controller.start(join(project, 'runs'), { ...config, steps: 100_000 }, 'project');
-  expect(controller.streamsDataset(project)).toBe(true);
-  expect(controller.streamsDataset(join(root, 'another project'))).toBe(false);
+  expect(controller.streamsDataset(datasetDirOf(project))).toBe(true);
+  expect(controller.streamsDataset(datasetDirOf(join(root, 'another project')))).toBe(false);
   await controller.control({ action: 'stop' });
-  expect(controller.streamsDataset(project)).toBe(false);
+  expect(controller.streamsDataset(datasetDirOf(project))).toBe(false);
   await controller.shutdown();
 
   // The same data loaded into memory does not tie the files down.
   const inMemory = new TrainingController(() => undefined);
   await inMemory.start(join(project, 'runs'), { ...config, steps: 100_000 }, 'project');
-  expect(inMemory.streamsDataset(project)).toBe(false);
+  expect(inMemory.streamsDataset(datasetDirOf(project))).toBe(false);
   await inMemory.control({ action: 'stop' });
   await inMemory.shutdown();
 });

@@ -9,7 +9,6 @@ import type { DatasetShape } from '../../shared/model-design/review';
 import { memoryBatches } from './memory-batches';
 import type { LabelledImages } from '../dataset/mnist-demo';
 import { imageBytesOf, loadIntoMemory } from '../dataset/project-dataset';
-import { datasetDirOf } from '../../project/layout';
 import { ShardStream, type ShardStreamOptions } from './shard-stream';
 
 /** Datasets with more uint8 pixels than this train from a stream instead of memory. */
@@ -22,8 +21,8 @@ export interface StreamedImages {
 
 export type TrainingData = LabelledImages | StreamedImages;
 
-export async function openProjectTrainingData(projectDir: string, streamAboveBytes = STREAM_ABOVE_BYTES): Promise<TrainingData> {
-  const reader = await openDataset(datasetDirOf(projectDir));
+export async function openDatasetTrainingData(datasetDir: string, streamAboveBytes = STREAM_ABOVE_BYTES): Promise<TrainingData> {
+  const reader = await openDataset(datasetDir);
   if (reader.count * imageBytesOf(reader) > streamAboveBytes) return { kind: 'stream', reader };
   try {
     return await loadIntoMemory(reader);

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { openDataset, type DatasetReader } from './';
 import { MANIFEST_FILE } from './manifest';
 import { compare } from './scan';
-import { datasetDirOf } from '../../project/layout';
 
 export interface DatasetCatalog {
   readonly reader: DatasetReader;
@@ -29,9 +28,8 @@ interface Cached {
 
 const cache = new Map<string, Cached>();
 
-/** The project dataset's catalog, rebuilt only when its manifest file changes (a new import). */
-export async function projectCatalog(projectDir: string): Promise<DatasetCatalog> {
-  const dir = datasetDirOf(projectDir);
+/** A dataset folder's catalog, rebuilt only when its manifest file changes (a new import). */
+export async function datasetCatalog(dir: string): Promise<DatasetCatalog> {
   const info = await stat(join(dir, MANIFEST_FILE));
   const key = `${info.mtimeMs}:${info.size}:${info.ino}`;
   const hit = cache.get(dir);
@@ -40,6 +38,13 @@ export async function projectCatalog(projectDir: string): Promise<DatasetCatalog
   cache.set(dir, { key, catalog });
   catalog.catch(() => cache.delete(dir));
   return catalog;
+}
+
+/** Closes and drops a folder's cached catalog (its open shard files), before the folder is deleted. */
+export async function forgetCatalog(dir: string): Promise<void> {
+  const hit = cache.get(dir);
+  cache.delete(dir);
+  await hit?.catalog.then((c) => c.reader.close(), () => undefined);
 }
 
 async function buildCatalog(dir: string): Promise<DatasetCatalog> {

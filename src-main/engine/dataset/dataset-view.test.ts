@@ -40,7 +40,7 @@ async function digitsFolder(dir: string, perDigit: number): Promise<void> {
 
 describe('thumbnail pages', () => {
   it('come in path order, tiled into one sprite, each tile the stored image', async () => {
-    const page = await thumbnailPage(synthetic, { offset: 2, count: 20 });
+    const page = await thumbnailPage(datasetDirOf(synthetic), { offset: 2, count: 20 });
     expect(page.total).toBe(50);
     expect(page.offset).toBe(2);
     expect(page.tile).toEqual({ width: 16, height: 16 });
@@ -60,12 +60,12 @@ describe('thumbnail pages', () => {
   });
 
   it('filter by class, and run out at the end', async () => {
-    const ones = await thumbnailPage(synthetic, { offset: 0, count: 100, label: 1 });
+    const ones = await thumbnailPage(datasetDirOf(synthetic), { offset: 0, count: 100, label: 1 });
     expect(ones.total).toBe(17);
     expect(ones.items.every((i) => i.label === 1 && i.path.startsWith('c1/'))).toBe(true);
-    const past = await thumbnailPage(synthetic, { offset: 60, count: 10 });
+    const past = await thumbnailPage(datasetDirOf(synthetic), { offset: 60, count: 10 });
     expect(past).toMatchObject({ total: 50, sprite: null, items: [] });
-    const none = await thumbnailPage(synthetic, { offset: 0, count: 10, label: -1 });
+    const none = await thumbnailPage(datasetDirOf(synthetic), { offset: 0, count: 10, label: -1 });
     expect(none.total).toBe(0);
   });
 
@@ -75,7 +75,7 @@ describe('thumbnail pages', () => {
     const project = join(root, 'large');
     await digitsFolder(join(root, 'large-src'), 2);
     await importDataset(join(root, 'large-src'), datasetDirOf(project), { width: 128, height: 96, channels: 3 }, { pool: { size: 1 } });
-    const page = await thumbnailPage(project, { offset: 0, count: 4 });
+    const page = await thumbnailPage(datasetDirOf(project), { offset: 0, count: 4 });
     expect(page.tile).toEqual({ width: 64, height: 48 });
     const sprite = await pixelsOf(page.sprite!);
     expect(sprite.height).toBe(48);
@@ -86,7 +86,7 @@ describe('thumbnail pages', () => {
     // 96 → 64 is no whole-number factor: resampled by sharp, one channel kept.
     const grey = join(root, 'large-grey');
     await importDataset(join(root, 'large-src'), datasetDirOf(grey), { width: 96, height: 96, channels: 1 }, { pool: { size: 1 } });
-    const greyPage = await thumbnailPage(grey, { offset: 0, count: 4 });
+    const greyPage = await thumbnailPage(datasetDirOf(grey), { offset: 0, count: 4 });
     expect(greyPage.tile).toEqual({ width: 64, height: 64 });
     const greySprite = await pixelsOf(greyPage.sprite!);
     expect(greySprite.height).toBe(64);
@@ -97,7 +97,7 @@ describe('thumbnail pages', () => {
 describe('the project dataset as the Data view gets it', () => {
   it('has the mean image and a version that changes with each import', async () => {
     const controller = new ImportController(() => {});
-    const first = (await controller.current(synthetic, 'Synthetic'))!;
+    const first = (await controller.current(synthetic, 'project'))!;
     expect(first.summary.count).toBe(50);
     const mean = await pixelsOf(first.mean);
     expect([mean.width, mean.height]).toEqual([16, 16]);
@@ -106,12 +106,12 @@ describe('the project dataset as the Data view gets it', () => {
     const project = join(root, 'reimported');
     await digitsFolder(join(root, 'reimport-src'), 2);
     await importDataset(join(root, 'reimport-src'), datasetDirOf(project), { width: 28, height: 28, channels: 1 }, { pool: { size: 1 } });
-    const before = (await controller.current(project, 'P'))!;
+    const before = (await controller.current(project, 'project'))!;
     await writeFile(join(root, 'reimport-src', '1', 'extra.png'), await mnistPng(1, 9));
     await importDataset(join(root, 'reimport-src'), datasetDirOf(project), { width: 28, height: 28, channels: 1 }, { pool: { size: 1 } });
-    const after = (await controller.current(project, 'P'))!;
+    const after = (await controller.current(project, 'project'))!;
     expect(after.version).not.toBe(before.version);
-    expect((await thumbnailPage(project, { offset: 0, count: 10 })).total).toBe(5);
+    expect((await thumbnailPage(datasetDirOf(project), { offset: 0, count: 10 })).total).toBe(5);
   });
 
   it('recomputes a missing mean from the shards once, and keeps it', async () => {
@@ -131,7 +131,7 @@ describe('import preview', () => {
     await digitsFolder(dir, 2);
     await writeFile(join(dir, '4', 'broken.png'), 'not a png');
     const options = parseImportOptions({ width: 32, height: 32, channels: 3, fit: 'pad', background: '#ff0000' });
-    const preview = await previewImport(dir, root, options);
+    const preview = await previewImport(dir, datasetDirOf(root), options);
     expect(preview.message).toBeNull();
     expect(preview.samples.map((s) => [s.path, s.ok])).toEqual([
       ['1/d0.png', true],
@@ -152,13 +152,13 @@ describe('import preview', () => {
     await digitsFolder(source, 3);
     await importDataset(source, datasetDirOf(project), { width: 28, height: 28, channels: 1 }, { pool: { size: 1 } });
     const options = parseImportOptions({ width: 28, height: 28, channels: 1, fit: 'stretch' });
-    const preview = await previewImport(null, project, options);
+    const preview = await previewImport(null, datasetDirOf(project), options);
     expect(preview.samples).toHaveLength(6);
     expect(preview.image!.width).toBe(6 * 28 + 7 * 2);
     await rm(source, { recursive: true });
-    const gone = await previewImport(null, project, options);
+    const gone = await previewImport(null, datasetDirOf(project), options);
     expect(gone.image).toBeNull();
     expect(gone.message).toMatch(/no longer on disk/);
-    expect((await previewImport(null, join(root, 'empty-project'), options)).message).toMatch(/Choose a folder/);
+    expect((await previewImport(null, datasetDirOf(join(root, 'empty-project')), options)).message).toMatch(/Choose a folder/);
   });
 });

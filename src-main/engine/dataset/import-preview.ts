@@ -13,17 +13,16 @@ import { compare, scanFolder } from './scan';
 import { locateDataset } from './staging';
 import { tileGrid } from '../image/grid';
 import { toPngImage } from '../image/png';
-import { datasetDirOf } from '../../project/layout';
 
 interface Sample {
   path: string;
   absPath: string;
 }
 
-/** `sourceDir` null: the first images of the project dataset's own source folder. */
-export async function previewImport(sourceDir: string | null, projectDir: string, options: ImportOptions): Promise<ImportPreview> {
+/** `sourceDir` null: the first images of the dataset's own source folder. */
+export async function previewImport(sourceDir: string | null, datasetDir: string, options: ImportOptions): Promise<ImportPreview> {
   const tile = { width: options.width, height: options.height };
-  const found = sourceDir ? await samplesIn(sourceDir) : await projectSamples(projectDir);
+  const found = sourceDir ? await samplesIn(sourceDir) : await datasetSamples(datasetDir);
   if ('message' in found) return { image: null, tile, samples: [], message: found.message };
 
   const outcomes = await Promise.all(found.samples.map((s) => decodeFile(s.absPath, options)));
@@ -53,8 +52,8 @@ async function samplesIn(dir: string): Promise<{ samples: Sample[] } | { message
   return { samples: files.slice(0, PREVIEW_SAMPLES_MAX).map((f) => ({ path: f.path, absPath: f.absPath })) };
 }
 
-async function projectSamples(projectDir: string): Promise<{ samples: Sample[] } | { message: string }> {
-  const dir = await locateDataset(datasetDirOf(projectDir));
+async function datasetSamples(datasetDir: string): Promise<{ samples: Sample[] } | { message: string }> {
+  const dir = await locateDataset(datasetDir);
   const manifest = dir ? await readManifest(dir) : null;
   if (!manifest) return { message: 'Choose a folder to preview how its images will be imported.' };
   const rows = manifest.files

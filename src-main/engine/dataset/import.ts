@@ -24,6 +24,8 @@ export interface ImportControl {
   onProgress?: (progress: ImportProgress) => void;
   signal?: AbortSignal;
   pool?: DecodePoolOptions;
+  /** Recorded in the manifest: the name people know the dataset by. */
+  name?: string;
 }
 
 const NEW_PIXELS_FILE = 'new-pixels.tmp';
@@ -66,7 +68,7 @@ export async function importDataset(
       if (assembly.kept.length === 0) {
         throw new DatasetError('no-usable-images', noUsableImagesMessage(sourceDir, assembly.skipped), { skipped: assembly.skipped });
       }
-      const target = { dir: staging, sourceDir: realSource, options, assembly };
+      const target = { dir: staging, sourceDir: realSource, name: control.name, options, assembly };
       const previousDataset = compatible && { dir: datasetDir, manifest: compatible };
       if (!(previousDataset && (await linkUnchanged(target, previousDataset)))) {
         const pixels = await pixelSource(options, newPixels, offsets, previousDataset || null);

@@ -41,6 +41,8 @@ export const ManifestSchema = z.object({
   createdAt: z.string(),
   /** The folder imported, resolved through symlinks. */
   sourceDir: z.string(),
+  /** The name people know the dataset by (the imported folder's); older manifests have none. */
+  name: z.string().max(80).optional(),
   options: ImportOptionsSchema,
   width: z.number().int().positive(),
   height: z.number().int().positive(),

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSyntheticDataset } from './testing';
-import { loadProjectSample } from './project-dataset';
+import { loadDatasetSample } from './project-dataset';
 import { datasetDirOf } from '../../project/layout';
 
-describe('loadProjectSample', () => {
+describe('loadDatasetSample', () => {
   // Image i is 16×16 filled with the byte i and labelled i % 3: each sampled image names its own label.
   const project = async (n: number) => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-sample-'));
@@ -15,14 +15,14 @@ describe('loadProjectSample', () => {
   };
 
   it('loads every image when the dataset fits', async () => {
-    const data = await loadProjectSample(await project(40), 40 * 256);
+    const data = await loadDatasetSample(datasetDirOf(await project(40)), 40 * 256);
     expect(data.count).toBe(40);
     expect(new Set(Array.from({ length: 40 }, (_, i) => data.images[i * 256])).size).toBe(40);
   });
 
   it('samples distinct images, with their own labels, the same ones every time, within the budget', async () => {
     const dir = await project(100);
-    const data = await loadProjectSample(dir, 30 * 256 + 100);
+    const data = await loadDatasetSample(datasetDirOf(dir), 30 * 256 + 100);
     expect(data.count).toBe(30);
     expect(data.images.length).toBe(30 * 256);
     const values = Array.from({ length: 30 }, (_, i) => data.images[i * 256]!);
@@ -31,7 +31,7 @@ describe('loadProjectSample', () => {
       expect(data.images.subarray(i * 256, (i + 1) * 256).every((p) => p === v)).toBe(true);
       expect(data.labels[i]).toBe(v % 3);
     });
-    const again = await loadProjectSample(dir, 30 * 256 + 100);
+    const again = await loadDatasetSample(datasetDirOf(dir), 30 * 256 + 100);
     expect(again.images).toEqual(data.images);
     expect(data.classNames).toEqual(['c0', 'c1', 'c2']);
   });

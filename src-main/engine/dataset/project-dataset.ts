@@ -1,11 +1,14 @@
 /**
- * The project's imported dataset (dataset/ in the workspace) as the rest of the engine uses it: a
- * summary and mean image for the Data view, and what training samples from — the images in memory
- * when they fit (see training-data.ts for the streamed alternative).
+ * The project's imported datasets (dataset/ and datasets/<id>/ in the workspace) as the rest of the
+ * engine uses them: the list, a summary and mean image for the Data view, and what training samples
+ * from — the images in memory when they fit (see training-data.ts for the streamed alternative).
  */
-import { join } from 'node:path';
-import { datasetDirOf } from '../../project/layout';
-import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { DATASETS_DIR, datasetDirOf } from '../../project/layout';
+import { readdir, stat } from 'node:fs/promises';
+import type { ProjectDatasetRef } from '../../api/schemas';
+import { readManifest, type Manifest } from './manifest';
+import { StudioError } from '../../api/rpc';
 import { openDataset, type DatasetReader } from './';
 import type { DatasetSummary, PngImage } from '../../api/schemas';
 import { tileGrid } from '../image/grid';
@@ -18,8 +21,55 @@ import { Rng } from '../rng';
 const MAX_IN_MEMORY_BYTES = 2 ** 31;
 
 
-export async function hasProjectDataset(projectDir: string): Promise<boolean> {
-  return stat(join(datasetDirOf(projectDir), 'manifest.json')).then(() => true, () => false);
+export async function hasDataset(datasetDir: string): Promise<boolean> {
+  return stat(join(datasetDir, 'manifest.json')).then(() => true, () => false);
+}
+
+/** The error for a dataset that is not (or no longer) in the project. */
+export function noDataset(dataset: ProjectDatasetRef): StudioError {
+  return new StudioError({
+    code: 'invalid-request',
+    message:
+      dataset === 'project'
+        ? 'This project has no imported dataset yet: import an image folder first.'
+        : `The dataset “${dataset.slice('project:'.length)}” is not in this project (was it deleted?): import its folder again, or pick another dataset.`,
+  });
+}
+
+/** Every dataset of the project that has a manifest: the first one ("project"), then the others by id. */
+export async function projectDatasetRefs(projectDir: string): Promise<ProjectDatasetRef[]> {
+  const others = await readdir(join(projectDir, DATASETS_DIR), { withFileTypes: true }).catch(() => []);
+  const refs: ProjectDatasetRef[] = ['project', ...others.filter((e) => e.isDirectory() && /^[a-z0-9][a-z0-9-]{0,39}$/.test(e.name)).map((e) => `project:${e.name}`)];
+  const present = await Promise.all(refs.map((ref) => hasDataset(datasetDirOf(projectDir, ref))));
+  return refs.filter((_, i) => present[i]);
+}
+
+/** A new dataset's ref: the first dataset takes "project"; others an id from the name, made unique. */
+export async function newDatasetRef(projectDir: string, name: string): Promise<ProjectDatasetRef> {
+  if (!(await hasDataset(datasetDirOf(projectDir)))) return 'project';
+  const base = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'dataset';
+  const taken = new Set(await readdir(join(projectDir, DATASETS_DIR)).catch(() => []));
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? base : `${base}-${n}`;
+    if (!taken.has(id)) return `project:${id}`;
+  }
+}
+
+/** The dataset of the project with this name (case-insensitive), or null: where a re-import of the same folder goes. */
+export async function datasetNamed(projectDir: string, name: string): Promise<ProjectDatasetRef | null> {
+  for (const ref of await projectDatasetRefs(projectDir)) {
+    const manifest = await readManifest(datasetDirOf(projectDir, ref));
+    if (manifest && datasetName(manifest).toLowerCase() === name.trim().toLowerCase()) return ref;
+  }
+  return null;
+}
+
+/** The name people know a dataset by: the one recorded at import, else (older imports) its folder's. */
+export function datasetName(manifest: Pick<Manifest, 'name' | 'sourceDir'>): string {
+  if (manifest.name) return manifest.name;
+  const folder = basename(manifest.sourceDir);
+  // An upload's folder is a random id, not a name anyone chose.
+  return /^[a-f0-9]{32}$/.test(folder) ? 'Imported images' : folder;
 }
 
 export const imageBytesOf = (reader: DatasetReader) => reader.width * reader.height * reader.channels;
@@ -45,8 +95,8 @@ export async function loadIntoMemory(reader: DatasetReader): Promise<LabelledIma
  * images every time for the same dataset): what evaluation needs, which never uses more than a few
  * thousand real images, without loading a dataset that only trains as a stream.
  */
-export async function loadProjectSample(projectDir: string, maxBytes: number, seed = 0x5a3e): Promise<LabelledImages> {
-  const reader = await openDataset(datasetDirOf(projectDir));
+export async function loadDatasetSample(datasetDir: string, maxBytes: number, seed = 0x5a3e): Promise<LabelledImages> {
+  const reader = await openDataset(datasetDir);
   try {
     const pixels = imageBytesOf(reader);
     const keep = Math.max(1, Math.floor(maxBytes / pixels));
@@ -71,7 +121,7 @@ export async function loadProjectSample(projectDir: string, maxBytes: number, se
 /** Images read per call while sampling: one pass over the shards in storage order, in bounded steps. */
 const SAMPLE_READ_CHUNK = 4096;
 
-export async function describeDataset(reader: DatasetReader, name: string): Promise<DatasetSummary> {
+export async function describeDataset(reader: DatasetReader, ref: ProjectDatasetRef): Promise<DatasetSummary> {
   const counts = new Map<number, number>();
   for (const label of reader.labels) counts.set(label, (counts.get(label) ?? 0) + 1);
   const shown = Math.min(40, reader.count);
@@ -80,8 +130,8 @@ export async function describeDataset(reader: DatasetReader, name: string): Prom
   (await reader.readImages(Array.from({ length: shown }, (_, i) => i))).forEach((image, i) => batch.set(image, i * pixels));
   const grid = tileGrid(batch, shown, reader.height, reader.width, reader.channels, { rows: Math.ceil(shown / 10), cols: 10, padding: 2, background: 40 });
   return {
-    id: 'project',
-    name,
+    id: ref,
+    name: datasetName(reader.manifest),
     source: reader.manifest.sourceDir,
     count: reader.count,
     width: reader.width,

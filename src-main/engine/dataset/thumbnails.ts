@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import type { ThumbnailPage } from '../../api/dataset';
 import { tileGrid } from '../image/grid';
 import { toPngImage } from '../image/png';
-import { projectCatalog } from './catalog';
+import { datasetCatalog } from './catalog';
 
 /** Longest side of a thumbnail; larger datasets are scaled down for the grid. */
 export const THUMBNAIL_MAX_SIDE = 64;
@@ -23,8 +23,8 @@ export function thumbnailSize(width: number, height: number): { width: number; h
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-export async function thumbnailPage(projectDir: string, query: ThumbnailQuery): Promise<ThumbnailPage> {
-  const catalog = await projectCatalog(projectDir);
+export async function thumbnailPage(datasetDir: string, query: ThumbnailQuery): Promise<ThumbnailPage> {
+  const catalog = await datasetCatalog(datasetDir);
   const { reader } = catalog;
   const chosen = catalog.select(query.label);
   const positions = chosen.subarray(Math.min(query.offset, chosen.length), Math.min(query.offset + query.count, chosen.length));

@@ -25,6 +25,8 @@ export interface WriteTarget {
   dir: string;
   /** The import folder, resolved through symlinks. */
   sourceDir: string;
+  /** The dataset's name as people see it. */
+  name?: string | undefined;
   options: ImportOptions;
   assembly: Assembly;
 }
@@ -125,6 +127,7 @@ function manifestFor(target: WriteTarget, layout: Pick<Manifest, 'shards' | 'ima
     version: MANIFEST_VERSION,
     createdAt: new Date().toISOString(),
     sourceDir: target.sourceDir,
+    ...(target.name ? { name: target.name } : {}),
     options,
     width: options.width,
     height: options.height,

@@ -20,9 +20,8 @@ import { writeFileAtomic } from '../../project/atomic';
 import { DIGEST_BYTES, decodeCheckpoint, encodeCheckpoint } from '../../project/checkpoint/format';
 import { Rng } from '../rng';
 import { fitImages, type FeatureExtractor } from './extractor';
-import { DEMO_SOURCE, evalDataset } from './datasets';
+import { evalDataset } from './datasets';
 import { permutation } from './features';
-import { evaluationDirOf } from '../../project/layout';
 
 const FORMAT = 'gan-studio-domain-classifier';
 const ROTATION_CLASSES = ['0°', '90°', '180°', '270°'];
@@ -255,7 +254,7 @@ function rotateQuarterTurns(x: tf.Tensor4D, turns: Int32Array): tf.Tensor4D {
 }
 
 export interface ClassifierForOptions extends TrainClassifierOptions {
-  /** Folder for the cached classifier: by default <project>/evaluation for a project, none for the demo. */
+  /** Folder for the cached classifier (the project's evaluation/); none: train without caching. */
   cacheDir?: string | null;
 }
 
@@ -269,7 +268,7 @@ const training = new Map<string, Promise<void>>();
  */
 export async function classifierFor(source: string, options: ClassifierForOptions = {}): Promise<DomainClassifier> {
   const dataset = await evalDataset(source);
-  const cacheDir = options.cacheDir !== undefined ? options.cacheDir : source === DEMO_SOURCE ? null : evaluationDirOf(source);
+  const cacheDir = options.cacheDir ?? null;
   if (!cacheDir) return DomainClassifier.train(await dataset.load(), options);
   const file = join(cacheDir, `classifier-${dataset.key}.gsc`);
   try {

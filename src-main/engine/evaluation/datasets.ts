@@ -8,10 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../api/rpc';
 import { loadMnistDemo, type LabelledImages } from '../dataset/mnist-demo';
-import { hasProjectDataset, loadProjectSample } from '../dataset/project-dataset';
-import { datasetDirOf } from '../../project/layout';
+import { datasetName, hasDataset, loadDatasetSample } from '../dataset/project-dataset';
+import { readManifest } from '../dataset/manifest';
+import type { DatasetRef } from '../../api/training';
+import { datasetDirOf, projectOfRun } from '../../project/layout';
 import { runDataset } from '../../project/run-file';
-import { projectOfRun } from '../../project/layout';
 
 export interface EvalDataset {
   /** File-name-safe identity, e.g. "demo-mnist" or "project-3fa2…". */
@@ -28,19 +29,25 @@ export const DEMO_SOURCE = 'demo:mnist';
  */
 export const EVAL_MAX_BYTES = 512 * 2 ** 20;
 
-/** `source` is "demo:mnist" or a project folder (its imported dataset). */
+/** `source` is "demo:mnist" or a dataset folder of a project (datasetDirOf). */
 export async function evalDataset(source: string): Promise<EvalDataset> {
   if (source === DEMO_SOURCE) return { key: 'demo-mnist', label: 'MNIST digits (demo)', load: async () => loadMnistDemo() };
-  if (!(await hasProjectDataset(source))) {
-    throw new StudioError({ code: 'invalid-request', message: 'This project has no imported dataset yet: import an image folder first.' });
+  if (!(await hasDataset(source))) {
+    throw new StudioError({ code: 'invalid-request', message: `There is no imported dataset in ${source}: import an image folder first.` });
   }
   // The manifest changes with every import (it records each file's hash), so its digest names the data.
-  const manifest = await readFile(join(datasetDirOf(source), 'manifest.json'));
-  const digest = createHash('sha256').update(manifest).digest('hex').slice(0, 16);
-  return { key: `project-${digest}`, label: 'the project dataset', load: () => loadProjectSample(source, EVAL_MAX_BYTES) };
+  const text = await readFile(join(source, 'manifest.json'));
+  const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const manifest = await readManifest(source);
+  return { key: `project-${digest}`, label: manifest ? datasetName(manifest) : 'the project dataset', load: () => loadDatasetSample(source, EVAL_MAX_BYTES) };
 }
 
-/** The evaluation source of a run: "demo:mnist" or its project's folder. */
+/** Where a dataset's evaluation source is: "demo:mnist" or the dataset's folder. */
+export function evalSourceOf(dataset: DatasetRef, projectDir: string): string {
+  return dataset === 'demo:mnist' ? DEMO_SOURCE : datasetDirOf(projectDir, dataset);
+}
+
+/** The evaluation source of a run: "demo:mnist" or the folder of the dataset it trained on. */
 export async function runEvalSource(runDir: string): Promise<string> {
-  return (await runDataset(runDir)) === 'project' ? projectOfRun(runDir) : DEMO_SOURCE;
+  return evalSourceOf(await runDataset(runDir), projectOfRun(runDir));
 }

@@ -19,7 +19,7 @@ import { latentsForSeeds } from '../sampling/latents';
 import { Rng } from '../rng';
 import { classifierExtractor, classifierFor } from './classifier';
 import { computeMetrics } from './compute';
-import { DEMO_SOURCE, evalDataset, runEvalSource } from './datasets';
+import { evalDataset, runEvalSource } from './datasets';
 import { extractAll, type FeatureExtractor, type ImageSource } from './extractor';
 import { loadGraphModelExtractor } from './graph-model';
 import { realFeatures, splitReal } from './reference';
@@ -62,7 +62,7 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
   const { signal } = context;
   const progress = context.onProgress ?? (() => undefined);
   const source = await runEvalSource(request.runDir);
-  const dataset = await evalDataset(source === DEMO_SOURCE ? DEMO_SOURCE : request.projectDir);
+  const dataset = await evalDataset(source);
   let data: LabelledImages | null = null;
   const loadData = async () => (data ??= await dataset.load());
   const extractor = await openExtractor(request.extractor, source, request.projectDir, context);

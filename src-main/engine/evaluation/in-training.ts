@@ -18,7 +18,7 @@ import { extractAll } from './extractor';
 import { realFeatures, splitReal, type ReferenceSplit } from './reference';
 import type { MetricValue } from '../../api/evaluation';
 import type { DatasetRef } from '../../api/training';
-import { DEMO_SOURCE, evalDataset } from './datasets';
+import { evalDataset, evalSourceOf } from './datasets';
 
 /** Seeds of the fixed latents every in-training evaluation scores (the same images over the run). */
 const EVAL_SEED_BASE = 1_000_000;
@@ -46,7 +46,7 @@ export interface TrainingEvalValue {
 /** The evaluator a run's config asks for (evaluation.every > 0), on the data the run trains on. */
 export function trainingEvaluatorFor(config: TrainConfig, dataset: DatasetRef, projectDir: string): TrainingEvaluator | null {
   if (config.evaluation.every <= 0) return null;
-  return new TrainingEvaluator({ source: dataset === 'project' ? projectDir : DEMO_SOURCE, projectDir, evaluation: config.evaluation, seed: config.seed });
+  return new TrainingEvaluator({ source: evalSourceOf(dataset, projectDir), projectDir, evaluation: config.evaluation, seed: config.seed });
 }
 
 export class TrainingEvaluator {

@@ -3,7 +3,7 @@ import type { ExploreProgress } from '../../api/explore';
 import type { exploreEngineRequests } from '../protocol/explore';
 import { StudioError } from '../../api/rpc';
 import { classifierFor } from '../evaluation/classifier';
-import { DEMO_SOURCE } from '../evaluation/datasets';
+import { evalSourceOf } from '../evaluation/datasets';
 import { classifierDirection } from './classifier-direction';
 import { runDataset } from '../../project/run-file';
 import type { EngineContext } from '../capability';
@@ -70,7 +70,7 @@ export function exploreHandlers(ctx: EngineContext): HandlersFor<typeof exploreE
       const progress = (task: ExploreProgress['task']) => (done: number, total: number) => ctx.emit('explore.progress', { runId, task, done, total });
       const dataset = await runDataset(runDir);
       // Cached beside the evaluation's (same file per dataset), so either feature trains it once.
-      const classifier = await classifierFor(dataset === 'demo:mnist' ? DEMO_SOURCE : projectDir, {
+      const classifier = await classifierFor(evalSourceOf(dataset, projectDir), {
         cacheDir: evaluationDirOf(projectDir),
         onProgress: progress('classifier-training'),
       });

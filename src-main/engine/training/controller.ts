@@ -7,13 +7,13 @@ import { StudioError } from '../../api/rpc';
 import type { TrainConfig } from '../../api/train-config';
 import type { DatasetRef, LiveParamsShape, RunHistoryShape, RunStatusShape, trainControlSchema } from '../../api/training';
 import { loadMnistDemo } from '../dataset/mnist-demo';
-import { hasProjectDataset } from '../dataset/project-dataset';
-import { isStreamed, openProjectTrainingData, trainingBatches, type TrainingData } from '../batches/training-data';
+import { hasDataset, noDataset } from '../dataset/project-dataset';
+import { isStreamed, openDatasetTrainingData, trainingBatches, type TrainingData } from '../batches/training-data';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { trainingEvaluatorFor } from '../evaluation/in-training';
 import { runDataset, writeRunFile } from '../../project/run-file';
-import { projectOfRun } from '../../project/layout';
+import { datasetDirOf, projectOfRun } from '../../project/layout';
 import { TrainingSession, type SessionListener } from './session';
 import { readRunHistory } from '../../project/run-history';
 import { toStepPoint } from '../../project/step-point';
@@ -38,12 +38,12 @@ export class TrainingController {
   ) {}
 
   /**
-   * True while a live run reads this project's dataset shard by shard: re-importing would replace
-   * the files under it. (A run that loaded its images into memory is unaffected.)
+   * True while a live run reads this dataset folder shard by shard: re-importing or deleting would
+   * pull the files from under it. (A run that loaded its images into memory is unaffected.)
    */
-  streamsDataset(projectDir: string): boolean {
+  streamsDataset(datasetDir: string): boolean {
     const state = this.session?.status().state;
-    return (state === 'running' || state === 'paused') && this.streamingFrom === resolve(projectDir);
+    return (state === 'running' || state === 'paused') && this.streamingFrom === resolve(datasetDir);
   }
 
   status(): RunStatusShape | null {
@@ -155,11 +155,10 @@ export class TrainingController {
   private async load(dataset: DatasetRef, projectDir: string): Promise<TrainingData> {
     this.streamingFrom = null;
     if (dataset === 'demo:mnist') return loadMnistDemo();
-    if (!(await hasProjectDataset(projectDir))) {
-      throw new StudioError({ code: 'invalid-request', message: 'This project has no imported dataset yet: import an image folder first.' });
-    }
-    const data = await openProjectTrainingData(projectDir, this.options.streamAboveBytes);
-    if (isStreamed(data)) this.streamingFrom = resolve(projectDir);
+    const dir = datasetDirOf(projectDir, dataset);
+    if (!(await hasDataset(dir))) throw noDataset(dataset);
+    const data = await openDatasetTrainingData(dir, this.options.streamAboveBytes);
+    if (isStreamed(data)) this.streamingFrom = resolve(dir);
     return data;
   }
 

@@ -33,7 +33,7 @@ export interface DatasetShape {
 }
 
 /** The shape of a dataset as the Data view and the engine describe it. */
-export function datasetShapeOf(summary: DatasetSummary): DatasetShape {
+export function datasetShapeOf(summary: Pick<DatasetSummary, 'name' | 'width' | 'height' | 'channels' | 'count' | 'classes'>): DatasetShape {
   const { name, width, height, channels, count, classes } = summary;
   return { name, width, height, channels, count, classes: classes.length, labelled: classes.reduce((n, c) => n + c.count, 0) };
 }

@@ -1,7 +1,8 @@
 /**
- * The project's dataset and the import that replaces it. App-wide (a drop anywhere on the window or
- * the native menu can start an import while another view shows), so it lives outside the Data view.
- * One import at a time; it runs in the engine, this only shows progress and asks to cancel.
+ * The project's datasets, the one the Data view shows, and imports. App-wide (a drop anywhere on
+ * the window or the native menu can start an import while another view shows), so it lives outside
+ * the Data view. An import makes a new dataset, or updates the one of the same name once the user
+ * agrees; one import at a time; it runs in the engine, this only shows progress and asks to cancel.
  */
 import type { RequestInput } from '../../../../src-main/api/contract';
 import { StudioError } from '../../../../src-main/api/rpc';
@@ -12,6 +13,8 @@ import { withFolderName, type ImportProgress, type ImportReport, type ProjectDat
 import { unwrapReply, type StudioClient } from '../transport';
 import { newUploadId, planUpload, uploadFiles, type UploadFile, type UploadProgress } from '../upload';
 import { defineStore } from './app-lifetime.svelte';
+import type { DatasetListShape } from '../../../../src-main/api/dataset';
+import type { ProjectDatasetRef } from '../../../../src-main/api/schemas';
 
 type Source = RequestInput<'dataset.import'>['source'];
 type Prepared = { source: Source; folder: string | null; clientSkipped: SkippedFile[] };
@@ -26,11 +29,17 @@ export interface ImportResult {
   clientSkipped: SkippedFile[];
 }
 
-const CANCELLED = 'Import cancelled; the previous dataset is unchanged.';
+const CANCELLED = 'Import cancelled; the datasets are unchanged.';
 
 export class DatasetStore {
   readonly form = new ImportForm();
-  /** null before any import into this project. */
+  /** Every dataset of the project, first imported first. */
+  list = $state.raw<DatasetListShape>([]);
+  /** The dataset the Data view shows (null: the project has none). */
+  selected = $state<ProjectDatasetRef | null>(null);
+  /** The dataset the last import in this window made or updated: the Model view follows it. */
+  imported = $state<ProjectDatasetRef | null>(null);
+  /** The selected dataset in full: what its last import skipped, its mean image. null when there is none. */
   project = $state<ProjectDataset>(null);
   loaded = $state(false);
   loadError = $state<ErrorInfo | null>(null);
@@ -54,6 +63,7 @@ export class DatasetStore {
 
   #abort: AbortController | null = null;
   #loads = 0;
+  #projectDir: string | null = null;
 
   constructor(private readonly client: StudioClient) {}
 
@@ -68,17 +78,22 @@ export class DatasetStore {
 
   start(): () => void {
     const offs = [
-      this.client.on('dataset.changed', (dataset) => {
-        this.#loads++;
-        this.project = dataset;
-        this.loaded = true;
-        this.loadError = null;
+      this.client.on('dataset.changed', ({ list, changed }) => {
+        this.list = list;
+        // An import (from any window) shows what it made; a deleted dataset gives way to the first.
+        if (changed && list.some((d) => d.id === changed)) this.selected = changed;
+        void this.refresh({ list });
       }),
-      this.client.on('project.changed', () => {
+      this.client.on('project.changed', ({ project }) => {
+        // Also sent when a run saves a checkpoint: only another project starts the Data view over.
+        if (project.dir === this.#projectDir) return;
+        this.#projectDir = project.dir;
         this.result = null;
         this.staged = null;
         this.chosen = null;
         this.previewUpload = null;
+        this.selected = null;
+        this.imported = null;
         void this.refresh();
       }),
       this.client.on('dataset.progress', (progress) => {
@@ -97,11 +112,17 @@ export class DatasetStore {
     return () => offs.forEach((off) => off());
   }
 
-  async refresh(): Promise<void> {
+  /** Loads the list (unless given) and the selected dataset in full. */
+  async refresh(given?: { list: DatasetListShape }): Promise<void> {
     const load = ++this.#loads;
     try {
-      const project = await this.client.request('dataset.project', {});
+      const list = given?.list ?? (await this.client.request('dataset.list', {}));
       if (load !== this.#loads) return; // a newer load or a pushed dataset.changed won
+      this.list = list;
+      const selected = list.find((d) => d.id === this.selected)?.id ?? list[0]?.id ?? null;
+      this.selected = selected;
+      const project = selected ? await this.client.request('dataset.project', { dataset: selected }) : null;
+      if (load !== this.#loads) return;
       this.project = project;
       this.loaded = true;
       this.loadError = null;
@@ -110,6 +131,39 @@ export class DatasetStore {
       if (err instanceof StudioError && err.code === 'engine-unavailable') return;
       if (load === this.#loads) this.loadError = describeError(err);
     }
+  }
+
+  /** Shows another of the project's datasets in the Data view. */
+  select(ref: ProjectDatasetRef): Promise<void> {
+    if (ref === this.selected) return Promise.resolve();
+    this.selected = ref;
+    return this.refresh({ list: this.list });
+  }
+
+  /** Deletes a dataset's imported images, once the user agreed (the caller asks). */
+  async remove(ref: ProjectDatasetRef): Promise<void> {
+    try {
+      await this.client.request('dataset.delete', { dataset: ref });
+      this.notice = `Deleted the dataset “${this.list.find((d) => d.id === ref)?.name ?? ref}”. Its source folder was not touched.`;
+      this.error = null;
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  /**
+   * Where an import of `folder` goes: the dataset of the same name when the user agrees to update
+   * it (a re-import), else a new dataset. Nothing is replaced without asking.
+   */
+  #targetFor(folder: string | null): { target: 'new' | ProjectDatasetRef; name?: string } {
+    const name = folder?.trim() || undefined;
+    const same = name ? this.list.find((d) => d.name.toLowerCase() === name.toLowerCase()) : undefined;
+    if (!same) return { target: 'new', ...(name ? { name } : {}) };
+    const update = confirm(
+      `This project already has a dataset named “${same.name}” (${same.count.toLocaleString('en-US')} images). ` +
+        'Update it with this folder? Its images are replaced by this import.\n\nCancel keeps it and imports this folder as a new dataset.',
+    );
+    return update ? { target: same.id, name: same.name } : { target: 'new', name };
   }
 
   /**
@@ -241,9 +295,14 @@ export class DatasetStore {
       this.folder = folder;
       this.sourceKind = prepared.source.kind;
       this.phase = 'importing';
-      const { report } = await this.client.request('dataset.import', { source: prepared.source, options: parsed.options });
+      const where = this.#targetFor(folder);
+      const { report, dataset } = await this.client.request('dataset.import', { source: prepared.source, options: parsed.options, ...where });
       // null: the user closed the native dialog without choosing; nothing changed.
       if (report) this.result = { report, folder, clientSkipped: prepared.clientSkipped };
+      if (dataset) {
+        this.imported = dataset;
+        this.selected = dataset;
+      }
     } catch (err) {
       if (this.cancelling || abort.signal.aborted) this.notice = CANCELLED;
       else {

@@ -6,7 +6,8 @@
  */
 import { untrack } from 'svelte';
 import type { SavedConfig } from '../../../../src-main/api/model-design';
-import { nearestResolution, type BackendName, type DatasetSummary } from '../../../../src-main/api/schemas';
+import { nearestResolution, type BackendName, type DatasetSummary, type ProjectDatasetRef } from '../../../../src-main/api/schemas';
+import type { DatasetListItem } from '../../../../src-main/api/dataset';
 import type { ModelConfig } from '../../../../src-main/api/train-config';
 import { preset, type DatasetRef, type PresetName } from '../../../../src-main/api/training';
 import { datasetShapeOf, type DatasetShape } from '../../../../src-main/shared/model-design/review';
@@ -45,7 +46,8 @@ export class ModelDesignStore {
 
   dataset = $state<DatasetRef>('demo:mnist');
   datasetShape = $state.raw<DatasetShape | null>(null);
-  #projectShape: DatasetShape | null = null;
+  /** The project's datasets' shapes, by ref. */
+  #projectShapes = new Map<string, DatasetShape>();
   #demoShape: DatasetShape | null = null;
   /** Once the user picks a dataset, a new import no longer replaces their choice. */
   #datasetTouched = false;
@@ -167,16 +169,19 @@ export class ModelDesignStore {
   }
 
   /**
-   * Called with the current summaries whenever they change. A new import resizes the model; the
+   * Called with the project's datasets whenever they change, and `imported`: the one an import just
+   * made or updated. A new import resizes the model (unless the user picked other data); the chosen
+   * dataset changing shape (re-imported) resizes it too; a deleted one falls back to the digits. The
    * demo's summary arriving, or a view opening again, does not touch the draft.
    */
-  syncDatasets(project: DatasetSummary | null, demo: DatasetSummary | null): void {
-    const previous = this.#projectShape;
-    this.#projectShape = project ? datasetShapeOf(project) : null;
+  syncDatasets(list: readonly DatasetListItem[], demo: DatasetSummary | null, imported: ProjectDatasetRef | null): void {
+    const previous = this.#projectShapes.get(this.dataset) ?? null;
+    this.#projectShapes = new Map(list.map((item) => [item.id, datasetShapeOf(item)]));
     this.#demoShape = demo ? datasetShapeOf(demo) : null;
-    const changed = JSON.stringify(previous) !== JSON.stringify(this.#projectShape);
-    if (project && changed && (!this.#datasetTouched || this.dataset === 'project')) this.#select('project', true);
-    else if (!project && this.dataset === 'project') this.#select('demo:mnist', true);
+    const current = this.#projectShapes.get(this.dataset) ?? null;
+    if (imported && this.#projectShapes.has(imported) && (!this.#datasetTouched || this.dataset === imported)) this.#select(imported, true);
+    else if (this.dataset !== 'demo:mnist' && !current) this.#select(list[0]?.id ?? 'demo:mnist', true);
+    else if (this.dataset !== 'demo:mnist' && JSON.stringify(previous) !== JSON.stringify(current)) this.#select(this.dataset, true);
     else this.#select(this.dataset, false);
   }
 
@@ -258,7 +263,7 @@ export class ModelDesignStore {
 
   #select(ref: DatasetRef, fit: boolean): void {
     this.dataset = ref;
-    this.datasetShape = ref === 'project' ? this.#projectShape : this.#demoShape;
+    this.datasetShape = ref === 'demo:mnist' ? this.#demoShape : (this.#projectShapes.get(ref) ?? null);
     if (!fit) return;
     untrack(() => {
       // Fitting to new data is not an edit of the user's, unless they had edited already.
@@ -270,7 +275,7 @@ export class ModelDesignStore {
 
   /** Channels, nearest resolution and class count from the dataset; the demo's shape is the presets' own. */
   #fitted(draft: ConfigDraft): ConfigDraft {
-    const shape = this.dataset === 'project' ? this.#projectShape : null;
+    const shape = this.dataset === 'demo:mnist' ? null : (this.#projectShapes.get(this.dataset) ?? null);
     const conditional = draft.model.architecture === 'cdcgan';
     const model = shape
       ? { ...draft.model, channels: shape.channels, resolution: nearestResolution(Math.max(shape.width, shape.height)), numClasses: conditional ? shape.classes : 0 }
@@ -314,8 +319,9 @@ export function followDatasets(design: ModelDesignStore): void {
   const datasets = datasetStore();
   void studio.dataset.load();
   $effect(() => {
-    const project = datasets.project?.summary ?? null;
+    const list = datasets.list;
+    const imported = datasets.imported;
     const demo = studio.dataset.summary;
-    untrack(() => design.syncDatasets(project, demo));
+    untrack(() => design.syncDatasets(list, demo, imported));
   });
 }

@@ -3,6 +3,7 @@
  * Data view neither loses its progress nor its result.
  */
 import type { DatasetExportProgress, StyleGanExport } from '../../../../src-main/api/stylegan-export';
+import type { ProjectDatasetRef } from '../../../../src-main/api/schemas';
 import { createTask } from '../task.svelte';
 import type { StudioClient } from '../transport';
 import { defineStore } from './app-lifetime.svelte';
@@ -16,10 +17,10 @@ export class StyleGanExportStore {
     client.on('dataset.exportProgress', (progress) => this.task.report(progress));
   }
 
-  async run(): Promise<void> {
+  async run(dataset: ProjectDatasetRef): Promise<void> {
     if (this.task.running) return;
     this.last = null;
-    const done = await this.task.run(() => this.client.request('dataset.exportStyleGan', {}));
+    const done = await this.task.run(() => this.client.request('dataset.exportStyleGan', { dataset }));
     if (done) this.last = done.value.result ?? 'cancelled';
   }
 }

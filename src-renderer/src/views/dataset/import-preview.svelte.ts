@@ -5,6 +5,7 @@
  * files when they are still on disk. Answers to superseded requests are dropped.
  */
 import type { ImportPreview } from '../../../../src-main/api/dataset';
+import type { ProjectDatasetRef } from '../../../../src-main/api/schemas';
 import type { DatasetStore } from '../../lib/stores/dataset.svelte';
 import { describeError, type ErrorInfo } from '../../lib/errors';
 import type { ImportOptionsInput } from '../../lib/stores/import-form.svelte';
@@ -26,12 +27,13 @@ export class ImportPreviewState {
   ) {}
 
   /** Where the samples come from now, or null when there is nothing to preview yet. */
-  get source(): { kind: 'upload'; uploadId: string } | { kind: 'dropped'; token: string } | { kind: 'project' } | null {
+  get source(): { kind: 'upload'; uploadId: string } | { kind: 'dropped'; token: string } | { kind: 'project'; dataset: ProjectDatasetRef } | null {
     const chosen = this.datasets.chosen;
     if (chosen) return { kind: 'dropped', token: chosen.token };
     const upload = this.datasets.previewUpload;
     if (upload) return { kind: 'upload', uploadId: upload.uploadId };
-    return this.datasets.project ? { kind: 'project' } : null;
+    const shown = this.datasets.project;
+    return shown ? { kind: 'project', dataset: shown.summary.id as ProjectDatasetRef } : null;
   }
 
   /** The folder the samples are from, when known. */
