@@ -119,7 +119,9 @@ export class DatasetStore {
       const list = given?.list ?? (await this.client.request('dataset.list', {}));
       if (load !== this.#loads) return; // a newer load or a pushed dataset.changed won
       this.list = list;
-      const selected = list.find((d) => d.id === this.selected)?.id ?? list[0]?.id ?? null;
+      // The one shown before, else the newest import: what the user most likely came to see.
+      const newest = [...list].sort((x, y) => y.createdAt.localeCompare(x.createdAt))[0];
+      const selected = list.find((d) => d.id === this.selected)?.id ?? newest?.id ?? null;
       this.selected = selected;
       const project = selected ? await this.client.request('dataset.project', { dataset: selected }) : null;
       if (load !== this.#loads) return;

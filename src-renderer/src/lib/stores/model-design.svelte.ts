@@ -48,6 +48,7 @@ export class ModelDesignStore {
   datasetShape = $state.raw<DatasetShape | null>(null);
   /** The project's datasets' shapes, by ref. */
   #projectShapes = new Map<string, DatasetShape>();
+  #listSeen = false;
   #demoShape: DatasetShape | null = null;
   /** Once the user picks a dataset, a new import no longer replaces their choice. */
   #datasetTouched = false;
@@ -176,10 +177,15 @@ export class ModelDesignStore {
    */
   syncDatasets(list: readonly DatasetListItem[], demo: DatasetSummary | null, imported: ProjectDatasetRef | null): void {
     const previous = this.#projectShapes.get(this.dataset) ?? null;
+    const first = !this.#listSeen && list.length > 0;
+    if (first) this.#listSeen = true;
     this.#projectShapes = new Map(list.map((item) => [item.id, datasetShapeOf(item)]));
     this.#demoShape = demo ? datasetShapeOf(demo) : null;
     const current = this.#projectShapes.get(this.dataset) ?? null;
+    // Opening the app on a project with data: the newest dataset, unless the user chose already.
+    const newest = first && !this.#datasetTouched ? [...list].sort((x, y) => y.createdAt.localeCompare(x.createdAt))[0]!.id : null;
     if (imported && this.#projectShapes.has(imported) && (!this.#datasetTouched || this.dataset === imported)) this.#select(imported, true);
+    else if (newest) this.#select(newest, true);
     else if (this.dataset !== 'demo:mnist' && !current) this.#select(list[0]?.id ?? 'demo:mnist', true);
     else if (this.dataset !== 'demo:mnist' && JSON.stringify(previous) !== JSON.stringify(current)) this.#select(this.dataset, true);
     else this.#select(this.dataset, false);

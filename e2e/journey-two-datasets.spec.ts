@@ -1,0 +1,124 @@
+/**
+ * Two datasets in one project, as people use them: import two folders (neither replaces the other),
+ * train a run on each from the Train view, compare the runs, and evaluate both — each against its
+ * own images. What the engine wrote (run.json, config.json, the evaluation's dataset) is checked,
+ * not only what the page says.
+ */
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { mnistPng } from '../src-main/engine/dataset/testing';
+import { test, expect } from './support/web-mode';
+
+let root: string;
+const PER_CLASS = 30;
+
+test.beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gan-e2e-two-'));
+  for (const [folder, digits] of [['pair-a', [3, 7]], ['pair-b', [1, 4]]] as const) {
+    for (const digit of digits) {
+      await mkdir(join(root, folder, String(digit)), { recursive: true });
+      for (let k = 0; k < PER_CLASS; k++) await writeFile(join(root, folder, String(digit), `img-${k}.png`), await mnistPng(digit, k));
+    }
+  }
+});
+
+const nav = (app: Page, view: string) => app.getByRole('navigation').getByText(view, { exact: true }).click();
+
+async function importFolder(app: Page, folder: string): Promise<void> {
+  await nav(app, 'Data');
+  await app.getByRole('group', { name: 'Size (px)' }).getByText('28', { exact: true }).click();
+  await app.getByRole('group', { name: 'Channels' }).getByText('Grayscale', { exact: true }).click();
+  await app.getByTestId('folder-input').setInputFiles(join(root, folder));
+  await app.getByRole('button', { name: `Import ${2 * PER_CLASS} files` }).click();
+  await expect(app.getByTestId('import-summary')).toContainText(`from “${folder}”`, { timeout: 60_000 });
+}
+
+/** Trains a short run on the dataset named `folder`; returns its id and the dataset ref the form sent. */
+async function trainOn(app: Page, folder: string): Promise<{ runId: string; ref: string }> {
+  await nav(app, 'Train');
+  const form = app.getByRole('form', { name: 'New training run' });
+  await form.getByText('MLP GAN (course week 1)').click();
+  const select = form.getByLabel('Dataset');
+  const ref = (await select.locator('option', { hasText: `${folder}:` }).getAttribute('value'))!;
+  await select.selectOption(ref);
+  await form.getByLabel('Steps', { exact: true }).fill('20');
+  await form.getByLabel('Batch size', { exact: true }).fill('8');
+  await form.getByLabel('Sample every', { exact: true }).fill('10');
+  await form.getByLabel('Checkpoint every', { exact: true }).fill('10');
+  const runIdShown = app.getByTestId('train-run-id');
+  const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
+  await app.getByRole('button', { name: 'Start training' }).click();
+  if (before !== null) await expect(runIdShown).not.toHaveText(before);
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 90_000 });
+  return { runId: (await runIdShown.textContent())!.trim(), ref };
+}
+
+test('two datasets: import both, train on each, compare the runs, evaluate both on their own data', async ({ app, server }) => {
+  test.setTimeout(420_000);
+  await importFolder(app, 'pair-a');
+  await importFolder(app, 'pair-b');
+
+  // Both are there; the second import did not replace the first.
+  const picker = app.getByTestId('dataset-picker').getByRole('combobox');
+  await expect(picker.locator('option', { hasText: 'pair-a' })).toHaveCount(1);
+  await expect(picker.locator('option', { hasText: 'pair-b' })).toHaveCount(1);
+  const datasets = await picker.locator('option').count();
+
+  // The same folder again updates its dataset, but only once the user agrees.
+  const asked: string[] = [];
+  app.once('dialog', (dialog) => {
+    asked.push(dialog.message());
+    void dialog.accept();
+  });
+  await importFolder(app, 'pair-a');
+  expect(asked[0]).toContain('already has a dataset named “pair-a”');
+  await expect(picker.locator('option')).toHaveCount(datasets);
+  await picker.selectOption({ label: (await picker.locator('option', { hasText: 'pair-a' }).textContent())!.trim() });
+  await expect(app.getByTestId('project-dataset')).toContainText('pair-a');
+  await expect(app.getByTestId('project-dataset').getByTestId('dataset-count')).toHaveText(String(2 * PER_CLASS));
+  await app.screenshot({ path: 'test-results/journey-two-datasets-data.png' });
+
+  const a = await trainOn(app, 'pair-a');
+  const b = await trainOn(app, 'pair-b');
+  expect(a.ref).not.toBe(b.ref);
+  // What the engine recorded: each run's data is the dataset chosen for it, at its shape.
+  for (const run of [a, b]) {
+    const runFile = JSON.parse(await readFile(join(server.project, 'runs', run.runId, 'run.json'), 'utf8'));
+    expect(runFile.dataset).toBe(run.ref);
+    const config = JSON.parse(await readFile(join(server.project, 'runs', run.runId, 'config.json'), 'utf8'));
+    expect(config.model).toMatchObject({ resolution: 28, channels: 1 });
+  }
+
+  // Compare: the open run (b) with a.
+  await app.getByLabel('Compare with run').selectOption(a.runId);
+  await expect(app.getByTestId('compare-config')).toHaveCount(1);
+
+  // Evaluate both checkpoints at step 20 with KID; each against its own dataset.
+  await nav(app, 'Evaluate');
+  const evaluate = app.getByRole('form', { name: 'Evaluate checkpoints' });
+  for (const run of [a, b]) {
+    const checkbox = evaluate.getByRole('checkbox', { name: `Evaluate ${run.runId} step 20` });
+    await expect(async () => {
+      if (!(await checkbox.isVisible())) await evaluate.getByText(run.runId, { exact: true }).click();
+      await expect(checkbox).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 30_000 });
+    await checkbox.check();
+  }
+  await evaluate.getByRole('checkbox', { name: /Precision & recall/ }).uncheck();
+  await evaluate.getByLabel('Samples', { exact: true }).fill('50');
+  await evaluate.getByRole('button', { name: /Evaluate 2 checkpoints|Evaluate checkpoint/ }).click();
+  const results = app.getByTestId('eval-results');
+  await expect(results.getByRole('row').filter({ hasText: 'step 20' })).toHaveCount(2, { timeout: 240_000 });
+  // Not comparable with each other: the chart says so.
+  await expect(app.getByTestId('eval-mixed-datasets')).toBeVisible();
+
+  for (const [run, folder] of [[a, 'pair-a'], [b, 'pair-b']] as const) {
+    const lines = (await readFile(join(server.project, 'runs', run.runId, 'evaluations.jsonl'), 'utf8')).trim().split('\n');
+    const record = JSON.parse(lines.at(-1)!);
+    expect(record.dataset.label).toBe(folder);
+    expect(record.values.map((v: { metric: string }) => v.metric)).toEqual(['kid']);
+  }
+  await app.screenshot({ path: 'test-results/journey-two-datasets-evaluate.png', fullPage: true });
+});
