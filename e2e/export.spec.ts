@@ -7,6 +7,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
+import { unzipSync } from 'fflate';
 import { test, expect } from './support/web-mode';
 import { trainRunInApp } from './support/runs';
 
@@ -73,6 +74,15 @@ test('a grid, a looping GIF and the model are exported from the Gallery and foun
   const exportsDir = dirname(gridDir);
   expect(await readFile(join(exportsDir, 'digits-grid-2', 'grid.png'))).toEqual(await readFile(join(gridDir, 'grid.png')));
   await app.screenshot({ path: 'test-results/gallery-view.png', fullPage: true });
+
+  // Web mode: the files are on the server, so each export downloads (a folder as a zip) — the same bytes.
+  const downloaded = app.waitForEvent('download');
+  await list.getByRole('listitem', { name: 'Export digits-grid', exact: true }).getByRole('button', { name: 'Download' }).click();
+  const download = await downloaded;
+  expect(download.suggestedFilename()).toBe('digits-grid.zip');
+  const zipped = unzipSync(new Uint8Array(await readFile((await download.path())!)));
+  expect(Buffer.from(zipped['grid.png']!)).toEqual(await readFile(join(gridDir, 'grid.png')));
+  expect(Object.keys(zipped)).toContain('sidecar.json');
 
   // The sidecar opens the explorer on the same run.
   await list.getByRole('listitem', { name: 'Export digits-grid', exact: true }).getByRole('button', { name: 'Open in explorer' }).click();

@@ -31,6 +31,10 @@ export const revealTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dataset'), dataset: projectDatasetRefSchema.default('project') }).strict(),
   z.object({ kind: z.literal('run'), runId: runIdSchema }).strict(),
   z.object({ kind: z.literal('export'), name: exportNameSchema }).strict(),
+  /** A run's checkpoint file; without `file`, its newest. */
+  z.object({ kind: z.literal('checkpoint'), runId: runIdSchema, file: z.string().regex(/^ckpt-\d+\.gsc$/).optional() }).strict(),
+  /** A run's config.json. */
+  z.object({ kind: z.literal('run-config'), runId: runIdSchema }).strict(),
 ]);
 export type RevealTarget = z.infer<typeof revealTargetSchema>;
 
@@ -39,6 +43,8 @@ export const studioRequests = {
   'engine.status': { input: empty, output: engineStatusSchema },
   'engine.restart': { input: empty, output: engineStatusSchema },
   'project.current': { input: empty, output: projectStateSchema },
+  /** Web mode: a one-time URL that downloads it (a folder as a zip). The desktop app shows files in their folder instead. */
+  'files.download': { input: z.object({ target: revealTargetSchema }).strict(), output: z.object({ url: z.string(), name: z.string() }) },
   /**
    * Shows a folder of the project in the file manager (desktop); `shown` is false in web mode,
    * where the folder is on the server and only its path can be shown.

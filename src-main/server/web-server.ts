@@ -18,6 +18,8 @@ import { wire } from '../api/contract';
 import { Connection, defaultLimits, type ConnectionLimits } from './connection';
 import type { StudioService } from '../services/studio-service';
 import { contentSecurityPolicy } from '../services/csp';
+import { DOWNLOAD_PREFIX } from '../services/downloads';
+import { sendDownload } from './download';
 
 export interface WebServerOptions {
   service: StudioService;
@@ -111,6 +113,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     };
     if (url.searchParams.has('token')) {
       headers['Set-Cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+    }
+    if (url.pathname.startsWith(DOWNLOAD_PREFIX)) {
+      const ticket = url.pathname.slice(DOWNLOAD_PREFIX.length).split('/')[0] ?? '';
+      const download = /^[a-f0-9]{32}$/.test(ticket) ? options.service.downloads.take(ticket) : null;
+      if (!download) {
+        res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('This download link was used already or has lapsed: press Download again.\n');
+        return;
+      }
+      await sendDownload(res, download, req.method === 'HEAD');
+      return;
     }
     const file = await resolveStatic(root, url.pathname);
     if (!file) {

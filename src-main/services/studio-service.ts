@@ -10,13 +10,14 @@ import { runIdSchema, type ProjectInfo, type ProjectState } from '../api/project
 import type { RunStatusShape } from '../api/training';
 import { StudioError } from '../api/rpc';
 import type { EngineHost } from './engine-host';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, renameRun, sweepDeletedRuns, sweepLeftovers, sweepStaleUploads } from './projects';
 import type { StudioContext } from './capability';
 import type { HandlersFor } from '../api/rpc';
 import { readRunHistory } from '../project/run-history';
-import { datasetDirOf, runsDirOf } from '../project/layout';
+import { CONFIG_FILE, datasetDirOf, runFiles, runsDirOf } from '../project/layout';
+import { DownloadTickets, downloadUrl } from './downloads';
 import { exploreStudioHandlers } from './explore';
 import { exportStudioHandlers } from './export';
 import { EXPORTS_DIR } from '../project/layout';
@@ -47,6 +48,8 @@ export class StudioService {
   private project: ProjectInfo | null = null;
   private lock: ProjectLock | null = null;
   readonly importSources: ImportSources;
+  /** Web mode's one-time download links (the web server redeems them). */
+  readonly downloads = new DownloadTickets();
   /** The open run's id, state and last checkpoint when the runs list was last sent. */
   private followed = '';
 
@@ -82,8 +85,19 @@ export class StudioService {
         return engine.status();
       },
       'project.current': () => this.projectState(),
+      'files.download': async ({ target }) => {
+        if (options.app.mode !== 'web') {
+          throw new StudioError({ code: 'invalid-request', message: 'The desktop app keeps the files on this computer: use Show in folder.' });
+        }
+        const path = await this.pathOf(target);
+        if (!(await stat(path).then(() => true, () => false))) {
+          throw new StudioError({ code: 'invalid-request', message: `${path} does not exist (any more).` });
+        }
+        const name = target.kind === 'project' ? this.requireProject().name : basename(path) === CONFIG_FILE ? `${target.kind === 'run-config' ? target.runId : 'run'}-config.json` : basename(path);
+        return { url: downloadUrl(this.downloads.issue({ path, name }), name), name };
+      },
       'project.reveal': async ({ target }) => {
-        const path = this.pathOf(target);
+        const path = await this.pathOf(target);
         if (!(await stat(path).then(() => true, () => false))) {
           throw new StudioError({ code: 'invalid-request', message: `${path} does not exist (any more).` });
         }
@@ -185,7 +199,7 @@ export class StudioService {
     return join(this.runsDir(), runId);
   }
 
-  private pathOf(target: RevealTarget): string {
+  private async pathOf(target: RevealTarget): Promise<string> {
     const dir = this.requireProject().dir;
     switch (target.kind) {
       case 'project':
@@ -196,6 +210,15 @@ export class StudioService {
         return this.runDir(target.runId);
       case 'export':
         return join(dir, EXPORTS_DIR, target.name);
+      case 'run-config':
+        return runFiles(this.runDir(target.runId)).config;
+      case 'checkpoint': {
+        const runDir = this.runDir(target.runId);
+        const newest = (await listCheckpoints(runDir)).checkpoints.reduce<{ file: string; step: number } | null>((a, c) => (a && a.step > c.step ? a : c), null);
+        const file = target.file ?? newest?.file;
+        if (!file) throw new StudioError({ code: 'invalid-request', message: `Run ${target.runId} has no checkpoint yet.` });
+        return join(runFiles(runDir).checkpoints, basename(file));
+      }
     }
   }
 
