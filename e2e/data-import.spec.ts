@@ -74,6 +74,8 @@ test('a chosen folder is uploaded, imported and reported', async ({ app }) => {
   const summary = app.getByTestId('import-summary');
   await expect(summary).toContainText(/Imported 12 images · 2 skipped/);
   await expect(summary).toContainText('from “digits”');
+  // Web mode waits for the upload first: the time is shown apart from the engine's.
+  await expect(app.getByTestId('import-timing')).toHaveText(/^Uploaded 1[24] files \(.+\) in \d+\.\d s, then imported in \d+\.\d s\.$/);
 
   const dataset = app.getByTestId('project-dataset');
   await expect(dataset.getByTestId('dataset-count')).toHaveText('12');

@@ -30,6 +30,8 @@ test('a run trains from the Train view: charts grow, grids change, controls stee
   const pausedAt = await app.getByTestId('train-step').textContent();
   await app.waitForTimeout(500);
   await expect(app.getByTestId('train-step')).toHaveText(pausedAt!);
+  // The other runs stay in reach while one is active.
+  await expect(app.getByRole('region', { name: 'Runs in this project' })).toBeVisible();
   await app.locator('body').press('Space');
   await expect(app.getByTestId('train-state')).toHaveText(/running/i);
 
@@ -38,6 +40,16 @@ test('a run trains from the Train view: charts grow, grids change, controls stee
   await live.getByLabel('G learning rate', { exact: true }).fill('0.001');
   await live.getByRole('button', { name: 'Apply' }).click();
   await expect(app.getByTestId('live-in-effect')).toContainText('G lr 0.001');
+
+  // The grid enlarges pixel-exact: a whole-number zoom of the image's own pixels.
+  await app.getByRole('button', { name: /^Enlarge the samples at step/ }).click();
+  const zoomed = app.getByTestId('zoom-image');
+  await expect(zoomed).toBeVisible();
+  const [shownWidth, naturalWidth] = await zoomed.evaluate((img: HTMLImageElement) => [img.width, img.naturalWidth]);
+  expect(shownWidth % naturalWidth).toBe(0);
+  expect(shownWidth / naturalWidth).toBeGreaterThan(1);
+  await app.keyboard.press('Escape');
+  await expect(app.getByTestId('zoom-dialog')).toBeHidden();
 
   await app.screenshot({ path: 'test-results/train-view.png', fullPage: true });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSource, filterSkipped, formatEta, reportFilename, skippedCsv, summaryLine, withFolderName, type ImportReport } from './import-report';
+import { describeSource, filterSkipped, formatEta, reportFilename, skippedCsv, summaryLine, timingLine, withFolderName, type ImportReport } from './import-report';
 
 const report: ImportReport = {
   imported: 3412,
@@ -52,5 +52,10 @@ describe('import report', () => {
     expect(withFolderName(`No usable images found in ${dir}. Skipped 2 entries.`, 'digits')).toBe(
       'No usable images found in “digits”. Skipped 2 entries.',
     );
+  });
+
+  it('says where an import’s wait went: the upload, then the engine', () => {
+    const line = timingLine({ files: 3793, bytes: 52.4 * 2 ** 20, ms: 68_400 }, 21_000, (n) => `${(n / 2 ** 20).toFixed(1)} MiB`);
+    expect(line).toBe('Uploaded 3,793 files (52.4 MiB) in 1 min 8 s, then imported in 21.0 s');
   });
 });

@@ -17,7 +17,7 @@ import type { DatasetListShape } from '../../../../src-main/api/dataset';
 import type { ProjectDatasetRef } from '../../../../src-main/api/schemas';
 
 type Source = RequestInput<'dataset.import'>['source'];
-type Prepared = { source: Source; folder: string | null; clientSkipped: SkippedFile[] };
+type Prepared = { source: Source; folder: string | null; clientSkipped: SkippedFile[]; upload?: UploadTiming };
 
 /** preparing: reading a drop; uploading: web mode sending files; importing: the engine's turn (or the native dialog). */
 export type ImportPhase = 'idle' | 'preparing' | 'uploading' | 'importing';
@@ -27,6 +27,14 @@ export interface ImportResult {
   folder: string | null;
   /** Files the browser left out before the engine saw them (too large, unreadable, refused). */
   clientSkipped: SkippedFile[];
+  /** Web mode: the upload before the import (the engine's report times only its own part). */
+  upload: UploadTiming | null;
+}
+
+export interface UploadTiming {
+  files: number;
+  bytes: number;
+  ms: number;
 }
 
 const CANCELLED = 'Import cancelled; the datasets are unchanged.';
@@ -264,8 +272,10 @@ export class DatasetStore {
     }
     this.phase = 'uploading';
     const uploadId = newUploadId();
+    const started = performance.now();
     const sent = await uploadFiles(uploadId, plan.send, { signal, onProgress: (p) => (this.upload = p) });
-    return { source: { kind: 'upload', uploadId }, folder, clientSkipped: [...skipped, ...plan.skipped, ...sent.skipped] };
+    const upload = { files: plan.send.length - sent.skipped.length, bytes: plan.send.reduce((n, f) => n + f.file.size, 0), ms: performance.now() - started };
+    return { source: { kind: 'upload', uploadId }, folder, clientSkipped: [...skipped, ...plan.skipped, ...sent.skipped], upload };
   }
 
   async #run(phase: ImportPhase, prepare: (signal: AbortSignal) => Promise<Prepared>): Promise<void> {
@@ -300,7 +310,7 @@ export class DatasetStore {
       const where = this.#targetFor(folder);
       const { report, dataset } = await this.client.request('dataset.import', { source: prepared.source, options: parsed.options, ...where });
       // null: the user closed the native dialog without choosing; nothing changed.
-      if (report) this.result = { report, folder, clientSkipped: prepared.clientSkipped };
+      if (report) this.result = { report, folder, clientSkipped: prepared.clientSkipped, upload: prepared.upload ?? null };
       if (dataset) {
         this.imported = dataset;
         this.selected = dataset;
