@@ -40,6 +40,10 @@ test('a run trains from the Train view: charts grow, grids change, controls stee
   await live.getByLabel('G learning rate', { exact: true }).fill('0.001');
   await live.getByRole('button', { name: 'Apply' }).click();
   await expect(app.getByTestId('live-in-effect')).toContainText('G lr 0.001');
+  // Every chart marks the step of the change, and says what changed.
+  await expect(app.getByTestId('param-changes')).toContainText(/step \d+: G lr [\d.e-]+ → 0\.001/);
+  await app.waitForTimeout(1500); // a few more points after the change, for the picture
+  await app.getByTestId('param-changes').locator('xpath=..').screenshot({ path: 'test-results/train-charts.png' });
 
   // The grid enlarges pixel-exact: a whole-number zoom of the image's own pixels.
   await app.getByRole('button', { name: /^Enlarge the samples at step/ }).click();

@@ -64,6 +64,8 @@ export const runHistorySchema = z.object({
   warnings: z.array(coachWarningSchema),
   /** Damaged sample grids that were skipped, by path. */
   skippedSamples: z.array(z.string()).optional(),
+  /** Every change made while training (learning rates, n_critic, smoothing): what was in effect from that step on. */
+  paramChanges: z.array(z.object({ step: z.number().int().nonnegative(), live: liveParamsSchema })).default([]),
 });
 export type RunHistoryShape = z.infer<typeof runHistorySchema>;
 

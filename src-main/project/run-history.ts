@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { coachWarningSchema, type CoachWarningShape, type StepPoint } from '../api/training';
+import { coachWarningSchema, liveParamsSchema, type CoachWarningShape, type LiveParamsShape, type StepPoint } from '../api/training';
 import { z } from 'zod';
 
 const coachLineSchema = z.object({
@@ -27,6 +27,8 @@ export interface RunHistory {
   samples: { step: number; width: number; height: number; pngBase64: string }[];
   /** Sample grids that could not be read (0-byte, torn), by path: skipped, not fatal. */
   skippedSamples?: string[];
+  /** Changes made while training, in step order: what was in effect from that step on. */
+  paramChanges: { step: number; live: LiveParamsShape }[];
 }
 
 /** `samples: false` skips the grids (a chart overlay of another run needs only its points). */
@@ -41,7 +43,14 @@ export async function readRunHistory(runDir: string, options: { samples?: boolea
     return parsed?.success ? [{ kind: parsed.data.coach, since: parsed.data.since, step: parsed.data.step, message: parsed.data.message, suggestion: parsed.data.suggestion }] : [];
   });
 
-  if (options.samples === false) return { points, samples: [], warnings };
+  const paramChanges = lines.flatMap((line) => {
+    if (line.type !== 'params') return [];
+    const { type: _, step, ...rest } = line;
+    const live = liveParamsSchema.safeParse(rest);
+    return live.success && typeof step === 'number' ? [{ step, live: live.data }] : [];
+  });
+
+  if (options.samples === false) return { points, samples: [], warnings, paramChanges };
   const files = (await readdir(runFiles(runDir).samples).catch(() => [] as string[])).filter((f) => SAMPLE_FILE.test(f)).sort();
   const stride = Math.max(1, Math.ceil(files.length / MAX_GRIDS));
   const picked = files.filter((_, i) => i % stride === 0 || i === files.length - 1);
@@ -56,7 +65,7 @@ export async function readRunHistory(runDir: string, options: { samples?: boolea
   );
   const samples = read.flatMap((r) => ('pngBase64' in r ? [r] : []));
   const skippedSamples = read.flatMap((r) => ('pngBase64' in r ? [] : [join(runFiles(runDir).samples, r.file)]));
-  return { points, samples, warnings, ...(skippedSamples.length ? { skippedSamples } : {}) };
+  return { points, samples, warnings, paramChanges, ...(skippedSamples.length ? { skippedSamples } : {}) };
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

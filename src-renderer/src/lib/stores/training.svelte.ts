@@ -4,7 +4,8 @@
  * so switching views neither loses chart points nor misses a divergence.
  */
 import type { TrainConfig } from '../../../../src-main/api/train-config';
-import type { CoachWarningShape, DatasetRef, RunStatusShape, StepPoint } from '../../../../src-main/api/training';
+import type { CoachWarningShape, DatasetRef, LiveParamsShape, RunStatusShape, StepPoint } from '../../../../src-main/api/training';
+import { liveOfConfig, paramMarkers } from '../param-markers';
 import { describeError, type ErrorInfo } from '../errors';
 import { pngDataUrl } from '../format';
 import { MetricSeries } from '../metric-series';
@@ -54,6 +55,9 @@ export class TrainingStore {
   frames = $state.raw<Frame[]>([]);
   /** The open run's config when this window started it (RunStatus does not carry it). */
   config = $state.raw<TrainConfig | null>(null);
+  /** Changes made while the open run trained (from its history, then live): the charts mark them. */
+  paramChanges = $state.raw<{ step: number; live: LiveParamsShape }[]>([]);
+  readonly markers = $derived(this.config ? paramMarkers(liveOfConfig(this.config), this.paramChanges) : []);
   pending = $state<ControlAction | 'start' | 'update' | null>(null);
   error = $state<ErrorInfo | null>(null);
   /** Chart settings, kept here so they survive switching views. */
@@ -223,6 +227,8 @@ export class TrainingStore {
     // Time paused says nothing about speed: measure afresh after every resume.
     if (status.state === 'running' && previous !== 'running') this.rate.reset();
     this.clock.setRunning(status.state === 'running', now);
+    const before = this.status?.runId === status.runId ? this.status.live : null;
+    if (before && JSON.stringify(before) !== JSON.stringify(status.live)) this.paramChanges = [...this.paramChanges, { step: status.step, live: status.live }];
     this.status = status;
     this.step = status.step;
     this.live.follow(status.live);
@@ -262,6 +268,7 @@ export class TrainingStore {
     this.evalSeries = new EvalSeries();
     this.frames = [];
     this.warnings = [];
+    this.paramChanges = [];
     this.rate.reset();
     this.clock.begin(starting?.at ?? performance.now(), fresh || starting !== null);
     this.config = starting?.config ?? null;
@@ -297,6 +304,8 @@ export class TrainingStore {
       this.series = series;
       this.config = history.config;
       this.warnings = [...history.warnings, ...this.warnings.filter((w) => w.step > last)];
+      const loggedChanges = history.paramChanges ?? [];
+      this.paramChanges = [...loggedChanges, ...this.paramChanges.filter((c) => c.step > (loggedChanges.at(-1)?.step ?? -1))];
       let frames: Frame[] = [];
       for (const s of history.samples) frames = addFrame(frames, { step: s.step, url: pngDataUrl(s.pngBase64), width: s.width, height: s.height });
       const liveFrames = this.frames.filter((f) => f.step > (history.samples.at(-1)?.step ?? 0));
