@@ -21,11 +21,7 @@ import { resolveThreads } from '../src-main/engine/backend/threads';
 import { selectBackend, backendCandidates } from '../src-main/engine/backend/select';
 import { initRuntime } from '../src-main/engine/runtime';
 import { registerTrainingKernels } from '../src-main/engine/backend/kernels';
-import { loadMnistDemo } from '../src-main/engine/dataset/mnist-demo';
-import { memoryBatches } from '../src-main/engine/batches/memory-batches';
-import { Trainer } from '../src-main/engine/training/trainer';
-import { trainStepFlops } from '../src-main/shared/model-design/cost';
-import { preset } from '../src-main/api/training';
+import { cases, caseConfig, measureCase } from './train-cases';
 import type { TrainConfig } from '../src-main/api/train-config';
 import type { BackendName } from '../src-main/api/schemas';
 
@@ -41,26 +37,6 @@ const THREADS = resolveThreads(arg('threads'));
 const SCALING = (arg('scaling') ?? 'dcgan28-bce,dcgan64-bce').split(',').filter((c) => c !== 'none');
 /** A child of this bench writes its results here (used for the 1-thread reference). */
 const JSON_OUT = arg('json-out');
-
-const diffAugment: TrainConfig['augment'] = { flip: true, diffAugment: ['translation', 'color', 'cutout'] };
-
-/** DCGAN at 64 px follows Radford et al.'s sizes (z 100, width 64); the 28-px ones are the app's presets. */
-const cases: Record<string, () => TrainConfig> = {
-  'mlp-bce': () => preset('mlp'),
-  'dcgan28-bce': () => preset('dcgan'),
-  'dcgan28-wgangp': () => ({ ...preset('wgan-gp'), nCritic: 1 }),
-  // DiffAugment's cost: the same models with flip + translation, colour and cutout on every D input.
-  'dcgan28-bce-diffaug': () => ({ ...preset('dcgan'), augment: diffAugment }),
-  'dcgan28-wgangp-diffaug': () => ({ ...preset('wgan-gp'), nCritic: 1, augment: diffAugment }),
-  'dcgan64-bce': () => {
-    const p = preset('dcgan');
-    return { ...p, model: { ...p.model, resolution: 64, zDim: 100, gWidth: 64, dWidth: 64 } };
-  },
-  'dcgan64-wgangp': () => {
-    const p = preset('wgan-gp');
-    return { ...p, nCritic: 1, model: { ...p.model, resolution: 64, zDim: 100, gWidth: 64, dWidth: 64 } };
-  },
-};
 
 interface Result {
   backend: BackendName;
@@ -104,36 +80,7 @@ async function availableBackends(): Promise<Available[]> {
 }
 
 async function measure(backend: BackendName, name: string, config: TrainConfig): Promise<Omit<Result, 'provider'>> {
-  await tf.setBackend(backend);
-  if (backend === 'wasm' || backend === 'cpu') registerTrainingKernels(backend);
-  const trainer = new Trainer(config, memoryBatches(loadMnistDemo(), config.model));
-  try {
-    let slow = false;
-    for (let i = 0; i < WARMUP; i++) {
-      const m = await trainer.trainStep();
-      if (m.stepMs > MAX_STEP_S * 1000) {
-        slow = true;
-        break;
-      }
-    }
-    const steps = slow ? 3 : STEPS;
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) times.push((await trainer.trainStep()).stepMs);
-    times.sort((a, b) => a - b);
-    const ms = times[Math.floor(times.length / 2)]!;
-    return {
-      backend,
-      case: name,
-      batch: config.batchSize,
-      steps,
-      msPerStep: ms,
-      imagesPerSecond: config.batchSize / (ms / 1000),
-      gflops: trainStepFlops(config) / (ms / 1000) / 1e9,
-      note: slow ? `warm-up step over ${MAX_STEP_S} s: median of 3` : '',
-    };
-  } finally {
-    trainer.dispose();
-  }
+  return measureCase(backend, name, config, { warmup: WARMUP, steps: STEPS, maxStepS: MAX_STEP_S });
 }
 
 interface Peak {
@@ -193,9 +140,7 @@ async function main(): Promise<void> {
     peaks.push(peak);
     console.log(`${backend.padEnd(10)} GEMM peak: ${peak.n}² matMul in ${peak.ms.toFixed(0)} ms = ${peak.gflops.toFixed(1)} GFLOP/s on ${threads ?? 'its own'} thread(s)`);
     for (const name of selected) {
-      const factory = cases[name];
-      if (!factory) throw new Error(`Unknown case ${name}; known: ${Object.keys(cases).join(', ')}`);
-      const measured = await measure(backend, name, factory());
+      const measured = await measure(backend, name, caseConfig(name));
       const result: Result = { ...measured, provider, threads, ofPeak: measured.gflops / peak.gflops };
       results.push(result);
       console.log(formatRow(result));
