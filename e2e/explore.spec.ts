@@ -60,6 +60,10 @@ test('the explorer opens a checkpoint, scrubs, truncates, finds a direction and 
   await expect(view.getByTestId('explore-current-label')).toContainText('t = 0.600');
   shown = await changed(current, shown);
   await expect(view.getByTestId('explore-strip')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  // That point of the interpolation is a favourite of its own, drawn as a thumbnail.
+  await view.getByRole('button', { name: '☆ Add this point to favourites' }).click();
+  await expect(view.getByRole('button', { name: '★ Favourite' })).toBeVisible();
+  await expect(view.getByTestId('favourite-thumbnails')).toHaveAttribute('src', /^data:image\/png;base64,/);
 
   // Space plays and pauses the loop when focus is not on a control.
   await view.getByRole('heading', { name: 'Interpolation' }).click();
@@ -68,6 +72,12 @@ test('the explorer opens a checkpoint, scrubs, truncates, finds a direction and 
   shown = await changed(current, shown);
   await app.keyboard.press('Space');
   await expect(view.getByRole('button', { name: 'Play loop' })).toBeVisible();
+  // The loop moved t; the favourite's thumbnail brings the point back.
+  await view.getByRole('button', { name: /^Show favourite: Seeds \d+ → 5 at t 0\.60/ }).click();
+  await expect(view.getByTestId('explore-current-label')).toContainText('t = 0.600');
+  shown = await changed(current, shown);
+  // Save view says why it cannot be pressed yet.
+  await expect(view.getByTestId('save-view-why')).toHaveText('Type a name to save this view under.');
 
   // Truncation: ψ = 0 puts every seed on the mean latent, so the grid loses all its diversity.
   const grid = view.getByTestId('explore-truncation-grid');

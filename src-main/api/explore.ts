@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { EventSpecs, RequestSpecs } from './rpc';
 import { checkpointRefSchema, runIdSchema } from './projects';
-import { directionIdSchema, sampleSpecSchema, seedSchema } from './sampling';
+import { directionIdSchema, interpolationPaths, sampleSpecSchema, seedSchema } from './sampling';
 import { datasetRefSchema, pngImageSchema } from './schemas';
 
 /** The most images one explorer render may draw (a page of the seed browser, a strip, a grid). */
@@ -97,9 +97,17 @@ export type RenderResult = z.infer<typeof renderResultSchema>;
 // ---- What the explorer keeps per run: favourites, directions and saved views ----
 
 export const noteSchema = z.string().max(500);
+/** A point between keyframes (an interpolation's frame): the path through `seeds` at `t`. */
+export const favouritePointSchema = z
+  .object({ seeds: z.array(seedSchema).min(2).max(64), t: z.number().min(0).max(1), path: z.enum(interpolationPaths) })
+  .strict();
+export type FavouritePoint = z.infer<typeof favouritePointSchema>;
 export const favouriteSchema = z
   .object({
+    /** The seed; for a point between keyframes, its first keyframe. */
     seed: seedSchema,
+    /** Set when the favourite is a point on an interpolation rather than one seed. */
+    point: favouritePointSchema.optional(),
     /** The class it was liked with (conditional models), else null. */
     class: z.number().int().min(0).max(999).nullable(),
     note: noteSchema,
@@ -107,6 +115,12 @@ export const favouriteSchema = z
   })
   .strict();
 export type Favourite = z.infer<typeof favouriteSchema>;
+
+/** A favourite's identity: seed, class, and which point between keyframes if any (t to 1e-6). */
+export function favouriteKey(f: { seed: number; class: number | null; point?: FavouritePoint | undefined }): string {
+  const point = f.point ? `${f.point.path}:${f.point.seeds.join(',')}@${f.point.t.toFixed(6)}` : '';
+  return `${f.seed}/${f.class}/${point}`;
+}
 
 export const directionMethods = ['sefa', 'ganspace', 'interfacegan', 'classifier'] as const;
 export type DirectionMethod = (typeof directionMethods)[number];
@@ -164,8 +178,16 @@ export const exploreRequests = {
   /** Adds, updates (note) or removes a favourite seed. */
   'explore.favourite': {
     input: z
-      .object({ runId: runIdSchema, seed: seedSchema, class: z.number().int().min(0).max(999).nullable(), favourite: z.boolean(), note: noteSchema.optional() })
-      .strict(),
+      .object({
+        runId: runIdSchema,
+        seed: seedSchema,
+        point: favouritePointSchema.optional(),
+        class: z.number().int().min(0).max(999).nullable(),
+        favourite: z.boolean(),
+        note: noteSchema.optional(),
+      })
+      .strict()
+      .refine((f) => !f.point || f.point.seeds[0] === f.seed, { message: 'a point favourite’s seed is its first keyframe' }),
     output: exploreStateSchema,
   },
   /** Unsupervised directions (SeFa, GANSpace) of a checkpoint, saved as "<method> #k"; replaces that method's earlier ones from the same checkpoint. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { EXPLORE_DIR } from './layout';
 import { writeFileAtomic } from './atomic';
-import { favouriteSchema, savedViewSchema, storedDirectionSchema, type ExploreState, type Favourite, type SavedView, type StoredDirection } from '../api/explore';
+import { favouriteKey, favouriteSchema, savedViewSchema, storedDirectionSchema, type ExploreState, type Favourite, type SavedView, type StoredDirection } from '../api/explore';
 import { formatIssues } from '../api/rpc';
 
 
@@ -111,7 +111,7 @@ async function readExploreFile(file: string, mtimeMs: number | null): Promise<Ex
   // Later duplicates (a hand-edited file) would make ids ambiguous: the first one wins.
   data.directions = unique(data.directions, (d) => d.id, 'direction', problems);
   data.views = unique(data.views, (v) => v.name, 'saved view', problems);
-  data.favourites = unique(data.favourites, (f) => `${f.seed}/${f.class}`, 'favourite', problems);
+  data.favourites = unique(data.favourites, favouriteKey, 'favourite', problems);
   return { data, problems: problems.map((p) => `${name}: ${p}`), damaged: false, mtimeMs };
 }
 

@@ -58,6 +58,14 @@ describe('explore through main and the engine process', () => {
   it('keeps favourites, directions and views in the project', async () => {
     let state = await ok<ExploreState>(service.handle('explore.favourite', { runId, seed: 12, class: null, favourite: true, note: 'a clean seven' }));
     expect(state.favourites).toMatchObject([{ seed: 12, note: 'a clean seven' }]);
+    // A point between keyframes is a favourite of its own beside its first seed, and goes alone.
+    const point = { seeds: [12, 40], t: 0.25, path: 'slerp' as const };
+    state = await ok<ExploreState>(service.handle('explore.favourite', { runId, seed: 12, point, class: null, favourite: true, note: 'half way' }));
+    expect(state.favourites).toMatchObject([{ seed: 12, note: 'a clean seven' }, { seed: 12, point, note: 'half way' }]);
+    state = await ok<ExploreState>(service.handle('explore.favourite', { runId, seed: 12, point, class: null, favourite: false }));
+    expect(state.favourites).toMatchObject([{ seed: 12, note: 'a clean seven' }]);
+    expect(state.favourites[0]!.point).toBeUndefined();
+    expect((await service.handle('explore.favourite', { runId, seed: 3, point, class: null, favourite: true })).ok).toBe(false);
 
     state = await ok<ExploreState>(service.handle('explore.directions.compute', { checkpoint: { runId }, method: 'sefa', count: 3 }));
     expect(state.directions.map((d) => d.id)).toEqual(['sefa-4-1', 'sefa-4-2', 'sefa-4-3']);

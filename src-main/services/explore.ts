@@ -4,7 +4,7 @@
  * directions and saved views in <project>/explore/<runId>.json.
  */
 import { stat } from 'node:fs/promises';
-import { MAX_TIMELINE_CHECKPOINTS, type exploreRequests, type StoredDirection, type UnsupervisedMethod } from '../api/explore';
+import { MAX_TIMELINE_CHECKPOINTS, type exploreRequests, favouriteKey, type Favourite, type StoredDirection, type UnsupervisedMethod } from '../api/explore';
 import type { SampleSpec } from '../api/sampling';
 import { StudioError } from '../api/rpc';
 import { LatestOnly } from './explore-lanes';
@@ -73,13 +73,14 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
 
     'explore.state': async ({ runId }) => (await storeFor(runId)).state(),
 
-    'explore.favourite': ({ runId, seed, class: label, favourite, note }) =>
+    'explore.favourite': ({ runId, seed, point, class: label, favourite, note }) =>
       update(runId, (data) => {
-        const same = (f: { seed: number; class: number | null }) => f.seed === seed && f.class === label;
+        const key = favouriteKey({ seed, class: label, point });
+        const same = (f: Favourite) => favouriteKey(f) === key;
         const existing = data.favourites.find(same);
         const others = data.favourites.filter((f) => !same(f));
         if (!favourite) return { ...data, favourites: others };
-        const entry = { seed, class: label, note: note ?? existing?.note ?? '', added: existing?.added ?? new Date().toISOString() };
+        const entry: Favourite = { seed, ...(point ? { point } : {}), class: label, note: note ?? existing?.note ?? '', added: existing?.added ?? new Date().toISOString() };
         return { ...data, favourites: existing ? data.favourites.map((f) => (same(f) ? entry : f)) : [...others, entry] };
       }),
 

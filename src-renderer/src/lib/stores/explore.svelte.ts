@@ -5,7 +5,7 @@
  * One store per window, kept across view switches; other views open the explorer on a spec with
  * openInExplorer().
  */
-import type { DirectionInfo, ExploreProgress, ExploreState, UnsupervisedMethod } from '../../../../src-main/api/explore';
+import { favouriteKey, type DirectionInfo, type ExploreProgress, type ExploreState, type Favourite, type FavouritePoint, type UnsupervisedMethod } from '../../../../src-main/api/explore';
 import type { CheckpointInfoShape, RunSummary } from '../../../../src-main/api/projects';
 import type { SampleSpec } from '../../../../src-main/api/sampling';
 import type { TrainConfig } from '../../../../src-main/api/train-config';
@@ -17,7 +17,7 @@ import type { StudioClient } from '../transport';
 import { defineStore } from './app-lifetime.svelte';
 
 export type ExploreTask = 'sefa' | 'ganspace' | 'fit' | 'classifier' | 'saved';
-export const laneNames = ['main', 'strip', 'seeds', 'truncation', 'classes', 'sweep', 'checkpoints'] as const;
+export const laneNames = ['main', 'strip', 'seeds', 'truncation', 'classes', 'sweep', 'checkpoints', 'favourites'] as const;
 export type LaneName = (typeof laneNames)[number];
 export const SEEDS_PER_PAGE = 24;
 
@@ -261,15 +261,44 @@ export class ExploreStore {
     }
   }
 
-  favourite(seed: number, favourite: boolean, note?: string): Promise<boolean> {
-    const runId = this.runId!;
-    const label = this.numClasses > 0 ? this.classIndex : null;
-    return this.#run('saved', () => this.client.request('explore.favourite', { runId, seed, class: label, favourite, ...(note !== undefined ? { note } : {}) }));
+  /** The current latent as a favourite: its seed, or the point between its keyframes. */
+  get currentFavourite(): { seed: number; point?: FavouritePoint } {
+    const seeds = this.keyframes;
+    if (seeds.length < 2) return { seed: seeds[0]! };
+    return { seed: seeds[0]!, point: { seeds: [...seeds], t: Math.round(Math.min(1, Math.max(0, this.t)) * 1e6) / 1e6, path: this.path } };
   }
 
+  /** Adds or removes the current latent (a seed, or the point between keyframes) as a favourite; `note` updates its note. */
+  favourite(favourite: boolean, note?: string): Promise<boolean> {
+    const runId = this.runId!;
+    const label = this.numClasses > 0 ? this.classIndex : null;
+    const { seed, point } = this.currentFavourite;
+    return this.#run('saved', () =>
+      this.client.request('explore.favourite', { runId, seed, ...(point ? { point } : {}), class: label, favourite, ...(note !== undefined ? { note } : {}) }),
+    );
+  }
+
+  /** Whether this seed itself (not a point between keyframes) is a favourite under the current class. */
   isFavourite(seed: number): boolean {
     const label = this.numClasses > 0 ? this.classIndex : null;
-    return this.saved?.favourites.some((f) => f.seed === seed && f.class === label) ?? false;
+    return this.saved?.favourites.some((f) => f.seed === seed && !f.point && f.class === label) ?? false;
+  }
+
+  /** The saved favourite that is the current latent, if it is one. */
+  get shownFavourite(): Favourite | null {
+    const label = this.numClasses > 0 ? this.classIndex : null;
+    const { seed, point } = this.currentFavourite;
+    const key = favouriteKey({ seed, class: label, point });
+    return this.saved?.favourites.find((f) => favouriteKey(f) === key) ?? null;
+  }
+
+  /** Makes a favourite the current latent: its seed, or its point between keyframes. */
+  showFavourite(f: Favourite): void {
+    this.playing = false;
+    this.keyframes = f.point ? [...f.point.seeds] : [f.seed];
+    this.t = f.point?.t ?? 0;
+    if (f.point) this.path = f.point.path;
+    if (f.class !== null) this.classIndex = f.class;
   }
 
   computeDirections(method: UnsupervisedMethod, count: number): Promise<boolean> {
