@@ -22,6 +22,8 @@ test.beforeAll(async () => {
       for (let k = 0; k < PER_CLASS; k++) await writeFile(join(root, folder, String(digit), `img-${k}.png`), await mnistPng(digit, k));
     }
   }
+  // A broken file among the classes: skipped and reported, the rest imported.
+  await writeFile(join(root, 'pair-a', '3', 'broken.png'), 'not a png');
 });
 
 const nav = (app: Page, view: string) => app.getByRole('navigation').getByText(view, { exact: true }).click();
@@ -31,15 +33,16 @@ async function importFolder(app: Page, folder: string): Promise<void> {
   await app.getByRole('group', { name: 'Size (px)' }).getByText('28', { exact: true }).click();
   await app.getByRole('group', { name: 'Channels' }).getByText('Grayscale', { exact: true }).click();
   await app.getByTestId('folder-input').setInputFiles(join(root, folder));
-  await app.getByRole('button', { name: `Import ${2 * PER_CLASS} files` }).click();
+  const files = 2 * PER_CLASS + (folder === 'pair-a' ? 1 : 0);
+  await app.getByRole('button', { name: `Import ${files} files` }).click();
   await expect(app.getByTestId('import-summary')).toContainText(`from “${folder}”`, { timeout: 60_000 });
 }
 
 /** Trains a short run on the dataset named `folder`; returns its id and the dataset ref the form sent. */
-async function trainOn(app: Page, folder: string): Promise<{ runId: string; ref: string }> {
+async function trainOn(app: Page, folder: string, preset: string | null): Promise<{ runId: string; ref: string }> {
   await nav(app, 'Train');
   const form = app.getByRole('form', { name: 'New training run' });
-  await form.getByText('MLP GAN (course week 1)').click();
+  if (preset) await form.getByText(preset).click();
   const select = form.getByLabel('Dataset');
   const ref = (await select.locator('option', { hasText: `${folder}:` }).getAttribute('value'))!;
   await select.selectOption(ref);
@@ -58,6 +61,8 @@ async function trainOn(app: Page, folder: string): Promise<{ runId: string; ref:
 test('two datasets: import both, train on each, compare the runs, evaluate both on their own data', async ({ app, server }) => {
   test.setTimeout(420_000);
   await importFolder(app, 'pair-a');
+  await expect(app.getByTestId('import-summary')).toContainText(`Imported ${2 * PER_CLASS} images · 1 skipped`);
+  await expect(app.getByTestId('skipped-report').getByRole('row', { name: /3\/broken\.png/ })).toBeVisible();
   await importFolder(app, 'pair-b');
 
   // Both are there; the second import did not replace the first.
@@ -80,8 +85,24 @@ test('two datasets: import both, train on each, compare the runs, evaluate both 
   await expect(app.getByTestId('project-dataset').getByTestId('dataset-count')).toHaveText(String(2 * PER_CLASS));
   await app.screenshot({ path: 'test-results/journey-two-datasets-data.png' });
 
-  const a = await trainOn(app, 'pair-a');
-  const b = await trainOn(app, 'pair-b');
+  // Design for pair-a in the Model view, away to Train and back, change again: Start trains what was shown last.
+  await nav(app, 'Model');
+  const settings = app.getByRole('form', { name: 'Model settings' });
+  const pairA = (await settings.getByLabel('Dataset').locator('option', { hasText: 'pair-a:' }).getAttribute('value'))!;
+  await settings.getByLabel('Dataset').selectOption(pairA);
+  const resolution = settings.getByRole('group', { name: 'Resolution', exact: true });
+  await resolution.getByText('32', { exact: true }).click();
+  await nav(app, 'Train');
+  await nav(app, 'Model');
+  await resolution.getByText('28', { exact: true }).click();
+  await expect(settings.locator('.go .line')).toHaveText(/28×28×1/);
+  const architecture = (await settings.locator('.go .line').textContent())!.split(' ·')[0]!.trim();
+
+  // pair-a trains the Model view's design; pair-b the course's MLP preset.
+  const a = await trainOn(app, 'pair-a', null);
+  const b = await trainOn(app, 'pair-b', 'MLP GAN (course week 1)');
+  const configA = JSON.parse(await readFile(join(server.project, 'runs', a.runId, 'config.json'), 'utf8'));
+  expect(configA.model.architecture).toBe(architecture.toLowerCase());
   expect(a.ref).not.toBe(b.ref);
   // What the engine recorded: each run's data is the dataset chosen for it, at its shape.
   for (const run of [a, b]) {
