@@ -1,0 +1,132 @@
+/**
+ * What a preset reaches in a fixed budget of training wall time, measured with the app's own
+ * evaluation: each preset trains on its dataset for --minutes (or --steps), then its newest
+ * checkpoint is evaluated as the Evaluate view would — KID (×10³) and, on labelled data, the
+ * Inception Score and class accuracy from the domain classifier, plus precision and recall — each
+ * beside its real-vs-real baseline. Prints a table, keeps each preset's sample grid, and writes
+ * bench/results/quality-<date>.json.
+ *
+ *   npx tsx bench/quality.ts [--data mnist|emoji] [--presets dcgan,cdcgan] [--minutes 30 | --steps N]
+ *                            [--samples 1000] [--backend wasm] [--threads N] [--project DIR]
+ *
+ * emoji: emoji-datasource-twitter's 3,786 PNGs at 32 px RGB on white (no labels: a rotation
+ * classifier gives the features, so no IS or class accuracy).
+ */
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { initRuntime } from '../src-main/engine/runtime';
+import { resolveThreads } from '../src-main/engine/backend/threads';
+import { preset, type PresetName } from '../src-main/api/training';
+import type { TrainConfig } from '../src-main/api/train-config';
+import type { BackendPreference, DatasetRef } from '../src-main/api/schemas';
+import type { MetricName, MetricValue } from '../src-main/api/evaluation';
+import { loadMnistDemo } from '../src-main/engine/dataset/mnist-demo';
+import { importDataset } from '../src-main/engine/dataset';
+import { openDatasetTrainingData, trainingBatches, type TrainingData } from '../src-main/engine/batches/training-data';
+import { TrainingSession } from '../src-main/engine/training/session';
+import { GeneratorCache } from '../src-main/engine/sampling';
+import { evaluateCheckpoint } from '../src-main/engine/evaluation/evaluate';
+import { datasetDirOf, runFiles, runsDirOf, sampleFileName } from '../src-main/project/layout';
+import { writeRunFile } from '../src-main/project/run-file';
+
+const args = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const DATA = (arg('data') ?? 'mnist') as 'mnist' | 'emoji';
+const PRESETS = (arg('presets') ?? (DATA === 'mnist' ? 'dcgan,cdcgan' : 'dcgan')).split(',') as PresetName[];
+const MINUTES = Number(arg('minutes') ?? (DATA === 'mnist' ? 30 : 60));
+const STEPS = arg('steps') ? Number(arg('steps')) : null;
+const SAMPLES = Number(arg('samples') ?? 1000);
+const backend = await initRuntime((arg('backend') ?? 'wasm') as BackendPreference, { threads: resolveThreads(arg('threads')) });
+
+const project = arg('project') ?? (await mkdtemp(join(tmpdir(), 'gan-bench-quality-')));
+let dataset: DatasetRef = 'demo:mnist';
+let data: TrainingData;
+if (DATA === 'emoji') {
+  const folder = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
+  dataset = 'project';
+  const report = await importDataset(folder, datasetDirOf(project), { width: 32, height: 32, channels: 3, background: '#ffffff', labelsFromFolders: false }, { name: 'twemoji' });
+  console.log(`Imported ${report.imported} emoji (${report.skipped.length} skipped) into ${project}`);
+  data = await openDatasetTrainingData(datasetDirOf(project));
+} else {
+  data = loadMnistDemo();
+}
+
+/** The preset as the Model view fits it to the dataset: resolution, channels and classes. */
+function fitted(name: PresetName): TrainConfig {
+  const config = preset(name);
+  const model = DATA === 'emoji' ? { ...config.model, resolution: 32 as const, channels: 3 as const, numClasses: 0 } : config.model;
+  return { ...config, model, steps: STEPS ?? 10_000_000, sampleEvery: 250, checkpointEvery: 1_000_000 };
+}
+
+interface Row {
+  preset: string;
+  steps: number;
+  minutes: number;
+  msPerStep: number;
+  values: Partial<Record<MetricName, MetricValue>>;
+  grid: string;
+}
+const rows: Row[] = [];
+const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '');
+await mkdir('bench/results', { recursive: true });
+
+for (const name of PRESETS) {
+  if (name === 'cdcgan' && DATA === 'emoji') {
+    console.log('cdcgan skipped: the emoji have no classes');
+    continue;
+  }
+  const config = fitted(name);
+  let settle!: (state: string) => void;
+  const ended = new Promise<string>((resolve) => (settle = resolve));
+  const session = await TrainingSession.create(runsDirOf(project), config, trainingBatches(data, config.model), {
+    status: (s) => (s.state === 'completed' || s.state === 'failed') && settle(s.state),
+    metrics: () => undefined,
+    samples: () => undefined,
+  });
+  await writeRunFile(session.runDir, dataset);
+  const started = performance.now();
+  session.start();
+  const budget = STEPS === null ? setTimeout(() => settle('budget'), MINUTES * 60_000) : null;
+  const why = await ended;
+  if (budget) clearTimeout(budget);
+  await session.stop(); // saves the checkpoint evaluated below
+  const seconds = (performance.now() - started) / 1000;
+  const steps = session.status().step;
+  if (why === 'failed') throw new Error(`${name} failed: ${session.status().message}`);
+  const grid = `bench/results/quality-${stamp}-${DATA}-${name}.png`;
+  await writeFile(grid, (await session.renderSamples()).png);
+  await session.dispose();
+  console.log(`${name}: ${steps} steps in ${(seconds / 60).toFixed(1)} min (${((seconds * 1000) / steps).toFixed(0)} ms/step); evaluating ${SAMPLES} samples…`);
+
+  const generators = new GeneratorCache();
+  const metrics = DATA === 'mnist' ? (['kid', 'is', 'pr', ...(name === 'cdcgan' ? (['class-accuracy'] as const) : [])] as const) : (['kid', 'pr'] as const);
+  const record = await evaluateCheckpoint(
+    { projectDir: project, runDir: session.runDir, metrics: [...metrics], samples: SAMPLES, extractor: 'classifier', bootstrap: 0, seed: 0 },
+    { generators, backend: backend.active },
+  );
+  generators.clear();
+  rows.push({ preset: name, steps, minutes: seconds / 60, msPerStep: (seconds * 1000) / steps, values: Object.fromEntries(record.values.map((v) => [v.metric, v])), grid });
+  // The run's own last timeline grid sits beside it, for a look at the fixed noise.
+  await copyFile(join(runFiles(session.runDir).samples, sampleFileName(Math.floor(steps / 250) * 250 || 1)), grid.replace('.png', '-timeline.png')).catch(() => undefined);
+}
+
+const cell = (v: MetricValue | undefined, scale = 1) =>
+  v ? `${(v.value * scale).toPrecision(3)} (real ${v.baseline === null ? '—' : (v.baseline * scale).toPrecision(3)})${v.caveat ? ' ⚠' : ''}` : '—';
+const header = '| preset | steps | min | ms/step | KID ×10³ | IS | precision | recall | class acc. |';
+const table = [
+  header,
+  '|---|---|---|---|---|---|---|---|---|',
+  ...rows.map(
+    (r) =>
+      `| ${r.preset} | ${r.steps} | ${r.minutes.toFixed(1)} | ${r.msPerStep.toFixed(0)} | ${cell(r.values.kid, 1000)} | ${cell(r.values.is)} | ${cell(r.values.precision)} | ${cell(r.values.recall)} | ${cell(r.values['class-accuracy'])} |`,
+  ),
+].join('\n');
+console.log(`\n${DATA}, ${SAMPLES} samples, backend ${backend.active}${backend.threads ? ` (${backend.threads} threads)` : ''}, ${cpus()[0]?.model ?? 'CPU'} × ${cpus().length}\n\n${table}`);
+const file = `bench/results/quality-${stamp}-${DATA}.json`;
+await writeFile(file, JSON.stringify({ data: DATA, samples: SAMPLES, backend: backend.active, threads: backend.threads, cpu: cpus()[0]?.model, rows }, null, 2));
+console.log(`\nWrote ${file} and the sample grids beside it.`);
