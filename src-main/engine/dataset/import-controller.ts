@@ -28,7 +28,7 @@ export class ImportController {
         signal: abort.signal,
         onProgress: (progress) => this.emit('dataset.progress', progress),
       });
-      return { ...report, skipped: report.skipped.slice(0, MAX_REPORTED_SKIPS) };
+      return { ...report, skipped: report.skipped.slice(0, MAX_REPORTED_SKIPS), skippedCounts: countByCode(report.skipped) };
     } catch (err) {
       if (err instanceof DatasetError) throw new StudioError({ code: 'invalid-request', message: err.userMessage });
       throw err;
@@ -45,10 +45,17 @@ export class ImportController {
   async current(projectDir: string, name: string): Promise<ProjectDatasetShape> {
     if (!(await hasProjectDataset(projectDir))) return null;
     const { reader, version } = await projectCatalog(projectDir);
-    const skipped = reader.manifest.files
+    const all = reader.manifest.files
       .filter((row) => row.status !== 'ok')
-      .slice(0, MAX_REPORTED_SKIPS)
       .map((row) => ({ path: row.path, code: row.code ?? row.status, reason: row.reason ?? row.status }));
-    return { summary: await describeDataset(reader, name), skipped, mean: await meanImagePng(reader), version };
+    const skipped = all.slice(0, MAX_REPORTED_SKIPS);
+    return { summary: await describeDataset(reader, name), skipped, skippedCounts: countByCode(all), mean: await meanImagePng(reader), version };
   }
+}
+
+/** Files left out per skip code, from the whole list (the one sent is cut to MAX_REPORTED_SKIPS rows). */
+export function countByCode(skipped: readonly { code: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of skipped) counts[s.code] = (counts[s.code] ?? 0) + 1;
+  return counts;
 }
