@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { preset } from '../../../../src-main/api/training';
 import { trainStepFlops } from '../../../../src-main/shared/model-design/cost';
-import { designSummary, estimateTime, formatBytes, formatShort, stepKey } from './estimate';
+import { designSummary, estimateTime, formatBytes, formatShort, measuredHow, stepKey } from './estimate';
 
 const dcgan = preset('dcgan');
 const measured = { config: dcgan, measurement: { backend: 'wasm' as const, msPerStep: 500, imagesPerSecond: 128, firstStepMs: 900, stepsMeasured: 3 } };
@@ -23,6 +23,15 @@ describe('estimateTime', () => {
   it('knows nothing without a measurement on this backend', () => {
     expect(estimateTime(dcgan, null, 'wasm')).toBeNull();
     expect(estimateTime(dcgan, measured, 'tensorflow')).toBeNull();
+  });
+
+  it('says how many steps were timed, the warm-up left out', () => {
+    const estimate = estimateTime(dcgan, measured, 'wasm')!;
+    expect(measuredHow(estimate, measured.measurement)).toBe('median of 3 timed steps after a warm-up step');
+    const one = { ...measured.measurement, stepsMeasured: 1 };
+    expect(measuredHow(estimate, one)).toBe('1 timed step after a warm-up step (steps take seconds: fewer timed)');
+    const scaled = estimateTime({ ...dcgan, batchSize: 128 }, measured, 'wasm')!;
+    expect(measuredHow(scaled, measured.measurement)).toMatch(/^scaled from a measured \d+\.\d GFLOP\/s; median of 3 timed steps/);
   });
 
   it('keys a step by what it computes', () => {
