@@ -18,6 +18,7 @@ import { wire } from '../api/contract';
 import { Connection, defaultLimits, type ConnectionLimits } from './connection';
 import type { StudioService } from '../services/studio-service';
 import { contentSecurityPolicy } from '../services/csp';
+import { formatBytes } from '../shared/bytes';
 
 export interface WebServerOptions {
   service: StudioService;
@@ -148,7 +149,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (!Number.isFinite(declared) || declared > MAX_UPLOAD_BYTES) {
-      res.writeHead(413, { 'Content-Type': 'text/plain' }).end('Each file must be sent with a length, at most 256 MB');
+      res.writeHead(413, { 'Content-Type': 'text/plain' }).end(`Each file must be sent with a length, at most ${formatBytes(MAX_UPLOAD_BYTES)}`);
       return;
     }
     try {

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { StudioError } from '../../api/rpc';
 import type { BackendName, DatasetSummary } from '../../api/schemas';
 import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
+import { formatBytes } from '../bytes';
 import { trainingMemory, WASM_HEAP_LIMIT } from './cost';
 
 export type Severity = 'error' | 'warning';
@@ -167,13 +168,12 @@ function datasetFindings(config: TrainConfig, data: DatasetShape | null): Findin
 function memoryFindings(config: TrainConfig, backend: BackendName | null): Finding[] {
   if (backend !== 'wasm') return [];
   const heap = trainingMemory(config).total;
-  const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   const lower = 'lower the batch size, the widths or the resolution';
   if (heap > WASM_HEAP_LIMIT) {
-    return [error('batchSize', `a step needs about ${gib(heap)}, more than the WebAssembly backend’s ${gib(WASM_HEAP_LIMIT)} heap: ${lower}`)];
+    return [error('batchSize', `a step needs about ${formatBytes(heap)}, more than the WebAssembly backend’s ${formatBytes(WASM_HEAP_LIMIT)} heap: ${lower}`)];
   }
   if (heap > 0.75 * WASM_HEAP_LIMIT) {
-    return [warning('batchSize', `a step needs about ${gib(heap)} of the WebAssembly backend’s ${gib(WASM_HEAP_LIMIT)} heap: close to the limit; ${lower} if it fails`)];
+    return [warning('batchSize', `a step needs about ${formatBytes(heap)} of the WebAssembly backend’s ${formatBytes(WASM_HEAP_LIMIT)} heap: close to the limit; ${lower} if it fails`)];
   }
   return [];
 }

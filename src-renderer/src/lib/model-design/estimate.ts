@@ -60,12 +60,6 @@ export function measuredHow(estimate: TimeEstimate, measurement: Measurement): s
   return estimate.source === 'scaled' ? `scaled from a measured ${estimate.gflopsPerSecond.toFixed(1)} GFLOP/s; ${how}` : how;
 }
 
-/** "1.2 GB", "350 MB". */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
-}
 
 /** "3.2 M", "41.7 k", "950". */
 export function formatShort(n: number): string {
