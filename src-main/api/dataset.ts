@@ -25,6 +25,11 @@ export const importOptionsSchema = z
   .strict();
 
 export const skippedFileSchema = z.object({ path: z.string(), code: z.string(), reason: z.string() });
+/**
+ * How many files the import left out, per skip code (duplicates included): counted before the
+ * `skipped` list is cut to its first few thousand rows, so totals stay right on huge folders.
+ */
+export const skippedCountsSchema = z.record(z.string(), z.number().int().nonnegative());
 
 export const importProgressSchema = z.object({
   phase: z.enum(['scan', 'decode', 'write', 'done']),
@@ -38,6 +43,7 @@ export type ImportProgressShape = z.infer<typeof importProgressSchema>;
 export const importReportSchema = z.object({
   imported: z.number().int().nonnegative(),
   skipped: z.array(skippedFileSchema),
+  skippedCounts: skippedCountsSchema,
   duplicates: z.number().int().nonnegative(),
   decoded: z.number().int().nonnegative(),
   reused: z.number().int().nonnegative(),
@@ -51,7 +57,13 @@ export type ImportReportShape = z.infer<typeof importReportSchema>;
  * image, or null when there is none. `version` changes with every import (cached thumbnails key on it).
  */
 export const projectDatasetSchema = z
-  .object({ summary: datasetSummarySchema, skipped: z.array(skippedFileSchema), mean: pngImageSchema, version: z.string() })
+  .object({
+    summary: datasetSummarySchema,
+    skipped: z.array(skippedFileSchema),
+    skippedCounts: skippedCountsSchema,
+    mean: pngImageSchema,
+    version: z.string(),
+  })
   .nullable();
 export type ProjectDatasetShape = z.infer<typeof projectDatasetSchema>;
 

@@ -41,8 +41,9 @@ export const measurementSchema = z.object({
   /** Median time of the measured steps (one D round of n_critic updates + one G update). */
   msPerStep: z.number().positive(),
   imagesPerSecond: z.number().nonnegative(),
-  /** The first step, which also builds kernels and grows memory; not part of msPerStep unless it was the only one. */
+  /** The warm-up step, which also builds kernels and grows memory; never part of msPerStep. */
   firstStepMs: z.number().nonnegative(),
+  /** Steps timed after the warm-up, whose median is msPerStep (at least 1; 3 or more unless a step takes seconds). */
   stepsMeasured: z.number().int().nonnegative(),
 });
 export type Measurement = z.infer<typeof measurementSchema>;

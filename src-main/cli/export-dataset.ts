@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { DatasetError, exportStyleGan, openDataset, zipSink } from '../engine/dataset';
 import { styleGanWarnings } from '../engine/dataset/stylegan-zip';
 import { datasetDirOf, exportsDirOf } from '../project/layout';
+import { formatBytes } from '../shared/bytes';
 import { holdProjectLock } from '../project/lock';
 import { styleGanZipName } from '../shared/stylegan-name';
 import { defaultProjectDir } from '../services/workspace';
@@ -50,7 +51,7 @@ export async function exportDataset(args: string[]): Promise<void> {
     });
     (progress as ProgressLine | null)?.finish('');
     const labels = result.labelled ? 'with class labels' : 'without labels';
-    process.stderr.write(`Wrote ${result.images} images ${labels} to ${out} (${((await stat(out)).size / 1e6).toFixed(1)} MB).\n`);
+    process.stderr.write(`Wrote ${result.images} images ${labels} to ${out} (${formatBytes((await stat(out)).size)}).\n`);
     for (const warning of result.warnings) if (!styleGanWarnings(width, height, false).includes(warning)) process.stderr.write(`Note: ${warning}\n`);
   } catch (err) {
     if (abort.signal.aborted) throw new Error('Cancelled: nothing was written.');

@@ -21,6 +21,7 @@ import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
 import { ProgressLine } from './progress';
+import { formatBytes } from '../shared/bytes';
 import { exportUsage } from './usage';
 
 const options = {
@@ -104,7 +105,7 @@ export async function exportCommand(args: string[]): Promise<void> {
   }
   const { export: entry, elapsedMs } = result;
   const bytes = entry.sidecar.totalBytes;
-  const size = bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
+  const size = formatBytes(bytes);
   // fileCount leaves out sidecar.json itself.
   (progress ?? new ProgressLine(1)).finish(`Exported ${entry.sidecar.fileCount + 1} files (${size}) in ${(elapsedMs / 1000).toFixed(1)} s to ${entry.dir}`);
 }

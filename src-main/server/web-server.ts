@@ -20,6 +20,7 @@ import type { StudioService } from '../services/studio-service';
 import { contentSecurityPolicy } from '../services/csp';
 import { DOWNLOAD_PREFIX } from '../services/downloads';
 import { sendDownload } from './download';
+import { formatBytes } from '../shared/bytes';
 
 export interface WebServerOptions {
   service: StudioService;
@@ -160,7 +161,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (!Number.isFinite(declared) || declared > MAX_UPLOAD_BYTES) {
-      res.writeHead(413, { 'Content-Type': 'text/plain' }).end('Each file must be sent with a length, at most 256 MB');
+      res.writeHead(413, { 'Content-Type': 'text/plain' }).end(`Each file must be sent with a length, at most ${formatBytes(MAX_UPLOAD_BYTES)}`);
       return;
     }
     try {

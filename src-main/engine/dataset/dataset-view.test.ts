@@ -108,9 +108,14 @@ describe('the project dataset as the Data view gets it', () => {
     await importDataset(join(root, 'reimport-src'), datasetDirOf(project), { width: 28, height: 28, channels: 1 }, { pool: { size: 1 } });
     const before = (await controller.current(project, 'project'))!;
     await writeFile(join(root, 'reimport-src', '1', 'extra.png'), await mnistPng(1, 9));
+    await writeFile(join(root, 'reimport-src', '1', 'extra-copy.png'), await mnistPng(1, 9));
+    await writeFile(join(root, 'reimport-src', 'notes.txt'), 'not an image');
     await importDataset(join(root, 'reimport-src'), datasetDirOf(project), { width: 28, height: 28, channels: 1 }, { pool: { size: 1 } });
     const after = (await controller.current(project, 'project'))!;
     expect(after.version).not.toBe(before.version);
+    // Every file left out, counted per code: the Data view's summary and heading both read these.
+    expect(after.skippedCounts).toEqual({ duplicate: 1, 'not-image': 1 });
+    expect(after.skipped.map((s) => s.code).sort()).toEqual(['duplicate', 'not-image']);
     expect((await thumbnailPage(datasetDirOf(project), { offset: 0, count: 10 })).total).toBe(5);
   });
 

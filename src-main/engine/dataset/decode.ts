@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import type { ImportOptions } from './options';
 import type { SkipCode } from './types';
 import { errCode } from './scan';
+import { formatBytes } from '../../shared/bytes';
 
 export type DecodeOutcome =
   | { ok: true; pixels: Uint8Array }
@@ -100,7 +101,7 @@ export async function decodeFile(absPath: string, options: ImportOptions): Promi
     try {
       const { size } = await handle.stat();
       if (size > MAX_FILE_BYTES) {
-        return { ok: false, code: 'too-large', reason: `file too large (${Math.round(size / 2 ** 20)} MB)`, hash: null };
+        return { ok: false, code: 'too-large', reason: `file too large (${formatBytes(size)}, limit ${formatBytes(MAX_FILE_BYTES)})`, hash: null };
       }
       bytes = await handle.readFile();
     } finally {

@@ -45,7 +45,7 @@ export class ImportController {
         name: request.name,
         onProgress: (progress) => this.emit('dataset.progress', progress),
       });
-      return { report: { ...report, skipped: report.skipped.slice(0, MAX_REPORTED_SKIPS) }, dataset };
+      return { report: { ...report, skipped: report.skipped.slice(0, MAX_REPORTED_SKIPS), skippedCounts: countByCode(report.skipped) }, dataset };
     } catch (err) {
       if (err instanceof DatasetError) throw new StudioError({ code: 'invalid-request', message: err.userMessage });
       throw err;
@@ -92,11 +92,11 @@ export class ImportController {
     const dir = datasetDirOf(projectDir, dataset);
     if (!(await hasDataset(dir))) return null;
     const { reader, version } = await datasetCatalog(dir);
-    const skipped = reader.manifest.files
+    const all = reader.manifest.files
       .filter((row) => row.status !== 'ok')
-      .slice(0, MAX_REPORTED_SKIPS)
       .map((row) => ({ path: row.path, code: row.code ?? row.status, reason: row.reason ?? row.status }));
-    return { summary: await describeDataset(reader, dataset), skipped, mean: await meanImagePng(reader), version };
+    const skipped = all.slice(0, MAX_REPORTED_SKIPS);
+    return { summary: await describeDataset(reader, dataset), skipped, skippedCounts: countByCode(all), mean: await meanImagePng(reader), version };
   }
 
   /**
@@ -113,4 +113,11 @@ export class ImportController {
     await rm(doomed, { recursive: true, force: true });
     return true;
   }
+}
+
+/** Files left out per skip code, from the whole list (the one sent is cut to MAX_REPORTED_SKIPS rows). */
+export function countByCode(skipped: readonly { code: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of skipped) counts[s.code] = (counts[s.code] ?? 0) + 1;
+  return counts;
 }

@@ -14,7 +14,8 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../project/atomic';
-import { copyFileChecked, DOWNLOAD_LIMITS, downloadFile, FileTooLargeError, formatBytes, type HostResolver } from './model-download';
+import { copyFileChecked, DOWNLOAD_LIMITS, downloadFile, FileTooLargeError, type HostResolver } from './model-download';
+import { formatBytes } from '../../shared/bytes';
 import { fitImages, type FeatureExtractor } from './extractor';
 
 /** The cache's record of a model: where it came from and each file's digest. */

@@ -107,7 +107,7 @@ describe('cacheGraphModel from a URL', () => {
       });
       const parent = join(work, `over-${prefix}`);
       await expect(cacheGraphModel({ url: `${base}/${prefix}/model.json` }, join(parent, 'inception'), { limits, resolveHost: loopbackOnly })).rejects.toThrow(
-        /Refused group1-shard1of1\.bin from 127\.0\.0\.1:\d+: a model's files may take 3 MiB together, 2 MiB each/,
+        /Refused group1-shard1of1\.bin from 127\.0\.0\.1:\d+: a model's files may take 3\.0 MiB together, 2\.0 MiB each/,
       );
       // Neither the cache nor its staging folder (nor a temp file in it) is left.
       expect(await readdir(parent)).toEqual([]);

@@ -17,8 +17,8 @@ import https from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import { join } from 'node:path';
 import { syncDir } from '../../project/atomic';
+import { formatBytes, MiB } from '../../shared/bytes';
 
-const MiB = 1024 * 1024;
 const IDLE_TIMEOUT_MS = 60_000;
 
 /** What a model may bring into the cache. TF.js Inception-v3 is about 95 MB of weights. */
@@ -166,8 +166,4 @@ export async function writeStreamAtomic(
     await rm(temp, { force: true }).catch(() => {});
     throw err;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  return bytes >= MiB ? `${Math.round((bytes / MiB) * 10) / 10} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }

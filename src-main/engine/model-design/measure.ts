@@ -1,7 +1,8 @@
 /**
  * Measures what a config costs on the active backend by training it for real: a throwaway Trainer
  * on stand-in images of the right shape (the step costs the same whatever the pixels are), a warm-up
- * step that builds kernels and grows memory, then a few timed steps within a time budget.
+ * step that builds kernels and grows memory (discarded: it can be many times slower), then the
+ * median of a few timed steps within a time budget.
  */
 import type { Measurement } from '../../api/model-design';
 import type { BackendName } from '../../api/schemas';
@@ -11,13 +12,48 @@ import { memoryBatches } from '../batches/memory-batches';
 import { Rng } from '../rng';
 import { Trainer } from '../training/trainer';
 
-export interface MeasureOptions {
-  /** Timed steps at most (after the warm-up). */
+export interface StepBudget {
+  /** Timed steps wanted at least (after the warm-up), unless they would pass `limitMs`. */
+  minSteps?: number;
+  /** Timed steps at most. */
   maxSteps?: number;
-  /** Stop timing more steps once this much time has gone on them. */
+  /** Past `minSteps`, stop timing more once this much time has gone on timed steps. */
   budgetMs?: number;
+  /** Stop before `minSteps` when the next step would take timed steps past this (big models). */
+  limitMs?: number;
+}
+
+export interface MeasureOptions extends StepBudget {
   /** Checked between steps: a reason to give up (a run started), or null to go on. */
   interrupted?: () => string | null;
+}
+
+export interface StepTimes {
+  warmupMs: number;
+  /** The timed steps, warm-up excluded: never empty. */
+  times: number[];
+}
+
+/**
+ * Runs one warm-up step (kept apart, never in the median) and then times steps: at least one, at
+ * least `minSteps` while they stay within `limitMs`, more up to `maxSteps` while within `budgetMs`.
+ * `step` runs one step and returns how long it took; the next step's time is guessed as the median.
+ */
+export async function timeSteps(step: () => Promise<number>, budget: StepBudget = {}): Promise<StepTimes> {
+  const { minSteps = 3, maxSteps = 7, budgetMs = 5000, limitMs = 20_000 } = budget;
+  const warmupMs = await step();
+  const times: number[] = [];
+  let spent = 0;
+  while (times.length < Math.max(1, maxSteps)) {
+    if (times.length > 0) {
+      const after = spent + median(times);
+      if (after > (times.length < minSteps ? limitMs : budgetMs)) break;
+    }
+    const ms = await step();
+    times.push(ms);
+    spent += ms;
+  }
+  return { warmupMs, times };
 }
 
 export class MeasureInterrupted extends Error {}
@@ -40,7 +76,7 @@ export function standInImages(config: TrainConfig, count = Math.max(config.batch
 }
 
 export async function measureTraining(config: TrainConfig, backend: BackendName, options: MeasureOptions = {}): Promise<Measurement> {
-  const { maxSteps = 5, budgetMs = 6000, interrupted = () => null } = options;
+  const { interrupted = () => null, ...budget } = options;
   const trainer = new Trainer(config, memoryBatches(standInImages(config), config.model));
   try {
     const step = async (): Promise<number> => {
@@ -52,21 +88,13 @@ export async function measureTraining(config: TrainConfig, backend: BackendName,
       await trainer.trainStep();
       return performance.now() - started;
     };
-    const firstStepMs = await step();
-    const times: number[] = [];
-    // A step slower than the whole budget is measured once (the warm-up) rather than keep the user waiting.
-    let spent = 0;
-    while (times.length < maxSteps && (times.length === 0 ? firstStepMs < budgetMs : spent + median(times) < budgetMs)) {
-      const ms = await step();
-      times.push(ms);
-      spent += ms;
-    }
-    const msPerStep = times.length ? median(times) : firstStepMs;
+    const { warmupMs, times } = await timeSteps(step, budget);
+    const msPerStep = median(times);
     return {
       backend,
       msPerStep,
       imagesPerSecond: (config.batchSize * 1000) / msPerStep,
-      firstStepMs,
+      firstStepMs: warmupMs,
       stepsMeasured: times.length,
     };
   } finally {
@@ -74,7 +102,7 @@ export async function measureTraining(config: TrainConfig, backend: BackendName,
   }
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

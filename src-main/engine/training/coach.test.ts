@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Coach, sampleDiversity, type CoachPoint, type CoachWarning } from './coach';
+import { Coach, pairedDistance, sampleDiversity, type CoachPoint, type CoachWarning } from './coach';
 import { Rng } from '../rng';
 
 /** A synthetic metric stream: `shape(step, noise)` gives each step's values. */
@@ -27,7 +27,7 @@ describe('Coach', () => {
     expect(run(stream(1000, healthy))).toEqual([]);
     const coach = new Coach('bce', 10);
     // Noise first (more varied than the data), then something as varied as the data.
-    for (let step = 0; step <= 1000; step += 50) expect(coach.observeDiversity(step, step < 200 ? 30 : 8 + Math.sin(step))).toEqual([]);
+    for (let step = 0; step <= 1000; step += 50) expect(coach.observeDiversity(step, step < 200 ? 30 : 8 + Math.sin(step), 10)).toEqual([]);
   });
 
   it('says when the discriminator wins, from the step it started, once', () => {
@@ -56,7 +56,7 @@ describe('Coach', () => {
 
   it('reports a condition flickering at its threshold once, and again only after a window clear of it', () => {
     const coach = new Coach('bce', 10);
-    const kinds = (step: number, d: number) => coach.observeDiversity(step, d).map((w) => w.kind);
+    const kinds = (step: number, d: number) => coach.observeDiversity(step, d, 10).map((w) => w.kind);
     expect(kinds(300, 2.4)).toEqual(['mode-collapse']);
     // Hovering around a quarter of the real variety: the same episode.
     expect(kinds(310, 2.6)).toEqual([]);
@@ -74,7 +74,7 @@ describe('Coach', () => {
 
   it('notices the samples collapsing, and fires again only after recovering', () => {
     const coach = new Coach('bce', 10);
-    const kinds = (step: number, d: number) => coach.observeDiversity(step, d).map((w) => w.kind);
+    const kinds = (step: number, d: number) => coach.observeDiversity(step, d, 10).map((w) => w.kind);
     expect(kinds(50, 1)).toEqual([]); // too early to judge
     expect(kinds(100, 10)).toEqual([]);
     expect(kinds(200, 9)).toEqual([]);
@@ -85,9 +85,43 @@ describe('Coach', () => {
   });
 });
 
+describe('the coach and samples that have not left their start', () => {
+  /** n images of `size` values: `value(i, k)` for image i, value k. */
+  const images = (n: number, size: number, value: (i: number, k: number) => number) =>
+    Float32Array.from({ length: n * size }, (_, j) => value(Math.floor(j / size), j % size));
+  const rng = new Rng(7);
+  const grey = images(16, 64, () => 0.01 * (rng.next() - 0.5)); // a fresh DCGAN: near-uniform, alike
+  const realVariety = sampleDiversity(images(16, 64, (i, k) => ((i * 7 + k * 3) % 11) / 5 - 1), 16);
+
+  it('calls no collapse while the samples are still the initial ones, however alike', () => {
+    const coach = new Coach('bce', realVariety);
+    for (const step of [1, 50, 100, 150, 200, 300]) {
+      // Barely moved from the first samples (EMA 0.999, or a learning rate too small to start).
+      const now = grey.map((v, j) => v + 0.001 * Math.sin(step + j));
+      expect(coach.observeSamples(step, now, 16)).toEqual([]);
+    }
+  });
+
+  it('still calls collapse once the samples have moved away and then crowd together', () => {
+    const coach = new Coach('bce', realVariety);
+    expect(coach.observeSamples(1, grey, 16)).toEqual([]);
+    // All latents now give (nearly) the same digit-like image, far from the grey start.
+    const oneImage = images(16, 64, (i, k) => ((k * 3) % 11) / 5 - 1 + 0.01 * i);
+    expect(pairedDistance(oneImage, grey, 16)).toBeGreaterThan(0.25 * realVariety);
+    expect(coach.observeSamples(100, oneImage, 16).map((w) => w.kind)).toEqual(['mode-collapse']);
+  });
+
+  it('judges variety only past the warm-up and once the samples have left their start', () => {
+    const coach = new Coach('bce', 10);
+    expect(coach.observeDiversity(100, 1, 0.5)).toEqual([]); // alike, but not yet moved
+    expect(coach.observeDiversity(150, 1, 2.6).map((w) => w.kind)).toEqual(['mode-collapse']);
+  });
+});
+
 describe('sampleDiversity', () => {
   it('is zero for identical images and the distance for two', () => {
     expect(sampleDiversity(new Float32Array([1, 2, 1, 2, 1, 2]), 3)).toBe(0);
     expect(sampleDiversity(new Float32Array([0, 0, 3, 4]), 2)).toBe(5);
+    expect(pairedDistance(new Float32Array([0, 0, 3, 4]), new Float32Array([3, 4, 3, 4]), 2)).toBe(2.5);
   });
 });

@@ -29,6 +29,14 @@ export interface CoachPoint {
 const WINDOW = 50;
 /** Conditions are only judged once training has settled past its first, noisy steps. */
 const WARMUP = 100;
+/** Samples this far below the real images' variety (as a share of it) have collapsed. */
+const COLLAPSED = 0.25;
+/**
+ * How far (as a share of the real images' variety) the samples must have moved from the first
+ * ones the coach saw for the same latents before their variety is judged: a fresh generator's
+ * samples all look alike (a DCGAN's are near-uniform grey), which is not having started, not collapse.
+ */
+const LEFT_INITIAL = 0.25;
 
 export class Coach {
   private readonly points: CoachPoint[] = [];
@@ -36,6 +44,9 @@ export class Coach {
   /** When each kind last stopped holding: a condition flickering at its threshold is one episode. */
   private readonly clearedAt = new Map<CoachKind, number>();
   private earlyGradNorm: number | null = null;
+  /** The first fixed-noise samples seen, and whether later ones have since moved away from them. */
+  private initialSamples: Float32Array | null = null;
+  private leftInitial = false;
   constructor(
     private readonly loss: LossConfig['kind'],
     /** Mean pairwise distance within a batch of real images: the variety the samples should reach. */
@@ -81,14 +92,26 @@ export class Coach {
   }
 
   /**
-   * Feeds the diversity of the fixed-noise samples (mean pairwise distance). Far below the real
-   * images' own variety means many latents map to the same few images: mode collapse. (Compared
-   * with the data, not with the samples' past, because untrained generators make varied noise.)
+   * Feeds the fixed-noise samples (`n` images, the same latents every time) of the generator being
+   * trained — not its moving average, which lags behind and still looks like its start. Judges
+   * their variety only once they have left the initial samples (see observeDiversity).
    */
-  observeDiversity(step: number, diversity: number): CoachWarning[] {
+  observeSamples(step: number, values: Float32Array, n: number): CoachWarning[] {
+    if (!this.initialSamples || this.initialSamples.length !== values.length) this.initialSamples = values.slice();
+    return this.observeDiversity(step, sampleDiversity(values, n), pairedDistance(values, this.initialSamples, n));
+  }
+
+  /**
+   * Feeds the diversity of the fixed-noise samples (mean pairwise distance) and `moved`, their
+   * mean distance from the first samples of the same latents. Far below the real images' own
+   * variety means many latents map to the same few images: mode collapse — but only once the
+   * samples have moved from the initial ones, which look alike before the generator has learnt anything.
+   */
+  observeDiversity(step: number, diversity: number, moved: number): CoachWarning[] {
     const out: CoachWarning[] = [];
     const ratio = this.realDiversity > 0 ? diversity / this.realDiversity : 1;
-    this.update(out, 'mode-collapse', step >= WARMUP && ratio < 0.25, step, step, () => ({
+    if (this.realDiversity > 0 && moved >= LEFT_INITIAL * this.realDiversity) this.leftInitial = true;
+    this.update(out, 'mode-collapse', step >= WARMUP && this.leftInitial && ratio < COLLAPSED, step, step, () => ({
       message: `The samples are losing variety: the fixed-noise images differ from each other only ${Math.round(ratio * 100)}% as much as real images do. The generator is collapsing onto a few modes.`,
       suggestion: 'Roll back to an earlier checkpoint, lower the generator learning rate, or use WGAN-GP; minibatch diversity and a smaller n_critic gap also help.',
     }));
@@ -117,6 +140,18 @@ export class Coach {
       this.clearedAt.set(kind, step);
     }
   }
+}
+
+/** Mean Euclidean distance between image i of `a` and image i of `b` (n images each). */
+export function pairedDistance(a: Float32Array, b: Float32Array, n: number): number {
+  const size = a.length / n;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let d = 0;
+    for (let k = i * size; k < (i + 1) * size; k++) d += (a[k]! - b[k]!) ** 2;
+    total += Math.sqrt(d);
+  }
+  return n ? total / n : 0;
 }
 
 /** Mean pairwise Euclidean distance between n images of `size` values each (a few ms for 64 images). */

@@ -154,4 +154,23 @@ describe('TrainingSession coach', () => {
     await session.dispose();
     await tf.setBackend('cpu');
   });
+
+  it('calls no mode collapse while the samples are still the initial noise (EMA 0.999)', async () => {
+    const rec = recorder();
+    const warnings: string[] = [];
+    const listener: SessionListener = { ...rec.listener, coach: (_id, warning) => warnings.push(warning.kind) };
+    // A DCGAN's first samples look alike (grey, about 2 % of the digits' variety); learning rates
+    // this small keep them there past the coach's warm-up. That is a generator that has not
+    // started, not one that collapsed: the coach once said "mode collapse" at step 100.
+    const stuck = tinyConfig({ steps: 101, sampleEvery: 50, checkpointEvery: 1000, emaDecay: 0.999, optimizer: { ...config.optimizer, gLr: 1e-9, dLr: 1e-9 } });
+    await tf.setBackend('wasm');
+    registerTrainingKernels('wasm');
+    const session = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), stuck, memoryBatches(loadMnistDemo(), stuck.model), listener);
+    session.start();
+    await rec.until(() => rec.statuses.at(-1)?.state === 'completed');
+    expect(rec.sampleSteps).toEqual([1, 50, 100]);
+    expect(warnings).not.toContain('mode-collapse');
+    await session.dispose();
+    await tf.setBackend('cpu');
+  });
 });

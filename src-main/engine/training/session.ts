@@ -20,6 +20,7 @@ import type { TrainingEvalPoint } from '../../api/evaluation';
 import { bestEvalUpTo, evaluationImages, type TrainingEvaluator } from '../evaluation/in-training';
 import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from '../rng';
+import type { Generator } from '../models/generator';
 import { fixedNoiseSeed, Trainer, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
 import { type BatchSource } from '../batches/types';
 import { CONFIG_FILE, runFiles, runIdOf, sampleFileName } from '../../project/layout';
@@ -322,9 +323,22 @@ export class TrainingSession {
 
   private async saveSamples(step: number): Promise<void> {
     const { png, width, height, values, count } = await this.renderSamples();
-    this.advise(this.coach.observeDiversity(step, sampleDiversity(values, count)));
+    // The coach judges the generator being trained: an EMA one lags it (at 0.999, by about a
+    // thousand steps) and early on still shows the initial samples, which all look alike.
+    const trained = this.trainer.emaGenerator ? await this.fixedNoiseValues(this.trainer.generator) : values;
+    this.advise(this.coach.observeSamples(step, trained, count));
     await writeFileAtomic(runFiles(this.runDir).samples, sampleFileName(step), [png]);
     this.listener.samples(this.runId, step, png, width, height);
+  }
+
+  /** The fixed-noise images of `generator`, as values in [−1, 1]. */
+  private async fixedNoiseValues(generator: Generator): Promise<Float32Array> {
+    const images = tf.tidy(() => this.trainer.generate(generator, this.fixedNoise.z, this.fixedNoise.labels, false));
+    try {
+      return (await images.data()) as Float32Array;
+    } finally {
+      images.dispose();
+    }
   }
 
   private advise(warnings: CoachWarning[]): void {

@@ -69,6 +69,31 @@ export interface MemoryEstimate {
   total: number;
 }
 
+/** The settings a too-big design is made smaller with: how to halve each (not below its minimum). */
+const SHRINKABLE = {
+  batchSize: (c: TrainConfig): TrainConfig => ({ ...c, batchSize: Math.max(2, Math.floor(c.batchSize / 2)) }),
+  'model.gWidth': (c: TrainConfig): TrainConfig => ({ ...c, model: { ...c.model, gWidth: Math.max(4, Math.floor(c.model.gWidth / 2)) } }),
+  'model.dWidth': (c: TrainConfig): TrainConfig => ({ ...c, model: { ...c.model, dWidth: Math.max(4, Math.floor(c.model.dWidth / 2)) } }),
+} as const;
+
+export interface MemoryShare {
+  path: keyof typeof SHRINKABLE;
+  /** Bytes a step would need less with that setting halved. */
+  saved: number;
+}
+
+/**
+ * Which setting makes a step's memory large, by what halving each would save — batch size scales
+ * the activations; the widths the weights, the optimiser's state and the activations too — most
+ * first. The resolution is left out: it comes from the dataset.
+ */
+export function memoryShares(config: TrainConfig): MemoryShare[] {
+  const total = trainingMemory(config).total;
+  return (Object.keys(SHRINKABLE) as MemoryShare['path'][])
+    .map((path) => ({ path, saved: total - trainingMemory(SHRINKABLE[path](config)).total }))
+    .sort((a, b) => b.saved - a.saved);
+}
+
 /** Peak tensor memory of one training step, in bytes. */
 export function trainingMemory(config: TrainConfig): MemoryEstimate {
   const { model } = config;

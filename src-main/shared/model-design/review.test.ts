@@ -63,6 +63,20 @@ describe('reviewConfig', () => {
     expect(paths(big(256), { backend: 'tensorflow' })).toEqual([]);
   });
 
+  it('names the setting that makes a design too big, not always the batch size', () => {
+    // The Model view blamed Batch size for a 512-wide G at batch 16, where halving the batch saves nothing.
+    const wideG = { ...big(16), model: { ...big(16).model, gWidth: 512 } };
+    const refused = reviewConfig(wideG, { backend: 'wasm' });
+    expect(refused.findings.map((f) => `${f.severity} ${f.path}`)).toEqual(['error model.gWidth']);
+    expect(describeFinding(refused.findings[0]!)).toMatch(/^G width: a step needs about \d+ GiB, more than .*: halving G width saves the most \(about \d+ GiB/);
+    const wideD = { ...big(16), model: { ...big(16).model, dWidth: 512 } };
+    expect(paths(wideD, { backend: 'wasm' })).toEqual(['error model.dWidth']);
+    // Where the batch weighs most, the batch size is named, with what the others would save.
+    expect(describeFinding(reviewConfig(big(256), { backend: 'wasm' }).findings[0]!)).toMatch(
+      /halving batch size saves the most \(about \d\.\d GiB; G width: \d\.\d GiB; D width: \d\.\d GiB\)/,
+    );
+  });
+
   it('warns about combinations the literature advises against', () => {
     const dcgan = preset('dcgan');
     expect(paths({ ...dcgan, nCritic: 5 })).toEqual(['warning nCritic']);

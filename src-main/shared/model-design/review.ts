@@ -8,7 +8,8 @@ import type { z } from 'zod';
 import { StudioError } from '../../api/rpc';
 import type { BackendName, DatasetSummary } from '../../api/schemas';
 import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
-import { trainingMemory, WASM_HEAP_LIMIT } from './cost';
+import { formatBytes } from '../bytes';
+import { memoryShares, trainingMemory, WASM_HEAP_LIMIT } from './cost';
 
 export type Severity = 'error' | 'warning';
 
@@ -167,15 +168,21 @@ function datasetFindings(config: TrainConfig, data: DatasetShape | null): Findin
 function memoryFindings(config: TrainConfig, backend: BackendName | null): Finding[] {
   if (backend !== 'wasm') return [];
   const heap = trainingMemory(config).total;
-  const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-  const lower = 'lower the batch size, the widths or the resolution';
-  if (heap > WASM_HEAP_LIMIT) {
-    return [error('batchSize', `a step needs about ${gib(heap)}, more than the WebAssembly backend’s ${gib(WASM_HEAP_LIMIT)} heap: ${lower}`)];
-  }
-  if (heap > 0.75 * WASM_HEAP_LIMIT) {
-    return [warning('batchSize', `a step needs about ${gib(heap)} of the WebAssembly backend’s ${gib(WASM_HEAP_LIMIT)} heap: close to the limit; ${lower} if it fails`)];
-  }
-  return [];
+  if (heap <= 0.75 * WASM_HEAP_LIMIT) return [];
+  // The finding sits on the setting whose halving saves the most, not always on the batch size.
+  const shares = memoryShares(config).filter((s) => s.saved > 0);
+  const path = shares[0]?.path ?? 'batchSize';
+  const name = (p: string) => (fieldLabels[p] ?? p).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+  const lower = shares.length
+    ? `halving ${name(path)} saves the most (about ${formatBytes(shares[0]!.saved)}${shares
+        .slice(1)
+        .map((s) => `; ${name(s.path)}: ${formatBytes(s.saved)}`)
+        .join('')})`
+    : 'lower the resolution';
+  const needs = `a step needs about ${formatBytes(heap)}`;
+  const limit = `the WebAssembly backend’s ${formatBytes(WASM_HEAP_LIMIT)} heap`;
+  if (heap > WASM_HEAP_LIMIT) return [error(path, `${needs}, more than ${limit}: ${lower}`)];
+  return [warning(path, `${needs} of ${limit}: close to the limit; if it fails, ${lower}`)];
 }
 
 function trainingFindings(config: TrainConfig): Finding[] {

@@ -1,5 +1,8 @@
 /** Display helpers shared by views and the status bar. */
 
+/** Sizes in binary units (KiB, MiB, GiB), the same helper the engine and the config review use. */
+export { formatBytes } from '../../../src-main/shared/bytes';
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }

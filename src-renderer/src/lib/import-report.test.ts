@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { describeSource, filterSkipped, formatEta, reportFilename, skippedCsv, summaryLine, timingLine, withFolderName, type ImportReport } from './import-report';
+import {
+  describeSkip,
+  describeSource,
+  filterSkipped,
+  formatEta,
+  reportFilename,
+  skippedBreakdown,
+  skippedCounts,
+  skippedCsv,
+  skippedTotal,
+  summaryLine,
+  timingLine,
+  withFolderName,
+  type ImportReport,
+} from './import-report';
 
 const report: ImportReport = {
   imported: 3412,
@@ -7,6 +21,7 @@ const report: ImportReport = {
     ...Array.from({ length: 17 }, (_, i) => ({ path: `bad-${i}.png`, code: 'corrupt', reason: 'cannot be decoded' })),
     ...Array.from({ length: 4 }, (_, i) => ({ path: `dup-${i}.png`, code: 'duplicate', reason: 'same as a.png' })),
   ],
+  skippedCounts: { corrupt: 17, duplicate: 4 },
   duplicates: 4,
   decoded: 3433,
   reused: 0,
@@ -16,8 +31,42 @@ const report: ImportReport = {
 
 describe('import report', () => {
   it('sums an import up in one line', () => {
-    expect(summaryLine(report)).toBe('Imported 3,412 images · 17 skipped · 4 duplicates · 12.3 s');
-    expect(summaryLine({ ...report, skipped: [], duplicates: 0, imported: 1 }, 2)).toBe('Imported 1 image · 2 skipped · 12.3 s');
+    expect(summaryLine(report)).toBe('Imported 3,412 images · 21 skipped (17 corrupt, 4 duplicates) · 12.3 s');
+    const browser = [{ path: 'x.png', code: 'unreadable', reason: 'The browser could not read this file: x' }];
+    expect(summaryLine({ ...report, skipped: [], skippedCounts: {}, duplicates: 0, imported: 1 }, browser)).toBe(
+      'Imported 1 image · 1 skipped (1 unreadable) · 12.3 s',
+    );
+    expect(summaryLine({ ...report, skipped: [], skippedCounts: {}, duplicates: 0 })).toBe('Imported 3,412 images · 0 skipped · 12.3 s');
+  });
+
+  it('counts skipped files one way in the summary and the Skipped files heading (duplicates included)', () => {
+    // 52 duplicates, nothing else: the summary once read "0 skipped · 52 duplicates" under a heading of 52.
+    const dups = { ...report, skipped: [], skippedCounts: { duplicate: 52 }, duplicates: 52 };
+    const counts = skippedCounts(dups.skippedCounts);
+    expect(skippedTotal(counts)).toBe(52);
+    expect(summaryLine(dups)).toContain('52 skipped (52 duplicates)');
+    // The heading counts the whole import, not the rows sent (cut to the first few thousand).
+    const many = skippedCounts({ corrupt: 9000, duplicate: 1 }, [{ path: 'a', code: 'corrupt', reason: 'r' }]);
+    expect(skippedTotal(many)).toBe(9002);
+    expect(skippedBreakdown(many)).toBe('9,001 corrupt, 1 duplicate');
+  });
+
+  it('names each skipped file’s category once', () => {
+    const shown = (code: string, reason: string) => {
+      const d = describeSkip({ path: 'p', code, reason });
+      return `${d.category} · ${d.detail}`;
+    };
+    expect(shown('duplicate', 'duplicate of cat-01.png')).toBe('duplicate · of cat-01.png');
+    expect(shown('empty', 'empty file (0 bytes)')).toBe('empty · 0 bytes');
+    expect(shown('hidden', 'hidden file')).toBe('hidden · ');
+    expect(shown('not-image', 'not an image (.txt)')).toBe('not an image · .txt');
+    expect(shown('too-many-pixels', 'too many pixels (9000×9000, limit 40,000,000)')).toBe('too many pixels · 9000×9000, limit 40,000,000');
+    expect(shown('corrupt', 'corrupt image (bad seek)')).toBe('corrupt · bad seek');
+    expect(shown('corrupt', 'truncated image (premature end)')).toBe('corrupt · truncated image (premature end)');
+    expect(shown('broken-symlink', 'broken symlink (target missing)')).toBe('broken symlink · target missing');
+    expect(shown('symlink-loop', 'symlink loop: leads back to a, already scanned')).toBe('symlink loop · leads back to a, already scanned');
+    expect(shown('unreadable', 'cannot be read (EACCES)')).toBe('unreadable · EACCES');
+    expect(shown('too-large', 'file too large (300 MiB)')).toBe('too large · 300 MiB');
   });
 
   it('says how long is left', () => {

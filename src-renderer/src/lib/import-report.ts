@@ -8,11 +8,14 @@ export type ImportReport = z.infer<typeof importReportSchema>;
 export type ImportProgress = z.infer<typeof importProgressSchema>;
 export type ProjectDataset = z.infer<typeof projectDatasetSchema>;
 
-/** "Imported 3,412 images · 17 skipped · 4 duplicates · 12.3 s" (`extraSkipped`: left out before upload). */
-export function summaryLine(report: ImportReport, extraSkipped = 0): string {
-  const skipped = report.skipped.filter((s) => s.code !== 'duplicate').length + extraSkipped;
-  const parts = [`Imported ${plural(report.imported, 'image')}`, `${formatCount(skipped)} skipped`];
-  if (report.duplicates) parts.push(plural(report.duplicates, 'duplicate'));
+/**
+ * "Imported 3,412 images · 21 skipped (17 corrupt, 4 duplicates) · 12.3 s". Skipped means every
+ * file not imported, duplicates included — the number the Skipped files heading shows too.
+ * `clientSkipped`: files the browser left out before uploading.
+ */
+export function summaryLine(report: ImportReport, clientSkipped: readonly SkippedFile[] = []): string {
+  const counts = skippedCounts(report.skippedCounts, clientSkipped);
+  const parts = [`Imported ${plural(report.imported, 'image')}`, skippedPhrase(counts)];
   if (report.reused) parts.push(`${formatCount(report.reused)} reused from the last import`);
   parts.push(formatSeconds(report.elapsedMs / 1000));
   return parts.join(' · ');
@@ -21,6 +24,82 @@ export function summaryLine(report: ImportReport, extraSkipped = 0): string {
 /** "Uploaded 3,793 files (52.4 MiB) in 1 min 8 s, then imported in 21.0 s": where the wait went, in web mode. */
 export function timingLine(upload: { files: number; bytes: number; ms: number }, importMs: number, formatBytes: (n: number) => string): string {
   return `Uploaded ${plural(upload.files, 'file')} (${formatBytes(upload.bytes)}) in ${formatSeconds(upload.ms / 1000)}, then imported in ${formatSeconds(importMs / 1000)}`;
+}
+
+/** What the skip codes are called where people read them (the CSV keeps the codes). */
+const CATEGORY: Record<string, { one: string; many: string }> = {
+  duplicate: { one: 'duplicate', many: 'duplicates' },
+  corrupt: { one: 'corrupt', many: 'corrupt' },
+  unsupported: { one: 'unsupported format', many: 'unsupported format' },
+  empty: { one: 'empty', many: 'empty' },
+  'not-image': { one: 'not an image', many: 'not images' },
+  hidden: { one: 'hidden', many: 'hidden' },
+  unreadable: { one: 'unreadable', many: 'unreadable' },
+  'broken-symlink': { one: 'broken symlink', many: 'broken symlinks' },
+  'symlink-loop': { one: 'symlink loop', many: 'symlink loops' },
+  'too-many-pixels': { one: 'too many pixels', many: 'too many pixels' },
+  'too-large': { one: 'too large', many: 'too large' },
+};
+
+export function categoryOf(code: string): string {
+  return CATEGORY[code]?.one ?? code;
+}
+
+/** Files left out per skip code: the engine's counts (the whole import) plus the browser's own. */
+export function skippedCounts(engine: Readonly<Record<string, number>>, clientSkipped: readonly SkippedFile[] = []): Map<string, number> {
+  const counts = new Map(Object.entries(engine));
+  for (const s of clientSkipped) counts.set(s.code, (counts.get(s.code) ?? 0) + 1);
+  return counts;
+}
+
+export function skippedTotal(counts: ReadonlyMap<string, number>): number {
+  let total = 0;
+  for (const n of counts.values()) total += n;
+  return total;
+}
+
+/** "4 duplicates, 17 corrupt" — most first. */
+export function skippedBreakdown(counts: ReadonlyMap<string, number>): string {
+  return [...counts]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([code, n]) => `${formatCount(n)} ${n === 1 ? categoryOf(code) : (CATEGORY[code]?.many ?? code)}`)
+    .join(', ');
+}
+
+/** "21 skipped (17 corrupt, 4 duplicates)", or "0 skipped". */
+export function skippedPhrase(counts: ReadonlyMap<string, number>): string {
+  const total = skippedTotal(counts);
+  return total ? `${formatCount(total)} skipped (${skippedBreakdown(counts)})` : '0 skipped';
+}
+
+/**
+ * Words each reason may start with that say its category again ("duplicate of a.png", "empty
+ * file (0 bytes)"); they are left off where the category is shown beside the reason.
+ */
+const REPEATS: Record<string, readonly string[]> = {
+  duplicate: ['duplicate'],
+  corrupt: ['corrupt image', 'corrupt'],
+  empty: ['empty file', 'empty'],
+  'not-image': ['not an image file', 'not an image'],
+  hidden: ['hidden file', 'hidden'],
+  unreadable: ['cannot be read', 'unreadable'],
+  'broken-symlink': ['broken symlink'],
+  'symlink-loop': ['symlink loop'],
+  'too-many-pixels': ['too many pixels'],
+  'too-large': ['file too large', 'too large'],
+  unsupported: ['unsupported format', 'unsupported'],
+};
+
+/** A skipped row as shown: its category once, then what the reason adds ("duplicate", "of a.png"). */
+export function describeSkip(row: SkippedFile): { category: string; detail: string } {
+  let detail = row.reason.trim();
+  const lower = detail.toLowerCase();
+  const repeat = (REPEATS[row.code] ?? [row.code]).find((word) => lower.startsWith(word) && !/\w/.test(lower[word.length] ?? ''));
+  if (repeat) detail = detail.slice(repeat.length).replace(/^[\s:,;·—-]+/, '');
+  const wrapped = /^\(([^()]*)\)$/.exec(detail);
+  if (wrapped) detail = wrapped[1]!;
+  return { category: categoryOf(row.code), detail };
 }
 
 export function formatSeconds(seconds: number): string {

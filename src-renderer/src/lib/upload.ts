@@ -4,6 +4,7 @@
  * `dataset.import` names the upload. Paths are relative to the import root, so the chosen folder's
  * own name is dropped and its subfolders become class labels.
  */
+import { formatBytes } from './format';
 import type { SkippedFile } from './import-report';
 
 export interface UploadFile {
@@ -64,7 +65,7 @@ export function planUpload(files: readonly UploadFile[]): { send: UploadFile[]; 
     const bad = badPathReason(entry.path);
     if (bad) skipped.push({ path: entry.path, code: 'bad-name', reason: bad });
     else if (entry.file.size > MAX_UPLOAD_BYTES) {
-      skipped.push({ path: entry.path, code: 'too-large', reason: `${formatBytes(entry.file.size)}: files over 256 MB are not uploaded.` });
+      skipped.push({ path: entry.path, code: 'too-large', reason: `${formatBytes(entry.file.size)}: files over ${formatBytes(MAX_UPLOAD_BYTES)} are not uploaded.` });
     } else send.push(entry);
   }
   return { send, skipped };
@@ -131,14 +132,3 @@ export async function uploadFiles(
   return { skipped };
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}

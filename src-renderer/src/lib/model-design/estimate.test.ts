@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { preset } from '../../../../src-main/api/training';
 import { trainStepFlops } from '../../../../src-main/shared/model-design/cost';
-import { designSummary, estimateTime, formatBytes, formatShort, stepKey } from './estimate';
+import { designSummary, estimateTime, formatShort, measuredHow, stepKey } from './estimate';
+import { formatBytes } from '../format';
 
 const dcgan = preset('dcgan');
 const measured = { config: dcgan, measurement: { backend: 'wasm' as const, msPerStep: 500, imagesPerSecond: 128, firstStepMs: 900, stepsMeasured: 3 } };
@@ -25,6 +26,15 @@ describe('estimateTime', () => {
     expect(estimateTime(dcgan, measured, 'tensorflow')).toBeNull();
   });
 
+  it('says how many steps were timed, the warm-up left out', () => {
+    const estimate = estimateTime(dcgan, measured, 'wasm')!;
+    expect(measuredHow(estimate, measured.measurement)).toBe('median of 3 timed steps after a warm-up step');
+    const one = { ...measured.measurement, stepsMeasured: 1 };
+    expect(measuredHow(estimate, one)).toBe('1 timed step after a warm-up step (steps take seconds: fewer timed)');
+    const scaled = estimateTime({ ...dcgan, batchSize: 128 }, measured, 'wasm')!;
+    expect(measuredHow(scaled, measured.measurement)).toMatch(/^scaled from a measured \d+\.\d GFLOP\/s; median of 3 timed steps/);
+  });
+
   it('keys a step by what it computes', () => {
     expect(stepKey({ ...dcgan, steps: 1, seed: 1, checkpointEvery: 3 })).toBe(stepKey(dcgan));
     expect(stepKey({ ...dcgan, nCritic: 2 })).not.toBe(stepKey(dcgan));
@@ -33,8 +43,9 @@ describe('estimateTime', () => {
 
 describe('formatting', () => {
   it('shortens sizes and counts', () => {
-    expect(formatBytes(2_340_000_000)).toBe('2.3 GB');
-    expect(formatBytes(157_000_000)).toBe('157 MB');
+    // One convention across the app: binary units, spelt GiB and MiB (this read "2.3 GB" here).
+    expect(formatBytes(2.34 * 2 ** 30)).toBe('2.3 GiB');
+    expect(formatBytes(157 * 2 ** 20)).toBe('157 MiB');
     expect(formatShort(3_281_795)).toBe('3.3 M');
     expect(formatShort(41_697)).toBe('41.7 k');
     expect(formatShort(950)).toBe('950');

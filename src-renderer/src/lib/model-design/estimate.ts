@@ -47,12 +47,19 @@ export function estimateTime(config: TrainConfig, measured: MeasuredConfig | nul
   };
 }
 
-/** "1.2 GB", "350 MB". */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+/**
+ * How the speed was measured, for the line under the time estimate: "median of 5 timed steps
+ * after a warm-up step", with the measured GFLOP/s when it was scaled from another config.
+ */
+export function measuredHow(estimate: TimeEstimate, measurement: Measurement): string {
+  const n = measurement.stepsMeasured;
+  const how =
+    n === 0
+      ? 'one step, warm-up included: an upper bound' // measured before the warm-up was always left out
+      : `${n === 1 ? '1 timed step' : `median of ${n} timed steps`} after a warm-up step${n < 3 ? ' (steps take seconds: fewer timed)' : ''}`;
+  return estimate.source === 'scaled' ? `scaled from a measured ${estimate.gflopsPerSecond.toFixed(1)} GFLOP/s; ${how}` : how;
 }
+
 
 /** "3.2 M", "41.7 k", "950". */
 export function formatShort(n: number): string {

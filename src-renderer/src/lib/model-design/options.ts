@@ -89,8 +89,10 @@ export const fieldHints: Record<string, string> = {
   'model.channels': '1 for grayscale, 3 for RGB, from the dataset. G ends in tanh, so its pixels span [−1, 1] like the scaled data.',
   'model.zDim': 'Size of the noise vector z: room for many possibilities. No number is special; 100 is standard, 128 or 512 work too.',
   'model.zDistribution': 'Where z is drawn from. N(0, I) is standard (and what the truncation trick later cuts); uniform works too.',
-  'model.gWidth': 'Channels (MLP: units) of G’s last hidden layer; each earlier layer doubles it. Parameters grow with its square.',
-  'model.dWidth': 'Channels (MLP: units) of D’s first layer; each later one doubles it. D’s task is easier, so it may be narrower.',
+  'model.gWidth':
+    'Sets G’s layer widths (see the layer table): the DCGAN projects z to 2ⁿ× it (16× at 64 px) and halves at each upsampling, down to 2× before the image; the MLP’s hidden layers are 1×, 2× and 4× it. Parameters grow with its square.',
+  'model.dWidth':
+    'Sets D’s layer widths: the DCGAN critic’s first conv has this many channels and each later one doubles it; the MLP’s hidden layers are 4×, 2× and 1× it. D’s task is easier, so it may be narrower.',
   'model.upsample':
     'Transposed convolutions weigh some pixels more than their neighbours and can leave a checkerboard; upsampling, then a 3×3 convolution, avoids it.',
   'model.dNorm':
