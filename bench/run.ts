@@ -21,7 +21,7 @@ import { resolveThreads } from '../src-main/engine/backend/threads';
 import { selectBackend, backendCandidates } from '../src-main/engine/backend/select';
 import { initRuntime } from '../src-main/engine/runtime';
 import { registerTrainingKernels } from '../src-main/engine/backend/kernels';
-import { cases, caseConfig, measureCase } from './train-cases';
+import { cases, caseConfig, measureCase, type Measured } from './train-cases';
 import type { TrainConfig } from '../src-main/api/train-config';
 import type { BackendName } from '../src-main/api/schemas';
 
@@ -38,20 +38,12 @@ const SCALING = (arg('scaling') ?? 'dcgan28-bce,dcgan64-bce').split(',').filter(
 /** A child of this bench writes its results here (used for the 1-thread reference). */
 const JSON_OUT = arg('json-out');
 
-interface Result {
-  backend: BackendName;
+interface Result extends Measured {
   provider: string;
   /** CPU threads of the backend (absent: TensorFlow's own pool). */
   threads?: number;
   /** Achieved GFLOP/s over this run's GEMM peak on the same backend and threads. */
   ofPeak?: number;
-  case: string;
-  batch: number;
-  steps: number;
-  msPerStep: number;
-  imagesPerSecond: number;
-  gflops: number;
-  note: string;
 }
 
 interface Available {

@@ -9,7 +9,7 @@ import { StudioError } from '../../api/rpc';
 import type { DatasetListShape, ImportReportShape, ProjectDatasetShape } from '../../api/dataset';
 import type { ProjectDatasetRef } from '../../api/schemas';
 import { DatasetError, importDataset, type ImportOptionsInput } from './';
-import { datasetName, describeDataset, hasDataset, meanImagePng, newDatasetRef, projectDatasetRefs } from './project-dataset';
+import { datasetFacts, describeDataset, hasDataset, meanImagePng, newDatasetRef, projectDatasetRefs } from './project-dataset';
 import { datasetDirOf } from '../../project/layout';
 import { datasetCatalog, datasetVersion, forgetCatalog } from './catalog';
 import type { EmitEvent } from '../protocol';
@@ -69,20 +69,7 @@ export class ImportController {
     const items = await Promise.all(
       refs.map(async (id) => {
         const { reader } = await datasetCatalog(datasetDirOf(projectDir, id));
-        const counts = new Map<number, number>();
-        for (const label of reader.labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-        return {
-          id,
-          name: datasetName(reader.manifest),
-          source: reader.manifest.sourceDir,
-          count: reader.count,
-          width: reader.width,
-          height: reader.height,
-          channels: reader.channels,
-          classes: reader.classNames.map((name, i) => ({ name, count: counts.get(i) ?? 0 })),
-          version: datasetVersion(reader),
-          createdAt: reader.manifest.createdAt,
-        };
+        return { ...datasetFacts(reader, id), id, version: datasetVersion(reader), createdAt: reader.manifest.createdAt };
       }),
     );
     return items;

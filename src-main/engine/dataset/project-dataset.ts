@@ -121,14 +121,10 @@ export async function loadDatasetSample(datasetDir: string, maxBytes: number, se
 /** Images read per call while sampling: one pass over the shards in storage order, in bounded steps. */
 const SAMPLE_READ_CHUNK = 4096;
 
-export async function describeDataset(reader: DatasetReader, ref: ProjectDatasetRef): Promise<DatasetSummary> {
+/** What the pickers list of a dataset: its name, source, size, shape and classes. */
+export function datasetFacts(reader: DatasetReader, ref: ProjectDatasetRef): Omit<DatasetSummary, 'preview'> {
   const counts = new Map<number, number>();
   for (const label of reader.labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-  const shown = Math.min(40, reader.count);
-  const pixels = reader.width * reader.height * reader.channels;
-  const batch = new Uint8Array(shown * pixels);
-  (await reader.readImages(Array.from({ length: shown }, (_, i) => i))).forEach((image, i) => batch.set(image, i * pixels));
-  const grid = tileGrid(batch, shown, reader.height, reader.width, reader.channels, { rows: Math.ceil(shown / 10), cols: 10, padding: 2, background: 40 });
   return {
     id: ref,
     name: datasetName(reader.manifest),
@@ -138,8 +134,16 @@ export async function describeDataset(reader: DatasetReader, ref: ProjectDataset
     height: reader.height,
     channels: reader.channels,
     classes: reader.classNames.map((className, i) => ({ name: className, count: counts.get(i) ?? 0 })),
-    preview: await toPngImage(grid),
   };
+}
+
+export async function describeDataset(reader: DatasetReader, ref: ProjectDatasetRef): Promise<DatasetSummary> {
+  const shown = Math.min(40, reader.count);
+  const pixels = reader.width * reader.height * reader.channels;
+  const batch = new Uint8Array(shown * pixels);
+  (await reader.readImages(Array.from({ length: shown }, (_, i) => i))).forEach((image, i) => batch.set(image, i * pixels));
+  const grid = tileGrid(batch, shown, reader.height, reader.width, reader.channels, { rows: Math.ceil(shown / 10), cols: 10, padding: 2, background: 40 });
+  return { ...datasetFacts(reader, ref), preview: await toPngImage(grid) };
 }
 
 /** The per-pixel mean of every image, as a picture: what the "average" training image looks like. */
