@@ -164,6 +164,35 @@ export const exploreStateSchema = z.object({
 });
 export type ExploreState = z.infer<typeof exploreStateSchema>;
 
+// ---- Memorisation: does the generator copy its training images? ----
+
+export const MAX_NEIGHBOURS = 8;
+const neighbourSchema = z.object({ row: z.number().int().nonnegative(), name: z.string(), distance: z.number().nonnegative() });
+/** One image beside its nearest training images: row 1 by classifier features, row 2 by pixels (first tile: the image). */
+export const nearestResultSchema = z.object({
+  checkpoint: checkpointUsedSchema,
+  image: pngImageSchema,
+  byFeatures: z.array(neighbourSchema),
+  /** Distance: RMS difference per pixel on a 0–1 scale. */
+  byPixels: z.array(neighbourSchema),
+  extractor: z.string(),
+});
+export type NearestResult = z.infer<typeof nearestResultSchema>;
+/** A checkpoint's copy rate, and the closest sample/training pairs (samples on top, their nearest training images below). */
+export const copiesResultSchema = z.object({
+  checkpoint: checkpointUsedSchema,
+  samples: z.number().int().positive(),
+  rate: z.number().min(0).max(1),
+  /** What real images read at the same threshold. */
+  realRate: z.number().min(0).max(1),
+  /** Feature distance under which a sample counts as a copy. */
+  threshold: z.number().nonnegative(),
+  image: pngImageSchema.nullable(),
+  pairs: z.array(z.object({ seed: seedSchema, row: z.number().int().nonnegative(), name: z.string(), distance: z.number().nonnegative(), copy: z.boolean() })),
+  extractor: z.string(),
+});
+export type CopiesResult = z.infer<typeof copiesResultSchema>;
+
 export const unsupervisedMethods = ['sefa', 'ganspace'] as const;
 export type UnsupervisedMethod = (typeof unsupervisedMethods)[number];
 
@@ -230,6 +259,16 @@ export const exploreRequests = {
       })
       .strict(),
     output: exploreStateSchema,
+  },
+  /** The current image beside its k nearest training images, by classifier features and by pixels. */
+  'explore.nearest': {
+    input: z.object({ spec: sampleSpecSchema, k: z.number().int().min(1).max(MAX_NEIGHBOURS).default(5) }).strict().refine((i) => i.spec.images.length === 1, { message: 'one image at a time' }),
+    output: nearestResultSchema,
+  },
+  /** A checkpoint's copy rate over `samples` seeds from `seed`, with the closest pairs. */
+  'explore.copies': {
+    input: z.object({ checkpoint: checkpointRefSchema, samples: z.number().int().min(100).max(5000).default(1000), seed: seedSchema.default(0) }).strict(),
+    output: copiesResultSchema,
   },
   'explore.directions.rename': { input: z.object({ runId: runIdSchema, id: directionIdSchema, name: directionNameSchema }).strict(), output: exploreStateSchema },
   'explore.directions.delete': { input: z.object({ runId: runIdSchema, id: directionIdSchema }).strict(), output: exploreStateSchema },

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExploreState, RenderResult } from '../api/explore';
+import type { CopiesResult, ExploreState, NearestResult, RenderResult } from '../api/explore';
+import { setUpBackends } from '../engine/backend/kernels/testing';
+import { DomainClassifier } from '../engine/evaluation/classifier';
+import { loadMnistDemo } from '../engine/dataset/mnist-demo';
+import { evaluationDirOf } from '../project/layout';
 import type { Reply } from '../api/rpc';
 import { StudioService } from './studio-service';
 import { sourceEngineHost } from '../test-support/engine';
@@ -21,6 +25,11 @@ async function ok<T>(reply: Promise<Reply<unknown>>): Promise<T> {
 
 beforeAll(async () => {
   projectDir = await mkdtemp(join(tmpdir(), 'gan-explore-project-'));
+  // A quickly trained digits classifier in the project's cache (the memorisation check's features).
+  await setUpBackends();
+  const classifier = await DomainClassifier.train(loadMnistDemo(), { epochs: 1, maxTrainImages: 2000 });
+  await classifier.save(join(evaluationDirOf(projectDir), 'classifier-demo-mnist.gsc'));
+  classifier.dispose();
   await engine.start();
   await service.openProject(projectDir, { create: true });
   const done = new Promise<void>((resolve) => service.onEvent((event, payload) => event === 'train.status' && (payload as { state: string }).state === 'completed' && resolve()));
@@ -114,4 +123,28 @@ describe('explore through main and the engine process', () => {
     const unknownDirection = await service.handle('explore.render', { lane: 'w3:main', seq: 1, spec: spec({ directions: [{ id: 'nope', amount: 1 }] }), cols: 1 });
     expect(unknownDirection).toMatchObject({ ok: false, error: { code: 'invalid-request', message: expect.stringMatching(/not saved/) } });
   });
+
+  it('shows a sample beside its nearest training images, and a checkpoint’s copy rate with the closest pairs', async () => {
+    const near = await ok<NearestResult>(service.handle('explore.nearest', { spec: spec({ images: [{ seeds: [7] }] }), k: 3 }));
+    expect(near.checkpoint).toMatchObject({ runId, step: 4 });
+    for (const list of [near.byFeatures, near.byPixels]) {
+      expect(list).toHaveLength(3);
+      expect(list.map((m) => m.distance)).toEqual([...list.map((m) => m.distance)].sort((a, b) => a - b));
+      expect(list[0]!.name).toMatch(/^training image [\d,]+ \(class \d\)$/);
+    }
+    // Two rows: the sample, then its 3 neighbours; 28-px tiles with 2-px gaps.
+    expect([near.image.width, near.image.height]).toEqual([4 * 28 + 5 * 2, 2 * 28 + 3 * 2]);
+    expect(near.byPixels[0]!.distance).toBeLessThan(1);
+
+    const copies = await ok<CopiesResult>(service.handle('explore.copies', { checkpoint: { runId }, samples: 100 }));
+    expect(copies.samples).toBe(100);
+    expect(copies.rate).toBeGreaterThanOrEqual(0);
+    expect(copies.rate).toBeLessThanOrEqual(1);
+    expect(copies.realRate).toBeGreaterThan(0.03);
+    expect(copies.realRate).toBeLessThanOrEqual(0.05);
+    expect(copies.pairs).toHaveLength(8);
+    expect(copies.pairs.map((p) => p.distance)).toEqual([...copies.pairs.map((p) => p.distance)].sort((a, b) => a - b));
+    expect(copies.pairs.every((p) => p.copy === p.distance < copies.threshold)).toBe(true);
+    expect([copies.image!.width, copies.image!.height]).toEqual([8 * 28 + 9 * 2, 2 * 28 + 3 * 2]);
+  }, 120_000);
 });

@@ -149,6 +149,24 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
       return { dataset, classNames: summary?.classes.map((c) => c.name) ?? [] };
     },
 
+    'explore.nearest': async ({ spec, k }) =>
+      ctx.engine.request('explore.nearest', {
+        runDir: ctx.runDir(spec.checkpoint.runId),
+        projectDir: ctx.requireProject().dir,
+        spec,
+        k,
+        directions: await vectorsFor(spec, undefined),
+      }),
+
+    'explore.copies': async ({ checkpoint, samples, seed }) =>
+      ctx.engine.request('explore.copies', {
+        runDir: ctx.runDir(checkpoint.runId),
+        ...(checkpoint.file ? { file: checkpoint.file } : {}),
+        projectDir: ctx.requireProject().dir,
+        samples,
+        seed,
+      }),
+
     'explore.directions.classifier': async ({ checkpoint, targetClass, keepOthers }) => {
       await storeFor(checkpoint.runId);
       const found = await ctx.engine.request('explore.directions.classifier', {

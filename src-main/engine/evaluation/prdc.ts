@@ -190,12 +190,12 @@ function insert(nearest: Float64Array, d2: number): void {
  * A bound on the float32 error of |a|² + |b|² − 2a·b (norms in float64, the product a float32 GEMM
  * over `dim` terms): 2·dim·2⁻²⁴·|a||b| ≤ dim·2⁻²⁴·(|a|² + |b|²), doubled for the inputs' rounding.
  */
-function slack(normA2: number, normB2: number, dim: number): number {
+export function slack(normA2: number, normB2: number, dim: number): number {
   return (normA2 + normB2) * (dim + 2) * 2 ** -22;
 }
 
 /** ‖x_i − y_j‖² in float64 from the original features. */
-function exactD2(x: Features, i: number, y: Features, j: number): number {
+export function exactD2(x: Features, i: number, y: Features, j: number): number {
   let s = 0;
   for (let d = 0, a = i * x.dim, b = j * y.dim; d < x.dim; d++) {
     const diff = x.data[a + d]! - y.data[b + d]!;

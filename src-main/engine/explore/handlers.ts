@@ -12,6 +12,8 @@ import { GeneratorCache, latentForSeed, latentsForSeeds, type LoadedGenerator } 
 import { fitBoundary, ganspace, orthogonalize, sefa, type Component } from './directions';
 import { activationGram, firstLayerWeight } from './first-layer';
 import { renderAcrossCheckpoints, renderTiles } from './render';
+import { copiesOfTraining, nearestTraining } from './memorisation';
+import { userErrors } from '../dataset/handlers';
 import { evaluationDirOf, runIdOf } from '../../project/layout';
 
 /** Latents GANSpace samples by default: the n×n eigenproblem stays well under a second in JS. */
@@ -29,6 +31,9 @@ export function exploreHandlers(ctx: EngineContext): HandlersFor<typeof exploreE
       input.acrossCheckpoints && input.files
         ? renderAcrossCheckpoints(timeline, input, input.files)
         : ctx.generators.use(input.runDir, input.spec.checkpoint.file, (g) => renderTiles(g, input)),
+
+    'explore.nearest': (input) => userErrors(() => ctx.generators.use(input.runDir, input.spec.checkpoint.file, (g) => nearestTraining(g, input))),
+    'explore.copies': (input) => userErrors(() => ctx.generators.use(input.runDir, input.file, (g) => copiesOfTraining(g, input))),
 
     'explore.directions.unsupervised': ({ runDir, file, method, count, samples }) =>
       ctx.generators.use(runDir, file, async (g) => {

@@ -1,8 +1,8 @@
 /** The engine's side of explore: requests from main with absolute paths the renderer never sees. */
 import { z } from 'zod';
 import type { RequestSpecs } from '../../api/rpc';
-import { directionIdSchema } from '../../api/sampling';
-import { MAX_TIMELINE_CHECKPOINTS, checkpointUsedSchema, oneImageAcross, renderShape, renderedSchema, seedList, tilesFit, unsupervisedMethods } from '../../api/explore';
+import { directionIdSchema, sampleSpecSchema } from '../../api/sampling';
+import { MAX_NEIGHBOURS, MAX_TIMELINE_CHECKPOINTS, checkpointUsedSchema, copiesResultSchema, nearestResultSchema, oneImageAcross, renderShape, renderedSchema, seedList, tilesFit, unsupervisedMethods } from '../../api/explore';
 
 const engineCheckpoint = { runDir: z.string().min(1), file: z.string().optional() };
 const vectorSchema = z.array(z.number().finite()).min(2).max(512);
@@ -22,6 +22,20 @@ export const exploreEngineRequests = {
       .refine(...oneImageAcross)
       .refine((input) => !input.acrossCheckpoints || (input.files?.length ?? 0) > 0, { message: 'acrossCheckpoints needs the checkpoint files' }),
     output: renderedSchema,
+  },
+  'explore.nearest': {
+    input: z.object({
+      runDir: z.string().min(1),
+      projectDir: z.string().min(1),
+      spec: sampleSpecSchema,
+      k: z.number().int().min(1).max(MAX_NEIGHBOURS),
+      directions: z.array(z.object({ id: directionIdSchema, vector: vectorSchema })).max(32),
+    }),
+    output: nearestResultSchema,
+  },
+  'explore.copies': {
+    input: z.object({ ...engineCheckpoint, projectDir: z.string().min(1), samples: z.number().int().min(100).max(5000), seed: z.number().int().min(0) }),
+    output: copiesResultSchema,
   },
   'explore.directions.unsupervised': {
     input: z.object({ ...engineCheckpoint, method: z.enum(unsupervisedMethods), count: z.number().int().min(1).max(16), samples: z.number().int().min(16).max(4096).optional() }),
