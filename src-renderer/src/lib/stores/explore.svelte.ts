@@ -338,6 +338,11 @@ export class ExploreStore {
     return this.#run('saved', () => this.client.request('explore.views.delete', { runId: this.runId!, name }));
   }
 
+  /** The checkpoint on screen, for requests about it (memorisation check). */
+  get checkpointRef(): { runId: string; file?: string } | null {
+    return this.runId ? this.#checkpoint() : null;
+  }
+
   #checkpoint(): { runId: string; file?: string } {
     return { runId: this.runId!, ...(this.file ? { file: this.file } : {}) };
   }
