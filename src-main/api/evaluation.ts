@@ -8,13 +8,13 @@ import type { EventSpecs, RequestSpecs } from './rpc';
 import { checkpointRefSchema, runIdSchema } from './projects';
 import { evalMetrics } from './train-config';
 
-/** What can be asked for: 'pr' gives precision and recall, 'dc' density and coverage. */
-export const metricRequests = ['kid', 'fid', 'is', 'pr', 'dc', 'class-accuracy'] as const;
+/** What can be asked for: 'pr' gives precision and recall, 'dc' density and coverage, 'copies' the copy rate. */
+export const metricRequests = ['kid', 'fid', 'is', 'pr', 'dc', 'class-accuracy', 'copies'] as const;
 export const metricRequestSchema = z.enum(metricRequests);
 export type MetricRequest = z.infer<typeof metricRequestSchema>;
 
 /** What comes back, one value each. */
-export const metricNames = ['kid', 'fid', 'is', 'precision', 'recall', 'density', 'coverage', 'class-accuracy'] as const;
+export const metricNames = ['kid', 'fid', 'is', 'precision', 'recall', 'density', 'coverage', 'class-accuracy', 'copy-rate'] as const;
 export const metricNameSchema = z.enum(metricNames);
 export type MetricName = z.infer<typeof metricNameSchema>;
 

@@ -12,6 +12,7 @@ import { inceptionScore } from './inception-score';
 import { kernelInceptionDistance } from './kid';
 import { collapsedPrecision, mean, precisionRecallDensityCoverage, type PrdcResult } from './prdc';
 import { referenceStats, type ReferenceSplit } from './reference';
+import { copyCheck } from './memorisation';
 
 export interface ComputeInput {
   metrics: readonly MetricRequest[];
@@ -98,6 +99,15 @@ export async function computeMetrics(input: ComputeInput): Promise<Computed> {
       const caveat = name === 'precision' ? collapsedPrecision(model) : null;
       out.push({ metric: name, value: model[name], std: null, ci: interval(ci), baseline: base?.[name] ?? null, baselineStd: null, better: 'higher', ...(caveat ? { caveat } : {}) });
     }
+  }
+
+  if (wants('copies')) {
+    input.onProgress?.('copy rate');
+    // Against the reference images; the baseline is what real images read at the same threshold.
+    const check = await copyCheck(fake, split.reference, signal);
+    const hits = Uint8Array.from(check.nearest, (m) => (m.distance < check.threshold ? 1 : 0));
+    const ci = input.bootstrap > 0 ? await meanInterval(hits, { iterations: input.bootstrap, seed: input.seed ^ 0xc0, ...opts }) : null;
+    out.push({ metric: 'copy-rate', value: check.rate, std: null, ci: interval(ci), baseline: baselines ? check.realRate : null, baselineStd: null, better: 'lower' });
   }
 
   const requested = input.requestedClasses;

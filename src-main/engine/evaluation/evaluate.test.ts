@@ -46,7 +46,7 @@ describe('evaluateCheckpoint', () => {
     const generators = new GeneratorCache();
     const phases = new Set<EvalProgress['phase']>();
     const record = await evaluateCheckpoint(
-      { ...settings, projectDir: project, runDir: run.runDir, metrics: ['kid', 'fid', 'pr', 'dc', 'is'], samples: 200 },
+      { ...settings, projectDir: project, runDir: run.runDir, metrics: ['kid', 'fid', 'pr', 'dc', 'is', 'copies'], samples: 200 },
       { generators, backend: 'wasm', onProgress: (phase) => phases.add(phase) },
     );
     expect(record.runId).toBe(run.runId);
@@ -54,7 +54,7 @@ describe('evaluateCheckpoint', () => {
     expect(record.samples).toBe(200);
     expect(record.baselineSamples).toBe(200);
     expect(record.referenceSamples).toBe(loadMnistDemo().count - 200);
-    expect(record.values.map((v) => v.metric)).toEqual(['kid', 'fid', 'is', 'precision', 'recall', 'density', 'coverage']);
+    expect(record.values.map((v) => v.metric)).toEqual(['kid', 'fid', 'is', 'precision', 'recall', 'density', 'coverage', 'copy-rate']);
     const value = (name: string) => record.values.find((v) => v.metric === name)!;
     // Four training steps of a 4-channel DCGAN make blobs, not digits.
     expect(value('kid').value).toBeGreaterThan(value('kid').baseline! + 5 * value('kid').std!);
@@ -63,6 +63,9 @@ describe('evaluateCheckpoint', () => {
     expect(value('recall').value).toBeLessThan(value('recall').baseline!);
     expect(value('is').baseline!).toBeGreaterThan(4); // real digits: confident and balanced over 10 classes (a quick classifier here)
     expect(value('precision').ci).not.toBeNull();
+    // Blobs copy nothing; real images read the 5 % the threshold is set at.
+    expect(value('copy-rate').value).toBeLessThan(0.05);
+    expect(value('copy-rate').baseline).toBeCloseTo(0.05, 2);
     expect([...phases]).toEqual(expect.arrayContaining(['real-features', 'generate', 'metrics', 'done']));
     // Saved: one line in the run's evaluations.jsonl, and the real features in the project's cache.
     expect(await readRecords(run.runDir)).toEqual([record]);

@@ -15,6 +15,10 @@ export const metricInfo: Record<MetricName, { label: string; note: string; scale
   density: { label: 'Density', note: 'How many real neighbourhoods each sample falls in, ≈ 1 when distributed like the data.' },
   coverage: { label: 'Coverage', note: 'Share of real neighbourhoods holding at least one sample. Higher is better.' },
   'class-accuracy': { label: 'Class accuracy', note: 'Conditional models: share of samples the classifier assigns to the class asked for.' },
+  'copy-rate': {
+    label: 'Copy rate',
+    note: 'Share of samples closer to a training image than 95 % of training images are to their nearest other one (real images read 5 %). Lower is better; far above 5 %: the model copies its data.',
+  },
 };
 
 export const metricChoices: { value: MetricRequest; label: string; hint: string }[] = [
@@ -24,6 +28,7 @@ export const metricChoices: { value: MetricRequest; label: string; hint: string 
   { value: 'dc', label: 'Density & coverage', hint: 'robust to outliers' },
   { value: 'is', label: 'Inception Score', hint: 'needs class labels' },
   { value: 'class-accuracy', label: 'Class accuracy', hint: 'conditional models' },
+  { value: 'copies', label: 'Copy rate', hint: 'memorisation' },
 ];
 
 /** Four significant digits; exponent form for very small or large magnitudes. */
