@@ -8,6 +8,10 @@
  *
  *   npx tsx bench/quality.ts [--data mnist|emoji] [--presets dcgan,cdcgan] [--minutes 30 | --steps N]
  *                            [--samples 1000] [--backend wasm] [--threads N] [--project DIR]
+ *                            [--override '{"model":{"dNorm":"spectral"},"loss":{"kind":"hinge"}}']
+ *
+ * --override merges settings into every preset (one level deep per section): a tuning experiment
+ * measured exactly as the presets are.
  *
  * emoji: emoji-datasource-twitter's 3,786 PNGs at 32 px RGB on white (no labels: a rotation
  * classifier gives the features, so no IS or class accuracy).
@@ -19,7 +23,7 @@ import { dirname, join } from 'node:path';
 import { initRuntime } from '../src-main/engine/runtime';
 import { resolveThreads } from '../src-main/engine/backend/threads';
 import { preset, type PresetName } from '../src-main/api/training';
-import type { TrainConfig } from '../src-main/api/train-config';
+import { trainConfigSchema, type TrainConfig } from '../src-main/api/train-config';
 import type { BackendPreference, DatasetRef } from '../src-main/api/schemas';
 import type { MetricName, MetricValue } from '../src-main/api/evaluation';
 import { loadMnistDemo } from '../src-main/engine/dataset/mnist-demo';
@@ -41,6 +45,7 @@ const PRESETS = (arg('presets') ?? (DATA === 'mnist' ? 'dcgan,cdcgan' : 'dcgan')
 const MINUTES = Number(arg('minutes') ?? (DATA === 'mnist' ? 30 : 60));
 const STEPS = arg('steps') ? Number(arg('steps')) : null;
 const SAMPLES = Number(arg('samples') ?? 1000);
+const OVERRIDE = JSON.parse(arg('override') ?? '{}') as Record<string, unknown>;
 const backend = await initRuntime((arg('backend') ?? 'wasm') as BackendPreference, { threads: resolveThreads(arg('threads')) });
 
 const project = arg('project') ?? (await mkdtemp(join(tmpdir(), 'gan-bench-quality-')));
@@ -58,7 +63,15 @@ if (DATA === 'emoji') {
 
 /** The preset as the Model view fits it to the dataset: resolution, channels and classes. */
 function fitted(name: PresetName): TrainConfig {
-  const config = preset(name);
+  const base = preset(name);
+  const config = trainConfigSchema.parse(
+    Object.fromEntries(
+      Object.entries({ ...base, ...OVERRIDE }).map(([key, value]) => {
+        const before = base[key as keyof TrainConfig];
+        return [key, before && typeof before === 'object' && value && typeof value === 'object' ? { ...before, ...value } : value];
+      }),
+    ),
+  );
   const model = DATA === 'emoji' ? { ...config.model, resolution: 32 as const, channels: 3 as const, numClasses: 0 } : config.model;
   return { ...config, model, steps: STEPS ?? 10_000_000, sampleEvery: 250, checkpointEvery: 1_000_000 };
 }
@@ -126,7 +139,7 @@ const table = [
       `| ${r.preset} | ${r.steps} | ${r.minutes.toFixed(1)} | ${r.msPerStep.toFixed(0)} | ${cell(r.values.kid, 1000)} | ${cell(r.values.is)} | ${cell(r.values.precision)} | ${cell(r.values.recall)} | ${cell(r.values['class-accuracy'])} |`,
   ),
 ].join('\n');
-console.log(`\n${DATA}, ${SAMPLES} samples, backend ${backend.active}${backend.threads ? ` (${backend.threads} threads)` : ''}, ${cpus()[0]?.model ?? 'CPU'} × ${cpus().length}\n\n${table}`);
+console.log(`\n${DATA}${Object.keys(OVERRIDE).length ? ` with ${JSON.stringify(OVERRIDE)}` : ''}, ${SAMPLES} samples, backend ${backend.active}${backend.threads ? ` (${backend.threads} threads)` : ''}, ${cpus()[0]?.model ?? 'CPU'} × ${cpus().length}\n\n${table}`);
 const file = `bench/results/quality-${stamp}-${DATA}.json`;
-await writeFile(file, JSON.stringify({ data: DATA, samples: SAMPLES, backend: backend.active, threads: backend.threads, cpu: cpus()[0]?.model, rows }, null, 2));
+await writeFile(file, JSON.stringify({ data: DATA, override: OVERRIDE, samples: SAMPLES, backend: backend.active, threads: backend.threads, cpu: cpus()[0]?.model, rows }, null, 2));
 console.log(`\nWrote ${file} and the sample grids beside it.`);
