@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { EventSpecs, InputOf, OutputOf, PayloadOf, RequestSpecs } from './rpc';
 import { appInfoSchema, engineStatusSchema, projectDatasetRefSchema } from './schemas';
-import { checkpointInfoSchema, projectStateSchema, runIdSchema, runNameSchema } from './projects';
+import { checkpointInfoSchema, projectStateSchema, runIdSchema, runNameSchema, runNotesSchema, runTableRowSchema } from './projects';
 import { trainConfigSchema } from './train-config';
 import { exploreEvents, exploreRequests } from './explore';
 import { exportEvents, exportNameSchema, exportRequests } from './export';
@@ -59,6 +59,10 @@ export const studioRequests = {
   'runs.rename': { input: z.object({ runId: runIdSchema, name: runNameSchema.nullable() }).strict(), output: projectStateSchema },
   /** Deletes a run and everything in its folder; refused while the engine has it open and unfinished. */
   'runs.delete': { input: z.object({ runId: runIdSchema }).strict(), output: projectStateSchema },
+  /** Every run of the project as a table row (the Train view's runs table). */
+  'runs.table': { input: empty, output: z.object({ rows: z.array(runTableRowSchema) }) },
+  /** The user's notes and tags on a run. */
+  'runs.annotate': { input: z.object({ runId: runIdSchema, notes: runNotesSchema.shape.notes, tags: runNotesSchema.shape.tags }).strict(), output: runTableRowSchema },
   /** Another run's config and logged step metrics, to overlay on the charts and diff configs. */
   'runs.metrics': {
     input: z.object({ runId: runIdSchema }).strict(),

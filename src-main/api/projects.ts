@@ -50,3 +50,39 @@ export const checkpointInfoSchema = z.object({
   best: z.boolean(),
 });
 export type CheckpointInfoShape = z.infer<typeof checkpointInfoSchema>;
+
+/** What the user writes about a run in the runs table (runs/<id>/notes.json). */
+export const runNotesSchema = z.object({
+  notes: z.string().max(2000).default(''),
+  tags: z.array(z.string().trim().min(1).max(40)).max(16).default([]),
+});
+export type RunNotes = z.infer<typeof runNotesSchema>;
+
+/** A metric's best and newest value over a run's evaluations (lower is better for both KID and FID). */
+const metricSpanSchema = z.object({ best: z.number(), bestStep: z.number().int(), latest: z.number(), latestStep: z.number().int() }).nullable();
+
+/** One row of the runs table: everything a comparison across runs sorts, filters or exports on. */
+export const runTableRowSchema = z.object({
+  runId: z.string(),
+  name: z.string().nullable(),
+  created: z.string(),
+  /** "demo:mnist", "project" or "project:<id>"; null when run.json is missing or damaged. */
+  dataset: z.string().nullable(),
+  /** The run's config as JSON (null when it cannot be read); the table diffs these across runs. */
+  config: z.record(z.string(), z.unknown()).nullable(),
+  steps: z.number().int().nonnegative(),
+  /** The last logged step. */
+  step: z.number().int().nonnegative(),
+  lastCheckpointStep: z.number().int().nullable(),
+  damaged: z.string().nullable(),
+  kid: metricSpanSchema,
+  fid: metricSpanSchema,
+  /** Median over the logged steps. */
+  imagesPerSecond: z.number().nonnegative().nullable(),
+  /** Training time: the sum of the logged step times, in seconds. */
+  trainSeconds: z.number().nonnegative(),
+  notes: z.string(),
+  tags: z.array(z.string()),
+});
+export type RunTableRow = z.infer<typeof runTableRowSchema>;
+

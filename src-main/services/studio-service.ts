@@ -18,6 +18,8 @@ import type { HandlersFor } from '../api/rpc';
 import { readRunHistory } from '../project/run-history';
 import { CONFIG_FILE, datasetDirOf, runFiles, runsDirOf } from '../project/layout';
 import { DownloadTickets, downloadUrl } from './downloads';
+import { runsTable, runTableRow } from './runs-table';
+import { writeRunNotes } from '../project/run-notes';
 import { exploreStudioHandlers } from './explore';
 import { exportStudioHandlers } from './export';
 import { EXPORTS_DIR } from '../project/layout';
@@ -122,6 +124,14 @@ export class StudioService {
         }
         await deleteRun(this.runDir(runId));
         return this.changedProject();
+      },
+      'runs.table': async () => ({ rows: await runsTable(this.requireProject().dir) }),
+      'runs.annotate': async ({ runId, notes, tags }) => {
+        const runDir = this.runDir(runId);
+        const run = (await listRuns(this.requireProject().dir)).find((r) => r.runId === runId);
+        if (!run) throw new StudioError({ code: 'invalid-request', message: `There is no run ${runId} in this project.` });
+        await writeRunNotes(runDir, { notes, tags });
+        return runTableRow(runDir, run);
       },
     };
   }
