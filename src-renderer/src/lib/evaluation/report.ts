@@ -1,5 +1,6 @@
 /** How evaluation results read: metric names and directions, number formatting, and the CSV export. */
 import type { EvaluationRecord, MetricName, MetricRequest, MetricValue } from '../../../../src-main/api/evaluation';
+import { csvText } from '../csv';
 
 /** `scale`: shown multiplied by it (the label says so), as papers print KID ×10³; files keep the raw value. */
 export const metricInfo: Record<MetricName, { label: string; note: string; scale?: number }> = {
@@ -93,13 +94,5 @@ export function toCsv(records: readonly EvaluationRecord[]): string {
       v.metric, v.value, v.std, v.ci?.low, v.ci?.high, v.ci?.level, v.baseline, v.baselineStd, v.better, v.caveat,
     ]),
   );
-  return [CSV_COLUMNS, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
-function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  // RFC 4180 quoting, and a leading apostrophe against spreadsheet formula injection.
-  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvText([CSV_COLUMNS, ...rows]);
 }

@@ -6,6 +6,7 @@
 import type { TrainConfig } from '../../../../src-main/api/train-config';
 import type { CoachWarningShape, DatasetRef, LiveParamsShape, RunStatusShape, StepPoint } from '../../../../src-main/api/training';
 import { liveOfConfig, paramMarkers } from '../param-markers';
+import { RunComparison } from './compare.svelte';
 import { describeError, type ErrorInfo } from '../errors';
 import { pngDataUrl } from '../format';
 import { MetricSeries } from '../metric-series';
@@ -97,7 +98,12 @@ export class TrainingStore {
   /** Live points that arrive while a run's history is loading, replayed on top of it. */
   #backlog: StepPoint[] | null = null;
 
-  constructor(private readonly client: StudioClient) {}
+  /** Other runs overlaid on the charts (the compare menu and the runs table share it; it outlives the view). */
+  readonly comparison: RunComparison;
+
+  constructor(private readonly client: StudioClient) {
+    this.comparison = new RunComparison(client);
+  }
 
   /** Subscribes to the run's events; returns the teardown. */
   start(): () => void {

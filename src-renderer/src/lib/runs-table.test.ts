@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { RunTableRow } from '../../../src-main/api/projects';
+import { preset } from '../../../src-main/api/training';
+import { differingColumns, filterRows, fixedColumns, runState, sortRows, tableCsv } from './runs-table';
+
+const row = (runId: string, over: Partial<RunTableRow> = {}, config: object = preset('dcgan')): RunTableRow => ({
+  runId,
+  name: null,
+  created: `2026-12-0${runId.length % 9}T00:00:00Z`,
+  dataset: 'demo:mnist',
+  config: config as Record<string, unknown>,
+  steps: 100,
+  step: 100,
+  lastCheckpointStep: 100,
+  damaged: null,
+  kid: null,
+  fid: null,
+  imagesPerSecond: 100,
+  trainSeconds: 60,
+  notes: '',
+  tags: [],
+  ...over,
+});
+
+const columns = fixedColumns((r) => runState(r, null));
+const col = (key: string) => columns.find((c) => c.key === key)!;
+
+describe('runs table', () => {
+  const a = row('a', { name: 'fast lr', kid: { best: 0.004, bestStep: 50, latest: 0.005, latestStep: 100 }, tags: ['baseline'] }, { ...preset('dcgan'), optimizer: { ...preset('dcgan').optimizer, gLr: 0.001 } });
+  const b = row('bb', { kid: { best: 0.002, bestStep: 100, latest: 0.002, latestStep: 100 }, dataset: 'project:emoji' });
+  const c = row('ccc', { lastCheckpointStep: 40, notes: 'diverged?' }, preset('wgan-gp'));
+
+  it('sorts by a column with empty cells last in either direction', () => {
+    expect(sortRows([a, b, c], col('kidBest'), false).map((r) => r.runId)).toEqual(['bb', 'a', 'ccc']);
+    expect(sortRows([a, b, c], col('kidBest'), true).map((r) => r.runId)).toEqual(['a', 'bb', 'ccc']);
+    expect(sortRows([a, b, c], col('state'), false).map((r) => runState(r, null))).toEqual(['completed', 'completed', 'stopped']);
+  });
+
+  it('adds a column for each setting that differs between the runs, and only those', () => {
+    const keys = differingColumns([a, b, c]).map((c) => c.label);
+    expect(keys).toContain('optimizer.gLr');
+    expect(keys).toContain('loss.kind');
+    expect(keys).toContain('nCritic');
+    expect(keys).not.toContain('batchSize');
+    const gLr = differingColumns([a, b, c]).find((c) => c.label === 'optimizer.gLr')!;
+    expect([a, b, c].map(gLr.value)).toEqual([0.001, 0.0002, 0.0001]);
+    expect(gLr.numeric).toBe(true);
+  });
+
+  it('filters on every word across names, datasets, tags and notes', () => {
+    expect(filterRows([a, b, c], columns, 'baseline').map((r) => r.runId)).toEqual(['a']);
+    expect(filterRows([a, b, c], columns, 'emoji').map((r) => r.runId)).toEqual(['bb']);
+    expect(filterRows([a, b, c], columns, 'wgan diverged').map((r) => r.runId)).toEqual(['ccc']);
+    expect(filterRows([a, b, c], columns, '')).toHaveLength(3);
+  });
+
+  it('exports the shown columns as CSV, numbers unformatted', () => {
+    const csv = tableCsv([a], [col('name'), col('kidBest'), col('tags')]);
+    expect(csv).toBe('run_id,Run,Best KID ×10³,Tags\r\na,fast lr,4,baseline\r\n');
+  });
+});
