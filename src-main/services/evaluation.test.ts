@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { appendFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { evaluationRecord } from '../test-support/evaluation-record';
 import type { EvaluationRecord } from '../api/evaluation';
 import type { EngineHost } from './engine-host';
 import type { StudioContext } from './capability';
@@ -24,22 +25,7 @@ async function project(): Promise<{ dir: string; ctx: StudioContext }> {
   return { dir, ctx };
 }
 
-const record = (runId: string, createdAt: string): EvaluationRecord => ({
-  id: `${runId}-${createdAt}`,
-  runId,
-  checkpoint: { file: 'ckpt-000000010.gsc', step: 10, sha256: 'a'.repeat(64), ema: false },
-  createdAt,
-  dataset: { key: 'demo-mnist', label: 'MNIST digits (demo)' },
-  extractor: { kind: 'classifier', key: 'classifier-x', label: 'Domain classifier' },
-  samples: 100,
-  referenceSamples: 9900,
-  baselineSamples: 100,
-  seed: 0,
-  values: [{ metric: 'kid', value: 0.1, std: 0.01, ci: null, baseline: 0.001, baselineStd: 0.001, better: 'lower' }],
-  notes: [],
-  elapsedMs: 5,
-  backend: 'wasm',
-});
+const record = (runId: string, createdAt: string): EvaluationRecord => evaluationRecord({ runId, createdAt });
 
 describe('evaluation studio handlers', () => {
   it('lists saved evaluations across runs, newest first, skipping torn lines', async () => {

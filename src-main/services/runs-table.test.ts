@@ -10,6 +10,7 @@ import { appendRecord } from '../project/evaluations';
 import { writeRunFile } from '../project/run-file';
 import { readRunNotes, writeRunNotes } from '../project/run-notes';
 import type { EvaluationRecord } from '../api/evaluation';
+import { evaluationRecord } from '../test-support/evaluation-record';
 import { runsTable } from './runs-table';
 
 let project: string;
@@ -27,22 +28,13 @@ beforeAll(async () => {
   await writeFile(runFiles(runDirOf(project, 'broken-run')).config, '{ not json');
 }, 120_000);
 
-const record = (step: number, kid: number): EvaluationRecord => ({
-  id: `e${step}`,
-  runId,
-  checkpoint: { file: `ckpt-${String(step).padStart(9, '0')}.gsc`, step, sha256: '', ema: false },
-  createdAt: new Date(2026, 0, step).toISOString(),
-  dataset: { key: 'demo-mnist', label: 'digits' },
-  extractor: { kind: 'classifier', key: 'k', label: 'classifier' },
-  samples: 100,
-  referenceSamples: 900,
-  baselineSamples: 100,
-  seed: 0,
-  values: [{ metric: 'kid', value: kid, std: null, ci: null, baseline: null, baselineStd: null, better: 'lower' }],
-  notes: [],
-  elapsedMs: 1,
-  backend: 'cpu',
-});
+const record = (step: number, kid: number): EvaluationRecord =>
+  evaluationRecord({
+    id: `e${step}`,
+    runId,
+    checkpoint: { file: `ckpt-${String(step).padStart(9, '0')}.gsc`, step, sha256: '', ema: false },
+    values: [{ metric: 'kid', value: kid, std: null, ci: null, baseline: null, baselineStd: null, better: 'lower' }],
+  });
 
 describe('runs table', () => {
   it('has a row per run with its config, dataset, step, speed, training time and KID span', async () => {
