@@ -177,6 +177,15 @@ describe('several datasets in one project', () => {
     const refused = await call('train.start', { config, dataset: 'project:fives' });
     expect(refused.ok).toBe(false);
     expect(refused.error.message).toMatch(/“fives” is not in this project/);
+
+    // A deleted dataset's ref that a run still names is never given to a new import: the run must
+    // not silently train or be evaluated on other images.
+    expect((await call('dataset.delete', { dataset: 'project:ones' })).value).toEqual({ deleted: true });
+    const onesAgain = await importAs(await uploadDigits(1, 3), 'Ones');
+    expect(onesAgain.reply.dataset).toBe('project:ones-2');
+    // A ref no run names can be used again.
+    const fivesAgain = await importAs(await uploadDigits(5, 3), 'Fives');
+    expect(fivesAgain.reply.dataset).toBe('project:fives');
   });
 
   it('refuses dataset refs that could leave the project', async () => {

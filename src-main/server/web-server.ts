@@ -76,6 +76,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const server = createServer((req, res) => {
     handleHttp(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end('Internal error');
+      // Mid-stream (a download whose file vanished): end it, so the browser reports a failure.
+      else res.destroy();
     });
   });
 

@@ -4,7 +4,8 @@
  * from — the images in memory when they fit (see training-data.ts for the streamed alternative).
  */
 import { basename, join } from 'node:path';
-import { DATASETS_DIR, datasetDirOf } from '../../project/layout';
+import { DATASETS_DIR, datasetDirOf, runDirOf, runsDirOf } from '../../project/layout';
+import { runDataset } from '../../project/run-file';
 import { readdir, stat } from 'node:fs/promises';
 import type { ProjectDatasetRef } from '../../api/schemas';
 import { readManifest, type Manifest } from './manifest';
@@ -44,15 +45,27 @@ export async function projectDatasetRefs(projectDir: string): Promise<ProjectDat
   return refs.filter((_, i) => present[i]);
 }
 
-/** A new dataset's ref: the first dataset takes "project"; others an id from the name, made unique. */
+/**
+ * A new dataset's ref: "project" for the project's first, else an id from the name, made unique.
+ * A ref a run still names (its dataset was deleted) is never given out again: that run would train,
+ * resume or be evaluated on other images without a word.
+ */
 export async function newDatasetRef(projectDir: string, name: string): Promise<ProjectDatasetRef> {
-  if (!(await hasDataset(datasetDirOf(projectDir)))) return 'project';
+  const named = await refsNamedByRuns(projectDir);
+  if (!(await hasDataset(datasetDirOf(projectDir))) && !named.has('project') && (await projectDatasetRefs(projectDir)).length === 0) return 'project';
   const base = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'dataset';
   const taken = new Set(await readdir(join(projectDir, DATASETS_DIR)).catch(() => []));
   for (let n = 1; ; n++) {
     const id = n === 1 ? base : `${base}-${n}`;
-    if (!taken.has(id)) return `project:${id}`;
+    if (!taken.has(id) && !named.has(`project:${id}`)) return `project:${id}`;
   }
+}
+
+/** The datasets the project's runs trained on (their run.json). */
+async function refsNamedByRuns(projectDir: string): Promise<Set<string>> {
+  const runs = await readdir(runsDirOf(projectDir)).catch(() => [] as string[]);
+  const refs = await Promise.all(runs.map((runId) => runDataset(runDirOf(projectDir, runId)).catch(() => null)));
+  return new Set(refs.filter((r): r is NonNullable<typeof r> => r !== null));
 }
 
 /** The dataset of the project with this name (case-insensitive), or null: where a re-import of the same folder goes. */

@@ -33,7 +33,7 @@ export const EVAL_MAX_BYTES = 512 * 2 ** 20;
 export async function evalDataset(source: string): Promise<EvalDataset> {
   if (source === DEMO_SOURCE) return { key: 'demo-mnist', label: 'MNIST digits (demo)', load: async () => loadMnistDemo() };
   if (!(await hasDataset(source))) {
-    throw new StudioError({ code: 'invalid-request', message: `There is no imported dataset in ${source}: import an image folder first.` });
+    throw new StudioError({ code: 'invalid-request', message: `The dataset in ${source} is not there (deleted, or never imported): import its folder again, or train on another dataset.` });
   }
   // The manifest changes with every import (it records each file's hash), so its digest names the data.
   const text = await readFile(join(source, 'manifest.json'));

@@ -9,6 +9,7 @@
  */
 import { centred, forEachGramBlock, rowNorms, yieldToEventLoop, type Features } from './features';
 import { exactD2, kthNeighbourDistances, slack } from './prdc';
+import { StudioError } from '../../api/rpc';
 
 /** The share of real images closer to their nearest other real image than the copy threshold. */
 export const COPY_QUANTILE = 0.05;
@@ -50,7 +51,7 @@ export interface CopyCheck {
 }
 
 export async function copyCheck(fake: Features, real: Features, signal?: AbortSignal): Promise<CopyCheck> {
-  if (real.n < 20) throw new Error(`The dataset has only ${real.n} images: a copy check needs at least 20`);
+  if (real.n < 20) throw new StudioError({ code: 'invalid-request', message: `The dataset has only ${real.n} images: a copy check needs at least 20. Import more images.` });
   const [ownD2] = await kthNeighbourDistances(real, [1], signal);
   const sorted = Float64Array.from(ownD2!).sort();
   const thresholdD2 = sorted[Math.floor(COPY_QUANTILE * (sorted.length - 1))]!;

@@ -49,6 +49,8 @@ export class ModelDesignStore {
   /** The project's datasets' shapes, by ref. */
   #projectShapes = new Map<string, DatasetShape>();
   #listSeen = false;
+  /** The import (ref@version) the design last resized to. */
+  #importSeen: string | null = null;
   #demoShape: DatasetShape | null = null;
   /** Once the user picks a dataset, a new import no longer replaces their choice. */
   #datasetTouched = false;
@@ -184,7 +186,11 @@ export class ModelDesignStore {
     const current = this.#projectShapes.get(this.dataset) ?? null;
     // Opening the app on a project with data: the newest dataset, unless the user chose already.
     const newest = first && !this.#datasetTouched ? [...list].sort((x, y) => y.createdAt.localeCompare(x.createdAt))[0]!.id : null;
-    if (imported && this.#projectShapes.has(imported) && (!this.#datasetTouched || this.dataset === imported)) this.#select(imported, true);
+    // An import resizes the model once: not again at every later list change (a delete, a reconnect).
+    const importKey = imported ? `${imported}@${list.find((d) => d.id === imported)?.version ?? ''}` : null;
+    const freshImport = importKey !== null && importKey !== this.#importSeen;
+    if (freshImport) this.#importSeen = importKey;
+    if (imported && freshImport && this.#projectShapes.has(imported) && (!this.#datasetTouched || this.dataset === imported)) this.#select(imported, true);
     else if (newest) this.#select(newest, true);
     else if (this.dataset !== 'demo:mnist' && !current) this.#select(list[0]?.id ?? 'demo:mnist', true);
     else if (this.dataset !== 'demo:mnist' && JSON.stringify(previous) !== JSON.stringify(current)) this.#select(this.dataset, true);
