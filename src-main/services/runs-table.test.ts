@@ -1,6 +1,6 @@
 /** The runs table's rows, read from real run folders (a tiny run trained here), and notes/tags kept beside them. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainTinyRunOnCpu } from '../engine/sampling/testing';
@@ -59,5 +59,15 @@ describe('runs table', () => {
     expect(await readRunNotes(runDirOf(project, runId))).toEqual({ notes: 'lr too high?', tags: ['baseline', 'digits'] });
     const row = (await runsTable(project)).find((r) => r.runId === runId)!;
     expect(row).toMatchObject({ notes: 'lr too high?', tags: ['baseline', 'digits'] });
+  });
+
+  it('reads a run\'s metrics again when the file grows, not before', async () => {
+    const metrics = runFiles(runDirOf(project, runId)).metrics;
+    const before = (await runsTable(project)).find((r) => r.runId === runId)!;
+    expect(before.fid).toBeNull();
+    await appendFile(metrics, `${JSON.stringify({ type: 'eval', step: 4, metric: 'fid', value: 12.5 })}\n`);
+    const after = (await runsTable(project)).find((r) => r.runId === runId)!;
+    expect(after.fid).toEqual({ best: 12.5, bestStep: 4, latest: 12.5, latestStep: 4 });
+    expect(after.trainSeconds).toBe(before.trainSeconds);
   });
 });

@@ -3,6 +3,7 @@
  * newest KID/FID), speed, training time, notes and tags — read from the run folders. Runs are read
  * in parallel; a run that cannot be read still gets a row that says why.
  */
+import { stat } from 'node:fs/promises';
 import type { RunTableRow } from '../api/projects';
 import { readMetricsLog } from '../project/metrics-log';
 import { readRecords } from '../project/evaluations';
@@ -23,23 +24,12 @@ export async function runTableRow(runDir: string, run: Awaited<ReturnType<typeof
   const [config, dataset, log, records, notes] = await Promise.all([
     readRunConfig(runDir).catch(() => null),
     runDataset(runDir).catch(() => null),
-    readMetricsLog(runFiles(runDir).metrics).catch(() => ({ lines: [] })),
+    metricsSummary(runFiles(runDir).metrics),
     readRecords(runDir).catch(() => []),
     readRunNotes(runDir),
   ]);
-  const stepTimes: number[] = [];
-  const speeds: number[] = [];
-  let step = 0;
-  const points: { metric: string; step: number; value: number }[] = [];
-  for (const line of log.lines) {
-    if (line.type === 'step') {
-      step = Math.max(step, Number(line.step));
-      if (typeof line.stepMs === 'number') stepTimes.push(line.stepMs);
-      if (typeof line.imagesPerSecond === 'number') speeds.push(line.imagesPerSecond);
-    } else if (line.type === 'eval' && typeof line.value === 'number' && typeof line.metric === 'string') {
-      points.push({ metric: line.metric, step: line.step, value: line.value });
-    }
-  }
+  const { step, trainSeconds, imagesPerSecond } = log;
+  const points = [...log.points];
   for (const record of records) for (const v of record.values) points.push({ metric: v.metric, step: record.checkpoint.step, value: v.value });
   return {
     runId: run.runId,
@@ -53,11 +43,52 @@ export async function runTableRow(runDir: string, run: Awaited<ReturnType<typeof
     damaged: run.damaged,
     kid: span(points.filter((p) => p.metric === 'kid')),
     fid: span(points.filter((p) => p.metric === 'fid')),
-    imagesPerSecond: speeds.length ? median(speeds) : null,
-    trainSeconds: stepTimes.reduce((a, b) => a + b, 0) / 1000,
+    imagesPerSecond,
+    trainSeconds,
     notes: notes.notes,
     tags: notes.tags,
   };
+}
+
+interface MetricsSummary {
+  step: number;
+  trainSeconds: number;
+  imagesPerSecond: number | null;
+  points: readonly { metric: string; step: number; value: number }[];
+}
+
+/**
+ * What the table needs from a run's metrics.jsonl, cached by the file's size and modification
+ * time: a project of 200 finished runs is parsed once, and a training run only when it grows.
+ */
+const summaries = new Map<string, { size: number; mtimeMs: number; summary: MetricsSummary }>();
+const SUMMARIES_KEPT = 2000;
+
+export async function metricsSummary(file: string): Promise<MetricsSummary> {
+  const info = await stat(file).catch(() => null);
+  const cached = summaries.get(file);
+  if (info && cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached.summary;
+  const log = await readMetricsLog(file).catch(() => ({ lines: [] }));
+  const stepTimes: number[] = [];
+  const speeds: number[] = [];
+  let step = 0;
+  const points: { metric: string; step: number; value: number }[] = [];
+  for (const line of log.lines) {
+    if (line.type === 'step') {
+      step = Math.max(step, Number(line.step));
+      if (typeof line.stepMs === 'number') stepTimes.push(line.stepMs);
+      if (typeof line.imagesPerSecond === 'number') speeds.push(line.imagesPerSecond);
+    } else if (line.type === 'eval' && typeof line.value === 'number' && typeof line.metric === 'string') {
+      points.push({ metric: line.metric, step: line.step, value: line.value });
+    }
+  }
+  const summary = { step, trainSeconds: stepTimes.reduce((a, b) => a + b, 0) / 1000, imagesPerSecond: speeds.length ? median(speeds) : null, points };
+  if (info) {
+    summaries.delete(file);
+    summaries.set(file, { size: info.size, mtimeMs: info.mtimeMs, summary });
+    if (summaries.size > SUMMARIES_KEPT) summaries.delete(summaries.keys().next().value!);
+  }
+  return summary;
 }
 
 /** The lowest value (KID and FID: lower is better) and the newest, each with its step. */
