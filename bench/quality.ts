@@ -6,7 +6,7 @@
  * beside its real-vs-real baseline. Prints a table, keeps each preset's sample grid, and writes
  * bench/results/quality-<date>.json.
  *
- *   npx tsx bench/quality.ts [--data mnist|emoji] [--presets dcgan,cdcgan] [--minutes 30 | --steps N]
+ *   npx tsx bench/quality.ts [--data mnist|emoji] [--folder DIR] [--presets dcgan,cdcgan] [--minutes 30 | --steps N]
  *                            [--samples 1000] [--backend wasm] [--threads N] [--project DIR]
  *                            [--override '{"model":{"dNorm":"spectral"},"loss":{"kind":"hinge"}}']
  *
@@ -14,7 +14,8 @@
  * measured exactly as the presets are.
  *
  * emoji: emoji-datasource-twitter's 3,786 PNGs at 32 px RGB on white (no labels: a rotation
- * classifier gives the features, so no IS or class accuracy).
+ * classifier gives the features, so no IS or class accuracy). --folder DIR imports any other folder
+ * of colour images the same way (e.g. another emoji set, to check a preset was not tuned to one).
  */
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -40,7 +41,10 @@ const arg = (name: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const DATA = (arg('data') ?? 'mnist') as 'mnist' | 'emoji';
+const FOLDER = arg('folder');
+const DATA = (FOLDER ? 'emoji' : (arg('data') ?? 'mnist')) as 'mnist' | 'emoji';
+/** Names the results: the data set, or "folder" for --folder. */
+const LABEL = FOLDER ? 'folder' : DATA;
 const PRESETS = (arg('presets') ?? (DATA === 'mnist' ? 'dcgan,cdcgan' : 'dcgan')).split(',') as PresetName[];
 const MINUTES = Number(arg('minutes') ?? (DATA === 'mnist' ? 30 : 60));
 const STEPS = arg('steps') ? Number(arg('steps')) : null;
@@ -52,10 +56,10 @@ const project = arg('project') ?? (await mkdtemp(join(tmpdir(), 'gan-bench-quali
 let dataset: DatasetRef = 'demo:mnist';
 let data: TrainingData;
 if (DATA === 'emoji') {
-  const folder = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
+  const folder = FOLDER ?? join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
   dataset = 'project';
-  const report = await importDataset(folder, datasetDirOf(project), { width: 32, height: 32, channels: 3, background: '#ffffff', labelsFromFolders: false }, { name: 'twemoji' });
-  console.log(`Imported ${report.imported} emoji (${report.skipped.length} skipped) into ${project}`);
+  const report = await importDataset(folder, datasetDirOf(project), { width: 32, height: 32, channels: 3, background: '#ffffff', labelsFromFolders: false }, { name: FOLDER ? 'folder' : 'twemoji' });
+  console.log(`Imported ${report.imported} images from ${folder} (${report.skipped.length} skipped) into ${project}`);
   data = await openDatasetTrainingData(datasetDirOf(project));
 } else {
   data = loadMnistDemo();
@@ -111,7 +115,7 @@ for (const name of PRESETS) {
   const seconds = (performance.now() - started) / 1000;
   const steps = session.status().step;
   if (why === 'failed') throw new Error(`${name} failed: ${session.status().message}`);
-  const grid = `bench/results/quality-${stamp}-${DATA}-${name}.png`;
+  const grid = `bench/results/quality-${stamp}-${LABEL}-${name}.png`;
   await writeFile(grid, (await session.renderSamples()).png);
   await session.dispose();
   console.log(`${name}: ${steps} steps in ${(seconds / 60).toFixed(1)} min (${((seconds * 1000) / steps).toFixed(0)} ms/step); evaluating ${SAMPLES} samples…`);
@@ -139,7 +143,7 @@ const table = [
       `| ${r.preset} | ${r.steps} | ${r.minutes.toFixed(1)} | ${r.msPerStep.toFixed(0)} | ${cell(r.values.kid, 1000)} | ${cell(r.values.is)} | ${cell(r.values.precision)} | ${cell(r.values.recall)} | ${cell(r.values['class-accuracy'])} |`,
   ),
 ].join('\n');
-console.log(`\n${DATA}${Object.keys(OVERRIDE).length ? ` with ${JSON.stringify(OVERRIDE)}` : ''}, ${SAMPLES} samples, backend ${backend.active}${backend.threads ? ` (${backend.threads} threads)` : ''}, ${cpus()[0]?.model ?? 'CPU'} × ${cpus().length}\n\n${table}`);
-const file = `bench/results/quality-${stamp}-${DATA}.json`;
+console.log(`\n${FOLDER ?? DATA}${Object.keys(OVERRIDE).length ? ` with ${JSON.stringify(OVERRIDE)}` : ''}, ${SAMPLES} samples, backend ${backend.active}${backend.threads ? ` (${backend.threads} threads)` : ''}, ${cpus()[0]?.model ?? 'CPU'} × ${cpus().length}\n\n${table}`);
+const file = `bench/results/quality-${stamp}-${LABEL}.json`;
 await writeFile(file, JSON.stringify({ data: DATA, override: OVERRIDE, samples: SAMPLES, backend: backend.active, threads: backend.threads, cpu: cpus()[0]?.model, rows }, null, 2));
 console.log(`\nWrote ${file} and the sample grids beside it.`);

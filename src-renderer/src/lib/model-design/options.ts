@@ -15,6 +15,7 @@ export const presetOptions: Option<PresetName>[] = [
   { value: 'dcgan', label: 'DCGAN (Radford et al.)' },
   { value: 'cdcgan', label: 'Conditional DCGAN' },
   { value: 'wgan-gp', label: 'WGAN-GP' },
+  { value: 'small-colour', label: 'Small colour folder' },
 ];
 
 export const presetHints: Record<PresetName, string> = {
@@ -22,6 +23,8 @@ export const presetHints: Record<PresetName, string> = {
   dcgan: 'Strided convolutions, batch norm, Adam with lr 0.0002 and β₁ 0.5: the DCGAN guidelines.',
   cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class.',
   'wgan-gp': 'Gulrajani et al.: a critic without batch norm, gradient penalty λ = 10, five critic steps per G step.',
+  'small-colour':
+    'A DCGAN for a few thousand colour images: D sees only shifted, recoloured (DiffAugment) and mirrored copies of real and fake images, so it cannot memorise a small dataset.',
 };
 
 export const architectureOptions: Option<ModelConfig['architecture']>[] = [
