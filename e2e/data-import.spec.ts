@@ -2,9 +2,10 @@
  * Dataset import in web mode, end to end: choose a folder in the Data view, the browser uploads it,
  * the engine imports it, and the view shows the dataset, its classes and what was skipped and why.
  */
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { mnistPng } from '../src-main/engine/dataset/testing';
 import { test, expect } from './support/web-mode';
@@ -199,4 +200,39 @@ test('the thumbnail grid scrolls through a large dataset, rendering only what is
   await expect(grid.getByRole('listitem').first()).toHaveAttribute('aria-label', '5/n-000.png, class 5');
   await expect(app.getByTestId('project-dataset').getByTestId('mean-image')).toBeVisible();
   await app.screenshot({ path: 'test-results/data-view-grid.png', fullPage: true });
+});
+
+test('a small folder of colour images gets the small-colour preset offered, and a run trains with it', async ({ app, server }) => {
+  test.setTimeout(120_000);
+  const emoji = join(root, 'emoji');
+  await mkdir(emoji);
+  const source = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
+  for (const name of (await readdir(source)).filter((f) => f.endsWith('.png')).slice(0, 16)) await copyFile(join(source, name), join(emoji, name));
+  await openDataView(app);
+  await app.getByRole('group', { name: 'Size (px)' }).getByText('32', { exact: true }).click();
+  await app.getByRole('group', { name: 'Channels' }).getByText('RGB', { exact: true }).click();
+  await chooseAndImport(app, emoji, 16);
+  await expect(app.getByTestId('import-summary')).toContainText('Imported 16 images');
+
+  await app.getByRole('navigation').getByText('Train', { exact: true }).click();
+  const form = app.getByRole('form', { name: 'New training run' });
+  await form.getByText('DCGAN (Radford et al.)').click();
+  await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText('emoji: 16 images (32×32)');
+  const offer = form.getByTestId('preset-suggestion');
+  await expect(offer).toContainText('16 colour images is a small dataset');
+  await form.screenshot({ path: 'test-results/preset-suggestion.png' });
+  await offer.getByRole('button', { name: 'Use “Small colour folder”' }).click();
+  await expect(offer).toHaveCount(0);
+  await form.getByLabel('Steps', { exact: true }).fill('4');
+  await form.getByLabel('Batch size', { exact: true }).fill('8');
+  const runIdShown = app.getByTestId('train-run-id');
+  const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
+  await app.getByRole('button', { name: 'Start training' }).click();
+  if (before !== null) await expect(runIdShown).not.toHaveText(before);
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 90_000 });
+  // What the engine trained: the preset's augmentation at the dataset's shape.
+  const runId = (await runIdShown.textContent())!.trim();
+  const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
+  expect(written.augment).toEqual({ flip: true, diffAugment: ['translation', 'color'] });
+  expect(written.model).toMatchObject({ architecture: 'dcgan', resolution: 32, channels: 3 });
 });
