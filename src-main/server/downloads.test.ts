@@ -60,6 +60,10 @@ describe('web-mode downloads', () => {
     const { url, name } = await link({ kind: 'export', name: 'Project-stylegan.zip' });
     expect(name).toBe('Project-stylegan.zip');
     expect((await fetch(`${base}${url}`)).status).toBe(401);
+    // A HEAD request (a link checker, a download manager) does not spend the ticket.
+    const head = await fetch(`${base}${url}`, { method: 'HEAD', headers: cookie() });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-disposition')).toContain('Project-stylegan.zip');
     const res = await fetch(`${base}${url}`, { headers: cookie() });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="Project-stylegan.zip"; filename*=UTF-8''Project-stylegan.zip`);

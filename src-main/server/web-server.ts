@@ -119,7 +119,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     if (url.pathname.startsWith(DOWNLOAD_PREFIX)) {
       const ticket = url.pathname.slice(DOWNLOAD_PREFIX.length).split('/')[0] ?? '';
-      const download = /^[a-f0-9]{32}$/.test(ticket) ? options.service.downloads.take(ticket) : null;
+      // HEAD answers what a GET would, without spending the one-time ticket.
+      const tickets = options.service.downloads;
+      const download = /^[a-f0-9]{32}$/.test(ticket) ? (req.method === 'HEAD' ? tickets.peek(ticket) : tickets.take(ticket)) : null;
       if (!download) {
         res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('This download link was used already or has lapsed: press Download again.\n');
         return;

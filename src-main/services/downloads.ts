@@ -32,9 +32,15 @@ export class DownloadTickets {
 
   /** The download behind a ticket, once; null when unknown, used or lapsed. */
   take(ticket: string): DownloadTicket | null {
+    const found = this.peek(ticket);
+    this.#tickets.delete(ticket);
+    return found;
+  }
+
+  /** The download behind a ticket without using it up (a HEAD request asks what a GET would get). */
+  peek(ticket: string): DownloadTicket | null {
     this.#sweep();
     const found = this.#tickets.get(ticket);
-    this.#tickets.delete(ticket);
     return found ? { path: found.path, name: found.name } : null;
   }
 
