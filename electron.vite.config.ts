@@ -42,6 +42,7 @@ export default defineConfig({
           cli: resolve('src-main/cli/index.ts'),
           // Image decoding runs in worker threads, which load this file next to engine.js.
           'decode-worker': resolve('src-main/engine/dataset/decode-worker.ts'),
+          'learn-worker': resolve('src-main/engine/learn/learn-worker.ts'),
         },
         external: runtimeExternal,
       },

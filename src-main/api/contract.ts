@@ -13,6 +13,7 @@ import { exportEvents, exportNameSchema, exportRequests } from './export';
 import { evaluationEvents, evaluationRequests } from './evaluation';
 import { modelDesignEvents, modelDesignRequests } from './model-design';
 import { datasetExportEvents, datasetExportRequests } from './stylegan-export';
+import { learnEvents, learnRequests } from './learn';
 import { datasetRequests, datasetsChangedSchema, importProgressSchema } from './dataset';
 import {
   runStatusSchema,
@@ -80,9 +81,10 @@ export const studioRequests = {
   ...evaluationRequests,
   ...modelDesignRequests,
   ...datasetExportRequests,
+  ...learnRequests,
 } satisfies RequestSpecs;
 
-export const viewNames = ['dataset', 'model-design', 'training', 'explore', 'export', 'evaluation'] as const;
+export const viewNames = ['dataset', 'model-design', 'training', 'explore', 'export', 'evaluation', 'learn'] as const;
 export type ViewName = (typeof viewNames)[number];
 
 export const studioEvents = {
@@ -104,6 +106,7 @@ export const studioEvents = {
   ...evaluationEvents,
   ...modelDesignEvents,
   ...datasetExportEvents,
+  ...learnEvents,
 } satisfies EventSpecs;
 
 export type StudioRequests = typeof studioRequests;

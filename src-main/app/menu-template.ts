@@ -30,6 +30,7 @@ const views: { view: ViewName; label: string }[] = [
   { view: 'explore', label: 'Explore' },
   { view: 'export', label: 'Gallery' },
   { view: 'evaluation', label: 'Evaluate' },
+  { view: 'learn', label: 'Learn' },
 ];
 
 export function menuTemplate(actions: MenuActions, { isMac, isPackaged }: MenuPlatform): MenuItemConstructorOptions[] {

@@ -6,6 +6,7 @@
 import type { BackendReport } from '../api/schemas';
 import type { GeneratorCache } from './sampling';
 import type { TrainingController } from './training/controller';
+import type { LearnController } from './learn/controller';
 import type { EmitEvent } from './protocol';
 
 export interface EngineContext {
@@ -15,4 +16,6 @@ export interface EngineContext {
   readonly training: TrainingController;
   /** Generators loaded from checkpoints, shared by the explorer, export and evaluation. */
   readonly generators: GeneratorCache;
+  /** The Learn view's 2-D playground, in its own worker thread. */
+  readonly learn: LearnController;
 }

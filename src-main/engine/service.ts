@@ -17,6 +17,8 @@ import { exportHandlers } from './export/handlers';
 import { evaluationHandlers } from './evaluation/handlers';
 import { modelDesignHandlers } from './model-design/handlers';
 import { datasetExportHandlers } from './dataset/stylegan-export';
+import { LearnController } from './learn/controller';
+import { learnHandlers } from './learn/handlers';
 
 export interface EngineService {
   readonly backend: BackendReport;
@@ -28,10 +30,14 @@ export interface EngineService {
 export async function startEngineService(preference: BackendPreference, emit: EmitEvent, runtime: RuntimeOptions = {}): Promise<EngineService> {
   const backend = await initRuntime(preference, runtime);
   const training = new TrainingController(emit);
-  const context: EngineContext = { backend, emit, training, generators: new GeneratorCache() };
+  const learn = new LearnController(emit);
+  const context: EngineContext = { backend, emit, training, generators: new GeneratorCache(), learn };
   return {
     backend,
-    shutdown: () => training.shutdown(),
+    shutdown: async () => {
+      await learn.dispose();
+      await training.shutdown();
+    },
     handlers: {
       'backend.report': async () => backend,
       ...trainingHandlers(context),
@@ -41,6 +47,7 @@ export async function startEngineService(preference: BackendPreference, emit: Em
       ...evaluationHandlers(context),
       ...modelDesignHandlers(context),
       ...datasetExportHandlers(context),
+      ...learnHandlers(context),
     },
   };
 }

@@ -28,6 +28,7 @@ import { modelDesignStudioHandlers } from './model-design';
 import { trainingStudioHandlers } from './training';
 import { datasetStudioHandlers } from './dataset';
 import { styleGanExportStudioHandlers } from './stylegan-export';
+import { learnStudioHandlers } from './learn';
 import { ImportSources } from './import-sources';
 import { lockProject, ProjectLockedError, type ProjectLock } from '../project/lock';
 
@@ -80,6 +81,7 @@ export class StudioService {
       ...trainingStudioHandlers(context),
       ...datasetStudioHandlers(context, this.importSources),
       ...styleGanExportStudioHandlers(context),
+      ...learnStudioHandlers(context),
       'app.info': async () => options.app,
       'engine.status': async () => engine.status(),
       'engine.restart': async () => {

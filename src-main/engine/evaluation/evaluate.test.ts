@@ -142,6 +142,7 @@ describe('engine handlers', () => {
       },
       training: null as unknown as EngineContext['training'],
       generators: new GeneratorCache(),
+      learn: null as unknown as EngineContext['learn'],
     } satisfies EngineContext;
     handlers = evaluationHandlers(ctx);
     const linesBefore = (await readFile(join(run.runDir, EVALUATIONS_FILE), 'utf8')).split('\n').length;

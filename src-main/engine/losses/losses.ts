@@ -50,19 +50,17 @@ export function createLoss(config: LossConfig): GanLoss {
 
 /**
  * WGAN-GP's two-sided penalty E[(‖∇ₓ̂ D(x̂)‖₂ − 1)²] on random interpolates x̂ between real and fake
- * images. Differentiable with respect to the critic's weights (second-order gradient).
+ * samples (images [n, h, w, c], or points [n, d] in the Learn playground). Differentiable with
+ * respect to the critic's weights (second-order gradient).
  */
-export function gradientPenalty(
-  critic: (images: tf.Tensor4D) => tf.Tensor,
-  real: tf.Tensor4D,
-  fake: tf.Tensor4D,
-  seed: number,
-): tf.Scalar {
+export function gradientPenalty<T extends tf.Tensor>(critic: (samples: T) => tf.Tensor, real: T, fake: T, seed: number): tf.Scalar {
   const [n] = real.shape;
-  const epsilon = tf.randomUniform([n, 1, 1, 1], 0, 1, 'float32', tfSeed(seed));
-  const mixed = tf.add(tf.mul(epsilon, real), tf.mul(tf.sub(1, epsilon), fake)) as tf.Tensor4D;
-  const gradient = tf.grad((x) => tf.sum(critic(x as tf.Tensor4D)))(mixed);
+  const rest = real.shape.slice(1).map(() => 1);
+  const epsilon = tf.randomUniform([n!, ...rest], 0, 1, 'float32', tfSeed(seed));
+  const mixed = tf.add(tf.mul(epsilon, real), tf.mul(tf.sub(1, epsilon), fake)) as T;
+  const gradient = tf.grad((x) => tf.sum(critic(x as T)))(mixed);
+  const axes = rest.map((_, i) => i + 1);
   // A small epsilon keeps the norm's gradient finite where a sample's gradient is exactly zero.
-  const norms = tf.sqrt(tf.add(tf.sum(tf.square(gradient), [1, 2, 3]), 1e-12));
+  const norms = tf.sqrt(tf.add(tf.sum(tf.square(gradient), axes), 1e-12));
   return tf.mean(tf.square(tf.sub(norms, 1)));
 }

@@ -19,6 +19,8 @@ import { modelDesignEvents } from '../../api/model-design';
 import { modelDesignEngineRequests } from './model-design';
 import { datasetExportEvents } from '../../api/stylegan-export';
 import { datasetExportEngineRequests } from './stylegan-export';
+import { learnEvents } from '../../api/learn';
+import { learnEngineRequests } from './learn';
 
 export const engineRequests = {
   'backend.report': { input: z.object({}), output: backendReportSchema },
@@ -29,6 +31,7 @@ export const engineRequests = {
   ...evaluationEngineRequests,
   ...modelDesignEngineRequests,
   ...datasetExportEngineRequests,
+  ...learnEngineRequests,
 } satisfies RequestSpecs;
 export type EngineRequests = typeof engineRequests;
 export type EngineMethod = keyof EngineRequests & string;
@@ -44,6 +47,7 @@ export const engineEvents = {
   ...evaluationEvents,
   ...modelDesignEvents,
   ...datasetExportEvents,
+  ...learnEvents,
 } satisfies Record<string, z.ZodType>;
 export type EngineEvents = typeof engineEvents;
 export type EngineEventName = keyof EngineEvents & string;

@@ -10,6 +10,7 @@ import { createGenerator, type Generator } from '../models/generator';
 import { createDiscriminator, type Discriminator } from '../models/discriminator';
 import { createLoss, gradientPenalty, type GanLoss } from '../losses/losses';
 import { tfSeed } from '../ops/seed';
+import { createOptimizer } from './optimizer';
 import { Rng } from '../rng';
 import type { BatchSource } from '../batches/types';
 import { createAugmenter, type Augmenter } from '../augment/augment';
@@ -275,8 +276,7 @@ export class Trainer {
   }
 
   private makeOptimizer(lr: number): tf.Optimizer {
-    const { kind, beta1, beta2 } = this.config.optimizer;
-    return kind === 'adam' ? tf.train.adam(lr, beta1, beta2) : tf.train.rmsprop(lr);
+    return createOptimizer(this.config.optimizer, lr);
   }
 
   private clipCritic(): void {
