@@ -166,12 +166,12 @@ describe('the application menu', () => {
     }) as never;
   const items = (template: MenuItemConstructorOptions[]) => template.flatMap((m) => [m, ...((m.submenu as MenuItemConstructorOptions[] | undefined) ?? [])]);
 
-  it('puts every view on Ctrl/Cmd+1…6 in the sidebar’s order, each navigating to its view', () => {
+  it('puts every view on Ctrl/Cmd+1…7 in the sidebar’s order, each navigating to its view', () => {
     const a = actions();
     const view = menuTemplate(a, { isMac: false, isPackaged: true }).find((m) => m.label === '&View')!;
     const entries = (view.submenu as MenuItemConstructorOptions[]).filter((i) => i.accelerator?.startsWith('CmdOrCtrl+'));
     expect(entries.map((i) => [i.label, i.accelerator])).toEqual([
-      ['Data', 'CmdOrCtrl+1'], ['Model', 'CmdOrCtrl+2'], ['Train', 'CmdOrCtrl+3'], ['Explore', 'CmdOrCtrl+4'], ['Gallery', 'CmdOrCtrl+5'], ['Evaluate', 'CmdOrCtrl+6'],
+      ['Data', 'CmdOrCtrl+1'], ['Model', 'CmdOrCtrl+2'], ['Train', 'CmdOrCtrl+3'], ['Explore', 'CmdOrCtrl+4'], ['Gallery', 'CmdOrCtrl+5'], ['Evaluate', 'CmdOrCtrl+6'], ['Learn', 'CmdOrCtrl+7'],
     ]);
     (entries[4]!.click as () => void)();
     expect(a.navigate).toHaveBeenCalledWith('export');

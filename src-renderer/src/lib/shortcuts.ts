@@ -25,3 +25,14 @@ export function viewUndoRedo(event: KeyboardEvent): 'undo' | 'redo' | null {
   if (key === 'z') return event.shiftKey ? 'redo' : 'undo';
   return key === 'y' ? 'redo' : null;
 }
+
+/** Where a letter or arrow key belongs to the control that has focus. */
+const OWNS_KEYS = 'input, textarea, select, [contenteditable], [role="slider"]';
+
+/** True for a plain press of `key` (e.g. 'n', 'ArrowRight') meant for the view, not for a focused control. */
+export function isViewKey(event: KeyboardEvent, key: string): boolean {
+  if (event.key.toLowerCase() !== key.toLowerCase() || event.defaultPrevented) return false;
+  if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return false;
+  const target = event.target instanceof Element ? event.target : null;
+  return !target?.closest(OWNS_KEYS);
+}

@@ -11,9 +11,10 @@ const details: Record<ViewId, { label: string; hint: string }> = {
   explore: { label: 'Explore', hint: 'Latent space explorer' },
   export: { label: 'Gallery', hint: 'Export grids, animations and models' },
   evaluation: { label: 'Evaluate', hint: 'FID, KID, IS, precision and recall' },
+  learn: { label: 'Learn', hint: 'The course’s 2-D GAN playground' },
 };
 
-/** Sidebar order, which also defines Ctrl/Cmd+1…6. */
+/** Sidebar order, which also defines Ctrl/Cmd+1…7. */
 export const views = viewNames.map((id) => ({ id, ...details[id] }));
 
 /** Apple keyboards put app shortcuts on ⌘; everyone else expects Ctrl. */

@@ -49,7 +49,7 @@ export class StudioStore {
         this.engine = status;
         this.engineError = null;
       }),
-      // The native menu navigates through main (its accelerators may swallow Ctrl/Cmd+1…6 first).
+      // The native menu navigates through main (its accelerators may swallow Ctrl/Cmd+1…7 first).
       this.client.on('ui.navigate', ({ view }) => {
         this.view = view;
       }),
