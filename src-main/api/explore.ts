@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { EventSpecs, RequestSpecs } from './rpc';
 import { checkpointRefSchema, runIdSchema } from './projects';
-import { directionIdSchema, interpolationPaths, sampleSpecSchema, seedSchema } from './sampling';
+import { directionIdSchema, interpolationPaths, latentValuesSchema, sampleSpecSchema, seedSchema } from './sampling';
 import { datasetRefSchema, pngImageSchema } from './schemas';
 
 /** The most images one explorer render may draw (a page of the seed browser, a strip, a grid). */
@@ -193,6 +193,63 @@ export const copiesResultSchema = z.object({
 });
 export type CopiesResult = z.infer<typeof copiesResultSchema>;
 
+// ---- Projection: the latent that reproduces a real image ----
+
+/** A dropped or picked image file, at most this many bytes. */
+export const MAX_PROJECTION_FILE_BYTES = 8 * 2 ** 20;
+export const projectionSourceSchema = z.discriminatedUnion('kind', [
+  /** An image of the run's dataset, by row (0-based). */
+  z.object({ kind: z.literal('dataset'), row: z.number().int().min(0) }).strict(),
+  /** An image file's bytes (PNG, JPEG, WebP, GIF…), base64; resized and converted to the generator's shape. */
+  z
+    .object({
+      kind: z.literal('file'),
+      name: z.string().min(1).max(255),
+      base64: z.string().min(1).max(Math.ceil(MAX_PROJECTION_FILE_BYTES / 3) * 4, 'the image file is over 8 MB'),
+    })
+    .strict(),
+]);
+export type ProjectionSource = z.infer<typeof projectionSourceSchema>;
+
+export const projectionSettingsShape = {
+  steps: z.number().int().min(10).max(2000).default(200),
+  /** Seeds optimised side by side (a conditional model tries each of them in every class). */
+  starts: z.number().int().min(1).max(16).default(4),
+  /** Weight of the classifier-feature loss beside the pixel loss (0: pixels only). */
+  featureWeight: z.number().min(0).max(10).default(1),
+};
+
+export const projectionResultSchema = z.object({
+  checkpoint: checkpointUsedSchema,
+  /** What was projected ("training image 12 (class 3)", or the file's name). */
+  target: z.string(),
+  /** The target and its reconstruction side by side. */
+  image: pngImageSchema,
+  latent: latentValuesSchema,
+  /** The seed the best start began from, and its class (conditional models). */
+  seed: seedSchema,
+  class: z.number().int().min(0).nullable(),
+  /** RMS pixel error on a 0–1 scale. */
+  error: z.number().nonnegative(),
+  /** Feature distance relative to the target's feature size (null without a classifier). */
+  featureError: z.number().nonnegative().nullable(),
+  /** The RMS pixel error between the target and its nearest other training image, for scale (dataset targets only). */
+  nearestError: z.number().nonnegative().nullable(),
+  steps: z.number().int().positive(),
+  elapsedMs: z.number().nonnegative(),
+});
+export type ProjectionResult = z.infer<typeof projectionResultSchema>;
+
+export const projectionProgressSchema = z.object({
+  runId: z.string(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().positive(),
+  error: z.number().nonnegative(),
+  /** The target and the best reconstruction so far. */
+  image: pngImageSchema,
+});
+export type ProjectionProgress = z.infer<typeof projectionProgressSchema>;
+
 export const unsupervisedMethods = ['sefa', 'ganspace'] as const;
 export type UnsupervisedMethod = (typeof unsupervisedMethods)[number];
 
@@ -270,6 +327,11 @@ export const exploreRequests = {
     input: z.object({ checkpoint: checkpointRefSchema, samples: z.number().int().min(100).max(5000).default(1000), seed: seedSchema.default(0) }).strict(),
     output: copiesResultSchema,
   },
+  /** Finds the latent whose image reproduces `source` (several starts, Adam on pixels + classifier features); progress as explore.projection events. */
+  'explore.project': {
+    input: z.object({ checkpoint: checkpointRefSchema, source: projectionSourceSchema, ...projectionSettingsShape }).strict(),
+    output: projectionResultSchema,
+  },
   'explore.directions.rename': { input: z.object({ runId: runIdSchema, id: directionIdSchema, name: directionNameSchema }).strict(), output: exploreStateSchema },
   'explore.directions.delete': { input: z.object({ runId: runIdSchema, id: directionIdSchema }).strict(), output: exploreStateSchema },
   /** Saves the view state under a name in its run (same name: replaced). */
@@ -280,7 +342,7 @@ export const exploreRequests = {
 
 export const exploreProgressSchema = z.object({
   runId: z.string(),
-  task: z.enum(['classifier-training', 'classifier-walk']),
+  task: z.enum(['classifier-training', 'classifier-walk', 'projection-data']),
   done: z.number().int().nonnegative(),
   total: z.number().int().positive(),
 });
@@ -289,4 +351,6 @@ export type ExploreProgress = z.infer<typeof exploreProgressSchema>;
 export const exploreEvents = {
   /** Long direction computations say how far they are (the classifier trains once per dataset). */
   'explore.progress': exploreProgressSchema,
+  /** A projection's best reconstruction so far, every few steps. */
+  'explore.projection': projectionProgressSchema,
 } satisfies EventSpecs;

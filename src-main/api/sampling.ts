@@ -13,6 +13,9 @@ export const interpolationPaths = ['slerp', 'linear'] as const;
 export const directionIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a direction id');
 export const directionAmountSchema = z.object({ id: directionIdSchema, amount: z.number().min(-100).max(100) }).strict();
 
+/** A latent vector by value (z dimensions 2–512; found latents stay well inside ±50). */
+export const latentValuesSchema = z.array(z.number().finite().min(-50).max(50)).min(2).max(512);
+
 /** One image's latent: the point at `t` on the path through `seeds` (one seed: that seed's z). */
 export const latentRecipeSchema = z
   .object({
@@ -24,6 +27,11 @@ export const latentRecipeSchema = z
     class: z.number().int().min(0).max(999).nullable().default(null),
     /** This image's direction amounts instead of the spec's: a direction swept across an animation's frames. */
     directions: z.array(directionAmountSchema).max(32).optional(),
+    /**
+     * A latent given by value, in place of the first seed's (a projection's result: the first seed
+     * is the start it was found from). Later seeds interpolate away from it; ψ and directions apply.
+     */
+    latent: latentValuesSchema.optional(),
   })
   .strict();
 export type LatentRecipe = z.output<typeof latentRecipeSchema>;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CopiesResult, ExploreState, NearestResult, RenderResult } from '../api/explore';
+import sharp from 'sharp';
+import type { CopiesResult, ExploreState, NearestResult, ProjectionProgress, ProjectionResult, RenderResult } from '../api/explore';
 import { setUpBackends } from '../engine/backend/kernels/testing';
 import { DomainClassifier } from '../engine/evaluation/classifier';
 import { loadMnistDemo } from '../engine/dataset/mnist-demo';
@@ -146,5 +147,41 @@ describe('explore through main and the engine process', () => {
     expect(copies.pairs.map((p) => p.distance)).toEqual([...copies.pairs.map((p) => p.distance)].sort((a, b) => a - b));
     expect(copies.pairs.every((p) => p.copy === p.distance < copies.threshold)).toBe(true);
     expect([copies.image!.width, copies.image!.height]).toEqual([8 * 28 + 9 * 2, 2 * 28 + 3 * 2]);
+  }, 120_000);
+
+  it('projects a training image with the classifier’s features, streams the best reconstruction, and the found latent renders it', async () => {
+    const updates: ProjectionProgress[] = [];
+    const off = service.onEvent((event, payload) => event === 'explore.projection' && updates.push(payload as ProjectionProgress));
+    const result = await ok<ProjectionResult>(service.handle('explore.project', { checkpoint: { runId }, source: { kind: 'dataset', row: 3 }, steps: 20, starts: 2 }));
+    off();
+    expect(result.target).toMatch(/^training image 4 \(class \d\)$/);
+    expect(result.latent).toHaveLength(tinyConfig().model.zDim);
+    expect(result.featureError).not.toBeNull();
+    expect(result.nearestError).toBeGreaterThan(0);
+    // The target and the reconstruction side by side.
+    expect([result.image.width, result.image.height]).toEqual([2 * 28 + 3 * 2, 28 + 2 * 2]);
+    expect(updates.map((u) => u.done)).toEqual([10, 20]);
+    expect(updates.every((u) => u.runId === runId)).toBe(true);
+    expect(updates.at(-1)!.error).toBeCloseTo(result.error, 6);
+
+    // The found latent is a view like any seed's: it renders exactly the reconstruction shown.
+    const shown = await ok<RenderResult>(
+      service.handle('explore.render', { lane: 'w4:main', seq: 1, spec: spec({ images: [{ seeds: [result.seed], latent: result.latent }] }), cols: 1 }),
+    );
+    if (shown.status !== 'rendered') throw new Error('superseded');
+    const recon = await ok<RenderResult>(service.handle('explore.render', { lane: 'w4:main', seq: 2, spec: spec({ images: [{ seeds: [result.seed] }] }), cols: 1 }));
+    if (recon.status !== 'rendered') throw new Error('superseded');
+    expect(shown.image.pngBase64).not.toBe(recon.image.pngBase64);
+    const tile = async (pngBase64: string, left: number, top: number) => {
+      const { data, info } = await sharp(Buffer.from(pngBase64, 'base64')).extract({ left, top, width: 28, height: 28 }).raw().toBuffer({ resolveWithObject: true });
+      return Array.from({ length: 28 * 28 }, (_, i) => data[i * info.channels]!);
+    };
+    const pad = shown.layout.padding;
+    const drawn = await tile(shown.image.pngBase64, pad, pad);
+    const reconstruction = await tile(result.image.pngBase64, 2 + 28 + 2, 2);
+    expect(Math.max(...drawn.map((v, i) => Math.abs(v - reconstruction[i]!)))).toBeLessThanOrEqual(1);
+    // A latent of the wrong size is refused, naming both sizes.
+    const wrong = await service.handle('explore.render', { lane: 'w4:main', seq: 3, spec: spec({ images: [{ seeds: [1], latent: [0.1, 0.2] }] }), cols: 1 });
+    expect(wrong).toMatchObject({ ok: false, error: { message: expect.stringMatching(/latent has 2 values, the generator's z has \d+/) } });
   }, 120_000);
 });

@@ -167,6 +167,17 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
         seed,
       }),
 
+    'explore.project': async ({ checkpoint, source, steps, starts, featureWeight }) =>
+      ctx.engine.request('explore.project', {
+        runDir: ctx.runDir(checkpoint.runId),
+        ...(checkpoint.file ? { file: checkpoint.file } : {}),
+        projectDir: ctx.requireProject().dir,
+        source,
+        steps,
+        starts,
+        featureWeight,
+      }),
+
     'explore.directions.classifier': async ({ checkpoint, targetClass, keepOthers }) => {
       await storeFor(checkpoint.runId);
       const found = await ctx.engine.request('explore.directions.classifier', {

@@ -13,6 +13,7 @@ import { fitBoundary, ganspace, orthogonalize, sefa, type Component } from './di
 import { activationGram, firstLayerWeight } from './first-layer';
 import { renderAcrossCheckpoints, renderTiles } from './render';
 import { copiesOfTraining, nearestTraining } from './memorisation';
+import { projectImage } from './project-image';
 import { userErrors } from '../dataset/handlers';
 import { evaluationDirOf, runIdOf } from '../../project/layout';
 
@@ -33,6 +34,7 @@ export function exploreHandlers(ctx: EngineContext): HandlersFor<typeof exploreE
         : ctx.generators.use(input.runDir, input.spec.checkpoint.file, (g) => renderTiles(g, input)),
 
     'explore.nearest': (input) => userErrors(() => ctx.generators.use(input.runDir, input.spec.checkpoint.file, (g) => nearestTraining(g, input))),
+    'explore.project': (input) => userErrors(() => ctx.generators.use(input.runDir, input.file, (g) => projectImage(ctx, g, input))),
     'explore.copies': (input) => userErrors(() => ctx.generators.use(input.runDir, input.file, (g) => copiesOfTraining(g, input))),
 
     'explore.directions.unsupervised': ({ runDir, file, method, count, samples }) =>

@@ -48,7 +48,7 @@ async function runData(runDir: string, projectDir: string, signal?: AbortSignal)
 }
 
 /** Training images `rows` as [−1, 1] pixels at the generator's shape (resized when the run trained at another size). */
-function trainingImages(data: LabelledImages, rows: readonly number[], shape: readonly [number, number, number]): Float32Array {
+export function trainingImages(data: LabelledImages, rows: readonly number[], shape: readonly [number, number, number]): Float32Array {
   const pixels = data.width * data.height * data.channels;
   const raw = new Float32Array(rows.length * pixels);
   rows.forEach((row, i) => {
@@ -58,7 +58,7 @@ function trainingImages(data: LabelledImages, rows: readonly number[], shape: re
 }
 
 /** n images of the generator's shape side by side in rows of `cols`, as a PNG. */
-function grid(pixels: Float32Array, n: number, shape: readonly [number, number, number], cols: number) {
+export function grid(pixels: Float32Array, n: number, shape: readonly [number, number, number], cols: number) {
   return toPngImage(tileGrid(toBytes(pixels), n, shape[0], shape[1], shape[2], { rows: Math.ceil(n / cols), cols, ...GRID }));
 }
 
@@ -141,11 +141,11 @@ export async function copiesOfTraining(g: LoadedGenerator, input: CopiesInput) {
 }
 
 /** "training image 812 (class 7)": how a view names a training image. */
-function imageName(data: LabelledImages, row: number): string {
+export function imageName(data: LabelledImages, row: number): string {
   const label = data.labels[row] ?? -1;
   return `training image ${(row + 1).toLocaleString('en-US')}${label >= 0 && data.classNames[label] ? ` (class ${data.classNames[label]})` : ''}`;
 }
 
-function checkpointOf(g: LoadedGenerator): { runId: string; file: string; step: number } {
+export function checkpointOf(g: LoadedGenerator): { runId: string; file: string; step: number } {
   return { runId: g.identity.runId, file: g.identity.file, step: g.identity.step };
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { RequestSpecs } from '../../api/rpc';
 import { directionIdSchema, sampleSpecSchema } from '../../api/sampling';
-import { MAX_NEIGHBOURS, MAX_TIMELINE_CHECKPOINTS, checkpointUsedSchema, copiesResultSchema, nearestResultSchema, oneImageAcross, renderShape, renderedSchema, seedList, tilesFit, unsupervisedMethods } from '../../api/explore';
+import { projectionResultSchema, projectionSettingsShape, projectionSourceSchema, MAX_NEIGHBOURS, MAX_TIMELINE_CHECKPOINTS, checkpointUsedSchema, copiesResultSchema, nearestResultSchema, oneImageAcross, renderShape, renderedSchema, seedList, tilesFit, unsupervisedMethods } from '../../api/explore';
 
 const engineCheckpoint = { runDir: z.string().min(1), file: z.string().optional() };
 const vectorSchema = z.array(z.number().finite()).min(2).max(512);
@@ -36,6 +36,10 @@ export const exploreEngineRequests = {
   'explore.copies': {
     input: z.object({ ...engineCheckpoint, projectDir: z.string().min(1), samples: z.number().int().min(100).max(5000), seed: z.number().int().min(0) }),
     output: copiesResultSchema,
+  },
+  'explore.project': {
+    input: z.object({ ...engineCheckpoint, projectDir: z.string().min(1), source: projectionSourceSchema, ...projectionSettingsShape }),
+    output: projectionResultSchema,
   },
   'explore.directions.unsupervised': {
     input: z.object({ ...engineCheckpoint, method: z.enum(unsupervisedMethods), count: z.number().int().min(1).max(16), samples: z.number().int().min(16).max(4096).optional() }),

@@ -24,6 +24,10 @@ export function applyPsi(z: Float32Array, psi: number): Float32Array {
 
 export function latentOf(recipe: LatentRecipe, space: LatentSpace, truncation: Truncation): Float32Array {
   const keyframes = recipe.seeds.map((seed) => latentForSeed(seed, space.zDim, space.distribution, truncation.threshold));
+  if (recipe.latent) {
+    if (recipe.latent.length !== space.zDim) throw new Error(`The image's latent has ${recipe.latent.length} values, the generator's z has ${space.zDim}.`);
+    keyframes[0] = Float32Array.from(recipe.latent);
+  }
   return applyPsi(alongPath(keyframes, recipe.t, recipe.path), truncation.psi);
 }
 

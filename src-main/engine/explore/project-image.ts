@@ -1,0 +1,100 @@
+/**
+ * The explorer's projection request: a real image (a row of the run's dataset, or a file the user
+ * dropped) in, the latent that reproduces it out, with the best reconstruction streamed as it
+ * improves. The optimisation itself is projection.ts; this file finds the target and the features.
+ */
+import type { z } from 'zod';
+import { StudioError } from '../../api/rpc';
+import type { exploreEngineRequests } from '../protocol/explore';
+import { evaluationDirOf, runIdOf } from '../../project/layout';
+import { runDataset } from '../../project/run-file';
+import { decodeImage } from '../dataset/decode';
+import { parseImportOptions } from '../dataset/options';
+import { classifierFor } from '../evaluation/classifier';
+import { evalDataset, evalSourceOf } from '../evaluation/datasets';
+import { nearestRows } from '../evaluation/memorisation';
+import type { EngineContext } from '../capability';
+import type { LoadedGenerator } from '../sampling';
+import { checkpointOf, grid, imageName, trainingImages } from './memorisation';
+import { project } from './projection';
+
+type ProjectInput = z.output<(typeof exploreEngineRequests)['explore.project']['input']>;
+
+export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input: ProjectInput) {
+  const started = performance.now();
+  const runId = runIdOf(input.runDir);
+  const shape = g.imageShape;
+  const source = evalSourceOf(await runDataset(input.runDir), input.projectDir);
+  const dataset = await evalDataset(source);
+
+  let target: Float32Array;
+  let name: string;
+  let nearestError: number | null = null;
+  if (input.source.kind === 'dataset') {
+    const data = await dataset.load();
+    const row = input.source.row;
+    if (row >= data.count) {
+      throw new StudioError({ code: 'invalid-request', message: `The dataset has ${data.count.toLocaleString('en-US')} images: pick a number from 1 to ${data.count.toLocaleString('en-US')}.` });
+    }
+    target = trainingImages(data, [row], shape);
+    name = imageName(data, row);
+    nearestError = nearestOther(data, row, target, shape);
+  } else {
+    const [h, w, c] = shape;
+    const decoded = await decodeImage(Buffer.from(input.source.base64, 'base64'), parseImportOptions({ width: w, height: h, channels: c as 1 | 3, fit: 'crop' }));
+    if (!decoded.ok) {
+      throw new StudioError({ code: 'invalid-request', message: `${input.source.name} could not be read as an image (${decoded.reason}): use a PNG, JPEG, WebP or GIF file.` });
+    }
+    target = Float32Array.from(decoded.pixels, (v) => v / 127.5 - 1);
+    name = input.source.name;
+  }
+
+  const classifier =
+    input.featureWeight > 0
+      ? await classifierFor(source, {
+          cacheDir: evaluationDirOf(input.projectDir),
+          onProgress: (done, total) => ctx.emit('explore.progress', { runId, task: 'classifier-training', done, total }),
+        })
+      : null;
+  try {
+    const pair = async (image: Float32Array) => {
+      const tiles = new Float32Array(target.length * 2);
+      tiles.set(target);
+      tiles.set(image, target.length);
+      return grid(tiles, 2, shape, 2);
+    };
+    const found = await project(g, target, classifier, {
+      steps: input.steps,
+      starts: input.starts,
+      featureWeight: input.featureWeight,
+      onProgress: async (p) => ctx.emit('explore.projection', { runId, done: p.done, total: p.total, error: p.error, image: await pair(p.image) }),
+    });
+    return {
+      checkpoint: checkpointOf(g),
+      target: name,
+      image: await pair(found.image),
+      latent: Array.from(found.z),
+      seed: found.seed,
+      class: found.class,
+      error: found.error,
+      featureError: classifier ? found.featureError : null,
+      nearestError,
+      steps: input.steps,
+      elapsedMs: performance.now() - started,
+    };
+  } finally {
+    classifier?.dispose();
+  }
+}
+
+/** RMS pixel distance (0–1 scale) from a dataset image to its nearest other one: what "close" means in this data. */
+function nearestOther(data: Awaited<ReturnType<Awaited<ReturnType<typeof evalDataset>>['load']>>, row: number, target: Float32Array, shape: [number, number, number]): number {
+  const CHUNK = 1024;
+  let best = Infinity;
+  for (let start = 0; start < data.count; start += CHUNK) {
+    const rows = Array.from({ length: Math.min(CHUNK, data.count - start) }, (_, i) => start + i);
+    const chunk = trainingImages(data, rows, shape);
+    for (const m of nearestRows(target, chunk, rows.length, target.length, 2)) if (m.row + start !== row) best = Math.min(best, m.distance);
+  }
+  return Number.isFinite(best) ? best / 2 / Math.sqrt(target.length) : 0;
+}

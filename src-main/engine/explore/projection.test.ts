@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import sharp from 'sharp';
+import { exploreEngineRequests } from '../protocol/explore';
+import type { EngineContext } from '../capability';
+import { GeneratorCache, latentForSeed, LoadedGenerator } from '../sampling';
+import { trainTinyRunOnCpu, type TinyRun } from '../sampling/testing';
+import { tinyConfig } from '../training/testing-config';
+import { exploreHandlers } from './handlers';
+import { project } from './projection';
+
+let dcgan: TinyRun;
+let conditional: TinyRun;
+const generators = new GeneratorCache(4);
+const handlers = exploreHandlers({ generators, emit: () => undefined } as unknown as EngineContext);
+
+beforeAll(async () => {
+  dcgan = await trainTinyRunOnCpu();
+  conditional = await trainTinyRunOnCpu(tinyConfig({ steps: 2, checkpointEvery: 2, model: { architecture: 'cdcgan', numClasses: 10 } }));
+}, 120_000);
+afterAll(() => generators.clear());
+
+const rms = (a: Float32Array, b: Float32Array) => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0) / a.length) / 2;
+
+describe('projection', () => {
+  it('finds a latent that redraws a generated image far better than the starts did, with no tensor left behind', async () => {
+    const g = await LoadedGenerator.load(dcgan.runDir);
+    try {
+      // A target the generator can draw exactly: seed 777's image. The starts are seeds 0–3.
+      const target = await g.generate(latentForSeed(777, g.zDim));
+      const start = await g.generate(latentForSeed(0, g.zDim));
+      const before = tf.memory().numTensors;
+      const progress: number[] = [];
+      const found = await project(g, target, null, { steps: 60, starts: 4, featureWeight: 0, onProgress: (p) => void progress.push(p.error) });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(progress).toHaveLength(6);
+      expect(progress.at(-1)!).toBeLessThan(progress[0]!);
+      expect(found.error).toBeLessThan(rms(start, target) / 2);
+      // The returned latent draws the returned image, and its error is that image's.
+      const redrawn = await g.generate(found.z);
+      expect(rms(redrawn, found.image)).toBeLessThan(1e-5);
+      expect(found.error).toBeCloseTo(rms(redrawn, target), 5);
+      expect([0, 1, 2, 3]).toContain(found.seed);
+      expect(found.class).toBeNull();
+    } finally {
+      g.dispose();
+    }
+  }, 60_000);
+
+  it('searches every class of a conditional model and finds the target’s', async () => {
+    const g = await LoadedGenerator.load(conditional.runDir);
+    try {
+      const target = await g.generate(latentForSeed(5, g.zDim), [7]);
+      const found = await project(g, target, null, { steps: 30, starts: 1, featureWeight: 0, seedBase: 5 });
+      // Start seed 5 in class 7 is the target itself: nothing beats an exact match.
+      expect(found.class).toBe(7);
+      expect(found.error).toBeLessThan(0.01);
+    } finally {
+      g.dispose();
+    }
+  }, 60_000);
+});
+
+describe('explore.project', () => {
+  const request = (input: Record<string, unknown>) => handlers['explore.project'](exploreEngineRequests['explore.project'].input.parse(input));
+
+  it('projects a dropped image file, and names the file when it is not an image', async () => {
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#808080' } }).png().toBuffer();
+    const result = await request({ runDir: dcgan.runDir, projectDir: dcgan.runsDir, source: { kind: 'file', name: 'grey.png', base64: png.toString('base64') }, steps: 10, starts: 1, featureWeight: 0 });
+    expect(result.target).toBe('grey.png');
+    expect(result.nearestError).toBeNull();
+    expect(result.featureError).toBeNull();
+    await expect(request({ runDir: dcgan.runDir, projectDir: dcgan.runsDir, source: { kind: 'file', name: 'notes.txt', base64: Buffer.from('hello').toString('base64') }, steps: 10, starts: 1, featureWeight: 0 })).rejects.toThrow(
+      /notes\.txt could not be read as an image/,
+    );
+    await expect(request({ runDir: dcgan.runDir, projectDir: dcgan.runsDir, source: { kind: 'dataset', row: 10_000_000 }, steps: 10, starts: 1, featureWeight: 0 })).rejects.toThrow(/pick a number from 1 to/);
+  }, 60_000);
+});
