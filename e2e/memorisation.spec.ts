@@ -6,7 +6,7 @@
 import { test, expect } from './support/web-mode';
 import { trainRunInApp } from './support/runs';
 
-test('the explorer shows the training images nearest to a sample, and a checkpoint’s copy rate', async ({ app }) => {
+test('the explorer shows the training images nearest to a sample and a checkpoint’s copy rate, and projects a training image into the latent space', async ({ app }) => {
   test.setTimeout(300_000);
   const runId = await trainRunInApp(app, { preset: 'DCGAN (Radford et al.)', steps: 20, sampleEvery: 10, timeout: 90_000 });
   await app.getByRole('navigation').getByText('Explore', { exact: true }).click();
@@ -33,4 +33,54 @@ test('the explorer shows the training images nearest to a sample, and a checkpoi
   await expect(panel.getByTestId('copies-result')).toContainText(/of 200 samples \(real images: [345]\.\d %\)/);
   expect(await panel.getByTestId('copies-result').locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(8 * 28 + 9 * 2);
   await panel.screenshot({ path: 'test-results/memorisation.png' });
+
+  // Projection: training image 5 into the latent space; the found latent becomes the current latent.
+  const projection = view.getByTestId('projection');
+  await projection.getByLabel('Training image number').fill('5');
+  await projection.getByText('Settings').click();
+  await projection.getByLabel('Projection steps').fill('40');
+  await projection.getByLabel('Projection starts').fill('2');
+  await projection.getByRole('button', { name: 'Project', exact: true }).click();
+  const result = projection.getByTestId('projection-result');
+  await expect(result).toBeVisible({ timeout: 120_000 });
+  await expect(result).toContainText(/training image 5 \(class \d\) → reconstruction from seed [01]/);
+  await expect(projection.getByTestId('projection-error')).toHaveText(/^0\.\d{3}$/);
+  await expect(view.getByTestId('explore-current-label')).toHaveText(/^The projected latent \(from seed [01]\)$/);
+  // What the explorer draws for the current latent is the reconstruction the projection reported.
+  await expect
+    .poll(() =>
+      app.evaluate(async () => {
+        const load = async (img: HTMLImageElement) => {
+          const canvas = document.createElement('canvas');
+          canvas.width = img.naturalWidth;
+          canvas.height = img.naturalHeight;
+          const g = canvas.getContext('2d')!;
+          g.drawImage(img, 0, 0);
+          return g;
+        };
+        const current = await load(document.querySelector<HTMLImageElement>('[data-testid="explore-current"]')!);
+        const pair = await load(document.querySelector<HTMLImageElement>('[data-testid="projection-image"]')!);
+        const pad = (current.canvas.width - 28) / 2;
+        const a = current.getImageData(pad, pad, 28, 28).data;
+        const b = pair.getImageData(2 + 28 + 2, 2, 28, 28).data;
+        let worst = 0;
+        for (let i = 0; i < a.length; i += 4) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+        return worst;
+      }),
+    )
+    .toBeLessThanOrEqual(1);
+  // The view's JSON carries the latent by value: copy it, save it, export it like any seed.
+  await expect(view.getByTestId('explore-json')).toHaveValue(/"latent": \[/);
+  // A keyframe after it interpolates away from the projection; a favourite keeps it.
+  await view.getByLabel('Keyframe seed').fill('9');
+  await view.getByRole('button', { name: 'Add keyframe' }).click();
+  await expect(view.getByRole('list', { name: 'Keyframes' })).toContainText(/1\. projected \(from seed [01]\)\s*×?\s*2\. seed 9/);
+  await view.getByRole('button', { name: /Remove keyframe 2/ }).click();
+  await view.getByRole('button', { name: /Add to favourites/ }).click();
+  await expect(view.getByText(/^Projection \(from seed [01]\)$/)).toBeVisible();
+
+  // A dropped or chosen file projects too, named by its file; a file that is not an image says so.
+  await projection.getByLabel('Image file to project').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+  await expect(projection.getByRole('alert')).toContainText('notes.txt could not be read as an image');
+  await view.screenshot({ path: 'test-results/projection.png' });
 });

@@ -110,16 +110,19 @@ export const favouriteSchema = z
     point: favouritePointSchema.optional(),
     /** The class it was liked with (conditional models), else null. */
     class: z.number().int().min(0).max(999).nullable(),
+    /** A projected latent in place of the seed's (the seed is the start it was found from). */
+    latent: latentValuesSchema.optional(),
     note: noteSchema,
     added: z.string(),
   })
   .strict();
 export type Favourite = z.infer<typeof favouriteSchema>;
 
-/** A favourite's identity: seed, class, and which point between keyframes if any (t to 1e-6). */
-export function favouriteKey(f: { seed: number; class: number | null; point?: FavouritePoint | undefined }): string {
+/** A favourite's identity: seed, class, which point between keyframes if any (t to 1e-6), and a projected latent's values. */
+export function favouriteKey(f: { seed: number; class: number | null; point?: FavouritePoint | undefined; latent?: readonly number[] | undefined }): string {
   const point = f.point ? `${f.point.path}:${f.point.seeds.join(',')}@${f.point.t.toFixed(6)}` : '';
-  return `${f.seed}/${f.class}/${point}`;
+  const latent = f.latent ? `/z:${f.latent.map((v) => v.toFixed(5)).join(',')}` : '';
+  return `${f.seed}/${f.class}/${point}${latent}`;
 }
 
 export const directionMethods = ['sefa', 'ganspace', 'interfacegan', 'classifier'] as const;
@@ -269,6 +272,7 @@ export const exploreRequests = {
         seed: seedSchema,
         point: favouritePointSchema.optional(),
         class: z.number().int().min(0).max(999).nullable(),
+        latent: latentValuesSchema.optional(),
         favourite: z.boolean(),
         note: noteSchema.optional(),
       })

@@ -73,14 +73,14 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
 
     'explore.state': async ({ runId }) => (await storeFor(runId)).state(),
 
-    'explore.favourite': ({ runId, seed, point, class: label, favourite, note }) =>
+    'explore.favourite': ({ runId, seed, point, class: label, latent, favourite, note }) =>
       update(runId, (data) => {
-        const key = favouriteKey({ seed, class: label, point });
+        const key = favouriteKey({ seed, class: label, point, latent });
         const same = (f: Favourite) => favouriteKey(f) === key;
         const existing = data.favourites.find(same);
         const others = data.favourites.filter((f) => !same(f));
         if (!favourite) return { ...data, favourites: others };
-        const entry: Favourite = { seed, ...(point ? { point } : {}), class: label, note: note ?? existing?.note ?? '', added: existing?.added ?? new Date().toISOString() };
+        const entry: Favourite = { seed, ...(point ? { point } : {}), class: label, ...(latent ? { latent } : {}), note: note ?? existing?.note ?? '', added: existing?.added ?? new Date().toISOString() };
         return { ...data, favourites: existing ? data.favourites.map((f) => (same(f) ? entry : f)) : [...others, entry] };
       }),
 

@@ -16,6 +16,8 @@ export interface ViewParts {
   path: LatentRecipe['path'];
   /** null for unconditional models. */
   classIndex: number | null;
+  /** A projected latent in place of the first keyframe's seed (null: the seed's own). */
+  latent: readonly number[] | null;
   psi: number;
   threshold: number | null;
   /** Amounts by direction id; zeros are left out of the spec. */
@@ -26,7 +28,13 @@ export const MAX_KEYFRAMES = 64;
 
 /** The recipe of the current latent. With one keyframe t means nothing and is stored as 0. */
 export function currentRecipe(v: ViewParts): LatentRecipe {
-  return { seeds: [...v.keyframes], t: v.keyframes.length > 1 ? clamp01(v.t) : 0, path: v.path, class: v.classIndex };
+  return {
+    seeds: [...v.keyframes],
+    t: v.keyframes.length > 1 ? clamp01(v.t) : 0,
+    path: v.path,
+    class: v.classIndex,
+    ...(v.latent ? { latent: [...v.latent] } : {}),
+  };
 }
 
 /** A spec for `images` under the view's checkpoint, truncation and directions. */
@@ -57,6 +65,7 @@ export function partsFromSpec(spec: SampleSpec): ViewParts {
     t: first.t,
     path: first.path,
     classIndex: first.class,
+    latent: first.latent ?? null,
     psi: spec.truncation.psi,
     threshold: spec.truncation.threshold,
     amounts: Object.fromEntries(spec.directions.map((d) => [d.id, d.amount])),

@@ -44,6 +44,8 @@ export class ExploreStore {
   notice = $state<string | null>(null);
 
   keyframes = $state<number[]>([0]);
+  /** A projected latent standing in for the first keyframe's seed (null: the seed's own z). */
+  latent = $state.raw<number[] | null>(null);
   t = $state(0);
   path = $state<'slerp' | 'linear'>('slerp');
   classIndex = $state(0);
@@ -70,6 +72,7 @@ export class ExploreStore {
       t: this.t,
       path: this.path,
       classIndex: this.numClasses > 0 ? Math.min(this.classIndex, this.numClasses - 1) : null,
+      latent: this.latent,
       psi: this.psi,
       threshold: this.threshold,
       amounts: Object.fromEntries(Object.entries(this.amounts).filter(([id]) => known.has(id))),
@@ -192,8 +195,18 @@ export class ExploreStore {
   showSeed(seed: number, classIndex?: number): void {
     this.playing = false;
     this.keyframes = [seed];
+    this.latent = null;
     this.t = 0;
     if (classIndex !== undefined) this.classIndex = classIndex;
+  }
+
+  /** Makes a projection's result the current latent: its start seed, with the found z in its place. */
+  showLatent(seed: number, latent: number[], classIndex: number | null): void {
+    this.playing = false;
+    this.keyframes = [seed];
+    this.latent = latent;
+    this.t = 0;
+    if (classIndex !== null) this.classIndex = classIndex;
   }
 
   addKeyframe(seed: number): void {
@@ -204,6 +217,7 @@ export class ExploreStore {
   removeKeyframe(index: number): void {
     if (this.keyframes.length <= 1) return;
     this.keyframes = this.keyframes.filter((_, i) => i !== index);
+    if (index === 0) this.latent = null;
     if (this.keyframes.length === 1) this.playing = false;
   }
 
@@ -221,6 +235,7 @@ export class ExploreStore {
     const parts = partsFromSpec(spec);
     this.followTraining = false;
     this.keyframes = [...parts.keyframes];
+    this.latent = parts.latent ? [...parts.latent] : null;
     this.t = parts.t;
     this.path = parts.path;
     this.classIndex = parts.classIndex ?? 0;
@@ -262,33 +277,34 @@ export class ExploreStore {
   }
 
   /** The current latent as a favourite: its seed, or the point between its keyframes. */
-  get currentFavourite(): { seed: number; point?: FavouritePoint } {
+  get currentFavourite(): { seed: number; point?: FavouritePoint; latent?: number[] } {
     const seeds = this.keyframes;
-    if (seeds.length < 2) return { seed: seeds[0]! };
-    return { seed: seeds[0]!, point: { seeds: [...seeds], t: Math.round(Math.min(1, Math.max(0, this.t)) * 1e6) / 1e6, path: this.path } };
+    const latent = this.latent ? { latent: this.latent } : {};
+    if (seeds.length < 2) return { seed: seeds[0]!, ...latent };
+    return { seed: seeds[0]!, point: { seeds: [...seeds], t: Math.round(Math.min(1, Math.max(0, this.t)) * 1e6) / 1e6, path: this.path }, ...latent };
   }
 
   /** Adds or removes the current latent (a seed, or the point between keyframes) as a favourite; `note` updates its note. */
   favourite(favourite: boolean, note?: string): Promise<boolean> {
     const runId = this.runId!;
     const label = this.numClasses > 0 ? this.classIndex : null;
-    const { seed, point } = this.currentFavourite;
+    const { seed, point, latent } = this.currentFavourite;
     return this.#run('saved', () =>
-      this.client.request('explore.favourite', { runId, seed, ...(point ? { point } : {}), class: label, favourite, ...(note !== undefined ? { note } : {}) }),
+      this.client.request('explore.favourite', { runId, seed, ...(point ? { point } : {}), ...(latent ? { latent } : {}), class: label, favourite, ...(note !== undefined ? { note } : {}) }),
     );
   }
 
   /** Whether this seed itself (not a point between keyframes) is a favourite under the current class. */
   isFavourite(seed: number): boolean {
     const label = this.numClasses > 0 ? this.classIndex : null;
-    return this.saved?.favourites.some((f) => f.seed === seed && !f.point && f.class === label) ?? false;
+    return this.saved?.favourites.some((f) => f.seed === seed && !f.point && !f.latent && f.class === label) ?? false;
   }
 
   /** The saved favourite that is the current latent, if it is one. */
   get shownFavourite(): Favourite | null {
     const label = this.numClasses > 0 ? this.classIndex : null;
-    const { seed, point } = this.currentFavourite;
-    const key = favouriteKey({ seed, class: label, point });
+    const { seed, point, latent } = this.currentFavourite;
+    const key = favouriteKey({ seed, class: label, point, latent });
     return this.saved?.favourites.find((f) => favouriteKey(f) === key) ?? null;
   }
 
@@ -296,6 +312,7 @@ export class ExploreStore {
   showFavourite(f: Favourite): void {
     this.playing = false;
     this.keyframes = f.point ? [...f.point.seeds] : [f.seed];
+    this.latent = f.latent ? [...f.latent] : null;
     this.t = f.point?.t ?? 0;
     if (f.point) this.path = f.point.path;
     if (f.class !== null) this.classIndex = f.class;
