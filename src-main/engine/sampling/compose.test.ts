@@ -105,3 +105,20 @@ describe('composeLatents', () => {
     expect(() => composeLatents(spec({ images: [{ seeds: [1], class: 0 }] }), space)).toThrow(/unconditional/);
   });
 });
+
+describe('a latent given by value', () => {
+  const space = { zDim: 4, distribution: 'normal' as const, numClasses: 0 };
+  const latent = [0.5, -1, 2, 0.25];
+  const spec = (image: object, extra: object = {}) => sampleSpecSchema.parse({ version: 1, checkpoint: { runId: 'r' }, images: [image], ...extra });
+
+  it('replaces the first seed’s z; later seeds interpolate away from it; ψ scales it', () => {
+    expect(Array.from(composeLatents(spec({ seeds: [7], latent }), space).z)).toEqual(latent);
+    const half = composeLatents(spec({ seeds: [7, 8], t: 0.5, path: 'linear', latent }), space).z;
+    close(half, lerp(Float32Array.from(latent), latentForSeed(8, 4), 0.5));
+    close(composeLatents(spec({ seeds: [7], latent }, { truncation: { psi: 0.5 } }), space).z, Float32Array.from(latent.map((v) => v / 2)));
+  });
+
+  it('is refused when its size is not the generator’s z', () => {
+    expect(() => composeLatents(spec({ seeds: [7], latent: [1, 2] }), space)).toThrow(/latent has 2 values, the generator's z has 4/);
+  });
+});

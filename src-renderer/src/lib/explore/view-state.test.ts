@@ -9,6 +9,7 @@ const parts: ViewParts = {
   t: 0.25,
   path: 'slerp',
   classIndex: null,
+  latent: null,
   psi: 0.7,
   threshold: 1.5,
   amounts: { 'sefa-400-1': 2, 'sefa-400-2': 0 },
@@ -21,6 +22,15 @@ describe('explorer view state', () => {
     expect(spec.directions).toEqual([{ id: 'sefa-400-1', amount: 2 }]);
     const reopened = parseSpecText(JSON.stringify(spec));
     expect(reopened.ok && partsFromSpec(reopened.spec)).toEqual({ ...parts, amounts: { 'sefa-400-1': 2 } });
+  });
+
+  it('carries a projected latent by value in place of the first seed, through JSON and back', () => {
+    const latent = [0.5, -1.25, 2];
+    const spec = viewSpec({ ...parts, latent });
+    expect(spec.images[0]).toMatchObject({ seeds: [3, 17], latent });
+    const reopened = parseSpecText(JSON.stringify(spec));
+    expect(reopened.ok && partsFromSpec(reopened.spec).latent).toEqual(latent);
+    expect(viewSpec(parts).images[0]).not.toHaveProperty('latent');
   });
 
   it('stores t as 0 for a single keyframe, and follows the newest checkpoint without a file', () => {
