@@ -3,6 +3,7 @@
  * its nearest training images (by classifier features and by pixels), and a checkpoint's copy rate
  * with the closest sample/training pairs.
  */
+import sharp from 'sharp';
 import { test, expect } from './support/web-mode';
 import { trainRunInApp } from './support/runs';
 
@@ -82,5 +83,18 @@ test('the explorer shows the training images nearest to a sample and a checkpoin
   // A dropped or chosen file projects too, named by its file; a file that is not an image says so.
   await projection.getByLabel('Image file to project').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
   await expect(projection.getByRole('alert')).toContainText('notes.txt could not be read as an image');
+  // A large photo-sized file (over the web socket's 1 MiB frame limit as it is) is scaled in the page and projects.
+  let state = 2463534242;
+  const noise = Buffer.alloc(1200 * 900 * 3);
+  for (let i = 0; i < noise.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    noise[i] = state & 255;
+  }
+  const big = await sharp(noise, { raw: { width: 1200, height: 900, channels: 3 } }).png().toBuffer();
+  expect(big.length).toBeGreaterThan(2 ** 20);
+  await projection.getByLabel('Image file to project').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: big });
+  await expect(result).toContainText(/big\.png → reconstruction from seed/, { timeout: 120_000 });
   await view.screenshot({ path: 'test-results/projection.png' });
 });
