@@ -215,9 +215,9 @@ export const projectionSourceSchema = z.discriminatedUnion('kind', [
 export type ProjectionSource = z.infer<typeof projectionSourceSchema>;
 
 export const projectionSettingsShape = {
-  steps: z.number().int().min(10).max(2000).default(200),
+  steps: z.number().int().min(10).max(2000).default(300),
   /** Seeds optimised side by side (a conditional model tries each of them in every class). */
-  starts: z.number().int().min(1).max(16).default(4),
+  starts: z.number().int().min(1).max(16).default(8),
   /** Weight of the classifier-feature loss beside the pixel loss (0: pixels only). */
   featureWeight: z.number().min(0).max(10).default(1),
 };
