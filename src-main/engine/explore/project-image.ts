@@ -3,6 +3,7 @@
  * dropped) in, the latent that reproduces it out, with the best reconstruction streamed as it
  * improves. The optimisation itself is projection.ts; this file finds the target and the features.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import { StudioError } from '../../api/rpc';
 import type { exploreEngineRequests } from '../protocol/explore';
@@ -63,10 +64,16 @@ export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input
       tiles.set(image, target.length);
       return grid(tiles, 2, shape, 2);
     };
+    // A cGAN searches its classes in the order the classifier finds them likely (when its classes are the generator's).
+    const classOrder =
+      classifier && g.numClasses > 0 && classifier.task === 'labels' && classifier.classNames.length === g.numClasses
+        ? tf.tidy(() => Array.from(tf.topk(classifier.logits(tf.tensor4d(target, [1, ...shape])), g.numClasses).indices.dataSync()))
+        : undefined;
     const found = await project(g, target, classifier, {
       steps: input.steps,
       starts: input.starts,
       featureWeight: input.featureWeight,
+      ...(classOrder ? { classOrder } : {}),
       onProgress: async (p) => ctx.emit('explore.projection', { runId, done: p.done, total: p.total, error: p.error, image: await pair(p.image) }),
     });
     return {

@@ -70,6 +70,19 @@ describe('projection', () => {
       g.dispose();
     }
   }, 60_000);
+  it('keeps a many-class search to MAX_CANDIDATES latents, most likely classes first', async () => {
+    const g = await LoadedGenerator.load(conditional.runDir);
+    try {
+      const target = await g.generate(latentForSeed(5, g.zDim), [7]);
+      // 16 starts × 10 classes would be 160: 12 per class fit, and the given order puts class 7 in the search.
+      const found = await project(g, target, null, { steps: 10, starts: 16, featureWeight: 0, seedBase: 5, classOrder: [7, 0, 1, 2, 3, 4, 5, 6, 8, 9] });
+      expect(found.class).toBe(7);
+      expect(found.seed).toBeGreaterThanOrEqual(5);
+      expect(found.seed).toBeLessThan(5 + 12);
+    } finally {
+      g.dispose();
+    }
+  }, 60_000);
 });
 
 describe('explore.project', () => {

@@ -23,6 +23,8 @@ export interface ProjectionOptions {
   /** The starts' seeds are seedBase, seedBase + 1, … */
   seedBase?: number;
   learningRate?: number;
+  /** A conditional model's classes, most likely first (e.g. by the classifier): searched first when not all fit. */
+  classOrder?: readonly number[];
   /** Called every few steps with the best start so far (its image in [−1, 1]). */
   onProgress?: (p: ProjectionProgress) => void | Promise<void>;
   signal?: AbortSignal;
@@ -51,15 +53,20 @@ export interface Projection {
 /** Latent prior: keeps |z|²/d near 1 for a normal z (the shell samples live on), inside the box for a uniform one. */
 const PRIOR_WEIGHT = 0.01;
 const PROGRESS_EVERY = 10;
+/** Latents optimised side by side at most: memory and time grow with them (a 64-px DCGAN at 128 is ~100 MB of activations). */
+export const MAX_CANDIDATES = 128;
 
 export async function project(g: LoadedGenerator, target: Float32Array, extractor: ProjectionFeatures | null, options: ProjectionOptions): Promise<Projection> {
   const [h, w, c] = g.imageShape;
   if (target.length !== h * w * c) throw new Error(`The target has ${target.length} values; the generator draws ${h}×${w}×${c}.`);
   const { steps, starts, featureWeight, seedBase = 0, learningRate = 0.05 } = options;
   const k = g.numClasses;
-  const classes = k > 0 ? Array.from({ length: starts * k }, (_, i) => Math.floor(i / starts)) : null;
+  // A cGAN with many classes: fewer starts per class, and past MAX_CANDIDATES classes only the most likely ones.
+  const perClass = k > 0 ? Math.min(starts, Math.max(1, Math.floor(MAX_CANDIDATES / k))) : starts;
+  const searched = k > 0 ? (options.classOrder ?? Array.from({ length: k }, (_, c) => c)).slice(0, Math.floor(MAX_CANDIDATES / perClass)) : [];
+  const classes = k > 0 ? Array.from({ length: perClass * searched.length }, (_, i) => searched[Math.floor(i / perClass)]!) : null;
   const n = classes?.length ?? starts;
-  const seeds = Array.from({ length: n }, (_, i) => seedBase + (i % starts));
+  const seeds = Array.from({ length: n }, (_, i) => seedBase + (i % perClass));
   const normal = g.config.model.zDistribution === 'normal';
 
   const x = tf.tensor4d(target, [1, h, w, c]);
