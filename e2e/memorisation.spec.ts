@@ -96,5 +96,14 @@ test('the explorer shows the training images nearest to a sample and a checkpoin
   expect(big.length).toBeGreaterThan(2 ** 20);
   await projection.getByLabel('Image file to project').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: big });
   await expect(result).toContainText(/big\.png → reconstruction from seed/, { timeout: 120_000 });
+  // A long projection is cancelled with Escape; the current latent stays the last one found.
+  const labelBefore = await view.getByTestId('explore-current-label').textContent();
+  await projection.getByLabel('Projection steps').fill('2000');
+  await projection.getByRole('button', { name: 'Project', exact: true }).click();
+  await expect(projection.getByTestId('projection-live')).toBeVisible({ timeout: 60_000 });
+  await app.keyboard.press('Escape');
+  await expect(projection.getByRole('status').filter({ hasText: 'Projection cancelled' })).toBeVisible();
+  await expect(view.getByTestId('explore-current-label')).toHaveText(labelBefore!);
+  await expect(projection.getByRole('button', { name: 'Project', exact: true })).toBeEnabled();
   await view.screenshot({ path: 'test-results/projection.png' });
 });

@@ -336,6 +336,8 @@ export const exploreRequests = {
     input: z.object({ checkpoint: checkpointRefSchema, source: projectionSourceSchema, ...projectionSettingsShape }).strict(),
     output: projectionResultSchema,
   },
+  /** Stops the running projection (its request then fails with "Projection cancelled."). */
+  'explore.project.cancel': { input: z.object({}).strict(), output: z.object({ cancelled: z.boolean() }) },
   'explore.directions.rename': { input: z.object({ runId: runIdSchema, id: directionIdSchema, name: directionNameSchema }).strict(), output: exploreStateSchema },
   'explore.directions.delete': { input: z.object({ runId: runIdSchema, id: directionIdSchema }).strict(), output: exploreStateSchema },
   /** Saves the view state under a name in its run (same name: replaced). */

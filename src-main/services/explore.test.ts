@@ -184,4 +184,19 @@ describe('explore through main and the engine process', () => {
     const wrong = await service.handle('explore.render', { lane: 'w4:main', seq: 3, spec: spec({ images: [{ seeds: [1], latent: [0.1, 0.2] }] }), cols: 1 });
     expect(wrong).toMatchObject({ ok: false, error: { message: expect.stringMatching(/latent has 2 values, the generator's z has \d+/) } });
   }, 120_000);
+
+  it('cancels a running projection, refuses a second one meanwhile, and projects again afterwards', async () => {
+    const started = new Promise<void>((resolve) => {
+      const off = service.onEvent((event) => event === 'explore.projection' && (off(), resolve()));
+    });
+    const running = service.handle('explore.project', { checkpoint: { runId }, source: { kind: 'dataset', row: 1 }, steps: 2000, starts: 1, featureWeight: 0 });
+    await started;
+    const second = await service.handle('explore.project', { checkpoint: { runId }, source: { kind: 'dataset', row: 2 }, steps: 10, starts: 1, featureWeight: 0 });
+    expect(second).toMatchObject({ ok: false, error: { message: expect.stringMatching(/already running/) } });
+    expect(await ok<{ cancelled: boolean }>(service.handle('explore.project.cancel', {}))).toEqual({ cancelled: true });
+    expect(await running).toMatchObject({ ok: false, error: { message: 'Projection cancelled.' } });
+    expect(await ok<{ cancelled: boolean }>(service.handle('explore.project.cancel', {}))).toEqual({ cancelled: false });
+    const again = await ok<ProjectionResult>(service.handle('explore.project', { checkpoint: { runId }, source: { kind: 'dataset', row: 2 }, steps: 10, starts: 1, featureWeight: 0 }));
+    expect(again.steps).toBe(10);
+  }, 120_000);
 });

@@ -178,6 +178,8 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
         featureWeight,
       }),
 
+    'explore.project.cancel': () => ctx.engine.request('explore.project.cancel', {}),
+
     'explore.directions.classifier': async ({ checkpoint, targetClass, keepOthers }) => {
       await storeFor(checkpoint.runId);
       const found = await ctx.engine.request('explore.directions.classifier', {

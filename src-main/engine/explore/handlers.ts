@@ -27,6 +27,8 @@ const TIMELINE_CACHE = 6;
 
 export function exploreHandlers(ctx: EngineContext): HandlersFor<typeof exploreEngineRequests> {
   const timeline = new GeneratorCache(TIMELINE_CACHE);
+  /** The running projection: one at a time, cancellable. */
+  let projecting: AbortController | null = null;
   return {
     'explore.render': (input) =>
       input.acrossCheckpoints && input.files
@@ -34,7 +36,23 @@ export function exploreHandlers(ctx: EngineContext): HandlersFor<typeof exploreE
         : ctx.generators.use(input.runDir, input.spec.checkpoint.file, (g) => renderTiles(g, input)),
 
     'explore.nearest': (input) => userErrors(() => ctx.generators.use(input.runDir, input.spec.checkpoint.file, (g) => nearestTraining(g, input))),
-    'explore.project': (input) => userErrors(() => ctx.generators.use(input.runDir, input.file, (g) => projectImage(ctx, g, input))),
+    'explore.project': async (input) => {
+      if (projecting) throw new StudioError({ code: 'invalid-request', message: 'A projection is already running: wait for it or cancel it.' });
+      const abort = new AbortController();
+      projecting = abort;
+      try {
+        return await userErrors(() => ctx.generators.use(input.runDir, input.file, (g) => projectImage(ctx, g, input, abort.signal)));
+      } catch (err) {
+        if (abort.signal.aborted) throw new StudioError({ code: 'invalid-request', message: 'Projection cancelled.' });
+        throw err;
+      } finally {
+        projecting = null;
+      }
+    },
+    'explore.project.cancel': async () => {
+      projecting?.abort();
+      return { cancelled: projecting !== null };
+    },
     'explore.copies': (input) => userErrors(() => ctx.generators.use(input.runDir, input.file, (g) => copiesOfTraining(g, input))),
 
     'explore.directions.unsupervised': ({ runDir, file, method, count, samples }) =>

@@ -21,7 +21,7 @@ import { project } from './projection';
 
 type ProjectInput = z.output<(typeof exploreEngineRequests)['explore.project']['input']>;
 
-export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input: ProjectInput) {
+export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input: ProjectInput, signal?: AbortSignal) {
   const started = performance.now();
   const runId = runIdOf(input.runDir);
   const shape = g.imageShape;
@@ -55,6 +55,7 @@ export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input
       ? await classifierFor(source, {
           cacheDir: evaluationDirOf(input.projectDir),
           onProgress: (done, total) => ctx.emit('explore.progress', { runId, task: 'classifier-training', done, total }),
+          ...(signal ? { signal } : {}),
         })
       : null;
   try {
@@ -74,6 +75,7 @@ export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input
       starts: input.starts,
       featureWeight: input.featureWeight,
       ...(classOrder ? { classOrder } : {}),
+      ...(signal ? { signal } : {}),
       onProgress: async (p) => ctx.emit('explore.projection', { runId, done: p.done, total: p.total, error: p.error, image: await pair(p.image) }),
     });
     return {

@@ -41,6 +41,7 @@ export const exploreEngineRequests = {
     input: z.object({ ...engineCheckpoint, projectDir: z.string().min(1), source: projectionSourceSchema, ...projectionSettingsShape }),
     output: projectionResultSchema,
   },
+  'explore.project.cancel': { input: z.object({}), output: z.object({ cancelled: z.boolean() }) },
   'explore.directions.unsupervised': {
     input: z.object({ ...engineCheckpoint, method: z.enum(unsupervisedMethods), count: z.number().int().min(1).max(16), samples: z.number().int().min(16).max(4096).optional() }),
     output: z.object({
