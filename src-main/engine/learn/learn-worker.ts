@@ -34,8 +34,15 @@ async function handle(call: LearnCall): Promise<unknown> {
   }
 }
 
+/**
+ * Requests run one after another: a step in progress yields between chunks, and a reset or a new
+ * configuration arriving then must not dispose the networks under it.
+ */
+let queue: Promise<unknown> = Promise.resolve();
 port.on('message', (message: { id: number; call: LearnCall }) => {
-  handle(message.call).then(
+  const result = queue.then(() => handle(message.call));
+  queue = result.catch(() => undefined);
+  result.then(
     (value) => send({ kind: 'reply', id: message.id, ok: true, value }),
     (error: unknown) => send({ kind: 'reply', id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
   );

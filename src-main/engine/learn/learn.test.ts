@@ -117,4 +117,12 @@ describe('the Learn controller', () => {
     await expect(controller.call({ method: 'configure', settings: { ...defaultLearnSettings, zDim: 99 } })).rejects.toThrow(/zDim|16/);
     expect((await controller.call({ method: 'state' }))!.step).toBe(3);
   }, 60_000);
+
+  it('runs a reset sent during a long step after the step, not under it', async () => {
+    const long = controller.call({ method: 'step', n: 300 });
+    const reset = controller.call({ method: 'reset' });
+    expect((await long).step).toBe(303);
+    expect((await reset).step).toBe(0);
+    expect((await controller.call({ method: 'step', n: 2 })).step).toBe(2);
+  }, 60_000);
 });
