@@ -30,16 +30,20 @@ export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input
 
   let target: Float32Array;
   let name: string;
-  let nearestError: number | null = null;
+  /** For a dataset image: how far its nearest other training image is (computed after the projection). */
+  let nearestOf: (() => Promise<number | null>) | null = null;
   if (input.source.kind === 'dataset') {
     const data = await dataset.load();
     const row = input.source.row;
+    if (data.count === 0) throw new StudioError({ code: 'invalid-request', message: `${dataset.label} holds no images: import a folder of images first, or drop an image file on the panel.` });
     if (row >= data.count) {
-      throw new StudioError({ code: 'invalid-request', message: `The dataset has ${data.count.toLocaleString('en-US')} images: pick a number from 1 to ${data.count.toLocaleString('en-US')}.` });
+      const count = data.count.toLocaleString('en-US');
+      throw new StudioError({ code: 'invalid-request', message: `There is no training image ${(row + 1).toLocaleString('en-US')}: the dataset has ${count} (pick 1 to ${count}).` });
     }
     target = trainingImages(data, [row], shape);
     name = imageName(data, row);
-    nearestError = nearestOther(data, row, target, shape);
+    const image = target;
+    nearestOf = () => nearestOther(data, row, image, shape, signal);
   } else {
     const [h, w, c] = shape;
     const decoded = await decodeImage(Buffer.from(input.source.base64, 'base64'), parseImportOptions({ width: w, height: h, channels: c as 1 | 3, fit: 'crop' }));
@@ -78,6 +82,7 @@ export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input
       ...(signal ? { signal } : {}),
       onProgress: async (p) => ctx.emit('explore.projection', { runId, done: p.done, total: p.total, error: p.error, image: await pair(p.image) }),
     });
+    const nearestError = nearestOf ? await nearestOf() : null;
     return {
       checkpoint: checkpointOf(g),
       target: name,
@@ -96,14 +101,25 @@ export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input
   }
 }
 
-/** RMS pixel distance (0–1 scale) from a dataset image to its nearest other one: what "close" means in this data. */
-function nearestOther(data: Awaited<ReturnType<Awaited<ReturnType<typeof evalDataset>>['load']>>, row: number, target: Float32Array, shape: [number, number, number]): number {
+/**
+ * RMS pixel distance (0–1 scale) from a dataset image to its nearest other one: what "close" means
+ * in this data; null for a one-image dataset. Yields between chunks, so a cancel or a render gets in.
+ */
+async function nearestOther(
+  data: Awaited<ReturnType<Awaited<ReturnType<typeof evalDataset>>['load']>>,
+  row: number,
+  target: Float32Array,
+  shape: [number, number, number],
+  signal?: AbortSignal,
+): Promise<number | null> {
   const CHUNK = 1024;
   let best = Infinity;
   for (let start = 0; start < data.count; start += CHUNK) {
+    if (signal?.aborted) throw new Error('Projection cancelled.');
     const rows = Array.from({ length: Math.min(CHUNK, data.count - start) }, (_, i) => start + i);
     const chunk = trainingImages(data, rows, shape);
     for (const m of nearestRows(target, chunk, rows.length, target.length, 2)) if (m.row + start !== row) best = Math.min(best, m.distance);
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return Number.isFinite(best) ? best / 2 / Math.sqrt(target.length) : 0;
+  return Number.isFinite(best) ? best / 2 / Math.sqrt(target.length) : null;
 }

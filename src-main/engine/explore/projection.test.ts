@@ -70,6 +70,19 @@ describe('projection', () => {
       g.dispose();
     }
   }, 60_000);
+  it('leaves no tensor behind when it fails during setup', async () => {
+    const g = await LoadedGenerator.load(dcgan.runDir);
+    try {
+      const target = await g.generate(latentForSeed(1, g.zDim));
+      const before = tf.memory().numTensors;
+      const broken = { features: () => { throw new Error('stale classifier'); } };
+      await expect(project(g, target, broken, { steps: 5, starts: 2, featureWeight: 1 })).rejects.toThrow('stale classifier');
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      g.dispose();
+    }
+  });
+
   it('keeps a many-class search to MAX_CANDIDATES latents, most likely classes first', async () => {
     const g = await LoadedGenerator.load(conditional.runDir);
     try {
@@ -97,6 +110,6 @@ describe('explore.project', () => {
     await expect(request({ runDir: dcgan.runDir, projectDir: dcgan.runsDir, source: { kind: 'file', name: 'notes.txt', base64: Buffer.from('hello').toString('base64') }, steps: 10, starts: 1, featureWeight: 0 })).rejects.toThrow(
       /notes\.txt could not be read as an image/,
     );
-    await expect(request({ runDir: dcgan.runDir, projectDir: dcgan.runsDir, source: { kind: 'dataset', row: 10_000_000 }, steps: 10, starts: 1, featureWeight: 0 })).rejects.toThrow(/pick a number from 1 to/);
+    await expect(request({ runDir: dcgan.runDir, projectDir: dcgan.runsDir, source: { kind: 'dataset', row: 10_000_000 }, steps: 10, starts: 1, featureWeight: 0 })).rejects.toThrow(/There is no training image 10,000,001: the dataset has 10,000 \(pick 1 to 10,000\)/);
   }, 60_000);
 });

@@ -61,23 +61,25 @@ export async function project(g: LoadedGenerator, target: Float32Array, extracto
   if (target.length !== h * w * c) throw new Error(`The target has ${target.length} values; the generator draws ${h}×${w}×${c}.`);
   const { steps, starts, featureWeight, seedBase = 0, learningRate = 0.05 } = options;
   const k = g.numClasses;
-  // A cGAN with many classes: fewer starts per class, and past MAX_CANDIDATES classes only the most likely ones.
-  const perClass = k > 0 ? Math.min(starts, Math.max(1, Math.floor(MAX_CANDIDATES / k))) : starts;
-  const searched = k > 0 ? (options.classOrder ?? Array.from({ length: k }, (_, c) => c)).slice(0, Math.floor(MAX_CANDIDATES / perClass)) : [];
+  // At most MAX_CANDIDATES latents of 64×64 pixels side by side, fewer for larger images. A cGAN with
+  // many classes gets fewer starts per class and, past the limit, only its most likely classes.
+  const limit = Math.min(MAX_CANDIDATES, Math.max(1, Math.floor((MAX_CANDIDATES * 64 * 64) / (h * w))));
+  const perClass = k > 0 ? Math.min(starts, Math.max(1, Math.floor(limit / k))) : Math.min(starts, limit);
+  const searched = k > 0 ? (options.classOrder ?? Array.from({ length: k }, (_, c) => c)).slice(0, Math.max(1, Math.floor(limit / perClass))) : [];
   const classes = k > 0 ? Array.from({ length: perClass * searched.length }, (_, i) => searched[Math.floor(i / perClass)]!) : null;
-  const n = classes?.length ?? starts;
+  const n = classes?.length ?? perClass;
   const seeds = Array.from({ length: n }, (_, i) => seedBase + (i % perClass));
   const normal = g.config.model.zDistribution === 'normal';
 
-  const x = tf.tensor4d(target, [1, h, w, c]);
-  const labels = classes ? tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(classes, 'int32'), k), 'float32') as tf.Tensor2D) : null;
-  const targetFeatures = extractor && featureWeight > 0 ? tf.tidy(() => extractor.features(x)) : null;
-  // Feature distances relative to the target's own feature size, so the weight means the same on any classifier.
-  const featureScale = targetFeatures ? tf.tidy(() => tf.add(tf.mean(tf.square(targetFeatures)), 1e-8)) : null;
-  const init = tf.tensor2d(latentsForSeeds(seeds, g.zDim, g.config.model.zDistribution), [n, g.zDim]);
-  const z = tf.variable(init, true);
-  init.dispose();
-  const optimizer = tf.train.adam(learningRate, 0.9, 0.999);
+  // Everything made here is disposed in the finally below, whichever step fails.
+  const owned: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
+  let optimizer: tf.Optimizer | null = null;
+  let x!: tf.Tensor4D;
+  let labels: tf.Tensor2D | null = null;
+  let targetFeatures: tf.Tensor2D | null = null;
+  let featureScale: tf.Tensor | null = null;
+  let z!: tf.Variable;
 
   /** Per start: [pixel MSE, feature MSE (relative), prior] as three [n] vectors. */
   const terms = (images: tf.Tensor4D) => {
@@ -96,23 +98,42 @@ export async function project(g: LoadedGenerator, target: Float32Array, extracto
       const t = terms(images);
       return [total(t), t.pixel, t.feature, images];
     });
-    const s = (await scores!.data()) as Float32Array;
-    const p = (await pixel!.data()) as Float32Array;
-    const f = (await feature!.data()) as Float32Array;
-    let i = 0;
-    for (let j = 1; j < n; j++) if (s[j]! < s[i]!) i = j;
-    const image = tf.tidy(() => tf.slice(images!, [i, 0, 0, 0], [1, h, w, c]));
-    const pixels = (await image.data()) as Float32Array;
-    tf.dispose([scores!, pixel!, feature!, images!, image]);
-    // Pixels span [−1, 1]: halve the RMS for a 0–1 scale.
-    return { i, error: Math.sqrt(p[i]!) / 2, featureError: f[i]!, image: pixels };
+    try {
+      const s = (await scores!.data()) as Float32Array;
+      const p = (await pixel!.data()) as Float32Array;
+      const f = (await feature!.data()) as Float32Array;
+      let i = 0;
+      for (let j = 1; j < n; j++) if (s[j]! < s[i]!) i = j;
+      const image = tf.tidy(() => tf.slice(images!, [i, 0, 0, 0], [1, h, w, c]));
+      try {
+        const pixels = (await image.data()) as Float32Array;
+        // Pixels span [−1, 1]: halve the RMS for a 0–1 scale.
+        return { i, error: Math.sqrt(p[i]!) / 2, featureError: f[i]!, image: pixels };
+      } finally {
+        image.dispose();
+      }
+    } finally {
+      tf.dispose([scores!, pixel!, feature!, images!]);
+    }
   };
 
   try {
+    x = keep(tf.tensor4d(target, [1, h, w, c]));
+    if (classes) labels = keep(tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(classes, 'int32'), k), 'float32') as tf.Tensor2D));
+    if (extractor && featureWeight > 0) {
+      targetFeatures = keep(tf.tidy(() => extractor.features(x)));
+      // Feature distances relative to the target's own feature size, so the weight means the same on any classifier.
+      featureScale = keep(tf.tidy(() => tf.add(tf.mean(tf.square(targetFeatures!)), 1e-8)));
+    }
+    const init = tf.tensor2d(latentsForSeeds(seeds, g.zDim, g.config.model.zDistribution), [n, g.zDim]);
+    z = keep(tf.variable(init, true));
+    init.dispose();
+    optimizer = tf.train.adam(learningRate, 0.9, 0.999);
+    const adam = optimizer;
     for (let step = 0; step < steps; step++) {
       if (options.signal?.aborted) throw new Error('Projection cancelled.');
       tf.tidy(() => {
-        optimizer.minimize(() => tf.sum(total(terms(g.forward(z as tf.Tensor2D, labels)))) as tf.Scalar, false, [z]);
+        adam.minimize(() => tf.sum(total(terms(g.forward(z as tf.Tensor2D, labels)))) as tf.Scalar, false, [z]);
       });
       if ((step + 1) % PROGRESS_EVERY === 0 || step + 1 === steps) {
         if (options.onProgress) {
@@ -129,7 +150,7 @@ export async function project(g: LoadedGenerator, target: Float32Array, extracto
     row.dispose();
     return { z: Float32Array.from(latent), class: classes ? classes[found.i]! : null, seed: seeds[found.i]!, image: found.image, error: found.error, featureError: found.featureError };
   } finally {
-    tf.dispose([x, z, ...(labels ? [labels] : []), ...(targetFeatures ? [targetFeatures] : []), ...(featureScale ? [featureScale] : [])]);
-    optimizer.dispose();
+    tf.dispose(owned);
+    optimizer?.dispose();
   }
 }
