@@ -17,8 +17,7 @@ import { runDataset } from '../src-main/project/run-file';
 import { evaluationDirOf } from '../src-main/project/layout';
 import { decodeImage } from '../src-main/engine/dataset/decode';
 import { parseImportOptions } from '../src-main/engine/dataset/options';
-import { nearestRows } from '../src-main/engine/evaluation/memorisation';
-import { grid, trainingImages } from '../src-main/engine/explore/memorisation';
+import { grid, nearestByPixels } from '../src-main/engine/explore/memorisation';
 import { project } from '../src-main/engine/explore/projection';
 import { writeFile } from 'node:fs/promises';
 
@@ -65,12 +64,7 @@ for (const file of files) {
   const found = await project(g, target, classifier, { steps, starts, featureWeight });
   const seconds = (performance.now() - started) / 1000;
   // The nearest training image by pixels, for scale.
-  let best = Infinity;
-  for (let start = 0; start < data.count; start += 1024) {
-    const rows = Array.from({ length: Math.min(1024, data.count - start) }, (_, i) => start + i);
-    best = Math.min(best, nearestRows(target, trainingImages(data, rows, shape), rows.length, target.length, 1)[0]!.distance);
-  }
-  const nearest = best / 2 / Math.sqrt(target.length);
+  const nearest = (await nearestByPixels(data, target, shape, 1))[0]!.distance;
   const predicted = tf.tidy(() => tf.argMax(classifier.logits(tf.tensor4d(found.image, [1, ...shape])), 1).dataSync()[0]!);
   const reads = classifier.classNames[predicted] ?? String(predicted);
   if (reads === file.label) agree++;

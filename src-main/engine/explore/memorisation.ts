@@ -57,6 +57,24 @@ export function trainingImages(data: LabelledImages, rows: readonly number[], sh
   return tf.tidy(() => fitImages(tf.tensor4d(raw, [rows.length, data.height, data.width, data.channels]), shape[0], shape[1], shape[2]).dataSync() as Float32Array);
 }
 
+/**
+ * The k training images nearest to `image` ([−1, 1] pixels at `shape`) by pixels, as RMS distance
+ * per pixel on a 0–1 scale. In chunks at the generator's shape, yielding between them so a cancel
+ * (`signal`) or another request gets in.
+ */
+export async function nearestByPixels(data: LabelledImages, image: Float32Array, shape: readonly [number, number, number], k: number, signal?: AbortSignal): Promise<Neighbour[]> {
+  const CHUNK = 1024;
+  let best: Neighbour[] = [];
+  for (let start = 0; start < data.count; start += CHUNK) {
+    if (signal?.aborted) throw new Error('Cancelled.');
+    const rows = Array.from({ length: Math.min(CHUNK, data.count - start) }, (_, i) => start + i);
+    const found = nearestRows(image, trainingImages(data, rows, shape), rows.length, image.length, k).map((m) => ({ row: m.row + start, distance: m.distance }));
+    best = [...best, ...found].sort((a, b) => a.distance - b.distance).slice(0, k);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return best.map((m) => ({ row: m.row, distance: m.distance / 2 / Math.sqrt(image.length) }));
+}
+
 /** n images of the generator's shape side by side in rows of `cols`, as a PNG. */
 export function grid(pixels: Float32Array, n: number, shape: readonly [number, number, number], cols: number) {
   return toPngImage(tileGrid(toBytes(pixels), n, shape[0], shape[1], shape[2], { rows: Math.ceil(n / cols), cols, ...GRID }));
@@ -71,17 +89,8 @@ export async function nearestTraining(g: LoadedGenerator, input: NearestInput) {
   try {
     const queryFeatures = (await extractAll(extractor, { n: 1, shape, read: async () => sample })).features;
     const byFeatures = nearestRows(queryFeatures.data, real.features.data, real.features.n, real.features.dim, input.k).map((m) => ({ ...m, row: real.rows[m.row]! }));
-    // Pixels: in chunks, at the generator's shape; distances as RMS per pixel on a 0–1 scale.
     const size = sample.length;
-    let best: Neighbour[] = [];
-    const CHUNK = 1024;
-    for (let start = 0; start < data.count; start += CHUNK) {
-      const rows = Array.from({ length: Math.min(CHUNK, data.count - start) }, (_, i) => start + i);
-      const chunk = trainingImages(data, rows, shape);
-      const found = nearestRows(sample, chunk, rows.length, size, input.k).map((m) => ({ row: m.row + start, distance: m.distance }));
-      best = [...best, ...found].sort((a, b) => a.distance - b.distance).slice(0, input.k);
-    }
-    const byPixels = best.map((m) => ({ row: m.row, distance: m.distance / 2 / Math.sqrt(size) }));
+    const byPixels = await nearestByPixels(data, sample, shape, input.k);
     const rows = [...byFeatures, ...byPixels].map((m) => m.row);
     const neighbours = trainingImages(data, rows, shape);
     const cols = input.k + 1;

@@ -13,10 +13,10 @@ import { decodeImage } from '../dataset/decode';
 import { parseImportOptions } from '../dataset/options';
 import { classifierFor } from '../evaluation/classifier';
 import { evalDataset, evalSourceOf } from '../evaluation/datasets';
-import { nearestRows } from '../evaluation/memorisation';
 import type { EngineContext } from '../capability';
+import type { LabelledImages } from '../dataset/mnist-demo';
 import type { LoadedGenerator } from '../sampling';
-import { checkpointOf, grid, imageName, trainingImages } from './memorisation';
+import { checkpointOf, grid, imageName, nearestByPixels, trainingImages } from './memorisation';
 import { project } from './projection';
 
 type ProjectInput = z.output<(typeof exploreEngineRequests)['explore.project']['input']>;
@@ -101,25 +101,7 @@ export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input
   }
 }
 
-/**
- * RMS pixel distance (0–1 scale) from a dataset image to its nearest other one: what "close" means
- * in this data; null for a one-image dataset. Yields between chunks, so a cancel or a render gets in.
- */
-async function nearestOther(
-  data: Awaited<ReturnType<Awaited<ReturnType<typeof evalDataset>>['load']>>,
-  row: number,
-  target: Float32Array,
-  shape: [number, number, number],
-  signal?: AbortSignal,
-): Promise<number | null> {
-  const CHUNK = 1024;
-  let best = Infinity;
-  for (let start = 0; start < data.count; start += CHUNK) {
-    if (signal?.aborted) throw new Error('Projection cancelled.');
-    const rows = Array.from({ length: Math.min(CHUNK, data.count - start) }, (_, i) => start + i);
-    const chunk = trainingImages(data, rows, shape);
-    for (const m of nearestRows(target, chunk, rows.length, target.length, 2)) if (m.row + start !== row) best = Math.min(best, m.distance);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  return Number.isFinite(best) ? best / 2 / Math.sqrt(target.length) : null;
+/** RMS pixel distance (0–1 scale) from a dataset image to its nearest other one: what "close" means in this data; null for a one-image dataset. */
+async function nearestOther(data: LabelledImages, row: number, target: Float32Array, shape: [number, number, number], signal?: AbortSignal): Promise<number | null> {
+  return (await nearestByPixels(data, target, shape, 2, signal)).find((m) => m.row !== row)?.distance ?? null;
 }
