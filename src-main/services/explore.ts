@@ -49,6 +49,12 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
     return [...ids].map((id) => ({ id, vector: find(saved, id).vector }));
   }
 
+  /** A checkpoint reference as the engine takes it: the run's folder and the file (the newest when none). */
+  const checkpointFiles = (checkpoint: { runId: string; file?: string | undefined }) => ({
+    runDir: ctx.runDir(checkpoint.runId),
+    ...(checkpoint.file ? { file: checkpoint.file } : {}),
+  });
+
   const update = async (runId: string, change: (data: ExploreData) => ExploreData) => {
     const store = await storeFor(runId);
     return toState(runId, await store.update(change));
@@ -86,8 +92,7 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
 
     'explore.directions.compute': async ({ checkpoint, method, count }) => {
       const found = await ctx.engine.request('explore.directions.unsupervised', {
-        runDir: ctx.runDir(checkpoint.runId),
-        ...(checkpoint.file ? { file: checkpoint.file } : {}),
+        ...checkpointFiles(checkpoint),
         method,
         count,
       });
@@ -117,8 +122,7 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
       const saved = (await store.read()).data.directions;
       const against = orthogonalTo.map((id) => find(saved, id).vector);
       const fit = await ctx.engine.request('explore.directions.fit', {
-        runDir: ctx.runDir(checkpoint.runId),
-        ...(checkpoint.file ? { file: checkpoint.file } : {}),
+        ...checkpointFiles(checkpoint),
         positives,
         negatives,
         orthogonalTo: against,
@@ -160,8 +164,7 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
 
     'explore.copies': async ({ checkpoint, samples, seed }) =>
       ctx.engine.request('explore.copies', {
-        runDir: ctx.runDir(checkpoint.runId),
-        ...(checkpoint.file ? { file: checkpoint.file } : {}),
+        ...checkpointFiles(checkpoint),
         projectDir: ctx.requireProject().dir,
         samples,
         seed,
@@ -169,8 +172,7 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
 
     'explore.project': async ({ checkpoint, source, steps, starts, featureWeight }) =>
       ctx.engine.request('explore.project', {
-        runDir: ctx.runDir(checkpoint.runId),
-        ...(checkpoint.file ? { file: checkpoint.file } : {}),
+        ...checkpointFiles(checkpoint),
         projectDir: ctx.requireProject().dir,
         source,
         steps,
@@ -183,8 +185,7 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
     'explore.directions.classifier': async ({ checkpoint, targetClass, keepOthers }) => {
       await storeFor(checkpoint.runId);
       const found = await ctx.engine.request('explore.directions.classifier', {
-        runDir: ctx.runDir(checkpoint.runId),
-        ...(checkpoint.file ? { file: checkpoint.file } : {}),
+        ...checkpointFiles(checkpoint),
         projectDir: ctx.requireProject().dir,
         targetClass,
         keepOthers,
