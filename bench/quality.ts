@@ -76,7 +76,7 @@ function fitted(name: PresetName): TrainConfig {
       }),
     ),
   );
-  const model = DATA === 'emoji' ? { ...config.model, resolution: 32 as const, channels: 3 as const, numClasses: 0 } : config.model;
+  const model = DATA === 'emoji' ? { ...config.model, resolution: 32 as const, channels: 3 as const, numClasses: config.model.labels === 'clusters' ? config.model.numClasses : 0 } : config.model;
   return { ...config, model, steps: STEPS ?? 10_000_000, sampleEvery: 250, checkpointEvery: 1_000_000 };
 }
 

@@ -24,9 +24,20 @@ export const modelConfigSchema = z
     dNorm: z.enum(['batch', 'spectral', 'none']),
     /** Classes for the conditional DCGAN (0 for unconditional models). */
     numClasses: z.number().int().min(0).max(1000),
+    /**
+     * Where the conditional DCGAN's classes come from: the dataset's labels, or `clusters` — k-means
+     * finds numClasses groups of similar images and the GAN is conditioned on them (self-conditioning,
+     * Liu et al. 2020), so an unlabelled folder gets the conditional model's cleaner samples.
+     */
+    labels: z.enum(['dataset', 'clusters']).default('dataset'),
   })
   .strict();
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+/** What the explorer, export and Evaluate views call a model's clusters: "Cluster 1" … "Cluster k". */
+export function clusterNames(k: number): string[] {
+  return Array.from({ length: k }, (_, i) => `Cluster ${i + 1}`);
+}
 
 export const lossConfigSchema = z
   .object({
@@ -99,6 +110,12 @@ export const trainConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.model.labels === 'clusters' && config.model.architecture !== 'cdcgan') {
+      ctx.addIssue({ code: 'custom', path: ['model', 'labels'], message: 'only the conditional DCGAN can be conditioned on clusters' });
+    }
+    if (config.model.labels === 'clusters' && config.model.numClasses > 100) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message: 'at most 100 clusters' });
+    }
     if (config.model.architecture === 'cdcgan' && config.model.numClasses < 2) {
       ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message: 'a conditional GAN needs a labelled dataset with at least 2 classes' });
     }

@@ -34,6 +34,7 @@ export async function train(args: string[]): Promise<void> {
       loss: { type: 'string' },
       steps: { type: 'string' },
       batch: { type: 'string' },
+      clusters: { type: 'string' },
       lr: { type: 'string' },
       seed: { type: 'string' },
       config: { type: 'string' },
@@ -126,7 +127,11 @@ async function buildConfig(values: Record<string, string | boolean | undefined>,
     ? (JSON.parse(await readFile(String(values.config), 'utf8')) as TrainConfig)
     : preset(values.preset as PresetName);
   const num = (key: string) => (values[key] === undefined ? undefined : Number(values[key]));
-  const architecture = (values.model as TrainConfig['model']['architecture'] | undefined) ?? base.model.architecture;
+  const clusters = num('clusters');
+  const architecture = clusters !== undefined ? 'cdcgan' : ((values.model as TrainConfig['model']['architecture'] | undefined) ?? base.model.architecture);
+  // Classes come from the data's labels, or are k clusters of its images (--clusters, or a preset's).
+  const labels = architecture !== 'cdcgan' ? 'dataset' : clusters !== undefined ? 'clusters' : base.model.labels;
+  const numClasses = architecture !== 'cdcgan' ? 0 : labels === 'clusters' ? (clusters ?? base.model.numClasses) : data.classes;
   const kind = (values.loss as TrainConfig['loss']['kind'] | undefined) ?? base.loss.kind;
   // The model follows the data: its channels, the nearest supported resolution, its classes.
   const size = Math.max(data.width, data.height);
@@ -141,7 +146,8 @@ async function buildConfig(values: Record<string, string | boolean | undefined>,
       architecture,
       resolution: values.config ? base.model.resolution : resolution,
       channels: data.channels,
-      numClasses: architecture === 'cdcgan' ? data.classes : 0,
+      numClasses,
+      labels,
       // WGAN-GP's per-sample penalty is meaningless with batch norm in the critic.
       dNorm: kind === 'wgan-gp' && base.model.dNorm === 'batch' ? 'none' : base.model.dNorm,
     },

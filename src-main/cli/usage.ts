@@ -38,6 +38,7 @@ export const trainUsage = `Usage: gan-studio train [options]
   --loss <name>        ${lossKinds.join(' | ')}
   --steps <n>          Generator steps to train
   --batch <n>          Batch size
+  --clusters <k>       Condition on k clusters k-means finds in the images (self-conditioning; no labels needed)
   --lr <x>             Learning rate of both networks
   --seed <n>           Random seed
   --config <file>      A full config.json (as the app saves it); other flags override it

@@ -3,6 +3,8 @@
  * keep only the newest render per lane on its way to the engine, and keep each run's favourites,
  * directions and saved views in <project>/explore/<runId>.json.
  */
+import { readRunConfig } from '../project/run-config';
+import { clusterNames } from '../api/train-config';
 import { stat } from 'node:fs/promises';
 import { MAX_TIMELINE_CHECKPOINTS, type exploreRequests, favouriteKey, type Favourite, type StoredDirection, type UnsupervisedMethod } from '../api/explore';
 import type { SampleSpec } from '../api/sampling';
@@ -146,6 +148,8 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
     'explore.classes': async ({ runId }) => {
       await storeFor(runId);
       const dataset = await runDataset(ctx.runDir(runId));
+      const { model } = await readRunConfig(ctx.runDir(runId));
+      if (model.labels === 'clusters') return { dataset, classNames: clusterNames(model.numClasses) };
       const summary =
         dataset === 'demo:mnist'
           ? await ctx.engine.request('dataset.demo', {})

@@ -10,6 +10,7 @@ import { memoryBatches } from './memory-batches';
 import type { LabelledImages } from '../dataset/mnist-demo';
 import { imageBytesOf, loadIntoMemory } from '../dataset/project-dataset';
 import { ShardStream, type ShardStreamOptions } from './shard-stream';
+import { findClusters, withClusterLabels } from '../dataset/clusters';
 
 /** Datasets with more uint8 pixels than this train from a stream instead of memory. */
 export const STREAM_ABOVE_BYTES = 2 ** 30;
@@ -37,7 +38,16 @@ export function isStreamed(data: TrainingData): data is StreamedImages {
 
 /** A fresh source per run: a stream's position belongs to the run that reads it. */
 export function trainingBatches(data: TrainingData, model: ModelConfig, options: ShardStreamOptions = {}): BatchSource {
-  return isStreamed(data) ? new ShardStream(data.reader, model, options).source() : memoryBatches(data, model);
+  if (isStreamed(data)) {
+    if (model.labels === 'clusters') {
+      throw new Error('Clusters are found in a dataset held in memory, and this one is over 1 GiB: choose the dataset\'s labels or an unconditional model in the Model view, or import the images at a smaller size.');
+    }
+    return new ShardStream(data.reader, model, options).source();
+  }
+  if (model.labels !== 'clusters') return memoryBatches(data, model);
+  const source = memoryBatches(withClusterLabels(data, model.numClasses), model);
+  source.classSizes = findClusters(data, model.numClasses).sizes;
+  return source;
 }
 
 /** What the config review needs to know of the data, whether in memory or streamed. */

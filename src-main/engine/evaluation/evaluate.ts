@@ -17,6 +17,7 @@ import {
 import type { GeneratorCache } from '../sampling';
 import { latentsForSeeds } from '../sampling/latents';
 import { Rng } from '../rng';
+import { findClusters, picksByShare } from '../dataset/clusters';
 import { classifierExtractor, classifierFor } from './classifier';
 import { computeMetrics } from './compute';
 import { evalDataset, runEvalSource } from './datasets';
@@ -78,7 +79,13 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
       const n = request.samples;
       const rng = new Rng(request.seed ^ 0x6a09e667);
       const seeds = Array.from({ length: n }, () => rng.seed());
-      const requested = generator.numClasses > 0 ? Int32Array.from({ length: n }, (_, i) => i % generator.numClasses) : null;
+      // Clusters (self-conditioning) are drawn in the data's own mix, dataset classes evenly.
+      const clustered = generator.config.model.labels === 'clusters';
+      const requested = clustered
+        ? picksByShare(findClusters(await loadData(), generator.numClasses).sizes, n)
+        : generator.numClasses > 0
+          ? Int32Array.from({ length: n }, (_, i) => i % generator.numClasses)
+          : null;
       const images: ImageSource = {
         n,
         shape: generator.imageShape,
@@ -92,7 +99,8 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
         ...(signal ? { signal } : {}),
         onProgress: (done) => progress('generate', done, n, `Generating and featurising ${n.toLocaleString('en-US')} images`),
       });
-      const conditionalMatches = requested !== null && extractor.classes === generator.numClasses;
+      // A cluster number is not a class of the classifier, even when there are as many.
+      const conditionalMatches = requested !== null && !clustered && extractor.classes === generator.numClasses;
       const heldOutLabels = request.metrics.includes('class-accuracy')
         ? await loadData().then((d) => Int32Array.from(split.heldOutRows, (row) => d.labels[row]!))
         : null;

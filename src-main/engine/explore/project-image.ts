@@ -71,7 +71,7 @@ export async function projectImage(ctx: EngineContext, g: LoadedGenerator, input
     };
     // A cGAN searches its classes in the order the classifier finds them likely (when its classes are the generator's).
     const classOrder =
-      classifier && g.numClasses > 0 && classifier.task === 'labels' && classifier.classNames.length === g.numClasses
+      classifier && g.numClasses > 0 && g.config.model.labels !== 'clusters' && classifier.task === 'labels' && classifier.classNames.length === g.numClasses
         ? tf.tidy(() => Array.from(tf.topk(classifier.logits(tf.tensor4d(target, [1, ...shape])), g.numClasses).indices.dataSync()))
         : undefined;
     const found = await project(g, target, classifier, {

@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import type { TrainConfig } from '../../api/train-config';
 import { ensureGradientsRegistered } from '../ops/gradients';
 import { loadMnistDemo } from '../dataset/mnist-demo';
-import { memoryBatches } from '../batches/memory-batches';
+import { trainingBatches } from '../batches/training-data';
 import { TrainingSession } from '../training/session';
 import { tinyConfig } from '../training/testing-config';
 
@@ -23,7 +23,7 @@ export async function trainTinyRun(config: TrainConfig = tinyConfig({ steps: 4, 
   const runsDir = await mkdtemp(join(tmpdir(), 'gan-tiny-run-'));
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
-  const session = await TrainingSession.create(runsDir, config, memoryBatches(loadMnistDemo(), config.model), {
+  const session = await TrainingSession.create(runsDir, config, trainingBatches(loadMnistDemo(), config.model), {
     status: (s) => {
       if (s.state === 'completed' || s.state === 'failed') done();
     },

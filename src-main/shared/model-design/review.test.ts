@@ -46,6 +46,16 @@ describe('reviewConfig', () => {
     expect(paths(preset('cdcgan'), { dataset: { ...digits, labelled: 9000 } })).toEqual(['warning model.architecture']);
   });
 
+  it('conditions on clusters without labels, given at least 20 images per cluster; only the cGAN can', () => {
+    const clusters = preset('dcgan-clusters');
+    const grey = { ...cats, width: 28, height: 28, channels: 1 as const };
+    expect(paths(clusters, { dataset: grey })).toEqual([]);
+    expect(paths(clusters, { dataset: { ...grey, count: 300 } })).toEqual(['error model.numClasses', 'warning augment.diffAugment']);
+    expect(describeFinding(reviewConfig(clusters, { dataset: { ...grey, count: 300 } }).findings[0]!)).toMatch(/300 images are too few for 20 clusters.*use 15 or fewer/);
+    expect(paths({ ...clusters, model: { ...clusters.model, architecture: 'dcgan', numClasses: 0 } })).toEqual(['error model.labels']);
+    expect(paths({ ...clusters, model: { ...clusters.model, numClasses: 101 } })).toEqual(['error model.numClasses']);
+  });
+
   it('warns when the model and the data disagree on size, colour or amount', () => {
     expect(paths(preset('dcgan'), { dataset: cats })).toEqual(['warning model.resolution', 'warning model.channels']);
     expect(paths(big(64), { dataset: digits })).toEqual(['warning model.resolution', 'warning model.channels']);

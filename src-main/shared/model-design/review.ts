@@ -66,6 +66,7 @@ export const fieldLabels: Record<string, string> = {
   'model.upsample': 'Upsampling',
   'model.dNorm': 'Critic normalisation',
   'model.numClasses': 'Classes',
+  'model.labels': 'Class labels',
   'loss.kind': 'Loss',
   'loss.labelSmoothing': 'Label smoothing',
   'loss.gpWeight': 'Gradient penalty λ',
@@ -137,7 +138,11 @@ function datasetFindings(config: TrainConfig, data: DatasetShape | null): Findin
   if (!data) return [];
   const out: Finding[] = [];
   const { model } = config;
-  if (model.architecture === 'cdcgan') {
+  if (model.architecture === 'cdcgan' && model.labels === 'clusters') {
+    if (data.count < model.numClasses * 20) {
+      out.push(error('model.numClasses', `${data.count.toLocaleString('en-US')} images are too few for ${model.numClasses} clusters: each should hold at least 20 images (use ${Math.max(2, Math.floor(data.count / 20))} or fewer)`));
+    }
+  } else if (model.architecture === 'cdcgan') {
     if (data.classes < 2) {
       out.push(error('model.architecture', `${data.name} has no class labels: a conditional GAN learns “draw class y”, so it needs images sorted into subfolders, one per class`));
     } else if (model.numClasses !== data.classes) {

@@ -13,6 +13,7 @@ export type Option<T> = { value: T; label: string };
 export const presetOptions: Option<PresetName>[] = [
   { value: 'mlp', label: 'MLP GAN (course week 1)' },
   { value: 'dcgan', label: 'DCGAN (Radford et al.)' },
+  { value: 'dcgan-clusters', label: 'DCGAN on clusters (no labels)' },
   { value: 'cdcgan', label: 'Conditional DCGAN' },
   { value: 'wgan-gp', label: 'WGAN-GP' },
   { value: 'small-colour', label: 'Small colour folder' },
@@ -21,6 +22,8 @@ export const presetOptions: Option<PresetName>[] = [
 export const presetHints: Record<PresetName, string> = {
   mlp: 'Fully connected G and D with BCE and lr 0.002, as in the first notebook. The fastest to train on a CPU.',
   dcgan: 'Strided convolutions, batch norm, Adam with lr 0.0002 and β₁ 0.5: the DCGAN guidelines.',
+  'dcgan-clusters':
+    'The DCGAN, told which of 20 groups of similar images (k-means clusters, found when training starts) to draw: self-conditioning, Liu et al. 2020. It needs no labels, and draws far fewer in-between, hybrid shapes than the plain DCGAN at the same number of steps.',
   cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class.',
   'wgan-gp': 'Gulrajani et al.: a critic without batch norm, gradient penalty λ = 10, five critic steps per G step.',
   'small-colour':
@@ -37,6 +40,18 @@ export const architectureHints: Record<ModelConfig['architecture'], string> = {
   dcgan: 'Radford et al.: strided convolutions instead of pooling, batch norm, ReLU in G, LeakyReLU in D.',
   cdcgan: 'A DCGAN that also gets the class: one-hot appended to z, and as constant image planes to D.',
 };
+
+export const labelsOptions: Option<ModelConfig['labels']>[] = [
+  { value: 'dataset', label: 'The dataset’s classes' },
+  { value: 'clusters', label: 'Clusters found in the images' },
+];
+export const labelsHints: Record<ModelConfig['labels'], string> = {
+  dataset: 'Each subfolder of the dataset is a class, and you can ask for any of them.',
+  clusters:
+    'Self-conditioning (Liu et al. 2020): k-means sorts the images into groups of similar ones when training starts, and G is told the group. An unconditional G has to stretch one latent space over every kind of image and draws hybrids in between; this one does not, and needs no labels. Samples follow the clusters’ sizes.',
+};
+/** The default cluster count when a model switches to clusters. */
+export const DEFAULT_CLUSTERS = 20;
 
 export const resolutionOptions: Option<ModelConfig['resolution']>[] = [28, 32, 64, 128].map((r) => ({ value: r as ModelConfig['resolution'], label: String(r) }));
 export const channelOptions: Option<ModelConfig['channels']>[] = [
@@ -90,6 +105,7 @@ export const metricOptions: Option<EvalConfig['metric']>[] = [
 export const fieldHints: Record<string, string> = {
   'model.resolution': 'Pixels per side, from the dataset. The DCGAN doubles a 7×7 or 4×4 start: 28 = 7·2², 32…128 = 4·2ⁿ.',
   'model.channels': '1 for grayscale, 3 for RGB, from the dataset. G ends in tanh, so its pixels span [−1, 1] like the scaled data.',
+  'model.numClasses': 'How many groups k-means finds: about twice the kinds of image you expect works well (20 for digits). Each needs at least 20 images.',
   'model.zDim': 'Size of the noise vector z: room for many possibilities. No number is special; 100 is standard, 128 or 512 work too.',
   'model.zDistribution': 'Where z is drawn from. N(0, I) is standard (and what the truncation trick later cuts); uniform works too.',
   'model.gWidth':
@@ -129,6 +145,7 @@ export const activationNote =
 /** Range and step of each number field, matching the schema. */
 export const numberRanges: Record<string, { min: number; max?: number; step?: number | 'any' }> = {
   'model.zDim': { min: 2, max: 512 },
+  'model.numClasses': { min: 2, max: 100 },
   'model.gWidth': { min: 4, max: 1024 },
   'model.dWidth': { min: 4, max: 1024 },
   'loss.labelSmoothing': { min: 0, max: 0.5, step: 'any' },
@@ -154,6 +171,6 @@ export const numberRanges: Record<string, { min: number; max?: number; step?: nu
 export function architectureSummary(config: ConfigDraft): string {
   const { architecture, resolution, channels, zDim, numClasses } = config.model;
   const name = { mlp: 'MLP', dcgan: 'DCGAN', cdcgan: 'Conditional DCGAN' }[architecture];
-  const classes = numClasses ? ` · ${numClasses} classes` : '';
+  const classes = numClasses ? ` · ${numClasses} ${config.model.labels === 'clusters' ? 'clusters' : 'classes'}` : '';
   return `${name} · ${resolution}×${resolution}×${channels} · z ${zDim ?? '?'}${classes} · ${lossOptions.find((o) => o.value === config.loss.kind)?.label ?? config.loss.kind}`;
 }

@@ -21,7 +21,7 @@ import { diffConfigs } from '../config-diff';
 import { configFileName, configFileText, parseConfigFile, uniqueName } from '../model-design/config-file';
 import { designSummary, type MeasuredConfig } from '../model-design/estimate';
 import { EditHistory } from '../model-design/edit-history';
-import { presetOptions } from '../model-design/options';
+import { DEFAULT_CLUSTERS, presetOptions } from '../model-design/options';
 import { defineStore } from './app-lifetime.svelte';
 
 type Damaged = { name: string; problems: string[] };
@@ -154,10 +154,19 @@ export class ModelDesignStore {
   /** Switching architecture keeps the settings that still apply and fixes the ones that must follow. */
   setArchitecture(architecture: ModelConfig['architecture']): void {
     const classes = this.datasetShape?.classes ?? (this.dataset === 'demo:mnist' ? 10 : 0);
-    const model = { ...this.draft.model, architecture, numClasses: architecture === 'cdcgan' ? classes : 0 };
+    const conditional = architecture === 'cdcgan';
+    const clusters = conditional && this.draft.model.labels === 'clusters';
+    const numClasses = clusters ? this.draft.model.numClasses || DEFAULT_CLUSTERS : conditional ? classes : 0;
+    const model = { ...this.draft.model, architecture, numClasses, labels: clusters ? ('clusters' as const) : ('dataset' as const) };
     // The MLP discriminator has dropout instead of normalisation.
     if (architecture === 'mlp') model.dNorm = 'none';
     this.draft.model = model;
+  }
+
+  /** Where a conditional model's classes come from: the dataset's labels or clusters of its images. */
+  setLabels(labels: ModelConfig['labels']): void {
+    const classes = this.datasetShape?.classes ?? (this.dataset === 'demo:mnist' ? 10 : 0);
+    this.draft.model = { ...this.draft.model, labels, numClasses: labels === 'clusters' ? DEFAULT_CLUSTERS : classes };
   }
 
   /** The dataset the user picked (Model view or Train view): the model is resized to it. */
@@ -289,9 +298,11 @@ export class ModelDesignStore {
   #fitted(draft: ConfigDraft): ConfigDraft {
     const shape = this.dataset === 'demo:mnist' ? null : (this.#projectShapes.get(this.dataset) ?? null);
     const conditional = draft.model.architecture === 'cdcgan';
+    // Clusters are found in whatever images there are: their count is the user's, not the dataset's.
+    const classes = (datasetClasses: number) => (!conditional ? 0 : draft.model.labels === 'clusters' ? draft.model.numClasses : datasetClasses);
     const model = shape
-      ? { ...draft.model, channels: shape.channels, resolution: nearestResolution(Math.max(shape.width, shape.height)), numClasses: conditional ? shape.classes : 0 }
-      : { ...draft.model, channels: 1 as const, resolution: 28 as const, numClasses: conditional ? 10 : 0 };
+      ? { ...draft.model, channels: shape.channels, resolution: nearestResolution(Math.max(shape.width, shape.height)), numClasses: classes(shape.classes) }
+      : { ...draft.model, channels: 1 as const, resolution: 28 as const, numClasses: classes(10) };
     return { ...draft, model };
   }
 

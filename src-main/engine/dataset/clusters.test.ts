@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { findClusters, picksByShare, withClusterLabels } from './clusters';
+import { loadMnistDemo, type LabelledImages } from './mnist-demo';
+import { trainingBatches } from '../batches/training-data';
+import { tinyConfig } from '../training/testing-config';
+import { Rng } from '../rng';
+
+/** The first n digits as a fresh dataset object (no cache shared with other tests). */
+function digits(n: number): LabelledImages {
+  const all = loadMnistDemo();
+  return { ...all, count: n, images: all.images.slice(0, n * 28 * 28), labels: all.labels.slice(0, n) };
+}
+
+/** Share of images whose cluster's most common digit is their own. */
+function purity(labels: Int32Array, truth: Int32Array, k: number): number {
+  const table = Array.from({ length: k }, () => new Array<number>(10).fill(0));
+  labels.forEach((c, i) => table[c]![truth[i]!]!++);
+  return table.reduce((sum, row) => sum + Math.max(...row), 0) / labels.length;
+}
+
+describe('findClusters', () => {
+  it('groups digits by shape far better than chance, and finds the same clusters every time', () => {
+    const data = digits(2000);
+    const clusters = findClusters(data, 20);
+    expect(clusters.sizes.reduce((a, b) => a + b, 0)).toBe(2000);
+    expect(clusters.sizes.every((s) => s > 0)).toBe(true);
+    // Random groups of 20 would be ~0.15 pure; k-means on coarse pixels finds ~0.7.
+    expect(purity(clusters.labels, data.labels, 20)).toBeGreaterThan(0.55);
+    const again = findClusters(digits(2000), 20); // another object: computed afresh
+    expect(again).not.toBe(clusters);
+    expect(Array.from(again.labels)).toEqual(Array.from(clusters.labels));
+  });
+
+  it('clusters colour images, and refuses fewer images than clusters with what to do', () => {
+    const n = 40;
+    const images = new Uint8Array(n * 8 * 8 * 3);
+    // Half red, half blue squares: two clusters split exactly by colour.
+    for (let i = 0; i < n; i++) for (let p = 0; p < 64; p++) images[(i * 64 + p) * 3 + (i % 2 ? 2 : 0)] = 200 + (p % 7);
+    const data: LabelledImages = { images, labels: new Int32Array(n).fill(-1), count: n, width: 8, height: 8, channels: 3, classNames: [] };
+    const { labels } = findClusters(data, 2);
+    for (let i = 2; i < n; i++) expect(labels[i]).toBe(labels[i % 2]);
+    expect(labels[0]).not.toBe(labels[1]);
+    expect(() => findClusters({ ...data, count: 3 }, 5)).toThrow(/3 images.*5 clusters.*Model view/);
+  });
+});
+
+describe('training on clusters', () => {
+  it('draws batches labelled with the cluster numbers, and carries the cluster sizes', () => {
+    const data = digits(600);
+    const model = tinyConfig({ model: { architecture: 'cdcgan', numClasses: 12, labels: 'clusters' } }).model;
+    const source = trainingBatches(data, model);
+    expect(source.classSizes).toEqual(findClusters(data, 12).sizes);
+    const relabelled = withClusterLabels(data, 12);
+    expect(relabelled.classNames).toHaveLength(12);
+    expect(relabelled.labels).toBe(findClusters(data, 12).labels);
+    const batch = source(8, new Rng(1));
+    expect(batch.labels!.shape).toEqual([8, 12]);
+    expect(tf.sum(batch.labels!).dataSync()[0]).toBe(8);
+    tf.dispose([batch.images, batch.labels!]);
+  });
+});
+
+describe('picksByShare', () => {
+  it('spreads n picks over the clusters in proportion to their sizes', () => {
+    const picks = picksByShare([10, 30, 60], 100);
+    const counts = [0, 0, 0];
+    for (const p of picks) counts[p]!++;
+    expect(counts).toEqual([10, 30, 60]);
+    expect(Array.from(picksByShare([1, 2], 3))).toEqual([0, 1, 1]);
+  });
+});

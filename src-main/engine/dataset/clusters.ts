@@ -1,0 +1,96 @@
+/**
+ * Self-conditioning (Liu et al. 2020, "Diverse Image Generation via Self-Conditioned GANs"): k-means
+ * groups a dataset's images into k clusters, and a conditional GAN trains on the cluster numbers as
+ * if they were labels. An unconditional generator has to stretch one connected latent space over
+ * separate kinds of image and draws hybrids between them; conditioned on clusters it does not.
+ *
+ * The clustering is deterministic (fixed seed, k-means++), so a resumed run, its evaluation and the
+ * explorer all find the same clusters from the same images without storing them. It runs on a
+ * coarse copy of each image (at most ~400 values: 14×14 grey or 12×12 colour) because the
+ * clusters are about overall shape and colour, and that keeps it to seconds for 10,000 images.
+ */
+import { kmeans } from 'ml-kmeans';
+import type { LabelledImages } from './mnist-demo';
+import { clusterNames } from '../../api/train-config';
+
+export interface Clusters {
+  /** Cluster of each image, 0…k−1. */
+  labels: Int32Array;
+  /** Images per cluster. */
+  sizes: number[];
+}
+
+/** The side of the coarse copy k-means sees. */
+function coarseSide(channels: number): number {
+  return channels === 1 ? 14 : 12;
+}
+
+/** Area-averaged coarse copies of every image, values in [0, 1]. */
+function coarseImages(data: LabelledImages): number[][] {
+  const { width, height, channels, images, count } = data;
+  const side = Math.min(coarseSide(channels), width, height);
+  const rows: number[][] = [];
+  for (let n = 0; n < count; n++) {
+    const base = n * width * height * channels;
+    const row = new Array<number>(side * side * channels).fill(0);
+    for (let cy = 0; cy < side; cy++) {
+      const y0 = Math.floor((cy * height) / side);
+      const y1 = Math.max(y0 + 1, Math.floor(((cy + 1) * height) / side));
+      for (let cx = 0; cx < side; cx++) {
+        const x0 = Math.floor((cx * width) / side);
+        const x1 = Math.max(x0 + 1, Math.floor(((cx + 1) * width) / side));
+        const area = (y1 - y0) * (x1 - x0) * 255;
+        for (let c = 0; c < channels; c++) {
+          let sum = 0;
+          for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += images[base + (y * width + x) * channels + c]!;
+          row[(cy * side + cx) * channels + c] = sum / area;
+        }
+      }
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+const cache = new WeakMap<LabelledImages, Map<number, Clusters>>();
+
+/** k clusters of the dataset's images (cached per dataset object and k). */
+export function findClusters(data: LabelledImages, k: number): Clusters {
+  if (data.count < k) {
+    throw new Error(`Clustering needs at least as many images as clusters: this dataset has ${data.count} images and the model asks for ${k} clusters. Lower the cluster count in the Model view.`);
+  }
+  let byK = cache.get(data);
+  if (!byK) cache.set(data, (byK = new Map()));
+  const known = byK.get(k);
+  if (known) return known;
+  const result = kmeans(coarseImages(data), k, { seed: 1, initialization: 'kmeans++', maxIterations: 40 });
+  const labels = Int32Array.from(result.clusters);
+  const sizes = new Array<number>(k).fill(0);
+  for (const label of labels) sizes[label]!++;
+  const clusters = { labels, sizes };
+  byK.set(k, clusters);
+  return clusters;
+}
+
+/** The dataset with its labels replaced by k cluster numbers. */
+export function withClusterLabels(data: LabelledImages, k: number): LabelledImages {
+  return { ...data, labels: findClusters(data, k).labels, classNames: clusterNames(k) };
+}
+
+/**
+ * n class picks spread over the clusters in proportion to their sizes (deterministic, every cluster
+ * with a share of at least one image gets one): the conditional generator then samples the data's
+ * own mix instead of one cluster in k each, which over-draws small clusters.
+ */
+export function picksByShare(sizes: readonly number[], n: number): Int32Array {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const picks = new Int32Array(n);
+  let cluster = 0;
+  let covered = sizes[0]! / total;
+  for (let i = 0; i < n; i++) {
+    const at = (i + 0.5) / n;
+    while (at > covered && cluster < sizes.length - 1) covered += sizes[++cluster]! / total;
+    picks[i] = cluster;
+  }
+  return picks;
+}
