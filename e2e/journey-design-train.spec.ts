@@ -105,3 +105,39 @@ test('cancelling "Replace your unsaved changes?" keeps the preset and the config
   await expect(presets.getByLabel('MLP GAN (course week 1)')).toBeChecked();
   await expect(settings.locator('.go .line')).toHaveText(/^MLP ·/);
 });
+
+test('DCGAN on clusters: the cluster count set in the Model view survives a trip to Train and is what the engine trains', async ({ app, server }) => {
+  app.on('dialog', (dialog) => void dialog.accept());
+  await nav(app, 'Model');
+  await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
+  const settings = app.getByRole('form', { name: 'Model settings' });
+  const bar = app.getByRole('region', { name: 'Configuration' });
+  await settings.getByLabel('Dataset').selectOption('demo:mnist');
+  await bar.getByText('DCGAN on clusters (no labels)', { exact: true }).click();
+  const labels = settings.getByRole('group', { name: 'Class labels', exact: true });
+  await expect(labels.getByLabel('Clusters found in the images')).toBeChecked();
+  await expect(settings.getByLabel('Clusters', { exact: true })).toHaveValue('20');
+  await settings.getByLabel('Clusters', { exact: true }).fill('12');
+  await settings.getByLabel('Steps', { exact: true }).fill('6');
+  await settings.getByLabel('Batch size', { exact: true }).fill('8');
+  await settings.getByLabel('Sample every', { exact: true }).fill('3');
+  await expect(settings.locator('.go .line')).toHaveText(/^Conditional DCGAN · 28×28×1 · z 64 · 12 clusters/);
+  await labels.scrollIntoViewIfNeeded();
+  await app.screenshot({ path: 'test-results/journey-clusters-model.png' });
+
+  await nav(app, 'Train');
+  await nav(app, 'Model');
+  await expect(settings.getByLabel('Clusters', { exact: true })).toHaveValue('12');
+  // Back to the dataset's own labels: the digits' 10 classes, and the count field is gone.
+  await labels.getByText('The dataset’s classes', { exact: true }).click();
+  await expect(settings.getByTestId('model-classes')).toContainText('10 classes');
+  await labels.getByText('Clusters found in the images', { exact: true }).click();
+  await settings.getByLabel('Clusters', { exact: true }).fill('12');
+
+  await nav(app, 'Train');
+  await app.getByRole('button', { name: 'Start training' }).click();
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 120_000 });
+  const runId = (await app.getByTestId('train-run-id').textContent())!.trim();
+  const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
+  expect(written).toMatchObject({ steps: 6, batchSize: 8, model: { architecture: 'cdcgan', numClasses: 12, labels: 'clusters' } });
+});
