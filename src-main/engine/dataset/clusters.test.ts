@@ -64,10 +64,15 @@ describe('training on clusters', () => {
 
 describe('picksByShare', () => {
   it('spreads n picks over the clusters in proportion to their sizes', () => {
-    const picks = picksByShare([10, 30, 60], 100);
-    const counts = [0, 0, 0];
-    for (const p of picks) counts[p]!++;
-    expect(counts).toEqual([10, 30, 60]);
-    expect(Array.from(picksByShare([1, 2], 3))).toEqual([0, 1, 1]);
+    const picks = picksByShare([10, 30, 60], 1000);
+    const count = (from: number, to: number) => {
+      const counts = [0, 0, 0];
+      for (const p of picks.subarray(from, to)) counts[p]!++;
+      return counts;
+    };
+    const near = (counts: number[], expected: number[], slack: number) => counts.forEach((c, k) => expect(Math.abs(c - expected[k]!)).toBeLessThanOrEqual(slack));
+    near(count(0, 1000), [100, 300, 600], 2);
+    // Every tenth (an Inception Score split) holds the same mix, not a run of one cluster.
+    for (let s = 0; s < 10; s++) near(count(s * 100, s * 100 + 100), [10, 30, 60], 2);
   });
 });

@@ -78,18 +78,22 @@ export function withClusterLabels(data: LabelledImages, k: number): LabelledImag
 }
 
 /**
- * n class picks spread over the clusters in proportion to their sizes (deterministic, every cluster
- * with a share of at least one image gets one): the conditional generator then samples the data's
- * own mix instead of one cluster in k each, which over-draws small clusters.
+ * n class picks in proportion to the clusters' sizes, so the conditional generator samples the
+ * data's own mix instead of one cluster in k each (which over-draws small clusters). Deterministic
+ * and interleaved: pick i is where the golden-ratio sequence (i + ½)·φ mod 1 falls in the clusters'
+ * cumulative shares, so every stretch of picks (the Inception Score's splits, a gallery page) holds
+ * the same mix, not one cluster after another.
  */
 export function picksByShare(sizes: readonly number[], n: number): Int32Array {
   const total = sizes.reduce((a, b) => a + b, 0);
+  const bounds: number[] = [];
+  let covered = 0;
+  for (const size of sizes) bounds.push((covered += size / total));
   const picks = new Int32Array(n);
-  let cluster = 0;
-  let covered = sizes[0]! / total;
   for (let i = 0; i < n; i++) {
-    const at = (i + 0.5) / n;
-    while (at > covered && cluster < sizes.length - 1) covered += sizes[++cluster]! / total;
+    const at = ((i + 0.5) * 0.6180339887498949) % 1;
+    let cluster = 0;
+    while (cluster < sizes.length - 1 && at >= bounds[cluster]!) cluster++;
     picks[i] = cluster;
   }
   return picks;
