@@ -33,6 +33,19 @@ describe('findClusters', () => {
     expect(Array.from(again.labels)).toEqual(Array.from(clusters.labels));
   });
 
+  it('fits a big dataset’s centres on a subset and still places every image, copies with their originals', () => {
+    const all = loadMnistDemo();
+    const n = 12_000; // over the 10,000 k-means fits on: 6,000 of them (every second image) set the centres
+    const images = new Uint8Array(n * 784);
+    images.set(all.images);
+    images.set(all.images.subarray(0, 2000 * 784), 10_000 * 784);
+    const data: LabelledImages = { ...all, count: n, images, labels: new Int32Array(n) };
+    const { labels, sizes } = findClusters(data, 10);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(n);
+    for (let i = 0; i < 2000; i++) expect(labels[10_000 + i]).toBe(labels[i]);
+    expect(purity(labels.subarray(0, 10_000), all.labels, 10)).toBeGreaterThan(0.45);
+  }, 60_000);
+
   it('clusters colour images, and refuses fewer images than clusters with what to do', () => {
     const n = 40;
     const images = new Uint8Array(n * 8 * 8 * 3);
