@@ -303,7 +303,11 @@ export const exploreRequests = {
   /** The classes of the run's dataset: the targets a classifier-gradient direction can aim for. */
   'explore.classes': {
     input: runOnly,
-    output: z.object({ dataset: datasetRefSchema, classNames: z.array(z.string()) }),
+    /**
+     * classNames: what the generator is conditioned on (the dataset's classes, or its clusters);
+     * labelNames: the dataset's own classes, which its classifier knows (directions toward a class).
+     */
+    output: z.object({ dataset: datasetRefSchema, classNames: z.array(z.string()), labelNames: z.array(z.string()) }),
   },
   /**
    * Classifier gradients: walks sampled z toward a class of the dataset through a classifier trained

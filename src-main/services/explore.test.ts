@@ -199,4 +199,20 @@ describe('explore through main and the engine process', () => {
     const again = await ok<ProjectionResult>(service.handle('explore.project', { checkpoint: { runId }, source: { kind: 'dataset', row: 2 }, steps: 10, starts: 1, featureWeight: 0 }));
     expect(again.steps).toBe(10);
   }, 120_000);
+
+  it('names a clusters run’s classes Cluster 1…k, keeps the dataset’s labels for the classifier, and renders a cluster', async () => {
+    const done = new Promise<void>((resolve) => service.onEvent((event, payload) => event === 'train.status' && (payload as { state: string }).state === 'completed' && resolve()));
+    const config = tinyConfig({ steps: 2, checkpointEvery: 2, sampleEvery: 2, model: { architecture: 'cdcgan', numClasses: 12, labels: 'clusters' } });
+    const clustered = (await ok<{ runId: string }>(service.handle('train.start', { config, dataset: 'demo:mnist' }))).runId;
+    await done;
+    const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+    expect(await ok(service.handle('explore.classes', { runId }))).toEqual({ dataset: 'demo:mnist', classNames: digits, labelNames: digits });
+    const classes = await ok<{ classNames: string[]; labelNames: string[] }>(service.handle('explore.classes', { runId: clustered }));
+    expect(classes.classNames).toEqual(Array.from({ length: 12 }, (_, i) => `Cluster ${i + 1}`));
+    expect(classes.labelNames).toEqual(digits);
+    const rendered = await ok<RenderResult>(
+      service.handle('explore.render', { lane: 'w1:clusters', seq: 1, spec: { version: 1, checkpoint: { runId: clustered }, images: [{ seeds: [1], class: 11 }] }, cols: 1 }),
+    );
+    expect(rendered.status).toBe('rendered');
+  }, 120_000);
 });

@@ -149,12 +149,12 @@ export function exploreStudioHandlers(ctx: StudioContext): HandlersFor<typeof ex
       await storeFor(runId);
       const dataset = await runDataset(ctx.runDir(runId));
       const { model } = await readRunConfig(ctx.runDir(runId));
-      if (model.labels === 'clusters') return { dataset, classNames: clusterNames(model.numClasses) };
       const summary =
         dataset === 'demo:mnist'
           ? await ctx.engine.request('dataset.demo', {})
           : (await ctx.engine.request('dataset.project', { projectDir: ctx.requireProject().dir, dataset }))?.summary;
-      return { dataset, classNames: summary?.classes.map((c) => c.name) ?? [] };
+      const labelNames = summary?.classes.map((c) => c.name) ?? [];
+      return { dataset, classNames: model.labels === 'clusters' ? clusterNames(model.numClasses) : labelNames, labelNames };
     },
 
     'explore.nearest': async ({ spec, k }) =>

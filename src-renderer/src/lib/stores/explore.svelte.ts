@@ -37,7 +37,10 @@ export class ExploreStore {
   error = $state.raw<ErrorInfo | null>(null);
   saved = $state.raw<ExploreState | null>(null);
   /** The run's dataset classes (a conditional model's labels, classifier-direction targets). */
+  /** What the generator is conditioned on: the dataset's classes, or clusters of its images. */
   classNames = $state.raw<string[]>([]);
+  /** The dataset's own classes (its classifier's), for directions toward a class. */
+  labelNames = $state.raw<string[]>([]);
   task = $state<ExploreTask | null>(null);
   taskError = $state.raw<ErrorInfo | null>(null);
   progress = $state.raw<ExploreProgress | null>(null);
@@ -165,6 +168,7 @@ export class ExploreStore {
       this.checkpoints = listing.checkpoints;
       this.saved = state;
       this.classNames = classes?.classNames ?? [];
+      this.labelNames = classes?.labelNames ?? [];
       // A run opens at its newest checkpoint unless a spec names one.
       this.followLatest = !keep?.file;
       this.file = keep?.file ?? listing.checkpoints[0]?.file ?? null;
