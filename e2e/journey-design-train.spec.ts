@@ -132,7 +132,13 @@ test('DCGAN on clusters: the cluster count set in the Model view survives a trip
   await labels.getByText('The dataset’s classes', { exact: true }).click();
   await expect(settings.getByTestId('model-classes')).toContainText('10 classes');
   await labels.getByText('Clusters found in the images', { exact: true }).click();
-  await settings.getByLabel('Clusters', { exact: true }).fill('12');
+  await expect(settings.getByLabel('Clusters', { exact: true })).toHaveValue('12');
+  // Through the plain DCGAN and back: the clusters and their count come back with the conditional model.
+  const architecture = settings.getByRole('group', { name: 'Architecture', exact: true });
+  await architecture.getByText('DCGAN', { exact: true }).click();
+  await expect(labels).toHaveCount(0);
+  await architecture.getByText('Conditional', { exact: true }).click();
+  await expect(settings.getByLabel('Clusters', { exact: true })).toHaveValue('12');
 
   await nav(app, 'Train');
   await app.getByRole('button', { name: 'Start training' }).click();

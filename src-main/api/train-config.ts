@@ -117,7 +117,8 @@ export const trainConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message: 'at most 100 clusters' });
     }
     if (config.model.architecture === 'cdcgan' && config.model.numClasses < 2) {
-      ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message: 'a conditional GAN needs a labelled dataset with at least 2 classes' });
+      const message = config.model.labels === 'clusters' ? 'use at least 2 clusters' : 'a conditional GAN needs a labelled dataset with at least 2 classes';
+      ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message });
     }
     if (config.model.architecture !== 'cdcgan' && config.model.numClasses !== 0) {
       ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message: 'only the conditional DCGAN uses classes' });

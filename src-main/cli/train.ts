@@ -128,6 +128,9 @@ async function buildConfig(values: Record<string, string | boolean | undefined>,
     : preset(values.preset as PresetName);
   const num = (key: string) => (values[key] === undefined ? undefined : Number(values[key]));
   const clusters = num('clusters');
+  if (clusters !== undefined && values.model !== undefined && values.model !== 'cdcgan') {
+    throw new Error(`--clusters conditions a conditional DCGAN on clusters; it cannot go with --model ${String(values.model)} (leave out one of them)`);
+  }
   const architecture = clusters !== undefined ? 'cdcgan' : ((values.model as TrainConfig['model']['architecture'] | undefined) ?? base.model.architecture);
   // Classes come from the data's labels, or are k clusters of its images (--clusters, or a preset's).
   const labels = architecture !== 'cdcgan' ? 'dataset' : clusters !== undefined ? 'clusters' : base.model.labels;

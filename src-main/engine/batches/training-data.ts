@@ -5,15 +5,14 @@
 import type { ModelConfig } from '../../api/train-config';
 import { openDataset, type DatasetReader } from '../dataset';
 import type { BatchSource } from './types';
-import type { DatasetShape } from '../../shared/model-design/review';
+import { STREAM_ABOVE_BYTES, type DatasetShape } from '../../shared/model-design/review';
 import { memoryBatches } from './memory-batches';
 import type { LabelledImages } from '../dataset/mnist-demo';
 import { imageBytesOf, loadIntoMemory } from '../dataset/project-dataset';
 import { ShardStream, type ShardStreamOptions } from './shard-stream';
 import { findClusters, withClusterLabels } from '../dataset/clusters';
 
-/** Datasets with more uint8 pixels than this train from a stream instead of memory. */
-export const STREAM_ABOVE_BYTES = 2 ** 30;
+export { STREAM_ABOVE_BYTES };
 
 export interface StreamedImages {
   kind: 'stream';
@@ -40,7 +39,7 @@ export function isStreamed(data: TrainingData): data is StreamedImages {
 export function trainingBatches(data: TrainingData, model: ModelConfig, options: ShardStreamOptions = {}): BatchSource {
   if (isStreamed(data)) {
     if (model.labels === 'clusters') {
-      throw new Error('Clusters are found in a dataset held in memory, and this one is over 1 GiB: choose the dataset\'s labels or an unconditional model in the Model view, or import the images at a smaller size.');
+      throw new Error('Clusters are found in a dataset held in memory, and this one is over 1 GiB: train a plain DCGAN (no clusters: the Model view, or leave out --clusters), or import the images at a smaller size.');
     }
     return new ShardStream(data.reader, model, options).source();
   }

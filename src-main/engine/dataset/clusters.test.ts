@@ -56,6 +56,9 @@ describe('findClusters', () => {
     for (let i = 2; i < n; i++) expect(labels[i]).toBe(labels[i % 2]);
     expect(labels[0]).not.toBe(labels[1]);
     expect(() => findClusters({ ...data, count: 3 }, 5)).toThrow(/3 images.*5 clusters.*Model view/);
+    // Two distinct images cannot fill three clusters: an empty one would be a class D never sees.
+    const twoKinds = { ...data, images: data.images.map((v, i) => (Math.floor(i / 3) % 64 === 0 ? v : v - (v % 7))) };
+    expect(() => findClusters(twoKinds, 3)).toThrow(/only 2 distinct groups of images for 3 clusters.*use 2 clusters or fewer/);
   });
 });
 

@@ -71,7 +71,7 @@ const cache = new WeakMap<LabelledImages, Map<number, Clusters>>();
 /** k clusters of the dataset's images (cached per dataset object and k). */
 export function findClusters(data: LabelledImages, k: number): Clusters {
   if (data.count < k) {
-    throw new Error(`Clustering needs at least as many images as clusters: this dataset has ${data.count} images and the model asks for ${k} clusters. Lower the cluster count in the Model view.`);
+    throw new Error(`Clustering needs at least as many images as clusters: this dataset has ${data.count} images and the model asks for ${k} clusters. Lower the cluster count (the Model view, or --clusters).`);
   }
   let byK = cache.get(data);
   if (!byK) cache.set(data, (byK = new Map()));
@@ -85,6 +85,11 @@ export function findClusters(data: LabelledImages, k: number): Clusters {
   const labels = stride > 1 ? Int32Array.from(rows, (row) => nearest(row, fitted.centroids)) : Int32Array.from(fitted.clusters);
   const sizes = new Array<number>(k).fill(0);
   for (const label of labels) sizes[label]!++;
+  const found = sizes.filter((s) => s > 0).length;
+  if (found < k) {
+    // An empty cluster would be a class G is asked for but D never sees real images of.
+    throw new Error(`k-means found only ${found} distinct groups of images for ${k} clusters (many images are alike): use ${found} clusters or fewer (the Model view, or --clusters).`);
+  }
   const clusters = { labels, sizes };
   byK.set(k, clusters);
   return clusters;

@@ -112,7 +112,7 @@ export async function computeMetrics(input: ComputeInput): Promise<Computed> {
 
   const requested = input.requestedClasses;
   if (wants('class-accuracy') && (!requested || !input.fakeLogits || input.classes < 2)) {
-    notes.push('Class accuracy left out: it needs a conditional model and a classifier trained on the same classes.');
+    notes.push('Class accuracy left out: it needs a conditional model and a classifier trained on the same classes (a model conditioned on clusters has no such classes).');
   } else if (wants('class-accuracy') && requested && input.fakeLogits) {
     const hits = correct(input.fakeLogits, requested, input.classes);
     const base = baselines && split.heldOutLogits && input.heldOutLabels ? correct(split.heldOutLogits, input.heldOutLabels, input.classes) : null;

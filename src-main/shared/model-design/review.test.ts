@@ -53,6 +53,8 @@ describe('reviewConfig', () => {
     expect(paths(clusters, { dataset: { ...grey, count: 300 } })).toEqual(['error model.numClasses', 'warning augment.diffAugment']);
     expect(describeFinding(reviewConfig(clusters, { dataset: { ...grey, count: 300 } }).findings[0]!)).toMatch(/300 images are too few for 20 clusters.*use 15 or fewer/);
     expect(paths({ ...clusters, model: { ...clusters.model, architecture: 'dcgan', numClasses: 0 } })).toEqual(['error model.labels']);
+    // Over 1 GiB trains from a stream, where no clusters are found: refused before Start, not at it.
+    expect(paths(clusters, { dataset: { ...grey, count: 1_400_000 } })).toEqual(['error model.labels']);
     expect(paths({ ...clusters, model: { ...clusters.model, numClasses: 101 } })).toEqual(['error model.numClasses']);
   });
 

@@ -155,8 +155,10 @@ export class ModelDesignStore {
   setArchitecture(architecture: ModelConfig['architecture']): void {
     const classes = this.datasetShape?.classes ?? (this.dataset === 'demo:mnist' ? 10 : 0);
     const conditional = architecture === 'cdcgan';
-    const clusters = conditional && this.draft.model.labels === 'clusters';
-    const numClasses = clusters ? this.draft.model.numClasses || DEFAULT_CLUSTERS : conditional ? classes : 0;
+    this.#rememberClusters();
+    // Back to the conditional model: the labels (and cluster count) it had before.
+    const clusters = conditional && (this.draft.model.architecture === 'cdcgan' ? this.draft.model.labels === 'clusters' : this.#clusters.on);
+    const numClasses = clusters ? this.#clusters.count : conditional ? classes : 0;
     const model = { ...this.draft.model, architecture, numClasses, labels: clusters ? ('clusters' as const) : ('dataset' as const) };
     // The MLP discriminator has dropout instead of normalisation.
     if (architecture === 'mlp') model.dNorm = 'none';
@@ -166,7 +168,16 @@ export class ModelDesignStore {
   /** Where a conditional model's classes come from: the dataset's labels or clusters of its images. */
   setLabels(labels: ModelConfig['labels']): void {
     const classes = this.datasetShape?.classes ?? (this.dataset === 'demo:mnist' ? 10 : 0);
-    this.draft.model = { ...this.draft.model, labels, numClasses: labels === 'clusters' ? DEFAULT_CLUSTERS : classes };
+    this.#rememberClusters();
+    this.draft.model = { ...this.draft.model, labels, numClasses: labels === 'clusters' ? this.#clusters.count : classes };
+  }
+
+  /** The user's cluster choice, kept across switches of labels or architecture. */
+  #clusters = { on: false, count: DEFAULT_CLUSTERS };
+  #rememberClusters(): void {
+    const { architecture, labels, numClasses } = this.draft.model;
+    if (architecture !== 'cdcgan') return;
+    this.#clusters = { on: labels === 'clusters', count: labels === 'clusters' && typeof numClasses === 'number' && numClasses >= 2 ? numClasses : this.#clusters.count };
   }
 
   /** The dataset the user picked (Model view or Train view): the model is resized to it. */
