@@ -87,7 +87,7 @@ export async function train(args: string[]): Promise<void> {
   let session: TrainingSession;
   if (values.resume) {
     const runDir = resolve(values.resume);
-    const opened = await TrainingSession.open(runDir, (config) => trainingBatches(data, config.model), listener, (config) =>
+    const opened = await TrainingSession.open(runDir, (config, clusters) => trainingBatches(data, config.model, {}, clusters), listener, (config) =>
       trainingEvaluatorFor(config, dataset, projectOfRun(runDir)),
     );
     for (const reason of opened.skipped) process.stderr.write(`Skipped a damaged checkpoint: ${reason}\n`);

@@ -35,6 +35,8 @@ export const RUNS_DIR = 'runs';
 
 export const CONFIG_FILE = 'config.json';
 export const RUN_FILE = 'run.json';
+/** The clusters a self-conditioned run trains on (centres and sizes), so resume and evaluation use the same. */
+export const CLUSTERS_FILE = 'clusters.json';
 export const METRICS_FILE = 'metrics.jsonl';
 export const EVALUATIONS_FILE = 'evaluations.jsonl';
 export const CHECKPOINTS_DIR = 'checkpoints';
@@ -66,6 +68,7 @@ export function runFiles(runDir: string) {
   return {
     config: join(runDir, CONFIG_FILE),
     run: join(runDir, RUN_FILE),
+    clusters: join(runDir, CLUSTERS_FILE),
     metrics: join(runDir, METRICS_FILE),
     evaluations: join(runDir, EVALUATIONS_FILE),
     checkpoints: join(runDir, CHECKPOINTS_DIR),

@@ -35,8 +35,11 @@ export function isStreamed(data: TrainingData): data is StreamedImages {
   return 'kind' in data && data.kind === 'stream';
 }
 
-/** A fresh source per run: a stream's position belongs to the run that reads it. */
-export function trainingBatches(data: TrainingData, model: ModelConfig, options: ShardStreamOptions = {}): BatchSource {
+/**
+ * A fresh source per run: a stream's position belongs to the run that reads it. A model conditioned
+ * on clusters gets them found in the data, or assigned to a run's saved centres when it resumes.
+ */
+export function trainingBatches(data: TrainingData, model: ModelConfig, options: ShardStreamOptions = {}, saved?: { centres: number[][] }): BatchSource {
   if (isStreamed(data)) {
     if (model.labels === 'clusters') {
       throw new Error('Clusters are found in a dataset held in memory, and this one is over 1 GiB: train a plain DCGAN (no clusters: the Model view, or leave out --clusters), or import the images at a smaller size.');
@@ -44,8 +47,9 @@ export function trainingBatches(data: TrainingData, model: ModelConfig, options:
     return new ShardStream(data.reader, model, options).source();
   }
   if (model.labels !== 'clusters') return memoryBatches(data, model);
-  const source = memoryBatches(withClusterLabels(data, model.numClasses), model);
-  source.classSizes = findClusters(data, model.numClasses).sizes;
+  const clusters = findClusters(data, model.numClasses, saved);
+  const source = memoryBatches(withClusterLabels(data, clusters), model);
+  source.clusters = { sizes: clusters.sizes, centres: clusters.centres };
   return source;
 }
 

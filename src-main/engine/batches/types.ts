@@ -17,8 +17,8 @@ export type BatchSource = ((batchSize: number, rng: Rng) => Batch) & {
   position?: SourcePosition;
   /** Images in the dataset, so progress can be told in epochs. */
   size?: number;
-  /** Images per class when the classes are clusters (self-conditioning): samples follow this mix. */
-  classSizes?: readonly number[];
+  /** When the classes are clusters (self-conditioning): images per cluster (samples follow this mix) and the centres a run saves. */
+  clusters?: { sizes: number[]; centres: number[][] };
 };
 
 export interface SourcePosition {

@@ -67,14 +67,30 @@ describe('training on clusters', () => {
     const data = digits(600);
     const model = tinyConfig({ model: { architecture: 'cdcgan', numClasses: 12, labels: 'clusters' } }).model;
     const source = trainingBatches(data, model);
-    expect(source.classSizes).toEqual(findClusters(data, 12).sizes);
-    const relabelled = withClusterLabels(data, 12);
-    expect(relabelled.classNames).toHaveLength(12);
-    expect(relabelled.labels).toBe(findClusters(data, 12).labels);
+    const clusters = findClusters(data, 12);
+    expect(source.clusters).toEqual({ sizes: clusters.sizes, centres: clusters.centres });
+    const relabelled = withClusterLabels(data, clusters);
+    expect(relabelled.classNames).toEqual(Array.from({ length: 12 }, (_, i) => `Cluster ${i + 1}`));
+    expect(relabelled.labels).toBe(clusters.labels);
     const batch = source(8, new Rng(1));
     expect(batch.labels!.shape).toEqual([8, 12]);
     expect(tf.sum(batch.labels!).dataSync()[0]).toBe(8);
     tf.dispose([batch.images, batch.labels!]);
+  });
+});
+
+describe('a run’s saved clusters', () => {
+  it('places the images by the saved centres, so a changed dataset keeps the run’s numbering', () => {
+    const data = digits(800);
+    const found = findClusters(data, 8);
+    // Assigning the same images to the saved centres gives the same clusters…
+    expect(Array.from(findClusters(digits(800), 8, { centres: found.centres }).labels)).toEqual(Array.from(found.labels));
+    // …and a dataset with more images keeps cluster c as the group it was, where k-means afresh may renumber.
+    const grown = findClusters(digits(1000), 8, { centres: found.centres });
+    expect(Array.from(grown.labels.subarray(0, 800))).toEqual(Array.from(found.labels));
+    const source = trainingBatches(digits(800), tinyConfig({ model: { architecture: 'cdcgan', numClasses: 8, labels: 'clusters' } }).model, {}, { centres: found.centres });
+    expect(source.clusters!.sizes).toEqual(found.sizes);
+    expect(() => findClusters(digits(800), 9, { centres: found.centres })).toThrow(/saved clusters \(8 centres of 196 values\) do not fit.*clusters\.json/);
   });
 });
 

@@ -14,10 +14,12 @@ import type { LabelledImages } from './mnist-demo';
 import { clusterNames } from '../../api/train-config';
 
 export interface Clusters {
-  /** Cluster of each image, 0…k−1. */
+  /** Cluster of each image, 0…k−1: the nearest centre. */
   labels: Int32Array;
   /** Images per cluster. */
   sizes: number[];
+  /** Each cluster's centre in the coarse space (what a run saves, to find the same clusters again). */
+  centres: number[][];
 }
 
 /** The side of the coarse copy k-means sees. */
@@ -68,8 +70,12 @@ function nearest(row: number[], centres: number[][]): number {
 
 const cache = new WeakMap<LabelledImages, Map<number, Clusters>>();
 
-/** k clusters of the dataset's images (cached per dataset object and k). */
-export function findClusters(data: LabelledImages, k: number): Clusters {
+/**
+ * k clusters of the dataset's images (cached per dataset object and k), or, given a run's saved
+ * centres, each image assigned to the nearest of them.
+ */
+export function findClusters(data: LabelledImages, k: number, saved?: { centres: number[][] }): Clusters {
+  if (saved) return assign(coarseImages(data), saved.centres, k);
   if (data.count < k) {
     throw new Error(`Clustering needs at least as many images as clusters: this dataset has ${data.count} images and the model asks for ${k} clusters. Lower the cluster count (the Model view, or --clusters).`);
   }
@@ -82,22 +88,30 @@ export function findClusters(data: LabelledImages, k: number): Clusters {
   // process), then every image goes to its nearest centre.
   const stride = Math.ceil(rows.length / FIT_AT_MOST);
   const fitted = kmeans(stride > 1 ? rows.filter((_, i) => i % stride === 0) : rows, k, { seed: 1, initialization: 'kmeans++', maxIterations: 40 });
-  const labels = stride > 1 ? Int32Array.from(rows, (row) => nearest(row, fitted.centroids)) : Int32Array.from(fitted.clusters);
-  const sizes = new Array<number>(k).fill(0);
-  for (const label of labels) sizes[label]!++;
-  const found = sizes.filter((s) => s > 0).length;
+  const clusters = assign(rows, fitted.centroids, k);
+  const found = clusters.sizes.filter((s) => s > 0).length;
   if (found < k) {
     // An empty cluster would be a class G is asked for but D never sees real images of.
     throw new Error(`k-means found only ${found} distinct groups of images for ${k} clusters (many images are alike): use ${found} clusters or fewer (the Model view, or --clusters).`);
   }
-  const clusters = { labels, sizes };
   byK.set(k, clusters);
   return clusters;
 }
 
-/** The dataset with its labels replaced by k cluster numbers. */
-export function withClusterLabels(data: LabelledImages, k: number): LabelledImages {
-  return { ...data, labels: findClusters(data, k).labels, classNames: clusterNames(k) };
+/** Every image to its nearest centre. */
+function assign(rows: number[][], centres: number[][], k: number): Clusters {
+  if (centres.length !== k || centres.some((c) => c.length !== rows[0]?.length)) {
+    throw new Error(`The run's saved clusters (${centres.length} centres of ${centres[0]?.length ?? 0} values) do not fit this dataset and ${k} clusters: the dataset's images changed size or colour since the run started. Delete the run's clusters.json to find new clusters (their numbering may change).`);
+  }
+  const labels = Int32Array.from(rows, (row) => nearest(row, centres));
+  const sizes = new Array<number>(k).fill(0);
+  for (const label of labels) sizes[label]!++;
+  return { labels, sizes, centres };
+}
+
+/** The dataset with its labels replaced by the cluster numbers. */
+export function withClusterLabels(data: LabelledImages, clusters: Clusters): LabelledImages {
+  return { ...data, labels: clusters.labels, classNames: clusterNames(clusters.sizes.length) };
 }
 
 /**

@@ -85,7 +85,7 @@ export class TrainingController {
     const data = await this.load(dataset, projectDir);
     const { session, skipped } = await TrainingSession.open(
       runDir,
-      (config) => trainingBatches(data, config.model),
+      (config, clusters) => trainingBatches(data, config.model, {}, clusters),
       this.listener(),
       (config) => trainingEvaluatorFor(config, dataset, projectDir),
     );

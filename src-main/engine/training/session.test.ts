@@ -14,6 +14,8 @@ import { preset } from '../../api/training';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerTrainingKernels } from '../backend/kernels';
 import type { BatchSource } from '../batches/types';
+import { trainingBatches } from '../batches/training-data';
+import { readRunClusters, type SavedClusters } from '../../project/run-clusters';
 
 beforeAll(async () => {
   await ensureGradientsRegistered();
@@ -78,6 +80,22 @@ describe('TrainingSession', () => {
     const reopened = await TrainingSession.open(session.runDir, () => batches(), recorder().listener);
     expect(reopened.skipped).toEqual([]);
     expect(reopened.session.status()).toMatchObject({ state: 'paused', step: paused.step });
+    await reopened.session.dispose();
+  });
+
+  it('saves the clusters a run starts on, and reopens on them even after the dataset changed', async () => {
+    const runsDir = await mkdtemp(join(tmpdir(), 'gan-runs-'));
+    const all = loadMnistDemo();
+    const digits = (n: number) => ({ ...all, count: n, images: all.images.slice(0, n * 784), labels: all.labels.slice(0, n) });
+    const clustered = tinyConfig({ steps: 2, checkpointEvery: 2, model: { architecture: 'cdcgan', dNorm: 'none', numClasses: 6, labels: 'clusters' } });
+    const first = trainingBatches(digits(600), clustered.model);
+    const session = await TrainingSession.create(runsDir, clustered, first, recorder().listener);
+    await session.stop();
+    await session.dispose();
+    expect(await readRunClusters(session.runDir)).toEqual({ version: 1, ...first.clusters });
+    let given: SavedClusters | undefined;
+    const reopened = await TrainingSession.open(session.runDir, (c, saved) => ((given = saved), trainingBatches(digits(700), c.model, {}, saved)), recorder().listener);
+    expect(given?.centres).toEqual(first.clusters!.centres);
     await reopened.session.dispose();
   });
 

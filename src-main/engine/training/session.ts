@@ -4,6 +4,7 @@
  * checkpoint now, live hyperparameters, roll back after divergence). Between steps the loop yields
  * to the event loop so control messages are handled within one step.
  */
+import { readRunClusters, writeRunClusters, type SavedClusters } from '../../project/run-clusters';
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir } from 'node:fs/promises';
 import { readRunConfig } from '../../project/run-config';
@@ -97,6 +98,7 @@ export class TrainingSession {
     await mkdir(runFiles(runDir).samples, { recursive: true });
     await mkdir(runFiles(runDir).checkpoints, { recursive: true });
     await writeFileAtomic(runDir, CONFIG_FILE, [Buffer.from(JSON.stringify(config, null, 2))]);
+    if (batches.clusters) await writeRunClusters(runDir, { version: 1, ...batches.clusters });
     const session = new TrainingSession(
       runId,
       runDir,
@@ -115,12 +117,14 @@ export class TrainingSession {
   /** Reopens an existing run at its newest valid checkpoint, paused. */
   static async open(
     runDir: string,
-    makeBatches: (config: TrainConfig) => BatchSource,
+    makeBatches: (config: TrainConfig, clusters: SavedClusters | undefined) => BatchSource,
     listener: SessionListener,
     makeEvaluator: (config: TrainConfig) => TrainingEvaluator | null = () => null,
   ): Promise<{ session: TrainingSession; skipped: string[] }> {
     const config = await readRunConfig(runDir);
-    const batches = makeBatches(config);
+    // A run on clusters resumes on the clusters it started with (older runs of that kind find them again).
+    const clusters = config.model.labels === 'clusters' ? ((await readRunClusters(runDir)) ?? undefined) : undefined;
+    const batches = makeBatches(config, clusters);
     const runId = runIdOf(runDir);
     const checkpoints = new CheckpointStore(runFiles(runDir).checkpoints, { keepLast: config.keepCheckpoints });
     const log = new MetricsLog(runFiles(runDir).metrics);
@@ -299,7 +303,7 @@ export class TrainingSession {
     const abort = new AbortController();
     this.evalAbort = abort;
     try {
-      const images = evaluationImages(this.trainer, this.config, this.trainer.emaGenerator ?? this.trainer.generator, this.batches.classSizes);
+      const images = evaluationImages(this.trainer, this.config, this.trainer.emaGenerator ?? this.trainer.generator, this.batches.clusters?.sizes);
       const { value, std, baseline } = await evaluator.evaluate(images, abort.signal);
       if (!Number.isFinite(value)) {
         this.log.append({ type: 'event', step, message: `Evaluation at step ${step} gave a non-finite ${evaluator.metric}` });
