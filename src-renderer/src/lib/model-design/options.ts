@@ -48,7 +48,7 @@ export const labelsOptions: Option<ModelConfig['labels']>[] = [
 export const labelsHints: Record<ModelConfig['labels'], string> = {
   dataset: 'Each subfolder of the dataset is a class, and you can ask for any of them.',
   clusters:
-    'Self-conditioning (Liu et al. 2020): k-means sorts the images into groups of similar ones when training starts, and G is told the group. An unconditional G has to stretch one latent space over every kind of image and draws hybrids in between; this one does not, and needs no labels. Samples follow the clusters’ sizes.',
+    'Self-conditioning (Liu et al. 2020): k-means sorts the images into groups of similar ones when training starts, and G is told the group. An unconditional G has to stretch one latent space over every kind of image and draws hybrids in between; this one does not, and needs no labels. Evaluation samples the clusters in the data’s proportions; grids and exports cycle through them or draw the one you pick.',
 };
 /** The default cluster count when a model switches to clusters. */
 export const DEFAULT_CLUSTERS = 20;
