@@ -202,26 +202,27 @@ test('the thumbnail grid scrolls through a large dataset, rendering only what is
   await app.screenshot({ path: 'test-results/data-view-grid.png', fullPage: true });
 });
 
-test('a small folder of colour images gets the small-colour preset offered, and a run trains with it', async ({ app, server }) => {
-  test.setTimeout(120_000);
+test('a folder of unlabelled colour images gets the DCGAN on clusters offered, and a run trains on its clusters', async ({ app, server }) => {
+  test.setTimeout(180_000);
   const emoji = join(root, 'emoji');
   await mkdir(emoji);
   const source = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
-  for (const name of (await readdir(source)).filter((f) => f.endsWith('.png')).slice(0, 16)) await copyFile(join(source, name), join(emoji, name));
+  for (const name of (await readdir(source)).filter((f) => f.endsWith('.png')).slice(0, 450)) await copyFile(join(source, name), join(emoji, name));
   await openDataView(app);
   await app.getByRole('group', { name: 'Size (px)' }).getByText('32', { exact: true }).click();
   await app.getByRole('group', { name: 'Channels' }).getByText('RGB', { exact: true }).click();
-  await chooseAndImport(app, emoji, 16);
-  await expect(app.getByTestId('import-summary')).toContainText('Imported 16 images');
+  await chooseAndImport(app, emoji, 450);
+  await expect(app.getByTestId('import-summary')).toContainText(/Imported \d{3} images/);
+  const imported = Number(/Imported (\d+) images/.exec((await app.getByTestId('import-summary').textContent())!)![1]);
 
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
   const form = app.getByRole('form', { name: 'New training run' });
   await form.getByText('DCGAN (Radford et al.)').click();
-  await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText('emoji: 16 images (32×32)');
+  await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText(`emoji: ${imported} images (32×32)`);
   const offer = form.getByTestId('preset-suggestion');
-  await expect(offer).toContainText('16 colour images is a small dataset');
+  await expect(offer).toContainText(`${imported} images without labels`);
   await form.screenshot({ path: 'test-results/preset-suggestion.png' });
-  await offer.getByRole('button', { name: 'Use “Small colour folder”' }).click();
+  await offer.getByRole('button', { name: 'Use “DCGAN on clusters (no labels)”' }).click();
   await expect(offer).toHaveCount(0);
   await form.getByLabel('Steps', { exact: true }).fill('4');
   await form.getByLabel('Batch size', { exact: true }).fill('8');
@@ -230,9 +231,12 @@ test('a small folder of colour images gets the small-colour preset offered, and 
   await app.getByRole('button', { name: 'Start training' }).click();
   if (before !== null) await expect(runIdShown).not.toHaveText(before);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 90_000 });
-  // What the engine trained: the preset's augmentation at the dataset's shape.
+  // What the engine trained: the preset at the dataset's shape, on 20 clusters it saved with the run.
   const runId = (await runIdShown.textContent())!.trim();
   const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
-  expect(written.augment).toEqual({ flip: true, diffAugment: ['translation', 'color'] });
-  expect(written.model).toMatchObject({ architecture: 'dcgan', resolution: 32, channels: 3 });
+  expect(written.model).toMatchObject({ architecture: 'cdcgan', labels: 'clusters', numClasses: 20, resolution: 32, channels: 3 });
+  const clusters = JSON.parse(await readFile(join(server.project, 'runs', runId, 'clusters.json'), 'utf8'));
+  expect(clusters.sizes).toHaveLength(20);
+  expect(clusters.sizes.reduce((a: number, b: number) => a + b, 0)).toBe(imported);
+  expect(Math.min(...clusters.sizes)).toBeGreaterThan(0);
 });

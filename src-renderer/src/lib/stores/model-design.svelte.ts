@@ -310,10 +310,12 @@ export class ModelDesignStore {
     const shape = this.dataset === 'demo:mnist' ? null : (this.#projectShapes.get(this.dataset) ?? null);
     const conditional = draft.model.architecture === 'cdcgan';
     // Clusters are found in whatever images there are: their count is the user's, not the dataset's.
-    const classes = (datasetClasses: number) => (!conditional ? 0 : draft.model.labels === 'clusters' ? draft.model.numClasses : datasetClasses);
+    // A small dataset gets fewer clusters: each wants at least 20 images (the review's rule).
+    const clusterCount = (count: number) => Math.max(2, Math.min(draft.model.numClasses ?? DEFAULT_CLUSTERS, Math.floor(count / 20)));
+    const classes = (datasetClasses: number, count: number) => (!conditional ? 0 : draft.model.labels === 'clusters' ? clusterCount(count) : datasetClasses);
     const model = shape
-      ? { ...draft.model, channels: shape.channels, resolution: nearestResolution(Math.max(shape.width, shape.height)), numClasses: classes(shape.classes) }
-      : { ...draft.model, channels: 1 as const, resolution: 28 as const, numClasses: classes(10) };
+      ? { ...draft.model, channels: shape.channels, resolution: nearestResolution(Math.max(shape.width, shape.height)), numClasses: classes(shape.classes, shape.count) }
+      : { ...draft.model, channels: 1 as const, resolution: 28 as const, numClasses: classes(10, 10_000) };
     return { ...draft, model };
   }
 
