@@ -1,8 +1,9 @@
 /**
  * Which preset fits a dataset better than the one the form holds. An unlabelled folder of a few
- * hundred or more images at up to 64 px is where the DCGAN on clusters (self-conditioning) wins:
- * measured on the digits and on two emoji sets (README, #20), it reaches a far lower KID than the
- * plain DCGAN in the same time, and it needs no labels. The Train view offers it; it never applies itself.
+ * hundred or more images at up to 64 px is where the DCGAN on clusters (self-conditioning) helps:
+ * on the digits it reaches an 11× lower KID than the plain DCGAN at the same steps and the #20
+ * targets in 4,500 steps; on two colour emoji sets the first 20–30 minutes were mixed (README, #20).
+ * It needs no labels. The Train view offers it; it never applies itself.
  */
 import type { PresetName } from '../../../../src-main/api/training';
 
@@ -23,6 +24,6 @@ export function suggestedPreset(dataset: DatasetShape | null, current: PresetNam
   if ((dataset.classes?.length ?? 0) >= 2 || dataset.count < CLUSTERS_NEED_IMAGES || Math.max(dataset.width, dataset.height) > 64) return null;
   return {
     preset: 'dcgan-clusters',
-    why: `${dataset.count.toLocaleString('en-US')} images without labels: the “DCGAN on clusters” preset sorts them into 20 groups of similar images and tells G which group to draw, so it draws fewer in-between, hybrid images (measured: a 3× lower KID than the plain DCGAN in the same 30 minutes on emoji, 11× lower at the same steps on digits).`,
+    why: `${dataset.count.toLocaleString('en-US')} images without labels: the “DCGAN on clusters” preset sorts them into 20 groups of similar images and tells G which group to draw, so it draws fewer in-between, hybrid images (measured on the digits: an 11× lower KID than the plain DCGAN at the same steps; on colour emoji the first 20–30 minutes went one way on one set and the other way on another).`,
   };
 }
