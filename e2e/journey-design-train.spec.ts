@@ -141,9 +141,13 @@ test('DCGAN on clusters: the cluster count set in the Model view survives a trip
   await expect(settings.getByLabel('Clusters', { exact: true })).toHaveValue('12');
 
   await nav(app, 'Train');
+  // The server (and its finished run) may be the previous test's: wait for this run's id.
+  const runIdShown = app.getByTestId('train-run-id');
+  const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
   await app.getByRole('button', { name: 'Start training' }).click();
+  if (before !== null) await expect(runIdShown).not.toHaveText(before);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 120_000 });
-  const runId = (await app.getByTestId('train-run-id').textContent())!.trim();
+  const runId = (await runIdShown.textContent())!.trim();
   const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
   expect(written).toMatchObject({ steps: 6, batchSize: 8, model: { architecture: 'cdcgan', numClasses: 12, labels: 'clusters' } });
 });
