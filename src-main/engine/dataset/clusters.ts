@@ -4,8 +4,9 @@
  * if they were labels. An unconditional generator has to stretch one connected latent space over
  * separate kinds of image and draws hybrids between them; conditioned on clusters it does not.
  *
- * The clustering is deterministic (fixed seed, k-means++), so a resumed run, its evaluation and the
- * explorer all find the same clusters from the same images without storing them. It runs on a
+ * The clustering is deterministic (fixed seed, k-means++), and a run saves the centres and sizes it
+ * started with (project/run-clusters.ts), so resuming and evaluating it use the same clusters even
+ * after the dataset changes. It runs on a
  * coarse copy of each image (at most ~400 values: 14×14 grey or 12×12 colour) because the
  * clusters are about overall shape and colour, and that keeps it to seconds for 10,000 images.
  */
