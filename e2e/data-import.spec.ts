@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { mnistPng } from '../src-main/engine/dataset/testing';
+import { startRun } from './support/runs';
 import { test, expect } from './support/web-mode';
 import { strFromU8, unzipSync } from 'fflate';
 
@@ -128,7 +129,7 @@ test('a training run starts on the imported dataset', async ({ app }) => {
   await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText('digits: 12 images (28×28');
   await form.getByLabel('Steps', { exact: true }).fill('20');
   await form.getByLabel('Batch size', { exact: true }).fill('8');
-  await app.getByRole('button', { name: 'Start training' }).click();
+  await startRun(app);
   await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 60_000 });
 });
@@ -226,13 +227,9 @@ test('a folder of unlabelled colour images gets the DCGAN on clusters offered, a
   await expect(offer).toHaveCount(0);
   await form.getByLabel('Steps', { exact: true }).fill('4');
   await form.getByLabel('Batch size', { exact: true }).fill('8');
-  const runIdShown = app.getByTestId('train-run-id');
-  const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
-  await app.getByRole('button', { name: 'Start training' }).click();
-  if (before !== null) await expect(runIdShown).not.toHaveText(before);
+  const runId = await startRun(app);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 90_000 });
   // What the engine trained: the preset at the dataset's shape, on 20 clusters it saved with the run.
-  const runId = (await runIdShown.textContent())!.trim();
   const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
   expect(written.model).toMatchObject({ architecture: 'cdcgan', labels: 'clusters', numClasses: 20, resolution: 32, channels: 3 });
   const clusters = JSON.parse(await readFile(join(server.project, 'runs', runId, 'clusters.json'), 'utf8'));

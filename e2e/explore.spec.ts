@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { test, expect } from './support/web-mode';
 import type { Locator, Page } from '@playwright/test';
-import { trainRunInApp } from './support/runs';
+import { startRun, trainRunInApp } from './support/runs';
 
 /** Trains a small DCGAN on the demo digits to completion and returns its run id. */
 const trainTinyDcgan = (app: Page) => trainRunInApp(app, { preset: 'DCGAN (Radford et al.)', steps: 20, sampleEvery: 10, timeout: 90_000 });
@@ -170,7 +170,7 @@ test('the explorer follows the run that is training, checkpoint by checkpoint', 
   await form.getByLabel('Batch size', { exact: true }).fill('16');
   await form.getByLabel('Sample every', { exact: true }).fill('50');
   await form.getByLabel('Checkpoint every', { exact: true }).fill('20');
-  await app.getByRole('button', { name: 'Start training' }).click();
+  await startRun(app);
   await expect(app.getByTestId('train-state')).toHaveText(/running/i);
 
   await app.getByRole('navigation').getByText('Explore', { exact: true }).click();

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { startRun } from './support/runs';
 import { test, expect } from './support/web-mode';
 
 const nav = (app: Page, view: string) => app.getByRole('navigation').getByText(view, { exact: true }).click();
@@ -62,12 +63,8 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   const form = app.getByRole('form', { name: 'New training run' });
   await expect(app.getByTestId('run-config-source')).toContainText('DCGAN · 28×28×1');
   await expect(form.getByLabel('Steps', { exact: true })).toHaveValue('30');
-  const runIdShown = app.getByTestId('train-run-id');
-  const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
-  await app.getByRole('button', { name: 'Start training' }).click();
-  if (before !== null) await expect(runIdShown).not.toHaveText(before);
+  const runId = await startRun(app);
   await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/, { timeout: 60_000 });
-  const runId = (await runIdShown.textContent())!.trim();
   await expect(app.getByTestId('run-config').locator('summary')).toHaveText(`Config: ${line} · batch 8`);
   await app.screenshot({ path: 'test-results/journey-design-train.png' });
 
@@ -141,13 +138,8 @@ test('DCGAN on clusters: the cluster count set in the Model view survives a trip
   await expect(settings.getByLabel('Clusters', { exact: true })).toHaveValue('12');
 
   await nav(app, 'Train');
-  // The server (and its finished run) may be the previous test's: wait for this run's id.
-  const runIdShown = app.getByTestId('train-run-id');
-  const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
-  await app.getByRole('button', { name: 'Start training' }).click();
-  if (before !== null) await expect(runIdShown).not.toHaveText(before);
+  const runId = await startRun(app);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 120_000 });
-  const runId = (await runIdShown.textContent())!.trim();
   const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
   expect(written).toMatchObject({ steps: 6, batchSize: 8, model: { architecture: 'cdcgan', numClasses: 12, labels: 'clusters' } });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { mnistPng } from '../src-main/engine/dataset/testing';
+import { startRun } from './support/runs';
 import { test, expect } from './support/web-mode';
 
 let root: string;
@@ -50,12 +51,9 @@ async function trainOn(app: Page, folder: string, preset: string | null): Promis
   await form.getByLabel('Batch size', { exact: true }).fill('8');
   await form.getByLabel('Sample every', { exact: true }).fill('10');
   await form.getByLabel('Checkpoint every', { exact: true }).fill('10');
-  const runIdShown = app.getByTestId('train-run-id');
-  const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
-  await app.getByRole('button', { name: 'Start training' }).click();
-  if (before !== null) await expect(runIdShown).not.toHaveText(before);
+  const runId = await startRun(app);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 90_000 });
-  return { runId: (await runIdShown.textContent())!.trim(), ref };
+  return { runId, ref };
 }
 
 test('two datasets: import both, train on each, compare the runs, evaluate both on their own data', async ({ app, server }) => {

@@ -1,6 +1,7 @@
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startRun } from './support/runs';
 import { test, expect } from './support/web-mode';
 
 test('design a GAN from a preset, see its cost, save it and train it from the Train view', async ({ app }) => {
@@ -95,7 +96,7 @@ test('design a GAN from a preset, see its cost, save it and train it from the Tr
   await expect(form.getByLabel('Dataset')).toHaveValue('demo:mnist');
   await expect(form.getByTestId('run-estimate')).toContainText('for 40 steps');
   await app.screenshot({ path: 'test-results/train-view-new-run.png' });
-  await app.getByRole('button', { name: 'Start training' }).click();
+  await startRun(app);
   await expect(app.getByTestId('train-state')).toHaveText(/running/i);
   await expect(app.getByTestId('train-step')).toHaveText(/Step [1-9]\d* \/ 40/);
   await app.getByRole('button', { name: 'Stop', exact: true }).click();

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { test, expect } from './support/web-mode';
-import { trainRunInApp } from './support/runs';
+import { startRun, trainRunInApp } from './support/runs';
 import { readRunHistory } from '../src-main/project/run-history';
 import { metricsCsv } from '../src-main/shared/metrics-csv';
 
@@ -15,7 +15,7 @@ test('a run trains from the Train view: charts grow, grids change, controls stee
   await form.getByLabel('Steps', { exact: true }).fill('400');
   await form.getByLabel('Batch size', { exact: true }).fill('16');
   await form.getByLabel('Sample every', { exact: true }).fill('5');
-  await app.getByRole('button', { name: 'Start training' }).click();
+  await startRun(app);
 
   await expect(app.getByTestId('train-state')).toHaveText(/running/i);
   const samples = app.getByTestId('train-samples');

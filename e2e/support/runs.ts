@@ -57,12 +57,21 @@ export async function trainRunInApp(app: Page, options: AppRunOptions): Promise<
   await form.getByLabel('Batch size', { exact: true }).fill(String(batch));
   await form.getByLabel('Sample every', { exact: true }).fill(String(sampleEvery));
   await form.getByLabel('Checkpoint every', { exact: true }).fill(String(checkpointEvery));
-  // The view may still show an earlier run of the shared project: wait for this one.
+  const runId = await startRun(app);
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout });
+  return runId;
+}
+
+/**
+ * Presses Start in the Train view and returns the new run's id. The web-mode server is shared by
+ * a worker's tests, so the view may still show an earlier test's run: this waits for a new id, and
+ * whatever the caller then reads from the view (state, step, samples) is this run's.
+ */
+export async function startRun(app: Page): Promise<string> {
   const runIdShown = app.getByTestId('train-run-id');
   const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
   await app.getByRole('button', { name: 'Start training' }).click();
   if (before !== null) await expect(runIdShown).not.toHaveText(before);
   await expect(runIdShown).toBeVisible();
-  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout });
   return (await runIdShown.textContent())!.trim();
 }
