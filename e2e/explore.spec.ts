@@ -8,10 +8,15 @@ import { startRun, trainRunInApp } from './support/runs';
 /** Trains a small DCGAN on the demo digits to completion and returns its run id. */
 const trainTinyDcgan = (app: Page) => trainRunInApp(app, { preset: 'DCGAN (Radford et al.)', steps: 20, sampleEvery: 10, timeout: 90_000 });
 
-/** Waits until the image's src differs from `before` and returns the new one. */
-async function changed(image: Locator, before: string | null): Promise<string> {
+/**
+ * Waits until the image's src differs from `before` and, unless it keeps changing (a playing loop),
+ * until no newer render is on its way (the grid is busy until the newest request's picture is
+ * shown): the picture returned is the one for what the view asks now. Returns it.
+ */
+async function changed(image: Locator, before: string | null, { moving = false } = {}): Promise<string> {
   await expect(image).toHaveAttribute('src', /^data:image\/png;base64,/);
   if (before !== null) await expect(image).not.toHaveAttribute('src', before);
+  if (!moving) await expect(image.locator('xpath=ancestor::*[@aria-busy][1]')).toHaveAttribute('aria-busy', 'false');
   return (await image.getAttribute('src'))!;
 }
 
@@ -69,7 +74,7 @@ test('the explorer opens a checkpoint, scrubs, truncates, finds a direction and 
   await view.getByRole('heading', { name: 'Interpolation' }).click();
   await app.keyboard.press('Space');
   await expect(view.getByRole('button', { name: 'Pause loop' })).toBeVisible();
-  shown = await changed(current, shown);
+  shown = await changed(current, shown, { moving: true });
   await app.keyboard.press('Space');
   await expect(view.getByRole('button', { name: 'Play loop' })).toBeVisible();
   // The loop moved t; the favourite's thumbnail brings the point back.

@@ -64,13 +64,17 @@ export async function trainRunInApp(app: Page, options: AppRunOptions): Promise<
 
 /**
  * Presses Start in the Train view and returns the new run's id. The web-mode server is shared by
- * a worker's tests, so the view may still show an earlier test's run: this waits for a new id, and
- * whatever the caller then reads from the view (state, step, samples) is this run's.
+ * a worker's tests, so the view may still show (or, just opened, be about to show) an earlier
+ * test's run: this waits until the engine has answered the start (the button is busy until then,
+ * or gone when the run panel replaces the form), so the id read after it, and whatever the caller
+ * then reads from the view (state, step, samples), is this run's.
  */
-export async function startRun(app: Page): Promise<string> {
+export async function startRun(app: Page, timeout = 60_000): Promise<string> {
   const runIdShown = app.getByTestId('train-run-id');
   const before = (await runIdShown.isVisible()) ? (await runIdShown.textContent())!.trim() : null;
-  await app.getByRole('button', { name: 'Start training' }).click();
+  const start = app.getByRole('button', { name: 'Start training' });
+  await start.click();
+  await expect(start.and(app.locator('[aria-busy="true"]'))).toHaveCount(0, { timeout });
   if (before !== null) await expect(runIdShown).not.toHaveText(before);
   await expect(runIdShown).toBeVisible();
   return (await runIdShown.textContent())!.trim();
