@@ -34,6 +34,9 @@ export const modelConfigSchema = z
   .strict();
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
+/** The most clusters a model can be conditioned on. */
+export const MAX_CLUSTERS = 100;
+
 /** What the explorer, export and Evaluate views call a model's clusters: "Cluster 1" … "Cluster k". */
 export function clusterNames(k: number): string[] {
   return Array.from({ length: k }, (_, i) => `Cluster ${i + 1}`);
@@ -113,8 +116,8 @@ export const trainConfigSchema = z
     if (config.model.labels === 'clusters' && config.model.architecture !== 'cdcgan') {
       ctx.addIssue({ code: 'custom', path: ['model', 'labels'], message: 'only the conditional DCGAN can be conditioned on clusters' });
     }
-    if (config.model.labels === 'clusters' && config.model.numClasses > 100) {
-      ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message: 'at most 100 clusters' });
+    if (config.model.labels === 'clusters' && config.model.numClasses > MAX_CLUSTERS) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message: `at most ${MAX_CLUSTERS} clusters` });
     }
     if (config.model.architecture === 'cdcgan' && config.model.numClasses < 2) {
       const message = config.model.labels === 'clusters' ? 'use at least 2 clusters' : 'a conditional GAN needs a labelled dataset with at least 2 classes';

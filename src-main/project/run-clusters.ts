@@ -8,17 +8,19 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic';
 import { CLUSTERS_FILE, runFiles } from './layout';
+import { MAX_CLUSTERS } from '../api/train-config';
 
 export const savedClustersSchema = z
   .object({
     version: z.literal(1),
-    /** Images per cluster when the run started. */
-    sizes: z.array(z.number().int().min(0)).min(2),
-    /** Each cluster's centre in the coarse image space k-means works in. */
-    centres: z.array(z.array(z.number())).min(2),
+    /** Images per cluster when the run started (2…100 clusters, as the config allows). */
+    sizes: z.array(z.number().int().min(0)).min(2).max(MAX_CLUSTERS),
+    /** Each cluster's centre in the coarse image space k-means works in (at most 14×14 grey or 12×12 colour values). */
+    centres: z.array(z.array(z.number()).max(1024)).min(2).max(MAX_CLUSTERS),
   })
   .strict()
-  .refine((c) => c.sizes.length === c.centres.length && c.centres.every((row) => row.length === c.centres[0]!.length), 'sizes and centres disagree');
+  .refine((c) => c.sizes.length === c.centres.length && c.centres.every((row) => row.length === c.centres[0]!.length), 'sizes and centres disagree')
+  .refine((c) => c.sizes.some((size) => size > 0), 'every cluster is empty');
 export type SavedClusters = z.infer<typeof savedClustersSchema>;
 
 export async function writeRunClusters(runDir: string, clusters: SavedClusters): Promise<void> {
@@ -41,6 +43,27 @@ export async function readRunClusters(runDir: string): Promise<SavedClusters | n
   } catch (err) {
     throw new Error(`${file} is damaged (${(err as Error).message}): delete it to find the clusters again from the dataset (their numbering may change).`);
   }
-  if (!parsed.success) throw new Error(`${file} is not a valid clusters file: delete it to find the clusters again from the dataset (their numbering may change).`);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw new Error(`${file} is not a valid clusters file (${issue.message}${where}): delete it to find the clusters again from the dataset (their numbering may change).`);
+  }
   return parsed.data;
+}
+
+/**
+ * The clusters a run on k clusters saved, checked against k; a missing file is an error that says
+ * what to do (evaluation and the memorisation check draw the clusters in the saved sizes, and
+ * finding them again here could number them differently from the run).
+ */
+export async function requireRunClusters(runDir: string, k: number): Promise<SavedClusters> {
+  const file = runFiles(runDir).clusters;
+  const saved = await readRunClusters(runDir);
+  if (!saved) {
+    throw new Error(`${file} is missing: this run trains on clusters and its clusters are not saved. Open the run in the Train view once (it finds the clusters again and saves them), then try again.`);
+  }
+  if (saved.sizes.length !== k) {
+    throw new Error(`${file} holds ${saved.sizes.length} clusters and the run's model has ${k}: delete the file and open the run in the Train view to find its ${k} clusters again (their numbering may change).`);
+  }
+  return saved;
 }

@@ -92,6 +92,15 @@ describe('a run’s saved clusters', () => {
     expect(source.clusters!.sizes).toEqual(found.sizes);
     expect(() => findClusters(digits(800), 9, { centres: found.centres })).toThrow(/saved clusters \(8 centres of 196 values\) do not fit.*clusters\.json/);
   });
+
+  it('refuses saved centres that a changed dataset leaves a cluster of empty, with what to do', () => {
+    const found = findClusters(digits(800), 8);
+    // The images of cluster 1 only: the other clusters' centres get none.
+    const all = digits(800);
+    const keep = Array.from(found.labels.keys()).filter((i) => found.labels[i] === 0);
+    const only: LabelledImages = { ...all, count: keep.length, images: Uint8Array.from(keep.flatMap((i) => Array.from(all.images.subarray(i * 784, (i + 1) * 784)))), labels: Int32Array.from(keep, (i) => all.labels[i]!) };
+    expect(() => findClusters(only, 8, { centres: found.centres })).toThrow(/None of the dataset's images falls in the run's cluster \d of 8.*Re-import.*clusters\.json/);
+  });
 });
 
 describe('picksByShare', () => {

@@ -28,28 +28,38 @@ function coarseSide(channels: number): number {
   return channels === 1 ? 14 : 12;
 }
 
-/** Area-averaged coarse copies of every image, values in [0, 1]. */
-function coarseImages(data: LabelledImages): number[][] {
-  const { width, height, channels, images, count } = data;
-  const side = Math.min(coarseSide(channels), width, height);
-  const rows: number[][] = [];
-  for (let n = 0; n < count; n++) {
-    const base = n * width * height * channels;
-    const row = new Array<number>(side * side * channels).fill(0);
-    for (let cy = 0; cy < side; cy++) {
-      const y0 = Math.floor((cy * height) / side);
-      const y1 = Math.max(y0 + 1, Math.floor(((cy + 1) * height) / side));
-      for (let cx = 0; cx < side; cx++) {
-        const x0 = Math.floor((cx * width) / side);
-        const x1 = Math.max(x0 + 1, Math.floor(((cx + 1) * width) / side));
-        const area = (y1 - y0) * (x1 - x0) * 255;
-        for (let c = 0; c < channels; c++) {
-          let sum = 0;
-          for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += images[base + (y * width + x) * channels + c]!;
-          row[(cy * side + cx) * channels + c] = sum / area;
-        }
+/** Writes image n's area-averaged coarse copy (values in [0, 1]) into `row`. */
+function coarseInto(data: LabelledImages, n: number, side: number, row: number[] | Float64Array): void {
+  const { width, height, channels, images } = data;
+  const base = n * width * height * channels;
+  for (let cy = 0; cy < side; cy++) {
+    const y0 = Math.floor((cy * height) / side);
+    const y1 = Math.max(y0 + 1, Math.floor(((cy + 1) * height) / side));
+    for (let cx = 0; cx < side; cx++) {
+      const x0 = Math.floor((cx * width) / side);
+      const x1 = Math.max(x0 + 1, Math.floor(((cx + 1) * width) / side));
+      const area = (y1 - y0) * (x1 - x0) * 255;
+      for (let c = 0; c < channels; c++) {
+        let sum = 0;
+        for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += images[base + (y * width + x) * channels + c]!;
+        row[(cy * side + cx) * channels + c] = sum / area;
       }
     }
+  }
+}
+
+function sideOf(data: LabelledImages): number {
+  return Math.min(coarseSide(data.channels), data.width, data.height);
+}
+
+/** Coarse copies of the images k-means fits on (an evenly strided subset of a big dataset). */
+function fittingRows(data: LabelledImages): number[][] {
+  const side = sideOf(data);
+  const stride = Math.ceil(data.count / FIT_AT_MOST);
+  const rows: number[][] = [];
+  for (let n = 0; n < data.count; n += stride) {
+    const row = new Array<number>(side * side * data.channels).fill(0);
+    coarseInto(data, n, side, row);
     rows.push(row);
   }
   return rows;
@@ -58,7 +68,7 @@ function coarseImages(data: LabelledImages): number[][] {
 /** Images k-means fits its centres on; the rest are assigned to the nearest centre. */
 const FIT_AT_MOST = 10_000;
 
-function nearest(row: number[], centres: number[][]): number {
+function nearest(row: Float64Array, centres: number[][]): number {
   let best = 0;
   let bestDistance = Infinity;
   centres.forEach((centre, c) => {
@@ -76,7 +86,15 @@ const cache = new WeakMap<LabelledImages, Map<number, Clusters>>();
  * centres, each image assigned to the nearest of them.
  */
 export function findClusters(data: LabelledImages, k: number, saved?: { centres: number[][] }): Clusters {
-  if (saved) return assign(coarseImages(data), saved.centres, k);
+  if (saved) {
+    const clusters = assign(data, saved.centres, k);
+    const empty = clusters.sizes.findIndex((size) => size === 0);
+    if (empty >= 0) {
+      // G would be asked for a cluster D never sees a real image of.
+      throw new Error(`None of the dataset's images falls in the run's cluster ${empty + 1} of ${k}: the dataset changed since the run started. Re-import the images the run trained on, or delete the run's clusters.json to find new clusters (their numbering may change).`);
+    }
+    return clusters;
+  }
   if (data.count < k) {
     throw new Error(`Clustering needs at least as many images as clusters: this dataset has ${data.count} images and the model asks for ${k} clusters. Lower the cluster count (the Model view, or --clusters).`);
   }
@@ -84,12 +102,10 @@ export function findClusters(data: LabelledImages, k: number, saved?: { centres:
   if (!byK) cache.set(data, (byK = new Map()));
   const known = byK.get(k);
   if (known) return known;
-  const rows = coarseImages(data);
   // Centres from an evenly strided subset of a big dataset (seconds, not minutes, in the engine
   // process), then every image goes to its nearest centre.
-  const stride = Math.ceil(rows.length / FIT_AT_MOST);
-  const fitted = kmeans(stride > 1 ? rows.filter((_, i) => i % stride === 0) : rows, k, { seed: 1, initialization: 'kmeans++', maxIterations: 40 });
-  const clusters = assign(rows, fitted.centroids, k);
+  const fitted = kmeans(fittingRows(data), k, { seed: 1, initialization: 'kmeans++', maxIterations: 40 });
+  const clusters = assign(data, fitted.centroids, k);
   const found = clusters.sizes.filter((s) => s > 0).length;
   if (found < k) {
     // An empty cluster would be a class G is asked for but D never sees real images of.
@@ -99,12 +115,18 @@ export function findClusters(data: LabelledImages, k: number, saved?: { centres:
   return clusters;
 }
 
-/** Every image to its nearest centre. */
-function assign(rows: number[][], centres: number[][], k: number): Clusters {
-  if (centres.length !== k || centres.some((c) => c.length !== rows[0]?.length)) {
+/** Every image to its nearest centre, one coarse copy at a time (a big dataset's copies would not fit). */
+function assign(data: LabelledImages, centres: number[][], k: number): Clusters {
+  const side = sideOf(data);
+  const row = new Float64Array(side * side * data.channels);
+  if (centres.length !== k || centres.some((c) => c.length !== row.length)) {
     throw new Error(`The run's saved clusters (${centres.length} centres of ${centres[0]?.length ?? 0} values) do not fit this dataset and ${k} clusters: the dataset's images changed size or colour since the run started. Delete the run's clusters.json to find new clusters (their numbering may change).`);
   }
-  const labels = Int32Array.from(rows, (row) => nearest(row, centres));
+  const labels = new Int32Array(data.count);
+  for (let n = 0; n < data.count; n++) {
+    coarseInto(data, n, side, row);
+    labels[n] = nearest(row, centres);
+  }
   const sizes = new Array<number>(k).fill(0);
   for (const label of labels) sizes[label]!++;
   return { labels, sizes, centres };

@@ -17,8 +17,8 @@ import {
 import type { GeneratorCache } from '../sampling';
 import { latentsForSeeds } from '../sampling/latents';
 import { Rng } from '../rng';
-import { findClusters, picksByShare } from '../dataset/clusters';
-import { readRunClusters } from '../../project/run-clusters';
+import { picksByShare } from '../dataset/clusters';
+import { requireRunClusters } from '../../project/run-clusters';
 import { classifierExtractor, classifierFor } from './classifier';
 import { computeMetrics } from './compute';
 import { evalDataset, runEvalSource } from './datasets';
@@ -83,7 +83,7 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
       // Clusters (self-conditioning) are drawn in the data's own mix, dataset classes evenly.
       const clustered = generator.config.model.labels === 'clusters';
       const requested = clustered
-        ? picksByShare((await readRunClusters(request.runDir))?.sizes ?? findClusters(await loadData(), generator.numClasses).sizes, n)
+        ? picksByShare((await requireRunClusters(request.runDir, generator.numClasses)).sizes, n)
         : generator.numClasses > 0
           ? Int32Array.from({ length: n }, (_, i) => i % generator.numClasses)
           : null;

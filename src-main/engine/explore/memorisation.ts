@@ -4,7 +4,7 @@
  * shows (classifier features) and by how it looks (pixels); and a checkpoint's copy rate over many
  * samples with the closest sample/training pairs side by side.
  */
-import { readRunClusters } from '../../project/run-clusters';
+import { requireRunClusters } from '../../project/run-clusters';
 import { picksByShare } from '../dataset/clusters';
 import * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
@@ -119,7 +119,7 @@ export async function copiesOfTraining(g: LoadedGenerator, input: CopiesInput) {
   try {
     const seeds = Array.from({ length: input.samples }, (_, i) => input.seed + i);
     // Clusters in the data's own mix (as the Evaluate view draws them), dataset classes in turn.
-    const saved = g.config.model.labels === 'clusters' ? await readRunClusters(input.runDir) : null;
+    const saved = g.config.model.labels === 'clusters' ? await requireRunClusters(input.runDir, g.numClasses) : null;
     const classes = saved ? Array.from(picksByShare(saved.sizes, seeds.length)) : g.numClasses > 0 ? seeds.map((_, i) => i % g.numClasses) : undefined;
     const source = {
       n: seeds.length,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureGradientsRegistered } from '../ops/gradients';
@@ -16,6 +16,7 @@ import { registerTrainingKernels } from '../backend/kernels';
 import type { BatchSource } from '../batches/types';
 import { trainingBatches } from '../batches/training-data';
 import { readRunClusters, type SavedClusters } from '../../project/run-clusters';
+import { CLUSTERS_FILE } from '../../project/layout';
 
 beforeAll(async () => {
   await ensureGradientsRegistered();
@@ -97,6 +98,11 @@ describe('TrainingSession', () => {
     const reopened = await TrainingSession.open(session.runDir, (c, saved) => ((given = saved), trainingBatches(digits(700), c.model, {}, saved)), recorder().listener);
     expect(given?.centres).toEqual(first.clusters!.centres);
     await reopened.session.dispose();
+    // Without its clusters.json the run finds them again on open, and saves them for the next time.
+    await rm(join(session.runDir, CLUSTERS_FILE));
+    const again = await TrainingSession.open(session.runDir, (c, saved) => trainingBatches(digits(600), c.model, {}, saved), recorder().listener);
+    await again.session.dispose();
+    expect(await readRunClusters(session.runDir)).toEqual({ version: 1, ...first.clusters });
   });
 
   it('pauses itself when the losses stop being finite, and rolls back with a lower learning rate', async () => {

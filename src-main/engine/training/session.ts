@@ -122,9 +122,11 @@ export class TrainingSession {
     makeEvaluator: (config: TrainConfig) => TrainingEvaluator | null = () => null,
   ): Promise<{ session: TrainingSession; skipped: string[] }> {
     const config = await readRunConfig(runDir);
-    // A run on clusters resumes on the clusters it started with (older runs of that kind find them again).
+    // A run on clusters resumes on the clusters it started with; one whose clusters.json is gone
+    // finds them again and saves them, so evaluation and resuming agree from then on.
     const clusters = config.model.labels === 'clusters' ? ((await readRunClusters(runDir)) ?? undefined) : undefined;
     const batches = makeBatches(config, clusters);
+    if (!clusters && batches.clusters) await writeRunClusters(runDir, { version: 1, ...batches.clusters });
     const runId = runIdOf(runDir);
     const checkpoints = new CheckpointStore(runFiles(runDir).checkpoints, { keepLast: config.keepCheckpoints });
     const log = new MetricsLog(runFiles(runDir).metrics);
