@@ -65,3 +65,12 @@ it('a metrics.jsonl that cannot be written fails the run with the reason, and th
   await until(() => c.status()?.state === 'completed');
   await c.shutdown();
 });
+
+it('refuses what the config asks of this dataset before making a run: 40 images are too few for 3 clusters', async () => {
+  const runsDir = join(project, 'runs-clusters');
+  const { c } = controller();
+  const clusters = tinyConfig({ model: { architecture: 'cdcgan', numClasses: 3, labels: 'clusters' }, batchSize: 8, steps: 4 });
+  await expect(c.start(runsDir, clusters, 'project')).rejects.toMatchObject({ issues: [expect.stringMatching(/40 images are too few for 3 clusters/)] });
+  await expect(readdir(runsDir)).rejects.toThrow(/ENOENT/);
+  await c.shutdown();
+});

@@ -8,7 +8,8 @@ import type { TrainConfig } from '../../api/train-config';
 import type { DatasetRef, LiveParamsShape, RunHistoryShape, RunStatusShape, trainControlSchema } from '../../api/training';
 import { loadMnistDemo } from '../dataset/mnist-demo';
 import { hasDataset, noDataset } from '../dataset/project-dataset';
-import { isStreamed, openDatasetTrainingData, trainingBatches, type TrainingData } from '../batches/training-data';
+import { isStreamed, openDatasetTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../batches/training-data';
+import { assertTrainable } from '../../shared/model-design/review';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { trainingEvaluatorFor } from '../evaluation/in-training';
@@ -64,6 +65,8 @@ export class TrainingController {
     await this.releaseIdle();
     const projectDir = dirname(runsDir);
     const data = await this.load(dataset, projectDir);
+    // The handler reviewed the config alone; what it asks of this dataset (classes, clusters) is checked here.
+    assertTrainable(config, { dataset: trainingDataShape(data, dataset) });
     this.session = await TrainingSession.create(runsDir, config, trainingBatches(data, config.model), this.listener(), {
       evaluator: trainingEvaluatorFor(config, dataset, projectDir),
     });

@@ -52,6 +52,10 @@ describe('reviewConfig', () => {
     expect(paths(clusters, { dataset: grey })).toEqual([]);
     expect(paths(clusters, { dataset: { ...grey, count: 300 } })).toEqual(['error model.numClasses', 'warning augment.diffAugment']);
     expect(describeFinding(reviewConfig(clusters, { dataset: { ...grey, count: 300 } }).findings[0]!)).toMatch(/300 images are too few for 20 clusters.*use 15 or fewer/);
+    // Too few for even 2 clusters: the advice is another kind of model, not a count the form cannot set.
+    const tiny = reviewConfig({ ...clusters, model: { ...clusters.model, numClasses: 2 } }, { dataset: { ...grey, count: 30 } }).findings[0]!;
+    expect(tiny.path).toBe('model.labels');
+    expect(describeFinding(tiny)).toMatch(/30 images are too few to cluster: 2 clusters need at least 40.*plain DCGAN/);
     expect(paths({ ...clusters, model: { ...clusters.model, architecture: 'dcgan', numClasses: 0 } })).toEqual(['error model.labels']);
     // Over 1 GiB trains from a stream, where no clusters are found: refused before Start, not at it.
     expect(paths(clusters, { dataset: { ...grey, count: 1_400_000 } })).toEqual(['error model.labels']);

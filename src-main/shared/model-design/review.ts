@@ -134,6 +134,9 @@ export function assertTrainable(input: unknown, context: ReviewContext = {}): Tr
 /** Datasets with more uint8 pixels than this train from a stream instead of memory. */
 export const STREAM_ABOVE_BYTES = 2 ** 30;
 
+/** Fewer images than this per cluster make clusters of near-copies, which G can only memorise. */
+export const IMAGES_PER_CLUSTER = 20;
+
 const error = (path: string, message: string): Finding => ({ severity: 'error', path, message });
 const warning = (path: string, message: string): Finding => ({ severity: 'warning', path, message });
 
@@ -144,8 +147,10 @@ function datasetFindings(config: TrainConfig, data: DatasetShape | null): Findin
   if (model.architecture === 'cdcgan' && model.labels === 'clusters') {
     if (data.count * data.width * data.height * data.channels > STREAM_ABOVE_BYTES) {
       out.push(error('model.labels', `${data.name} is over 1 GiB and trains from a stream; clusters are found in a dataset held in memory: train a plain DCGAN, or import the images at a smaller size`));
-    } else if (data.count < model.numClasses * 20) {
-      out.push(error('model.numClasses', `${data.count.toLocaleString('en-US')} images are too few for ${model.numClasses} clusters: each should hold at least 20 images (use ${Math.max(2, Math.floor(data.count / 20))} or fewer)`));
+    } else if (data.count < 2 * IMAGES_PER_CLUSTER) {
+      out.push(error('model.labels', `${data.count.toLocaleString('en-US')} images are too few to cluster: 2 clusters need at least ${2 * IMAGES_PER_CLUSTER} (${IMAGES_PER_CLUSTER} each). Train on the dataset's own labels or a plain DCGAN, or add images`));
+    } else if (data.count < model.numClasses * IMAGES_PER_CLUSTER) {
+      out.push(error('model.numClasses', `${data.count.toLocaleString('en-US')} images are too few for ${model.numClasses} clusters: each should hold at least ${IMAGES_PER_CLUSTER} images (use ${Math.floor(data.count / IMAGES_PER_CLUSTER)} or fewer)`));
     }
   } else if (model.architecture === 'cdcgan') {
     if (data.classes < 2) {

@@ -13,6 +13,9 @@ describe('preset suggestion', () => {
     expect(suggestedPreset({ ...emoji, classes: [{}, {}] }, 'dcgan')).toBeNull();
     expect(suggestedPreset({ ...emoji, count: 399 }, 'dcgan')).toBeNull();
     expect(suggestedPreset({ ...emoji, width: 128, height: 128 }, 'dcgan')).toBeNull();
+    // Over 1 GiB trains from a stream, where clusters cannot be found: the review would refuse it.
+    expect(suggestedPreset({ ...emoji, count: 100_000, width: 64, height: 64 }, 'dcgan')).toBeNull();
+    expect(suggestedPreset({ ...emoji, count: 80_000, width: 64, height: 64 }, 'dcgan')?.preset).toBe('dcgan-clusters');
     expect(suggestedPreset(emoji, 'cdcgan')).toBeNull();
     expect(suggestedPreset(null, 'dcgan')).toBeNull();
   });

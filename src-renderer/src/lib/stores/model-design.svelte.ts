@@ -10,7 +10,7 @@ import { nearestResolution, type BackendName, type DatasetSummary, type ProjectD
 import type { DatasetListItem } from '../../../../src-main/api/dataset';
 import type { ModelConfig } from '../../../../src-main/api/train-config';
 import { preset, type DatasetRef, type PresetName } from '../../../../src-main/api/training';
-import { datasetShapeOf, type DatasetShape } from '../../../../src-main/shared/model-design/review';
+import { datasetShapeOf, IMAGES_PER_CLUSTER, type DatasetShape } from '../../../../src-main/shared/model-design/review';
 import { datasetStore } from './dataset.svelte';
 import { describeError, type ErrorInfo } from '../errors';
 import { downloadText } from '../import-report';
@@ -310,8 +310,8 @@ export class ModelDesignStore {
     const shape = this.dataset === 'demo:mnist' ? null : (this.#projectShapes.get(this.dataset) ?? null);
     const conditional = draft.model.architecture === 'cdcgan';
     // Clusters are found in whatever images there are: their count is the user's, not the dataset's.
-    // A small dataset gets fewer clusters: each wants at least 20 images (the review's rule).
-    const clusterCount = (count: number) => Math.max(2, Math.min(draft.model.numClasses ?? DEFAULT_CLUSTERS, Math.floor(count / 20)));
+    // A small dataset gets fewer clusters: each wants at least IMAGES_PER_CLUSTER images (the review's rule).
+    const clusterCount = (count: number) => Math.max(2, Math.min(draft.model.numClasses ?? DEFAULT_CLUSTERS, Math.floor(count / IMAGES_PER_CLUSTER)));
     const classes = (datasetClasses: number, count: number) => (!conditional ? 0 : draft.model.labels === 'clusters' ? clusterCount(count) : datasetClasses);
     const model = shape
       ? { ...draft.model, channels: shape.channels, resolution: nearestResolution(Math.max(shape.width, shape.height)), numClasses: classes(shape.classes, shape.count) }
