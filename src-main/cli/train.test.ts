@@ -60,4 +60,22 @@ describe('gan-studio train', () => {
       expect(actual.get(step)![1], `G loss at step ${step}`).toBeCloseTo(g, 4);
     }
   }, 240_000);
+
+  it('refuses flag mixes it would otherwise quietly ignore or change, saying what to do', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gan-cli-flags-'));
+    const out = ['--out', join(dir, 'project'), '--backend', 'cpu'];
+    const resumed = await runCli(['train', '--resume', join(dir, 'project', 'runs', 'x'), '--steps', '5', '--clusters', '4']);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toMatch(/--resume continues a run with the settings it started with: --steps, --clusters cannot go with it/);
+    const notCount = await runCli(['train', '--clusters', 'abc', ...out]);
+    expect(notCount.code).toBe(1);
+    expect(notCount.stderr).toMatch(/--clusters takes a whole number of clusters from 2 to 100 \(got "abc"\)/);
+    // A config file that asks for clusters on a plain DCGAN is refused, not trained as a plain DCGAN.
+    const file = join(dir, 'clusters-on-dcgan.json');
+    await writeFile(file, JSON.stringify(tinyConfig({ model: { architecture: 'dcgan', labels: 'clusters', numClasses: 0 } })));
+    const plain = await runCli(['train', '--config', file, ...out]);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/only the conditional DCGAN can be conditioned on clusters/);
+    expect(await readdir(join(dir, 'project', 'runs')).catch(() => [])).toEqual([]);
+  }, 120_000);
 });

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { backendPreferenceSchema, datasetRefSchema, nearestResolution, type DatasetRef } from '../api/schemas';
-import type { TrainConfig } from '../api/train-config';
+import { MAX_CLUSTERS, type TrainConfig } from '../api/train-config';
 import { preset, presetNames, type PresetName } from '../api/training';
 import { initRuntime } from '../engine/runtime';
 import { resolveThreads } from '../engine/backend/threads';
@@ -47,6 +47,13 @@ export async function train(args: string[]): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(trainUsage);
+  if (values.resume) {
+    // A resumed run continues with its own config.json (and clusters.json): settings for a new run would be ignored.
+    const ignored = (['model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'seed', 'config', 'out'] as const).filter((key) => values[key] !== undefined);
+    if (ignored.length) {
+      throw new Error(`--resume continues a run with the settings it started with: ${ignored.map((key) => `--${key}`).join(', ')} cannot go with it (leave ${ignored.length === 1 ? 'it' : 'them'} out, or start a new run)`);
+    }
+  }
   const named = values.data === 'mnist' ? 'demo:mnist' : values.data;
   if (!datasetRefSchema.safeParse(named).success) throw new Error(`Unknown dataset "${values.data}": use mnist, project or project:<id> (as gan-studio import prints it)`);
   await holdProjectLock(values.resume ? projectOfRun(resolve(values.resume)) : resolve(values.out ?? defaultProjectDir()), 'train', { create: !values.resume });
@@ -128,12 +135,17 @@ async function buildConfig(values: Record<string, string | boolean | undefined>,
     : preset(values.preset as PresetName);
   const num = (key: string) => (values[key] === undefined ? undefined : Number(values[key]));
   const clusters = num('clusters');
+  if (clusters !== undefined && !(Number.isInteger(clusters) && clusters >= 2 && clusters <= MAX_CLUSTERS)) {
+    throw new Error(`--clusters takes a whole number of clusters from 2 to ${MAX_CLUSTERS} (got "${String(values.clusters)}"); about twice the kinds of image you expect works well`);
+  }
   if (clusters !== undefined && values.model !== undefined && values.model !== 'cdcgan') {
     throw new Error(`--clusters conditions a conditional DCGAN on clusters; it cannot go with --model ${String(values.model)} (leave out one of them)`);
   }
   const architecture = clusters !== undefined ? 'cdcgan' : ((values.model as TrainConfig['model']['architecture'] | undefined) ?? base.model.architecture);
   // Classes come from the data's labels, or are k clusters of its images (--clusters, or a preset's).
-  const labels = architecture !== 'cdcgan' ? 'dataset' : clusters !== undefined ? 'clusters' : base.model.labels;
+  // A --config file keeps what it says, so the review refuses one that cannot train instead of this
+  // quietly training another model.
+  const labels = clusters !== undefined ? 'clusters' : values.config && values.model === undefined ? base.model.labels : architecture !== 'cdcgan' ? 'dataset' : base.model.labels;
   const numClasses = architecture !== 'cdcgan' ? 0 : labels === 'clusters' ? (clusters ?? base.model.numClasses) : data.classes;
   const kind = (values.loss as TrainConfig['loss']['kind'] | undefined) ?? base.loss.kind;
   // The model follows the data: its channels, the nearest supported resolution, its classes.

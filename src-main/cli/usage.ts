@@ -38,12 +38,12 @@ export const trainUsage = `Usage: gan-studio train [options]
   --loss <name>        ${lossKinds.join(' | ')}
   --steps <n>          Generator steps to train
   --batch <n>          Batch size
-  --clusters <k>       Condition on k clusters k-means finds in the images (self-conditioning; no labels needed)
+  --clusters <k>       Condition on k (2–100) clusters k-means finds in the images (self-conditioning; no labels needed)
   --lr <x>             Learning rate of both networks
   --seed <n>           Random seed
   --config <file>      A full config.json (as the app saves it); other flags override it
   --out <project>      Project folder; the run goes to <project>/runs/<id>  [~/Documents/GAN Studio/Default project]
-  --resume <run dir>   Continue a run from its newest checkpoint
+  --resume <run dir>   Continue a run from its newest checkpoint, with the settings it started with
   --backend <b>        auto | tensorflow | webgpu | wasm | cpu                        [auto]
   --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)    [all cores ≤ 2, else all but one]
   --tensorboard        Also write TensorBoard event files next to the run's metrics.jsonl
