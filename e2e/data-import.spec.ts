@@ -236,4 +236,11 @@ test('a folder of unlabelled colour images gets the DCGAN on clusters offered, a
   expect(clusters.sizes).toHaveLength(20);
   expect(clusters.sizes.reduce((a: number, b: number) => a + b, 0)).toBe(imported);
   expect(Math.min(...clusters.sizes)).toBeGreaterThan(0);
+  // The explorer calls them clusters, by the names the app uses everywhere.
+  await app.getByRole('navigation').getByText('Explore', { exact: true }).click();
+  const view = app.getByTestId('view-explore');
+  await view.getByLabel('Run', { exact: true }).selectOption(runId);
+  await expect(view.getByTestId('explore-model')).toContainText('CDCGAN · 32 px · z 64 (normal) · 20 clusters');
+  await expect(view.getByLabel('Class', { exact: true }).locator('option').first()).toHaveText('Cluster 1');
+  await expect(view.getByLabel('Class', { exact: true }).locator('option')).toHaveCount(20);
 });
