@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -7,7 +7,7 @@ import type { CopiesResult, ExploreState, NearestResult, ProjectionProgress, Pro
 import { setUpBackends } from '../engine/backend/kernels/testing';
 import { DomainClassifier } from '../engine/evaluation/classifier';
 import { loadMnistDemo } from '../engine/dataset/mnist-demo';
-import { evaluationDirOf } from '../project/layout';
+import { CLUSTERS_FILE, evaluationDirOf } from '../project/layout';
 import type { Reply } from '../api/rpc';
 import { StudioService } from './studio-service';
 import { sourceEngineHost } from '../test-support/engine';
@@ -214,5 +214,12 @@ describe('explore through main and the engine process', () => {
       service.handle('explore.render', { lane: 'w1:clusters', seq: 1, spec: { version: 1, checkpoint: { runId: clustered }, images: [{ seeds: [1], class: 11 }] }, cols: 1 }),
     );
     expect(rendered.status).toBe('rendered');
+    // The memorisation check draws the clusters in their saved sizes; without the file it says what to do.
+    const copies = await ok<CopiesResult>(service.handle('explore.copies', { checkpoint: { runId: clustered }, samples: 100 }));
+    expect(copies.samples).toBe(100);
+    const runDir = join(projectDir, 'runs', clustered);
+    await rm(join(runDir, CLUSTERS_FILE));
+    const refused = await service.handle('explore.copies', { checkpoint: { runId: clustered }, samples: 100 });
+    expect(refused.ok ? '' : refused.error.message).toMatch(/clusters\.json is missing.*Open the run in the Train view once/);
   }, 120_000);
 });
