@@ -75,6 +75,9 @@ export async function startRun(app: Page, timeout = 60_000): Promise<string> {
   const start = app.getByRole('button', { name: 'Start training' });
   await start.click();
   await expect(start.and(app.locator('[aria-busy="true"]'))).toHaveCount(0, { timeout });
+  // Refused (the engine's review, a dataset gone): fail with what the view says, not a missing id.
+  const refusal = app.getByRole('form', { name: 'New training run' }).locator('.alert.shown');
+  if (await refusal.isVisible()) throw new Error(`Start was refused: ${(await refusal.innerText()).trim()}`);
   if (before !== null) await expect(runIdShown).not.toHaveText(before);
   await expect(runIdShown).toBeVisible();
   return (await runIdShown.textContent())!.trim();

@@ -64,9 +64,9 @@ describe('gan-studio train', () => {
   it('refuses flag mixes it would otherwise quietly ignore or change, saying what to do', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-cli-flags-'));
     const out = ['--out', join(dir, 'project'), '--backend', 'cpu'];
-    const resumed = await runCli(['train', '--resume', join(dir, 'project', 'runs', 'x'), '--steps', '5', '--clusters', '4']);
+    const resumed = await runCli(['train', '--resume', join(dir, 'project', 'runs', 'x'), '--steps', '5', '--data', 'mnist', '--clusters', '4']);
     expect(resumed.code).toBe(1);
-    expect(resumed.stderr).toMatch(/--resume continues a run with the settings it started with: --steps, --clusters cannot go with it/);
+    expect(resumed.stderr).toMatch(/--resume continues a run with the settings it started with: --data, --steps, --clusters cannot go with it/);
     const notCount = await runCli(['train', '--clusters', 'abc', ...out]);
     expect(notCount.code).toBe(1);
     expect(notCount.stderr).toMatch(/--clusters takes a whole number of clusters from 2 to 100 \(got "abc"\)/);

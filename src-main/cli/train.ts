@@ -15,7 +15,7 @@ import { openDatasetTrainingData, trainingBatches, trainingDataShape, type Train
 import { assertTrainable, type DatasetShape } from '../shared/model-design/review';
 import { trainingEvaluatorFor } from '../engine/evaluation/in-training';
 import { runDataset, writeRunFile } from '../project/run-file';
-import { hasDataset, noDataset } from '../engine/dataset/project-dataset';
+import { datasetTitle, hasDataset, noDataset } from '../engine/dataset/project-dataset';
 import { datasetDirOf, projectOfRun, runsDirOf } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
 import { TrainingSession, type RunStatus, type SessionListener } from '../engine/training/session';
@@ -25,8 +25,9 @@ import { ProgressLine } from './progress';
 import { trainUsage } from './usage';
 
 export async function train(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     args,
+    tokens: true,
     options: {
       data: { type: 'string', default: 'mnist' },
       preset: { type: 'string', default: 'dcgan' },
@@ -47,13 +48,15 @@ export async function train(args: string[]): Promise<void> {
     },
   });
   if (values.help) return void process.stdout.write(trainUsage);
+  const given = new Set<string>(tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
   if (values.resume) {
-    // A resumed run continues with its own config.json (and clusters.json): settings for a new run would be ignored.
-    const ignored = (['model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'seed', 'config', 'out'] as const).filter((key) => values[key] !== undefined);
+    // A resumed run continues with its own config.json, dataset and clusters.json: settings for a new run would be ignored.
+    const ignored = ['data', 'preset', 'model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'seed', 'config', 'out'].filter((key) => given.has(key));
     if (ignored.length) {
       throw new Error(`--resume continues a run with the settings it started with: ${ignored.map((key) => `--${key}`).join(', ')} cannot go with it (leave ${ignored.length === 1 ? 'it' : 'them'} out, or start a new run)`);
     }
   }
+  clusterCount(values.clusters);
   const named = values.data === 'mnist' ? 'demo:mnist' : values.data;
   if (!datasetRefSchema.safeParse(named).success) throw new Error(`Unknown dataset "${values.data}": use mnist, project or project:<id> (as gan-studio import prints it)`);
   await holdProjectLock(values.resume ? projectOfRun(resolve(values.resume)) : resolve(values.out ?? defaultProjectDir()), 'train', { create: !values.resume });
@@ -101,7 +104,7 @@ export async function train(args: string[]): Promise<void> {
     session = opened.session;
     process.stderr.write(`Resuming ${session.runDir} at step ${session.status().step}\n`);
   } else {
-    const shape = trainingDataShape(data, dataset);
+    const shape = trainingDataShape(data, await datasetTitle(dataProject, dataset));
     // The same review the app's Model view and engine apply: a config that cannot train stops here.
     const config = assertTrainable(await buildConfig(values, shape), { dataset: shape, backend: backend.active });
     session = await TrainingSession.create(runsDirOf(projectDir), config, trainingBatches(data, config.model), listener, {
@@ -134,10 +137,7 @@ async function buildConfig(values: Record<string, string | boolean | undefined>,
     ? (JSON.parse(await readFile(String(values.config), 'utf8')) as TrainConfig)
     : preset(values.preset as PresetName);
   const num = (key: string) => (values[key] === undefined ? undefined : Number(values[key]));
-  const clusters = num('clusters');
-  if (clusters !== undefined && !(Number.isInteger(clusters) && clusters >= 2 && clusters <= MAX_CLUSTERS)) {
-    throw new Error(`--clusters takes a whole number of clusters from 2 to ${MAX_CLUSTERS} (got "${String(values.clusters)}"); about twice the kinds of image you expect works well`);
-  }
+  const clusters = clusterCount(values.clusters as string | undefined);
   if (clusters !== undefined && values.model !== undefined && values.model !== 'cdcgan') {
     throw new Error(`--clusters conditions a conditional DCGAN on clusters; it cannot go with --model ${String(values.model)} (leave out one of them)`);
   }
@@ -170,6 +170,16 @@ async function buildConfig(values: Record<string, string | boolean | undefined>,
     optimizer: values.lr ? { ...base.optimizer, gLr: Number(values.lr), dLr: Number(values.lr) } : base.optimizer,
   };
   return candidate;
+}
+
+/** --clusters as a number, checked before anything is locked, loaded or created. */
+function clusterCount(flag: string | undefined): number | undefined {
+  if (flag === undefined) return undefined;
+  const k = Number(flag);
+  if (!(Number.isInteger(k) && k >= 2 && k <= MAX_CLUSTERS)) {
+    throw new Error(`--clusters takes a whole number of clusters from 2 to ${MAX_CLUSTERS} (got "${flag}"); about twice the kinds of image you expect works well`);
+  }
+  return k;
 }
 
 function fmt(value: number | null): string {

@@ -220,6 +220,6 @@ describe('explore through main and the engine process', () => {
     const runDir = join(projectDir, 'runs', clustered);
     await rm(join(runDir, CLUSTERS_FILE));
     const refused = await service.handle('explore.copies', { checkpoint: { runId: clustered }, samples: 100 });
-    expect(refused.ok ? '' : refused.error.message).toMatch(/clusters\.json is missing.*Open the run in the Train view once/);
+    expect(refused.ok ? '' : refused.error.message).toMatch(/clusters\.json is missing.*Open the run once.*gan-studio train --resume/);
   }, 120_000);
 });

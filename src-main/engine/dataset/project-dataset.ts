@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { DATASETS_DIR, datasetDirOf, runDirOf, runsDirOf } from '../../project/layout';
 import { runDataset } from '../../project/run-file';
 import { readdir, stat } from 'node:fs/promises';
-import type { ProjectDatasetRef } from '../../api/schemas';
+import type { DatasetRef, ProjectDatasetRef } from '../../api/schemas';
 import { readManifest, type Manifest } from './manifest';
 import { StudioError } from '../../api/rpc';
 import { openDataset, type DatasetReader } from './';
@@ -83,6 +83,13 @@ export function datasetName(manifest: Pick<Manifest, 'name' | 'sourceDir'>): str
   const folder = basename(manifest.sourceDir);
   // An upload's folder is a random id, not a name anyone chose.
   return /^[a-f0-9]{32}$/.test(folder) ? 'Imported images' : folder;
+}
+
+/** How messages about a run's data name it: the demo, or the dataset by the name people know it by. */
+export async function datasetTitle(projectDir: string, dataset: DatasetRef): Promise<string> {
+  if (dataset === 'demo:mnist') return 'The MNIST demo digits';
+  const manifest = await readManifest(datasetDirOf(projectDir, dataset)).catch(() => null);
+  return manifest ? `“${datasetName(manifest)}”` : dataset;
 }
 
 export const imageBytesOf = (reader: DatasetReader) => reader.width * reader.height * reader.channels;

@@ -7,7 +7,7 @@ import { StudioError } from '../../api/rpc';
 import type { TrainConfig } from '../../api/train-config';
 import type { DatasetRef, LiveParamsShape, RunHistoryShape, RunStatusShape, trainControlSchema } from '../../api/training';
 import { loadMnistDemo } from '../dataset/mnist-demo';
-import { hasDataset, noDataset } from '../dataset/project-dataset';
+import { datasetTitle, hasDataset, noDataset } from '../dataset/project-dataset';
 import { isStreamed, openDatasetTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../batches/training-data';
 import { assertTrainable } from '../../shared/model-design/review';
 import { dirname, resolve } from 'node:path';
@@ -62,11 +62,13 @@ export class TrainingController {
   }
 
   private async startNow(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
-    await this.releaseIdle();
+    this.assertIdle();
     const projectDir = dirname(runsDir);
     const data = await this.load(dataset, projectDir);
-    // The handler reviewed the config alone; what it asks of this dataset (classes, clusters) is checked here.
-    assertTrainable(config, { dataset: trainingDataShape(data, dataset) });
+    // The handler reviewed the config alone; what it asks of this dataset (classes, clusters) is
+    // checked here, before the finished run the engine still shows is let go.
+    assertTrainable(config, { dataset: trainingDataShape(data, await datasetTitle(projectDir, dataset)) });
+    await this.release();
     this.session = await TrainingSession.create(runsDir, config, trainingBatches(data, config.model), this.listener(), {
       evaluator: trainingEvaluatorFor(config, dataset, projectDir),
     });
@@ -147,11 +149,15 @@ export class TrainingController {
   }
 
   /** A new run replaces a finished or stopped one, never a live one. */
-  private async releaseIdle(): Promise<void> {
+  private assertIdle(): void {
     const state = this.session?.status().state;
     if (state === 'running' || state === 'paused') {
       throw new StudioError({ code: 'invalid-request', message: `Run ${this.session!.runId} is ${state}: stop it before starting another.` });
     }
+  }
+
+  private async releaseIdle(): Promise<void> {
+    this.assertIdle();
     await this.release();
   }
 

@@ -98,6 +98,8 @@ describe('TrainingSession', () => {
     const reopened = await TrainingSession.open(session.runDir, (c, saved) => ((given = saved), trainingBatches(digits(700), c.model, {}, saved)), recorder().listener);
     expect(given?.centres).toEqual(first.clusters!.centres);
     await reopened.session.dispose();
+    // Reopening on the grown dataset left the run's clusters as they were.
+    expect(await readRunClusters(session.runDir)).toEqual({ version: 1, ...first.clusters });
     // Without its clusters.json the run finds them again on open, and saves them for the next time.
     await rm(join(session.runDir, CLUSTERS_FILE));
     const again = await TrainingSession.open(session.runDir, (c, saved) => trainingBatches(digits(600), c.model, {}, saved), recorder().listener);

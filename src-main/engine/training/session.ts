@@ -125,14 +125,20 @@ export class TrainingSession {
     // A run on clusters resumes on the clusters it started with; one whose clusters.json is gone
     // finds them again and saves them, so evaluation and resuming agree from then on.
     const clusters = config.model.labels === 'clusters' ? ((await readRunClusters(runDir)) ?? undefined) : undefined;
-    const batches = makeBatches(config, clusters);
-    if (!clusters && batches.clusters) await writeRunClusters(runDir, { version: 1, ...batches.clusters });
+    let batches: BatchSource;
+    try {
+      batches = makeBatches(config, clusters);
+    } catch (err) {
+      // The data no longer fits the run (its clusters, its classes): say which run.
+      throw new Error(`${runDir}: ${err instanceof Error ? err.message : String(err)}`);
+    }
     const runId = runIdOf(runDir);
     const checkpoints = new CheckpointStore(runFiles(runDir).checkpoints, { keepLast: config.keepCheckpoints });
     const log = new MetricsLog(runFiles(runDir).metrics);
     const variety = await realDiversity(batches, config);
     const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config), variety);
     const skipped = await session.restoreLatest();
+    if (!clusters && batches.clusters) await writeRunClusters(runDir, { version: 1, ...batches.clusters });
     return { session, skipped };
   }
 

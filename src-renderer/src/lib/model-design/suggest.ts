@@ -2,8 +2,8 @@
  * Which preset fits a dataset better than the one the form holds. An unlabelled folder of a few
  * hundred or more images at up to 64 px is where the DCGAN on clusters (self-conditioning) helps:
  * on the digits it reaches an 11× lower KID than the plain DCGAN at the same steps and the #20
- * targets in 4,500 steps; on two colour emoji sets it was mixed (ahead after an hour on one, behind
- * after 20 minutes on the other: README, #20).
+ * targets in 4,500 steps; on two colour emoji sets it was mixed (ahead at 30 minutes and level after
+ * an hour on one, behind after 20 minutes on the other: README, #20).
  * It needs no labels. The Train view offers it; it never applies itself.
  */
 import type { PresetName } from '../../../../src-main/api/training';
@@ -28,6 +28,6 @@ export function suggestedPreset(dataset: DatasetShape | null, current: PresetNam
   if (dataset.count * dataset.width * dataset.height * dataset.channels > STREAM_ABOVE_BYTES) return null;
   return {
     preset: 'dcgan-clusters',
-    why: `${dataset.count.toLocaleString('en-US')} images without labels: the “DCGAN on clusters” preset sorts them into 20 groups of similar images and tells G which group to draw, so it draws fewer in-between, hybrid images (measured on the digits: an 11× lower KID than the plain DCGAN at the same steps; on colour emoji it was ahead on one set after an hour, 22 % lower KID, and behind on another after 20 minutes).`,
+    why: `${dataset.count.toLocaleString('en-US')} images without labels: the “DCGAN on clusters” preset sorts them into 20 groups of similar images and tells G which group to draw, so it draws fewer in-between, hybrid images (measured on the digits: an 11× lower KID than the plain DCGAN at the same steps; on colour emoji it was level with the plain DCGAN after an hour on one set, ahead at 30 minutes, and behind on another after 20 minutes).`,
   };
 }
