@@ -19,7 +19,7 @@ export async function trainRunWithCli(project: string, args: string[] = []): Pro
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['out/main/cli.js', 'train', '--out', staging, '--backend', 'wasm', '--preset', 'mlp', '--steps', '20', '--batch', '8', ...args],
+      ['out/main/cli.js', 'train', '--project', staging, '--backend', 'wasm', '--preset', 'mlp', '--steps', '20', '--batch', '8', ...args],
       { timeout: 120_000 },
     );
     // The CLI reports on stderr ("Samples and checkpoints: <project>/runs/<id>").

@@ -26,7 +26,7 @@ describe('CLI commands and the project lock', () => {
     const lock = await lockProject(dir, 'GAN Studio app 9.9.9');
     try {
       const commands: [string, () => Promise<void>][] = [
-        ['train', () => train(['--out', dir, '--steps', '1', '--backend', 'cpu'])],
+        ['train', () => train(['--project', dir, '--steps', '1', '--backend', 'cpu'])],
         ['train --resume', () => train(['--resume', runDir, '--backend', 'cpu'])],
         ['import', () => importFolder([join(dir, '..'), '--project', dir])],
         ['export', () => exportCommand(['grid', '--run', runDir, '--backend', 'cpu'])],

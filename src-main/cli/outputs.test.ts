@@ -45,7 +45,7 @@ describe('gan-studio metrics', () => {
 describe('gan-studio train --tensorboard', () => {
   it('writes the live run’s steps to an event file next to its metrics.jsonl', async () => {
     const project = await mkdtemp(join(tmpdir(), 'gan-cli-tb-'));
-    const { code, stderr } = await runCli(['train', '--preset', 'dcgan', '--steps', '3', '--batch', '8', '--backend', 'cpu', '--out', project, '--tensorboard']);
+    const { code, stderr } = await runCli(['train', '--preset', 'dcgan', '--steps', '3', '--batch', '8', '--backend', 'cpu', '--project', project, '--tensorboard']);
     expect(code, stderr).toBe(0);
     const [runId] = await readdir(join(project, 'runs'));
     const runDir = join(project, 'runs', runId!);

@@ -63,7 +63,10 @@ describe('gan-studio train', () => {
 
   it('refuses flag mixes it would otherwise quietly ignore or change, saying what to do', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-cli-flags-'));
-    const out = ['--out', join(dir, 'project'), '--backend', 'cpu'];
+    const out = ['--project', join(dir, 'project'), '--backend', 'cpu'];
+    const twoProjects = await runCli(['train', '--project', join(dir, 'a'), '--out', join(dir, 'b')]);
+    expect(twoProjects.code).toBe(1);
+    expect(twoProjects.stderr).toMatch(/--out is the old name of --project: give one of them/);
     const resumed = await runCli(['train', '--resume', join(dir, 'project', 'runs', 'x'), '--steps', '5', '--data', 'mnist', '--clusters', '4']);
     expect(resumed.code).toBe(1);
     expect(resumed.stderr).toMatch(/--resume continues a run with the settings it started with: --data, --steps, --clusters cannot go with it/);

@@ -39,6 +39,8 @@ export async function train(args: string[]): Promise<void> {
       lr: { type: 'string' },
       seed: { type: 'string' },
       config: { type: 'string' },
+      project: { type: 'string' },
+      /** The old name of --project, still accepted. */
       out: { type: 'string' },
       resume: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
@@ -51,7 +53,7 @@ export async function train(args: string[]): Promise<void> {
   const given = new Set<string>(tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
   if (values.resume) {
     // A resumed run continues with its own config.json, dataset and clusters.json: settings for a new run would be ignored.
-    const ignored = ['data', 'preset', 'model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'seed', 'config', 'out'].filter((key) => given.has(key));
+    const ignored = ['data', 'preset', 'model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'seed', 'config', 'project', 'out'].filter((key) => given.has(key));
     if (ignored.length) {
       throw new Error(`--resume continues a run with the settings it started with: ${ignored.map((key) => `--${key}`).join(', ')} cannot go with it (leave ${ignored.length === 1 ? 'it' : 'them'} out, or start a new run)`);
     }
@@ -59,11 +61,14 @@ export async function train(args: string[]): Promise<void> {
   clusterCount(values.clusters);
   const named = values.data === 'mnist' ? 'demo:mnist' : values.data;
   if (!datasetRefSchema.safeParse(named).success) throw new Error(`Unknown dataset "${values.data}": use mnist, project or project:<id> (as gan-studio import prints it)`);
-  await holdProjectLock(values.resume ? projectOfRun(resolve(values.resume)) : resolve(values.out ?? defaultProjectDir()), 'train', { create: !values.resume });
+  if (values.project !== undefined && values.out !== undefined && resolve(values.project) !== resolve(values.out)) {
+    throw new Error('--out is the old name of --project: give one of them');
+  }
+  const projectDir = resolve(values.project ?? values.out ?? defaultProjectDir());
+  await holdProjectLock(values.resume ? projectOfRun(resolve(values.resume)) : projectDir, 'train', { create: !values.resume });
 
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
   process.stderr.write(`Backend: ${backend.active} (${backend.provider})${backend.threads ? `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : ''}\n`);
-  const projectDir = resolve(values.out ?? defaultProjectDir());
   // A resumed run trains on what it started on, whatever --data says.
   const dataProject = values.resume ? projectOfRun(resolve(values.resume)) : projectDir;
   const dataset: DatasetRef = values.resume ? await runDataset(resolve(values.resume)) : datasetRefSchema.parse(named);

@@ -31,7 +31,7 @@ export const importUsage = `Usage: gan-studio import <folder> [options]
 
 export const trainUsage = `Usage: gan-studio train [options]
 
-  --data <name>        mnist (the built-in digits) | project (the --out project's first dataset)
+  --data <name>        mnist (the built-in digits) | project (the --project project's first dataset)
                        | project:<id> (another of its datasets, as import prints it)  [mnist]
   --preset <name>      ${presetNames.join(' | ')}                         [dcgan]
   --model <name>       ${architectures.join(' | ')} (overrides the preset's)
@@ -42,7 +42,7 @@ export const trainUsage = `Usage: gan-studio train [options]
   --lr <x>             Learning rate of both networks
   --seed <n>           Random seed
   --config <file>      A full config.json (as the app saves it); other flags override it
-  --out <project>      Project folder; the run goes to <project>/runs/<id>  [~/Documents/GAN Studio/Default project]
+  --project <dir>      Project folder; the run goes to <dir>/runs/<id> (--out: its old name) [~/Documents/GAN Studio/Default project]
   --resume <run dir>   Continue a run from its newest checkpoint, with the settings it started with
   --backend <b>        auto | tensorflow | webgpu | wasm | cpu                        [auto]
   --threads <n>        CPU threads for wasm, 1–8 (or GAN_STUDIO_THREADS)    [all cores ≤ 2, else all but one]
