@@ -63,7 +63,7 @@ export async function requireRunClusters(runDir: string, k: number): Promise<Sav
     throw new Error(`${file} is missing: this run trains on clusters and its clusters are not saved. Open the run once (from the Train view's runs list, or \`gan-studio train --resume <run dir>\` and Ctrl+C): it finds the clusters again and saves them. Then try again.`);
   }
   if (saved.sizes.length !== k) {
-    throw new Error(`${file} holds ${saved.sizes.length} clusters and the run's model has ${k}: delete the file and open the run in the Train view to find its ${k} clusters again (their numbering may change).`);
+    throw new Error(`${file} holds ${saved.sizes.length} clusters and the run's model has ${k}: delete the file and open the run once (the Train view's runs list, or \`gan-studio train --resume <run dir>\`) to find its ${k} clusters again (their numbering may change).`);
   }
   return saved;
 }
