@@ -5,7 +5,7 @@ import { formatIssues } from '../api/rpc';
 import { importOptionsSchema } from '../api/dataset';
 import { DatasetError, importDataset } from '../engine/dataset';
 import { datasetNamed, newDatasetRef } from '../engine/dataset/project-dataset';
-import { basename } from 'node:path';
+import { folderDatasetName } from '../shared/dataset-name';
 import { datasetDirOf } from '../project/layout';
 import { openProject } from '../services/projects';
 import { holdProjectLock } from '../project/lock';
@@ -52,7 +52,7 @@ export async function importFolder(args: string[]): Promise<void> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   // Into the dataset of that name (a re-import updates it), else a new one.
-  const name = values.dataset?.trim() || basename(resolve(source));
+  const name = values.dataset?.trim() || folderDatasetName(resolve(source));
   const dataset = (await datasetNamed(project.dir, name)) ?? (await newDatasetRef(project.dir, name));
   try {
     const report = await importDataset(resolve(source), datasetDirOf(project.dir, dataset), parsed.data, {

@@ -3,7 +3,7 @@
  * upload, the folder dialog) and main turns it into a folder for the engine to read. After an
  * import or a delete, every window hears the project's datasets again ('dataset.changed').
  */
-import { basename } from 'node:path';
+import { folderDatasetName } from '../shared/dataset-name';
 import type { datasetRequests } from '../api/dataset';
 import type { ProjectDatasetRef } from '../api/schemas';
 import { StudioError, type HandlersFor } from '../api/rpc';
@@ -39,7 +39,7 @@ export function datasetStudioHandlers(ctx: StudioContext, sources: ImportSources
       importing.add(folder.dir);
       let result;
       try {
-        const datasetName = name ?? (source.kind === 'upload' ? 'Imported images' : basename(folder.dir));
+        const datasetName = name ?? (source.kind === 'upload' ? 'Imported images' : folderDatasetName(folder.dir));
         result = await engine.request('dataset.import', { sourceDir: folder.dir, projectDir, options: importOptions, target, name: datasetName });
       } finally {
         importing.delete(folder.dir);

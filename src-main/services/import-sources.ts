@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
+import { folderDatasetName } from '../shared/dataset-name';
 import { StudioError } from '../api/rpc';
 import { uploadsDirOf } from '../project/layout';
 
@@ -57,7 +58,7 @@ export class ImportSources {
    */
   async choose(): Promise<{ token: string; folder: string } | null> {
     const dir = await this.#pickFolder();
-    return dir ? { token: this.registerDrop(dir), folder: basename(dir) } : null;
+    return dir ? { token: this.registerDrop(dir), folder: folderDatasetName(dir) } : null;
   }
 
   /** The folder behind a drop token, for its preview; unlike resolve, the token stays for the import. */
