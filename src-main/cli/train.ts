@@ -58,7 +58,7 @@ export async function train(args: string[]): Promise<void> {
       throw new Error(`--resume continues a run with the settings it started with: ${ignored.map((key) => `--${key}`).join(', ')} cannot go with it (leave ${ignored.length === 1 ? 'it' : 'them'} out, or start a new run)`);
     }
   }
-  clusterCount(values.clusters);
+  const clusters = clusterCount(values.clusters);
   const named = values.data === 'mnist' ? 'demo:mnist' : values.data;
   if (!datasetRefSchema.safeParse(named).success) throw new Error(`Unknown dataset "${values.data}": use mnist, project or project:<id> (as gan-studio import prints it)`);
   if (values.project !== undefined && values.out !== undefined && resolve(values.project) !== resolve(values.out)) {
@@ -102,7 +102,7 @@ export async function train(args: string[]): Promise<void> {
   let session: TrainingSession;
   if (values.resume) {
     const runDir = resolve(values.resume);
-    const opened = await TrainingSession.open(runDir, (config, clusters) => trainingBatches(data, config.model, {}, clusters), listener, (config) =>
+    const opened = await TrainingSession.open(runDir, (config, saved) => trainingBatches(data, config.model, {}, saved), listener, (config) =>
       trainingEvaluatorFor(config, dataset, projectOfRun(runDir)),
     );
     for (const reason of opened.skipped) process.stderr.write(`Skipped a damaged checkpoint: ${reason}\n`);
@@ -111,7 +111,7 @@ export async function train(args: string[]): Promise<void> {
   } else {
     const shape = trainingDataShape(data, await datasetTitle(dataProject, dataset));
     // The same review the app's Model view and engine apply: a config that cannot train stops here.
-    const config = assertTrainable(await buildConfig(values, shape), { dataset: shape, backend: backend.active });
+    const config = assertTrainable(await buildConfig(values, shape, clusters), { dataset: shape, backend: backend.active });
     session = await TrainingSession.create(runsDirOf(projectDir), config, trainingBatches(data, config.model), listener, {
       evaluator: trainingEvaluatorFor(config, dataset, projectDir),
     });
@@ -136,13 +136,13 @@ export async function train(args: string[]): Promise<void> {
   if (status.state === 'failed' || status.state === 'paused') process.exitCode = 1;
 }
 
-async function buildConfig(values: Record<string, string | boolean | undefined>, data: DatasetShape): Promise<unknown> {
+/** `clusters`: --clusters, already checked. */
+async function buildConfig(values: Record<string, string | boolean | undefined>, data: DatasetShape, clusters: number | undefined): Promise<unknown> {
   if (!presetNames.includes(values.preset as PresetName)) throw new Error(`Unknown preset "${values.preset}"`);
   const base: TrainConfig = values.config
     ? (JSON.parse(await readFile(String(values.config), 'utf8')) as TrainConfig)
     : preset(values.preset as PresetName);
   const num = (key: string) => (values[key] === undefined ? undefined : Number(values[key]));
-  const clusters = clusterCount(values.clusters as string | undefined);
   if (clusters !== undefined && values.model !== undefined && values.model !== 'cdcgan') {
     throw new Error(`--clusters conditions a conditional DCGAN on clusters; it cannot go with --model ${String(values.model)} (leave out one of them)`);
   }

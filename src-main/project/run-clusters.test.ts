@@ -27,7 +27,7 @@ describe('runs/<id>/clusters.json', () => {
   it('is required, with the model\'s cluster count, where samples are drawn in the saved sizes', async () => {
     const runDir = await mkdtemp(join(tmpdir(), 'gan-run-clusters-'));
     await expect(requireRunClusters(runDir, 2)).rejects.toThrow(/clusters\.json is missing.*Open the run once.*gan-studio train --resume/);
-    await writeRunClusters(runDir, { version: 1, sizes: [3, 5], centres: [[0, 1], [1, 0]] });
+    await writeRunClusters(runDir, { sizes: [3, 5], centres: [[0, 1], [1, 0]] });
     expect((await requireRunClusters(runDir, 2)).sizes).toEqual([3, 5]);
     await expect(requireRunClusters(runDir, 3)).rejects.toThrow(/clusters\.json holds 2 clusters and the run's model has 3: delete the file/);
   });

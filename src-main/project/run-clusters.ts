@@ -23,8 +23,10 @@ export const savedClustersSchema = z
   .refine((c) => c.sizes.some((size) => size > 0), 'every cluster is empty');
 export type SavedClusters = z.infer<typeof savedClustersSchema>;
 
-export async function writeRunClusters(runDir: string, clusters: SavedClusters): Promise<void> {
-  await writeFileAtomic(runDir, CLUSTERS_FILE, [Buffer.from(JSON.stringify(clusters))]);
+/** Saves a run's clusters (this file's format and version are written here only). */
+export async function writeRunClusters(runDir: string, clusters: Pick<SavedClusters, 'sizes' | 'centres'>): Promise<void> {
+  const saved: SavedClusters = { version: 1, sizes: clusters.sizes, centres: clusters.centres };
+  await writeFileAtomic(runDir, CLUSTERS_FILE, [Buffer.from(JSON.stringify(saved))]);
 }
 
 /** The run's clusters, or null when it has none saved (a run of another kind). */

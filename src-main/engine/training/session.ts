@@ -98,7 +98,7 @@ export class TrainingSession {
     await mkdir(runFiles(runDir).samples, { recursive: true });
     await mkdir(runFiles(runDir).checkpoints, { recursive: true });
     await writeFileAtomic(runDir, CONFIG_FILE, [Buffer.from(JSON.stringify(config, null, 2))]);
-    if (batches.clusters) await writeRunClusters(runDir, { version: 1, ...batches.clusters });
+    if (batches.clusters) await writeRunClusters(runDir, batches.clusters);
     const session = new TrainingSession(
       runId,
       runDir,
@@ -138,7 +138,7 @@ export class TrainingSession {
     const variety = await realDiversity(batches, config);
     const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config), variety);
     const skipped = await session.restoreLatest();
-    if (!clusters && batches.clusters) await writeRunClusters(runDir, { version: 1, ...batches.clusters });
+    if (!clusters && batches.clusters) await writeRunClusters(runDir, batches.clusters);
     return { session, skipped };
   }
 

@@ -64,6 +64,8 @@ export class ExploreStore {
 
   readonly lanes: Record<LaneName, RenderLane>;
   readonly numClasses = $derived(this.config?.model.numClasses ?? 0);
+  /** The classes are clusters of the images (self-conditioning), named Cluster 1…k. */
+  readonly clustered = $derived(this.config?.model.labels === 'clusters');
   readonly directions = $derived<DirectionInfo[]>(this.saved?.directions ?? []);
   readonly parts = $derived.by((): ViewParts | null => {
     if (!this.runId || !this.file || !this.config) return null;
