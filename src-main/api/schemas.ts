@@ -26,6 +26,9 @@ export const backendReportSchema = z.object({
   /** CPU threads the active backend computes with (wasm: XNNPACK's pool; cpu: 1). Absent when the
    *  backend manages its own threads (TensorFlow) or the engine predates threads. */
   threads: z.number().int().positive().optional(),
+  /** wasm only: the native library its convolutions, matmuls and reductions run on (ONNX Runtime's
+   *  MLAS), with its version, or the reason it is not used (version null). */
+  native: z.object({ provider: z.string(), version: z.string().nullable(), reason: z.string().nullable() }).optional(),
 });
 export type BackendReport = z.infer<typeof backendReportSchema>;
 

@@ -11,6 +11,7 @@ import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
 import { evaluationSettingsSchema, type EvaluationRecord } from '../api/evaluation';
 import { initRuntime } from '../engine/runtime';
+import { backendLine } from '../shared/backend-line';
 import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
 import { evaluateCheckpoint } from '../engine/evaluation/evaluate';
@@ -54,7 +55,7 @@ export async function evaluate(args: string[]): Promise<void> {
   const projectDir = projectOfRun(runDir);
   await holdProjectLock(projectDir, 'eval');
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
-  process.stderr.write(`Backend: ${backend.active} (${backend.provider})${backend.threads ? `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : ''}\n`);
+  process.stderr.write(`Backend: ${backendLine(backend)}\n`);
 
   const inputRange = values['inception-range'];
   if (inputRange !== '0,1' && inputRange !== '-1,1') throw new Error(`--inception-range is 0,1 or -1,1, not "${inputRange}"`);

@@ -9,6 +9,7 @@ import { backendPreferenceSchema, datasetRefSchema, nearestResolution, type Data
 import { MAX_CLUSTERS, type TrainConfig } from '../api/train-config';
 import { preset, presetNames, type PresetName } from '../api/training';
 import { initRuntime } from '../engine/runtime';
+import { backendLine } from '../shared/backend-line';
 import { resolveThreads } from '../engine/backend/threads';
 import { loadMnistDemo } from '../engine/dataset/mnist-demo';
 import { openDatasetTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../engine/batches/training-data';
@@ -68,7 +69,7 @@ export async function train(args: string[]): Promise<void> {
   await holdProjectLock(values.resume ? projectOfRun(resolve(values.resume)) : projectDir, 'train', { create: !values.resume });
 
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
-  process.stderr.write(`Backend: ${backend.active} (${backend.provider})${backend.threads ? `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : ''}\n`);
+  process.stderr.write(`Backend: ${backendLine(backend)}\n`);
   // A resumed run trains on what it started on, whatever --data says.
   const dataProject = values.resume ? projectOfRun(resolve(values.resume)) : projectDir;
   const dataset: DatasetRef = values.resume ? await runDataset(resolve(values.resume)) : datasetRefSchema.parse(named);

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, BackendReport } from '../../api/schemas';
 import { installThreadedWasm, type ThreadedWasmOptions, type ThreadedWasmStatus } from './wasm-threads';
 import { defaultThreads } from './threads';
+import { loadOrt, ortStatus } from './ort/ort-runtime';
 import { adapterLabel, webgpuCandidate } from './webgpu';
 
 type Attempt = BackendReport['attempts'][number];
@@ -38,6 +39,8 @@ export function wasmCandidate(options: ThreadedWasmOptions): BackendCandidate {
     load: async () => {
       await import('@tensorflow/tfjs-backend-wasm');
       status = installThreadedWasm(options);
+      // The convolutions' GEMMs run natively when onnxruntime-node loads (./ort); wasm otherwise.
+      loadOrt(options.threads);
     },
     threads: () => ({ threads: status?.threads ?? 1, fallback: status ? status.fallback : 'the threaded build was not installed' }),
   };
@@ -96,7 +99,9 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
 
   const customKernels = options.registerKernels ? options.registerKernels(chosen.name) : [];
   const threads = chosen.threads?.().threads;
-  return { active: chosen.name, provider: chosen.provider, attempts, customKernels, tfjsVersion: tf.version_core, ...(threads ? { threads } : {}) };
+  const ort = chosen.name === 'wasm' ? ortStatus() : null;
+  const native = ort ? { native: { provider: 'onnxruntime-node', version: ort.version, reason: ort.reason } } : {};
+  return { active: chosen.name, provider: chosen.provider, attempts, customKernels, tfjsVersion: tf.version_core, ...(threads ? { threads } : {}), ...native };
 }
 
 function describe(candidate: BackendCandidate): Pick<Attempt, 'name' | 'provider'> {
@@ -135,8 +140,14 @@ function runsOn(candidate: BackendCandidate): string {
   }
   if (candidate.name === 'wasm') {
     const { threads, fallback } = candidate.threads?.() ?? { threads: 1, fallback: null };
-    if (fallback) return `WebAssembly with SIMD via XNNPACK, one thread (the multi-threaded build failed: ${fallback})`;
-    return `WebAssembly with SIMD via XNNPACK, ${threads === 1 ? 'one thread' : `${threads} threads`}`;
+    const base = fallback
+      ? `WebAssembly with SIMD via XNNPACK, one thread (the multi-threaded build failed: ${fallback})`
+      : `WebAssembly with SIMD via XNNPACK, ${threads === 1 ? 'one thread' : `${threads} threads`}`;
+    const ort = ortStatus();
+    if (!ort) return base;
+    return ort.version
+      ? `${base}; convolutions, matmuls and batch statistics natively in ONNX Runtime ${ort.version} (MLAS)`
+      : `${base}; ONNX Runtime not used (${ort.reason})`;
   }
   return 'plain JavaScript on the CPU (slowest)';
 }

@@ -58,7 +58,8 @@ describe('threaded wasm backend', () => {
     const two = await train(which, steps, ['--threads', '2']);
     expect(one.report).toMatchObject({ active: 'wasm', threads: 1 });
     expect(two.report).toMatchObject({ active: 'wasm', threads: 2 });
-    expect(two.report.attempts.find((a) => a.name === 'wasm')!.detail).toMatch(/XNNPACK, 2 threads$/);
+    expect(two.report.attempts.find((a) => a.name === 'wasm')!.detail).toMatch(/XNNPACK, 2 threads; convolutions, matmuls and batch statistics natively in ONNX Runtime \d/);
+    expect(two.report.native).toMatchObject({ provider: 'onnxruntime-node', reason: null });
     expectSameWeights(one.weights, two.weights);
     // Every core busy: the engine yields a little OS priority (niceness +5) so the UI stays responsive.
     const base = getPriority();

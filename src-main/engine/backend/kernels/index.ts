@@ -14,7 +14,8 @@ import { cpuConvConfigs } from './cpu/conv';
 import { cpuBatchMatMulConfig } from './cpu/matmul';
 import { cpuElementwiseConfigs } from './cpu/elementwise';
 import { cpuResizeNearestNeighborGradConfig } from './cpu/resize';
-import { forgetStock, markOurs, processGlobal, rememberStock, type TrainingBackendName } from './runner';
+import { forgetStock, markOurs, processGlobal, rememberStock, stockKernel, type TrainingBackendName } from './runner';
+import { ortKernelConfig } from '../ort/ort-kernels';
 
 export type { TrainingBackendName } from './runner';
 
@@ -23,10 +24,14 @@ const active = processGlobal('active-kernels', () => new Set<string>());
 
 function configsFor(backendName: TrainingBackendName): KernelConfig[] {
   if (backendName === 'wasm') {
+    // The convolutions go to ONNX Runtime's native GEMMs when it is loaded (../ort), else to these.
     return [
-      conv2dBackpropFilterConfig(backendName),
-      conv2dBackpropInputConfig(backendName),
-      batchMatMulConfig(backendName),
+      ortKernelConfig(stockConfig(tf.Conv2D, backendName)),
+      ortKernelConfig(stockConfig(tf.Sum, backendName)),
+      ortKernelConfig(stockConfig(tf.Mean, backendName)),
+      ortKernelConfig(conv2dBackpropFilterConfig(backendName)),
+      ortKernelConfig(conv2dBackpropInputConfig(backendName)),
+      ortKernelConfig(batchMatMulConfig(backendName)),
       fusedMatMulConfig(backendName),
       tileConfig(backendName),
       ...depthwiseConfigs(backendName),
@@ -43,6 +48,19 @@ function configsFor(backendName: TrainingBackendName): KernelConfig[] {
     // Not speed: tfjs-cpu's own kernel is wrong for batch > 1.
     cpuResizeNearestNeighborGradConfig(),
   ];
+}
+
+/** The backend's own kernel, looked up when called: the fallback behind ONNX Runtime's. */
+function stockConfig(kernelName: string, backendName: TrainingBackendName): KernelConfig {
+  return {
+    kernelName,
+    backendName,
+    kernelFunc: (args) => {
+      const stock = stockKernel(kernelName, backendName);
+      if (!stock) throw new Error(`No stock ${kernelName} kernel for backend '${backendName}'`);
+      return stock.kernelFunc(args);
+    },
+  };
 }
 
 /** Names of the kernels `registerTrainingKernels` replaces or adds for `backendName`. */

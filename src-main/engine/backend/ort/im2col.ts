@@ -1,0 +1,134 @@
+/**
+ * The data movement around the native GEMMs of ort-kernels.ts, in JS on the wasm heap's views:
+ * NHWC im2col, the phase weights of a transposed convolution, and the interleave of its phases.
+ * Each copies whole runs (kW·c floats of one input row, or c floats of one pixel) with
+ * TypedArray.set, which is memcpy.
+ *
+ * Outputs go into reused scratch arrays: on this kind of machine, first touching fresh memory
+ * costs ~0.5 s per GB in page faults (a new 76 MB Float32Array: 200 ms to fill, 4 ms to refill),
+ * more than the GEMM it feeds. The arrays grow to the largest layer and stay.
+ */
+
+const pool = new Map<string, Float32Array>();
+
+/** A reused array of `length` floats for `role` (contents undefined unless `zero`); valid until
+ *  the next call for the same role. */
+export function scratch(role: string, length: number, zero = false): Float32Array {
+  let buffer = pool.get(role);
+  if (!buffer || buffer.length < length) {
+    buffer = new Float32Array(length);
+    pool.set(role, buffer);
+    return buffer; // already zero
+  }
+  const view = buffer.subarray(0, length);
+  if (zero) view.fill(0);
+  return view;
+}
+
+/** Lets the scratch arrays go (tests; a run that ends). */
+export function releaseScratch(): void {
+  pool.clear();
+}
+
+export interface Window2D {
+  n: number;
+  /** Input height, width and channels. */
+  h: number;
+  w: number;
+  c: number;
+  kH: number;
+  kW: number;
+  sH: number;
+  sW: number;
+  /** Padding before the first row / column (after the last is implied by the output size). */
+  top: number;
+  left: number;
+  outH: number;
+  outW: number;
+}
+
+/** cols[(b, oh, ow), (kh, kw, ch)] = x[b, oh·sH − top + kh, ow·sW − left + kw, ch], 0 outside. */
+export function im2col(x: Float32Array, g: Window2D): Float32Array {
+  const { n, h, w, c, kH, kW, sH, sW, top, left, outH, outW } = g;
+  const k = kH * kW * c;
+  const cols = scratch('cols', n * outH * outW * k, true);
+  let row = 0;
+  for (let b = 0; b < n; b++) {
+    const image = b * h * w * c;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, row++) {
+        const iw0 = ow * sW - left;
+        // The filter columns that land inside the image: one contiguous run per filter row.
+        const kw0 = Math.max(0, -iw0);
+        const kw1 = Math.min(kW, w - iw0);
+        if (kw1 <= kw0) continue;
+        for (let kh = 0; kh < kH; kh++) {
+          const ih = oh * sH - top + kh;
+          if (ih < 0 || ih >= h) continue;
+          const from = image + (ih * w + iw0 + kw0) * c;
+          cols.set(x.subarray(from, from + (kw1 - kw0) * c), row * k + (kh * kW + kw0) * c);
+        }
+      }
+    }
+  }
+  return cols;
+}
+
+/**
+ * The weights of all phases of a transposed convolution with kernel k = T·s (see
+ * conv2dBackpropInput in ort-kernels.ts), laid out [(a, b, ci), (u, v, co)] for a product with the
+ * transposed operand: w[(a, b, ci), (u, v, co)] = f[a + s(T−1−u), b + s(T−1−v), ci, co]. Every
+ * (u, v) block is a contiguous run of co floats of the filter.
+ */
+export function phaseWeights(f: Float32Array, kH: number, kW: number, ci: number, co: number, sH: number, sW: number): Float32Array {
+  const tH = kH / sH;
+  const tW = kW / sW;
+  const out = scratch('weights', kH * kW * ci * co);
+  let o = 0;
+  for (let a = 0; a < sH; a++) {
+    for (let b = 0; b < sW; b++) {
+      for (let ch = 0; ch < ci; ch++) {
+        for (let u = 0; u < tH; u++) {
+          const kh = a + sH * (tH - 1 - u);
+          for (let v = 0; v < tW; v++, o += co) {
+            const kw = b + sW * (tW - 1 - v);
+            const from = ((kh * kW + kw) * ci + ch) * co;
+            out.set(f.subarray(from, from + co), o);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes phases[(b, Q, R), (a, p, ch)] (Q < q, R < r rows and columns of each phase) into
+ * dx[b, Q·sH + a − top, R·sW + p − left, ch] for the rows and columns inside [0, h) × [0, w).
+ */
+export function interleavePhases(
+  phases: Float32Array,
+  dx: Float32Array,
+  g: { n: number; h: number; w: number; c: number; sH: number; sW: number; top: number; left: number; q: number; r: number },
+): void {
+  const { n, h, w, c, sH, sW, top, left, q, r } = g;
+  const rowLen = sH * sW * c;
+  for (let b = 0; b < n; b++) {
+    for (let Q = 0; Q < q; Q++) {
+      for (let a = 0; a < sH; a++) {
+        const y = Q * sH + a - top;
+        if (y < 0 || y >= h) continue;
+        const outRow = (b * h + y) * w;
+        for (let R = 0; R < r; R++) {
+          const src = ((b * q + Q) * r + R) * rowLen + a * sW * c;
+          const x0 = R * sW - left;
+          // The sW pixels of this phase row are adjacent in both arrays: one run, clipped at the edges.
+          const p0 = Math.max(0, -x0);
+          const p1 = Math.min(sW, w - x0);
+          if (p1 <= p0) continue;
+          dx.set(phases.subarray(src + p0 * c, src + p1 * c), (outRow + x0 + p0) * c);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The wasm backend's kernels on ONNX Runtime against tfjs' own cpu kernels: convolutions forward and
+ * both gradients over strides, paddings and odd shapes, matmuls with either operand transposed,
+ * reductions over leading axes. Each case also checks that it really ran on ONNX Runtime (or fell
+ * back where it must), that a repeat gives the same bits, and that nothing is left on the heap.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dataIdCount, onBackend, relError, setUpBackends } from '../kernels/testing';
+import { clearOrtGraphs, ortCalls } from './ort-kernels';
+import { loadOrt, withoutOrt } from './ort-runtime';
+import { im2col, interleavePhases } from './im2col';
+
+beforeAll(async () => {
+  await setUpBackends();
+  tf.env().set('IS_TEST', true);
+  expect(loadOrt(2)).toEqual({ version: expect.stringMatching(/^\d+\.\d+\.\d+$/), reason: null, threads: 2 });
+});
+
+type Shape4 = [number, number, number, number];
+const seeded = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+
+/** Runs `f` on `backend` and returns its outputs' values. */
+function valuesOn(backend: string, f: () => tf.Tensor[]): Float32Array[] {
+  return onBackend(backend, () => {
+    const outs = tf.tidy(f);
+    const values = outs.map((t) => t.dataSync() as Float32Array);
+    tf.dispose(outs);
+    return values;
+  });
+}
+
+/** y, dx and dW of a convolution: Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter. */
+function convAndGrads(x: Shape4, f: Shape4, strides: number, pad: 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]]) {
+  return () => {
+    const xt = seeded(x, 1) as tf.Tensor4D;
+    const ft = seeded(f, 2) as tf.Tensor4D;
+    const conv = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, strides, pad as 'same');
+    const y = conv(xt, ft);
+    const dy = seeded(y.shape, 3);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => conv(a as tf.Tensor4D, b as tf.Tensor4D))([xt, ft], dy);
+    return [y, dx!, dw!];
+  };
+}
+
+const counted = () => Object.fromEntries(ortCalls);
+const delta = (before: Record<string, number>, name: string) => (ortCalls.get(name) ?? 0) - (before[name] ?? 0);
+
+describe('convolutions on ONNX Runtime', () => {
+  it.each([
+    ['DCGAN layer, k4 s2 same', [2, 8, 8, 8], [4, 4, 8, 16], 2, 'same'],
+    ['k3 s1 same', [2, 7, 7, 6], [3, 3, 6, 5], 1, 'same'],
+    ['k3 s2 valid with leftover rows', [1, 9, 10, 5], [3, 3, 5, 7], 2, 'valid'],
+    ['1×1', [2, 6, 6, 8], [1, 1, 8, 7], 1, 'valid'],
+    ['odd, non-square, k4 s2 same', [2, 5, 7, 6], [4, 4, 6, 8], 2, 'same'],
+    ['explicit uneven padding', [2, 6, 5, 6], [3, 3, 6, 9], 1, [[0, 0], [1, 2], [0, 1], [0, 0]]],
+  ] as const)('%s: forward and both gradients match the cpu backend, on ONNX Runtime', (_name, x, f, s, pad) => {
+    const run = convAndGrads(x as unknown as Shape4, f as unknown as Shape4, s, pad as never);
+    const before = counted();
+    const idsBefore = onBackend('wasm', dataIdCount);
+    const wasm = valuesOn('wasm', run);
+    expect(onBackend('wasm', dataIdCount)).toBe(idsBefore);
+    const cpu = valuesOn('cpu', run);
+    wasm.forEach((values, i) => expect(relError(values, cpu[i]!)).toBeLessThan(1e-5));
+    expect(delta(before, tf.Conv2D)).toBeGreaterThan(0);
+    expect(delta(before, tf.Conv2DBackpropFilter)).toBeGreaterThan(0);
+    // Transposed convolutions need k % s = 0 (every model layer); the others take the wasm kernels.
+    const phased = f[0] % s === 0 && f[1] % s === 0;
+    expect(delta(before, tf.Conv2DBackpropInput) > 0).toBe(phased);
+  });
+
+  it('gives the same bits on a repeat and agrees with the wasm-only kernels', () => {
+    const run = convAndGrads([4, 16, 16, 32], [4, 4, 32, 64], 2, 'same');
+    const first = valuesOn('wasm', run);
+    clearOrtGraphs(); // recompiled graphs compute the same
+    const again = valuesOn('wasm', run);
+    first.forEach((values, i) => expect(Buffer.from(again[i]!.buffer).equals(Buffer.from(values.buffer))).toBe(true));
+    const before = counted();
+    const plain = withoutOrt(() => valuesOn('wasm', run));
+    expect(counted()).toEqual(before);
+    first.forEach((values, i) => expect(relError(values, plain[i]!)).toBeLessThan(1e-5));
+  });
+
+  it('leaves a 1–4 channel image side to the wasm kernels', () => {
+    const before = counted();
+    valuesOn('wasm', convAndGrads([2, 16, 16, 1], [4, 4, 1, 8], 2, 'same'));
+    expect(delta(before, tf.Conv2D)).toBe(0);
+    expect(delta(before, tf.Conv2DBackpropFilter)).toBe(0);
+  });
+});
+
+describe('matmuls and reductions on ONNX Runtime', () => {
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('matMul transposeA %s transposeB %s matches the cpu backend', (ta, tb) => {
+    const run = () => {
+      const a = seeded(ta ? [300, 64] : [64, 300], 4);
+      const b = seeded(tb ? [200, 300] : [300, 200], 5);
+      return [tf.matMul(a, b, ta, tb), tf.matMul(tf.expandDims(a, 0), tf.expandDims(b, 0), ta, tb)];
+    };
+    const before = counted();
+    const wasm = valuesOn('wasm', run);
+    const cpu = valuesOn('cpu', run);
+    wasm.forEach((values, i) => expect(relError(values, cpu[i]!)).toBeLessThan(1e-5));
+    expect(delta(before, tf.BatchMatMul)).toBe(2);
+  });
+
+  it('sums and means over leading axes (batch statistics) match the cpu backend; other axes fall back', () => {
+    const run = () => {
+      const x = seeded([16, 8, 8, 64], 6);
+      return [tf.sum(x, [0, 1, 2]), tf.mean(x, [0, 1, 2], true), tf.mean(tf.reshape(x, [1024, 64]), 0), tf.sum(x, [1, 2]), tf.mean(x, -1)];
+    };
+    const before = counted();
+    const wasm = valuesOn('wasm', run);
+    const cpu = valuesOn('cpu', run);
+    expect(wasm.map((v) => v.length)).toEqual([64, 64, 64, 16 * 64, 16 * 8 * 8]);
+    wasm.forEach((values, i) => expect(relError(values, cpu[i]!)).toBeLessThan(1e-5));
+    expect(delta(before, tf.Sum)).toBe(1);
+    expect(delta(before, tf.Mean)).toBe(2);
+  });
+});
+
+describe('im2col and the phase interleave', () => {
+  it('im2col gathers each window with zeros outside the image', () => {
+    // One 3×3 image, one channel, 2×2 windows at stride 1 with one row/column of padding before.
+    const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const cols = im2col(x, { n: 1, h: 3, w: 3, c: 1, kH: 2, kW: 2, sH: 1, sW: 1, top: 1, left: 1, outH: 2, outW: 2 });
+    expect([...cols]).toEqual([0, 0, 0, 1, 0, 0, 1, 2, 0, 1, 0, 4, 1, 2, 4, 5]);
+  });
+
+  it('interleavePhases puts phase (a, b) at rows a, a + s, … and crops the padding', () => {
+    // 2×2 phases of 2×2 pixels each, one channel, no padding: a 4×4 image.
+    const phases = new Float32Array(2 * 2 * 4);
+    for (let Q = 0; Q < 2; Q++) for (let R = 0; R < 2; R++) for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) phases[((Q * 2 + R) * 2 + a) * 2 + b] = 10 * (Q * 2 + a) + (R * 2 + b);
+    const dx = new Float32Array(16);
+    interleavePhases(phases, dx, { n: 1, h: 4, w: 4, c: 1, sH: 2, sW: 2, top: 0, left: 0, q: 2, r: 2 });
+    expect([...dx]).toEqual([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33]);
+    const cropped = new Float32Array(9);
+    interleavePhases(phases, cropped, { n: 1, h: 3, w: 3, c: 1, sH: 2, sW: 2, top: 1, left: 1, q: 2, r: 2 });
+    expect([...cropped]).toEqual([11, 12, 13, 21, 22, 23, 31, 32, 33]);
+  });
+});

@@ -1,0 +1,303 @@
+/**
+ * The wasm backend's convolutions as single GEMMs on ONNX Runtime (ort-runtime.ts), in the NHWC
+ * layout tfjs uses:
+ *
+ *   Conv2D:               y[(b, oh, ow), co]   = im2col(x) · W[(kh, kw, ci), co]
+ *   Conv2DBackpropFilter: dW[(kh, kw, ci), co] = im2col(x)ᵀ · dy[(b, oh, ow), co]
+ *   Conv2DBackpropInput:  all stride phases at once, see conv2dBackpropInput
+ *
+ * The data movement (im2col, phase weights, interleave) is in JS on the wasm heap (im2col.ts); the
+ * graphs are one Gemm node each, compiled once per shape (a few ms) and cached. Where ONNX Runtime
+ * is absent, or a case is not handled (NCHW, dilation, a 1–4 channel image side where XNNPACK's
+ * direct kernels win), the kernel falls back to the one it replaces. MLAS splits a GEMM across
+ * threads by output tiles, never a sum, so a fixed thread count gives fixed results.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { BatchMatMulAttrs, Conv2DAttrs, Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { OnnxGraph } from './onnx-graph';
+import { activeOrt, compileGraph, type GraphSpec, type OrtGraph } from './ort-runtime';
+import { input, type KernelArgs } from '../kernels/runner';
+import { SMALL_CHANNELS } from '../kernels/small-channels';
+import { im2col, interleavePhases, phaseWeights, scratch, type Window2D } from './im2col';
+
+type Shape4 = [number, number, number, number];
+type ConvInfo = backend_util.Conv2DInfo;
+
+/** Compiled graphs by kernel and shape; null remembers a shape ONNX Runtime refused. */
+const graphs = new Map<string, OrtGraph | null>();
+/** Enough for every layer of a few models (explorer, evaluation and training side by side). */
+const MAX_GRAPHS = 256;
+
+function graphFor(key: string, build: () => GraphSpec): OrtGraph | null {
+  const ort = activeOrt();
+  if (!ort) return null;
+  const cached = graphs.get(key);
+  if (cached !== undefined) {
+    graphs.delete(key);
+    graphs.set(key, cached); // most recently used last
+    return cached;
+  }
+  let graph: OrtGraph | null = null;
+  try {
+    graph = compileGraph(ort, build());
+  } catch {
+    graph = null;
+  }
+  graphs.set(key, graph);
+  if (graphs.size > MAX_GRAPHS) {
+    const [oldestKey, oldest] = graphs.entries().next().value as [string, OrtGraph | null];
+    graphs.delete(oldestKey);
+    oldest?.dispose();
+  }
+  return graph;
+}
+
+/** Frees every compiled graph (tests; a backend switch). */
+export function clearOrtGraphs(): void {
+  for (const g of graphs.values()) g?.dispose();
+  graphs.clear();
+}
+
+interface WasmBackendLike {
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+}
+
+/** A view of `t` in the wasm heap (valid until the next allocation: use it at once). */
+const heap = (backend: WasmBackendLike, t: TensorInfo) => backend.typedArrayFromHeap(t);
+
+/**
+ * C[m, n] = op(A) · op(B) on ONNX Runtime, into a new Float32Array; null when the runtime is absent
+ * or refuses. A is [m, k] ([k, m] with transA), B is [k, n] ([n, k] with transB). The inputs must be
+ * plain (not shared) arrays: the threaded wasm heap is a SharedArrayBuffer, which ONNX Runtime does
+ * not accept, so operands straight from the heap are copied (`.slice()`, memcpy speed).
+ */
+function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA = false, transB = false): Float32Array | null {
+  const graph = graphFor(`Gemm|${m},${k},${n}|${+transA}${+transB}`, () => {
+    const g = new OnnxGraph();
+    const aShape = transA ? [k, m] : [m, k];
+    const bShape = transB ? [n, k] : [k, n];
+    g.input('a', aShape);
+    g.input('b', bShape);
+    g.output(g.op('Gemm', ['a', 'b'], { transA: +transA, transB: +transB }, 'c'), [m, n]);
+    return { graph: g, inputs: [{ name: 'a', shape: aShape }, { name: 'b', shape: bShape }], output: { name: 'c', shape: [m, n] } };
+  });
+  if (!graph) return null;
+  const c = scratch('product', m * n);
+  try {
+    graph.run([a, b], c);
+  } catch {
+    return null;
+  }
+  return c;
+}
+
+/** A new wasm tensor holding `values`. */
+function toHeap(backend: WasmBackendLike, shape: number[], values: Float32Array): TensorInfo {
+  const out = backend.makeOutput(shape, 'float32');
+  heap(backend, out).set(values);
+  return out;
+}
+
+/** `v`, or a scratch copy of it when it lives in shared memory (which ONNX Runtime refuses). */
+function plain(v: Float32Array, role: string): Float32Array {
+  if (v.buffer instanceof ArrayBuffer) return v;
+  const copy = scratch(role, v.length);
+  copy.set(v);
+  return copy;
+}
+
+function windowOf(info: ConvInfo): Window2D {
+  return {
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    c: info.inChannels,
+    kH: info.filterHeight,
+    kW: info.filterWidth,
+    sH: info.strideHeight,
+    sW: info.strideWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+    outH: info.outHeight,
+    outW: info.outWidth,
+  };
+}
+
+function convInfo(xShape: number[], filterShape: number[], strides: number | [number, number], pad: Conv2DAttrs['pad'], rounding: Conv2DAttrs['dimRoundingMode']): ConvInfo {
+  return backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, strides, 1, pad, rounding, false, 'channelsLast');
+}
+
+const handled = (dataFormat: string | undefined, dilations: number | [number, number] | undefined, ...ts: TensorInfo[]) =>
+  activeOrt() !== null &&
+  dataFormat !== 'NCHW' &&
+  (dilations === undefined || dilations === 1 || (Array.isArray(dilations) && dilations.every((d) => d === 1))) &&
+  ts.every((t) => t.dtype === 'float32');
+
+const backendOf = (args: KernelArgs) => args.backend as unknown as WasmBackendLike;
+
+/** y[(b, oh, ow), co] = im2col(x) · W[(kh, kw, ci), co]. */
+function conv2d(args: KernelArgs): TensorInfo | null {
+  const x = input(args.inputs, 'x');
+  const filter = input(args.inputs, 'filter');
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as Conv2DAttrs;
+  if (!handled(dataFormat, dilations, x, filter)) return null;
+  const info = convInfo(x.shape, filter.shape, strides, pad, dimRoundingMode);
+  // A 1–4 channel image side: XNNPACK's direct convolution beats an im2col this narrow.
+  if (info.inChannels <= SMALL_CHANNELS) return null;
+  const backend = backendOf(args);
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const cols = im2col(heap(backend, x), windowOf(info));
+  const y = gemm(cols, plain(heap(backend, filter), 'operand'), rows, k, info.outChannels);
+  return y && toHeap(backend, info.outShape, y);
+}
+
+/** dW[(kh, kw, ci), co] = im2col(x)ᵀ · dy[(b, oh, ow), co]. */
+function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
+  const x = input(args.inputs, 'x');
+  const dy = input(args.inputs, 'dy');
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+  if (!handled(dataFormat, 1, x, dy)) return null;
+  const info = convInfo(x.shape, filterShape, strides, pad, dimRoundingMode);
+  if (dy.shape.join() !== info.outShape.join() || info.inChannels <= SMALL_CHANNELS) return null;
+  const backend = backendOf(args);
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const cols = im2col(heap(backend, x), windowOf(info));
+  const dw = gemm(cols, plain(heap(backend, dy), 'operand'), k, rows, info.outChannels, true);
+  return dw && toHeap(backend, [...filterShape], dw);
+}
+
+/**
+ * Conv2DBackpropInput (a transposed convolution) split by output phase: output row h of phase
+ * a = (h + top) mod s only meets filter rows a, a + s, …, so every phase is a stride-1 correlation
+ * of dy with a T×T sub-filter (T = k / s). All phases read the same T×T windows of dy, so one
+ * im2col of dy and ONE GEMM with the s·s sub-filters side by side compute them all:
+ *
+ *   phases[(b, Q, R), (a, p, ci)] = im2col_T(dy)[(b, Q, R), (u, v, co)] · Wᵀ[(u, v, co), (a, p, ci)]
+ *
+ * and the copy back into the heap interleaves the phases and crops the padding. Handles k % s = 0
+ * (every layer of the course's models); other shapes fall back.
+ */
+function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
+  const dy = input(args.inputs, 'dy');
+  const filter = input(args.inputs, 'filter');
+  const { inputShape, strides, pad, dataFormat, dimRoundingMode } = args.attrs as unknown as Conv2DBackpropInputAttrs;
+  if (!handled(dataFormat, 1, dy, filter)) return null;
+  const info = convInfo(inputShape, filter.shape, strides, pad, dimRoundingMode);
+  if (dy.shape.join() !== info.outShape.join()) return null;
+  const { strideHeight: sH, strideWidth: sW, filterHeight: kH, filterWidth: kW, inChannels: ci, outChannels: co } = info;
+  const { batchSize: n, inHeight: h, inWidth: w, outHeight: oH, outWidth: oW } = info;
+  const { top, left } = info.padInfo;
+  if (kH % sH !== 0 || kW % sW !== 0 || ci <= SMALL_CHANNELS) return null;
+  const tH = kH / sH;
+  const tW = kW / sW;
+  const q = Math.ceil((top + h) / sH); // phase rows and columns, before cropping
+  const r = Math.ceil((left + w) / sW);
+  const backend = backendOf(args);
+  // Window (u, v) of phase row Q reads dy row Q − (T − 1) + u.
+  const cols = im2col(heap(backend, dy), { n, h: oH, w: oW, c: co, kH: tH, kW: tW, sH: 1, sW: 1, top: tH - 1, left: tW - 1, outH: q, outW: r });
+  const weights = phaseWeights(heap(backend, filter), kH, kW, ci, co, sH, sW);
+  const phases = gemm(cols, weights, n * q * r, tH * tW * co, sH * sW * ci, false, true);
+  if (!phases) return null;
+  const out = backend.makeOutput([...inputShape], 'float32');
+  const dx = heap(backend, out);
+  interleavePhases(phases, dx, { n, h, w, c: ci, sH, sW, top, left, q, r });
+  return out;
+}
+
+/** Products smaller than this many multiply-adds stay in wasm (a graph call costs ~20–50 µs). */
+const MIN_GEMM_MACS = 1 << 18;
+
+/** BatchMatMul without a batch (or a batch of one): dense layers; either operand transposed. */
+function batchMatMul(args: KernelArgs): TensorInfo | null {
+  const a = input(args.inputs, 'a');
+  const b = input(args.inputs, 'b');
+  const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
+  const rank = a.shape.length;
+  const single = (t: TensorInfo) => t.shape.length === rank && t.shape.slice(0, -2).every((d) => d === 1);
+  if (!handled('NHWC', 1, a, b) || rank < 2 || !single(a) || !single(b)) return null;
+  const [a1, a2] = a.shape.slice(-2) as [number, number];
+  const [b1, b2] = b.shape.slice(-2) as [number, number];
+  const [m, k] = transposeA ? [a2, a1] : [a1, a2];
+  const n = transposeB ? b1 : b2;
+  if ((transposeB ? b2 : b1) !== k || m * k * n < MIN_GEMM_MACS) return null;
+  const backend = backendOf(args);
+  const c = gemm(plain(heap(backend, a), 'operand'), plain(heap(backend, b), 'operand2'), m, k, n, transposeA, transposeB);
+  return c && toHeap(backend, [...a.shape.slice(0, -2), m, n], c);
+}
+
+/** Reductions smaller than this stay in wasm. */
+const MIN_REDUCE = 1 << 16;
+
+/**
+ * Sum and Mean over leading axes (batch norm's statistics and gradients: NHWC reduced over N, H,
+ * W). tfjs-wasm transposes the reduced axes to the end first, a full copy on one thread; ONNX
+ * Runtime reduces a [rows, C] matrix over its rows in place, on every thread.
+ */
+function reduceLeading(op: 'ReduceSum' | 'ReduceMean') {
+  return (args: KernelArgs): TensorInfo | null => {
+    const x = input(args.inputs, 'x');
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const rank = x.shape.length;
+    const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)).sort((p, q) => p - q);
+    if (!handled('NHWC', 1, x) || axes.length === 0 || axes.length === rank || !axes.every((a, i) => a === i)) return null;
+    const size = tf.util.sizeFromShape(x.shape);
+    if (size < MIN_REDUCE) return null;
+    const cols = tf.util.sizeFromShape(x.shape.slice(axes.length));
+    const rows = size / cols;
+    const graph = graphFor(`${op}|${rows},${cols}`, () => {
+      const g = new OnnxGraph();
+      g.input('x', [rows, cols]);
+      const y = op === 'ReduceSum' ? g.op('ReduceSum', ['x', g.int64s([0])], { keepdims: 0 }, 'y') : g.op('ReduceMean', ['x'], { axes: [0], keepdims: 0 }, 'y');
+      g.output(y, [cols]);
+      return { graph: g, inputs: [{ name: 'x', shape: [rows, cols] }], output: { name: 'y', shape: [cols] } };
+    });
+    if (!graph) return null;
+    const backend = backendOf(args);
+    const y = scratch('reduced', cols);
+    try {
+      graph.run([plain(heap(backend, x), 'operand')], y);
+    } catch {
+      return null;
+    }
+    const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
+    return toHeap(backend, outShape, y);
+  };
+}
+
+const ortKernels: Record<string, (args: KernelArgs) => TensorInfo | null> = {
+  [tf.Conv2D]: conv2d,
+  [tf.Conv2DBackpropFilter]: conv2dBackpropFilter,
+  [tf.Conv2DBackpropInput]: conv2dBackpropInput,
+  [tf.BatchMatMul]: batchMatMul,
+  [tf.Sum]: reduceLeading('ReduceSum'),
+  [tf.Mean]: reduceLeading('ReduceMean'),
+};
+
+/** Kernel names ONNX Runtime takes over on wasm when it is loaded. */
+export const ORT_KERNEL_NAMES = Object.keys(ortKernels);
+
+/**
+ * `fallback` (the engine's or the stock wasm kernel) with ONNX Runtime in front: used whenever the
+ * runtime is loaded and handles the shape.
+ */
+export function withOrt(kernelName: string, fallback: KernelFunc): KernelFunc {
+  const ort = ortKernels[kernelName];
+  if (!ort) return fallback;
+  return (args) => {
+    const out = ort(args as KernelArgs);
+    if (!out) return fallback(args);
+    ortCalls.set(kernelName, (ortCalls.get(kernelName) ?? 0) + 1);
+    return out;
+  };
+}
+
+/** How often each kernel ran on ONNX Runtime in this process (tests and the profile check it). */
+export const ortCalls = new Map<string, number>();
+
+export function ortKernelConfig(base: KernelConfig): KernelConfig {
+  return { ...base, kernelFunc: withOrt(base.kernelName, base.kernelFunc) };
+}

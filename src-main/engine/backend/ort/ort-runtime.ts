@@ -1,0 +1,166 @@
+/**
+ * ONNX Runtime's CPU kernels (MLAS: native AVX2/AVX-512/NEON GEMMs on every core) for the wasm
+ * backend's convolutions and matmuls. WebAssembly SIMD is 128 bits wide without fused multiply-add,
+ * so XNNPACK in wasm tops out near a quarter of the CPU's float32 peak; `onnxruntime-node` ships
+ * prebuilt libraries for Linux, macOS and Windows (x64 and arm64) inside its npm package, nothing
+ * is downloaded. The engine builds one tiny graph per kernel shape (onnx-graph.ts) and runs it
+ * synchronously, because tfjs kernels are synchronous.
+ *
+ * The synchronous path is the binding's own: `onnxruntime-node/dist/binding` loads a model and runs
+ * it without a Promise when no JS callback is registered (the public API wraps that in promises).
+ * `probeOrt` checks both on a 2×2 product before anything relies on them; the package version is
+ * pinned in package.json. Inputs and outputs are plain Float32Arrays owned by the engine, so ONNX
+ * Runtime never creates an ArrayBuffer over its own memory (Electron's memory cage forbids those).
+ */
+import { createRequire } from 'node:module';
+import { OnnxGraph } from './onnx-graph';
+
+const nodeRequire = createRequire(import.meta.url);
+
+interface OrtTensor {
+  readonly data: Float32Array;
+}
+type TensorCtor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
+interface NativeSession {
+  loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: object): Promise<void>;
+  run(feeds: Record<string, OrtTensor>, fetches: Record<string, OrtTensor>, options: object): Record<string, OrtTensor>;
+  dispose(): void;
+}
+interface BindingModule {
+  binding: { InferenceSession: new () => NativeSession };
+  initOrt: () => void;
+}
+
+interface Ort {
+  version: string;
+  threads: number;
+  Tensor: TensorCtor;
+  Session: new () => NativeSession;
+}
+
+export interface OrtStatus {
+  /** onnxruntime-node's version when its kernels are in use; null when they are not. */
+  version: string | null;
+  /** Why they are not in use (not installed, failed its self-test, turned off). */
+  reason: string | null;
+  threads: number;
+}
+
+const GLOBAL = Symbol.for('gan-studio.ort');
+type Slot = { ort: Ort | null; status: OrtStatus };
+const slot = globalThis as unknown as Record<symbol, Slot | undefined>;
+
+/** A compiled graph with fixed input and output shapes. */
+export class OrtGraph {
+  constructor(
+    private readonly ort: Ort,
+    private readonly session: NativeSession,
+    private readonly inputs: readonly { name: string; shape: readonly number[] }[],
+    private readonly outputShape: readonly number[],
+    private readonly outputName: string,
+  ) {}
+
+  /** Runs the graph on `feeds` (one per input, in order) and writes the result into `out`. */
+  run(feeds: readonly Float32Array[], out: Float32Array): void {
+    const tensors: Record<string, OrtTensor> = {};
+    this.inputs.forEach((input, i) => (tensors[input.name] = new this.ort.Tensor('float32', feeds[i]!, input.shape)));
+    this.session.run(tensors, { [this.outputName]: new this.ort.Tensor('float32', out, this.outputShape) }, {});
+  }
+
+  dispose(): void {
+    this.session.dispose();
+  }
+}
+
+export interface GraphSpec {
+  graph: OnnxGraph;
+  inputs: { name: string; shape: readonly number[] }[];
+  output: { name: string; shape: readonly number[] };
+}
+
+function sessionOptions(threads: number): object {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    enableCpuMemArena: true,
+    // Between kernels the wasm side computes: idle ONNX Runtime threads must sleep, not spin.
+    extra: { session: { 'intra_op.allow_spinning': '0', 'inter_op.allow_spinning': '0' } },
+  };
+}
+
+/** Compiles `spec` synchronously (see the file comment). */
+export function compileGraph(ort: Ort, spec: GraphSpec): OrtGraph {
+  const session = new ort.Session();
+  const bytes = spec.graph.toBytes();
+  // The native load has finished (or failed) when loadModel returns; its promise only reports it.
+  // A session that failed to load refuses to run, and the caller falls back to its own kernel.
+  session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, sessionOptions(ort.threads)).catch(() => undefined);
+  return new OrtGraph(ort, session, spec.inputs, spec.output.shape, spec.output.name);
+}
+
+/**
+ * Loads onnxruntime-node for `threads` threads and checks the synchronous path on a 2×2 product.
+ * Once per process; later calls return the first answer. `GAN_STUDIO_ORT=0` turns it off.
+ */
+export function loadOrt(threads: number): OrtStatus {
+  const existing = slot[GLOBAL];
+  if (existing) return existing.status;
+  const off = (reason: string): OrtStatus => {
+    slot[GLOBAL] = { ort: null, status: { version: null, reason, threads } };
+    return slot[GLOBAL]!.status;
+  };
+  if (process.env.GAN_STUDIO_ORT === '0') return off('turned off by GAN_STUDIO_ORT=0');
+  let ort: Ort;
+  try {
+    const mod = nodeRequire('onnxruntime-node/dist/binding') as BindingModule;
+    const { Tensor } = nodeRequire('onnxruntime-node') as { Tensor: TensorCtor };
+    const version = (nodeRequire('onnxruntime-node/package.json') as { version: string }).version;
+    mod.initOrt();
+    ort = { version, threads, Tensor, Session: mod.binding.InferenceSession };
+  } catch (err) {
+    const text = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    return off(/Cannot find module/.test(text) ? 'onnxruntime-node is not installed' : `onnxruntime-node failed to load: ${text}`);
+  }
+  try {
+    const graph = compileGraph(ort, probeSpec());
+    const out = new Float32Array(4);
+    graph.run([Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8)], out);
+    graph.dispose();
+    if (out.join() !== '19,22,43,50') return off(`onnxruntime-node's self-test computed [${out.join(', ')}], expected [19, 22, 43, 50]`);
+  } catch (err) {
+    return off(`onnxruntime-node failed its self-test: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  slot[GLOBAL] = { ort, status: { version: ort.version, reason: null, threads } };
+  return slot[GLOBAL]!.status;
+}
+
+function probeSpec(): GraphSpec {
+  const g = new OnnxGraph();
+  const a = g.input('a', [2, 2]);
+  const b = g.input('b', [2, 2]);
+  g.output(g.op('MatMul', [a, b], {}, 'c'), [2, 2]);
+  return { graph: g, inputs: [{ name: 'a', shape: [2, 2] }, { name: 'b', shape: [2, 2] }], output: { name: 'c', shape: [2, 2] } };
+}
+
+let setAside = 0;
+
+/** Runs `f` with ONNX Runtime set aside, on the wasm kernels alone (tests and benchmarks compare). */
+export function withoutOrt<T>(f: () => T): T {
+  setAside++;
+  try {
+    return f();
+  } finally {
+    setAside--;
+  }
+}
+
+/** The loaded runtime, or null when loadOrt has not succeeded (or it is set aside). */
+export function activeOrt(): Ort | null {
+  return setAside > 0 ? null : (slot[GLOBAL]?.ort ?? null);
+}
+
+export function ortStatus(): OrtStatus | null {
+  return slot[GLOBAL]?.status ?? null;
+}

@@ -1,0 +1,9 @@
+import type { BackendReport } from '../api/schemas';
+
+/** One line naming the compute backend, as the CLI prints it and the status bar shows it:
+ *  "wasm (@tensorflow/tfjs-backend-wasm), 2 threads, convolutions on onnxruntime-node 1.31.1". */
+export function backendLine(report: BackendReport): string {
+  const threads = report.threads ? `, ${report.threads} thread${report.threads === 1 ? '' : 's'}` : '';
+  const native = report.native?.version ? `, convolutions on ${report.native.provider} ${report.native.version}` : '';
+  return `${report.active} (${report.provider})${threads}${native}`;
+}
