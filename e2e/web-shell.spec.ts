@@ -4,6 +4,11 @@ test('the shell loads and shows the active backend', async ({ app }) => {
   await expect(app).toHaveTitle(/GAN Studio/);
   await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
   await expect(app.getByTestId('backend-name')).toContainText('wasm');
+  // The convolutions run natively: the status bar names the library, the popover says why.
+  await expect(app.getByTestId('backend-native')).toHaveText('+ onnxruntime-node');
+  await app.getByTestId('backend-name').click();
+  await expect(app.getByRole('dialog', { name: 'Compute backends' })).toContainText(/natively in ONNX Runtime \d+\.\d+/);
+  await app.keyboard.press('Escape');
   await expect(app.getByRole('navigation')).toBeVisible();
 });
 

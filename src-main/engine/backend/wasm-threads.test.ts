@@ -17,10 +17,13 @@ beforeAll(async () => void (dir = await mkdtemp(join(tmpdir(), 'wasm-threads-'))
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 /** Runs the script to completion: it must exit on its own (no process.exit, no kill). */
-function train(which: 'dcgan' | 'wgan-gp', steps: number, args: string[]): Promise<{ code: number | null; report: BackendReport; priority: number; weights: Float32Array; stderr: string }> {
+function train(which: 'dcgan' | 'wgan-gp', steps: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; report: BackendReport; priority: number; weights: Float32Array; stderr: string }> {
   const out = join(dir, `${which}-${args.join('_').replace(/\W/g, '')}.f32`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, which, String(steps), out, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, which, String(steps), out, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -49,17 +52,33 @@ function expectSameWeights(a: Float32Array, b: Float32Array): void {
   expect(maxDiff).toBeLessThanOrEqual(1e-5 * maxAbs);
 }
 
+/** The threaded XNNPACK build is what runs where ONNX Runtime is absent; GAN_STUDIO_ORT=0 stands in. */
+const WITHOUT_ORT = { GAN_STUDIO_ORT: '0' };
+
 describe('threaded wasm backend', () => {
+  it('with ONNX Runtime: 1 and 2 threads train the same weights (BCE, and WGAN-GP\'s second-order gradients)', async () => {
+    for (const [which, steps] of [
+      ['dcgan', 3],
+      ['wgan-gp', 2],
+    ] as const) {
+      const one = await train(which, steps, ['--threads', '1']);
+      const two = await train(which, steps, ['--threads', '2']);
+      expect(one.report).toMatchObject({ active: 'wasm', threads: 1 });
+      expect(two.report).toMatchObject({ active: 'wasm', threads: 2, native: { provider: 'onnxruntime-node', reason: null } });
+      expect(two.report.attempts.find((a) => a.name === 'wasm')!.detail).toMatch(/natively in ONNX Runtime \d+\.\d+\.\d+ \(MLAS\), 2 threads/);
+      expectSameWeights(one.weights, two.weights);
+    }
+  });
+
   it.each([
     ['dcgan', 3],
     ['wgan-gp', 2],
-  ] as const)('%s: 1 and 2 threads train the same weights, and the processes end by themselves', async (which, steps) => {
-    const one = await train(which, steps, ['--threads', '1']);
-    const two = await train(which, steps, ['--threads', '2']);
+  ] as const)('without ONNX Runtime, %s: 1 and 2 XNNPACK threads train the same weights, and the processes end by themselves', async (which, steps) => {
+    const one = await train(which, steps, ['--threads', '1'], WITHOUT_ORT);
+    const two = await train(which, steps, ['--threads', '2'], WITHOUT_ORT);
     expect(one.report).toMatchObject({ active: 'wasm', threads: 1 });
-    expect(two.report).toMatchObject({ active: 'wasm', threads: 2 });
-    expect(two.report.attempts.find((a) => a.name === 'wasm')!.detail).toMatch(/XNNPACK, 2 threads; convolutions, matmuls and batch statistics natively in ONNX Runtime \d/);
-    expect(two.report.native).toMatchObject({ provider: 'onnxruntime-node', reason: null });
+    expect(two.report).toMatchObject({ active: 'wasm', threads: 2, native: { version: null, reason: 'turned off by GAN_STUDIO_ORT=0' } });
+    expect(two.report.attempts.find((a) => a.name === 'wasm')!.detail).toMatch(/XNNPACK, 2 threads; ONNX Runtime not used \(turned off by GAN_STUDIO_ORT=0\)$/);
     expectSameWeights(one.weights, two.weights);
     // Every core busy: the engine yields a little OS priority (niceness +5) so the UI stays responsive.
     const base = getPriority();
@@ -71,11 +90,11 @@ describe('threaded wasm backend', () => {
     // The worker scripts must be written to a real folder; a path below a plain file cannot be.
     const file = join(dir, 'not-a-folder');
     await writeFile(file, 'x');
-    const run = await train('dcgan', 1, ['--threads', '2', '--worker-dir', join(file, 'workers')]);
+    const run = await train('dcgan', 1, ['--threads', '2', '--worker-dir', join(file, 'workers')], WITHOUT_ORT);
     expect(run.report.threads).toBe(1);
     const wasm = run.report.attempts.find((a) => a.name === 'wasm')!;
     expect(wasm.ok).toBe(true);
-    expect(wasm.detail).toMatch(/one thread \(the multi-threaded build failed: ENOTDIR.*not-a-folder/);
+    expect(wasm.detail).toMatch(/one thread \(the multi-threaded build failed: ENOTDIR.*not-a-folder.*\); ONNX Runtime not used/);
     expect(run.stderr).toMatch(/threaded WebAssembly unavailable/);
   });
 });
