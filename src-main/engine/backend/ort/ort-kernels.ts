@@ -29,7 +29,7 @@ const graphs = new Map<string, OrtGraph | null>();
 /** Enough for every layer of a few models (explorer, evaluation and training side by side). */
 const MAX_GRAPHS = 256;
 
-function graphFor(key: string, build: () => GraphSpec): OrtGraph | null {
+function graphFor(key: string, build: () => GraphSpec, threads?: number): OrtGraph | null {
   const ort = activeOrt();
   if (!ort) return null;
   const cached = graphs.get(key);
@@ -40,7 +40,7 @@ function graphFor(key: string, build: () => GraphSpec): OrtGraph | null {
   }
   let graph: OrtGraph | null = null;
   try {
-    graph = compileGraph(ort, build());
+    graph = compileGraph(ort, build(), threads);
   } catch {
     graph = null;
   }
@@ -73,6 +73,9 @@ const heap = (backend: WasmBackendLike, t: TensorInfo) => backend.typedArrayFrom
  * plain (not shared) arrays: the threaded wasm heap is a SharedArrayBuffer, which ONNX Runtime does
  * not accept, so operands straight from the heap are copied (`.slice()`, memcpy speed).
  */
+/** Below this many multiply-adds a product runs on one thread: waking the others costs more. */
+const MIN_THREADED_MACS = 1 << 22;
+
 function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA = false, transB = false): Float32Array | null {
   const graph = graphFor(`Gemm|${m},${k},${n}|${+transA}${+transB}`, () => {
     const g = new OnnxGraph();
@@ -82,7 +85,7 @@ function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number,
     g.input('b', bShape);
     g.output(g.op('Gemm', ['a', 'b'], { transA: +transA, transB: +transB }, 'c'), [m, n]);
     return { graph: g, inputs: [{ name: 'a', shape: aShape }, { name: 'b', shape: bShape }], output: { name: 'c', shape: [m, n] } };
-  });
+  }, m * k * n < MIN_THREADED_MACS ? 1 : undefined);
   if (!graph) return null;
   const c = scratch('product', m * n);
   try {
@@ -234,8 +237,9 @@ const MIN_REDUCE = 1 << 16;
 
 /**
  * Sum and Mean over leading axes (batch norm's statistics and gradients: NHWC reduced over N, H,
- * W). tfjs-wasm transposes the reduced axes to the end first, a full copy on one thread; ONNX
- * Runtime reduces a [rows, C] matrix over its rows in place, on every thread.
+ * W). tfjs-wasm transposes the reduced axes to the end first, a full copy; ONNX Runtime reduces a
+ * [rows, C] matrix over its rows in place. On one thread: it is memory-bound, and waking a pool
+ * for it cost a DCGAN-28 step 108 → 133 ms (2026-12-04).
  */
 function reduceLeading(op: 'ReduceSum' | 'ReduceMean') {
   return (args: KernelArgs): TensorInfo | null => {
@@ -254,7 +258,7 @@ function reduceLeading(op: 'ReduceSum' | 'ReduceMean') {
       const y = op === 'ReduceSum' ? g.op('ReduceSum', ['x', g.int64s([0])], { keepdims: 0 }, 'y') : g.op('ReduceMean', ['x'], { axes: [0], keepdims: 0 }, 'y');
       g.output(y, [cols]);
       return { graph: g, inputs: [{ name: 'x', shape: [rows, cols] }], output: { name: 'y', shape: [cols] } };
-    });
+    }, 1);
     if (!graph) return null;
     const backend = backendOf(args);
     const y = scratch('reduced', cols);

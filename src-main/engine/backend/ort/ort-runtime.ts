@@ -91,12 +91,12 @@ function sessionOptions(threads: number): object {
 }
 
 /** Compiles `spec` synchronously (see the file comment). */
-export function compileGraph(ort: Ort, spec: GraphSpec): OrtGraph {
+export function compileGraph(ort: Ort, spec: GraphSpec, threads = ort.threads): OrtGraph {
   const session = new ort.Session();
   const bytes = spec.graph.toBytes();
   // The native load has finished (or failed) when loadModel returns; its promise only reports it.
   // A session that failed to load refuses to run, and the caller falls back to its own kernel.
-  session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, sessionOptions(ort.threads)).catch(() => undefined);
+  session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, sessionOptions(Math.min(threads, ort.threads))).catch(() => undefined);
   return new OrtGraph(ort, session, spec.inputs, spec.output.shape, spec.output.name);
 }
 
