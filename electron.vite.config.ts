@@ -25,6 +25,7 @@ const runtimeExternal = [
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-backend-cpu',
   '@tensorflow/tfjs-backend-wasm',
+  'onnxruntime-node',
   'sharp',
   'mnist',
   'fflate',
