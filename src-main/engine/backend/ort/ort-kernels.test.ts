@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataIdCount, onBackend, relError, setUpBackends } from '../kernels/testing';
-import { clearOrtGraphs, ortCalls } from './ort-kernels';
+import { batchChunks, clearOrtGraphs, ortCalls, ortLimits } from './ort-kernels';
 import { loadOrt, withoutOrt } from './ort-runtime';
 import { im2col, interleavePhases } from './im2col';
 
@@ -79,6 +79,26 @@ describe('convolutions on ONNX Runtime', () => {
     const plain = withoutOrt(() => valuesOn('wasm', run));
     expect(counted()).toEqual(before);
     first.forEach((values, i) => expect(relError(values, plain[i]!)).toBeLessThan(1e-5));
+  });
+
+  it('splits a batch whose columns exceed the cap into chunks of whole images, with the same results', () => {
+    const run = convAndGrads([5, 8, 8, 8], [4, 4, 8, 16], 2, 'same');
+    const whole = valuesOn('wasm', run);
+    const cap = ortLimits.maxCols;
+    ortLimits.maxCols = 2 * 8 * 8 * 4 * 4 * 16; // two images' columns at most, whatever the kernel
+    try {
+      expect(batchChunks(5, 8 * 8 * 4 * 4 * 16)).toEqual([
+        [0, 2],
+        [2, 2],
+        [4, 1],
+      ]);
+      const before = counted();
+      const chunked = valuesOn('wasm', run);
+      expect(delta(before, tf.Conv2D) + delta(before, tf.Conv2DBackpropFilter) + delta(before, tf.Conv2DBackpropInput)).toBeGreaterThanOrEqual(3);
+      chunked.forEach((values, i) => expect(relError(values, whole[i]!)).toBeLessThan(1e-6));
+    } finally {
+      ortLimits.maxCols = cap;
+    }
   });
 
   it('leaves a 1–4 channel image side to the wasm kernels', () => {

@@ -62,6 +62,7 @@ export function clearOrtGraphs(): void {
 interface WasmBackendLike {
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
 /** A view of `t` in the wasm heap (valid until the next allocation: use it at once). */
@@ -140,6 +141,26 @@ const handled = (dataFormat: string | undefined, dilations: number | [number, nu
 
 const backendOf = (args: KernelArgs) => args.backend as unknown as WasmBackendLike;
 
+/**
+ * The scratch columns are capped at this many floats (256 MB): a batch whose im2col is larger (big
+ * images, wide layers) runs in chunks of whole images, each its own product.
+ */
+export const ortLimits = { maxCols: 1 << 26 };
+
+/** [first image, images] of each chunk of `n` images whose columns take `perImage` floats each. */
+export function batchChunks(n: number, perImage: number): [number, number][] {
+  const per = Math.max(1, Math.floor(ortLimits.maxCols / perImage));
+  const chunks: [number, number][] = [];
+  for (let b = 0; b < n; b += per) chunks.push([b, Math.min(per, n - b)]);
+  return chunks;
+}
+
+/** Frees `out` and answers null: the caller falls back to the wasm kernel. */
+function abandon(backend: WasmBackendLike, out: TensorInfo): null {
+  backend.disposeData(out.dataId);
+  return null;
+}
+
 /** y[(b, oh, ow), co] = im2col(x) · W[(kh, kw, ci), co]. */
 function conv2d(args: KernelArgs): TensorInfo | null {
   const x = input(args.inputs, 'x');
@@ -150,14 +171,21 @@ function conv2d(args: KernelArgs): TensorInfo | null {
   // A 1–4 channel image side: XNNPACK's direct convolution beats an im2col this narrow.
   if (info.inChannels <= SMALL_CHANNELS) return null;
   const backend = backendOf(args);
-  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const pixels = info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  const cols = im2col(heap(backend, x), windowOf(info));
-  const y = gemm(cols, plain(heap(backend, filter), 'operand'), rows, k, info.outChannels);
-  return y && toHeap(backend, info.outShape, y);
+  const image = info.inHeight * info.inWidth * info.inChannels;
+  // Allocate first: heap views taken before an allocation may be stale after it.
+  const out = backend.makeOutput(info.outShape, 'float32');
+  for (const [b, nb] of batchChunks(info.batchSize, pixels * k)) {
+    const cols = im2col(heap(backend, x).subarray(b * image, (b + nb) * image), { ...windowOf(info), n: nb });
+    const y = gemm(cols, plain(heap(backend, filter), 'operand'), nb * pixels, k, info.outChannels);
+    if (!y) return abandon(backend, out);
+    heap(backend, out).set(y, b * pixels * info.outChannels);
+  }
+  return out;
 }
 
-/** dW[(kh, kw, ci), co] = im2col(x)ᵀ · dy[(b, oh, ow), co]. */
+/** dW[(kh, kw, ci), co] = im2col(x)ᵀ · dy[(b, oh, ow), co], summed over chunks in a fixed order. */
 function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
   const x = input(args.inputs, 'x');
   const dy = input(args.inputs, 'dy');
@@ -166,11 +194,21 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
   const info = convInfo(x.shape, filterShape, strides, pad, dimRoundingMode);
   if (dy.shape.join() !== info.outShape.join() || info.inChannels <= SMALL_CHANNELS) return null;
   const backend = backendOf(args);
-  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const pixels = info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
-  const cols = im2col(heap(backend, x), windowOf(info));
-  const dw = gemm(cols, plain(heap(backend, dy), 'operand'), k, rows, info.outChannels, true);
-  return dw && toHeap(backend, [...filterShape], dw);
+  const co = info.outChannels;
+  const image = info.inHeight * info.inWidth * info.inChannels;
+  const chunks = batchChunks(info.batchSize, pixels * k);
+  const sum = new Float32Array(chunks.length > 1 ? k * co : 0);
+  let dw: Float32Array | null = null;
+  for (const [b, nb] of chunks) {
+    const cols = im2col(heap(backend, x).subarray(b * image, (b + nb) * image), { ...windowOf(info), n: nb });
+    const dyChunk = plain(heap(backend, dy).subarray(b * pixels * co, (b + nb) * pixels * co), 'operand');
+    dw = gemm(cols, dyChunk, k, nb * pixels, co, true);
+    if (!dw) return null;
+    if (chunks.length > 1) for (let i = 0; i < sum.length; i++) sum[i]! += dw[i]!;
+  }
+  return toHeap(backend, [...filterShape], chunks.length > 1 ? sum : dw!);
 }
 
 /**
@@ -199,15 +237,21 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
   const tW = kW / sW;
   const q = Math.ceil((top + h) / sH); // phase rows and columns, before cropping
   const r = Math.ceil((left + w) / sW);
+  const k = tH * tW * co;
   const backend = backendOf(args);
-  // Window (u, v) of phase row Q reads dy row Q − (T − 1) + u.
-  const cols = im2col(heap(backend, dy), { n, h: oH, w: oW, c: co, kH: tH, kW: tW, sH: 1, sW: 1, top: tH - 1, left: tW - 1, outH: q, outW: r });
-  const weights = phaseWeights(heap(backend, filter), kH, kW, ci, co, sH, sW);
-  const phases = gemm(cols, weights, n * q * r, tH * tW * co, sH * sW * ci, false, true);
-  if (!phases) return null;
   const out = backend.makeOutput([...inputShape], 'float32');
-  const dx = heap(backend, out);
-  interleavePhases(phases, dx, { n, h, w, c: ci, sH, sW, top, left, q, r });
+  const weights = phaseWeights(heap(backend, filter), kH, kW, ci, co, sH, sW);
+  const dyImage = oH * oW * co;
+  const dxImage = h * w * ci;
+  for (const [b, nb] of batchChunks(n, q * r * k)) {
+    // Window (u, v) of phase row Q reads dy row Q − (T − 1) + u.
+    const window = { n: nb, h: oH, w: oW, c: co, kH: tH, kW: tW, sH: 1, sW: 1, top: tH - 1, left: tW - 1, outH: q, outW: r };
+    const cols = im2col(heap(backend, dy).subarray(b * dyImage, (b + nb) * dyImage), window);
+    const phases = gemm(cols, weights, nb * q * r, k, sH * sW * ci, false, true);
+    if (!phases) return abandon(backend, out);
+    const dx = heap(backend, out).subarray(b * dxImage, (b + nb) * dxImage);
+    interleavePhases(phases, dx, { n: nb, h, w, c: ci, sH, sW, top, left, q, r });
+  }
   return out;
 }
 
