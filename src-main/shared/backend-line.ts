@@ -1,6 +1,6 @@
 import type { BackendReport } from '../api/schemas';
 
-/** One line naming the compute backend, as the CLI prints it and the status bar shows it:
+/** One line naming the compute backend, as the CLI prints it:
  *  "wasm (@tensorflow/tfjs-backend-wasm), 2 threads, convolutions on onnxruntime-node 1.31.1". */
 export function backendLine(report: BackendReport): string {
   const threads = report.threads ? `, ${report.threads} thread${report.threads === 1 ? '' : 's'}` : '';

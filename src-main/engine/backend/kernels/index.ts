@@ -27,12 +27,13 @@ function configsFor(backendName: TrainingBackendName): KernelConfig[] {
     // The convolutions go to ONNX Runtime's native GEMMs when it is loaded (../ort), else to these.
     return [
       ortKernelConfig(stockConfig(tf.Conv2D, backendName)),
+      ortKernelConfig(stockConfig(tf.FusedConv2D, backendName)),
       ortKernelConfig(stockConfig(tf.Sum, backendName)),
       ortKernelConfig(stockConfig(tf.Mean, backendName)),
       ortKernelConfig(conv2dBackpropFilterConfig(backendName)),
       ortKernelConfig(conv2dBackpropInputConfig(backendName)),
       ortKernelConfig(batchMatMulConfig(backendName)),
-      fusedMatMulConfig(backendName),
+      ortKernelConfig(fusedMatMulConfig(backendName)),
       tileConfig(backendName),
       ...depthwiseConfigs(backendName),
     ];

@@ -61,7 +61,7 @@ beforeAll(async () => {
 describe('registerTrainingKernels', () => {
   it('reports what it registered and can be called again', () => {
     const depthwise = ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
-    const wasm = ['Conv2D', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Tile', ...depthwise];
+    const wasm = ['Conv2D', 'FusedConv2D', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Tile', ...depthwise];
     expect(registerTrainingKernels('wasm')).toEqual(wasm);
     expect(registerTrainingKernels('cpu')).toEqual([
       'Conv2D',

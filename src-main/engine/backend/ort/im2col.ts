@@ -10,10 +10,35 @@
  */
 
 const pool = new Map<string, Float32Array>();
+/** Scratch unused this long is let go (a finished run, an idle explorer): up to a few hundred MB. */
+const IDLE_MS = 30_000;
+let lastUse = 0;
+let sweep: ReturnType<typeof setTimeout> | null = null;
+
+/** Lets the scratch arrays go if unused for IDLE_MS at `now`; answers how long until they would be. */
+export function sweepScratch(now = Date.now()): number {
+  const idle = now - lastUse;
+  if (idle < IDLE_MS) return IDLE_MS - idle;
+  pool.clear();
+  return 0;
+}
+
+function keepUntilIdle(): void {
+  lastUse = Date.now();
+  if (sweep) return;
+  const check = () => {
+    const wait = sweepScratch();
+    sweep = wait > 0 ? setTimeout(check, wait) : null;
+    sweep?.unref?.();
+  };
+  sweep = setTimeout(check, IDLE_MS);
+  sweep.unref?.(); // never keeps a process alive
+}
 
 /** A reused array of `length` floats for `role` (contents undefined unless `zero`); valid until
  *  the next call for the same role. */
 export function scratch(role: string, length: number, zero = false): Float32Array {
+  keepUntilIdle();
   let buffer = pool.get(role);
   if (!buffer || buffer.length < length) {
     buffer = new Float32Array(length);
@@ -25,9 +50,11 @@ export function scratch(role: string, length: number, zero = false): Float32Arra
   return view;
 }
 
-/** Lets the scratch arrays go (tests; a run that ends). */
-export function releaseScratch(): void {
-  pool.clear();
+/** How many floats the scratch arrays hold now (tests). */
+export function scratchFloats(): number {
+  let total = 0;
+  for (const b of pool.values()) total += b.length;
+  return total;
 }
 
 export interface Window2D {

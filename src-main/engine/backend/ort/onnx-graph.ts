@@ -2,9 +2,10 @@
  * The ONNX files the engine hands to ONNX Runtime: small graphs (a convolution as im2col + one
  * GEMM, a matmul), built in memory and never written to disk. This is the one home of the ONNX
  * format in the engine. It writes the protobuf subset those graphs need: ModelProto, GraphProto,
- * NodeProto, AttributeProto (ints, int), ValueInfoProto for float32 tensors, and int64 TensorProto
- * initializers. (The npm packages with onnx.proto compiled in pull protobufjs 6; the subset is a
- * page, and onnx-graph.test.ts checks it against ONNX Runtime itself.)
+ * NodeProto, AttributeProto (int, ints, float), ValueInfoProto for float32 tensors with fixed or
+ * named (symbolic) dimensions, and int64/float32 TensorProto initializers. (The npm packages with
+ * onnx.proto compiled in pull protobufjs 6; the subset is a page, and ort-kernels.test.ts runs what
+ * it writes in ONNX Runtime itself.)
  *
  * Field numbers are those of onnx/onnx.proto (IR version 8, opset 17).
  */
@@ -13,10 +14,11 @@ const IR_VERSION = 8;
 export const OPSET = 17;
 const FLOAT = 1;
 const INT64 = 7;
+const ATTR_FLOAT = 1;
 const ATTR_INT = 2;
 const ATTR_INTS = 7;
 
-type Field = [field: number, kind: 'varint' | 'bytes', value: number | bigint | Uint8Array | string];
+type Field = [field: number, kind: 'varint' | 'bytes' | 'float', value: number | bigint | Uint8Array | string];
 
 const utf8 = new TextEncoder();
 
@@ -37,6 +39,9 @@ function message(fields: Field[]): Uint8Array {
     if (kind === 'varint') {
       varint((field << 3) | 0, out);
       varint(value as number | bigint, out);
+    } else if (kind === 'float') {
+      varint((field << 3) | 5, out);
+      for (const b of new Uint8Array(Float32Array.of(value as number).buffer)) out.push(b);
     } else {
       const bytes = typeof value === 'string' ? utf8.encode(value) : (value as Uint8Array);
       varint((field << 3) | 2, out);
@@ -47,8 +52,11 @@ function message(fields: Field[]): Uint8Array {
   return Uint8Array.from(out);
 }
 
-function floatValueInfo(name: string, shape: readonly number[]): Uint8Array {
-  const dims = shape.map((d): Field => [1, 'bytes', message([[1, 'varint', d]])]);
+/** A dimension: its size, or a name (a symbolic dimension, fixed only when the graph runs). */
+export type Dim = number | string;
+
+function floatValueInfo(name: string, shape: readonly Dim[]): Uint8Array {
+  const dims = shape.map((d): Field => [1, 'bytes', message([typeof d === 'number' ? [1, 'varint', d] : [2, 'bytes', d]])]);
   const tensorType = message([
     [1, 'varint', FLOAT],
     [2, 'bytes', message(dims)],
@@ -59,9 +67,17 @@ function floatValueInfo(name: string, shape: readonly number[]): Uint8Array {
   ]);
 }
 
-export type Attr = number | readonly number[];
+/** An int, a list of ints, or a float (`{ float: 0.2 }`). */
+export type Attr = number | readonly number[] | { float: number };
 
 function attribute(name: string, value: Attr): Uint8Array {
+  if (typeof value === 'object' && 'float' in value) {
+    return message([
+      [1, 'bytes', name],
+      [20, 'varint', ATTR_FLOAT],
+      [2, 'float', value.float],
+    ]);
+  }
   if (typeof value === 'number') {
     return message([
       [1, 'bytes', name],
@@ -81,21 +97,30 @@ export class OnnxGraph {
   private names = 0;
 
   /** A float32 graph input. */
-  input(name: string, shape: readonly number[]): string {
+  input(name: string, shape: readonly Dim[]): string {
     this.inputs.push(floatValueInfo(name, shape));
     return name;
   }
 
-  /** An int64 constant (shapes, pads, slice bounds). */
+  /** An int64 constant (shapes, axes) of shape [values.length]. */
   int64s(values: readonly number[]): string {
-    const name = `c${this.names++}`;
     const raw = new Uint8Array(values.length * 8);
     const view = new DataView(raw.buffer);
     values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+    return this.constant(INT64, values.length, raw);
+  }
+
+  /** A float32 scalar constant (clip bounds). */
+  float32(value: number): string {
+    return this.constant(FLOAT, null, new Uint8Array(Float32Array.of(value).buffer));
+  }
+
+  private constant(dataType: number, length: number | null, raw: Uint8Array): string {
+    const name = `c${this.names++}`;
     this.initializers.push(
       message([
-        [1, 'varint', values.length],
-        [2, 'varint', INT64],
+        ...(length === null ? [] : ([[1, 'varint', length]] as Field[])),
+        [2, 'varint', dataType],
         [8, 'bytes', name],
         [9, 'bytes', raw],
       ]),
@@ -117,7 +142,7 @@ export class OnnxGraph {
   }
 
   /** Declares a float32 graph output (an existing value's name). */
-  output(name: string, shape: readonly number[]): void {
+  output(name: string, shape: readonly Dim[]): void {
     this.outputs.push(floatValueInfo(name, shape));
   }
 

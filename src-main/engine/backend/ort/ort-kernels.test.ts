@@ -7,9 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataIdCount, onBackend, relError, setUpBackends } from '../kernels/testing';
-import { batchChunks, clearOrtGraphs, ortCalls, ortLimits } from './ort-kernels';
+import { batchChunks, clearOrtGraphs, ortCalls, ortGraphCount, ortLimits } from './ort-kernels';
 import { loadOrt, withoutOrt } from './ort-runtime';
-import { im2col, interleavePhases } from './im2col';
+import { im2col, interleavePhases, scratch, scratchFloats, sweepScratch } from './im2col';
 
 beforeAll(async () => {
   await setUpBackends();
@@ -151,6 +151,15 @@ describe('im2col and the phase interleave', () => {
     expect([...cols]).toEqual([0, 0, 0, 1, 0, 0, 1, 2, 0, 1, 0, 4, 1, 2, 4, 5]);
   });
 
+  it('keeps its scratch arrays while in use and lets them go after 30 s idle', () => {
+    scratch('test', 1000);
+    expect(scratchFloats()).toBeGreaterThanOrEqual(1000);
+    expect(sweepScratch(Date.now() + 10_000)).toBeGreaterThan(0);
+    expect(scratchFloats()).toBeGreaterThanOrEqual(1000);
+    expect(sweepScratch(Date.now() + 31_000)).toBe(0);
+    expect(scratchFloats()).toBe(0);
+  });
+
   it('interleavePhases puts phase (a, b) at rows a, a + s, … and crops the padding', () => {
     // 2×2 phases of 2×2 pixels each, one channel, no padding: a 4×4 image.
     const phases = new Float32Array(2 * 2 * 4);
@@ -161,5 +170,44 @@ describe('im2col and the phase interleave', () => {
     const cropped = new Float32Array(9);
     interleavePhases(phases, cropped, { n: 1, h: 3, w: 3, c: 1, sH: 2, sW: 2, top: 1, left: 1, q: 2, r: 2 });
     expect([...cropped]).toEqual([11, 12, 13, 21, 22, 23, 31, 32, 33]);
+  });
+});
+
+describe('fused kernels and the graph cache', () => {
+  it.each(['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid'] as const)('fused conv2d and matMul with bias and %s match the cpu backend, on ONNX Runtime', (activation) => {
+    const run = () => {
+      const x = seeded([2, 6, 6, 8], 7) as tf.Tensor4D;
+      const f = seeded([3, 3, 8, 5], 8) as tf.Tensor4D;
+      const bias = seeded([5], 9);
+      const a = seeded([64, 300], 10) as tf.Tensor2D;
+      const b = seeded([300, 40], 11) as tf.Tensor2D;
+      return [
+        tf.fused.conv2d({ x, filter: f, strides: 1, pad: 'same', bias, activation, leakyreluAlpha: 0.3 }),
+        tf.fused.matMul({ a, b, bias: seeded([40], 12), activation, leakyreluAlpha: 0.3 }),
+      ];
+    };
+    const before = counted();
+    const wasm = valuesOn('wasm', run);
+    const cpu = valuesOn('cpu', run);
+    wasm.forEach((values, i) => expect(relError(values, cpu[i]!)).toBeLessThan(1e-5));
+    expect(delta(before, tf.FusedConv2D)).toBe(1);
+    expect(delta(before, tf._FusedMatMul)).toBe(1);
+  });
+
+  it('compiles a few graphs, whatever the shapes (each session has its own threads)', () => {
+    clearOrtGraphs();
+    for (const size of [6, 7, 9, 12]) valuesOn('wasm', convAndGrads([2, size, size, 8], [4, 4, 8, 16], 2, 'same'));
+    const count = ortGraphCount();
+    for (const size of [10, 11, 13, 16]) valuesOn('wasm', convAndGrads([3, size, size, 8], [4, 4, 8, 16], 2, 'same'));
+    expect(ortGraphCount()).toBe(count);
+    // Forward, filter and input gradients; each on one thread or on all: at most six.
+    expect(count).toBeLessThanOrEqual(6);
+  });
+
+  it('an empty batch gives empty outputs and a zero filter gradient', () => {
+    const [y, dx, dw] = valuesOn('wasm', convAndGrads([0, 8, 8, 8], [4, 4, 8, 16], 2, 'same'));
+    expect([y!.length, dx!.length]).toEqual([0, 0]);
+    expect(dw!.length).toBe(4 * 4 * 8 * 16);
+    expect(dw!.every((v) => v === 0)).toBe(true);
   });
 });

@@ -24,20 +24,18 @@ import { im2col, interleavePhases, phaseWeights, scratch, type Window2D } from '
 type Shape4 = [number, number, number, number];
 type ConvInfo = backend_util.Conv2DInfo;
 
-/** Compiled graphs by kernel and shape; null remembers a shape ONNX Runtime refused. */
+/**
+ * Compiled graphs by variant (op, transposes, bias, activation, threads), never by shape: their
+ * dimensions are symbolic, so a handful of sessions (each with its own thread pool) serve every
+ * model. null remembers a variant ONNX Runtime refused.
+ */
 const graphs = new Map<string, OrtGraph | null>();
-/** Enough for every layer of a few models (explorer, evaluation and training side by side). */
-const MAX_GRAPHS = 256;
 
 function graphFor(key: string, build: () => GraphSpec, threads?: number): OrtGraph | null {
   const ort = activeOrt();
   if (!ort) return null;
   const cached = graphs.get(key);
-  if (cached !== undefined) {
-    graphs.delete(key);
-    graphs.set(key, cached); // most recently used last
-    return cached;
-  }
+  if (cached !== undefined) return cached;
   let graph: OrtGraph | null = null;
   try {
     graph = compileGraph(ort, build(), threads);
@@ -45,19 +43,17 @@ function graphFor(key: string, build: () => GraphSpec, threads?: number): OrtGra
     graph = null;
   }
   graphs.set(key, graph);
-  if (graphs.size > MAX_GRAPHS) {
-    const [oldestKey, oldest] = graphs.entries().next().value as [string, OrtGraph | null];
-    graphs.delete(oldestKey);
-    oldest?.dispose();
-  }
   return graph;
 }
 
-/** Frees every compiled graph (tests; a backend switch). */
+/** Frees every compiled graph (tests). */
 export function clearOrtGraphs(): void {
   for (const g of graphs.values()) g?.dispose();
   graphs.clear();
 }
+
+/** How many graphs are compiled (tests: the count must not grow with shapes). */
+export const ortGraphCount = () => graphs.size;
 
 interface WasmBackendLike {
   typedArrayFromHeap(t: TensorInfo): Float32Array;
@@ -68,29 +64,65 @@ interface WasmBackendLike {
 /** A view of `t` in the wasm heap (valid until the next allocation: use it at once). */
 const heap = (backend: WasmBackendLike, t: TensorInfo) => backend.typedArrayFromHeap(t);
 
-/**
- * C[m, n] = op(A) · op(B) on ONNX Runtime, into a new Float32Array; null when the runtime is absent
- * or refuses. A is [m, k] ([k, m] with transA), B is [k, n] ([n, k] with transB). The inputs must be
- * plain (not shared) arrays: the threaded wasm heap is a SharedArrayBuffer, which ONNX Runtime does
- * not accept, so operands straight from the heap are copied (`.slice()`, memcpy speed).
- */
 /** Below this many multiply-adds a product runs on one thread: waking the others costs more. */
 const MIN_THREADED_MACS = 1 << 22;
 
-function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA = false, transB = false): Float32Array | null {
-  const graph = graphFor(`Gemm|${m},${k},${n}|${+transA}${+transB}`, () => {
+/** What a fused kernel applies after the product: a bias of n values, then an activation. */
+export interface Epilogue {
+  bias: Float32Array | null;
+  activation: 'linear' | 'relu' | 'relu6' | 'elu' | 'leakyrelu' | 'sigmoid';
+  leakyreluAlpha?: number;
+}
+const FUSED_ACTIVATIONS = new Set<string>(['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid']);
+
+function activationNode(g: OnnxGraph, y: string, e: Epilogue, out: string): string {
+  switch (e.activation) {
+    case 'relu':
+      return g.op('Relu', [y], {}, out);
+    case 'relu6':
+      return g.op('Clip', [y, g.float32(0), g.float32(6)], {}, out);
+    case 'elu':
+      return g.op('Elu', [y], { alpha: { float: 1 } }, out);
+    case 'leakyrelu':
+      return g.op('LeakyRelu', [y], { alpha: { float: e.leakyreluAlpha ?? 0.2 } }, out);
+    case 'sigmoid':
+      return g.op('Sigmoid', [y], {}, out);
+    default:
+      return g.op('Identity', [y], {}, out);
+  }
+}
+
+/**
+ * C[m, n] = op(A) · op(B) (+ bias, then the activation) on ONNX Runtime, into a reused scratch
+ * array (copy it before the next product); null when the runtime is absent or refuses. A is [m, k]
+ * ([k, m] with transA), B is [k, n] ([n, k] with transB). The operands must be plain (not shared)
+ * arrays: ONNX Runtime refuses a SharedArrayBuffer.
+ */
+function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA = false, transB = false, epilogue: Epilogue | null = null): Float32Array | null {
+  const threads = m * k * n < MIN_THREADED_MACS ? 1 : undefined;
+  const fused = epilogue ? `${epilogue.bias ? 'bias' : ''}|${epilogue.activation}|${epilogue.leakyreluAlpha ?? ''}` : '';
+  const key = `Gemm|${+transA}${+transB}|${fused}|${threads ?? 'all'}`;
+  const graph = graphFor(key, () => {
     const g = new OnnxGraph();
-    const aShape = transA ? [k, m] : [m, k];
-    const bShape = transB ? [n, k] : [k, n];
-    g.input('a', aShape);
-    g.input('b', bShape);
-    g.output(g.op('Gemm', ['a', 'b'], { transA: +transA, transB: +transB }, 'c'), [m, n]);
-    return { graph: g, inputs: [{ name: 'a', shape: aShape }, { name: 'b', shape: bShape }], output: { name: 'c', shape: [m, n] } };
-  }, m * k * n < MIN_THREADED_MACS ? 1 : undefined);
+    g.input('a', transA ? ['k', 'm'] : ['m', 'k']);
+    g.input('b', transB ? ['n', 'k'] : ['k', 'n']);
+    const inputs = ['a', 'b'];
+    if (epilogue?.bias) inputs.push(g.input('bias', ['n']));
+    const plainProduct = !epilogue || epilogue.activation === 'linear';
+    const product = g.op('Gemm', inputs, { transA: +transA, transB: +transB }, plainProduct ? 'c' : undefined);
+    if (!plainProduct) activationNode(g, product, epilogue!, 'c');
+    g.output('c', ['m', 'n']);
+    return { graph: g, inputs, output: 'c' };
+  }, threads);
   if (!graph) return null;
   const c = scratch('product', m * n);
+  const feeds = [
+    { data: a, dims: transA ? [k, m] : [m, k] },
+    { data: b, dims: transB ? [n, k] : [k, n] },
+  ];
+  if (epilogue?.bias) feeds.push({ data: epilogue.bias, dims: [n] });
   try {
-    graph.run([a, b], c);
+    graph.run(feeds, { data: c, dims: [m, n] });
   } catch {
     return null;
   }
@@ -161,7 +193,22 @@ function abandon(backend: WasmBackendLike, out: TensorInfo): null {
   return null;
 }
 
-/** y[(b, oh, ow), co] = im2col(x) · W[(kh, kw, ci), co]. */
+/**
+ * The bias and activation of a fused kernel (FusedConv2D, _FusedMatMul: the explorer's compiled
+ * generator, imported graph models) as a Gemm epilogue; undefined when ONNX Runtime cannot apply it
+ * (PReLU, a bias that is not one value per output column).
+ */
+function epilogueOf(args: KernelArgs, columns: number): Epilogue | null | undefined {
+  const { activation = 'linear', leakyreluAlpha } = (args.attrs ?? {}) as { activation?: string; leakyreluAlpha?: number };
+  const bias = args.inputs.bias;
+  if (!FUSED_ACTIVATIONS.has(activation) || args.inputs.preluActivationWeights) return undefined;
+  if (bias && (bias.dtype !== 'float32' || tf.util.sizeFromShape(bias.shape) !== columns)) return undefined;
+  if (!bias && activation === 'linear') return null;
+  const values = bias ? plain(heap(backendOf(args), bias), 'bias') : null;
+  return { bias: values, activation: activation as Epilogue['activation'], leakyreluAlpha };
+}
+
+/** y[(b, oh, ow), co] = im2col(x) · W[(kh, kw, ci), co], with a fused kernel's bias and activation. */
 function conv2d(args: KernelArgs): TensorInfo | null {
   const x = input(args.inputs, 'x');
   const filter = input(args.inputs, 'filter');
@@ -176,9 +223,11 @@ function conv2d(args: KernelArgs): TensorInfo | null {
   const image = info.inHeight * info.inWidth * info.inChannels;
   // Allocate first: heap views taken before an allocation may be stale after it.
   const out = backend.makeOutput(info.outShape, 'float32');
+  const epilogue = epilogueOf(args, info.outChannels);
+  if (epilogue === undefined) return abandon(backend, out);
   for (const [b, nb] of batchChunks(info.batchSize, pixels * k)) {
     const cols = im2col(heap(backend, x).subarray(b * image, (b + nb) * image), { ...windowOf(info), n: nb });
-    const y = gemm(cols, plain(heap(backend, filter), 'operand'), nb * pixels, k, info.outChannels);
+    const y = gemm(cols, plain(heap(backend, filter), 'operand'), nb * pixels, k, info.outChannels, false, false, epilogue);
     if (!y) return abandon(backend, out);
     heap(backend, out).set(y, b * pixels * info.outChannels);
   }
@@ -208,7 +257,8 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
     if (!dw) return null;
     if (chunks.length > 1) for (let i = 0; i < sum.length; i++) sum[i]! += dw[i]!;
   }
-  return toHeap(backend, [...filterShape], chunks.length > 1 ? sum : dw!);
+  // No images (an empty batch): the gradient is zero.
+  return toHeap(backend, [...filterShape], chunks.length > 1 ? sum : (dw ?? new Float32Array(k * co)));
 }
 
 /**
@@ -258,7 +308,8 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
 /** Products smaller than this many multiply-adds stay in wasm (a graph call costs ~20–50 µs). */
 const MIN_GEMM_MACS = 1 << 18;
 
-/** BatchMatMul without a batch (or a batch of one): dense layers; either operand transposed. */
+/** BatchMatMul and _FusedMatMul without a batch (or a batch of one): dense layers; either operand
+ *  transposed. */
 function batchMatMul(args: KernelArgs): TensorInfo | null {
   const a = input(args.inputs, 'a');
   const b = input(args.inputs, 'b');
@@ -271,8 +322,10 @@ function batchMatMul(args: KernelArgs): TensorInfo | null {
   const [m, k] = transposeA ? [a2, a1] : [a1, a2];
   const n = transposeB ? b1 : b2;
   if ((transposeB ? b2 : b1) !== k || m * k * n < MIN_GEMM_MACS) return null;
+  const epilogue = epilogueOf(args, n);
+  if (epilogue === undefined) return null;
   const backend = backendOf(args);
-  const c = gemm(plain(heap(backend, a), 'operand'), plain(heap(backend, b), 'operand2'), m, k, n, transposeA, transposeB);
+  const c = gemm(plain(heap(backend, a), 'operand'), plain(heap(backend, b), 'operand2'), m, k, n, transposeA, transposeB, epilogue);
   return c && toHeap(backend, [...a.shape.slice(0, -2), m, n], c);
 }
 
@@ -296,18 +349,19 @@ function reduceLeading(op: 'ReduceSum' | 'ReduceMean') {
     if (size < MIN_REDUCE) return null;
     const cols = tf.util.sizeFromShape(x.shape.slice(axes.length));
     const rows = size / cols;
-    const graph = graphFor(`${op}|${rows},${cols}`, () => {
+    const graph = graphFor(op, () => {
       const g = new OnnxGraph();
-      g.input('x', [rows, cols]);
-      const y = op === 'ReduceSum' ? g.op('ReduceSum', ['x', g.int64s([0])], { keepdims: 0 }, 'y') : g.op('ReduceMean', ['x'], { axes: [0], keepdims: 0 }, 'y');
-      g.output(y, [cols]);
-      return { graph: g, inputs: [{ name: 'x', shape: [rows, cols] }], output: { name: 'y', shape: [cols] } };
+      g.input('x', ['rows', 'cols']);
+      if (op === 'ReduceSum') g.op('ReduceSum', ['x', g.int64s([0])], { keepdims: 0 }, 'y');
+      else g.op('ReduceMean', ['x'], { axes: [0], keepdims: 0 }, 'y');
+      g.output('y', ['cols']);
+      return { graph: g, inputs: ['x'], output: 'y' };
     }, 1);
     if (!graph) return null;
     const backend = backendOf(args);
     const y = scratch('reduced', cols);
     try {
-      graph.run([plain(heap(backend, x), 'operand')], y);
+      graph.run([{ data: plain(heap(backend, x), 'operand'), dims: [rows, cols] }], { data: y, dims: [cols] });
     } catch {
       return null;
     }
@@ -321,6 +375,8 @@ const ortKernels: Record<string, (args: KernelArgs) => TensorInfo | null> = {
   [tf.Conv2DBackpropFilter]: conv2dBackpropFilter,
   [tf.Conv2DBackpropInput]: conv2dBackpropInput,
   [tf.BatchMatMul]: batchMatMul,
+  [tf._FusedMatMul]: batchMatMul,
+  [tf.FusedConv2D]: conv2d,
   [tf.Sum]: reduceLeading('ReduceSum'),
   [tf.Mean]: reduceLeading('ReduceMean'),
 };

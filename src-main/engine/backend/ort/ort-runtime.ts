@@ -1,19 +1,22 @@
 /**
  * ONNX Runtime's CPU kernels (MLAS: native AVX2/AVX-512/NEON GEMMs on every core) for the wasm
  * backend's convolutions and matmuls. WebAssembly SIMD is 128 bits wide without fused multiply-add,
- * so XNNPACK in wasm tops out near a quarter of the CPU's float32 peak; `onnxruntime-node` ships
- * prebuilt libraries for Linux, macOS and Windows (x64 and arm64) inside its npm package, nothing
- * is downloaded. The engine builds one tiny graph per kernel shape (onnx-graph.ts) and runs it
- * synchronously, because tfjs kernels are synchronous.
+ * so XNNPACK in wasm tops out near a fifth of the CPU's float32 peak; `onnxruntime-node` ships
+ * prebuilt libraries inside its npm package (Linux x64/arm64, Windows x64/arm64, macOS arm64 in
+ * 1.31; nothing is downloaded). The engine builds a few tiny graphs with symbolic dimensions (one
+ * Gemm per transpose/bias/activation/thread variant, whatever the shapes: every session owns a
+ * thread pool) and runs them synchronously, because tfjs kernels are synchronous.
  *
  * The synchronous path is the binding's own: `onnxruntime-node/dist/binding` loads a model and runs
  * it without a Promise when no JS callback is registered (the public API wraps that in promises).
  * `probeOrt` checks both on a 2×2 product before anything relies on them; the package version is
- * pinned in package.json. Inputs and outputs are plain Float32Arrays owned by the engine, so ONNX
- * Runtime never creates an ArrayBuffer over its own memory (Electron's memory cage forbids those).
+ * pinned in package.json. Inputs and outputs are Float32Arrays owned by the engine; ONNX Runtime
+ * writes the result into the one passed in. (Its binding also returns the result as a new tensor,
+ * which it copies into V8 memory inside Electron: the memory cage forbids the external buffer it
+ * uses in Node. That path is not exercised on this machine, where Electron cannot be downloaded.)
  */
 import { createRequire } from 'node:module';
-import { OnnxGraph } from './onnx-graph';
+import { OnnxGraph, type Dim } from './onnx-graph';
 
 const nodeRequire = createRequire(import.meta.url);
 
@@ -22,6 +25,7 @@ interface OrtTensor {
 }
 type TensorCtor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
 interface NativeSession {
+  readonly inputMetadata: unknown[];
   loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: object): Promise<void>;
   run(feeds: Record<string, OrtTensor>, fetches: Record<string, OrtTensor>, options: object): Record<string, OrtTensor>;
   dispose(): void;
@@ -50,21 +54,26 @@ const GLOBAL = Symbol.for('gan-studio.ort');
 type Slot = { ort: Ort | null; status: OrtStatus };
 const slot = globalThis as unknown as Record<symbol, Slot | undefined>;
 
-/** A compiled graph with fixed input and output shapes. */
+/** A tensor handed to a graph: values and the sizes of this call's dimensions. */
+export interface Feed {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+/** A compiled graph; its symbolic dimensions take each call's sizes. */
 export class OrtGraph {
   constructor(
     private readonly ort: Ort,
     private readonly session: NativeSession,
-    private readonly inputs: readonly { name: string; shape: readonly number[] }[],
-    private readonly outputShape: readonly number[],
+    private readonly inputs: readonly string[],
     private readonly outputName: string,
   ) {}
 
   /** Runs the graph on `feeds` (one per input, in order) and writes the result into `out`. */
-  run(feeds: readonly Float32Array[], out: Float32Array): void {
+  run(feeds: readonly Feed[], out: Feed): void {
     const tensors: Record<string, OrtTensor> = {};
-    this.inputs.forEach((input, i) => (tensors[input.name] = new this.ort.Tensor('float32', feeds[i]!, input.shape)));
-    this.session.run(tensors, { [this.outputName]: new this.ort.Tensor('float32', out, this.outputShape) }, {});
+    this.inputs.forEach((name, i) => (tensors[name] = new this.ort.Tensor('float32', feeds[i]!.data, feeds[i]!.dims)));
+    this.session.run(tensors, { [this.outputName]: new this.ort.Tensor('float32', out.data, out.dims) }, {});
   }
 
   dispose(): void {
@@ -74,8 +83,9 @@ export class OrtGraph {
 
 export interface GraphSpec {
   graph: OnnxGraph;
-  inputs: { name: string; shape: readonly number[] }[];
-  output: { name: string; shape: readonly number[] };
+  /** Input names, in the order `run` takes its feeds. */
+  inputs: string[];
+  output: string;
 }
 
 function sessionOptions(threads: number): object {
@@ -95,9 +105,15 @@ export function compileGraph(ort: Ort, spec: GraphSpec, threads = ort.threads): 
   const session = new ort.Session();
   const bytes = spec.graph.toBytes();
   // The native load has finished (or failed) when loadModel returns; its promise only reports it.
-  // A session that failed to load refuses to run, and the caller falls back to its own kernel.
-  session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, sessionOptions(Math.min(threads, ort.threads))).catch(() => undefined);
-  return new OrtGraph(ort, session, spec.inputs, spec.output.shape, spec.output.name);
+  let failure: unknown = null;
+  session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, sessionOptions(Math.min(threads, ort.threads))).catch((err: unknown) => (failure = err));
+  try {
+    void session.inputMetadata; // throws when the model did not load
+  } catch (err) {
+    session.dispose();
+    throw new Error(`ONNX Runtime could not compile a graph: ${err instanceof Error ? err.message : String(failure ?? err)}`);
+  }
+  return new OrtGraph(ort, session, spec.inputs, spec.output);
 }
 
 /**
@@ -121,12 +137,22 @@ export function loadOrt(threads: number): OrtStatus {
     ort = { version, threads, Tensor, Session: mod.binding.InferenceSession };
   } catch (err) {
     const text = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-    return off(/Cannot find module/.test(text) ? 'onnxruntime-node is not installed' : `onnxruntime-node failed to load: ${text}`);
+    if (/Cannot find module .*onnxruntime_binding/.test(text)) {
+      return off(`onnxruntime-node has no native library for ${process.platform}/${process.arch}; the wasm kernels do all the work`);
+    }
+    if (/Cannot find module/.test(text)) return off('onnxruntime-node is not installed (an optional dependency: run npm install again to get it)');
+    return off(`onnxruntime-node failed to load: ${text}`);
   }
   try {
     const graph = compileGraph(ort, probeSpec());
     const out = new Float32Array(4);
-    graph.run([Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8)], out);
+    graph.run(
+      [
+        { data: Float32Array.of(1, 2, 3, 4), dims: [2, 2] },
+        { data: Float32Array.of(5, 6, 7, 8), dims: [2, 2] },
+      ],
+      { data: out, dims: [2, 2] },
+    );
     graph.dispose();
     if (out.join() !== '19,22,43,50') return off(`onnxruntime-node's self-test computed [${out.join(', ')}], expected [19, 22, 43, 50]`);
   } catch (err) {
@@ -138,10 +164,11 @@ export function loadOrt(threads: number): OrtStatus {
 
 function probeSpec(): GraphSpec {
   const g = new OnnxGraph();
-  const a = g.input('a', [2, 2]);
-  const b = g.input('b', [2, 2]);
-  g.output(g.op('MatMul', [a, b], {}, 'c'), [2, 2]);
-  return { graph: g, inputs: [{ name: 'a', shape: [2, 2] }, { name: 'b', shape: [2, 2] }], output: { name: 'c', shape: [2, 2] } };
+  const dims: Dim[] = ['n', 'n'];
+  const a = g.input('a', dims);
+  const b = g.input('b', dims);
+  g.output(g.op('MatMul', [a, b], {}, 'c'), dims);
+  return { graph: g, inputs: ['a', 'b'], output: 'c' };
 }
 
 let setAside = 0;
