@@ -9,6 +9,7 @@ import { conv2dBackpropFilterConfig } from './conv2d_backprop_filter';
 import { conv2dBackpropInputConfig } from './conv2d_backprop_input';
 import { batchMatMulConfig, fusedMatMulConfig } from './batch_matmul';
 import { tileConfig } from './tile';
+import { identityConfig } from './identity';
 import { depthwiseConfigs } from './depthwise';
 import { cpuConvConfigs } from './cpu/conv';
 import { cpuBatchMatMulConfig } from './cpu/matmul';
@@ -36,6 +37,7 @@ function configsFor(backendName: TrainingBackendName): KernelConfig[] {
       ortKernelConfig(fusedMatMulConfig(backendName)),
       tileConfig(backendName),
       ...depthwiseConfigs(backendName),
+      identityConfig(backendName),
     ];
   }
   // cpu: every convolution and matmul moves onto one JS sgemm; broadcasting and reductions get

@@ -61,7 +61,7 @@ beforeAll(async () => {
 describe('registerTrainingKernels', () => {
   it('reports what it registered and can be called again', () => {
     const depthwise = ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
-    const wasm = ['Conv2D', 'FusedConv2D', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Tile', ...depthwise];
+    const wasm = ['Conv2D', 'FusedConv2D', 'Sum', 'Mean', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'BatchMatMul', '_FusedMatMul', 'Tile', ...depthwise, 'Identity'];
     expect(registerTrainingKernels('wasm')).toEqual(wasm);
     expect(registerTrainingKernels('cpu')).toEqual([
       'Conv2D',
@@ -231,6 +231,27 @@ describe.each(BACKENDS)('no leaks on %s', (backend) => {
       expect(tf.memory().numTensors).toBe(tensors);
       expect(dataIdCount()).toBe(dataIds);
       tf.dispose([x, w, dy]);
+    });
+  });
+});
+
+describe('Identity on wasm', () => {
+  it('shares the data without a copy, and a clone outlives its source and later assignments', () => {
+    onBackend('wasm', () => {
+      const ids = dataIdCount();
+      const first = tf.tensor1d([1, 2, 3]);
+      const v = tf.variable(first);
+      first.dispose();
+      const c = tf.clone(v);
+      expect(dataIdCount()).toBe(ids + 1); // one buffer, two tensors
+      const next = tf.tensor1d([7, 8, 9]);
+      v.assign(next);
+      next.dispose();
+      expect([...c.dataSync()]).toEqual([1, 2, 3]);
+      v.dispose();
+      expect([...c.dataSync()]).toEqual([1, 2, 3]);
+      c.dispose();
+      expect(dataIdCount()).toBe(ids);
     });
   });
 });
