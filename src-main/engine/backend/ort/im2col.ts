@@ -129,33 +129,31 @@ export function phaseWeights(f: Float32Array, kH: number, kW: number, ci: number
   return out;
 }
 
-/**
- * Writes phases[(b, Q, R), (a, p, ch)] (Q < q, R < r rows and columns of each phase) into
- * dx[b, Q·sH + a − top, R·sW + p − left, ch] for the rows and columns inside [0, h) × [0, w).
- */
-export function interleavePhases(
-  phases: Float32Array,
-  dx: Float32Array,
-  g: { n: number; h: number; w: number; c: number; sH: number; sW: number; top: number; left: number; q: number; r: number },
-): void {
-  const { n, h, w, c, sH, sW, top, left, q, r } = g;
-  const rowLen = sH * sW * c;
+/** Where one stride phase of a transposed convolution lands in its output. */
+export interface PhasePlacement {
+  n: number;
+  /** Output height, width and channels. */
+  h: number;
+  w: number;
+  c: number;
+  /** The phase's rows and columns, and the output row/column of its first one. */
+  rows: number;
+  cols: number;
+  y0: number;
+  x0: number;
+  /** Output rows/columns between the phase's consecutive ones (the stride). */
+  sH: number;
+  sW: number;
+}
+
+/** Writes phase[(b, i, j), ch] into dx[b, y0 + i·sH, x0 + j·sW, ch]: one run of c floats per pixel. */
+export function scatterPhase(phase: Float32Array, dx: Float32Array, p: PhasePlacement): void {
+  const { n, h, w, c, rows, cols, y0, x0, sH, sW } = p;
+  let src = 0;
   for (let b = 0; b < n; b++) {
-    for (let Q = 0; Q < q; Q++) {
-      for (let a = 0; a < sH; a++) {
-        const y = Q * sH + a - top;
-        if (y < 0 || y >= h) continue;
-        const outRow = (b * h + y) * w;
-        for (let R = 0; R < r; R++) {
-          const src = ((b * q + Q) * r + R) * rowLen + a * sW * c;
-          const x0 = R * sW - left;
-          // The sW pixels of this phase row are adjacent in both arrays: one run, clipped at the edges.
-          const p0 = Math.max(0, -x0);
-          const p1 = Math.min(sW, w - x0);
-          if (p1 <= p0) continue;
-          dx.set(phases.subarray(src + p0 * c, src + p1 * c), (outRow + x0 + p0) * c);
-        }
-      }
+    for (let i = 0; i < rows; i++) {
+      const rowStart = ((b * h + y0 + i * sH) * w + x0) * c;
+      for (let j = 0; j < cols; j++, src += c) dx.set(phase.subarray(src, src + c), rowStart + j * sW * c);
     }
   }
 }

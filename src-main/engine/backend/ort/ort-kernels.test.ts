@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dataIdCount, onBackend, relError, setUpBackends } from '../kernels/testing';
 import { batchChunks, clearOrtGraphs, ortCalls, ortGraphCount, ortLimits } from './ort-kernels';
 import { loadOrt, withoutOrt } from './ort-runtime';
-import { im2col, interleavePhases, scratch, scratchFloats, sweepScratch } from './im2col';
+import { im2col, scatterPhase, scratch, scratchFloats, sweepScratch } from './im2col';
 
 beforeAll(async () => {
   await setUpBackends();
@@ -160,16 +160,11 @@ describe('im2col and the phase interleave', () => {
     expect(scratchFloats()).toBe(0);
   });
 
-  it('interleavePhases puts phase (a, b) at rows a, a + s, … and crops the padding', () => {
-    // 2×2 phases of 2×2 pixels each, one channel, no padding: a 4×4 image.
-    const phases = new Float32Array(2 * 2 * 4);
-    for (let Q = 0; Q < 2; Q++) for (let R = 0; R < 2; R++) for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) phases[((Q * 2 + R) * 2 + a) * 2 + b] = 10 * (Q * 2 + a) + (R * 2 + b);
+  it('scatterPhase writes a phase to every s-th row and column from its first', () => {
+    // Phase (1, 0) of a 4×4 one-channel image at stride 2: rows 1 and 3, columns 0 and 2.
     const dx = new Float32Array(16);
-    interleavePhases(phases, dx, { n: 1, h: 4, w: 4, c: 1, sH: 2, sW: 2, top: 0, left: 0, q: 2, r: 2 });
-    expect([...dx]).toEqual([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23, 30, 31, 32, 33]);
-    const cropped = new Float32Array(9);
-    interleavePhases(phases, cropped, { n: 1, h: 3, w: 3, c: 1, sH: 2, sW: 2, top: 1, left: 1, q: 2, r: 2 });
-    expect([...cropped]).toEqual([11, 12, 13, 21, 22, 23, 31, 32, 33]);
+    scatterPhase(Float32Array.of(1, 2, 3, 4), dx, { n: 1, h: 4, w: 4, c: 1, rows: 2, cols: 2, y0: 1, x0: 0, sH: 2, sW: 2 });
+    expect([...dx]).toEqual([0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4, 0]);
   });
 });
 

@@ -19,7 +19,7 @@ import { OnnxGraph } from './onnx-graph';
 import { activeOrt, compileGraph, type GraphSpec, type OrtGraph } from './ort-runtime';
 import { input, type KernelArgs } from '../kernels/runner';
 import { SMALL_CHANNELS } from '../kernels/small-channels';
-import { im2col, interleavePhases, phaseWeights, scratch, type Window2D } from './im2col';
+import { im2col, phaseWeights, scatterPhase, scratch, type Window2D } from './im2col';
 
 type Shape4 = [number, number, number, number];
 type ConvInfo = backend_util.Conv2DInfo;
@@ -264,12 +264,11 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
 /**
  * Conv2DBackpropInput (a transposed convolution) split by output phase: output row h of phase
  * a = (h + top) mod s only meets filter rows a, a + s, …, so every phase is a stride-1 correlation
- * of dy with a T×T sub-filter (T = k / s). All phases read the same T×T windows of dy, so one
- * im2col of dy and ONE GEMM with the s·s sub-filters side by side compute them all:
+ * of dy with a T×T sub-filter (T = k / s), exactly as many rows as the phase has:
  *
- *   phases[(b, Q, R), (a, p, ci)] = im2col_T(dy)[(b, Q, R), (u, v, co)] · Wᵀ[(u, v, co), (a, p, ci)]
+ *   phase_ab[(b, Q, R), ci] = im2col_T(dy, shifted for the phase)[(b, Q, R), (u, v, co)] · W_abᵀ
  *
- * and the copy back into the heap interleaves the phases and crops the padding. Handles k % s = 0
+ * one GEMM per phase, its result scattered into every s-th row and column of dx. Handles k % s = 0
  * (every layer of the course's models); other shapes fall back.
  */
 function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
@@ -285,22 +284,34 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
   if (kH % sH !== 0 || kW % sW !== 0 || ci <= SMALL_CHANNELS) return null;
   const tH = kH / sH;
   const tW = kW / sW;
-  const q = Math.ceil((top + h) / sH); // phase rows and columns, before cropping
-  const r = Math.ceil((left + w) / sW);
   const k = tH * tW * co;
+  // Phase a's rows are h = s·Q + a − top for Q in [first, first + count): those inside [0, h).
+  const span = (a: number, s: number, pad: number, size: number) => {
+    const first = Math.ceil((pad - a) / s);
+    return { first, count: Math.max(0, Math.floor((pad + size - 1 - a) / s) - first + 1) };
+  };
   const backend = backendOf(args);
   const out = backend.makeOutput([...inputShape], 'float32');
   const weights = phaseWeights(heap(backend, filter), kH, kW, ci, co, sH, sW);
   const dyImage = oH * oW * co;
   const dxImage = h * w * ci;
-  for (const [b, nb] of batchChunks(n, q * r * k)) {
-    // Window (u, v) of phase row Q reads dy row Q − (T − 1) + u.
-    const window = { n: nb, h: oH, w: oW, c: co, kH: tH, kW: tW, sH: 1, sW: 1, top: tH - 1, left: tW - 1, outH: q, outW: r };
-    const cols = im2col(heap(backend, dy).subarray(b * dyImage, (b + nb) * dyImage), window);
-    const phases = gemm(cols, weights, nb * q * r, k, sH * sW * ci, false, true);
-    if (!phases) return abandon(backend, out);
-    const dx = heap(backend, out).subarray(b * dxImage, (b + nb) * dxImage);
-    interleavePhases(phases, dx, { n: nb, h, w, c: ci, sH, sW, top, left, q, r });
+  const perImage = Math.ceil(h / sH) * Math.ceil(w / sW) * k;
+  for (const [b, nb] of batchChunks(n, perImage)) {
+    for (let a = 0; a < sH; a++) {
+      const rows = span(a, sH, top, h);
+      for (let p = 0; p < sW; p++) {
+        const cols = span(p, sW, left, w);
+        if (rows.count === 0 || cols.count === 0) continue;
+        // Window (u, v) of phase row Q reads dy row Q − (T − 1) + u.
+        const window = { n: nb, h: oH, w: oW, c: co, kH: tH, kW: tW, sH: 1, sW: 1, top: tH - 1 - rows.first, left: tW - 1 - cols.first, outH: rows.count, outW: cols.count };
+        const patches = im2col(heap(backend, dy).subarray(b * dyImage, (b + nb) * dyImage), window);
+        const subFilter = weights.subarray((a * sW + p) * ci * k, (a * sW + p + 1) * ci * k);
+        const phase = gemm(patches, subFilter, nb * rows.count * cols.count, k, ci, false, true);
+        if (!phase) return abandon(backend, out);
+        const dx = heap(backend, out).subarray(b * dxImage, (b + nb) * dxImage);
+        scatterPhase(phase, dx, { n: nb, h, w, c: ci, rows: rows.count, cols: cols.count, y0: sH * rows.first + a - top, x0: sW * cols.first + p - left, sH, sW });
+      }
+    }
   }
   return out;
 }
