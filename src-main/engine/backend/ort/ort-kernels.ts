@@ -9,8 +9,9 @@
  * The data movement (im2col, phase weights, interleave) is in JS on the wasm heap (im2col.ts); the
  * graphs are one Gemm node each, compiled once per shape (a few ms) and cached. Where ONNX Runtime
  * is absent, or a case is not handled (NCHW, dilation, a 1–4 channel image side where XNNPACK's
- * direct kernels win), the kernel falls back to the one it replaces. MLAS splits a GEMM across
- * threads by output tiles, never a sum, so a fixed thread count gives fixed results.
+ * direct kernels win), the kernel falls back to the one it replaces. A fixed thread count gives
+ * fixed results; 1 and N threads agree within float rounding, not bit for bit (MLAS may split the
+ * long inner sum of a product with few outputs across threads).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
