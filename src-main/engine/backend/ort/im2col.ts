@@ -9,6 +9,8 @@
  * more than the GEMM it feeds. The arrays grow to the largest layer and stay.
  */
 
+import type { Window2D } from '../kernels/conv-window';
+
 const pool = new Map<string, Float32Array>();
 /** Scratch unused this long is let go (a finished run, an idle explorer): up to a few hundred MB. */
 const IDLE_MS = 30_000;
@@ -55,23 +57,6 @@ export function scratchFloats(): number {
   let total = 0;
   for (const b of pool.values()) total += b.length;
   return total;
-}
-
-export interface Window2D {
-  n: number;
-  /** Input height, width and channels. */
-  h: number;
-  w: number;
-  c: number;
-  kH: number;
-  kW: number;
-  sH: number;
-  sW: number;
-  /** Padding before the first row / column (after the last is implied by the output size). */
-  top: number;
-  left: number;
-  outH: number;
-  outW: number;
 }
 
 /** cols[(b, oh, ow), (kh, kw, ch)] = x[b, oh·sH − top + kh, ow·sW − left + kw, ch], 0 outside. */

@@ -20,7 +20,8 @@ import { OnnxGraph } from './onnx-graph';
 import { activeOrt, compileGraph, type GraphSpec, type OrtGraph } from './ort-runtime';
 import { input, type KernelArgs } from '../kernels/runner';
 import { SMALL_CHANNELS } from '../kernels/small-channels';
-import { im2col, phaseWeights, scatterPhase, scratch, type Window2D } from './im2col';
+import { im2col, phaseWeights, scatterPhase, scratch } from './im2col';
+import { convGeometry } from '../kernels/conv-window';
 
 type Shape4 = [number, number, number, number];
 type ConvInfo = backend_util.Conv2DInfo;
@@ -145,23 +146,6 @@ function plain(v: Float32Array, role: string): Float32Array {
   return copy;
 }
 
-function windowOf(info: ConvInfo): Window2D {
-  return {
-    n: info.batchSize,
-    h: info.inHeight,
-    w: info.inWidth,
-    c: info.inChannels,
-    kH: info.filterHeight,
-    kW: info.filterWidth,
-    sH: info.strideHeight,
-    sW: info.strideWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-    outH: info.outHeight,
-    outW: info.outWidth,
-  };
-}
-
 function convInfo(xShape: number[], filterShape: number[], strides: number | [number, number], pad: Conv2DAttrs['pad'], rounding: Conv2DAttrs['dimRoundingMode']): ConvInfo {
   return backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, strides, 1, pad, rounding, false, 'channelsLast');
 }
@@ -227,7 +211,7 @@ function conv2d(args: KernelArgs): TensorInfo | null {
   const epilogue = epilogueOf(args, info.outChannels);
   if (epilogue === undefined) return abandon(backend, out);
   for (const [b, nb] of batchChunks(info.batchSize, pixels * k)) {
-    const cols = im2col(heap(backend, x).subarray(b * image, (b + nb) * image), { ...windowOf(info), n: nb });
+    const cols = im2col(heap(backend, x).subarray(b * image, (b + nb) * image), { ...convGeometry(info), n: nb });
     const y = gemm(cols, plain(heap(backend, filter), 'operand'), nb * pixels, k, info.outChannels, false, false, epilogue);
     if (!y) return abandon(backend, out);
     heap(backend, out).set(y, b * pixels * info.outChannels);
@@ -252,7 +236,7 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
   const sum = new Float32Array(chunks.length > 1 ? k * co : 0);
   let dw: Float32Array | null = null;
   for (const [b, nb] of chunks) {
-    const cols = im2col(heap(backend, x).subarray(b * image, (b + nb) * image), { ...windowOf(info), n: nb });
+    const cols = im2col(heap(backend, x).subarray(b * image, (b + nb) * image), { ...convGeometry(info), n: nb });
     const dyChunk = plain(heap(backend, dy).subarray(b * pixels * co, (b + nb) * pixels * co), 'operand');
     dw = gemm(cols, dyChunk, k, nb * pixels, co, true);
     if (!dw) return null;

@@ -20,60 +20,23 @@ import type {
 import { input, withRunner, type KernelArgs, type KernelRunner } from '../runner';
 import { conv2dBackpropFilterViaConv } from '../conv2d_backprop_filter';
 import { rowMajor, sgemm, transposed } from './gemm';
+import { convGeometry, type ConvGeometry } from '../conv-window';
 
 type Shape4 = [number, number, number, number];
 
 /** Target size of one chunk of patches, in floats (4 MiB). */
 const CHUNK_FLOATS = 1 << 20;
 
-type Geometry = {
-  n: number;
-  h: number;
-  w: number;
-  c: number;
-  kH: number;
-  kW: number;
-  sH: number;
-  sW: number;
-  dH: number;
-  dW: number;
-  top: number;
-  left: number;
-  oH: number;
-  oW: number;
-  cOut: number;
-};
-
-function geometry(info: backend_util.Conv2DInfo): Geometry {
-  return {
-    n: info.batchSize,
-    h: info.inHeight,
-    w: info.inWidth,
-    c: info.inChannels,
-    kH: info.filterHeight,
-    kW: info.filterWidth,
-    sH: info.strideHeight,
-    sW: info.strideWidth,
-    dH: info.dilationHeight,
-    dW: info.dilationWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-    oH: info.outHeight,
-    oW: info.outWidth,
-    cOut: info.outChannels,
-  };
-}
-
 /** Patch rows per chunk: whole 4-row panels, about CHUNK_FLOATS values, never more than needed. */
-function chunkRows(g: Geometry): number {
+function chunkRows(g: ConvGeometry): number {
   const k = g.kH * g.kW * g.c;
   const perChunk = Math.max(4, Math.floor(CHUNK_FLOATS / Math.max(1, k) / 4) * 4);
-  return Math.min(perChunk, g.n * g.oH * g.oW);
+  return Math.min(perChunk, g.n * g.outH * g.outW);
 }
 
 /** Calls `body(row0, rows)` over the patch rows in chunks of `chunkRows` rows. */
-function forChunks(g: Geometry, body: (row0: number, rows: number) => void): void {
-  const total = g.n * g.oH * g.oW;
+function forChunks(g: ConvGeometry, body: (row0: number, rows: number) => void): void {
+  const total = g.n * g.outH * g.outW;
   const perChunk = chunkRows(g);
   for (let row0 = 0; row0 < total; row0 += perChunk) body(row0, Math.min(perChunk, total - row0));
 }
@@ -82,15 +45,15 @@ function forChunks(g: Geometry, body: (row0: number, rows: number) => void): voi
  * Visits every (patch row, tap) pair of rows [row0, row0+rows): `visit(patchOffset, inputOffset)`
  * where each refers to `c` consecutive channel values; inputOffset is −1 for taps in the padding.
  */
-function forTaps(g: Geometry, row0: number, rows: number, visit: (patchOffset: number, inputOffset: number) => void): void {
+function forTaps(g: ConvGeometry, row0: number, rows: number, visit: (patchOffset: number, inputOffset: number) => void): void {
   const k = g.kH * g.kW * g.c;
-  const perImage = g.oH * g.oW;
+  const perImage = g.outH * g.outW;
   for (let r = 0; r < rows; r++) {
     const row = row0 + r;
     const b = Math.floor(row / perImage);
     const rem = row - b * perImage;
-    const oh = Math.floor(rem / g.oW);
-    const ow = rem - oh * g.oW;
+    const oh = Math.floor(rem / g.outW);
+    const ow = rem - oh * g.outW;
     for (let kh = 0; kh < g.kH; kh++) {
       const ih = oh * g.sH - g.top + kh * g.dH;
       const rowInside = ih >= 0 && ih < g.h;
@@ -104,7 +67,7 @@ function forTaps(g: Geometry, row0: number, rows: number, visit: (patchOffset: n
 }
 
 /** Writes every element of the chunk (zeros for padding), so `out` can be reused across chunks. */
-function im2col(x: Float32Array, g: Geometry, row0: number, rows: number, out: Float32Array): void {
+function im2col(x: Float32Array, g: ConvGeometry, row0: number, rows: number, out: Float32Array): void {
   const c = g.c;
   forTaps(g, row0, rows, (p, i) => {
     if (i < 0) out.fill(0, p, p + c);
@@ -113,7 +76,7 @@ function im2col(x: Float32Array, g: Geometry, row0: number, rows: number, out: F
   });
 }
 
-function col2imAdd(patches: Float32Array, g: Geometry, row0: number, rows: number, dx: Float32Array): void {
+function col2imAdd(patches: Float32Array, g: ConvGeometry, row0: number, rows: number, dx: Float32Array): void {
   const c = g.c;
   forTaps(g, row0, rows, (p, i) => {
     if (i >= 0) for (let j = 0; j < c; j++) dx[i + j] = dx[i + j]! + patches[p + j]!;
@@ -137,12 +100,12 @@ export function conv2dCpu(r: KernelRunner, x: TensorInfo, filter: TensorInfo, at
     false,
     'channelsLast',
   );
-  const g = geometry(info);
+  const g = convGeometry(info);
   const k = g.kH * g.kW * g.c;
   const xv = float32(r, x);
   const wv = float32(r, filter);
-  const out = new Float32Array(g.n * g.oH * g.oW * g.cOut);
-  const direct = g.kH === 1 && g.kW === 1 && g.sH === 1 && g.sW === 1 && g.top === 0 && g.left === 0 && g.oH === g.h && g.oW === g.w;
+  const out = new Float32Array(g.n * g.outH * g.outW * g.cOut);
+  const direct = g.kH === 1 && g.kW === 1 && g.sH === 1 && g.sW === 1 && g.top === 0 && g.left === 0 && g.outH === g.h && g.outW === g.w;
   if (direct) {
     sgemm(g.n * g.h * g.w, g.cOut, k, rowMajor(xv, k), rowMajor(wv, g.cOut), out);
   } else {
@@ -158,7 +121,7 @@ export function conv2dCpu(r: KernelRunner, x: TensorInfo, filter: TensorInfo, at
 
 export function conv2dBackpropFilterCpu(r: KernelRunner, x: TensorInfo, dy: TensorInfo, attrs: Conv2DBackpropFilterAttrs): TensorInfo {
   const info = backend_util.computeConv2DInfo(x.shape as Shape4, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const g = geometry(info);
+  const g = convGeometry(info);
   const k = g.kH * g.kW * g.c;
   const xv = float32(r, x);
   const dyv = float32(r, dy);
@@ -176,7 +139,7 @@ export function conv2dBackpropFilterCpu(r: KernelRunner, x: TensorInfo, dy: Tens
 
 export function conv2dBackpropInputCpu(r: KernelRunner, dy: TensorInfo, filter: TensorInfo, attrs: Conv2DBackpropInputAttrs): TensorInfo {
   const info = backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as Shape4, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const g = geometry(info);
+  const g = convGeometry(info);
   const k = g.kH * g.kW * g.c;
   const dyv = float32(r, dy);
   const wv = float32(r, filter);
