@@ -25,6 +25,7 @@ import type { Generator } from '../models/generator';
 import { fixedNoiseSeed, Trainer, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
 import { type BatchSource } from '../batches/types';
 import { CONFIG_FILE, runFiles, runIdOf, sampleFileName } from '../../project/layout';
+import { isSampleStep } from '../../shared/sample-schedule';
 
 export type RunState = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
 
@@ -286,7 +287,7 @@ export class TrainingSession {
         this.setState('paused', `The losses became non-finite at step ${metrics.step} (the run diverged). Roll back to the last good checkpoint with a lower learning rate.`);
         return;
       }
-      if (metrics.step === 1 || metrics.step % config.sampleEvery === 0) await this.saveSamples(metrics.step);
+      if (isSampleStep(metrics.step, config.sampleEvery)) await this.saveSamples(metrics.step);
       if (metrics.step % config.checkpointEvery === 0) await this.checkpoint();
       if (this.evaluator && config.evaluation.every > 0 && metrics.step % config.evaluation.every === 0) await this.evaluate(metrics.step);
       if (performance.now() - this.lastEmit > METRICS_INTERVAL_MS) this.flushMetrics();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etaMs, formatDuration, nextSampleStep, RateMeter, RunClock } from './run-timing';
+import { etaMs, formatDuration, RateMeter, RunClock } from './run-timing';
 
 describe('RateMeter', () => {
   it('needs a second of observations with progress before it reports a speed', () => {
@@ -39,16 +39,6 @@ describe('etaMs', () => {
     expect(etaMs(1100, 1100, 10)).toBe(0);
     expect(etaMs(10, 100, null)).toBeNull();
     expect(etaMs(10, 100, 0)).toBeNull();
-  });
-});
-
-describe('nextSampleStep', () => {
-  it('finds the next multiple of sampleEvery within the run', () => {
-    expect(nextSampleStep(0, 50, 1000)).toBe(50);
-    expect(nextSampleStep(50, 50, 1000)).toBe(100);
-    expect(nextSampleStep(51, 50, 1000)).toBe(100);
-    expect(nextSampleStep(990, 50, 1000)).toBe(1000);
-    expect(nextSampleStep(1000, 50, 1000)).toBeNull();
   });
 });
 

@@ -41,12 +41,6 @@ export function etaMs(step: number, target: number, stepsPerSecond: number | nul
   return ((target - step) / stepsPerSecond) * 1000;
 }
 
-/** The next step ≥ `step` + 1 that draws a sample grid, or null past the last step. */
-export function nextSampleStep(step: number, sampleEvery: number, steps: number): number | null {
-  const next = Math.ceil((step + 1) / sampleEvery) * sampleEvery;
-  return next <= steps ? next : null;
-}
-
 /** "850 ms", "42 s", "3 min 05 s", "2 h 07 min", "3 d 4 h". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';

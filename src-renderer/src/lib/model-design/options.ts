@@ -128,7 +128,7 @@ export const fieldHints: Record<string, string> = {
   batchSize: 'Real images per step. Bigger is smoother and faster per image but needs memory; batch norm wants 16 or more.',
   steps: 'Generator updates to train for; the summary says how long they will take.',
   emaDecay: 'A moving average of G’s weights for samples (0.999 ≈ the last 1,000 steps): smoother, often better images. 0 is off.',
-  sampleEvery: 'Steps between fixed-noise sample grids: the timelapse of the run.',
+  sampleEvery: 'Steps between fixed-noise sample grids: the timelapse of the run. The first five intervals get five times as many (never closer than 5 steps), so the first grids come quickly.',
   checkpointEvery: 'Steps between checkpoints: the full state, to resume after a crash or roll back after divergence.',
   keepCheckpoints: 'Recent checkpoints kept on disk (the best one is kept as well).',
   seed: 'Same seed and settings give the same weights, batches and noise: a run is reproducible.',
