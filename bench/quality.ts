@@ -89,7 +89,9 @@ interface Row {
   grid: string;
 }
 const rows: Row[] = [];
-const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '');
+// Runs started in the same second (presets side by side) must not overwrite each other's files:
+// the name carries the process id too.
+const stamp = `${new Date().toISOString().slice(0, 19).replace(/:/g, '')}-${process.pid}`;
 await mkdir('bench/results', { recursive: true });
 
 for (const name of PRESETS) {

@@ -119,10 +119,11 @@ Writes the project's imported dataset as a StyleGAN2-ADA dataset zip (dataset_to
 
 export const metricsUsage = `Usage: gan-studio metrics --run <run dir> [options]
 
-Reads a run's metrics.jsonl (never writes to the run). Without --csv or --tensorboard, prints a summary.
+Reads a run's metrics.jsonl (writes to the run only with --tensorboard). Without --csv or --tensorboard, prints a summary.
 
   --csv               One row per logged step: the columns of metrics.jsonl's step lines
   --out <file>        Write the CSV there instead of to standard output
-  --tensorboard       Write TensorBoard event files into <run>/tensorboard/, so that
+  --tensorboard       Write a TensorBoard event file next to the run's metrics.jsonl (replacing
+                      those GAN Studio wrote there before), so that
                       \`tensorboard --logdir <project>/runs\` shows the run's curves
 `;
