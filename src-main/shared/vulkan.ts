@@ -4,11 +4,19 @@
  * /usr/lib/chromium. Main adds this to the engine's LD_LIBRARY_PATH; the loader is read at start.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 const SYSTEM_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib/libvulkan.so.1', '/usr/lib64/libvulkan.so.1'];
 const CHROMIUM = '/usr/lib/chromium';
 /** SwiftShader's ICD file from the same package: a software adapter, for tests and `--backend webgpu` without a GPU. */
 export const SWIFTSHADER_ICD = `${CHROMIUM}/vk_swiftshader_icd.json`;
+
+/** Whether this process can load a Vulkan loader: the system's, or one in LD_LIBRARY_PATH (the
+ *  chromium one main adds, or the GPU check's packed one). */
+export function hasVulkanLoader(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (SYSTEM_LOADERS.some((p) => existsSync(p))) return true;
+  return (env.LD_LIBRARY_PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, 'libvulkan.so.1')));
+}
 
 /** LD_LIBRARY_PATH for an engine process, or null when nothing needs adding. */
 export function engineLibraryPath(env: NodeJS.ProcessEnv = process.env): string | null {

@@ -7,7 +7,7 @@
  * On Linux Dawn needs the Vulkan loader (libvulkan.so.1, Debian's libvulkan1); Debian's chromium
  * package also ships one, with SwiftShader, in /usr/lib/chromium (shared/vulkan.ts).
  */
-import { existsSync } from 'node:fs';
+import { hasVulkanLoader } from '../../shared/vulkan';
 import type { BackendCandidate } from './select';
 
 export interface AdapterDescription {
@@ -67,9 +67,9 @@ export function webgpuCandidate(options: WebGpuOptions): BackendCandidate & { ad
       const found = await gpu.requestAdapter({ powerPreference: 'high-performance' });
       if (!found) {
         throw new Error(
-          process.platform === 'linux' && !existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1') && !existsSync('/usr/lib/libvulkan.so.1')
+          process.platform === 'linux' && !hasVulkanLoader()
             ? 'no GPU adapter: the Vulkan loader (libvulkan1) is not installed'
-            : 'no GPU adapter found (no WebGPU-capable GPU or driver)',
+            : 'no GPU adapter found (no WebGPU-capable GPU, or no Vulkan/Metal/D3D12 driver for it)',
         );
       }
       adapter = describeAdapter((found.info ?? {}) as Partial<AdapterDescription>, found.isFallbackAdapter === true);
