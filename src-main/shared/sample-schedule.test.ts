@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { earlySampleGap, isSampleStep, nextSampleStep } from './sample-schedule';
+import { EARLY_FACTOR, earlySampleGap, isSampleStep, nextSampleStep } from './sample-schedule';
 
 const sampleSteps = (sampleEvery: number, steps: number) => Array.from({ length: steps }, (_, i) => i + 1).filter((s) => isSampleStep(s, sampleEvery));
 
@@ -22,7 +22,7 @@ describe('sample schedule', () => {
 
   it('says which step draws the next grid, exactly the steps that do', () => {
     for (const sampleEvery of [1, 7, 10, 25, 50, 333]) {
-      const steps = 3 * EARLY * sampleEvery;
+      const steps = 3 * EARLY_FACTOR * sampleEvery;
       const drawn = sampleSteps(sampleEvery, steps);
       for (let step = 0; step <= steps; step++) {
         expect(nextSampleStep(step, sampleEvery, steps)).toBe(drawn.find((s) => s > step) ?? null);
@@ -30,5 +30,3 @@ describe('sample schedule', () => {
     }
   });
 });
-
-const EARLY = 5;

@@ -11,16 +11,18 @@ const CHROMIUM = '/usr/lib/chromium';
 /** SwiftShader's ICD file from the same package: a software adapter, for tests and `--backend webgpu` without a GPU. */
 export const SWIFTSHADER_ICD = `${CHROMIUM}/vk_swiftshader_icd.json`;
 
+const hasSystemLoader = () => SYSTEM_LOADERS.some((p) => existsSync(p));
+
 /** Whether this process can load a Vulkan loader: the system's, or one in LD_LIBRARY_PATH (the
  *  chromium one main adds, or the GPU check's packed one). */
 export function hasVulkanLoader(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (SYSTEM_LOADERS.some((p) => existsSync(p))) return true;
+  if (hasSystemLoader()) return true;
   return (env.LD_LIBRARY_PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, 'libvulkan.so.1')));
 }
 
 /** LD_LIBRARY_PATH for an engine process, or null when nothing needs adding. */
 export function engineLibraryPath(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (process.platform !== 'linux' || SYSTEM_LOADERS.some((p) => existsSync(p))) return null;
+  if (process.platform !== 'linux' || hasSystemLoader()) return null;
   if (!existsSync(`${CHROMIUM}/libvulkan.so.1`)) return null;
   return [CHROMIUM, env.LD_LIBRARY_PATH].filter(Boolean).join(':');
 }
