@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendPreference, BackendReport } from '../api/schemas';
 import { selectBackend } from './backend/select';
-import { registerTrainingKernels } from './backend/kernels';
+import { hasTrainingKernels, registerTrainingKernels } from './backend/kernels';
 import { ensureGradientsRegistered } from './ops/gradients';
 import { defaultThreads, yieldPriorityWhenBusy } from './backend/threads';
 
@@ -28,7 +28,7 @@ export async function initRuntime(preference: BackendPreference = 'auto', option
     preference,
     threads,
     workerDir: options.workerDir,
-    // TensorFlow's and WebGPU's own kernels are complete and fast; only wasm and cpu need the engine's.
-    registerKernels: (name) => (name === 'wasm' || name === 'cpu' ? registerTrainingKernels(name) : []),
+    // TensorFlow's own kernels are complete and fast; wasm, cpu and webgpu get some of the engine's.
+    registerKernels: (name) => (hasTrainingKernels(name) ? registerTrainingKernels(name) : []),
   });
 }

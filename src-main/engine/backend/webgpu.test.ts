@@ -3,13 +3,10 @@
  * Vulkan adapter Debian's chromium package ships) and agrees with the cpu backend from the same
  * seed and weights. Runs in a child process, because Dawn reads its Vulkan setup at start.
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { adapterLabel, describeAdapter } from './webgpu';
-import { SWIFTSHADER_ICD, engineGpuEnv } from '../../shared/vulkan';
+import { runWebGpuScript } from '../../test-support/webgpu-child';
 
 const script = fileURLToPath(new URL('../../test-support/train-webgpu.ts', import.meta.url));
 
@@ -20,22 +17,7 @@ interface Report {
   resume?: { webgpuToCpu: number; cpuToWebgpu: number; lr: number };
 }
 
-function trainOnWebGpu(): Promise<Report> {
-  const env = { ...process.env, ...engineGpuEnv(), XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? tmpdir(), ...(existsSync(SWIFTSHADER_ICD) ? { VK_ICD_FILENAMES: SWIFTSHADER_ICD } : {}) };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, '2'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !last.startsWith('{')) return reject(new Error(`train-webgpu exited with ${code}: ${err.slice(-2000)}`));
-      resolve(JSON.parse(last) as Report);
-    });
-  });
-}
+const trainOnWebGpu = () => runWebGpuScript<Report>(script, ['2']);
 
 describe('adapter description', () => {
   it('tells software adapters from GPUs', () => {

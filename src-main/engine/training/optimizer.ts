@@ -1,7 +1,65 @@
 /** The optimisers GAN training uses, built from the config's optimizer section (trainer and Learn playground). */
 import * as tf from '@tensorflow/tfjs-core';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { OptimizerConfig } from '../../api/train-config';
+import { webgpuAdamStep } from '../backend/kernels/webgpu/adam';
 
 export function createOptimizer({ kind, beta1, beta2 }: Pick<OptimizerConfig, 'kind' | 'beta1' | 'beta2'>, lr: number): tf.Optimizer {
-  return kind === 'adam' ? tf.train.adam(lr, beta1, beta2) : tf.train.rmsprop(lr);
+  return kind === 'adam' ? new EngineAdam(lr, beta1, beta2) : tf.train.rmsprop(lr);
+}
+
+/** What tf.AdamOptimizer keeps private, read by EngineAdam's webgpu path. */
+interface AdamState {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  accumulatedSecondMoment: ({ originalName: string; variable: tf.Variable } | undefined)[];
+  incrementIterations(): void;
+}
+
+/**
+ * tf.train.adam, with one fused update per variable on webgpu (../backend/kernels/webgpu/adam.ts).
+ * Same state, names and checkpoint weights as tf.AdamOptimizer, so runs resume across backends.
+ */
+export class EngineAdam extends tf.AdamOptimizer {
+  /** Off: tf.train.adam's update everywhere (bench/gpu-check.ts --stock-kernels times the difference). */
+  static fusedOnWebgpu = true;
+
+  override applyGradients(variableGradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {
+    // tfjs declares Adam's parameter narrower (variables) than Optimizer's (tensors); it reads tensors.
+    const s = this as unknown as AdamState;
+    // The fused path reads tf.AdamOptimizer's private state: should a tfjs upgrade rename it, fall back.
+    const knownState = s.accBeta1 instanceof tf.Variable && Array.isArray(s.accumulatedFirstMoment) && Array.isArray(s.accumulatedSecondMoment);
+    if (tf.getBackend() !== 'webgpu' || !EngineAdam.fusedOnWebgpu || !knownState) {
+      return super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+    }
+    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+    const backend = tf.backend() as unknown as WebGPUBackend;
+    tf.tidy(() => {
+      // accBeta1/2 hold β^t for this step t (they start at β and are multiplied after each step).
+      const [accB1, accB2] = [s.accBeta1, s.accBeta2];
+      names.forEach((name, i) => {
+        const w = tf.engine().registeredVariables[name];
+        if (!w) throw new Error(`Adam: no variable named ${name}`);
+        s.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(w).variable(false)) };
+        s.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(w).variable(false)) };
+        const g = Array.isArray(variableGradients) ? variableGradients[i]!.tensor : variableGradients[name];
+        if (g == null) return;
+        const m = s.accumulatedFirstMoment[i]!.variable;
+        const v = s.accumulatedSecondMoment[i]!.variable;
+        const next = webgpuAdamStep(backend, { w, m, v, g, accB1, accB2 }, s);
+        const tensor = (info: tf.TensorInfo) => tf.engine().makeTensorFromTensorInfo(info);
+        m.assign(tensor(next.m));
+        v.assign(tensor(next.v));
+        w.assign(tensor(next.w));
+      });
+      s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
+      s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
+    });
+    s.incrementIterations();
+  }
 }

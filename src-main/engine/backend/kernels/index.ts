@@ -17,6 +17,7 @@ import { cpuElementwiseConfigs } from './cpu/elementwise';
 import { cpuResizeNearestNeighborGradConfig } from './cpu/resize';
 import { forgetStock, markOurs, processGlobal, rememberStock, stockKernel, type TrainingBackendName } from './runner';
 import { ortKernelConfig } from '../ort/ort-kernels';
+import { webgpuConvBackpropConfigs } from './webgpu/conv-backprop';
 
 export type { TrainingBackendName } from './runner';
 
@@ -24,6 +25,8 @@ export type { TrainingBackendName } from './runner';
 const active = processGlobal('active-kernels', () => new Set<string>());
 
 function configsFor(backendName: TrainingBackendName): KernelConfig[] {
+  // webgpu: its own kernels are complete; only the convolution backprops are slow (see the file).
+  if (backendName === 'webgpu') return webgpuConvBackpropConfigs();
   if (backendName === 'wasm') {
     // The convolutions go to ONNX Runtime's native GEMMs when it is loaded (../ort), else to these.
     return [
@@ -64,6 +67,11 @@ function stockConfig(kernelName: string, backendName: TrainingBackendName): Kern
       return stock.kernelFunc(args);
     },
   };
+}
+
+/** Whether the engine has kernels of its own for `name` (wasm, cpu, webgpu; not tensorflow). */
+export function hasTrainingKernels(name: string): name is TrainingBackendName {
+  return name === 'wasm' || name === 'cpu' || name === 'webgpu';
 }
 
 /** Names of the kernels `registerTrainingKernels` replaces or adds for `backendName`. */

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 
-export type TrainingBackendName = 'wasm' | 'cpu';
+export type TrainingBackendName = 'wasm' | 'cpu' | 'webgpu';
 export type Pads2D = { top: number; bottom: number; left: number; right: number };
 export type NumericArray = Float32Array | Int32Array | Uint8Array;
 export type NumericDType = 'float32' | 'int32' | 'bool';
@@ -93,7 +93,8 @@ export class KernelRunner {
     return this.own(config.kernelFunc({ inputs, backend: this.backend, attrs }));
   }
 
-  private own(out: TensorInfo | TensorInfo[]): TensorInfo {
+  /** Takes ownership of `out`, a result the backend made outside `run` (e.g. a shader program's). */
+  own(out: TensorInfo | TensorInfo[]): TensorInfo {
     if (Array.isArray(out)) throw new Error('Multi-output kernels are not supported by KernelRunner');
     this.owned.push(out);
     return out;
