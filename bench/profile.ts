@@ -13,13 +13,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveThreads } from '../src-main/engine/backend/threads';
 import { initRuntime } from '../src-main/engine/runtime';
-import { registerTrainingKernels } from '../src-main/engine/backend/kernels';
+import { hasTrainingKernels, registerTrainingKernels } from '../src-main/engine/backend/kernels';
 import { loadMnistDemo } from '../src-main/engine/dataset/mnist-demo';
 import { memoryBatches } from '../src-main/engine/batches/memory-batches';
 import { Trainer } from '../src-main/engine/training/trainer';
-import { preset } from '../src-main/api/training';
 import type { TrainConfig } from '../src-main/api/train-config';
 import type { BackendPreference } from '../src-main/api/schemas';
+import { cases } from './train-cases';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -32,14 +32,6 @@ const THREADS = resolveThreads(arg('threads'));
 /** --shapes: one row per GEMM-shaped kernel and input shape, to see which layer is slow. */
 const BY_SHAPE = args.includes('--shapes');
 
-const cases: Record<string, () => TrainConfig> = {
-  'dcgan28-bce': () => preset('dcgan'),
-  'dcgan28-wgangp': () => ({ ...preset('wgan-gp'), nCritic: 1 }),
-  'dcgan64-bce': () => {
-    const p = preset('dcgan');
-    return { ...p, model: { ...p.model, resolution: 64, zDim: 100, gWidth: 64, dWidth: 64 } };
-  },
-};
 const wanted = (arg('cases') ?? 'dcgan28-bce,dcgan64-bce').split(',');
 
 type Shape = number[];
@@ -136,7 +128,7 @@ async function profileCase(name: string, config: TrainConfig) {
 
 async function main(): Promise<void> {
   const report = await initRuntime(BACKEND, { threads: THREADS });
-  if (report.active === 'wasm' || report.active === 'cpu') registerTrainingKernels(report.active);
+  if (hasTrainingKernels(report.active)) registerTrainingKernels(report.active);
   const threads = report.threads ? `, ${report.threads} thread${report.threads === 1 ? '' : 's'}` : '';
   console.log(`Backend: ${report.active} (${report.provider}${threads}). Profiled steps per case: ${STEPS} (profiling adds a little overhead).`);
   const results = [];

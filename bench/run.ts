@@ -20,8 +20,7 @@ import { join } from 'node:path';
 import { resolveThreads } from '../src-main/engine/backend/threads';
 import { selectBackend, backendCandidates } from '../src-main/engine/backend/select';
 import { initRuntime } from '../src-main/engine/runtime';
-import { registerTrainingKernels } from '../src-main/engine/backend/kernels';
-import { cases, caseConfig, measureCase, type Measured } from './train-cases';
+import { cases, caseConfig, gemmPeak, measureCase, type Measured, type Peak } from './train-cases';
 import type { TrainConfig } from '../src-main/api/train-config';
 import type { BackendName } from '../src-main/api/schemas';
 
@@ -73,36 +72,6 @@ async function availableBackends(): Promise<Available[]> {
 
 async function measure(backend: BackendName, name: string, config: TrainConfig): Promise<Omit<Result, 'provider'>> {
   return measureCase(backend, name, config, { warmup: WARMUP, steps: STEPS, maxStepS: MAX_STEP_S });
-}
-
-interface Peak {
-  backend: BackendName;
-  threads?: number;
-  n: number;
-  ms: number;
-  gflops: number;
-}
-
-/** The float32 GEMM peak the engine can reach on `backend`: an n×n by n×n matMul (through the
- *  engine's kernels, as training uses them), the fastest of 3 after a warm-up, read back included. */
-async function gemmPeak(backend: BackendName, threads?: number): Promise<Peak> {
-  await tf.setBackend(backend);
-  if (backend === 'wasm' || backend === 'cpu') registerTrainingKernels(backend);
-  const n = backend === 'cpu' ? 1024 : 2048;
-  const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
-  const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
-  // Read back asynchronously: WebGPU in Node has no synchronous read.
-  const once = async () => {
-    const start = performance.now();
-    const c = tf.matMul(a, b);
-    await c.data();
-    c.dispose();
-    return performance.now() - start;
-  };
-  await once();
-  const ms = Math.min(await once(), await once(), await once());
-  tf.dispose([a, b]);
-  return { backend, threads, n, ms, gflops: (2 * n ** 3) / (ms / 1000) / 1e9 };
 }
 
 /** The same case on 1 wasm thread, in a child process (the thread count is fixed per process). */
