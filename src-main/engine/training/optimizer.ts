@@ -30,11 +30,11 @@ export class EngineAdam extends tf.AdamOptimizer {
   static fusedOnWebgpu = true;
 
   override applyGradients(variableGradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {
-    // tfjs declares Adam's parameter narrower (variables) than Optimizer's (tensors); it reads tensors.
     const s = this as unknown as AdamState;
     // The fused path reads tf.AdamOptimizer's private state: should a tfjs upgrade rename it, fall back.
     const knownState = s.accBeta1 instanceof tf.Variable && Array.isArray(s.accumulatedFirstMoment) && Array.isArray(s.accumulatedSecondMoment);
     if (tf.getBackend() !== 'webgpu' || !EngineAdam.fusedOnWebgpu || !knownState) {
+      // tfjs declares Adam's parameter narrower (variables) than Optimizer's (tensors); it reads tensors.
       return super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
     }
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
