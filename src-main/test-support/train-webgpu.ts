@@ -18,6 +18,7 @@ import { Trainer } from '../engine/training/trainer';
 import { lossCases, modelCases, tinyConfig } from '../engine/training/testing-config';
 import type { TrainConfig } from '../api/train-config';
 import { arraysToTensors, tensorsToArrays } from '../engine/checkpoint/tensors';
+import { relDiff } from './compare';
 
 const steps = Number(process.argv[2] ?? 2);
 const report = await initRuntime('webgpu');
@@ -47,16 +48,6 @@ async function train(backend: 'webgpu' | 'cpu', config: TrainConfig) {
   trainer.dispose();
   return { first, losses, weights, leaked: tf.memory().numTensors - before };
 }
-
-const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / Math.max(den, 1e-12);
-};
 
 const absDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let d = 0;

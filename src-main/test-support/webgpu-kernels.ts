@@ -12,6 +12,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { initRuntime } from '../engine/runtime';
 import { EngineAdam } from '../engine/training/optimizer';
+import { relDiff } from './compare';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
@@ -31,16 +32,6 @@ const cases: Case[] = [
   { name: '1×1/1 numeric pad 0', x: [3, 4, 4, 8], filter: [1, 1, 8, 2], strides: [1, 1], pad: 0 },
   { name: 'NCHW (stock fallback)', x: [2, 3, 8, 8], filter: [4, 4, 3, 5], strides: [2, 2], pad: 'same', dataFormat: 'NCHW' },
 ];
-
-function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return a.length === b.length ? num / Math.max(den, 1e-12) : Infinity;
-}
 
 function geometry(c: Case) {
   const format = c.dataFormat ?? 'NHWC';

@@ -39,6 +39,7 @@ export class EngineAdam extends tf.AdamOptimizer {
     }
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
     const backend = tf.backend() as unknown as WebGPUBackend;
+    const tensor = (info: tf.TensorInfo) => tf.engine().makeTensorFromTensorInfo(info);
     tf.tidy(() => {
       // accBeta1/2 hold β^t for this step t (they start at β and are multiplied after each step).
       const [accB1, accB2] = [s.accBeta1, s.accBeta2];
@@ -52,7 +53,6 @@ export class EngineAdam extends tf.AdamOptimizer {
         const m = s.accumulatedFirstMoment[i]!.variable;
         const v = s.accumulatedSecondMoment[i]!.variable;
         const next = webgpuAdamStep(backend, { w, m, v, g, accB1, accB2 }, s);
-        const tensor = (info: tf.TensorInfo) => tf.engine().makeTensorFromTensorInfo(info);
         m.assign(tensor(next.m));
         v.assign(tensor(next.v));
         w.assign(tensor(next.w));

@@ -5,11 +5,10 @@
  * DCGAN-64 step's CPU time, since a webgpu step at batch 64 is bound by the cost of each dispatch,
  * not by the GPU. The arithmetic is tf.train.adam's, in its order, in float32.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { FlatProgram } from './flat-program';
 
-const WORKGROUP = 64;
 type Output = 'w' | 'm' | 'v';
 
 const NEW_M = 'fn newM(i : i32) -> f32 { return m[i] * uniforms.beta1 + g[i] * uniforms.oneMinusBeta1; }';
@@ -28,34 +27,26 @@ const OUTPUTS: Record<Output, { inputs: (keyof AdamTensors)[]; helpers: string[]
   },
 };
 
-class AdamProgram implements Partial<WebGPUProgram> {
+class AdamProgram extends FlatProgram {
   readonly variableNames: string[];
   readonly uniforms = 'beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32, negLr : f32, epsilon : f32,';
-  readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  readonly size = true;
-  readonly dispatchLayout: { x: number[] };
-  readonly dispatch: [number, number, number];
   readonly shaderKey: string;
 
   constructor(
-    readonly outputShape: number[],
+    outputShape: number[],
     private readonly output: Output,
   ) {
+    super(outputShape);
     this.variableNames = OUTPUTS[output].inputs;
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    this.dispatch = [Math.ceil(tf.util.sizeFromShape(outputShape) / WORKGROUP), 1, 1];
     this.shaderKey = `ganStudioAdam_${output}`;
   }
 
-  getUserCode(): string {
-    const { helpers, value } = OUTPUTS[this.output];
-    return `
-      ${helpers.join('\n')}
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          setOutputAtIndex(index, ${value});
-        }
-      }`;
+  protected override helpers(): string {
+    return OUTPUTS[this.output].helpers.join('\n');
+  }
+
+  protected body(): string {
+    return `let value = ${OUTPUTS[this.output].value};`;
   }
 }
 
@@ -80,8 +71,7 @@ export interface AdamHyper {
 export function webgpuAdamStep(backend: WebGPUBackend, t: AdamTensors, h: AdamHyper): Record<Output, TensorInfo> {
   // One entry per field of the program's uniforms, in their order.
   const uniforms = [h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, -h.learningRate, h.epsilon].map((x) => ({ type: 'float32', data: [x] }));
-  const run = (output: Output) =>
-    backend.runWebGPUProgram(new AdamProgram(t.w.shape, output) as WebGPUProgram, OUTPUTS[output].inputs.map((name) => t[name]), 'float32', uniforms);
+  const run = (output: Output) => new AdamProgram(t.w.shape, output).run(backend, OUTPUTS[output].inputs.map((name) => t[name]), uniforms);
   const done: TensorInfo[] = [];
   try {
     for (const output of ['w', 'm', 'v'] as const) done.push(run(output));

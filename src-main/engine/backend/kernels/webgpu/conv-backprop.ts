@@ -14,11 +14,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { input, withRunner, type KernelArgs, type KernelRunner } from '../runner';
+import { FlatProgram } from './flat-program';
 
 type Shape4 = [number, number, number, number];
-const WORKGROUP = 64;
 
 /** The uniforms both shaders read, in the order of `geometryUniforms`. */
 const GEOMETRY = 'pads : vec2<i32>, strides : vec2<i32>, outSize : vec2<i32>, filterSize : vec2<i32>, inChannels : i32,';
@@ -33,49 +33,27 @@ function geometryUniforms(info: backend_util.Conv2DInfo) {
   ];
 }
 
-/** A flat program: one invocation per output element (tfjs reshapes dispatches over the limit). */
-abstract class FlatProgram implements Partial<WebGPUProgram> {
-  readonly workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
-  readonly size = true;
-  readonly uniforms = GEOMETRY;
-  readonly dispatchLayout: { x: number[] };
-  readonly dispatch: [number, number, number];
-  abstract readonly variableNames: string[];
-  abstract readonly shaderKey: string;
-
-  constructor(readonly outputShape: number[]) {
-    this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    this.dispatch = [Math.ceil(tf.util.sizeFromShape(outputShape) / WORKGROUP), 1, 1];
-  }
-
-  abstract getUserCode(): string;
-}
-
 /** x [N, H, W, Cin] → columns [N·oH·oW, kH·kW·Cin]; column (kh·kW + kw)·Cin + ci, zero outside x. */
 class Im2ColProgram extends FlatProgram {
   readonly variableNames = ['x'];
+  readonly uniforms = GEOMETRY;
   readonly shaderKey = 'ganStudioIm2Col';
 
-  getUserCode(): string {
+  protected body(): string {
     return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          let coords = getCoordsFromIndex(index);
-          let row = coords[0];
-          let col = coords[1];
-          let ow = row % uniforms.outSize[1];
-          let oh = (row / uniforms.outSize[1]) % uniforms.outSize[0];
-          let n = row / (uniforms.outSize[1] * uniforms.outSize[0]);
-          let ci = col % uniforms.inChannels;
-          let tap = col / uniforms.inChannels;
-          let row_ = oh * uniforms.strides[0] - uniforms.pads[0] + tap / uniforms.filterSize[1];
-          let col_ = ow * uniforms.strides[1] - uniforms.pads[1] + tap % uniforms.filterSize[1];
-          var value = 0.0;
-          if (row_ >= 0 && row_ < uniforms.xShape[1] && col_ >= 0 && col_ < uniforms.xShape[2]) {
-            value = getX(n, row_, col_, ci);
-          }
-          setOutputAtIndex(index, value);
-        }
+      let coords = getCoordsFromIndex(index);
+      let row = coords[0];
+      let col = coords[1];
+      let ow = row % uniforms.outSize[1];
+      let oh = (row / uniforms.outSize[1]) % uniforms.outSize[0];
+      let n = row / (uniforms.outSize[1] * uniforms.outSize[0]);
+      let ci = col % uniforms.inChannels;
+      let tap = col / uniforms.inChannels;
+      let row_ = oh * uniforms.strides[0] - uniforms.pads[0] + tap / uniforms.filterSize[1];
+      let col_ = ow * uniforms.strides[1] - uniforms.pads[1] + tap % uniforms.filterSize[1];
+      var value = 0.0;
+      if (row_ >= 0 && row_ < uniforms.xShape[1] && col_ >= 0 && col_ < uniforms.xShape[2]) {
+        value = getX(n, row_, col_, ci);
       }`;
   }
 }
@@ -83,31 +61,27 @@ class Im2ColProgram extends FlatProgram {
 /** columns [N·oH·oW, kH·kW·Cin] → dx [N, H, W, Cin]: the sum of every column entry that reads dx's pixel. */
 class Col2ImProgram extends FlatProgram {
   readonly variableNames = ['cols'];
+  readonly uniforms = GEOMETRY;
   readonly shaderKey = 'ganStudioCol2Im';
 
-  getUserCode(): string {
+  protected body(): string {
     return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          let coords = getCoordsFromIndex(index);
-          let n = coords[0];
-          let ci = coords[3];
-          var sum = 0.0;
-          for (var kh = 0; kh < uniforms.filterSize[0]; kh++) {
-            let ty = coords[1] + uniforms.pads[0] - kh;
-            if (ty < 0 || ty % uniforms.strides[0] != 0) { continue; }
-            let oh = ty / uniforms.strides[0];
-            if (oh >= uniforms.outSize[0]) { continue; }
-            for (var kw = 0; kw < uniforms.filterSize[1]; kw++) {
-              let tx = coords[2] + uniforms.pads[1] - kw;
-              if (tx < 0 || tx % uniforms.strides[1] != 0) { continue; }
-              let ow = tx / uniforms.strides[1];
-              if (ow >= uniforms.outSize[1]) { continue; }
-              let row = (n * uniforms.outSize[0] + oh) * uniforms.outSize[1] + ow;
-              sum = sum + getCols(row, (kh * uniforms.filterSize[1] + kw) * uniforms.inChannels + ci);
-            }
-          }
-          setOutputAtIndex(index, sum);
+      let coords = getCoordsFromIndex(index);
+      let n = coords[0];
+      let ci = coords[3];
+      var value = 0.0;
+      for (var kh = 0; kh < uniforms.filterSize[0]; kh++) {
+        let ty = coords[1] + uniforms.pads[0] - kh;
+        if (ty < 0 || ty % uniforms.strides[0] != 0) { continue; }
+        let oh = ty / uniforms.strides[0];
+        if (oh >= uniforms.outSize[0]) { continue; }
+        for (var kw = 0; kw < uniforms.filterSize[1]; kw++) {
+          let tx = coords[2] + uniforms.pads[1] - kw;
+          if (tx < 0 || tx % uniforms.strides[1] != 0) { continue; }
+          let ow = tx / uniforms.strides[1];
+          if (ow >= uniforms.outSize[1]) { continue; }
+          let row = (n * uniforms.outSize[0] + oh) * uniforms.outSize[1] + ow;
+          value = value + getCols(row, (kh * uniforms.filterSize[1] + kw) * uniforms.inChannels + ci);
         }
       }`;
   }
@@ -132,7 +106,7 @@ function backpropFilter(r: KernelRunner, backend: WebGPUBackend, x: TensorInfo, 
   const size = columns(backend, info);
   if (!size) return null;
   const [rows, width] = size;
-  const cols = r.own(backend.runWebGPUProgram(new Im2ColProgram([rows, width]) as WebGPUProgram, [x], 'float32', geometryUniforms(info)));
+  const cols = r.own(new Im2ColProgram([rows, width]).run(backend, [x], geometryUniforms(info)));
   const product = r.run('BatchMatMul', { a: r.view(cols, [1, rows, width]), b: r.view(dy, [1, rows, info.outChannels]) }, { transposeA: true, transposeB: false });
   r.free(cols);
   return r.view(product, attrs.filterShape);
@@ -145,7 +119,7 @@ function backpropInput(r: KernelRunner, backend: WebGPUBackend, dy: TensorInfo, 
   if (!size) return null;
   const [rows, width] = size;
   const cols = r.run('BatchMatMul', { a: r.view(dy, [1, rows, info.outChannels]), b: r.view(filter, [1, width, info.outChannels]) }, { transposeA: false, transposeB: true });
-  const dx = r.own(backend.runWebGPUProgram(new Col2ImProgram(attrs.inputShape) as WebGPUProgram, [r.view(cols, [rows, width])], 'float32', geometryUniforms(info)));
+  const dx = r.own(new Col2ImProgram(attrs.inputShape).run(backend, [r.view(cols, [rows, width])], geometryUniforms(info)));
   r.free(cols);
   return dx;
 }
