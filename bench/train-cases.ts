@@ -117,8 +117,10 @@ async function profileStep(trainer: Trainer): Promise<StepProfile> {
   const wallMs = performance.now() - started;
   const byName = new Map<string, { kernel: string; calls: number; ms: number }>();
   let kernelMs: number | null = 0;
-  // tf.profile lists named scopes (tidy('forward'), …) among the kernels: leave those out.
-  const kernels = info.kernels.filter((k) => tf.getKernel(k.name, tf.getBackend()) !== undefined);
+  // Entries that are not registered kernels are custom-gradient ops (the engine's fused batch norm
+  // and leaky ReLU on webgpu), named after the scope they ran in. Their backward programs run from
+  // gradient functions, outside any kernel, and are not timed.
+  const kernels = info.kernels.map((k) => (tf.getKernel(k.name, tf.getBackend()) !== undefined ? k : { ...k, name: `custom op in ${k.name || 'no scope'}` }));
   for (const k of kernels) {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : null;
     kernelMs = kernelMs === null || ms === null ? null : kernelMs + ms;

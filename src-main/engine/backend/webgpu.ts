@@ -8,6 +8,7 @@
  * package also ships one, with SwiftShader, in /usr/lib/chromium (shared/vulkan.ts).
  */
 import { hasVulkanLoader } from '../../shared/vulkan';
+import { installWriteBufferUploads } from './kernels/webgpu/upload';
 import type { BackendCandidate } from './select';
 
 export interface AdapterDescription {
@@ -76,7 +77,8 @@ export function webgpuCandidate(options: WebGpuOptions): BackendCandidate & { ad
       if (adapter.software && !options.allowSoftware) {
         throw new Error(`only a software adapter was found (${adapterLabel(adapter)}): slower than wasm, so used only with --backend webgpu`);
       }
-      await import('@tensorflow/tfjs-backend-webgpu');
+      const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+      installWriteBufferUploads(WebGPUBackend.prototype);
     },
   };
 }

@@ -1,6 +1,9 @@
 /** Functional layers over a ParamStore. Each `make*` creates parameters once and returns the op. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params';
+import { updateMovingAverage } from '../ops/moving-average';
+import { ownWebgpuBackend } from '../backend/kernels/webgpu/own';
+import { webgpuTrainingBatchNorm } from '../backend/kernels/webgpu/batch-norm';
 
 /** Radford et al.: all weights from N(0, 0.02). */
 export const dcganInit = { kind: 'normal', mean: 0, std: 0.02 } as const;
@@ -71,6 +74,8 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
   const runningVar = store.create(`${name}/moving_variance`, [channels], { kind: 'constant', value: 1 }, false);
   return (x, training) => {
     if (!training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, epsilon);
+    const gpu = training === true ? ownWebgpuBackend() : null;
+    if (gpu) return webgpuTrainingBatchNorm(gpu, x, { gamma, beta, runningMean, runningVar }, momentum, epsilon);
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
     if (training === 'calibrate') {
@@ -78,10 +83,8 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
       runningVar.assign(variance);
       return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
     }
-    tf.tidy(() => {
-      runningMean.assign(tf.add(tf.mul(runningMean, momentum), tf.mul(mean, 1 - momentum)));
-      runningVar.assign(tf.add(tf.mul(runningVar, momentum), tf.mul(variance, 1 - momentum)));
-    });
+    updateMovingAverage(runningMean, mean, momentum);
+    updateMovingAverage(runningVar, variance, momentum);
     return trainingBatchNorm(x, mean, variance, gamma, beta, axes, epsilon);
   };
 }

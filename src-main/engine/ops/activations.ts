@@ -7,9 +7,13 @@
  * do not depend on that.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ownWebgpuBackend } from '../backend/kernels/webgpu/own';
+import { webgpuLeakyRelu } from '../backend/kernels/webgpu/leaky-relu';
 
-/** Leaky ReLU as relu(x) − α·relu(−x); equal to tf.leakyRelu(x, α) for 0 ≤ α ≤ 1. */
+/** Leaky ReLU as relu(x) − α·relu(−x); equal to tf.leakyRelu(x, α) for 0 ≤ α ≤ 1. One kernel on webgpu. */
 export function leakyRelu<T extends tf.Tensor>(x: T, alpha = 0.2): T {
+  const gpu = ownWebgpuBackend();
+  if (gpu && alpha >= 0 && alpha <= 1) return webgpuLeakyRelu(gpu, x, alpha);
   return tf.tidy(() => tf.sub(tf.relu(x), tf.mul(tf.relu(tf.neg(x)), alpha))) as T;
 }
 

@@ -1,8 +1,8 @@
 /** The optimisers GAN training uses, built from the config's optimizer section (trainer and Learn playground). */
 import * as tf from '@tensorflow/tfjs-core';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { OptimizerConfig } from '../../api/train-config';
 import { webgpuAdamStep } from '../backend/kernels/webgpu/adam';
+import { ownWebgpuBackend, tensorOf } from '../backend/kernels/webgpu/own';
 
 export function createOptimizer({ kind, beta1, beta2 }: Pick<OptimizerConfig, 'kind' | 'beta1' | 'beta2'>, lr: number): tf.Optimizer {
   return kind === 'adam' ? new EngineAdam(lr, beta1, beta2) : tf.train.rmsprop(lr);
@@ -26,20 +26,16 @@ interface AdamState {
  * Same state, names and checkpoint weights as tf.AdamOptimizer, so runs resume across backends.
  */
 export class EngineAdam extends tf.AdamOptimizer {
-  /** Off: tf.train.adam's update everywhere (bench/gpu-check.ts --stock-kernels times the difference). */
-  static fusedOnWebgpu = true;
-
   override applyGradients(variableGradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {
     const s = this as unknown as AdamState;
     // The fused path reads tf.AdamOptimizer's private state: should a tfjs upgrade rename it, fall back.
     const knownState = s.accBeta1 instanceof tf.Variable && Array.isArray(s.accumulatedFirstMoment) && Array.isArray(s.accumulatedSecondMoment);
-    if (tf.getBackend() !== 'webgpu' || !EngineAdam.fusedOnWebgpu || !knownState) {
+    const backend = ownWebgpuBackend();
+    if (!backend || !knownState) {
       // tfjs declares Adam's parameter narrower (variables) than Optimizer's (tensors); it reads tensors.
       return super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
     }
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
-    const backend = tf.backend() as unknown as WebGPUBackend;
-    const tensor = (info: tf.TensorInfo) => tf.engine().makeTensorFromTensorInfo(info);
     tf.tidy(() => {
       // accBeta1/2 hold β^t for this step t (they start at β and are multiplied after each step).
       const [accB1, accB2] = [s.accBeta1, s.accBeta2];
@@ -53,9 +49,9 @@ export class EngineAdam extends tf.AdamOptimizer {
         const m = s.accumulatedFirstMoment[i]!.variable;
         const v = s.accumulatedSecondMoment[i]!.variable;
         const next = webgpuAdamStep(backend, { w, m, v, g, accB1, accB2 }, s);
-        m.assign(tensor(next.m));
-        v.assign(tensor(next.v));
-        w.assign(tensor(next.w));
+        m.assign(tensorOf(next.m));
+        v.assign(tensorOf(next.v));
+        w.assign(tensorOf(next.w));
       });
       s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
       s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));

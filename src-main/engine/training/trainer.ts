@@ -10,6 +10,7 @@ import { createGenerator, type Generator } from '../models/generator';
 import { createDiscriminator, type Discriminator } from '../models/discriminator';
 import { createLoss, gradientPenalty, type GanLoss } from '../losses/losses';
 import { tfSeed } from '../ops/seed';
+import { updateMovingAverage } from '../ops/moving-average';
 import { createOptimizer } from './optimizer';
 import { Rng } from '../rng';
 import type { BatchSource } from '../batches/types';
@@ -295,17 +296,21 @@ export class Trainer {
       for (const [name, v] of this.generator.params.variables) {
         const target = ema.get(name)!;
         // Running batch-norm statistics are copied, not averaged: they describe the current G.
-        target.assign(v.trainable ? tf.add(tf.mul(target, decay), tf.mul(v, 1 - decay)) : v.clone());
+        if (v.trainable) updateMovingAverage(target, v, decay);
+        else target.assign(v.clone());
       }
     });
   }
 }
 
 function globalNorm(grads: tf.Tensor[]): tf.Scalar {
-  // Added one by one, not with tf.addN: WebGPU binds every addN input as a storage buffer, and a
-  // network's eight or more variables exceed the 8 a shader stage may have (same order, same sum).
-  const squares = grads.map((g) => tf.sum(tf.square(g)));
-  return tf.sqrt(squares.reduce((total, s) => tf.add(total, s))) as tf.Scalar;
+  // Each ‖g‖² as one dot product (one kernel, where square-then-sum is two), then one sum over the
+  // stack: tf.stack splits its inputs where they exceed WebGPU's 8 storage bindings, tf.addN does not.
+  const squares = grads.map((g) => {
+    const flat = tf.reshape(g, [1, g.size]) as tf.Tensor2D;
+    return tf.reshape(tf.matMul(flat, flat, false, true), []);
+  });
+  return tf.sqrt(tf.sum(tf.stack(squares))) as tf.Scalar;
 }
 
 /** The seed of a run's fixed noise: the latents of its samples/ grids, the same at every step. */

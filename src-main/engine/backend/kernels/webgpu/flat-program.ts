@@ -1,7 +1,9 @@
 /**
- * The engine's WebGPU programs (run through tfjs-backend-webgpu's runWebGPUProgram): one invocation
- * per output element, flat over the output's indices (tfjs reshapes dispatches over the limit).
- * Each names its inputs, uniforms and the WGSL that computes `value` for output `index`.
+ * The engine's WebGPU programs (run through tfjs-backend-webgpu's runWebGPUProgram): flat over the
+ * output's indices, one invocation per element (tfjs reshapes dispatches over the limit). Each names
+ * its inputs, uniforms and the WGSL that computes `value` for output `index`; a program whose
+ * invocations each write several outputs (the batch-norm reductions) says how many run and writes
+ * `result` itself.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
@@ -20,9 +22,12 @@ export abstract class FlatProgram implements Partial<WebGPUProgram> {
   abstract readonly uniforms: string;
   abstract readonly shaderKey: string;
 
-  constructor(readonly outputShape: number[]) {
+  constructor(
+    readonly outputShape: number[],
+    threads = tf.util.sizeFromShape(outputShape),
+  ) {
     this.dispatchLayout = { x: outputShape.map((_, i) => i) };
-    this.dispatch = [Math.ceil(tf.util.sizeFromShape(outputShape) / WORKGROUP), 1, 1];
+    this.dispatch = [Math.ceil(threads / WORKGROUP), 1, 1];
   }
 
   /** WGSL functions the body calls. */
@@ -38,14 +43,18 @@ export abstract class FlatProgram implements Partial<WebGPUProgram> {
     return backend.runWebGPUProgram(this as unknown as WebGPUProgram, inputs, 'float32', uniformData);
   }
 
-  getUserCode(): string {
+  /** WGSL of main(index): by default `body()` for each output element, then the write. */
+  protected main(): string {
     return `
-      ${this.helpers()}
       fn main(index : i32) {
         if (index < uniforms.size) {
           ${this.body()}
           setOutputAtIndex(index, value);
         }
       }`;
+  }
+
+  getUserCode(): string {
+    return `${this.helpers()}\n${this.main()}`;
   }
 }
