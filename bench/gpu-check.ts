@@ -26,7 +26,7 @@ import { backendCandidates, selectBackend } from '../src-main/engine/backend/sel
 import type { AdapterDescription } from '../src-main/engine/backend/webgpu';
 import { ensureGradientsRegistered } from '../src-main/engine/ops/gradients';
 import { hasTrainingKernels, registerTrainingKernels } from '../src-main/engine/backend/kernels';
-import { setOwnWebgpuPrograms } from '../src-main/engine/backend/kernels/webgpu/own';
+import { setFusedOps } from '../src-main/engine/backend/fused';
 import { caseConfig, gemmPeak, measureCase, type Measured, type Peak } from './train-cases';
 
 const args = process.argv.slice(2);
@@ -66,7 +66,7 @@ async function phase(): Promise<void> {
   tf.env().set('PROD', true);
   await ensureGradientsRegistered();
   const stock = args.includes('--stock-kernels');
-  setOwnWebgpuPrograms(!stock);
+  setFusedOps(!stock);
   const candidates = backendCandidates({ threads, allowSoftwareGpu: args.includes('--allow-software-gpu') });
   const report = await selectBackend({ preference: backend, candidates, registerKernels: (n) => (hasTrainingKernels(n) && !stock ? registerTrainingKernels(n) : []) });
   const attempt = report.attempts.find((a) => a.name === backend && a.provider !== '@tensorflow/tfjs-backend-cpu');

@@ -3,15 +3,13 @@
  * the adapter Dawn finds (SwiftShader in CI), in their own process (Dawn reads its Vulkan setup at
  * start). For kernels/webgpu/webgpu-kernels.test.ts:  node --import tsx webgpu-kernels.ts
  * Prints one JSON line: the adapter, and per case the largest difference relative to the largest
- * value, which of the engine's shaders ran (not the stock kernels'), and the backend data left behind. Then the
- * engine's Adam (fused on webgpu) against tf.train.adam on cpu over a few steps: weights, moments,
- * accumulators and the iteration count, read back through getWeights as checkpoints do.
+ * value, which of the engine's shaders ran (not the stock kernels'), and the backend data left behind.
+ * (The fused Adam, batch norm and the rest: webgpu-fusions.ts.)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 import { initRuntime } from '../engine/runtime';
-import { EngineAdam } from '../engine/training/optimizer';
 import { relDiff } from './compare';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -71,29 +69,6 @@ async function run(backend: 'webgpu' | 'cpu', c: Case) {
   return { ...out, leaked, shaders: ours() };
 }
 
-/** Three steps of Adam on three variables: all optimizer weights and variables, flattened. */
-async function adamSteps(backend: 'webgpu' | 'cpu') {
-  await tf.setBackend(backend);
-  const before = tf.memory().numTensors;
-  shaders.clear();
-  const shapes = [[1], [5, 7], [3, 3, 2, 4]];
-  const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.randomNormal(s, 0, 1, 'float32', 10 + i), true, `adam-test-${backend}-${i}`)));
-  const optimizer: tf.Optimizer = backend === 'webgpu' ? new EngineAdam(0.01, 0.5, 0.999) : tf.train.adam(0.01, 0.5, 0.999);
-  for (let step = 0; step < 3; step++) {
-    // Seeds from 1: tfjs takes seed 0 for "no seed".
-    const grads: tf.NamedTensorMap = Object.fromEntries(vars.map((v, i) => [v.name, tf.randomNormal(v.shape, 0, 1 + step, 'float32', 1 + 100 * step + i)]));
-    optimizer.applyGradients(grads);
-    tf.dispose(Object.values(grads));
-  }
-  const state = await optimizer.getWeights();
-  const values: number[] = [];
-  for (const t of [...state.map((w) => w.tensor), ...vars]) values.push(...(await t.data()));
-  tf.dispose(state.map((w) => w.tensor));
-  optimizer.dispose();
-  tf.dispose(vars);
-  return { values, names: state.map((w) => w.name.replace(/-(webgpu|cpu)-/, '-')), leaked: tf.memory().numTensors - before, shaders: ours() };
-}
-
 const report = await initRuntime('webgpu');
 if (report.active !== 'webgpu') {
   console.log(JSON.stringify({ skipped: report.attempts.find((a) => a.name === 'webgpu')?.detail ?? 'webgpu unavailable' }));
@@ -113,8 +88,5 @@ for (const c of cases) {
     shaders: gpu.shaders,
   });
 }
-const adamGpu = await adamSteps('webgpu');
-const adamCpu = await adamSteps('cpu');
-const adam = { diff: relDiff(adamGpu.values, adamCpu.values), sameNames: adamGpu.names.join() === adamCpu.names.join(), names: adamGpu.names.length, leaked: adamGpu.leaked, shaders: adamGpu.shaders };
-console.log(JSON.stringify({ adapter: report.attempts.find((a) => a.name === 'webgpu')?.detail, registered: report.customKernels, cases: results, adam }));
+console.log(JSON.stringify({ adapter: report.attempts.find((a) => a.name === 'webgpu')?.detail, registered: report.customKernels, cases: results }));
 process.exit(0);

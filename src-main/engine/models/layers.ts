@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params';
 import { updateMovingAverage } from '../ops/moving-average';
-import { ownWebgpuBackend } from '../backend/kernels/webgpu/own';
-import { webgpuTrainingBatchNorm } from '../backend/kernels/webgpu/batch-norm';
+import { fusedOps } from '../backend/fused';
+import { fusedTrainingBatchNorm } from '../ops/batch-norm';
 
 /** Radford et al.: all weights from N(0, 0.02). */
 export const dcganInit = { kind: 'normal', mean: 0, std: 0.02 } as const;
@@ -74,8 +74,8 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
   const runningVar = store.create(`${name}/moving_variance`, [channels], { kind: 'constant', value: 1 }, false);
   return (x, training) => {
     if (!training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, epsilon);
-    const gpu = training === true ? ownWebgpuBackend() : null;
-    if (gpu) return webgpuTrainingBatchNorm(gpu, x, { gamma, beta, runningMean, runningVar }, momentum, epsilon);
+    const fused = training === true ? fusedOps() : null;
+    if (fused) return fusedTrainingBatchNorm(fused, x, { gamma, beta, runningMean, runningVar }, momentum, epsilon);
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
     if (training === 'calibrate') {

@@ -1,14 +1,13 @@
 /** The optimisers GAN training uses, built from the config's optimizer section (trainer and Learn playground). */
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerConfig } from '../../api/train-config';
-import { webgpuAdamStep } from '../backend/kernels/webgpu/adam';
-import { ownWebgpuBackend, tensorOf } from '../backend/kernels/webgpu/own';
+import { fusedOps, tensorOf } from '../backend/fused';
 
 export function createOptimizer({ kind, beta1, beta2 }: Pick<OptimizerConfig, 'kind' | 'beta1' | 'beta2'>, lr: number): tf.Optimizer {
   return kind === 'adam' ? new EngineAdam(lr, beta1, beta2) : tf.train.rmsprop(lr);
 }
 
-/** What tf.AdamOptimizer keeps private, read by EngineAdam's webgpu path. */
+/** What tf.AdamOptimizer keeps private, read by EngineAdam's fused path. */
 interface AdamState {
   learningRate: number;
   beta1: number;
@@ -22,7 +21,7 @@ interface AdamState {
 }
 
 /**
- * tf.train.adam, with one fused update per variable on webgpu (../backend/kernels/webgpu/adam.ts).
+ * tf.train.adam, with one fused update per variable where the backend has one (../backend/fused).
  * Same state, names and checkpoint weights as tf.AdamOptimizer, so runs resume across backends.
  */
 export class EngineAdam extends tf.AdamOptimizer {
@@ -30,8 +29,8 @@ export class EngineAdam extends tf.AdamOptimizer {
     const s = this as unknown as AdamState;
     // The fused path reads tf.AdamOptimizer's private state: should a tfjs upgrade rename it, fall back.
     const knownState = s.accBeta1 instanceof tf.Variable && Array.isArray(s.accumulatedFirstMoment) && Array.isArray(s.accumulatedSecondMoment);
-    const backend = ownWebgpuBackend();
-    if (!backend || !knownState) {
+    const ops = fusedOps();
+    if (!ops || !knownState) {
       // tfjs declares Adam's parameter narrower (variables) than Optimizer's (tensors); it reads tensors.
       return super.applyGradients(variableGradients as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
     }
@@ -48,7 +47,7 @@ export class EngineAdam extends tf.AdamOptimizer {
         if (g == null) return;
         const m = s.accumulatedFirstMoment[i]!.variable;
         const v = s.accumulatedSecondMoment[i]!.variable;
-        const next = webgpuAdamStep(backend, { w, m, v, g, accB1, accB2 }, s);
+        const next = ops.adam({ w, m, v, g, accB1, accB2 }, s);
         m.assign(tensorOf(next.m));
         v.assign(tensorOf(next.v));
         w.assign(tensorOf(next.w));

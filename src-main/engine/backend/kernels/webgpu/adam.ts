@@ -8,6 +8,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { FlatProgram } from './flat-program';
+import type { AdamHyper, AdamTensors } from '../../fused';
 
 type Output = 'w' | 'm' | 'v';
 
@@ -48,23 +49,6 @@ class AdamProgram extends FlatProgram {
   protected body(): string {
     return `let value = ${OUTPUTS[this.output].value};`;
   }
-}
-
-export interface AdamTensors {
-  w: TensorInfo;
-  m: TensorInfo;
-  v: TensorInfo;
-  g: TensorInfo;
-  /** β1ᵗ and β2ᵗ for this step t (tf.train.adam's accBeta1/2). */
-  accB1: TensorInfo;
-  accB2: TensorInfo;
-}
-
-export interface AdamHyper {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
 }
 
 /** New weights and moments from `t` (which are left as they are). */

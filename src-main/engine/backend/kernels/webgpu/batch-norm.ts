@@ -1,10 +1,8 @@
 /**
- * Training-mode batch norm on webgpu: statistics in two dispatches, the normalisation in one, the
- * running averages in two, and the backward pass in four (models/layers.ts has the formulas and the
- * op-by-op version every other backend runs). tfjs' ops take about 16 dispatches and 5 uploaded
- * scalars forward and 12 backward per layer, with a transpose before each reduction; a DCGAN step
- * runs batch norm some 18 times, and a webgpu step at batch 64 is bound by the CPU cost of each
- * dispatch (README, H200 figures).
+ * Training-mode batch norm's programs on webgpu (../../fused/: the operations; ops/batch-norm.ts:
+ * the layer): statistics in two dispatches, the normalisation in one, the backward pass in four.
+ * tfjs' ops take about 16 dispatches and 5 uploaded scalars forward and 12 backward per layer, with
+ * a transpose before each reduction.
  *
  * x is viewed as [rows, C] (C the last axis). The reductions run in two passes: one invocation per
  * (chunk of rows, channel), reading along channels so neighbouring invocations read neighbouring
@@ -15,8 +13,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { FlatProgram } from './flat-program';
-import { webgpuMovingAverage } from './moving-average';
-import { tensorOf } from './own';
 
 const LAYOUT = 'channels : i32, rows : i32, chunk : i32, chunks : i32, epsilon : f32, threads : i32,';
 
@@ -188,44 +184,24 @@ export function webgpuMoments(backend: WebGPUBackend, x: TensorInfo): TensorInfo
   }
 }
 
-export interface BatchNormParams {
-  gamma: tf.Variable;
-  beta: tf.Variable;
-  runningMean: tf.Variable;
-  runningVar: tf.Variable;
+export function webgpuNormalize(backend: WebGPUBackend, x: TensorInfo, stats: TensorInfo, gamma: TensorInfo, beta: TensorInfo, epsilon: number): TensorInfo {
+  return new NormalizeProgram(x.shape).run(backend, [x, stats, gamma, beta], layoutUniforms(layoutOf(x), epsilon, 0));
 }
 
-/**
- * Training-mode batch norm over the batch's statistics: updates the running averages (off the
- * gradient tape) and returns y, differentiable once in x, γ and β.
- */
-export function webgpuTrainingBatchNorm(backend: WebGPUBackend, x: tf.Tensor, p: BatchNormParams, momentum: number, epsilon: number): tf.Tensor {
-  const stats = tensorOf(webgpuMoments(backend, x));
-  const channels = stats.shape[1]!;
-  tf.tidy(() => {
-    p.runningMean.assign(tensorOf(webgpuMovingAverage(backend, p.runningMean, stats, momentum, 0)));
-    p.runningVar.assign(tensorOf(webgpuMovingAverage(backend, p.runningVar, stats, momentum, channels)));
-  });
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const l = layoutOf(input);
-    const uniforms = layoutUniforms(l, epsilon, 0);
-    // Saved (kept past the layer's tidy) for the backward pass, which runs after the forward's scope ends.
-    save([input, gamma, stats]);
-    return {
-      value: tensorOf(new NormalizeProgram(input.shape).run(backend, [input, stats, gamma, beta], uniforms)),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedX, savedGamma, savedStats] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const threads = l.chunks * l.channels;
-        const partials = new ChunkGradSumsProgram([l.chunks, 2, l.channels], threads).run(backend, [dy, savedX, savedStats], layoutUniforms(l, epsilon, threads));
-        const sum = (row: 0 | 1) => tensorOf(new SumChunksProgram([l.channels], l.channels, row).run(backend, [partials], layoutUniforms(l, epsilon, l.channels)));
-        const dBeta = sum(0);
-        const dGamma = sum(1);
-        backend.disposeData(partials.dataId);
-        const dx = tensorOf(new InputGradProgram(savedX.shape).run(backend, [dy, savedX, savedStats, savedGamma, dBeta, dGamma], uniforms));
-        return [dx, dGamma, dBeta];
-      },
-    };
-  });
-  return op(x, p.gamma, p.beta);
+/** Σ dy and Σ dy·x̂ per channel ([C] each). */
+export function webgpuGradSums(backend: WebGPUBackend, dy: TensorInfo, x: TensorInfo, stats: TensorInfo, epsilon: number): [TensorInfo, TensorInfo] {
+  const l = layoutOf(x);
+  const threads = l.chunks * l.channels;
+  const partials = new ChunkGradSumsProgram([l.chunks, 2, l.channels], threads).run(backend, [dy, x, stats], layoutUniforms(l, epsilon, threads));
+  try {
+    const sum = (row: 0 | 1) => new SumChunksProgram([l.channels], l.channels, row).run(backend, [partials], layoutUniforms(l, epsilon, l.channels));
+    const dBeta = sum(0);
+    return [dBeta, sum(1)];
+  } finally {
+    backend.disposeData(partials.dataId);
+  }
+}
+
+export function webgpuInputGrad(backend: WebGPUBackend, dy: TensorInfo, x: TensorInfo, stats: TensorInfo, gamma: TensorInfo, dBeta: TensorInfo, dGamma: TensorInfo, epsilon: number): TensorInfo {
+  return new InputGradProgram(x.shape).run(backend, [dy, x, stats, gamma, dBeta, dGamma], layoutUniforms(layoutOf(x), epsilon, 0));
 }

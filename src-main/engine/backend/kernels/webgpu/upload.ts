@@ -11,7 +11,7 @@
  * overwrite data they read.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ownWebgpuProgramsEnabled } from './own';
+import { fusedOpsEnabled } from '../../fused';
 
 interface TensorData {
   dtype: tf.DataType;
@@ -37,7 +37,7 @@ export function installWriteBufferUploads(proto: object): void {
   p.uploadToGPU = function (this: BackendInternals, dataId: object): void {
     const data = this.tensorMap?.get(dataId);
     const usage = (globalThis as { GPUBufferUsage?: { STORAGE: number; COPY_SRC: number; COPY_DST: number } }).GPUBufferUsage;
-    if (!ownWebgpuProgramsEnabled() || !data || data.resource != null || data.values == null || !this.bufferManager || !this.queue || !usage) return stock.call(this, dataId);
+    if (!fusedOpsEnabled() || !data || data.resource != null || data.values == null || !this.bufferManager || !this.queue || !usage) return stock.call(this, dataId);
     if (data.dtype !== 'float32' && data.dtype !== 'int32' && data.dtype !== 'bool') return stock.call(this, dataId);
     const values = data.dtype === 'float32' ? asTyped(data.values, Float32Array) : asTyped(data.values, Int32Array);
     if (values.length === 0) return stock.call(this, dataId);

@@ -1,6 +1,6 @@
 /**
  * The engine's fused webgpu programs (batch norm forward and backward with its running statistics,
- * leaky ReLU to second order, moving averages, uploads through queue.writeBuffer) agree with the
+ * leaky ReLU to second order, moving averages, Adam, uploads through queue.writeBuffer) agree with the
  * op-by-op forms on tfjs-cpu, run their own shaders, and leave no tensor behind. On the adapter Dawn
  * finds: SwiftShader here.
  */
@@ -45,7 +45,7 @@ describe('webgpu fused programs', () => {
       expect(c.leaked, c.name).toBe(0);
     }
     const leaky = byName.get('leaky relu, gradient, second order')!;
-    expect(Object.keys(leaky.diffs).sort()).toEqual(['dx', 'penalty', 'secondOrderW1', 'secondOrderW2', 'y']);
+    expect(Object.keys(leaky.diffs).sort()).toEqual(['dx', 'penalty', 'secondOrderB1', 'secondOrderW1', 'secondOrderW2', 'y']);
     for (const [output, diff] of Object.entries(leaky.diffs)) expect(diff, output).toBeLessThan(1e-5);
     expect(leaky.shaders).toEqual(['ganStudioLeakyRelu']);
     expect(leaky.leaked).toBe(0);
@@ -55,5 +55,11 @@ describe('webgpu fused programs', () => {
     const uploads = byName.get('uploads')!;
     expect(uploads.diffs['0']).toBe(0);
     expect(uploads.leaked).toBe(0);
+    // Adam: the weights and every optimizer weight tf.train.adam has, under the same names (iterations, then m and v of each variable).
+    const adam = byName.get('adam')!;
+    expect(Object.keys(adam.diffs)).toHaveLength(10);
+    for (const [output, diff] of Object.entries(adam.diffs)) expect(diff, output).toBeLessThan(1e-6);
+    expect(adam.shaders).toEqual(['ganStudioAdam']);
+    expect(adam.leaked).toBe(0);
   }, 120_000);
 });

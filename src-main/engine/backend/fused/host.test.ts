@@ -1,0 +1,48 @@
+/**
+ * The fused operations as JavaScript loops (./host.ts) on cpu against the op-by-op forms: batch
+ * norm forward, backward and running statistics; leaky ReLU, its gradient and a second-order
+ * gradient through it; moving averages; Adam. Elementwise results round like the ops, so all but
+ * the sums are bit-identical. Nothing is left behind. On wasm fusing is off: the same calls run the
+ * op-by-op forms.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { fusedOps } from '.';
+import { registerTrainingKernels } from '../kernels';
+import { ensureGradientsRegistered } from '../../ops/gradients';
+import { fusedCases, runCase } from '../../../test-support/fused-cases';
+import { relDiff } from '../../../test-support/compare';
+
+beforeAll(async () => {
+  await ensureGradientsRegistered();
+  for (const backend of ['cpu', 'wasm'] as const) {
+    await tf.setBackend(backend);
+    registerTrainingKernels(backend);
+  }
+});
+
+/** Outputs that sum over many values (batch norm's statistics and whatever depends on them) differ in the last bits. */
+const summed = (name: string) => name.startsWith('batch norm');
+
+describe('fused operations on cpu', () => {
+  it.each(fusedCases)('%s', async (name, f) => {
+    const fused = await runCase('cpu', true, f);
+    const reference = await runCase('cpu', false, f);
+    expect(Object.keys(fused.out).sort()).toEqual(Object.keys(reference.out).sort());
+    for (const [output, values] of Object.entries(reference.out)) {
+      const diff = relDiff(fused.out[output]!, values);
+      if (!summed(name)) expect(diff, output).toBe(0);
+      else expect(diff, output).toBeLessThan(1e-5);
+    }
+    expect(fused.leaked).toBe(0);
+  });
+});
+
+it('are off on wasm', async () => {
+  await tf.setBackend('wasm');
+  expect(fusedOps()).toBeNull();
+  await tf.setBackend('cpu');
+  expect(fusedOps()).not.toBeNull();
+});
