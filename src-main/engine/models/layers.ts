@@ -74,7 +74,9 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
   const runningVar = store.create(`${name}/moving_variance`, [channels], { kind: 'constant', value: 1 }, false);
   return (x, training) => {
     if (!training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, epsilon);
-    const fused = training === true ? fusedOps() : null;
+    // The fused backward is not differentiable again: inside a gradient of a gradient (none of the
+    // configs does that through batch norm) the op-by-op form keeps dy's and γ's paths.
+    const fused = training === true && tf.engine().state.gradientDepth <= 1 ? fusedOps() : null;
     if (fused) return fusedTrainingBatchNorm(fused, x, { gamma, beta, runningMean, runningVar }, momentum, epsilon);
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);

@@ -12,7 +12,7 @@ import { fusedOps, tensorOf, type FusedOps } from '../backend/fused';
 /** Leaky ReLU as relu(x) − α·relu(−x); equal to tf.leakyRelu(x, α) for 0 ≤ α ≤ 1. Fused where the backend can. */
 export function leakyRelu<T extends tf.Tensor>(x: T, alpha = 0.2): T {
   const ops = fusedOps();
-  if (ops && alpha >= 0 && alpha <= 1) return fusedLeakyRelu(ops, x, alpha);
+  if (ops && x.dtype === 'float32' && alpha >= 0 && alpha <= 1) return fusedLeakyRelu(ops, x, alpha);
   return tf.tidy(() => tf.sub(tf.relu(x), tf.mul(tf.relu(tf.neg(x)), alpha))) as T;
 }
 

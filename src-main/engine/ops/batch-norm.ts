@@ -2,7 +2,9 @@
  * Training-mode batch norm through the backend's fused operations (backend/fused): statistics,
  * running averages and normalisation forward, two sums and one elementwise pass backward, where
  * the op-by-op form (models/layers.ts' trainingBatchNorm, which has the formulas) runs about 16
- * kernels forward and 12 backward per layer. First order only, like that form.
+ * kernels forward and 12 backward per layer. Its backward pass is not itself on the tape, so it is
+ * first order only, more so than that form (whose backward a second gradient still follows through
+ * dy and γ): the layer uses it only outside nested gradients.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { tensorOf, type FusedOps } from '../backend/fused';

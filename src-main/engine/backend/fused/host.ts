@@ -29,10 +29,10 @@ function memoryOf(backend: KernelBackend): Memory {
 
 const channelsOf = (x: TensorInfo) => x.shape[x.shape.length - 1]!;
 
-/** rsqrt(σ² + ε) per channel, as tf.rsqrt(tf.add(variance, ε)) rounds it. */
+/** rsqrt(σ² + ε) per channel, as tfjs-cpu's tf.rsqrt(tf.add(variance, ε)) rounds it (once, after 1/√). */
 function rstdOf(stats: Float32Array, channels: number, epsilon: number): Float32Array {
   const r = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) r[c] = f(1 / f(Math.sqrt(f(stats[channels + c]! + f(epsilon)))));
+  for (let c = 0; c < channels; c++) r[c] = f(1 / Math.sqrt(f(stats[channels + c]! + f(epsilon))));
   return r;
 }
 
@@ -117,8 +117,9 @@ export function hostFusedOps(backend: KernelBackend): FusedOps {
     leakyRelu(x, alpha, output) {
       const a = f(alpha);
       return compute({ y: x.shape }, [x], ({ y }, xs) => {
-        if (output === 'value') for (let i = 0; i < xs.length; i++) y[i] = xs[i]! > 0 ? xs[i]! : f(a * xs[i]!);
-        else for (let i = 0; i < xs.length; i++) y[i] = xs[i]! > 0 ? 1 : xs[i]! < 0 ? a : 0;
+        // + 0 turns α·(−0) into +0, as relu(x) − α·relu(−x) gives; NaN keeps a NaN slope, as tfjs' step does.
+        if (output === 'value') for (let i = 0; i < xs.length; i++) y[i] = xs[i]! > 0 ? xs[i]! : f(a * xs[i]!) + 0;
+        else for (let i = 0; i < xs.length; i++) y[i] = xs[i]! > 0 ? 1 : xs[i]! < 0 ? a : xs[i] === 0 ? 0 : NaN;
       }).y;
     },
 

@@ -196,7 +196,12 @@ export function webgpuGradSums(backend: WebGPUBackend, dy: TensorInfo, x: Tensor
   try {
     const sum = (row: 0 | 1) => new SumChunksProgram([l.channels], l.channels, row).run(backend, [partials], layoutUniforms(l, epsilon, l.channels));
     const dBeta = sum(0);
-    return [dBeta, sum(1)];
+    try {
+      return [dBeta, sum(1)];
+    } catch (e) {
+      backend.disposeData(dBeta.dataId);
+      throw e;
+    }
   } finally {
     backend.disposeData(partials.dataId);
   }

@@ -1,7 +1,7 @@
 /**
  * Leaky ReLU's value and slope on webgpu, one dispatch each (ops/activations.ts has the layer and
- * its gradient): x for x > 0, α·x below; a slope of 1, α, and 0 at x = 0, as differentiating
- * relu(x) − α·relu(−x) gives.
+ * its gradient): x for x > 0, α·x below (+0 at −0); a slope of 1, α, 0 at x = 0 and NaN at NaN,
+ * as differentiating relu(x) − α·relu(−x) gives (tfjs' step keeps NaN).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
@@ -22,8 +22,8 @@ class LeakyReluProgram extends FlatProgram {
 
   protected body(): string {
     return this.output === 'value'
-      ? 'let v = x[index]; let value = select(uniforms.alpha * v, v, v > 0.0);'
-      : 'let v = x[index]; let value = select(select(0.0, uniforms.alpha, v < 0.0), 1.0, v > 0.0);';
+      ? 'let v = x[index]; let value = select(uniforms.alpha * v + 0.0, v, v > 0.0);'
+      : 'let v = x[index]; let value = select(select(select(uniforms.NAN, 0.0, v == 0.0), uniforms.alpha, v < 0.0), 1.0, v > 0.0);';
   }
 }
 

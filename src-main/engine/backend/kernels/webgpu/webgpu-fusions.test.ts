@@ -49,6 +49,10 @@ describe('webgpu fused programs', () => {
     for (const [output, diff] of Object.entries(leaky.diffs)) expect(diff, output).toBeLessThan(1e-5);
     expect(leaky.shaders).toEqual(['ganStudioLeakyRelu']);
     expect(leaky.leaked).toBe(0);
+    const nested = byName.get('second order through batch norm')!;
+    expect(Object.keys(nested.diffs).sort()).toEqual(['dGamma', 'dW', 'value']);
+    for (const [output, diff] of Object.entries(nested.diffs)) expect(diff, output).toBeLessThan(1e-5);
+    expect(nested.leaked).toBe(0);
     const average = byName.get('moving average')!;
     expect(average.diffs.target).toBeLessThan(1e-6);
     expect(average.shaders).toEqual(['ganStudioMovingAverage']);
