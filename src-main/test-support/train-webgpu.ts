@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initRuntime } from '../engine/runtime';
+import { startWebGpuOrSkip } from './webgpu-script';
 import { registerTrainingKernels } from '../engine/backend/kernels';
 import { loadMnistDemo } from '../engine/dataset/mnist-demo';
 import { memoryBatches } from '../engine/batches/memory-batches';
@@ -21,11 +21,7 @@ import { arraysToTensors, tensorsToArrays } from '../engine/checkpoint/tensors';
 import { relDiff } from './compare';
 
 const steps = Number(process.argv[2] ?? 2);
-const report = await initRuntime('webgpu');
-if (report.active !== 'webgpu') {
-  console.log(JSON.stringify({ skipped: report.attempts.find((a) => a.name === 'webgpu')?.detail ?? 'webgpu unavailable' }));
-  process.exit(0);
-}
+const report = await startWebGpuOrSkip();
 await tf.setBackend('cpu');
 registerTrainingKernels('cpu');
 const digits = loadMnistDemo();

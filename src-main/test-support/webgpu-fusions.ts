@@ -5,33 +5,18 @@
  * Prints one JSON line: per case the largest difference relative to the largest value of each
  * output, which of the engine's shaders ran, and the tensors left behind.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initRuntime } from '../engine/runtime';
+import { startWebGpuOrSkip, watchEnginePrograms } from './webgpu-script';
 import { relDiff } from './compare';
 import { fusedCases, runCase } from './fused-cases';
 
-const shaders = new Set<string>();
-function watchPrograms(): void {
-  const backend = tf.findBackend('webgpu') as unknown as { runWebGPUProgram: (program: { shaderKey: string }, ...rest: unknown[]) => unknown };
-  const run = backend.runWebGPUProgram.bind(backend);
-  backend.runWebGPUProgram = (program, ...rest) => {
-    shaders.add(program.shaderKey.split('_')[0]!);
-    return run(program, ...rest);
-  };
-}
-
-const report = await initRuntime('webgpu');
-if (report.active !== 'webgpu') {
-  console.log(JSON.stringify({ skipped: report.attempts.find((a) => a.name === 'webgpu')?.detail ?? 'webgpu unavailable' }));
-  process.exit(0);
-}
-watchPrograms();
+const report = await startWebGpuOrSkip();
+const programs = watchEnginePrograms();
 const results = [];
 for (const [name, f] of fusedCases) {
-  shaders.clear();
+  programs.clear();
   const gpu = await runCase('webgpu', true, f);
-  const ran = [...shaders].filter((k) => k.startsWith('ganStudio')).sort();
+  const ran = programs.ran();
   // The reference: the op-by-op forms on tfjs-cpu.
   const cpu = await runCase('cpu', false, f);
   const diffs = Object.fromEntries(Object.keys(cpu.out).map((k) => [k, gpu.out[k] ? relDiff(gpu.out[k]!, cpu.out[k]!) : Infinity]));

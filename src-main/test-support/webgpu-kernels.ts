@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { NamedAttrMap } from '@tensorflow/tfjs-core';
-import { initRuntime } from '../engine/runtime';
+import { startWebGpuOrSkip, watchEnginePrograms } from './webgpu-script';
 import { relDiff } from './compare';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -38,17 +38,7 @@ function geometry(c: Case) {
   return { format, dyShape };
 }
 
-/** The shader keys of the programs run on webgpu since the last call (the engine's start with ganStudio). */
-const shaders = new Set<string>();
-function watchPrograms(): void {
-  const backend = tf.findBackend('webgpu') as unknown as { runWebGPUProgram: (program: { shaderKey: string }, ...rest: unknown[]) => unknown };
-  const run = backend.runWebGPUProgram.bind(backend);
-  backend.runWebGPUProgram = (program, ...rest) => {
-    shaders.add(program.shaderKey);
-    return run(program, ...rest);
-  };
-}
-const ours = () => [...shaders].filter((k) => k.startsWith('ganStudio')).sort();
+let programs: ReturnType<typeof watchEnginePrograms>;
 
 async function run(backend: 'webgpu' | 'cpu', c: Case) {
   await tf.setBackend(backend);
@@ -58,7 +48,7 @@ async function run(backend: 'webgpu' | 'cpu', c: Case) {
   const dy = tf.randomNormal(dyShape, 0, 1, 'float32', 3);
   const engineBackend = tf.engine().backend;
   const before = engineBackend.numDataIds();
-  shaders.clear();
+  programs.clear();
   const common = { strides: c.strides, pad: c.pad, dataFormat: format, dimRoundingMode: undefined };
   const dw = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...common, filterShape: c.filter } as unknown as NamedAttrMap) as tf.Tensor;
   const dx = tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { ...common, inputShape: c.x } as unknown as NamedAttrMap) as tf.Tensor;
@@ -66,15 +56,11 @@ async function run(backend: 'webgpu' | 'cpu', c: Case) {
   tf.dispose([dw, dx]);
   const leaked = engineBackend.numDataIds() - before;
   tf.dispose([x, filter, dy]);
-  return { ...out, leaked, shaders: ours() };
+  return { ...out, leaked, shaders: programs.ran() };
 }
 
-const report = await initRuntime('webgpu');
-if (report.active !== 'webgpu') {
-  console.log(JSON.stringify({ skipped: report.attempts.find((a) => a.name === 'webgpu')?.detail ?? 'webgpu unavailable' }));
-  process.exit(0);
-}
-watchPrograms();
+const report = await startWebGpuOrSkip();
+programs = watchEnginePrograms();
 const results = [];
 for (const c of cases) {
   const gpu = await run('webgpu', c);

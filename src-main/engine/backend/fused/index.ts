@@ -62,10 +62,15 @@ export function fusedOpsEnabled(): boolean {
 export function fusedOps(): FusedOps | null {
   if (!state.enabled) return null;
   const name = tf.getBackend();
-  if (name === 'webgpu') return webgpuFusedOps(tf.backend());
-  if (name === 'cpu') return hostFusedOps(tf.backend());
-  return null;
+  if (name !== 'webgpu' && name !== 'cpu') return null;
+  // Asked for by every fused layer and variable of a step: built once per backend instance.
+  const backend = tf.backend();
+  let ops = built.get(backend);
+  if (!ops) built.set(backend, (ops = name === 'webgpu' ? webgpuFusedOps(backend) : hostFusedOps(backend)));
+  return ops;
 }
+
+const built = new WeakMap<object, FusedOps>();
 
 /** A tensor (tracked by the engine, so tidy disposes it) around an operation's result. */
 export function tensorOf<T extends tf.Tensor = tf.Tensor>(info: TensorInfo): T {
