@@ -14,6 +14,7 @@ import { registerTrainingKernels } from '../kernels';
 import { ensureGradientsRegistered } from '../../ops/gradients';
 import { fusedCases, runCase } from '../../../test-support/fused-cases';
 import { relDiff } from '../../../test-support/compare';
+import { leakyRelu } from '../../ops/activations';
 
 beforeAll(async () => {
   await ensureGradientsRegistered();
@@ -45,4 +46,18 @@ it('are off on wasm', async () => {
   expect(fusedOps()).toBeNull();
   await tf.setBackend('cpu');
   expect(fusedOps()).not.toBeNull();
+});
+
+it('leaky ReLU keeps garbage as the op-by-op form does: NaN stays NaN (value and slope), −0 gives +0, infinities scale', async () => {
+  const values = [Number.NaN, -0, 0, 1, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 3e38, -3e38];
+  const f = () => {
+    const x = tf.tensor1d(values);
+    const [y, dx] = [leakyRelu(x, 0.2), tf.grad((t: tf.Tensor) => leakyRelu(t, 0.2))(x)];
+    return { y, dx };
+  };
+  const fused = await runCase('cpu', true, f);
+  const reference = await runCase('cpu', false, f);
+  for (const output of ['y', 'dx']) {
+    values.forEach((v, i) => expect(Object.is(fused.out[output]![i], reference.out[output]![i]), `${output} at ${v}: ${fused.out[output]![i]} vs ${reference.out[output]![i]}`).toBe(true));
+  }
 });
