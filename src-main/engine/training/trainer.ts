@@ -11,6 +11,7 @@ import { createDiscriminator, type Discriminator } from '../models/discriminator
 import { createLoss, gradientPenalty, type GanLoss } from '../losses/losses';
 import { tfSeed } from '../ops/seed';
 import { updateMovingAverage } from '../ops/moving-average';
+import { RecordedForward } from '../ops/recorded';
 import { createOptimizer } from './optimizer';
 import { Rng } from '../rng';
 import type { BatchSource } from '../batches/types';
@@ -110,67 +111,56 @@ export class Trainer {
   async trainStep(): Promise<StepMetrics> {
     const started = performance.now();
     const { config } = this;
-    const dVars = this.discriminator.params.trainable();
     const gVars = this.generator.params.trainable();
     // The step's statistics, by name, read back together at the end (one sync per step).
     const scalars: Partial<Record<ReadBack, tf.Scalar>> = {};
 
     const nCritic = this.live.nCritic;
-    for (let i = 0; i < nCritic; i++) {
-      const last = i === nCritic - 1;
-      this.realImages += config.batchSize;
-      const out = tf.tidy((): Partial<Record<ReadBack, tf.Scalar>> => {
-        const batch = this.nextBatch(config.batchSize, this.rng);
-        const { z, labels } = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
-        const fake = this.generate(this.generator, z, batch.labels ?? labels, true);
-        const gpSeed = this.rng.seed();
-        this.discriminator.reseed(this.rng.seed());
-        // D only ever sees augmented images, so WGAN-GP's interpolates run between the augmented
-        // real and fake batches: the Lipschitz constraint applies where the critic is used.
-        const real = this.augment.real(batch.images, this.rng);
-        const seenFake = this.augment.fake(fake, this.rng);
-        const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'gradientPenalty'> } = {};
-        const { value, grads } = tf.variableGrads(() => {
-          const realLogits = this.discriminator.forward(real, batch.labels, true);
-          const fakeLogits = this.discriminator.forward(seenFake, batch.labels ?? labels, true);
-          let loss = this.loss.discriminator(realLogits, fakeLogits);
-          let penalty: tf.Scalar | null = null;
-          if (config.loss.kind === 'wgan-gp') {
-            penalty = gradientPenalty((x) => this.discriminator.forward(x, batch.labels ?? labels, true), real, seenFake, gpSeed);
-            loss = tf.add(loss, tf.mul(penalty, config.loss.gpWeight));
-          }
+    // G runs forward once per step: the last critic update's fakes are recorded, used by D as
+    // constants, then differentiated through for G's update (as PyTorch's DCGAN example does).
+    const held: { fake?: RecordedForward<tf.Tensor4D>; labels?: tf.Tensor2D } = {};
+    try {
+      for (let i = 0; i < nCritic; i++) {
+        const last = i === nCritic - 1;
+        this.realImages += config.batchSize;
+        const out = tf.tidy((): Partial<Record<ReadBack, tf.Scalar>> => {
+          const batch = this.nextBatch(config.batchSize, this.rng);
+          const { z, labels } = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
+          const fakeLabels = batch.labels ?? labels;
+          const gpSeed = this.rng.seed();
+          this.discriminator.reseed(this.rng.seed());
+          // D only ever sees augmented images, so WGAN-GP's interpolates run between the augmented
+          // real and fake batches: the Lipschitz constraint applies where the critic is used.
+          const real = this.augment.real(batch.images, this.rng);
+          const makeFake = () => this.augment.fake(this.generate(this.generator, z, fakeLabels, true), this.rng);
+          let seenFake: tf.Tensor4D;
           if (last) {
-            // variableGrads disposes everything its function made except the loss: keep the
-            // statistics the dashboard needs (they leave through the enclosing tidy's result).
-            kept.stats = {
-              dReal: tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar),
-              dFake: tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar),
-              wassersteinEstimate: tf.keep(tf.sub(tf.mean(realLogits), tf.mean(fakeLogits)) as tf.Scalar),
-              gradientPenalty: tf.keep(penalty ?? tf.scalar(Number.NaN)),
-            };
+            held.fake = RecordedForward.record(makeFake);
+            if (fakeLabels) held.labels = tf.keep(fakeLabels.clone());
+            seenFake = held.fake.value;
+          } else {
+            seenFake = makeFake();
           }
-          return loss;
-        }, dVars);
-        this.dOptimizer.applyGradients(grads);
-        if (config.loss.kind === 'wgan') this.clipCritic();
-        if (!last || !kept.stats) return {};
-        return { dLoss: value, ...kept.stats, dGradNorm: globalNorm(Object.values(grads)) };
-      });
-      Object.assign(scalars, out);
-    }
+          return this.criticUpdate(real, seenFake, batch.labels, fakeLabels, gpSeed, last);
+        });
+        Object.assign(scalars, out);
+      }
 
-    const gOut = tf.tidy((): Partial<Record<ReadBack, tf.Scalar>> => {
-      const { z, labels } = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
-      this.discriminator.reseed(this.rng.seed());
-      const { value, grads } = tf.variableGrads(() => {
-        // Augmented inside the recorded function: G's gradient flows back through DiffAugment.
-        const fake = this.augment.fake(this.generate(this.generator, z, labels, true), this.rng);
-        return this.loss.generator(this.discriminator.forward(fake, labels, true));
-      }, gVars);
-      this.gOptimizer.applyGradients(grads);
-      return { gLoss: value, gGradNorm: globalNorm(Object.values(grads)) };
-    });
-    Object.assign(scalars, gOut);
+      const gOut = tf.tidy((): Partial<Record<ReadBack, tf.Scalar>> => {
+        this.discriminator.reseed(this.rng.seed());
+        const fake = held.fake!;
+        const labels = held.labels ?? null;
+        held.fake = undefined;
+        // Augmented inside the recording: G's gradient flows back through DiffAugment.
+        const { value, grads } = fake.gradients(() => this.loss.generator(this.discriminator.forward(fake.value, labels, true)), gVars);
+        this.gOptimizer.applyGradients(grads);
+        return { gLoss: value, gGradNorm: globalNorm(Object.values(grads)) };
+      });
+      Object.assign(scalars, gOut);
+    } finally {
+      held.fake?.dispose();
+      held.labels?.dispose();
+    }
     if (this.emaGenerator) this.updateEma();
     this.step++;
 
@@ -278,6 +268,37 @@ export class Trainer {
 
   private makeOptimizer(lr: number): tf.Optimizer {
     return createOptimizer(this.config.optimizer, lr);
+  }
+
+  /** One update of D (the critic) on a real and a fake batch; the statistics when `last`. */
+  private criticUpdate(real: tf.Tensor4D, fake: tf.Tensor4D, realLabels: tf.Tensor2D | null | undefined, fakeLabels: tf.Tensor2D | null, gpSeed: number, last: boolean): Partial<Record<ReadBack, tf.Scalar>> {
+    const { config } = this;
+    const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'gradientPenalty'> } = {};
+    const { value, grads } = tf.variableGrads(() => {
+      const realLogits = this.discriminator.forward(real, realLabels ?? null, true);
+      const fakeLogits = this.discriminator.forward(fake, fakeLabels, true);
+      let loss = this.loss.discriminator(realLogits, fakeLogits);
+      let penalty: tf.Scalar | null = null;
+      if (config.loss.kind === 'wgan-gp') {
+        penalty = gradientPenalty((x) => this.discriminator.forward(x, fakeLabels, true), real, fake, gpSeed);
+        loss = tf.add(loss, tf.mul(penalty, config.loss.gpWeight));
+      }
+      if (last) {
+        // variableGrads disposes everything its function made except the loss: keep the
+        // statistics the dashboard needs (they leave through the enclosing tidy's result).
+        kept.stats = {
+          dReal: tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar),
+          dFake: tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar),
+          wassersteinEstimate: tf.keep(tf.sub(tf.mean(realLogits), tf.mean(fakeLogits)) as tf.Scalar),
+          gradientPenalty: tf.keep(penalty ?? tf.scalar(Number.NaN)),
+        };
+      }
+      return loss;
+    }, this.discriminator.params.trainable());
+    this.dOptimizer.applyGradients(grads);
+    if (config.loss.kind === 'wgan') this.clipCritic();
+    if (!last || !kept.stats) return {};
+    return { dLoss: value, ...kept.stats, dGradNorm: globalNorm(Object.values(grads)) };
   }
 
   private clipCritic(): void {

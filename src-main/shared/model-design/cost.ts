@@ -19,13 +19,15 @@ export function discriminatorFlops(config: TrainConfig['model']): number {
 /**
  * FLOPs of one training step (n_critic D updates + one G update). A backward pass costs about
  * twice its forward; WGAN-GP's penalty adds a forward, an input gradient and the gradient of that.
+ * G runs forward once per critic update: its last forward is recorded and reused by the G update
+ * (engine/ops/recorded.ts), which then adds only G's backward.
  */
 export function trainStepFlops(config: TrainConfig, nCritic = config.nCritic): number {
   const g = generatorFlops(config.model);
   const d = discriminatorFlops(config.model);
   const penalty = config.loss.kind === 'wgan-gp' ? 9 * d : 0;
   const dStep = g + 6 * d + penalty;
-  const gStep = 3 * g + 3 * d;
+  const gStep = 2 * g + 3 * d;
   return config.batchSize * (nCritic * dStep + gStep);
 }
 
