@@ -10,6 +10,7 @@ import { dataIdCount, onBackend, relError, setUpBackends } from '../kernels/test
 import { batchChunks, clearOrtGraphs, ortCalls, ortGraphCount, ortLimits } from './ort-kernels';
 import { loadOrt, withoutOrt } from './ort-runtime';
 import { im2col, scatterPhase, scratch, scratchFloats, sweepScratch } from './im2col';
+import type { Window2D } from '../kernels/conv-window';
 
 beforeAll(async () => {
   await setUpBackends();
@@ -151,6 +152,34 @@ describe('im2col and the phase interleave', () => {
     expect([...cols]).toEqual([0, 0, 0, 1, 0, 0, 1, 2, 0, 1, 0, 4, 1, 2, 4, 5]);
   });
 
+  it('im2col matches the definition at every stride, window and padding, whatever the scratch array held before', () => {
+    const naive = (x: Float32Array, g: Window2D) => {
+      const out: number[] = [];
+      for (let b = 0; b < g.n; b++)
+        for (let oh = 0; oh < g.outH; oh++)
+          for (let ow = 0; ow < g.outW; ow++)
+            for (let kh = 0; kh < g.kH; kh++)
+              for (let kw = 0; kw < g.kW; kw++)
+                for (let ch = 0; ch < g.c; ch++) {
+                  const [ih, iw] = [oh * g.sH - g.top + kh, ow * g.sW - g.left + kw];
+                  out.push(ih < 0 || ih >= g.h || iw < 0 || iw >= g.w ? 0 : x[((b * g.h + ih) * g.w + iw) * g.c + ch]!);
+                }
+      return out;
+    };
+    const geometries: Window2D[] = [
+      { n: 2, h: 8, w: 8, c: 3, kH: 4, kW: 4, sH: 2, sW: 2, top: 1, left: 1, outH: 4, outW: 4 },
+      { n: 1, h: 7, w: 5, c: 2, kH: 2, kW: 3, sH: 1, sW: 1, top: 1, left: 2, outH: 7, outW: 5 },
+      { n: 3, h: 4, w: 4, c: 1, kH: 5, kW: 5, sH: 1, sW: 2, top: 2, left: 2, outH: 4, outW: 2 },
+      { n: 1, h: 3, w: 3, c: 2, kH: 2, kW: 2, sH: 1, sW: 1, top: 0, left: 0, outH: 2, outW: 2 },
+    ];
+    for (const g of geometries) {
+      // Stale values in the reused array must not survive where a window leaves the image.
+      scratch('cols', 10_000).fill(Number.NaN);
+      const x = Float32Array.from({ length: g.n * g.h * g.w * g.c }, (_, i) => i + 1);
+      expect([...im2col(x, g)]).toEqual(naive(x, g));
+    }
+  });
+
   it('keeps its scratch arrays while in use and lets them go after 30 s idle', () => {
     scratch('test', 1000);
     expect(scratchFloats()).toBeGreaterThanOrEqual(1000);
@@ -162,9 +191,17 @@ describe('im2col and the phase interleave', () => {
 
   it('scatterPhase writes a phase to every s-th row and column from its first', () => {
     // Phase (1, 0) of a 4×4 one-channel image at stride 2: rows 1 and 3, columns 0 and 2.
+    const placement = { n: 1, h: 4, w: 4, c: 1, rows: 2, cols: 2, y0: 1, x0: 0, sH: 2, sW: 2 };
+    const expected = [0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4, 0];
     const dx = new Float32Array(16);
-    scatterPhase(Float32Array.of(1, 2, 3, 4), dx, { n: 1, h: 4, w: 4, c: 1, rows: 2, cols: 2, y0: 1, x0: 0, sH: 2, sW: 2 });
-    expect([...dx]).toEqual([0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4, 0]);
+    scatterPhase(Float32Array.of(1, 2, 3, 4), 0, dx, 0, placement);
+    expect([...dx]).toEqual(expected);
+    // Within one array (the wasm heap): the phase at [20, 24), dx at [2, 18).
+    const memory = new Float32Array(24);
+    memory.set([1, 2, 3, 4], 20);
+    scatterPhase(memory, 20, memory, 2, placement);
+    expect([...memory.subarray(2, 18)]).toEqual(expected);
+    expect([...memory.subarray(0, 2)]).toEqual([0, 0]);
   });
 });
 

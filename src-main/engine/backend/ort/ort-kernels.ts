@@ -66,6 +66,13 @@ interface WasmBackendLike {
 /** A view of `t` in the wasm heap (valid until the next allocation: use it at once). */
 const heap = (backend: WasmBackendLike, t: TensorInfo) => backend.typedArrayFromHeap(t);
 
+/** The whole wasm heap as one array and where `t` starts in it; null when the heap is shared
+ *  memory (the threaded build), which ONNX Runtime cannot write into. Valid as `heap`'s views. */
+function heapSpan(backend: WasmBackendLike, t: TensorInfo): { memory: Float32Array; at: number } | null {
+  const view = heap(backend, t);
+  return view.buffer instanceof ArrayBuffer ? { memory: new Float32Array(view.buffer), at: view.byteOffset / 4 } : null;
+}
+
 /** Below this many multiply-adds a product runs on one thread: waking the others costs more. */
 const MIN_THREADED_MACS = 1 << 22;
 
@@ -95,12 +102,12 @@ function activationNode(g: OnnxGraph, y: string, e: Epilogue, out: string): stri
 }
 
 /**
- * C[m, n] = op(A) · op(B) (+ bias, then the activation) on ONNX Runtime, into a reused scratch
- * array (copy it before the next product); null when the runtime is absent or refuses. A is [m, k]
+ * C[m, n] = op(A) · op(B) (+ bias, then the activation) on ONNX Runtime, into `into` or a reused
+ * scratch array (copy it before the next product); null when the runtime is absent or refuses. A is [m, k]
  * ([k, m] with transA), B is [k, n] ([n, k] with transB). The operands must be plain (not shared)
  * arrays: ONNX Runtime refuses a SharedArrayBuffer.
  */
-function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA = false, transB = false, epilogue: Epilogue | null = null): Float32Array | null {
+function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA = false, transB = false, epilogue: Epilogue | null = null, into?: Float32Array): Float32Array | null {
   const threads = m * k * n < MIN_THREADED_MACS ? 1 : undefined;
   const fused = epilogue ? `${epilogue.bias ? 'bias' : ''}|${epilogue.activation}|${epilogue.leakyreluAlpha ?? ''}` : '';
   const key = `Gemm|${+transA}${+transB}|${fused}|${threads ?? 'all'}`;
@@ -117,7 +124,7 @@ function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number,
     return { graph: g, inputs, output: 'c' };
   }, threads);
   if (!graph) return null;
-  const c = scratch('product', m * n);
+  const c = into ?? scratch('product', m * n);
   const feeds = [
     { data: a, dims: transA ? [k, m] : [m, k] },
     { data: b, dims: transB ? [n, k] : [k, n] },
@@ -276,27 +283,40 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
     return { first, count: Math.max(0, Math.floor((pad + size - 1 - a) / s) - first + 1) };
   };
   const backend = backendOf(args);
-  const out = backend.makeOutput([...inputShape], 'float32');
-  const weights = phaseWeights(heap(backend, filter), kH, kW, ci, co, sH, sW);
   const dyImage = oH * oW * co;
   const dxImage = h * w * ci;
   const perImage = Math.ceil(h / sH) * Math.ceil(w / sW) * k;
-  for (const [b, nb] of batchChunks(n, perImage)) {
-    for (let a = 0; a < sH; a++) {
-      const rows = span(a, sH, top, h);
-      for (let p = 0; p < sW; p++) {
-        const cols = span(p, sW, left, w);
-        if (rows.count === 0 || cols.count === 0) continue;
-        // Window (u, v) of phase row Q reads dy row Q − (T − 1) + u.
-        const window = { n: nb, h: oH, w: oW, c: co, kH: tH, kW: tW, sH: 1, sW: 1, top: tH - 1 - rows.first, left: tW - 1 - cols.first, outH: rows.count, outW: cols.count };
-        const patches = im2col(heap(backend, dy).subarray(b * dyImage, (b + nb) * dyImage), window);
-        const subFilter = weights.subarray((a * sW + p) * ci * k, (a * sW + p + 1) * ci * k);
-        const phase = gemm(patches, subFilter, nb * rows.count * cols.count, k, ci, false, true);
-        if (!phase) return abandon(backend, out);
-        const dx = heap(backend, out).subarray(b * dxImage, (b + nb) * dxImage);
-        scatterPhase(phase, dx, { n: nb, h, w, c: ci, rows: rows.count, cols: cols.count, y0: sH * rows.first + a - top, x0: sW * cols.first + p - left, sH, sW });
+  const chunks = batchChunks(n, perImage);
+  // Allocate first (heap views taken before an allocation may be stale after it): dx, and room in
+  // the heap for one phase's product, so that its scatter into dx copies within the heap.
+  const out = backend.makeOutput([...inputShape], 'float32');
+  const phaseRows = Math.max(...chunks.map(([, nb]) => nb)) * Math.ceil(h / sH) * Math.ceil(w / sW);
+  const phaseOut = backend.makeOutput([Math.max(1, phaseRows * ci)], 'float32');
+  try {
+    const weights = phaseWeights(heap(backend, filter), kH, kW, ci, co, sH, sW);
+    for (const [b, nb] of chunks) {
+      for (let a = 0; a < sH; a++) {
+        const rows = span(a, sH, top, h);
+        for (let p = 0; p < sW; p++) {
+          const cols = span(p, sW, left, w);
+          if (rows.count === 0 || cols.count === 0) continue;
+          // Window (u, v) of phase row Q reads dy row Q − (T − 1) + u.
+          const window = { n: nb, h: oH, w: oW, c: co, kH: tH, kW: tW, sH: 1, sW: 1, top: tH - 1 - rows.first, left: tW - 1 - cols.first, outH: rows.count, outW: cols.count };
+          const patches = im2col(heap(backend, dy).subarray(b * dyImage, (b + nb) * dyImage), window);
+          const subFilter = weights.subarray((a * sW + p) * ci * k, (a * sW + p + 1) * ci * k);
+          const m = nb * rows.count * cols.count;
+          const inHeap = heapSpan(backend, phaseOut);
+          const phase = gemm(patches, subFilter, m, k, ci, false, true, null, inHeap?.memory.subarray(inHeap.at, inHeap.at + m * ci));
+          if (!phase) return abandon(backend, out);
+          const placement = { n: nb, h, w, c: ci, rows: rows.count, cols: cols.count, y0: sH * rows.first + a - top, x0: sW * cols.first + p - left, sH, sW };
+          const dx = heapSpan(backend, out);
+          if (inHeap && dx) scatterPhase(inHeap.memory, inHeap.at, dx.memory, dx.at + b * dxImage, placement);
+          else scatterPhase(phase, 0, heap(backend, out), b * dxImage, placement);
+        }
       }
     }
+  } finally {
+    backend.disposeData(phaseOut.dataId);
   }
   return out;
 }
