@@ -97,9 +97,11 @@ async function main(): Promise<void> {
   const wasm = backends.find((b) => b.name === 'wasm');
   console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}; backends: ${backends.map((b) => b.name).join(', ')}; wasm threads: ${wasm?.threads ?? '—'}`);
   for (const { name: backend, provider, threads } of backends) {
-    const peak = await gemmPeak(backend, threads);
-    peaks.push(peak);
+    // The peak is measured before and after the cases and the better one kept: on a shared machine
+    // a single measurement can land while another process holds a core.
+    let peak = await gemmPeak(backend, threads);
     console.log(`${backend.padEnd(10)} GEMM peak: ${peak.n}² matMul in ${peak.ms.toFixed(0)} ms = ${peak.gflops.toFixed(1)} GFLOP/s on ${threads ?? 'its own'} thread(s)`);
+    const first = results.length;
     for (const name of selected) {
       const measured = await measure(backend, name, caseConfig(name));
       const result: Result = { ...measured, provider, threads, ofPeak: measured.gflops / peak.gflops };
@@ -111,6 +113,11 @@ async function main(): Promise<void> {
         console.log(`${''.padEnd(10)} ${name.padEnd(16)} 1 thread: ${one.msPerStep.toFixed(0)} ms/step → ${threads} threads: ×${(one.msPerStep / result.msPerStep).toFixed(2)}`);
       }
     }
+    const after = await gemmPeak(backend, threads);
+    console.log(`${backend.padEnd(10)} GEMM peak again after the cases: ${after.gflops.toFixed(1)} GFLOP/s; the better of the two is the row's peak`);
+    if (after.gflops > peak.gflops) peak = after;
+    peaks.push(peak);
+    for (const r of results.slice(first)) r.ofPeak = r.gflops / peak.gflops;
   }
   console.log(`\n${table(results)}`);
   console.log(`\n${peakTable(peaks)}`);
