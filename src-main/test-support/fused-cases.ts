@@ -55,6 +55,9 @@ export function batchNormCase(shape: number[], offset: number) {
     const layer = makeBatchNorm(store, 'bn', channels);
     const gamma = store.variables.get('bn/gamma')!;
     const beta = store.variables.get('bn/beta')!;
+    // Not the initial γ = 1, β = 0, under which a wrong sign or factor would go unseen.
+    gamma.assign(normal([channels], 11, 1));
+    beta.assign(normal([channels], 12));
     const x = tf.variable(normal(shape, 1, offset), true, `bn-x-${tf.getBackend()}`);
     const w = normal(shape, 2);
     let y: tf.Tensor | null = null;
