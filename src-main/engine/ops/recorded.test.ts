@@ -67,6 +67,14 @@ describe.each(BACKENDS)('RecordedForward on %s', (backend) => {
       ).toThrow('boom');
       expect(tf.memory().numTensors).toBe(before);
       expect(() => failing.gradients(() => tf.sum(failing.value) as tf.Scalar, [w])).toThrow(/already used/);
+      // A forward that throws part way frees what its recorded nodes kept.
+      expect(() =>
+        RecordedForward.record(() => {
+          tf.tanh(tf.matMul(x, w));
+          throw new Error('forward failed');
+        }),
+      ).toThrow('forward failed');
+      expect(tf.memory().numTensors).toBe(before);
       // The engine is left ready for ordinary gradients.
       const { value, grads } = tf.variableGrads(() => tf.sum(tf.matMul(x, w)) as tf.Scalar, [w]);
       expect(Array.from(grads[w.name]!.dataSync())).toEqual([1, 1, 2, 2]);

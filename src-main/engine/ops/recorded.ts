@@ -45,6 +45,10 @@ export class RecordedForward<T extends tf.Tensor> {
     let nodes: TapeNode[];
     try {
       value = tf.tidy(f);
+    } catch (error) {
+      // What the nodes recorded so far kept would outlive the failed forward: free it.
+      freeSaved(e.state.activeTape ?? []);
+      throw error;
     } finally {
       nodes = e.state.activeTape ?? [];
       e.endTape();

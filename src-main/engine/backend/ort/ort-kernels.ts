@@ -309,12 +309,16 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
           const phase = gemm(patches, subFilter, m, k, ci, false, true, null, inHeap?.memory.subarray(inHeap.at, inHeap.at + m * ci));
           if (!phase) return abandon(backend, out);
           const placement = { n: nb, h, w, c: ci, rows: rows.count, cols: cols.count, y0: sH * rows.first + a - top, x0: sW * cols.first + p - left, sH, sW };
+          // One array over the heap for both, so that each run is a copyWithin.
           const dx = heapSpan(backend, out);
-          if (inHeap && dx) scatterPhase(inHeap.memory, inHeap.at, dx.memory, dx.at + b * dxImage, placement);
+          if (inHeap && dx) scatterPhase(inHeap.memory, inHeap.at, inHeap.memory, dx.at + b * dxImage, placement);
           else scatterPhase(phase, 0, heap(backend, out), b * dxImage, placement);
         }
       }
     }
+  } catch (error) {
+    backend.disposeData(out.dataId);
+    throw error;
   } finally {
     backend.disposeData(phaseOut.dataId);
   }
