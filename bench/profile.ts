@@ -20,6 +20,7 @@ import { Trainer } from '../src-main/engine/training/trainer';
 import type { TrainConfig } from '../src-main/api/train-config';
 import type { BackendPreference } from '../src-main/api/schemas';
 import { cases } from './train-cases';
+import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -156,4 +157,6 @@ async function main(): Promise<void> {
   console.log(`\nWritten to ${file}`);
 }
 
+// The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
+await relaunchWithEngineEnv();
 await main();

@@ -35,6 +35,7 @@ import { GeneratorCache } from '../src-main/engine/sampling';
 import { evaluateCheckpoint } from '../src-main/engine/evaluation/evaluate';
 import { datasetDirOf, runFiles, runsDirOf, sampleFileName } from '../src-main/project/layout';
 import { writeRunFile } from '../src-main/project/run-file';
+import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -50,6 +51,8 @@ const MINUTES = Number(arg('minutes') ?? (DATA === 'mnist' ? 30 : 60));
 const STEPS = arg('steps') ? Number(arg('steps')) : null;
 const SAMPLES = Number(arg('samples') ?? 1000);
 const OVERRIDE = JSON.parse(arg('override') ?? '{}') as Record<string, unknown>;
+// The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
+await relaunchWithEngineEnv();
 const backend = await initRuntime((arg('backend') ?? 'wasm') as BackendPreference, { threads: resolveThreads(arg('threads')) });
 
 const project = arg('project') ?? (await mkdtemp(join(tmpdir(), 'gan-bench-quality-')));

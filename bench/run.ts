@@ -23,6 +23,7 @@ import { initRuntime } from '../src-main/engine/runtime';
 import { cases, caseConfig, gemmPeak, measureCase, type Measured, type Peak } from './train-cases';
 import type { TrainConfig } from '../src-main/api/train-config';
 import type { BackendName } from '../src-main/api/schemas';
+import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -151,4 +152,6 @@ function scalingTable(rows: { case: string; one: Result; many: Result }[]): stri
   return ['| wasm scaling | ms/step, 1 thread | threads | ms/step | speed-up |', '|---|---|---|---|---|', ...lines].join('\n');
 }
 
+// The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
+await relaunchWithEngineEnv();
 await main();

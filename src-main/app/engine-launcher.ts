@@ -1,13 +1,13 @@
 /** Electron's way to run the engine: a utilityProcess, so a crash never takes a window down. */
 import { utilityProcess } from 'electron';
 import type { EngineLauncher } from '../services/engine-process';
-import { engineGpuEnv } from '../shared/vulkan';
+import { engineProcessEnv } from '../shared/engine-env';
 
 export function utilityEngineLauncher(entry: string, env: Record<string, string>): EngineLauncher {
   return () => {
     const child = utilityProcess.fork(entry, [], {
       serviceName: 'GAN Studio engine',
-      env: { ...process.env, ...engineGpuEnv(), ...env },
+      env: { ...process.env, ...engineProcessEnv(), ...env },
       stdio: 'inherit',
     });
     return {

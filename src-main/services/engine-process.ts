@@ -1,7 +1,7 @@
 /** How main starts the engine: a launcher hides child_process vs Electron's utilityProcess. */
 import { fork } from 'node:child_process';
 import type { HostToEngine } from '../engine/protocol';
-import { engineGpuEnv } from '../shared/vulkan';
+import { engineProcessEnv } from '../shared/engine-env';
 
 export interface ExitInfo {
   code: number | null;
@@ -30,8 +30,8 @@ export function nodeEngineLauncher(options: NodeLauncherOptions): EngineLauncher
   return () => {
     const child = fork(options.entry, [], {
       execArgv: options.execArgv ?? [],
-      // WebGPU's Vulkan loader is found at process start: give the engine one if the system has none.
-      env: { ...process.env, ...engineGpuEnv(), ...options.env },
+      // Read at process start: WebGPU's Vulkan loader (if the system has none) and glibc's allocator settings.
+      env: { ...process.env, ...engineProcessEnv(), ...options.env },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
