@@ -26,15 +26,12 @@ interface EngineInternals {
 const engine = () => tf.engine() as unknown as EngineInternals;
 
 export class RecordedForward<T extends tf.Tensor> {
-  private nodes: TapeNode[] | null;
-
   private constructor(
     /** The forward's result, kept (outside every tidy) until `gradients` or `dispose`. */
     readonly value: T,
-    nodes: TapeNode[],
-  ) {
-    this.nodes = nodes;
-  }
+    /** The recorded tape; null once spent or disposed. */
+    private nodes: TapeNode[] | null,
+  ) {}
 
   /** Runs `f` with the tape on and keeps its record. Not inside another gradient computation. */
   static record<T extends tf.Tensor>(f: () => T): RecordedForward<T> {

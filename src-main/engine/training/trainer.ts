@@ -271,11 +271,11 @@ export class Trainer {
   }
 
   /** One update of D (the critic) on a real and a fake batch; the statistics when `last`. */
-  private criticUpdate(real: tf.Tensor4D, fake: tf.Tensor4D, realLabels: tf.Tensor2D | null | undefined, fakeLabels: tf.Tensor2D | null, gpSeed: number, last: boolean): Partial<Record<ReadBack, tf.Scalar>> {
+  private criticUpdate(real: tf.Tensor4D, fake: tf.Tensor4D, realLabels: tf.Tensor2D | null, fakeLabels: tf.Tensor2D | null, gpSeed: number, last: boolean): Partial<Record<ReadBack, tf.Scalar>> {
     const { config } = this;
     const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'gradientPenalty'> } = {};
     const { value, grads } = tf.variableGrads(() => {
-      const realLogits = this.discriminator.forward(real, realLabels ?? null, true);
+      const realLogits = this.discriminator.forward(real, realLabels, true);
       const fakeLogits = this.discriminator.forward(fake, fakeLabels, true);
       let loss = this.loss.discriminator(realLogits, fakeLogits);
       let penalty: tf.Scalar | null = null;

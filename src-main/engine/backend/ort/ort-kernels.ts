@@ -294,6 +294,9 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
   const phaseOut = backend.makeOutput([Math.max(1, phaseRows * ci)], 'float32');
   try {
     const weights = phaseWeights(heap(backend, filter), kH, kW, ci, co, sH, sW);
+    // Taken once: nothing below allocates on the wasm heap. null when it is shared memory.
+    const phaseSpan = heapSpan(backend, phaseOut);
+    const dxAt = heap(backend, out).byteOffset / 4;
     for (const [b, nb] of chunks) {
       for (let a = 0; a < sH; a++) {
         const rows = span(a, sH, top, h);
@@ -305,13 +308,11 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
           const patches = im2col(heap(backend, dy).subarray(b * dyImage, (b + nb) * dyImage), window);
           const subFilter = weights.subarray((a * sW + p) * ci * k, (a * sW + p + 1) * ci * k);
           const m = nb * rows.count * cols.count;
-          const inHeap = heapSpan(backend, phaseOut);
-          const phase = gemm(patches, subFilter, m, k, ci, false, true, null, inHeap?.memory.subarray(inHeap.at, inHeap.at + m * ci));
+          const phase = gemm(patches, subFilter, m, k, ci, false, true, null, phaseSpan?.memory.subarray(phaseSpan.at, phaseSpan.at + m * ci));
           if (!phase) return abandon(backend, out);
           const placement = { n: nb, h, w, c: ci, rows: rows.count, cols: cols.count, y0: sH * rows.first + a - top, x0: sW * cols.first + p - left, sH, sW };
-          // One array over the heap for both, so that each run is a copyWithin.
-          const dx = heapSpan(backend, out);
-          if (inHeap && dx) scatterPhase(inHeap.memory, inHeap.at, inHeap.memory, dx.at + b * dxImage, placement);
+          // One array over the heap for both ends, so that each run is a copyWithin.
+          if (phaseSpan) scatterPhase(phaseSpan.memory, phaseSpan.at, phaseSpan.memory, dxAt + b * dxImage, placement);
           else scatterPhase(phase, 0, heap(backend, out), b * dxImage, placement);
         }
       }
