@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { StudioError } from '../api/rpc';
 import * as usages from './usage';
+import { relaunchWithEngineEnv } from '../shared/engine-env';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -38,6 +39,19 @@ const commands: Record<string, { usage: string; load: () => Promise<Command> }> 
   metrics: { usage: usages.metricsUsage, load: async () => (await import('./metrics')).metrics },
 };
 
+/**
+ * Commands that run the engine in this process. On wasm (where ONNX Runtime computes) they run with
+ * the engine process's allocator settings, as the app's engine does: relaunched once with them
+ * (shared/engine-env.ts) before anything else happens, such as taking the project's lock.
+ */
+const engineCommands = new Set(['train', 'sample', 'export', 'eval']);
+
+function backendFlag(args: string[]): string {
+  const at = args.indexOf('--backend');
+  if (at >= 0) return args[at + 1] ?? 'auto';
+  return args.find((a) => a.startsWith('--backend='))?.slice('--backend='.length) ?? 'auto';
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help') return void process.stdout.write(usage);
@@ -49,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (rest.includes('-h') || rest.includes('--help')) return void process.stdout.write(entry.usage);
+  if (engineCommands.has(command) && ['auto', 'wasm'].includes(backendFlag(rest))) await relaunchWithEngineEnv();
   await (await entry.load())(rest, version);
 }
 

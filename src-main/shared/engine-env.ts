@@ -18,6 +18,7 @@
  * allocation fails for it. Free memory up to 512 MB stays at the heap top, as the wasm heap already
  * keeps its peak. Other platforms, and a GLIBC_TUNABLES that already sets mmap_max, are left alone.
  */
+import { constants } from 'node:os';
 import { engineGpuEnv } from './vulkan';
 
 export const ENGINE_MALLOC_TUNABLES = 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=536870912';
@@ -35,15 +36,47 @@ export function engineProcessEnv(env: NodeJS.ProcessEnv = process.env): Record<s
   return { ...engineGpuEnv(env), ...engineMallocEnv(env) };
 }
 
+/** Set in a relaunched child's environment (and removed from it at once): its parent relays signals. */
+const RELAUNCHED = 'GAN_STUDIO_RELAUNCHED';
+const RELAYED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /**
- * For scripts that run the engine in their own process (benchmarks): on Linux, runs this process
- * again with engineMallocEnv and exits with its status, so that figures are those of the app's
- * engine process. Returns when nothing needs adding (the second run, other platforms).
+ * For commands and scripts that run the engine in their own process (the CLI's train, sample,
+ * export and eval; the benchmarks): on Linux, runs this process again as a child with
+ * engineMallocEnv, mirrors its exit, and never returns. Returns when nothing needs adding (other
+ * platforms, or the tunables already set) and in the child.
+ *
+ * Signals: the child starts in its own process group, so a terminal's Ctrl+C (or a closed terminal)
+ * reaches only this process, which passes each signal on exactly once. A second Ctrl+C is then a
+ * second SIGINT for the child, as it would be without the relaunch (train: the first stops with a
+ * checkpoint). The parent can vanish without passing a signal on only when it is killed outright
+ * (kill -9); the child then dies at once too, as the process the user killed would have.
  */
 export async function relaunchWithEngineEnv(): Promise<void> {
+  if (process.env[RELAUNCHED] === '1') return followParent();
   const extra = engineMallocEnv();
   if (Object.keys(extra).length === 0) return;
-  const { spawnSync } = await import('node:child_process');
-  const result = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, ...extra } });
-  process.exit(result.status ?? 1);
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...extra, [RELAUNCHED]: '1' },
+    detached: true,
+  });
+  const relay = (signal: NodeJS.Signals) => void child.kill(signal);
+  for (const signal of RELAYED) process.on(signal, relay);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c, s) => resolve([c, s]));
+  }).finally(() => RELAYED.forEach((s) => process.off(s, relay)));
+  // Ends the way the child did, so a shell or a supervisor sees the same status: by the signal when
+  // it is one this process passes on (nothing handles it here any more), else as a shell reports it.
+  if (signal && (RELAYED as readonly string[]).includes(signal)) process.kill(process.pid, signal);
+  process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 1));
+}
+
+function followParent(): void {
+  delete process.env[RELAUNCHED];
+  // The IPC channel is only there to notice the parent's death: it must not keep this process alive.
+  process.channel?.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
 }
