@@ -2,7 +2,8 @@
  * A few real training steps of the engine's Trainer on the wasm backend, in its own process (the
  * thread count is fixed once per process). For wasm-threads.test.ts:
  *   node --import tsx train-threads.ts <dcgan|wgan-gp> <steps> <out.f32> [--threads N] [--worker-dir D]
- * Prints the backend report (plus this process's OS priority and each step's D and G loss) as JSON on stdout's last line and writes every G and D weight, in
+ * Prints the backend report (plus this process's OS priority, each step's D and G loss and whether
+ * the fused operations ran) as JSON on stdout's last line and writes every G and D weight, in
  * order, as float32 to <out.f32>. It does not call process.exit: the test checks it ends by itself.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { loadMnistDemo } from '../engine/dataset/mnist-demo';
 import { memoryBatches } from '../engine/batches/memory-batches';
 import { Trainer } from '../engine/training/trainer';
 import { preset } from '../api/training';
+import { fusedOps } from '../engine/backend/fused';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { threads: { type: 'string' }, 'worker-dir': { type: 'string' } } });
 const [which, steps, out] = positionals as ['dcgan' | 'wgan-gp', string, string];
@@ -31,4 +33,4 @@ for (const store of [trainer.generator.params, trainer.discriminator.params]) {
 }
 writeFileSync(out, Buffer.concat(parts));
 trainer.dispose();
-console.log(JSON.stringify({ ...report, priority: getPriority(), losses }));
+console.log(JSON.stringify({ ...report, priority: getPriority(), losses, fused: fusedOps() !== null }));

@@ -17,7 +17,7 @@ beforeAll(async () => void (dir = await mkdtemp(join(tmpdir(), 'wasm-threads-'))
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 /** Runs the script to completion: it must exit on its own (no process.exit, no kill). */
-function train(which: 'dcgan' | 'wgan-gp', steps: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; report: BackendReport; priority: number; losses: number[]; weights: Float32Array; stderr: string }> {
+function train(which: 'dcgan' | 'wgan-gp', steps: number, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; report: BackendReport; priority: number; losses: number[]; fused: boolean; weights: Float32Array; stderr: string }> {
   const out = join(dir, `${which}-${args.join('_').replace(/\W/g, '')}.f32`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, which, String(steps), out, ...args], {
@@ -32,8 +32,8 @@ function train(which: 'dcgan' | 'wgan-gp', steps: number, args: string[], env: R
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`train-threads exited with ${code}: ${stderr}`));
       readFile(out).then((b) => {
-        const line = JSON.parse(stdout.trim().split('\n').at(-1)!) as { priority: number; losses: number[] };
-        resolve({ code, report: backendReportSchema.parse(line), priority: line.priority, losses: line.losses, weights: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), stderr });
+        const line = JSON.parse(stdout.trim().split('\n').at(-1)!) as { priority: number; losses: number[]; fused: boolean };
+        resolve({ code, report: backendReportSchema.parse(line), priority: line.priority, losses: line.losses, fused: line.fused, weights: new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), stderr });
       }, reject);
     });
   });
@@ -90,6 +90,18 @@ describe('threaded wasm backend', () => {
     const base = getPriority();
     const busy = (threads: number) => (threads >= availableParallelism() && base < 5 ? Math.min(19, base + 5) : base);
     expect([one.priority, two.priority]).toEqual([busy(1), busy(2)]);
+  });
+
+  it.each([
+    ['the single-thread build\'s memory (with ONNX Runtime)', {}],
+    ['the threaded build\'s shared memory (without)', WITHOUT_ORT],
+  ] as const)('the fused operations on %s train the curve the op-by-op forms do', async (_, env) => {
+    const fused = await train('dcgan', 3, ['--threads', '2'], env);
+    const opByOp = await train('dcgan', 3, ['--threads', '2'], { ...env, GAN_STUDIO_FUSED: '0' });
+    expect([fused.fused, opByOp.fused]).toEqual([true, false]);
+    expect(fused.losses).toHaveLength(6);
+    // Batch norm's sums add in float64 fused and in float32 op by op: close, not bit for bit.
+    fused.losses.forEach((loss, i) => expect(Math.abs(loss - opByOp.losses[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(loss))));
   });
 
   it('falls back to the single-thread build and says why when the threaded one cannot start', async () => {

@@ -2,12 +2,13 @@
  * Fused operations: the few places where a training step runs a chain of tfjs ops that one pass
  * over the data can do (training batch norm forward and backward, leaky ReLU, moving averages,
  * Adam). On webgpu each is a shader (kernels/webgpu/), because a step there is bound by the CPU
- * cost of each dispatch; on cpu a JavaScript loop over the backend's arrays (./host.ts), one pass
- * where the ops take several. The op-by-op forms stay for wasm (its SIMD kernels beat JavaScript
- * loops over its heap: ./host.ts; and ONNX Runtime graphs of the same arithmetic, tried 2026-12-04,
- * were slower still: Adam over 11M weights 541–667 ms against 152–202 op by op, batch norm forward
- * and backward on [64,32,32,64] 68–94 against 50–61 ms), tensorflow, and when fusing is off: `GAN_STUDIO_FUSED=0`, or
- * setFusedOps(false) (bench/gpu-check.ts --stock-kernels times the difference in one run).
+ * cost of each dispatch; on wasm a WebAssembly SIMD loop over the backend's own heap (./wasm.ts,
+ * ./wasm-kernels.wat), because these chains are bound by memory traffic, one full read and write
+ * of the tensor per op; on cpu a JavaScript loop over the backend's arrays (./host.ts). (Also tried
+ * on wasm and slower than op by op: JavaScript loops over its heap, and ONNX Runtime graphs of the
+ * same arithmetic, 2026-12-04.) The op-by-op forms stay for tensorflow, and when fusing is off:
+ * `GAN_STUDIO_FUSED=0`, or setFusedOps(false) (bench/gpu-check.ts --stock-kernels times the
+ * difference in one run).
  *
  * Every operation takes and returns TensorInfos on the active backend; the caller owns the results.
  */
@@ -15,6 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { hostFusedOps } from './host';
 import { webgpuFusedOps } from './webgpu';
+import { wasmFusedOps } from './wasm';
 
 export interface AdamTensors {
   w: TensorInfo;
@@ -64,15 +66,15 @@ export function fusedOpsEnabled(): boolean {
 export function fusedOps(): FusedOps | null {
   if (!state.enabled) return null;
   const name = tf.getBackend();
-  if (name !== 'webgpu' && name !== 'cpu') return null;
+  if (name !== 'webgpu' && name !== 'cpu' && name !== 'wasm') return null;
   // Asked for by every fused layer and variable of a step: built once per backend instance.
   const backend = tf.backend();
-  let ops = built.get(backend);
-  if (!ops) built.set(backend, (ops = name === 'webgpu' ? webgpuFusedOps(backend) : hostFusedOps(backend)));
-  return ops;
+  if (!built.has(backend)) built.set(backend, name === 'webgpu' ? webgpuFusedOps(backend) : name === 'wasm' ? wasmFusedOps(backend) : hostFusedOps(backend));
+  return built.get(backend) ?? null;
 }
 
-const built = new WeakMap<object, FusedOps>();
+/** null: a backend whose fused operations cannot be built (op by op there). */
+const built = new WeakMap<object, FusedOps | null>();
 
 /** A tensor (tracked by the engine, so tidy disposes it) around an operation's result. */
 export function tensorOf<T extends tf.Tensor = tf.Tensor>(info: TensorInfo): T {

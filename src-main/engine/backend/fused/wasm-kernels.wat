@@ -1,0 +1,410 @@
+;; The fused operations of ./index.ts as WebAssembly SIMD loops over tfjs-backend-wasm's own heap
+;; (./wasm.ts imports its memory). Every pointer is a byte offset in that heap; counts are elements.
+;;
+;; Elementwise results round to float32 after every operation, in the order of the op-by-op forms,
+;; so they equal them bit for bit (IEEE add, mul, div and sqrt are correctly rounded everywhere).
+;; Batch norm's sums accumulate in float64, in row order, as ./host.ts does.
+;;
+;; Per-channel kernels take [rows, C] data (channels last, C innermost): four channels at a time,
+;; then the C mod 4 channels one by one. This module has no data segments and no globals in memory:
+;; it writes only where it is told to. Edit this file, then `npm run build:kernels` (which rewrites
+;; ./wasm-kernels.generated.ts; a test fails while the two disagree).
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; ---------------------------------------------------------------- Adam (tf.train.adam's order)
+  ;; m' = m·β1 + g·(1−β1); v' = v·β2 + g²·(1−β2); w' = (m'/a1) / (√(v'/a2) + ε) · (−lr) + w
+  (func (export "adam")
+    (param $w i32) (param $m i32) (param $v i32) (param $g i32)
+    (param $ow i32) (param $om i32) (param $ov i32) (param $n i32)
+    (param $b1 f32) (param $c1 f32) (param $b2 f32) (param $c2 f32)
+    (param $a1 f32) (param $a2 f32) (param $eps f32) (param $nlr f32)
+    (local $i i32) (local $end i32) (local $vend i32)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $B1 v128) (local $C1 v128) (local $B2 v128) (local $C2 v128)
+    (local $A1 v128) (local $A2 v128) (local $E v128) (local $L v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $C1 (f32x4.splat (local.get $c1)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $C2 (f32x4.splat (local.get $c2)))
+    (local.set $A1 (f32x4.splat (local.get $a1)))
+    (local.set $A2 (f32x4.splat (local.get $a2)))
+    (local.set $E (f32x4.splat (local.get $eps)))
+    (local.set $L (f32x4.splat (local.get $nlr)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vend (i32.and (local.get $end) (i32.const -16)))
+    (block $done (loop $simd
+      (br_if $done (i32.ge_u (local.get $i) (local.get $vend)))
+      (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $mv (f32x4.add
+        (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $B1))
+        (f32x4.mul (local.get $gv) (local.get $C1))))
+      (local.set $vv (f32x4.add
+        (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $i))) (local.get $B2))
+        (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $C2))))
+      (v128.store (i32.add (local.get $om) (local.get $i)) (local.get $mv))
+      (v128.store (i32.add (local.get $ov) (local.get $i)) (local.get $vv))
+      (v128.store (i32.add (local.get $ow) (local.get $i))
+        (f32x4.add
+          (f32x4.mul
+            (f32x4.div
+              (f32x4.div (local.get $mv) (local.get $A1))
+              (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $A2))) (local.get $E)))
+            (local.get $L))
+          (v128.load (i32.add (local.get $w) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $simd)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $ms (f32.add
+        (f32.mul (f32.load (i32.add (local.get $m) (local.get $i))) (local.get $b1))
+        (f32.mul (local.get $gs) (local.get $c1))))
+      (local.set $vs (f32.add
+        (f32.mul (f32.load (i32.add (local.get $v) (local.get $i))) (local.get $b2))
+        (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $c2))))
+      (f32.store (i32.add (local.get $om) (local.get $i)) (local.get $ms))
+      (f32.store (i32.add (local.get $ov) (local.get $i)) (local.get $vs))
+      (f32.store (i32.add (local.get $ow) (local.get $i))
+        (f32.add
+          (f32.mul
+            (f32.div
+              (f32.div (local.get $ms) (local.get $a1))
+              (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $a2))) (local.get $eps)))
+            (local.get $nlr))
+          (f32.load (i32.add (local.get $w) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $tail)))
+  )
+
+  ;; ---------------------------------------------------------------- out = t·k + s·u
+  (func (export "moving_average")
+    (param $t i32) (param $s i32) (param $out i32) (param $n i32) (param $k f32) (param $u f32)
+    (local $i i32) (local $end i32) (local $vend i32) (local $K v128) (local $U v128)
+    (local.set $K (f32x4.splat (local.get $k)))
+    (local.set $U (f32x4.splat (local.get $u)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vend (i32.and (local.get $end) (i32.const -16)))
+    (block $done (loop $simd
+      (br_if $done (i32.ge_u (local.get $i) (local.get $vend)))
+      (v128.store (i32.add (local.get $out) (local.get $i))
+        (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $t) (local.get $i))) (local.get $K))
+          (f32x4.mul (v128.load (i32.add (local.get $s) (local.get $i))) (local.get $U))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $simd)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (f32.store (i32.add (local.get $out) (local.get $i))
+        (f32.add
+          (f32.mul (f32.load (i32.add (local.get $t) (local.get $i))) (local.get $k))
+          (f32.mul (f32.load (i32.add (local.get $s) (local.get $i))) (local.get $u))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $tail)))
+  )
+
+  ;; ---------------------------------------------------------------- leaky ReLU
+  ;; value: x > 0 ? x : α·x + 0 (the + 0 turns −0 into +0; NaN stays NaN)
+  (func (export "leaky_value") (param $x i32) (param $y i32) (param $n i32) (param $a f32)
+    (local $i i32) (local $end i32) (local $vend i32) (local $A v128) (local $xv v128) (local $xs f32)
+    (local.set $A (f32x4.splat (local.get $a)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vend (i32.and (local.get $end) (i32.const -16)))
+    (block $done (loop $simd
+      (br_if $done (i32.ge_u (local.get $i) (local.get $vend)))
+      (local.set $xv (v128.load (i32.add (local.get $x) (local.get $i))))
+      (v128.store (i32.add (local.get $y) (local.get $i))
+        (v128.bitselect
+          (local.get $xv)
+          (f32x4.add (f32x4.mul (local.get $xv) (local.get $A)) (v128.const f32x4 0 0 0 0))
+          (f32x4.gt (local.get $xv) (v128.const f32x4 0 0 0 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $simd)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $xs (f32.load (i32.add (local.get $x) (local.get $i))))
+      (f32.store (i32.add (local.get $y) (local.get $i))
+        (select
+          (local.get $xs)
+          (f32.add (f32.mul (local.get $a) (local.get $xs)) (f32.const 0))
+          (f32.gt (local.get $xs) (f32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $tail)))
+  )
+
+  ;; slope: 1 above 0, α below, 0 at ±0, NaN for NaN
+  (func (export "leaky_slope") (param $x i32) (param $y i32) (param $n i32) (param $a f32)
+    (local $i i32) (local $end i32) (local $vend i32) (local $A v128) (local $xv v128) (local $xs f32)
+    (local.set $A (f32x4.splat (local.get $a)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vend (i32.and (local.get $end) (i32.const -16)))
+    (block $done (loop $simd
+      (br_if $done (i32.ge_u (local.get $i) (local.get $vend)))
+      (local.set $xv (v128.load (i32.add (local.get $x) (local.get $i))))
+      (v128.store (i32.add (local.get $y) (local.get $i))
+        (v128.bitselect
+          (v128.const f32x4 1 1 1 1)
+          (v128.bitselect
+            (local.get $A)
+            (v128.bitselect
+              (v128.const f32x4 0 0 0 0)
+              (v128.const f32x4 nan nan nan nan)
+              (f32x4.eq (local.get $xv) (v128.const f32x4 0 0 0 0)))
+            (f32x4.lt (local.get $xv) (v128.const f32x4 0 0 0 0)))
+          (f32x4.gt (local.get $xv) (v128.const f32x4 0 0 0 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $simd)))
+    (block $done (loop $tail
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $xs (f32.load (i32.add (local.get $x) (local.get $i))))
+      (f32.store (i32.add (local.get $y) (local.get $i))
+        (select
+          (f32.const 1)
+          (select
+            (local.get $a)
+            (select (f32.const 0) (f32.const nan) (f32.eq (local.get $xs) (f32.const 0)))
+            (f32.lt (local.get $xs) (f32.const 0)))
+          (f32.gt (local.get $xs) (f32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $tail)))
+  )
+
+  ;; ---------------------------------------------------------------- batch norm
+  ;; Per-channel statistics of x [rows, C]: stats[c] = mean, stats[C + c] = biased variance, both
+  ;; summed in float64 over rows (two passes: the mean, then Σ (x − mean)²). acc: 2·C float64s.
+  (func (export "bn_moments") (param $x i32) (param $rows i32) (param $C i32) (param $acc i32) (param $stats i32)
+    (local $row i32) (local $cb i32) (local $cend i32) (local $c4 i32) (local $xp i32)
+    (local $m2 i32) (local $xv v128) (local $d f64) (local $n f64) (local $c i32)
+    (local.set $cend (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c4 (i32.and (local.get $cend) (i32.const -16)))
+    (local.set $m2 (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 3))))
+    (local.set $n (f64.convert_i32_u (local.get $rows)))
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (local.get $C) (i32.const 4)))
+    ;; Σ x: acc[c] at acc + 8c
+    (local.set $xp (local.get $x))
+    (local.set $row (i32.const 0))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $cb (i32.const 0))
+      (block $done (loop $simd
+        (br_if $done (i32.ge_u (local.get $cb) (local.get $c4)))
+        (local.set $xv (v128.load (i32.add (local.get $xp) (local.get $cb))))
+        (call $add2 (i32.add (local.get $acc) (i32.shl (local.get $cb) (i32.const 1))) (f64x2.promote_low_f32x4 (local.get $xv)))
+        (call $add2 (i32.add (local.get $acc) (i32.add (i32.shl (local.get $cb) (i32.const 1)) (i32.const 16)))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+        (br $simd)))
+      (block $done (loop $tail
+        (br_if $done (i32.ge_u (local.get $cb) (local.get $cend)))
+        (f64.store (i32.add (local.get $acc) (i32.shl (local.get $cb) (i32.const 1)))
+          (f64.add (f64.load (i32.add (local.get $acc) (i32.shl (local.get $cb) (i32.const 1))))
+                   (f64.promote_f32 (f32.load (i32.add (local.get $xp) (local.get $cb))))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+        (br $tail)))
+      (local.set $xp (i32.add (local.get $xp) (local.get $cend)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $rows)))
+    ;; the means, in float64, in place
+    (local.set $c (i32.const 0))
+    (block $done (loop $means
+      (br_if $done (i32.ge_u (local.get $c) (local.get $C)))
+      (f64.store (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 3)))
+        (f64.div (f64.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 3)))) (local.get $n)))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $means)))
+    ;; Σ (x − mean)²: m2[c] at acc + 8C + 8c
+    (local.set $xp (local.get $x))
+    (local.set $row (i32.const 0))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $cb (i32.const 0))
+      (block $done (loop $simd
+        (br_if $done (i32.ge_u (local.get $cb) (local.get $c4)))
+        (local.set $xv (v128.load (i32.add (local.get $xp) (local.get $cb))))
+        (call $addsq2
+          (i32.add (local.get $m2) (i32.shl (local.get $cb) (i32.const 1)))
+          (i32.add (local.get $acc) (i32.shl (local.get $cb) (i32.const 1)))
+          (f64x2.promote_low_f32x4 (local.get $xv)))
+        (call $addsq2
+          (i32.add (local.get $m2) (i32.add (i32.shl (local.get $cb) (i32.const 1)) (i32.const 16)))
+          (i32.add (local.get $acc) (i32.add (i32.shl (local.get $cb) (i32.const 1)) (i32.const 16)))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+        (br $simd)))
+      (block $done (loop $tail
+        (br_if $done (i32.ge_u (local.get $cb) (local.get $cend)))
+        (local.set $d (f64.sub
+          (f64.promote_f32 (f32.load (i32.add (local.get $xp) (local.get $cb))))
+          (f64.load (i32.add (local.get $acc) (i32.shl (local.get $cb) (i32.const 1))))))
+        (f64.store (i32.add (local.get $m2) (i32.shl (local.get $cb) (i32.const 1)))
+          (f64.add (f64.load (i32.add (local.get $m2) (i32.shl (local.get $cb) (i32.const 1))))
+                   (f64.mul (local.get $d) (local.get $d))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+        (br $tail)))
+      (local.set $xp (i32.add (local.get $xp) (local.get $cend)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $rows)))
+    ;; stats = [mean, m2 / rows] as float32
+    (local.set $c (i32.const 0))
+    (block $done (loop $out
+      (br_if $done (i32.ge_u (local.get $c) (local.get $C)))
+      (f32.store (i32.add (local.get $stats) (i32.shl (local.get $c) (i32.const 2)))
+        (f32.demote_f64 (f64.load (i32.add (local.get $acc) (i32.shl (local.get $c) (i32.const 3))))))
+      (f32.store (i32.add (local.get $stats) (i32.shl (i32.add (local.get $C) (local.get $c)) (i32.const 2)))
+        (f32.demote_f64 (f64.div (f64.load (i32.add (local.get $m2) (i32.shl (local.get $c) (i32.const 3)))) (local.get $n))))
+      (local.set $c (i32.add (local.get $c) (i32.const 1)))
+      (br $out)))
+  )
+
+  ;; acc[0..1] += v (two float64s at byte offset p)
+  (func $add2 (param $p i32) (param $v v128)
+    (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (local.get $v))))
+  ;; m2[0..1] += (v − mean[0..1])²
+  (func $addsq2 (param $p i32) (param $mean i32) (param $v v128) (local $d v128)
+    (local.set $d (f64x2.sub (local.get $v) (v128.load (local.get $mean))))
+    (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (f64x2.mul (local.get $d) (local.get $d)))))
+
+  ;; y = ((x − mean)·r)·γ + β per channel; mean, r, γ, β: C float32s each
+  (func (export "bn_normalize")
+    (param $x i32) (param $y i32) (param $rows i32) (param $C i32)
+    (param $mean i32) (param $r i32) (param $g i32) (param $b i32)
+    (local $row i32) (local $cb i32) (local $cend i32) (local $c4 i32) (local $xp i32) (local $yp i32)
+    (local.set $cend (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c4 (i32.and (local.get $cend) (i32.const -16)))
+    (local.set $xp (local.get $x))
+    (local.set $yp (local.get $y))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $cb (i32.const 0))
+      (block $done (loop $simd
+        (br_if $done (i32.ge_u (local.get $cb) (local.get $c4)))
+        (v128.store (i32.add (local.get $yp) (local.get $cb))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.mul
+                (f32x4.sub (v128.load (i32.add (local.get $xp) (local.get $cb))) (v128.load (i32.add (local.get $mean) (local.get $cb))))
+                (v128.load (i32.add (local.get $r) (local.get $cb))))
+              (v128.load (i32.add (local.get $g) (local.get $cb))))
+            (v128.load (i32.add (local.get $b) (local.get $cb)))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+        (br $simd)))
+      (block $done (loop $tail
+        (br_if $done (i32.ge_u (local.get $cb) (local.get $cend)))
+        (f32.store (i32.add (local.get $yp) (local.get $cb))
+          (f32.add
+            (f32.mul
+              (f32.mul
+                (f32.sub (f32.load (i32.add (local.get $xp) (local.get $cb))) (f32.load (i32.add (local.get $mean) (local.get $cb))))
+                (f32.load (i32.add (local.get $r) (local.get $cb))))
+              (f32.load (i32.add (local.get $g) (local.get $cb))))
+            (f32.load (i32.add (local.get $b) (local.get $cb)))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+        (br $tail)))
+      (local.set $xp (i32.add (local.get $xp) (local.get $cend)))
+      (local.set $yp (i32.add (local.get $yp) (local.get $cend)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $rows)))
+  )
+
+  ;; Σ dy and Σ dy·x̂ per channel (x̂ = (x − mean)·r in float32), summed in float64 into acc
+  ;; (2·C float64s: Σ dy, then Σ dy·x̂)
+  (func (export "bn_grad_sums")
+    (param $dy i32) (param $x i32) (param $rows i32) (param $C i32) (param $mean i32) (param $r i32) (param $acc i32)
+    (local $row i32) (local $cb i32) (local $cend i32) (local $c4 i32) (local $xp i32) (local $dp i32)
+    (local $s2 i32) (local $dv v128) (local $hv v128) (local $d f64) (local $at i32)
+    (local.set $cend (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c4 (i32.and (local.get $cend) (i32.const -16)))
+    (local.set $s2 (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 3))))
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (local.get $C) (i32.const 4)))
+    (local.set $xp (local.get $x))
+    (local.set $dp (local.get $dy))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $cb (i32.const 0))
+      (block $done (loop $simd
+        (br_if $done (i32.ge_u (local.get $cb) (local.get $c4)))
+        (local.set $dv (v128.load (i32.add (local.get $dp) (local.get $cb))))
+        (local.set $hv (f32x4.mul
+          (f32x4.sub (v128.load (i32.add (local.get $xp) (local.get $cb))) (v128.load (i32.add (local.get $mean) (local.get $cb))))
+          (v128.load (i32.add (local.get $r) (local.get $cb)))))
+        (local.set $at (i32.shl (local.get $cb) (i32.const 1)))
+        (call $sums2 (i32.add (local.get $acc) (local.get $at)) (i32.add (local.get $s2) (local.get $at))
+          (f64x2.promote_low_f32x4 (local.get $dv)) (f64x2.promote_low_f32x4 (local.get $hv)))
+        (call $sums2 (i32.add (local.get $acc) (i32.add (local.get $at) (i32.const 16))) (i32.add (local.get $s2) (i32.add (local.get $at) (i32.const 16)))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $dv) (local.get $dv)))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $hv) (local.get $hv))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+        (br $simd)))
+      (block $done (loop $tail
+        (br_if $done (i32.ge_u (local.get $cb) (local.get $cend)))
+        (local.set $at (i32.shl (local.get $cb) (i32.const 1)))
+        (local.set $d (f64.promote_f32 (f32.load (i32.add (local.get $dp) (local.get $cb)))))
+        (f64.store (i32.add (local.get $acc) (local.get $at)) (f64.add (f64.load (i32.add (local.get $acc) (local.get $at))) (local.get $d)))
+        (f64.store (i32.add (local.get $s2) (local.get $at))
+          (f64.add (f64.load (i32.add (local.get $s2) (local.get $at)))
+            (f64.mul (local.get $d)
+              (f64.promote_f32 (f32.mul
+                (f32.sub (f32.load (i32.add (local.get $xp) (local.get $cb))) (f32.load (i32.add (local.get $mean) (local.get $cb))))
+                (f32.load (i32.add (local.get $r) (local.get $cb))))))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+        (br $tail)))
+      (local.set $xp (i32.add (local.get $xp) (local.get $cend)))
+      (local.set $dp (i32.add (local.get $dp) (local.get $cend)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $rows)))
+  )
+
+  ;; sum[0..1] += d; sum2[0..1] += d·h
+  (func $sums2 (param $p i32) (param $q i32) (param $d v128) (param $h v128)
+    (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (local.get $d)))
+    (v128.store (local.get $q) (f64x2.add (v128.load (local.get $q)) (f64x2.mul (local.get $d) (local.get $h)))))
+
+  ;; dx = ((dy − mdy) − x̂·mdh)·scale per channel, x̂ = (x − mean)·r; all per-channel arrays C float32s
+  (func (export "bn_input_grad")
+    (param $dy i32) (param $x i32) (param $dx i32) (param $rows i32) (param $C i32)
+    (param $mean i32) (param $r i32) (param $mdy i32) (param $mdh i32) (param $scale i32)
+    (local $row i32) (local $cb i32) (local $cend i32) (local $c4 i32) (local $xp i32) (local $dp i32) (local $op i32)
+    (local.set $cend (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $c4 (i32.and (local.get $cend) (i32.const -16)))
+    (local.set $xp (local.get $x))
+    (local.set $dp (local.get $dy))
+    (local.set $op (local.get $dx))
+    (block $rows_done (loop $rows
+      (br_if $rows_done (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $cb (i32.const 0))
+      (block $done (loop $simd
+        (br_if $done (i32.ge_u (local.get $cb) (local.get $c4)))
+        (v128.store (i32.add (local.get $op) (local.get $cb))
+          (f32x4.mul
+            (f32x4.sub
+              (f32x4.sub (v128.load (i32.add (local.get $dp) (local.get $cb))) (v128.load (i32.add (local.get $mdy) (local.get $cb))))
+              (f32x4.mul
+                (f32x4.mul
+                  (f32x4.sub (v128.load (i32.add (local.get $xp) (local.get $cb))) (v128.load (i32.add (local.get $mean) (local.get $cb))))
+                  (v128.load (i32.add (local.get $r) (local.get $cb))))
+                (v128.load (i32.add (local.get $mdh) (local.get $cb)))))
+            (v128.load (i32.add (local.get $scale) (local.get $cb)))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
+        (br $simd)))
+      (block $done (loop $tail
+        (br_if $done (i32.ge_u (local.get $cb) (local.get $cend)))
+        (f32.store (i32.add (local.get $op) (local.get $cb))
+          (f32.mul
+            (f32.sub
+              (f32.sub (f32.load (i32.add (local.get $dp) (local.get $cb))) (f32.load (i32.add (local.get $mdy) (local.get $cb))))
+              (f32.mul
+                (f32.mul
+                  (f32.sub (f32.load (i32.add (local.get $xp) (local.get $cb))) (f32.load (i32.add (local.get $mean) (local.get $cb))))
+                  (f32.load (i32.add (local.get $r) (local.get $cb))))
+                (f32.load (i32.add (local.get $mdh) (local.get $cb)))))
+            (f32.load (i32.add (local.get $scale) (local.get $cb)))))
+        (local.set $cb (i32.add (local.get $cb) (i32.const 4)))
+        (br $tail)))
+      (local.set $xp (i32.add (local.get $xp) (local.get $cend)))
+      (local.set $dp (i32.add (local.get $dp) (local.get $cend)))
+      (local.set $op (i32.add (local.get $op) (local.get $cend)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $rows)))
+  )
+)
