@@ -3,7 +3,7 @@
  * over the data can do (training batch norm forward and backward, leaky ReLU, moving averages,
  * Adam). On webgpu each is a shader (kernels/webgpu/), because a step there is bound by the CPU
  * cost of each dispatch; on wasm a WebAssembly SIMD loop over the backend's own heap (./wasm.ts,
- * ./wasm-kernels.wat), because these chains are bound by memory traffic, one full read and write
+ * ../wasm-kernels), because these chains are bound by memory traffic, one full read and write
  * of the tensor per op; on cpu a JavaScript loop over the backend's arrays (./host.ts). (Also tried
  * on wasm and slower than op by op: JavaScript loops over its heap, and ONNX Runtime graphs of the
  * same arithmetic, 2026-12-04.) The op-by-op forms stay for tensorflow, and when fusing is off:

@@ -1,63 +1,28 @@
 /**
- * The fused operations on the wasm backend: the WebAssembly SIMD loops of ./wasm-kernels.wat,
- * instantiated on tfjs-backend-wasm's own memory, so they read and write its tensors in place, one
- * pass where the op-by-op forms take one per op (Adam over 11M weights: 34–43 against 92–99 ms,
- * 2026-12-04). The kernels run on the calling thread, as tfjs' elementwise kernels do.
+ * The fused operations on the wasm backend: the WebAssembly SIMD loops of ../wasm-kernels, which
+ * read and write the backend's tensors in place, one pass where the op-by-op forms take one per op
+ * (Adam over 11M weights: 34–43 against 92–99 ms, 2026-12-04).
  *
  * Per-channel values the kernels need (batch norm's 1/σ and the like: C floats each) are computed
  * here and put in a scratch tensor on the heap for the call.
  */
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import type { AdamHyper, AdamTensors, FusedOps } from '.';
-import { KERNELS_WASM, KERNELS_WASM_SHARED_MEMORY } from './wasm-kernels.generated';
+import { wasmKernels } from '../wasm-kernels';
 
 const f = Math.fround;
 
 interface WasmBackendLike {
-  wasm: { wasmMemory?: unknown; asm?: { memory?: unknown } };
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   disposeData(dataId: object): boolean;
 }
 
-/** The exports of wasm-kernels.wat: byte offsets into the heap, element counts, scalars. */
-interface Kernels {
-  adam(w: number, m: number, v: number, g: number, ow: number, om: number, ov: number, n: number, b1: number, c1: number, b2: number, c2: number, a1: number, a2: number, eps: number, negLr: number): void;
-  moving_average(t: number, s: number, out: number, n: number, keep: number, take: number): void;
-  leaky_value(x: number, y: number, n: number, alpha: number): void;
-  leaky_slope(x: number, y: number, n: number, alpha: number): void;
-  bn_moments(x: number, rows: number, channels: number, acc: number, stats: number): void;
-  bn_normalize(x: number, y: number, rows: number, channels: number, mean: number, r: number, gamma: number, beta: number): void;
-  bn_grad_sums(dy: number, x: number, rows: number, channels: number, mean: number, r: number, acc: number): void;
-  bn_input_grad(dy: number, x: number, dx: number, rows: number, channels: number, mean: number, r: number, meanDy: number, meanDyXhat: number, scale: number): void;
-}
-
-// Node's global WebAssembly, typed here: the engine's tsconfig has no DOM lib.
-interface WasmMemory {
-  readonly buffer: ArrayBufferLike;
-}
-const { WebAssembly: Wasm } = globalThis as unknown as {
-  WebAssembly: {
-    Memory: new (d: { initial: number }) => WasmMemory;
-    Module: new (bytes: Uint8Array) => object;
-    Instance: new (module: object, imports: object) => { exports: unknown };
-  };
-};
-
-/** The backend's heap as a WebAssembly.Memory, or null when this build of tfjs hides it. */
-function memoryOf(backend: WasmBackendLike): WasmMemory | null {
-  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-  return memory instanceof (Wasm.Memory as unknown as abstract new (...a: never[]) => object) ? (memory as WasmMemory) : null;
-}
-
 /** The fused operations on `backend`'s heap; null when its memory cannot be reached (op by op then). */
 export function wasmFusedOps(kernelBackend: KernelBackend): FusedOps | null {
+  const k = wasmKernels(kernelBackend);
+  if (!k) return null;
   const backend = kernelBackend as unknown as WasmBackendLike;
-  const memory = memoryOf(backend);
-  if (!memory) return null;
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = Buffer.from(shared ? KERNELS_WASM_SHARED_MEMORY : KERNELS_WASM, 'base64');
-  const k = new Wasm.Instance(new Wasm.Module(bytes), { env: { memory } }).exports as Kernels;
 
   const at = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
   const alloc = (shape: number[]) => backend.makeOutput(shape, 'float32');

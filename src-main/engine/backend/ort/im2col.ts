@@ -1,15 +1,19 @@
 /**
- * The data movement around the native GEMMs of ort-kernels.ts, in JS on the wasm heap's views:
- * NHWC im2col, the phase weights of a transposed convolution, and the interleave of its phases.
- * Each copies whole runs (kW·c floats of one input row, or c floats of one pixel) with
- * TypedArray.set, which is memcpy.
+ * The data movement around the native GEMMs of ort-kernels.ts: NHWC im2col and the interleave of a
+ * transposed convolution's phases, both within the wasm heap by the engine's WebAssembly kernels
+ * (../wasm-kernels: one memory.copy per run of kW·c or c floats), and the phase weights in JS.
+ * In JavaScript each run was a copyWithin call, whose cost outweighed the copy at these run
+ * lengths: a DCGAN-28 step spent 24 ms in im2col and 4 ms in the scatter (of 128 ms), a DCGAN-64
+ * step 309 and 77 ms (of 2,647), 2026-12-04.
  *
- * Outputs go into reused scratch arrays: on this kind of machine, first touching fresh memory
- * costs ~0.5 s per GB in page faults (a new 76 MB Float32Array: 200 ms to fill, 4 ms to refill),
- * more than the GEMM it feeds. The arrays grow to the largest layer and stay.
+ * JS-side products go into reused scratch arrays: on this kind of machine, first touching fresh
+ * memory costs ~0.5 s per GB in page faults (a new 76 MB Float32Array: 200 ms to fill, 4 ms to
+ * refill), more than the GEMM it feeds. The arrays grow to the largest layer and stay.
  */
 
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import type { Window2D } from '../kernels/conv-window';
+import { wasmKernels, type WasmKernels } from '../wasm-kernels';
 
 const pool = new Map<string, Float32Array>();
 /** Scratch unused this long is let go (a finished run, an idle explorer): up to a few hundred MB. */
@@ -59,43 +63,26 @@ export function scratchFloats(): number {
   return total;
 }
 
+interface HeapBackend {
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+
+/** The kernels, when `backend` is a wasm backend whose heap ONNX Runtime can read and write (not
+ *  shared memory, which it refuses); null otherwise. */
+export function heapKernels(backend: KernelBackend, t: TensorInfo): WasmKernels | null {
+  const kernels = wasmKernels(backend);
+  return kernels && (backend as unknown as HeapBackend).typedArrayFromHeap(t).buffer instanceof ArrayBuffer ? kernels : null;
+}
+
+const byteOffset = (backend: HeapBackend, t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+
 /**
- * cols[(b, oh, ow), (kh, kw, ch)] = x[b, oh·sH − top + kh, ow·sW − left + kw, ch], 0 outside.
- *
- * x is first copied to the front of the scratch array, so that every run is a copyWithin inside
- * one array: a TypedArray.set needs a subarray object per run, and for runs of a few hundred floats
- * that object costs more than the copy (a [64,32,32,64] 4×4 stride-2 im2col: 5.6 against 11.5 ms,
- * 2026-12-04). Only the rows a window leaves partly outside the image are zeroed.
+ * cols[(b, oh, ow), (kh, kw, ch)] = x[b, oh·sH − top + kh, ow·sW − left + kw, ch], 0 outside, for
+ * `g.n` images of x from float `from` on, into the first floats of `cols` (a heap tensor).
  */
-export function im2col(x: Float32Array, g: Window2D): Float32Array {
-  const { n, h, w, c, kH, kW, sH, sW, top, left, outH, outW } = g;
-  const k = kH * kW * c;
-  const base = x.length;
-  const all = scratch('cols', base + n * outH * outW * k);
-  all.set(x);
-  let at = base;
-  for (let b = 0; b < n; b++) {
-    const image = b * h * w * c;
-    for (let oh = 0; oh < outH; oh++) {
-      const ih0 = oh * sH - top;
-      const rowsInside = ih0 >= 0 && ih0 + kH <= h;
-      for (let ow = 0; ow < outW; ow++, at += k) {
-        const iw0 = ow * sW - left;
-        // The filter columns that land inside the image: one contiguous run per filter row.
-        const kw0 = Math.max(0, -iw0);
-        const kw1 = Math.min(kW, w - iw0);
-        if (!rowsInside || kw0 > 0 || kw1 < kW) all.fill(0, at, at + k);
-        if (kw1 <= kw0) continue;
-        for (let kh = 0; kh < kH; kh++) {
-          const ih = ih0 + kh;
-          if (ih < 0 || ih >= h) continue;
-          const from = image + (ih * w + iw0 + kw0) * c;
-          all.copyWithin(at + (kh * kW + kw0) * c, from, from + (kw1 - kw0) * c);
-        }
-      }
-    }
-  }
-  return all.subarray(base, at);
+export function im2col(kernels: WasmKernels, backend: KernelBackend, x: TensorInfo, from: number, g: Window2D, cols: TensorInfo): void {
+  const heap = backend as unknown as HeapBackend;
+  kernels.im2col(byteOffset(heap, x) + 4 * from, byteOffset(heap, cols), g.n, g.h, g.w, g.c, g.kH, g.kW, g.sH, g.sW, g.top, g.left, g.outH, g.outW);
 }
 
 /**
@@ -143,23 +130,9 @@ export interface PhasePlacement {
   sW: number;
 }
 
-/**
- * Writes phase[(b, i, j), ch] into dx[b, y0 + i·sH, x0 + j·sW, ch], one run of c floats per pixel;
- * `phase` starts at src[srcAt] and dx at dst[dstAt]. When both are views of one array (the wasm
- * heap) each run is a copyWithin, otherwise a set (which needs a subarray object per run).
- */
-export function scatterPhase(src: Float32Array, srcAt: number, dst: Float32Array, dstAt: number, p: PhasePlacement): void {
-  const { n, h, w, c, rows, cols, y0, x0, sH, sW } = p;
-  const within = src === dst;
-  let from = srcAt;
-  for (let b = 0; b < n; b++) {
-    for (let i = 0; i < rows; i++) {
-      const rowStart = dstAt + ((b * h + y0 + i * sH) * w + x0) * c;
-      for (let j = 0; j < cols; j++, from += c) {
-        const to = rowStart + j * sW * c;
-        if (within) dst.copyWithin(to, from, from + c);
-        else dst.set(src.subarray(from, from + c), to);
-      }
-    }
-  }
+/** Writes phase[(b, i, j), ch] (a heap tensor) into dx[b, y0 + i·sH, x0 + j·sW, ch], dx's images
+ *  counted from float `from` on: one copy of c floats per pixel. */
+export function scatterPhase(kernels: WasmKernels, backend: KernelBackend, phase: TensorInfo, dx: TensorInfo, from: number, p: PhasePlacement): void {
+  const heap = backend as unknown as HeapBackend;
+  kernels.scatter_phase(byteOffset(heap, phase), byteOffset(heap, dx) + 4 * from, p.n, p.h, p.w, p.c, p.rows, p.cols, p.y0, p.x0, p.sH, p.sW);
 }

@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dataIdCount, onBackend, relError, setUpBackends } from '../kernels/testing';
 import { batchChunks, clearOrtGraphs, ortCalls, ortGraphCount, ortLimits } from './ort-kernels';
 import { loadOrt, withoutOrt } from './ort-runtime';
-import { im2col, scatterPhase, scratch, scratchFloats, sweepScratch } from './im2col';
+import { heapKernels, im2col, scatterPhase, scratch, scratchFloats, sweepScratch, type PhasePlacement } from './im2col';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { Window2D } from '../kernels/conv-window';
 
 beforeAll(async () => {
@@ -144,15 +145,50 @@ describe('matmuls and reductions on ONNX Runtime', () => {
   });
 });
 
-describe('im2col and the phase interleave', () => {
+describe('im2col and the phase interleave (WebAssembly, within the heap)', () => {
+  interface Heap {
+    typedArrayFromHeap(t: TensorInfo): Float32Array;
+    makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+    disposeData(id: object): boolean;
+  }
+  /** Runs `f` on the wasm backend with a heap tensor of `length` floats, first all NaN (stale
+   *  values that must not survive), and returns what `f` left in it. */
+  function onHeap(length: number, f: (heap: Heap, out: TensorInfo) => void): number[] {
+    return onBackend('wasm', () => {
+      const heap = tf.backend() as unknown as Heap;
+      const out = heap.makeOutput([length], 'float32');
+      try {
+        heap.typedArrayFromHeap(out).fill(Number.NaN);
+        f(heap, out);
+        return [...heap.typedArrayFromHeap(out)];
+      } finally {
+        heap.disposeData(out.dataId);
+      }
+    });
+  }
+  /** im2col of x (images after `skip` leading floats) into a heap tensor, as the kernels run it. */
+  const im2colOf = (x: Float32Array, g: Window2D, skip = 0) => {
+    const length = g.n * g.outH * g.outW * g.kH * g.kW * g.c;
+    return onHeap(length, (heap, cols) => {
+      const xt = tf.tensor1d(Float32Array.from([...new Array<number>(skip).fill(-7), ...x]));
+      const kernels = heapKernels(tf.backend(), cols)!;
+      im2col(kernels, tf.backend(), xt, skip, g, cols);
+      xt.dispose();
+    });
+  };
+
+  it('runs where ONNX Runtime can use the heap (the single-thread build, not shared memory)', () => {
+    onBackend('wasm', () => expect(heapKernels(tf.backend(), tf.scalar(1))).not.toBeNull());
+  });
+
   it('im2col gathers each window with zeros outside the image', () => {
     // One 3×3 image, one channel, 2×2 windows at stride 1 with one row/column of padding before.
     const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    const cols = im2col(x, { n: 1, h: 3, w: 3, c: 1, kH: 2, kW: 2, sH: 1, sW: 1, top: 1, left: 1, outH: 2, outW: 2 });
-    expect([...cols]).toEqual([0, 0, 0, 1, 0, 0, 1, 2, 0, 1, 0, 4, 1, 2, 4, 5]);
+    const cols = im2colOf(x, { n: 1, h: 3, w: 3, c: 1, kH: 2, kW: 2, sH: 1, sW: 1, top: 1, left: 1, outH: 2, outW: 2 });
+    expect(cols).toEqual([0, 0, 0, 1, 0, 0, 1, 2, 0, 1, 0, 4, 1, 2, 4, 5]);
   });
 
-  it('im2col matches the definition at every stride, window and padding, whatever the scratch array held before', () => {
+  it('im2col matches the definition at every stride, window and padding, from any image on', () => {
     const naive = (x: Float32Array, g: Window2D) => {
       const out: number[] = [];
       for (let b = 0; b < g.n; b++)
@@ -173,10 +209,10 @@ describe('im2col and the phase interleave', () => {
       { n: 1, h: 3, w: 3, c: 2, kH: 2, kW: 2, sH: 1, sW: 1, top: 0, left: 0, outH: 2, outW: 2 },
     ];
     for (const g of geometries) {
-      // Stale values in the reused array must not survive where a window leaves the image.
-      scratch('cols', 10_000).fill(Number.NaN);
       const x = Float32Array.from({ length: g.n * g.h * g.w * g.c }, (_, i) => i + 1);
-      expect([...im2col(x, g)]).toEqual(naive(x, g));
+      expect(im2colOf(x, g), JSON.stringify(g)).toEqual(naive(x, g));
+      // The same images after a first one the window must not read.
+      expect(im2colOf(x, g, g.h * g.w * g.c), `${JSON.stringify(g)} from image 1`).toEqual(naive(x, g));
     }
   });
 
@@ -189,19 +225,19 @@ describe('im2col and the phase interleave', () => {
     expect(scratchFloats()).toBe(0);
   });
 
-  it('scatterPhase writes a phase to every s-th row and column from its first', () => {
-    // Phase (1, 0) of a 4×4 one-channel image at stride 2: rows 1 and 3, columns 0 and 2.
-    const placement = { n: 1, h: 4, w: 4, c: 1, rows: 2, cols: 2, y0: 1, x0: 0, sH: 2, sW: 2 };
-    const expected = [0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4, 0];
-    const dx = new Float32Array(16);
-    scatterPhase(Float32Array.of(1, 2, 3, 4), 0, dx, 0, placement);
-    expect([...dx]).toEqual(expected);
-    // Within one array (the wasm heap): the phase at [20, 24), dx at [2, 18).
-    const memory = new Float32Array(24);
-    memory.set([1, 2, 3, 4], 20);
-    scatterPhase(memory, 20, memory, 2, placement);
-    expect([...memory.subarray(2, 18)]).toEqual(expected);
-    expect([...memory.subarray(0, 2)]).toEqual([0, 0]);
+  it('scatterPhase writes a phase to every s-th row and column from its first, and nothing else', () => {
+    // Phase (1, 0) of a 4×4 one-channel image at stride 2: rows 1 and 3, columns 0 and 2; two images,
+    // the second one written (dx's images counted from float 2 + 16 on).
+    const placement: PhasePlacement = { n: 1, h: 4, w: 4, c: 1, rows: 2, cols: 2, y0: 1, x0: 0, sH: 2, sW: 2 };
+    const dx = onHeap(2 + 32, (heap, out) => {
+      const phase = tf.tensor1d([1, 2, 3, 4]);
+      scatterPhase(heapKernels(tf.backend(), out)!, tf.backend(), phase, out, 2 + 16, placement);
+      phase.dispose();
+    });
+    const image = new Array<number>(16).fill(Number.NaN);
+    [image[4], image[6], image[12], image[14]] = [1, 2, 3, 4];
+    expect(dx.slice(18)).toEqual(image);
+    expect(dx.slice(0, 18).every(Number.isNaN)).toBe(true);
   });
 });
 

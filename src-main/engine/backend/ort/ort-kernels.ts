@@ -6,8 +6,9 @@
  *   Conv2DBackpropFilter: dW[(kh, kw, ci), co] = im2col(x)ᵀ · dy[(b, oh, ow), co]
  *   Conv2DBackpropInput:  all stride phases at once, see conv2dBackpropInput
  *
- * The data movement (im2col, phase weights, interleave) is in JS on the wasm heap (im2col.ts); the
- * graphs are one Gemm node each, compiled once per shape (a few ms) and cached. Where ONNX Runtime
+ * The data movement (im2col, interleave) runs within the wasm heap, in the engine's WebAssembly
+ * kernels, and ONNX Runtime reads its operands from there and writes its products there (im2col.ts);
+ * the graphs are one Gemm node each, compiled once per shape (a few ms) and cached. Where ONNX Runtime
  * is absent, or a case is not handled (NCHW, dilation, a 1–4 channel image side where XNNPACK's
  * direct kernels win), the kernel falls back to the one it replaces. A fixed thread count gives
  * fixed results; 1 and N threads agree within float rounding, not bit for bit (MLAS may split the
@@ -20,7 +21,7 @@ import { OnnxGraph } from './onnx-graph';
 import { activeOrt, compileGraph, type GraphSpec, type OrtGraph } from './ort-runtime';
 import { input, type KernelArgs } from '../kernels/runner';
 import { SMALL_CHANNELS } from '../kernels/small-channels';
-import { im2col, phaseWeights, scatterPhase, scratch } from './im2col';
+import { heapKernels, im2col, phaseWeights, scatterPhase, scratch } from './im2col';
 import { convGeometry } from '../kernels/conv-window';
 
 type Shape4 = [number, number, number, number];
@@ -65,13 +66,6 @@ interface WasmBackendLike {
 
 /** A view of `t` in the wasm heap (valid until the next allocation: use it at once). */
 const heap = (backend: WasmBackendLike, t: TensorInfo) => backend.typedArrayFromHeap(t);
-
-/** The whole wasm heap as one array and where `t` starts in it; null when the heap is shared
- *  memory (the threaded build), which ONNX Runtime cannot write into. Valid as `heap`'s views. */
-function heapSpan(backend: WasmBackendLike, t: TensorInfo): { memory: Float32Array; at: number } | null {
-  const view = heap(backend, t);
-  return view.buffer instanceof ArrayBuffer ? { memory: new Float32Array(view.buffer), at: view.byteOffset / 4 } : null;
-}
 
 /** Below this many multiply-adds a product runs on one thread: waking the others costs more. */
 const MIN_THREADED_MACS = 1 << 22;
@@ -206,24 +200,36 @@ function conv2d(args: KernelArgs): TensorInfo | null {
   const filter = input(args.inputs, 'filter');
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = args.attrs as unknown as Conv2DAttrs;
   if (!handled(dataFormat, dilations, x, filter)) return null;
+  const kernels = heapKernels(args.backend, x);
+  if (!kernels) return null;
   const info = convInfo(x.shape, filter.shape, strides, pad, dimRoundingMode);
   // A 1–4 channel image side: XNNPACK's direct convolution beats an im2col this narrow.
   if (info.inChannels <= SMALL_CHANNELS) return null;
   const backend = backendOf(args);
   const pixels = info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const co = info.outChannels;
   const image = info.inHeight * info.inWidth * info.inChannels;
+  const chunks = batchChunks(info.batchSize, pixels * k);
   // Allocate first: heap views taken before an allocation may be stale after it.
   const out = backend.makeOutput(info.outShape, 'float32');
-  const epilogue = epilogueOf(args, info.outChannels);
-  if (epilogue === undefined) return abandon(backend, out);
-  for (const [b, nb] of batchChunks(info.batchSize, pixels * k)) {
-    const cols = im2col(heap(backend, x).subarray(b * image, (b + nb) * image), { ...convGeometry(info), n: nb });
-    const y = gemm(cols, plain(heap(backend, filter), 'operand'), nb * pixels, k, info.outChannels, false, false, epilogue);
-    if (!y) return abandon(backend, out);
-    heap(backend, out).set(y, b * pixels * info.outChannels);
+  const cols = backend.makeOutput([Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)], 'float32');
+  try {
+    const epilogue = epilogueOf(args, co);
+    if (epilogue === undefined) return abandon(backend, out);
+    for (const [b, nb] of chunks) {
+      im2col(kernels, args.backend, x, b * image, { ...convGeometry(info), n: nb }, cols);
+      // The product lands in the output's place on the heap.
+      const into = heap(backend, out).subarray(b * pixels * co, (b + nb) * pixels * co);
+      if (!gemm(heap(backend, cols).subarray(0, nb * pixels * k), heap(backend, filter), nb * pixels, k, co, false, false, epilogue, into)) return abandon(backend, out);
+    }
+    return out;
+  } catch (error) {
+    backend.disposeData(out.dataId);
+    throw error;
+  } finally {
+    backend.disposeData(cols.dataId);
   }
-  return out;
 }
 
 /** dW[(kh, kw, ci), co] = im2col(x)ᵀ · dy[(b, oh, ow), co], summed over chunks in a fixed order. */
@@ -232,6 +238,8 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
   const dy = input(args.inputs, 'dy');
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as Conv2DBackpropFilterAttrs;
   if (!handled(dataFormat, 1, x, dy)) return null;
+  const kernels = heapKernels(args.backend, x);
+  if (!kernels) return null;
   const info = convInfo(x.shape, filterShape, strides, pad, dimRoundingMode);
   if (dy.shape.join() !== info.outShape.join() || info.inChannels <= SMALL_CHANNELS) return null;
   const backend = backendOf(args);
@@ -242,12 +250,17 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
   const chunks = batchChunks(info.batchSize, pixels * k);
   const sum = new Float32Array(chunks.length > 1 ? k * co : 0);
   let dw: Float32Array | null = null;
-  for (const [b, nb] of chunks) {
-    const cols = im2col(heap(backend, x).subarray(b * image, (b + nb) * image), { ...convGeometry(info), n: nb });
-    const dyChunk = plain(heap(backend, dy).subarray(b * pixels * co, (b + nb) * pixels * co), 'operand');
-    dw = gemm(cols, dyChunk, k, nb * pixels, co, true);
-    if (!dw) return null;
-    if (chunks.length > 1) for (let i = 0; i < sum.length; i++) sum[i]! += dw[i]!;
+  const cols = backend.makeOutput([Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)], 'float32');
+  try {
+    for (const [b, nb] of chunks) {
+      im2col(kernels, args.backend, x, b * image, { ...convGeometry(info), n: nb }, cols);
+      const dyChunk = heap(backend, dy).subarray(b * pixels * co, (b + nb) * pixels * co);
+      dw = gemm(heap(backend, cols).subarray(0, nb * pixels * k), dyChunk, k, nb * pixels, co, true);
+      if (!dw) return null;
+      if (chunks.length > 1) for (let i = 0; i < sum.length; i++) sum[i]! += dw[i]!;
+    }
+  } finally {
+    backend.disposeData(cols.dataId);
   }
   // No images (an empty batch): the gradient is zero.
   return toHeap(backend, [...filterShape], chunks.length > 1 ? sum : (dw ?? new Float32Array(k * co)));
@@ -282,38 +295,35 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
     const first = Math.ceil((pad - a) / s);
     return { first, count: Math.max(0, Math.floor((pad + size - 1 - a) / s) - first + 1) };
   };
+  const kernels = heapKernels(args.backend, dy);
+  if (!kernels) return null;
   const backend = backendOf(args);
   const dyImage = oH * oW * co;
   const dxImage = h * w * ci;
   const perImage = Math.ceil(h / sH) * Math.ceil(w / sW) * k;
   const chunks = batchChunks(n, perImage);
   // Allocate first (heap views taken before an allocation may be stale after it): dx, and room in
-  // the heap for one phase's product, so that its scatter into dx copies within the heap.
+  // the heap for one phase's columns and product.
   const out = backend.makeOutput([...inputShape], 'float32');
-  const phaseRows = Math.max(...chunks.map(([, nb]) => nb)) * Math.ceil(h / sH) * Math.ceil(w / sW);
+  const phaseRows = Math.max(0, ...chunks.map(([, nb]) => nb)) * Math.ceil(h / sH) * Math.ceil(w / sW);
+  const cols = backend.makeOutput([Math.max(1, phaseRows * k)], 'float32');
   const phaseOut = backend.makeOutput([Math.max(1, phaseRows * ci)], 'float32');
   try {
     const weights = phaseWeights(heap(backend, filter), kH, kW, ci, co, sH, sW);
-    // Taken once: nothing below allocates on the wasm heap. null when it is shared memory.
-    const phaseSpan = heapSpan(backend, phaseOut);
-    const dxAt = heap(backend, out).byteOffset / 4;
     for (const [b, nb] of chunks) {
       for (let a = 0; a < sH; a++) {
         const rows = span(a, sH, top, h);
         for (let p = 0; p < sW; p++) {
-          const cols = span(p, sW, left, w);
-          if (rows.count === 0 || cols.count === 0) continue;
+          const columns = span(p, sW, left, w);
+          if (rows.count === 0 || columns.count === 0) continue;
           // Window (u, v) of phase row Q reads dy row Q − (T − 1) + u.
-          const window = { n: nb, h: oH, w: oW, c: co, kH: tH, kW: tW, sH: 1, sW: 1, top: tH - 1 - rows.first, left: tW - 1 - cols.first, outH: rows.count, outW: cols.count };
-          const patches = im2col(heap(backend, dy).subarray(b * dyImage, (b + nb) * dyImage), window);
+          const window = { n: nb, h: oH, w: oW, c: co, kH: tH, kW: tW, sH: 1, sW: 1, top: tH - 1 - rows.first, left: tW - 1 - columns.first, outH: rows.count, outW: columns.count };
+          im2col(kernels, args.backend, dy, b * dyImage, window, cols);
           const subFilter = weights.subarray((a * sW + p) * ci * k, (a * sW + p + 1) * ci * k);
-          const m = nb * rows.count * cols.count;
-          const phase = gemm(patches, subFilter, m, k, ci, false, true, null, phaseSpan?.memory.subarray(phaseSpan.at, phaseSpan.at + m * ci));
-          if (!phase) return abandon(backend, out);
-          const placement = { n: nb, h, w, c: ci, rows: rows.count, cols: cols.count, y0: sH * rows.first + a - top, x0: sW * cols.first + p - left, sH, sW };
-          // One array over the heap for both ends, so that each run is a copyWithin.
-          if (phaseSpan) scatterPhase(phaseSpan.memory, phaseSpan.at, phaseSpan.memory, dxAt + b * dxImage, placement);
-          else scatterPhase(phase, 0, heap(backend, out), b * dxImage, placement);
+          const m = nb * rows.count * columns.count;
+          if (!gemm(heap(backend, cols).subarray(0, m * k), subFilter, m, k, ci, false, true, null, heap(backend, phaseOut).subarray(0, m * ci))) return abandon(backend, out);
+          const placement = { n: nb, h, w, c: ci, rows: rows.count, cols: columns.count, y0: sH * rows.first + a - top, x0: sW * columns.first + p - left, sH, sW };
+          scatterPhase(kernels, args.backend, phaseOut, out, b * dxImage, placement);
         }
       }
     }
@@ -321,6 +331,7 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
     backend.disposeData(out.dataId);
     throw error;
   } finally {
+    backend.disposeData(cols.dataId);
     backend.disposeData(phaseOut.dataId);
   }
   return out;

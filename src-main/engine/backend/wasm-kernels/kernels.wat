@@ -1,5 +1,9 @@
-;; The fused operations of ./index.ts as WebAssembly SIMD loops over tfjs-backend-wasm's own heap
-;; (./wasm.ts imports its memory). Every pointer is a byte offset in that heap; counts are elements.
+;; The engine's WebAssembly kernels, run on tfjs-backend-wasm's own heap (./index.ts instantiates
+;; this module on its memory). Every pointer is a byte offset in that heap; counts are elements.
+;;  - The fused operations of ../fused (its wasm.ts): SIMD loops, one pass where tfjs runs an op per
+;;    step of the chain.
+;;  - The data movement around ONNX Runtime's GEMMs (../ort): im2col, and the scatter of a
+;;    transposed convolution's phases; a copy per run of channels, without JavaScript's per-call cost.
 ;;
 ;; Elementwise results round to float32 after every operation, in the order of the op-by-op forms,
 ;; so they equal them bit for bit (IEEE add, mul, div and sqrt are correctly rounded everywhere).
@@ -8,7 +12,7 @@
 ;; Per-channel kernels take [rows, C] data (channels last, C innermost): four channels at a time,
 ;; then the C mod 4 channels one by one. This module has no data segments and no globals in memory:
 ;; it writes only where it is told to. Edit this file, then `npm run build:kernels` (which rewrites
-;; ./wasm-kernels.generated.ts; a test fails while the two disagree).
+;; ./kernels.generated.ts; a test fails while the two disagree).
 (module
   (import "env" "memory" (memory 1))
 
@@ -406,5 +410,102 @@
       (local.set $op (i32.add (local.get $op) (local.get $cend)))
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br $rows)))
+  )
+
+  ;; ---------------------------------------------------------------- im2col (NHWC)
+  ;; cols[(b, oh, ow), (kh, kw, ch)] = x[b, oh·sH − top + kh, ow·sW − left + kw, ch], 0 outside the
+  ;; image: one copy per filter row of the kw·c floats that land inside; a window's floats are
+  ;; zeroed first only when part of it lies outside.
+  (func (export "im2col")
+    (param $x i32) (param $cols i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $top i32) (param $left i32)
+    (param $outH i32) (param $outW i32)
+    (local $b i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $image i32) (local $at i32)
+    (local $pixel i32) (local $window i32) (local $ih0 i32) (local $iw0 i32) (local $kw0 i32) (local $kw1 i32)
+    (local $ih i32) (local $inside i32)
+    (local.set $pixel (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $window (i32.mul (i32.mul (local.get $kH) (local.get $kW)) (local.get $pixel)))
+    (local.set $at (local.get $cols))
+    (block $b_done (loop $b_loop
+      (br_if $b_done (i32.ge_s (local.get $b) (local.get $n)))
+      (local.set $image (i32.add (local.get $x)
+        (i32.mul (i32.mul (i32.mul (local.get $b) (local.get $h)) (local.get $w)) (local.get $pixel))))
+      (local.set $oh (i32.const 0))
+      (block $oh_done (loop $oh_loop
+        (br_if $oh_done (i32.ge_s (local.get $oh) (local.get $outH)))
+        (local.set $ih0 (i32.sub (i32.mul (local.get $oh) (local.get $sH)) (local.get $top)))
+        (local.set $inside (i32.and
+          (i32.ge_s (local.get $ih0) (i32.const 0))
+          (i32.le_s (i32.add (local.get $ih0) (local.get $kH)) (local.get $h))))
+        (local.set $ow (i32.const 0))
+        (block $ow_done (loop $ow_loop
+          (br_if $ow_done (i32.ge_s (local.get $ow) (local.get $outW)))
+          (local.set $iw0 (i32.sub (i32.mul (local.get $ow) (local.get $sW)) (local.get $left)))
+          (local.set $kw0 (select (i32.sub (i32.const 0) (local.get $iw0)) (i32.const 0) (i32.lt_s (local.get $iw0) (i32.const 0))))
+          (local.set $kw1 (select (local.get $kW) (i32.sub (local.get $w) (local.get $iw0))
+            (i32.le_s (local.get $kW) (i32.sub (local.get $w) (local.get $iw0)))))
+          (if (i32.or (i32.eqz (local.get $inside))
+                (i32.or (i32.gt_s (local.get $kw0) (i32.const 0)) (i32.lt_s (local.get $kw1) (local.get $kW))))
+            (then (memory.fill (local.get $at) (i32.const 0) (local.get $window))))
+          (if (i32.gt_s (local.get $kw1) (local.get $kw0))
+            (then
+              (local.set $kh (i32.const 0))
+              (block $kh_done (loop $kh_loop
+                (br_if $kh_done (i32.ge_s (local.get $kh) (local.get $kH)))
+                (local.set $ih (i32.add (local.get $ih0) (local.get $kh)))
+                (if (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
+                  (then
+                    (memory.copy
+                      (i32.add (local.get $at)
+                        (i32.mul (i32.add (i32.mul (local.get $kh) (local.get $kW)) (local.get $kw0)) (local.get $pixel)))
+                      (i32.add (local.get $image)
+                        (i32.mul (i32.add (i32.add (i32.mul (local.get $ih) (local.get $w)) (local.get $iw0)) (local.get $kw0)) (local.get $pixel)))
+                      (i32.mul (i32.sub (local.get $kw1) (local.get $kw0)) (local.get $pixel)))))
+                (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+                (br $kh_loop)))))
+          (local.set $at (i32.add (local.get $at) (local.get $window)))
+          (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+          (br $ow_loop)))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br $oh_loop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $b_loop)))
+  )
+
+  ;; ---------------------------------------------------------------- a transposed convolution's phase
+  ;; dx[b, y0 + i·sH, x0 + j·sW, ch] = phase[(b, i, j), ch] for the phase's rows i and cols j: one
+  ;; copy of c floats per pixel. dx: [n, h, w, c].
+  (func (export "scatter_phase")
+    (param $src i32) (param $dst i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $rows i32) (param $cols i32) (param $y0 i32) (param $x0 i32) (param $sH i32) (param $sW i32)
+    (local $b i32) (local $i i32) (local $j i32) (local $pixel i32) (local $step i32) (local $to i32) (local $from i32)
+    (local.set $pixel (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $step (i32.mul (local.get $sW) (local.get $pixel)))
+    (local.set $from (local.get $src))
+    (block $b_done (loop $b_loop
+      (br_if $b_done (i32.ge_s (local.get $b) (local.get $n)))
+      (local.set $i (i32.const 0))
+      (block $i_done (loop $i_loop
+        (br_if $i_done (i32.ge_s (local.get $i) (local.get $rows)))
+        (local.set $to (i32.add (local.get $dst)
+          (i32.mul
+            (i32.add
+              (i32.mul
+                (i32.add (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $y0)) (i32.mul (local.get $i) (local.get $sH)))
+                (local.get $w))
+              (local.get $x0))
+            (local.get $pixel))))
+        (local.set $j (i32.const 0))
+        (block $j_done (loop $j_loop
+          (br_if $j_done (i32.ge_s (local.get $j) (local.get $cols)))
+          (memory.copy (local.get $to) (local.get $from) (local.get $pixel))
+          (local.set $to (i32.add (local.get $to) (local.get $step)))
+          (local.set $from (i32.add (local.get $from) (local.get $pixel)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $j_loop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $i_loop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $b_loop)))
   )
 )

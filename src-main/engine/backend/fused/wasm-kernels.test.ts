@@ -1,7 +1,0 @@
-import { readFile } from 'node:fs/promises';
-import { expect, it } from 'vitest';
-import { GENERATED, assembleKernels, generatedSource } from './wasm-kernels-build';
-
-it('the embedded kernels are wasm-kernels.wat as it stands (after editing it, run npm run build:kernels)', async () => {
-  expect(await readFile(GENERATED, 'utf8')).toBe(generatedSource(await assembleKernels()));
-});

@@ -1,0 +1,61 @@
+/**
+ * The engine's WebAssembly kernels (./kernels.wat), instantiated once per wasm backend on the
+ * backend's own memory, so that they read and write its tensors in place. They run on the calling
+ * thread, as tfjs' elementwise kernels do. Used by the fused operations (../fused/wasm.ts) and by
+ * the data movement around ONNX Runtime's GEMMs (../ort).
+ */
+import type { KernelBackend } from '@tensorflow/tfjs-core';
+import { KERNELS_WASM, KERNELS_WASM_SHARED_MEMORY } from './kernels.generated';
+
+/** The exports of kernels.wat: byte offsets into the heap, element counts, scalars. */
+export interface WasmKernels {
+  adam(w: number, m: number, v: number, g: number, ow: number, om: number, ov: number, n: number, b1: number, c1: number, b2: number, c2: number, a1: number, a2: number, eps: number, negLr: number): void;
+  moving_average(t: number, s: number, out: number, n: number, keep: number, take: number): void;
+  leaky_value(x: number, y: number, n: number, alpha: number): void;
+  leaky_slope(x: number, y: number, n: number, alpha: number): void;
+  bn_moments(x: number, rows: number, channels: number, acc: number, stats: number): void;
+  bn_normalize(x: number, y: number, rows: number, channels: number, mean: number, r: number, gamma: number, beta: number): void;
+  bn_grad_sums(dy: number, x: number, rows: number, channels: number, mean: number, r: number, acc: number): void;
+  bn_input_grad(dy: number, x: number, dx: number, rows: number, channels: number, mean: number, r: number, meanDy: number, meanDyXhat: number, scale: number): void;
+  im2col(x: number, cols: number, n: number, h: number, w: number, c: number, kH: number, kW: number, sH: number, sW: number, top: number, left: number, outH: number, outW: number): void;
+  scatter_phase(src: number, dst: number, n: number, h: number, w: number, c: number, rows: number, cols: number, y0: number, x0: number, sH: number, sW: number): void;
+}
+
+// Node's global WebAssembly, typed here: the engine's tsconfig has no DOM lib.
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
+const { WebAssembly: Wasm } = globalThis as unknown as {
+  WebAssembly: {
+    Memory: abstract new (...args: never[]) => WasmMemory;
+    Module: new (bytes: Uint8Array) => object;
+    Instance: new (module: object, imports: object) => { exports: unknown };
+  };
+};
+
+/** What tfjs-backend-wasm's backend object exposes of its Emscripten module. */
+interface EmscriptenBackend {
+  wasm?: { wasmMemory?: unknown; asm?: { memory?: unknown } };
+}
+
+/** The backend's heap: the threaded build keeps it as wasmMemory, the single-thread one exports it. */
+function memoryOf(backend: EmscriptenBackend): WasmMemory | null {
+  const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
+  return memory instanceof Wasm.Memory ? memory : null;
+}
+
+const instances = new WeakMap<object, WasmKernels | null>();
+
+/** The kernels on `backend`'s heap; null when this build of tfjs does not expose its memory. */
+export function wasmKernels(backend: KernelBackend): WasmKernels | null {
+  if (instances.has(backend)) return instances.get(backend)!;
+  const memory = memoryOf(backend as unknown as EmscriptenBackend);
+  let kernels: WasmKernels | null = null;
+  if (memory) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const bytes = Buffer.from(shared ? KERNELS_WASM_SHARED_MEMORY : KERNELS_WASM, 'base64');
+    kernels = new Wasm.Instance(new Wasm.Module(bytes), { env: { memory } }).exports as WasmKernels;
+  }
+  instances.set(backend, kernels);
+  return kernels;
+}
