@@ -1,6 +1,6 @@
 /**
- * The data movement around the native GEMMs of ort-kernels.ts: NHWC im2col and the interleave of a
- * transposed convolution's phases, both within the wasm heap by the engine's WebAssembly kernels
+ * The data movement around the native GEMMs of ort-kernels.ts: NHWC im2col, its inverse (col2im)
+ * and the interleave of a transposed convolution's phases, all within the wasm heap by the engine's WebAssembly kernels
  * (../wasm-kernels: one memory.copy per run of kW·c or c floats), and the phase weights in JS.
  * In JavaScript each run was a copyWithin call, whose cost outweighed the copy at these run
  * lengths: a DCGAN-28 step spent 24 ms in im2col and 4 ms in the scatter (of 128 ms), a DCGAN-64
@@ -83,6 +83,16 @@ const byteOffset = (backend: HeapBackend, t: TensorInfo) => backend.typedArrayFr
 export function im2col(kernels: WasmKernels, backend: KernelBackend, x: TensorInfo, from: number, g: Window2D, cols: TensorInfo): void {
   const heap = backend as unknown as HeapBackend;
   kernels.im2col(byteOffset(heap, x) + 4 * from, byteOffset(heap, cols), g.n, g.h, g.w, g.c, g.kH, g.kW, g.sH, g.sW, g.top, g.left, g.outH, g.outW);
+}
+
+/**
+ * dx = 0, then dx[b, oh·sH − top + kh, ow·sW − left + kw, ch] += cols[(b, oh, ow), (kh, kw, ch)]:
+ * the inverse gather of im2col, for `g.n` images of dx from float `from` on (`g` is the window
+ * over dx).
+ */
+export function col2imAdd(kernels: WasmKernels, backend: KernelBackend, cols: TensorInfo, dx: TensorInfo, from: number, g: Window2D): void {
+  const heap = backend as unknown as HeapBackend;
+  kernels.col2im_add(byteOffset(heap, cols), byteOffset(heap, dx) + 4 * from, g.n, g.h, g.w, g.c, g.kH, g.kW, g.sH, g.sW, g.top, g.left, g.outH, g.outW);
 }
 
 /**

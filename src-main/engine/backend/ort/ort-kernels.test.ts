@@ -83,8 +83,8 @@ describe('convolutions on ONNX Runtime', () => {
     first.forEach((values, i) => expect(relError(values, plain[i]!)).toBeLessThan(1e-5));
   });
 
-  it('splits a batch whose columns exceed the cap into chunks of whole images, with the same results', () => {
-    const run = convAndGrads([5, 8, 8, 8], [4, 4, 8, 16], 2, 'same');
+  it.each([8, 1])('splits a batch whose columns exceed the cap into chunks of whole images, with the same results (%i-channel images)', (c) => {
+    const run = convAndGrads([5, 8, 8, c], [4, 4, c, 16], 2, 'same');
     const whole = valuesOn('wasm', run);
     const cap = ortLimits.maxCols;
     ortLimits.maxCols = 2 * 8 * 8 * 4 * 4 * 16; // two images' columns at most, whatever the kernel
@@ -103,11 +103,16 @@ describe('convolutions on ONNX Runtime', () => {
     }
   });
 
-  it('leaves a 1–4 channel image side to the wasm kernels', () => {
+  it.each([1, 3])('a %i-channel image side: forward and both gradients match the cpu backend, on ONNX Runtime', (c) => {
+    const run = convAndGrads([2, 16, 16, c], [4, 4, c, 8], 2, 'same');
     const before = counted();
-    valuesOn('wasm', convAndGrads([2, 16, 16, 1], [4, 4, 1, 8], 2, 'same'));
-    expect(delta(before, tf.Conv2D)).toBe(0);
-    expect(delta(before, tf.Conv2DBackpropFilter)).toBe(0);
+    const wasm = valuesOn('wasm', run);
+    const cpu = valuesOn('cpu', run);
+    wasm.forEach((values, i) => expect(relError(values, cpu[i]!), ['y', 'dx', 'dW'][i]).toBeLessThan(1e-5));
+    // The forward runs twice: for y, and again inside tf.grads.
+    expect(delta(before, tf.Conv2D)).toBe(2);
+    expect(delta(before, tf.Conv2DBackpropFilter)).toBe(1);
+    expect(delta(before, tf.Conv2DBackpropInput)).toBe(1);
   });
 });
 

@@ -19,6 +19,7 @@ export interface WasmKernels {
   bn_input_grad(dy: number, x: number, dx: number, rows: number, channels: number, mean: number, r: number, meanDy: number, meanDyXhat: number, scale: number): void;
   im2col(x: number, cols: number, n: number, h: number, w: number, c: number, kH: number, kW: number, sH: number, sW: number, top: number, left: number, outH: number, outW: number): void;
   scatter_phase(src: number, dst: number, n: number, h: number, w: number, c: number, rows: number, cols: number, y0: number, x0: number, sH: number, sW: number): void;
+  col2im_add(cols: number, dx: number, n: number, h: number, w: number, c: number, kH: number, kW: number, sH: number, sW: number, top: number, left: number, outH: number, outW: number): void;
 }
 
 // Node's global WebAssembly, typed here: the engine's tsconfig has no DOM lib.

@@ -2,8 +2,9 @@
 ;; this module on its memory). Every pointer is a byte offset in that heap; counts are elements.
 ;;  - The fused operations of ../fused (its wasm.ts): SIMD loops, one pass where tfjs runs an op per
 ;;    step of the chain.
-;;  - The data movement around ONNX Runtime's GEMMs (../ort): im2col, and the scatter of a
-;;    transposed convolution's phases; a copy per run of channels, without JavaScript's per-call cost.
+;;  - The data movement around ONNX Runtime's GEMMs (../ort): im2col, the scatter of a transposed
+;;    convolution's phases (a copy per run of channels, without JavaScript's per-call cost), and
+;;    col2im for the input gradient of a 1–4 channel image side.
 ;;
 ;; Elementwise results round to float32 after every operation, in the order of the op-by-op forms,
 ;; so they equal them bit for bit (IEEE add, mul, div and sqrt are correctly rounded everywhere).
@@ -505,6 +506,63 @@
           (br $j_loop)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $i_loop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $b_loop)))
+  )
+
+  ;; ---------------------------------------------------------------- col2im (NHWC), adding
+  ;; dx = 0, then dx[b, oh·sH − top + kh, ow·sW − left + kw, ch] += cols[(b, oh, ow), (kh, kw, ch)]
+  ;; for every window tap inside the image, in row order (as a JavaScript loop over float32 adds).
+  (func (export "col2im_add")
+    (param $cols i32) (param $dx i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $kH i32) (param $kW i32) (param $sH i32) (param $sW i32) (param $top i32) (param $left i32)
+    (param $outH i32) (param $outW i32)
+    (local $b i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $kw i32) (local $ch i32)
+    (local $pixel i32) (local $from i32) (local $ih i32) (local $iw i32) (local $to i32) (local $src i32)
+    (local.set $pixel (i32.shl (local.get $c) (i32.const 2)))
+    (memory.fill (local.get $dx) (i32.const 0)
+      (i32.mul (i32.mul (i32.mul (local.get $n) (local.get $h)) (local.get $w)) (local.get $pixel)))
+    (local.set $from (local.get $cols))
+    (block $b_done (loop $b_loop
+      (br_if $b_done (i32.ge_s (local.get $b) (local.get $n)))
+      (local.set $oh (i32.const 0))
+      (block $oh_done (loop $oh_loop
+        (br_if $oh_done (i32.ge_s (local.get $oh) (local.get $outH)))
+        (local.set $ow (i32.const 0))
+        (block $ow_done (loop $ow_loop
+          (br_if $ow_done (i32.ge_s (local.get $ow) (local.get $outW)))
+          (local.set $kh (i32.const 0))
+          (block $kh_done (loop $kh_loop
+            (br_if $kh_done (i32.ge_s (local.get $kh) (local.get $kH)))
+            (local.set $ih (i32.add (i32.sub (i32.mul (local.get $oh) (local.get $sH)) (local.get $top)) (local.get $kh)))
+            (if (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
+              (then
+                (local.set $kw (i32.const 0))
+                (block $kw_done (loop $kw_loop
+                  (br_if $kw_done (i32.ge_s (local.get $kw) (local.get $kW)))
+                  (local.set $iw (i32.add (i32.sub (i32.mul (local.get $ow) (local.get $sW)) (local.get $left)) (local.get $kw)))
+                  (if (i32.and (i32.ge_s (local.get $iw) (i32.const 0)) (i32.lt_s (local.get $iw) (local.get $w)))
+                    (then
+                      (local.set $to (i32.add (local.get $dx)
+                        (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $ih)) (local.get $w)) (local.get $iw)) (local.get $pixel))))
+                      (local.set $src (i32.add (local.get $from)
+                        (i32.mul (i32.add (i32.mul (local.get $kh) (local.get $kW)) (local.get $kw)) (local.get $pixel))))
+                      (local.set $ch (i32.const 0))
+                      (block $ch_done (loop $ch_loop
+                        (br_if $ch_done (i32.ge_s (local.get $ch) (local.get $pixel)))
+                        (f32.store (i32.add (local.get $to) (local.get $ch))
+                          (f32.add (f32.load (i32.add (local.get $to) (local.get $ch))) (f32.load (i32.add (local.get $src) (local.get $ch)))))
+                        (local.set $ch (i32.add (local.get $ch) (i32.const 4)))
+                        (br $ch_loop)))))
+                  (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+                  (br $kw_loop)))))
+            (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+            (br $kh_loop)))
+          (local.set $from (i32.add (local.get $from) (i32.mul (i32.mul (local.get $kH) (local.get $kW)) (local.get $pixel))))
+          (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+          (br $ow_loop)))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br $oh_loop)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $b_loop)))
   )
