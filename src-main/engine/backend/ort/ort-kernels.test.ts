@@ -66,9 +66,8 @@ describe('convolutions on ONNX Runtime', () => {
     wasm.forEach((values, i) => expect(relError(values, cpu[i]!)).toBeLessThan(1e-5));
     expect(delta(before, tf.Conv2D)).toBeGreaterThan(0);
     expect(delta(before, tf.Conv2DBackpropFilter)).toBeGreaterThan(0);
-    // Transposed convolutions need k % s = 0 (every model layer); the others take the wasm kernels.
-    const phased = f[0] % s === 0 && f[1] % s === 0;
-    expect(delta(before, tf.Conv2DBackpropInput) > 0).toBe(phased);
+    // By phases where k % s = 0 (every model layer), otherwise by col2im: on ONNX Runtime either way.
+    expect(delta(before, tf.Conv2DBackpropInput)).toBeGreaterThan(0);
   });
 
   it('gives the same bits on a repeat and agrees with the wasm-only kernels', () => {

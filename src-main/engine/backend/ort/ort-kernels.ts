@@ -4,13 +4,12 @@
  *
  *   Conv2D:               y[(b, oh, ow), co]   = im2col(x) · W[(kh, kw, ci), co]
  *   Conv2DBackpropFilter: dW[(kh, kw, ci), co] = im2col(x)ᵀ · dy[(b, oh, ow), co]
- *   Conv2DBackpropInput:  all stride phases at once, see conv2dBackpropInput
+ *   Conv2DBackpropInput:  by stride phases, or one product and col2im, see conv2dBackpropInput
  *
  * The data movement (im2col, interleave) runs within the wasm heap, in the engine's WebAssembly
  * kernels, and ONNX Runtime reads its operands from there and writes its products there (im2col.ts);
  * the graphs are one Gemm node each, compiled once per shape (a few ms) and cached. Where ONNX Runtime
- * is absent, or a case is not handled (NCHW, dilation, a transposed convolution whose kernel is not
- * a multiple of its stride), the kernel falls back to the one it replaces. A fixed thread count gives
+ * is absent, or a case is not handled (NCHW, dilation), the kernel falls back to the one it replaces. A fixed thread count gives
  * fixed results; 1 and N threads agree within float rounding, not bit for bit (MLAS may split the
  * long inner sum of a product with few outputs across threads).
  */
@@ -277,8 +276,9 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
  *
  *   phase_ab[(b, Q, R), ci] = im2col_T(dy, shifted for the phase)[(b, Q, R), (u, v, co)] · W_abᵀ
  *
- * one GEMM per phase, its result scattered into every s-th row and column of dx. Handles k % s = 0
- * (every layer of the course's models); other shapes fall back.
+ * one GEMM per phase, its result scattered into every s-th row and column of dx. For k % s = 0 (every
+ * layer of the course's models) below COL2IM_MACS; a 1–4 channel image side, bigger products and
+ * other shapes take the col2im form (conv2dBackpropInputCol2im).
  */
 function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
   const dy = input(args.inputs, 'dy');
@@ -292,8 +292,8 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
   const { top, left } = info.padInfo;
   const kernels = heapKernels(args.backend, dy);
   if (!kernels) return null;
-  if (ci <= SMALL_CHANNELS) return conv2dBackpropInputNarrow(args, kernels, info, dy, filter);
-  if (kH % sH !== 0 || kW % sW !== 0) return null;
+  const macs = n * oH * oW * co * kH * kW * ci;
+  if (ci <= SMALL_CHANNELS || macs >= COL2IM_MACS || kH % sH !== 0 || kW % sW !== 0) return conv2dBackpropInputCol2im(args, kernels, info, dy, filter);
   const tH = kH / sH;
   const tW = kW / sW;
   const k = tH * tW * co;
@@ -342,17 +342,25 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
   return out;
 }
 
+/** From this many multiply-adds on, the col2im form beats the phases (below). */
+const COL2IM_MACS = 1 << 30;
+
 /**
- * The input gradient of a 1–4 channel image side (a generator's last layer, a discriminator's
- * first): phases one column wide would make GEMVs, so the product runs over the wide side instead,
- * then col2im adds the windows up:
+ * Conv2DBackpropInput as one product over the wide side, then col2im adding the windows up:
  *
  *   cols[(b, oh, ow), (kh, kw, ci)] = dy[(b, oh, ow), co] · W[(kh, kw, ci), co]ᵀ;  dx = col2im(cols)
  *
- * (2026-12-04, [64,32,32,64] to one 64-px channel: 3.0–3.3 ms against 7.3–7.9 for
- * small-channels.ts' JavaScript scatter and 38–42 for phases.)
+ * The same multiply-adds as the phases, in one product kH·kW·ci wide instead of sH·sW products ci
+ * wide. Measured 2026-12-04 (2 threads):
+ *  - a 1–4 channel image side (a generator's last layer, a discriminator's first), where phases
+ *    would be GEMVs: [64,32,32,64] to one 64-px channel 4.6–5.4 ms, against 7.6–8.2 for
+ *    small-channels.ts' JavaScript scatter and 38–42 for phases;
+ *  - DCGAN-64's wide layers (2.1·10⁹ multiply-adds each): [64,16,16,128] to 64 channels 45–53
+ *    against 53–57 ms, [64,8,8,256] to 128 34–50 against 49–78, [64,4,4,512] to 256 26–29 against
+ *    37–43;
+ *  - but DCGAN-28's (0.1–0.4·10⁹) level or slower: [64,7,7,128] to 64 7.8–10.9 against 6.5–6.9.
  */
-function conv2dBackpropInputNarrow(args: KernelArgs, kernels: WasmKernels, info: ConvInfo, dy: TensorInfo, filter: TensorInfo): TensorInfo | null {
+function conv2dBackpropInputCol2im(args: KernelArgs, kernels: WasmKernels, info: ConvInfo, dy: TensorInfo, filter: TensorInfo): TensorInfo | null {
   const backend = backendOf(args);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co, outHeight: oH, outWidth: oW } = info;
   const k = info.filterHeight * info.filterWidth * ci;

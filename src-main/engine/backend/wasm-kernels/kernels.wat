@@ -548,6 +548,12 @@
                       (local.set $src (i32.add (local.get $from)
                         (i32.mul (i32.add (i32.mul (local.get $kh) (local.get $kW)) (local.get $kw)) (local.get $pixel))))
                       (local.set $ch (i32.const 0))
+                      (block $simd_done (loop $simd_loop
+                        (br_if $simd_done (i32.gt_s (i32.add (local.get $ch) (i32.const 16)) (local.get $pixel)))
+                        (v128.store (i32.add (local.get $to) (local.get $ch))
+                          (f32x4.add (v128.load (i32.add (local.get $to) (local.get $ch))) (v128.load (i32.add (local.get $src) (local.get $ch)))))
+                        (local.set $ch (i32.add (local.get $ch) (i32.const 16)))
+                        (br $simd_loop)))
                       (block $ch_done (loop $ch_loop
                         (br_if $ch_done (i32.ge_s (local.get $ch) (local.get $pixel)))
                         (f32.store (i32.add (local.get $to) (local.get $ch))
