@@ -180,7 +180,7 @@
   ;; summed in float64 over rows (two passes: the mean, then Σ (x − mean)²). acc: 2·C float64s.
   (func (export "bn_moments") (param $x i32) (param $rows i32) (param $C i32) (param $acc i32) (param $stats i32)
     (local $row i32) (local $cb i32) (local $cend i32) (local $c4 i32) (local $xp i32)
-    (local $m2 i32) (local $xv v128) (local $d f64) (local $n f64) (local $c i32)
+    (local $m2 i32) (local $xv v128) (local $d f64) (local $n f64) (local $c i32) (local $at i32) (local $dl v128) (local $dh v128)
     (local.set $cend (i32.shl (local.get $C) (i32.const 2)))
     (local.set $c4 (i32.and (local.get $cend) (i32.const -16)))
     (local.set $m2 (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 3))))
@@ -195,9 +195,10 @@
       (block $done (loop $simd
         (br_if $done (i32.ge_u (local.get $cb) (local.get $c4)))
         (local.set $xv (v128.load (i32.add (local.get $xp) (local.get $cb))))
-        (call $add2 (i32.add (local.get $acc) (i32.shl (local.get $cb) (i32.const 1))) (f64x2.promote_low_f32x4 (local.get $xv)))
-        (call $add2 (i32.add (local.get $acc) (i32.add (i32.shl (local.get $cb) (i32.const 1)) (i32.const 16)))
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv))))
+        (local.set $at (i32.add (local.get $acc) (i32.shl (local.get $cb) (i32.const 1))))
+        (v128.store (local.get $at) (f64x2.add (v128.load (local.get $at)) (f64x2.promote_low_f32x4 (local.get $xv))))
+        (v128.store offset=16 (local.get $at) (f64x2.add (v128.load offset=16 (local.get $at))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv)))))
         (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
         (br $simd)))
       (block $done (loop $tail
@@ -227,14 +228,15 @@
       (block $done (loop $simd
         (br_if $done (i32.ge_u (local.get $cb) (local.get $c4)))
         (local.set $xv (v128.load (i32.add (local.get $xp) (local.get $cb))))
-        (call $addsq2
-          (i32.add (local.get $m2) (i32.shl (local.get $cb) (i32.const 1)))
-          (i32.add (local.get $acc) (i32.shl (local.get $cb) (i32.const 1)))
-          (f64x2.promote_low_f32x4 (local.get $xv)))
-        (call $addsq2
-          (i32.add (local.get $m2) (i32.add (i32.shl (local.get $cb) (i32.const 1)) (i32.const 16)))
-          (i32.add (local.get $acc) (i32.add (i32.shl (local.get $cb) (i32.const 1)) (i32.const 16)))
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv))))
+        (local.set $at (i32.shl (local.get $cb) (i32.const 1)))
+        ;; d = x − mean for the low and the high two channels, then m2 += d²
+        (local.set $dl (f64x2.sub (f64x2.promote_low_f32x4 (local.get $xv)) (v128.load (i32.add (local.get $acc) (local.get $at)))))
+        (local.set $dh (f64x2.sub
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $xv) (local.get $xv)))
+          (v128.load offset=16 (i32.add (local.get $acc) (local.get $at)))))
+        (local.set $at (i32.add (local.get $m2) (local.get $at)))
+        (v128.store (local.get $at) (f64x2.add (v128.load (local.get $at)) (f64x2.mul (local.get $dl) (local.get $dl))))
+        (v128.store offset=16 (local.get $at) (f64x2.add (v128.load offset=16 (local.get $at)) (f64x2.mul (local.get $dh) (local.get $dh))))
         (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
         (br $simd)))
       (block $done (loop $tail
@@ -261,14 +263,6 @@
       (local.set $c (i32.add (local.get $c) (i32.const 1)))
       (br $out)))
   )
-
-  ;; acc[0..1] += v (two float64s at byte offset p)
-  (func $add2 (param $p i32) (param $v v128)
-    (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (local.get $v))))
-  ;; m2[0..1] += (v − mean[0..1])²
-  (func $addsq2 (param $p i32) (param $mean i32) (param $v v128) (local $d v128)
-    (local.set $d (f64x2.sub (local.get $v) (v128.load (local.get $mean))))
-    (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (f64x2.mul (local.get $d) (local.get $d)))))
 
   ;; y = ((x − mean)·r)·γ + β per channel; mean, r, γ, β: C float32s each
   (func (export "bn_normalize")
@@ -317,7 +311,8 @@
   (func (export "bn_grad_sums")
     (param $dy i32) (param $x i32) (param $rows i32) (param $C i32) (param $mean i32) (param $r i32) (param $acc i32)
     (local $row i32) (local $cb i32) (local $cend i32) (local $c4 i32) (local $xp i32) (local $dp i32)
-    (local $s2 i32) (local $dv v128) (local $hv v128) (local $d f64) (local $at i32)
+    (local $s2 i32) (local $dv v128) (local $hv v128) (local $d f64) (local $at i32) (local $p i32)
+    (local $dl v128) (local $dh v128) (local $hl v128) (local $hh v128)
     (local.set $cend (i32.shl (local.get $C) (i32.const 2)))
     (local.set $c4 (i32.and (local.get $cend) (i32.const -16)))
     (local.set $s2 (i32.add (local.get $acc) (i32.shl (local.get $C) (i32.const 3))))
@@ -334,11 +329,17 @@
           (f32x4.sub (v128.load (i32.add (local.get $xp) (local.get $cb))) (v128.load (i32.add (local.get $mean) (local.get $cb))))
           (v128.load (i32.add (local.get $r) (local.get $cb)))))
         (local.set $at (i32.shl (local.get $cb) (i32.const 1)))
-        (call $sums2 (i32.add (local.get $acc) (local.get $at)) (i32.add (local.get $s2) (local.get $at))
-          (f64x2.promote_low_f32x4 (local.get $dv)) (f64x2.promote_low_f32x4 (local.get $hv)))
-        (call $sums2 (i32.add (local.get $acc) (i32.add (local.get $at) (i32.const 16))) (i32.add (local.get $s2) (i32.add (local.get $at) (i32.const 16)))
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $dv) (local.get $dv)))
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $hv) (local.get $hv))))
+        ;; dy and x̂ as float64 pairs, low and high two channels
+        (local.set $dl (f64x2.promote_low_f32x4 (local.get $dv)))
+        (local.set $dh (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $dv) (local.get $dv))))
+        (local.set $hl (f64x2.promote_low_f32x4 (local.get $hv)))
+        (local.set $hh (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $hv) (local.get $hv))))
+        (local.set $p (i32.add (local.get $acc) (local.get $at)))
+        (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (local.get $dl)))
+        (v128.store offset=16 (local.get $p) (f64x2.add (v128.load offset=16 (local.get $p)) (local.get $dh)))
+        (local.set $p (i32.add (local.get $s2) (local.get $at)))
+        (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (f64x2.mul (local.get $dl) (local.get $hl))))
+        (v128.store offset=16 (local.get $p) (f64x2.add (v128.load offset=16 (local.get $p)) (f64x2.mul (local.get $dh) (local.get $hh))))
         (local.set $cb (i32.add (local.get $cb) (i32.const 16)))
         (br $simd)))
       (block $done (loop $tail
@@ -359,11 +360,6 @@
       (local.set $row (i32.add (local.get $row) (i32.const 1)))
       (br $rows)))
   )
-
-  ;; sum[0..1] += d; sum2[0..1] += d·h
-  (func $sums2 (param $p i32) (param $q i32) (param $d v128) (param $h v128)
-    (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (local.get $d)))
-    (v128.store (local.get $q) (f64x2.add (v128.load (local.get $q)) (f64x2.mul (local.get $d) (local.get $h)))))
 
   ;; dx = ((dy − mdy) − x̂·mdh)·scale per channel, x̂ = (x − mean)·r; all per-channel arrays C float32s
   (func (export "bn_input_grad")
