@@ -75,16 +75,27 @@ async function measure(backend: BackendName, name: string, config: TrainConfig):
   return measureCase(backend, name, config, { warmup: WARMUP, steps: STEPS, maxStepS: MAX_STEP_S });
 }
 
-/** The same case on 1 wasm thread, in a child process (the thread count is fixed per process). */
-function oneThreadReference(name: string): Result {
+/** The same case on 1 wasm thread, in a child process (the thread count is fixed per process), with
+ *  that process's GEMM peak on 1 thread. */
+function oneThreadReference(name: string): { result: Result; peak: Peak } {
   const out = join(tmpdir(), `gan-bench-1t-${process.pid}-${name}.json`);
   const pass = ['steps', 'warmup', 'max-step-s'].flatMap((k) => (arg(k) === undefined ? [] : [`--${k}`, arg(k)!]));
   execFileSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--backends', 'wasm', '--threads', '1', '--cases', name, '--scaling', 'none', '--json-out', out, ...pass], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const { results } = JSON.parse(readFileSync(out, 'utf8')) as { results: Result[] };
+  const { results, peaks } = JSON.parse(readFileSync(out, 'utf8')) as { results: Result[]; peaks: Peak[] };
   rmSync(out, { force: true });
-  return results[0]!;
+  return { result: results[0]!, peak: peaks[0]! };
+}
+
+/** A case on 1 and on N threads, each with its process's GEMM peak: the GEMM's own speed-up is the
+ *  ceiling for the step's on this machine at that time. */
+interface Scaling {
+  case: string;
+  one: Result;
+  many: Result;
+  onePeak: Peak;
+  manyPeak?: Peak;
 }
 
 async function main(): Promise<void> {
@@ -94,7 +105,7 @@ async function main(): Promise<void> {
   const selected = arg('cases')?.split(',') ?? Object.keys(cases);
   const results: Result[] = [];
   const peaks: Peak[] = [];
-  const scaling: { case: string; one: Result; many: Result }[] = [];
+  const scaling: Scaling[] = [];
   const wasm = backends.find((b) => b.name === 'wasm');
   console.log(`CPU: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}; backends: ${backends.map((b) => b.name).join(', ')}; wasm threads: ${wasm?.threads ?? '—'}`);
   for (const { name: backend, provider, threads } of backends) {
@@ -109,8 +120,8 @@ async function main(): Promise<void> {
       results.push(result);
       console.log(formatRow(result));
       if (backend === 'wasm' && (threads ?? 1) > 1 && SCALING.includes(name)) {
-        const one = oneThreadReference(name);
-        scaling.push({ case: name, one, many: result });
+        const { result: one, peak: onePeak } = oneThreadReference(name);
+        scaling.push({ case: name, one, many: result, onePeak });
         console.log(`${''.padEnd(10)} ${name.padEnd(16)} 1 thread: ${one.msPerStep.toFixed(0)} ms/step → ${threads} threads: ×${(one.msPerStep / result.msPerStep).toFixed(2)}`);
       }
     }
@@ -118,6 +129,7 @@ async function main(): Promise<void> {
     console.log(`${backend.padEnd(10)} GEMM peak again after the cases: ${after.gflops.toFixed(1)} GFLOP/s; the better of the two is the row's peak`);
     if (after.gflops > peak.gflops) peak = after;
     peaks.push(peak);
+    for (const row of scaling) if (row.many.backend === backend) row.manyPeak = peak;
     for (const r of results.slice(first)) r.ofPeak = r.gflops / peak.gflops;
   }
   console.log(`\n${table(results)}`);
@@ -147,9 +159,12 @@ function peakTable(peaks: Peak[]): string {
   return ['| backend | threads | GEMM peak (best of 3) | ms | GFLOP/s |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
-function scalingTable(rows: { case: string; one: Result; many: Result }[]): string {
-  const lines = rows.map(({ case: c, one, many }) => `| ${c} | ${one.msPerStep.toFixed(0)} | ${many.threads} | ${many.msPerStep.toFixed(0)} | ×${(one.msPerStep / many.msPerStep).toFixed(2)} |`);
-  return ['| wasm scaling | ms/step, 1 thread | threads | ms/step | speed-up |', '|---|---|---|---|---|', ...lines].join('\n');
+function scalingTable(rows: Scaling[]): string {
+  const lines = rows.map(({ case: c, one, many, onePeak, manyPeak }) => {
+    const gemm = manyPeak ? `×${(manyPeak.gflops / onePeak.gflops).toFixed(2)} (${onePeak.gflops.toFixed(0)} → ${manyPeak.gflops.toFixed(0)} GFLOP/s)` : '—';
+    return `| ${c} | ${one.msPerStep.toFixed(0)} | ${many.threads} | ${many.msPerStep.toFixed(0)} | ×${(one.msPerStep / many.msPerStep).toFixed(2)} | ${gemm} |`;
+  });
+  return ['| wasm scaling | ms/step, 1 thread | threads | ms/step | speed-up | GEMM peak speed-up (the ceiling) |', '|---|---|---|---|---|---|', ...lines].join('\n');
 }
 
 // The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
