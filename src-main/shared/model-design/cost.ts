@@ -4,7 +4,7 @@
  * would not fit the wasm heap. Pure (no tfjs), so the renderer computes it too.
  */
 import type { TrainConfig } from '../../api/train-config';
-import { dcganPlan, discriminatorPlan, generatorPlan } from './plan';
+import { dcganPlan, discriminatorPlan, generatorPlan, type NetworkPlan } from './plan';
 
 /** Forward FLOPs of G for one image. */
 export function generatorFlops(config: TrainConfig['model']): number {
@@ -35,9 +35,10 @@ export function trainStepFlops(config: TrainConfig, nCritic = config.nCritic): n
  * The largest heap tfjs-backend-wasm 4.22 can grow to: its emscripten build's getHeapMax() is
  * 4,294,901,760 bytes (65,535 pages of 64 KiB, 64 KiB short of 4 GiB), and the heap never shrinks.
  * A step that needs more aborts the wasm instance ("RuntimeError: Aborted()"), which takes the
- * backend down with it. Measured on a 64-px DCGAN (z 100, widths 64): batch 128 grew the heap to
- * 3.98 GB (estimate 4.23 GB); batch 144 hit the limit and aborted (estimate 4.72 GB). The heap runs
- * at 0.94–1.13× trainingMemory().total (more for small models, whose heap starts at 16 MiB), so the
+ * backend down with it. Measured on a 64-px DCGAN (z 100, widths 64) on wasm with ONNX Runtime and
+ * the fused operations (2026-12-04): batch 128 grew the heap to 2.04 GB (estimate 1.92 GB), batch
+ * 256 to 3.36 GB (estimate 3.28 GB); op by op, batch 144 had hit the limit. The heap runs at
+ * 1.03–1.07× trainingMemory().total (more for small models, whose heap starts at 16 MiB), so the
  * estimate itself is compared with the limit.
  */
 export const WASM_HEAP_LIMIT = 4_294_901_760;
@@ -46,20 +47,44 @@ export const WASM_HEAP_LIMIT = 4_294_901_760;
 const F32 = 4;
 /**
  * Tensors alive per element of a layer's output at a step's peak, fitted to tf.profile's peakBytes
- * over the presets, 32/64 px, RGB, upsample+conv, DiffAugment and WGAN-GP (within ±5% on cpu and wasm
- * when fitted; the tests allow ±15%). G's forward is taped in the last D update and kept until G's
- * update differentiates through it; D runs on real and fake; LeakyReLU is four ops; the penalty adds
- * a double backward.
+ * on wasm with the fused operations (2026-12-04: the presets, 28 and 64 px, batch 8–64, RGB,
+ * upsample+conv, DiffAugment, WGAN-GP; the transient part within ±13 %, the tests allow ±15 % of
+ * the total). G's forward is taped in the last D update and kept until G's update differentiates
+ * through it; D runs on real and fake; the penalty adds a double backward. (Op by op, before batch
+ * norm, leaky ReLU and Adam were fused on wasm, these were 11, 12 and 40, and the optimiser's 15.)
  */
-const PER_G_ELEMENT = 11;
-const PER_D_ELEMENT = 12;
-const PER_D_ELEMENT_GP = 40;
+const PER_G_ELEMENT = 3;
+const PER_D_ELEMENT = 6.5;
+const PER_D_ELEMENT_GP = 28;
 /** Tensors that are not layer outputs: upsampled inputs of upsample+conv, conditional class planes. */
-const PER_EXTRA_ELEMENT = 5;
+const PER_EXTRA_ELEMENT = 6;
 /** DiffAugment's intermediates per pixel and policy (translation, colour, cutout), on real and fake images. */
 const PER_AUGMENTED_ELEMENT = 13;
-/** tfjs' Adam and RMSProp build a dozen temporaries per weight inside one tidy for all of a network's weights. */
-const OPTIMIZER_TEMPORARIES = 15;
+/** The optimiser's update: each weight's gradient and its new value and moments, per weight of the larger network. */
+const OPTIMIZER_TEMPORARIES = 8;
+
+/**
+ * The most floats of im2col/col2im columns one product reads on wasm with ONNX Runtime (a batch
+ * whose columns are larger runs in chunks of whole images). They live on the wasm heap for the
+ * product, outside any tensor.
+ */
+export const COLUMNS_CAP_FLOATS = 1 << 26;
+
+/**
+ * Floats of the largest columns a convolution of `plan` needs per image: its multiply-adds over the
+ * channels of its low-resolution side (a strided convolution's output, a transposed one's input;
+ * upsample+conv's output), which is the im2col of the other side and the col2im into it.
+ */
+function columnsPerImage(plan: NetworkPlan): number {
+  let most = 0;
+  let channels = 0;
+  for (const row of plan.rows) {
+    const c = row.output.length === 3 ? row.output[2]! : 0;
+    if (/conv/i.test(row.op) && channels > 0) most = Math.max(most, row.flops / 2 / (/^Transposed/.test(row.op) ? channels : c));
+    if (c) channels = c;
+  }
+  return most;
+}
 
 export interface MemoryEstimate {
   /** G, D and G's moving average. */
@@ -68,7 +93,9 @@ export interface MemoryEstimate {
   optimizer: number;
   /** The peak of what a step creates and frees: activations and gradients, or the optimiser's update. */
   transient: number;
-  /** Peak tensor bytes of a training step. */
+  /** The largest im2col/col2im columns on the wasm heap, outside any tensor (wasm with ONNX Runtime). */
+  columns: number;
+  /** Peak bytes of a training step: tensors and columns. */
   total: number;
 }
 
@@ -118,5 +145,6 @@ export function trainingMemory(config: TrainConfig): MemoryEstimate {
     F32 * (config.batchSize * perImage + Math.max(g.params, d.params)),
     F32 * OPTIMIZER_TEMPORARIES * Math.max(g.params, d.params),
   );
-  return { weights, optimizer, transient, total: weights + optimizer + transient };
+  const columns = F32 * Math.min(COLUMNS_CAP_FLOATS, config.batchSize * Math.max(columnsPerImage(g), columnsPerImage(d)));
+  return { weights, optimizer, transient, columns, total: weights + optimizer + transient + columns };
 }

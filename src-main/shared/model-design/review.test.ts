@@ -74,11 +74,11 @@ describe('reviewConfig', () => {
 
   it('refuses a model that cannot fit the wasm heap, warns near it, and leaves other backends alone', () => {
     expect(paths(big(16), { backend: 'wasm' })).toEqual([]);
-    expect(paths(big(100), { backend: 'wasm' })).toEqual(['warning batchSize']);
-    const refused = reviewConfig(big(256), { backend: 'wasm' });
+    expect(paths(big(300), { backend: 'wasm' })).toEqual(['warning batchSize']);
+    const refused = reviewConfig(big(512), { backend: 'wasm' });
     expect(refused.ok).toBe(false);
     expect(describeFinding(refused.findings[0]!)).toMatch(/^Batch size: a step needs about \d+\.\d GiB, more than the WebAssembly backend’s 4\.0 GiB heap/);
-    expect(paths(big(256), { backend: 'tensorflow' })).toEqual([]);
+    expect(paths(big(512), { backend: 'tensorflow' })).toEqual([]);
   });
 
   it('names the setting that makes a design too big, not always the batch size', () => {
@@ -90,7 +90,7 @@ describe('reviewConfig', () => {
     const wideD = { ...big(16), model: { ...big(16).model, dWidth: 512 } };
     expect(paths(wideD, { backend: 'wasm' })).toEqual(['error model.dWidth']);
     // Where the batch weighs most, the batch size is named, with what the others would save.
-    expect(describeFinding(reviewConfig(big(256), { backend: 'wasm' }).findings[0]!)).toMatch(
+    expect(describeFinding(reviewConfig(big(512), { backend: 'wasm' }).findings[0]!)).toMatch(
       /halving batch size saves the most \(about \d\.\d GiB; G width: \d\.\d GiB; D width: \d\.\d GiB\)/,
     );
   });

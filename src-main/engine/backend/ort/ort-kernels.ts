@@ -18,6 +18,7 @@ import { backend_util } from '@tensorflow/tfjs-core';
 import type { BatchMatMulAttrs, Conv2DAttrs, Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { OnnxGraph } from './onnx-graph';
 import type { WasmKernels } from '../wasm-kernels';
+import { COLUMNS_CAP_FLOATS } from '../../../shared/model-design/cost';
 import { activeOrt, compileGraph, type GraphSpec, type OrtGraph } from './ort-runtime';
 import { input, type KernelArgs } from '../kernels/runner';
 import { SMALL_CHANNELS } from '../kernels/small-channels';
@@ -160,10 +161,11 @@ const handled = (dataFormat: string | undefined, dilations: number | [number, nu
 const backendOf = (args: KernelArgs) => args.backend as unknown as WasmBackendLike;
 
 /**
- * The scratch columns are capped at this many floats (256 MB): a batch whose im2col is larger (big
- * images, wide layers) runs in chunks of whole images, each its own product.
+ * The columns (on the wasm heap) are capped at this many floats (256 MB, shared/model-design's
+ * memory estimate counts them): a batch whose im2col is larger (big images, wide layers) runs in
+ * chunks of whole images, each its own product.
  */
-export const ortLimits = { maxCols: 1 << 26 };
+export const ortLimits = { maxCols: COLUMNS_CAP_FLOATS };
 
 /** [first image, images] of each chunk of `n` images whose columns take `perImage` floats each. */
 export function batchChunks(n: number, perImage: number): [number, number][] {
