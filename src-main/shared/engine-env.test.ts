@@ -66,6 +66,13 @@ describe.runIf(process.platform === 'linux')('relaunching with the engine enviro
     expect(await exit).toEqual([11, null]);
   }, 30_000);
 
+  it('a SIGINT sent to the parent alone is passed on to the child once', async () => {
+    const { parent, exit, line } = start('signals', '1500');
+    await line;
+    parent.kill('SIGINT');
+    expect(await exit).toEqual([11, null]);
+  }, 30_000);
+
   it('the child dies too when the parent is killed outright', async () => {
     const { parent, exit, line } = start('wait');
     const child = await line;

@@ -39,18 +39,24 @@ export function engineProcessEnv(env: NodeJS.ProcessEnv = process.env): Record<s
 /** Set in a relaunched child's environment (and removed from it at once): its parent relays signals. */
 const RELAUNCHED = 'GAN_STUDIO_RELAUNCHED';
 const RELAYED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type Relayed = (typeof RELAYED)[number];
+/** How long the parent waits for the child to say it got a signal itself before passing it on. */
+const RELAY_WAIT_MS = 50;
 
 /**
  * For commands and scripts that run the engine in their own process (the CLI's train, sample,
  * export and eval; the benchmarks): on Linux, runs this process again as a child with
  * engineMallocEnv, mirrors its exit, and never returns. Returns when nothing needs adding (other
- * platforms, or the tunables already set) and in the child.
+ * platforms, the tunables already set, or a child that cannot be started: then this process runs
+ * the command itself) and in the child.
  *
- * Signals: the child starts in its own process group, so a terminal's Ctrl+C (or a closed terminal)
- * reaches only this process, which passes each signal on exactly once. A second Ctrl+C is then a
- * second SIGINT for the child, as it would be without the relaunch (train: the first stops with a
- * checkpoint). The parent can vanish without passing a signal on only when it is killed outright
- * (kill -9); the child then dies at once too, as the process the user killed would have.
+ * Signals reach the child exactly once. It stays in this process's group, so a terminal's Ctrl+C,
+ * Ctrl+Z or hang-up reaches it (and anything it starts) directly; it tells this process over IPC,
+ * which then does not pass that signal on. A signal sent to this process alone (kill PID) is passed
+ * on when the child has not reported the same one within 50 ms. The same handshake as tsx's. A
+ * second Ctrl+C is a second SIGINT for the child, as without the relaunch (train: the first stops
+ * with a checkpoint, the second ends it). This process can vanish without passing a signal on only
+ * when it is killed outright (kill -9): the child then dies at once too.
  */
 export async function relaunchWithEngineEnv(): Promise<void> {
   if (process.env[RELAUNCHED] === '1') return followParent();
@@ -60,23 +66,48 @@ export async function relaunchWithEngineEnv(): Promise<void> {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...extra, [RELAUNCHED]: '1' },
-    detached: true,
   });
-  const relay = (signal: NodeJS.Signals) => void child.kill(signal);
+  const started = await new Promise<boolean>((resolve) => {
+    child.once('spawn', () => resolve(true));
+    child.once('error', () => resolve(false));
+  });
+  // The relaunch only saves page faults: without it, the command runs here.
+  if (!started) return;
+  child.on('error', () => undefined); // a failed kill of a child that already exited
+  const reported = new Map<Relayed, number>();
+  child.on('message', (m: unknown) => {
+    const signal = (m as { relaunchSignal?: Relayed } | null)?.relaunchSignal;
+    if (signal) reported.set(signal, Date.now());
+  });
+  const relay = (signal: Relayed) => {
+    const since = Date.now();
+    setTimeout(() => {
+      if ((reported.get(signal) ?? 0) < since - RELAY_WAIT_MS) child.kill(signal);
+    }, RELAY_WAIT_MS).unref();
+  };
   for (const signal of RELAYED) process.on(signal, relay);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (c, s) => resolve([c, s]));
-  }).finally(() => RELAYED.forEach((s) => process.off(s, relay)));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+  for (const s of RELAYED) process.off(s, relay);
   // Ends the way the child did, so a shell or a supervisor sees the same status: by the signal when
-  // it is one this process passes on (nothing handles it here any more), else as a shell reports it.
-  if (signal && (RELAYED as readonly string[]).includes(signal)) process.kill(process.pid, signal);
+  // it is one this process passes on (nothing handles it here any more; the child reports a default
+  // ending by one as 128 + its number), else with the child's code.
+  const byNumber = Object.fromEntries(RELAYED.map((s) => [128 + constants.signals[s], s])) as Record<number, Relayed>;
+  const ending = signal ?? (code !== null ? byNumber[code] : undefined);
+  if (ending && (RELAYED as readonly string[]).includes(ending)) process.kill(process.pid, ending);
   process.exit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 1));
 }
 
 function followParent(): void {
   delete process.env[RELAUNCHED];
-  // The IPC channel is only there to notice the parent's death: it must not keep this process alive.
+  // The IPC channel tells the parent which signals arrived here and notices its death; it must not
+  // keep this process alive.
   process.channel?.unref();
   process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  for (const signal of RELAYED) {
+    process.on(signal, () => {
+      if (process.connected) process.send?.({ relaunchSignal: signal });
+      // Alone, this listener would swallow the signal: end as the default action would.
+      if (process.listenerCount(signal) === 1) process.exit(128 + constants.signals[signal]);
+    });
+  }
 }
