@@ -8,7 +8,7 @@
  */
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import type { AdamHyper, AdamTensors, FusedOps } from '.';
-import { wasmKernels } from '../wasm-kernels';
+import { allocateAllOnHeap, allocateOnHeap, wasmKernels } from '../wasm-kernels';
 
 const f = Math.fround;
 
@@ -25,7 +25,7 @@ export function wasmFusedOps(kernelBackend: KernelBackend): FusedOps | null {
   const backend = kernelBackend as unknown as WasmBackendLike;
 
   const at = (t: TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-  const alloc = (shape: number[]) => backend.makeOutput(shape, 'float32');
+  const alloc = (shape: number[]) => allocateOnHeap(kernelBackend, shape);
   /** Runs `body` with a heap scratch of `values` (written first) and frees it. */
   const withScratch = <T>(length: number, values: Float32Array[] | null, body: (offset: number) => T): T => {
     const scratch = alloc([Math.max(1, length)]);
@@ -40,10 +40,12 @@ export function wasmFusedOps(kernelBackend: KernelBackend): FusedOps | null {
       backend.disposeData(scratch.dataId);
     }
   };
-  /** Runs `body`, which fills the freshly allocated `outputs`; frees them if it throws. */
-  const fill = (outputs: TensorInfo[], body: () => void): void => {
+  /** Allocates outputs of `shapes` and runs `body` to fill them; frees them if anything throws. */
+  const produce = (shapes: number[][], body: (outputs: TensorInfo[]) => void): TensorInfo[] => {
+    const outputs = allocateAllOnHeap(kernelBackend, shapes);
     try {
-      body();
+      body(outputs);
+      return outputs;
     } catch (error) {
       for (const o of outputs) backend.disposeData(o.dataId);
       throw error;
@@ -63,17 +65,15 @@ export function wasmFusedOps(kernelBackend: KernelBackend): FusedOps | null {
   return {
     moments(x) {
       const C = channelsOf(x);
-      const stats = alloc([2, C]);
-      fill([stats], () => withScratch(4 * C, null, (acc) => k.bn_moments(at(x), sizeOf(x) / C, C, acc, at(stats))));
-      return stats;
+      const [stats] = produce([[2, C]], ([out]) => withScratch(4 * C, null, (acc) => k.bn_moments(at(x), sizeOf(x) / C, C, acc, at(out!))));
+      return stats!;
     },
 
     normalize(x, stats, gamma, beta, epsilon) {
       const C = channelsOf(x);
-      const y = alloc(x.shape);
       const r = rstdOf(statsOf(stats), C, epsilon);
-      fill([y], () => withScratch(C, [r], (rAt) => k.bn_normalize(at(x), at(y), sizeOf(x) / C, C, at(stats), rAt, at(gamma), at(beta))));
-      return y;
+      const [y] = produce([x.shape], ([out]) => withScratch(C, [r], (rAt) => k.bn_normalize(at(x), at(out!), sizeOf(x) / C, C, at(stats), rAt, at(gamma), at(beta))));
+      return y!;
     },
 
     gradSums(dy, x, stats, epsilon) {
@@ -86,12 +86,11 @@ export function wasmFusedOps(kernelBackend: KernelBackend): FusedOps | null {
         const heap = backend.typedArrayFromHeap(dy).buffer;
         return new Float64Array(heap.slice(acc, acc + 16 * C));
       });
-      const [dBeta, dGamma] = [alloc([C]), alloc([C])];
-      fill([dBeta, dGamma], () => {
-        backend.typedArrayFromHeap(dBeta).set(sums.subarray(0, C));
-        backend.typedArrayFromHeap(dGamma).set(sums.subarray(C));
+      const [dBeta, dGamma] = produce([[C], [C]], ([db, dg]) => {
+        backend.typedArrayFromHeap(db!).set(sums.subarray(0, C));
+        backend.typedArrayFromHeap(dg!).set(sums.subarray(C));
       });
-      return [dBeta, dGamma];
+      return [dBeta!, dGamma!];
     },
 
     inputGrad(dy, x, stats, gamma, dBeta, dGamma, epsilon) {
@@ -102,32 +101,30 @@ export function wasmFusedOps(kernelBackend: KernelBackend): FusedOps | null {
       const meanDy = backend.typedArrayFromHeap(dBeta).map((v) => f(v / n));
       const meanDyXhat = backend.typedArrayFromHeap(dGamma).map((v) => f(v / n));
       const scale = g.map((v, c) => f(v * r[c]!));
-      const dx = alloc(x.shape);
-      fill([dx], () => withScratch(4 * C, [r, meanDy, meanDyXhat, scale], (p) => k.bn_input_grad(at(dy), at(x), at(dx), n, C, at(stats), p, p + 4 * C, p + 8 * C, p + 12 * C)));
-      return dx;
+      const [dx] = produce([x.shape], ([out]) =>
+        withScratch(4 * C, [r, meanDy, meanDyXhat, scale], (p) => k.bn_input_grad(at(dy), at(x), at(out!), n, C, at(stats), p, p + 4 * C, p + 8 * C, p + 12 * C)),
+      );
+      return dx!;
     },
 
     leakyRelu(x, alpha, output) {
-      const y = alloc(x.shape);
-      fill([y], () => (output === 'value' ? k.leaky_value : k.leaky_slope)(at(x), at(y), sizeOf(x), f(alpha)));
-      return y;
+      const [y] = produce([x.shape], ([out]) => (output === 'value' ? k.leaky_value : k.leaky_slope)(at(x), at(out!), sizeOf(x), f(alpha)));
+      return y!;
     },
 
     movingAverage(target, source, keep, offset) {
-      const y = alloc(target.shape);
-      fill([y], () => k.moving_average(at(target), at(source) + 4 * offset, at(y), sizeOf(target), f(keep), f(1 - keep)));
-      return y;
+      const [y] = produce([target.shape], ([out]) => k.moving_average(at(target), at(source) + 4 * offset, at(out!), sizeOf(target), f(keep), f(1 - keep)));
+      return y!;
     },
 
     adam(t: AdamTensors, h: AdamHyper) {
       const n = sizeOf(t.w);
-      const [w, m, v] = [alloc(t.w.shape), alloc(t.w.shape), alloc(t.w.shape)];
       const acc1 = backend.typedArrayFromHeap(t.accB1)[0]!;
       const acc2 = backend.typedArrayFromHeap(t.accB2)[0]!;
-      fill([w, m, v], () =>
-        k.adam(at(t.w), at(t.m), at(t.v), at(t.g), at(w), at(m), at(v), n, f(h.beta1), f(1 - h.beta1), f(h.beta2), f(1 - h.beta2), f(1 - acc1), f(1 - acc2), f(h.epsilon), f(-h.learningRate)),
+      const [w, m, v] = produce([t.w.shape, t.w.shape, t.w.shape], ([ow, om, ov]) =>
+        k.adam(at(t.w), at(t.m), at(t.v), at(t.g), at(ow!), at(om!), at(ov!), n, f(h.beta1), f(1 - h.beta1), f(h.beta2), f(1 - h.beta2), f(1 - acc1), f(1 - acc2), f(h.epsilon), f(-h.learningRate)),
       );
-      return { w, m, v };
+      return { w: w!, m: m!, v: v! };
     },
   };
 }

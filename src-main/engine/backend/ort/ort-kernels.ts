@@ -15,9 +15,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
-import type { BatchMatMulAttrs, Conv2DAttrs, Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BatchMatMulAttrs, Conv2DAttrs, Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { OnnxGraph } from './onnx-graph';
-import type { WasmKernels } from '../wasm-kernels';
+import { allocateAllOnHeap, allocateOnHeap, type WasmKernels } from '../wasm-kernels';
 import { COLUMNS_CAP_FLOATS } from '../../../shared/model-design/cost';
 import { activeOrt, compileGraph, type GraphSpec, type OrtGraph } from './ort-runtime';
 import { input, type KernelArgs } from '../kernels/runner';
@@ -61,7 +61,6 @@ export const ortGraphCount = () => graphs.size;
 
 interface WasmBackendLike {
   typedArrayFromHeap(t: TensorInfo): Float32Array;
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   disposeData(dataId: object): boolean;
 }
 
@@ -135,7 +134,7 @@ function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number,
 
 /** A new wasm tensor holding `values`. */
 function toHeap(backend: WasmBackendLike, shape: number[], values: Float32Array): TensorInfo {
-  const out = backend.makeOutput(shape, 'float32');
+  const out = allocateOnHeap(backend as unknown as KernelBackend, shape);
   heap(backend, out).set(values);
   return out;
 }
@@ -215,8 +214,7 @@ function conv2d(args: KernelArgs): TensorInfo | null {
   const image = info.inHeight * info.inWidth * info.inChannels;
   const chunks = batchChunks(info.batchSize, pixels * k);
   // Allocate first: heap views taken before an allocation may be stale after it.
-  const out = backend.makeOutput(info.outShape, 'float32');
-  const cols = backend.makeOutput([Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)], 'float32');
+  const [out, cols] = allocateAllOnHeap(args.backend, [info.outShape, [Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)]]) as [TensorInfo, TensorInfo];
   try {
     const epilogue = epilogueOf(args, co);
     if (epilogue === undefined) return abandon(backend, out);
@@ -255,7 +253,7 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
   const chunks = batchChunks(info.batchSize, pixels * k);
   const sum = new Float32Array(chunks.length > 1 ? k * co : 0);
   let dw: Float32Array | null = null;
-  const cols = backend.makeOutput([Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)], 'float32');
+  const cols = allocateOnHeap(args.backend, [Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)]);
   try {
     for (const [b, nb] of chunks) {
       im2col(kernels, args.backend, x, b * image, { ...convGeometry(info), n: nb }, cols);
@@ -311,10 +309,8 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
   const chunks = batchChunks(n, perImage);
   // Allocate first (heap views taken before an allocation may be stale after it): dx, and room in
   // the heap for one phase's columns and product.
-  const out = backend.makeOutput([...inputShape], 'float32');
   const phaseRows = Math.max(0, ...chunks.map(([, nb]) => nb)) * Math.ceil(h / sH) * Math.ceil(w / sW);
-  const cols = backend.makeOutput([Math.max(1, phaseRows * k)], 'float32');
-  const phaseOut = backend.makeOutput([Math.max(1, phaseRows * ci)], 'float32');
+  const [out, cols, phaseOut] = allocateAllOnHeap(args.backend, [[...inputShape], [Math.max(1, phaseRows * k)], [Math.max(1, phaseRows * ci)]]) as [TensorInfo, TensorInfo, TensorInfo];
   try {
     const weights = phaseWeights(heap(backend, filter), kH, kW, ci, co, sH, sW);
     for (const [b, nb] of chunks) {
@@ -368,8 +364,7 @@ function conv2dBackpropInputCol2im(args: KernelArgs, kernels: WasmKernels, info:
   const k = info.filterHeight * info.filterWidth * ci;
   const pixels = oH * oW;
   const chunks = batchChunks(n, pixels * k);
-  const out = backend.makeOutput([n, h, w, ci], 'float32');
-  const cols = backend.makeOutput([Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)], 'float32');
+  const [out, cols] = allocateAllOnHeap(args.backend, [[n, h, w, ci], [Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)]]) as [TensorInfo, TensorInfo];
   try {
     for (const [b, nb] of chunks) {
       const rows = nb * pixels;

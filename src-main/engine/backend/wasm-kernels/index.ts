@@ -4,7 +4,7 @@
  * thread, as tfjs' elementwise kernels do. Used by the fused operations (../fused/wasm.ts) and by
  * the data movement around ONNX Runtime's GEMMs (../ort).
  */
-import type { KernelBackend } from '@tensorflow/tfjs-core';
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { KERNELS_WASM, KERNELS_WASM_SHARED_MEMORY } from './kernels.generated';
 
 /** The exports of kernels.wat: byte offsets into the heap, element counts, scalars. */
@@ -59,4 +59,43 @@ export function wasmKernels(backend: KernelBackend): WasmKernels | null {
   }
   instances.set(backend, kernels);
   return kernels;
+}
+
+interface HeapAllocator {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: object): boolean;
+  /** tfjs-backend-wasm's record of each tensor: where its bytes start in the heap. */
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+}
+
+/**
+ * A new float32 tensor on the wasm heap for these kernels to write, or a clear error. tfjs-wasm
+ * 4.22's malloc returns 0 when the heap cannot grow (its limit is 4 GiB) and the tensor then starts
+ * at byte 0: a kernel writing there would overwrite the heap's start. (tfjs' own kernels would throw
+ * on a view of that size; ours take offsets.)
+ */
+export function allocateOnHeap(backend: KernelBackend, shape: number[]): TensorInfo {
+  const heap = backend as unknown as HeapAllocator;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const full = () => new Error(`The WebAssembly heap could not grow by ${Math.ceil((4 * size) / 2 ** 20)} MiB more (tfjs-wasm's heap stops at 4 GiB): lower the batch size or the model's widths.`);
+  // 4 GiB or more would wrap around in malloc's 32-bit size.
+  if (4 * size >= 2 ** 32) throw full();
+  const t = heap.makeOutput(shape, 'float32');
+  if (size > 0 && heap.dataIdMap.get(t.dataId)?.memoryOffset === 0) {
+    heap.disposeData(t.dataId);
+    throw full();
+  }
+  return t;
+}
+
+/** Allocates `shapes` in turn with allocateOnHeap; frees the ones already made if one fails. */
+export function allocateAllOnHeap(backend: KernelBackend, shapes: number[][]): TensorInfo[] {
+  const made: TensorInfo[] = [];
+  try {
+    for (const shape of shapes) made.push(allocateOnHeap(backend, shape));
+    return made;
+  } catch (error) {
+    for (const t of made) (backend as unknown as HeapAllocator).disposeData(t.dataId);
+    throw error;
+  }
 }
