@@ -66,6 +66,14 @@ describe.runIf(process.platform === 'linux')('relaunching with the engine enviro
     expect(await exit).toEqual([11, null]);
   }, 30_000);
 
+  it('a Ctrl+C while the child computes (its event loop held, as in a training step) still reaches it once', async () => {
+    const { parent, exit, line } = start('busy', '1500');
+    await line;
+    process.kill(-parent.pid!, 'SIGINT');
+    // A second SIGINT would meet only the relaunch's own listener and end the child with 130.
+    expect(await exit).toEqual([21, null]);
+  }, 30_000);
+
   it('a SIGINT sent to the parent alone is passed on to the child once', async () => {
     const { parent, exit, line } = start('signals', '1500');
     await line;

@@ -40,7 +40,7 @@ export function engineProcessEnv(env: NodeJS.ProcessEnv = process.env): Record<s
 const RELAUNCHED = 'GAN_STUDIO_RELAUNCHED';
 const RELAYED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type Relayed = (typeof RELAYED)[number];
-/** How long the parent waits for the child to say it got a signal itself before passing it on. */
+/** How long the child waits, after the parent says it got a signal, for the same one to arrive here. */
 const RELAY_WAIT_MS = 50;
 
 /**
@@ -51,43 +51,42 @@ const RELAY_WAIT_MS = 50;
  * the command itself) and in the child.
  *
  * Signals reach the child exactly once. It stays in this process's group, so a terminal's Ctrl+C,
- * Ctrl+Z or hang-up reaches it (and anything it starts) directly; it tells this process over IPC,
- * which then does not pass that signal on. A signal sent to this process alone (kill PID) is passed
- * on when the child has not reported the same one within 50 ms. The same handshake as tsx's. A
- * second Ctrl+C is a second SIGINT for the child, as without the relaunch (train: the first stops
- * with a checkpoint, the second ends it). This process can vanish without passing a signal on only
- * when it is killed outright (kill -9): the child then dies at once too.
+ * Ctrl+Z or hang-up (and a pattern or control-group kill) reaches it, and anything it starts,
+ * directly. This process tells the child over IPC of every signal it gets; the child raises one
+ * itself only when, 50 ms after its event loop has read that message, it has received fewer of that
+ * signal than it was told of: a signal sent to this process alone (kill PID). The count is the
+ * child's, so a child busy in a long synchronous step still sees each signal once. A second Ctrl+C
+ * is a second SIGINT for the child, as without the relaunch (train: the first stops with a
+ * checkpoint, the second ends it). This process can vanish without saying so only when it is
+ * killed outright (kill -9): the child then dies at once too.
  */
 export async function relaunchWithEngineEnv(): Promise<void> {
   if (process.env[RELAUNCHED] === '1') return followParent();
   const extra = engineMallocEnv();
   if (Object.keys(extra).length === 0) return;
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, ...extra, [RELAUNCHED]: '1' },
-  });
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...extra, [RELAUNCHED]: '1' },
+    });
+  } catch {
+    return; // the relaunch only saves page faults: without it, the command runs here
+  }
   const started = await new Promise<boolean>((resolve) => {
     child.once('spawn', () => resolve(true));
     child.once('error', () => resolve(false));
   });
-  // The relaunch only saves page faults: without it, the command runs here.
   if (!started) return;
-  child.on('error', () => undefined); // a failed kill of a child that already exited
-  const reported = new Map<Relayed, number>();
-  child.on('message', (m: unknown) => {
-    const signal = (m as { relaunchSignal?: Relayed } | null)?.relaunchSignal;
-    if (signal) reported.set(signal, Date.now());
-  });
-  const relay = (signal: Relayed) => {
-    const since = Date.now();
-    setTimeout(() => {
-      if ((reported.get(signal) ?? 0) < since - RELAY_WAIT_MS) child.kill(signal);
-    }, RELAY_WAIT_MS).unref();
+  child.on('error', () => undefined); // a failed send or kill to a child that already exited
+  const tell = (signal: Relayed) => {
+    if (child.connected) child.send({ relaunchSignal: signal }, () => undefined);
+    else child.kill(signal);
   };
-  for (const signal of RELAYED) process.on(signal, relay);
+  for (const signal of RELAYED) process.on(signal, tell);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
-  for (const s of RELAYED) process.off(s, relay);
+  for (const s of RELAYED) process.off(s, tell);
   // Ends the way the child did, so a shell or a supervisor sees the same status: by the signal when
   // it is one this process passes on (nothing handles it here any more; the child reports a default
   // ending by one as 128 + its number), else with the child's code.
@@ -99,15 +98,26 @@ export async function relaunchWithEngineEnv(): Promise<void> {
 
 function followParent(): void {
   delete process.env[RELAUNCHED];
-  // The IPC channel tells the parent which signals arrived here and notices its death; it must not
-  // keep this process alive.
+  // The IPC channel carries the parent's signals and notices its death; it must not keep this
+  // process alive.
   process.channel?.unref();
   process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  if (!process.connected) process.kill(process.pid, 'SIGKILL'); // the parent died while this one started
+  const received = new Map<Relayed, number>();
+  const told = new Map<Relayed, number>();
   for (const signal of RELAYED) {
     process.on(signal, () => {
-      if (process.connected) process.send?.({ relaunchSignal: signal });
+      received.set(signal, (received.get(signal) ?? 0) + 1);
       // Alone, this listener would swallow the signal: end as the default action would.
       if (process.listenerCount(signal) === 1) process.exit(128 + constants.signals[signal]);
     });
   }
+  process.on('message', (m: unknown) => {
+    const signal = (m as { relaunchSignal?: Relayed } | null)?.relaunchSignal;
+    if (!signal || !(RELAYED as readonly string[]).includes(signal)) return;
+    told.set(signal, (told.get(signal) ?? 0) + 1);
+    setTimeout(() => {
+      if ((received.get(signal) ?? 0) < (told.get(signal) ?? 0)) process.kill(process.pid, signal);
+    }, RELAY_WAIT_MS);
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * A script that relaunches itself with the engine's environment (engine-env.test.ts drives it):
  * prints its pid and GLIBC_TUNABLES, then `exit <code>`, `signals <ms>` (counts SIGINTs for ms,
- * exits with 10 + the count) or `wait` (runs until killed).
+ * exits with 10 + the count), `busy <ms>` (handles one SIGINT as train does, process.once, exiting
+ * with 21 soon after; computes synchronously for ms first) or `wait` (runs until killed).
  */
 import { relaunchWithEngineEnv } from '../shared/engine-env';
 
@@ -13,3 +14,9 @@ process.stdout.write(`${process.pid} ${process.env.GLIBC_TUNABLES ?? ''} ${proce
 if (mode === 'exit') process.exit(Number(value));
 if (mode === 'signals') setTimeout(() => process.exit(10 + sigints), Number(value));
 if (mode === 'wait') setInterval(() => undefined, 1000);
+if (mode === 'busy') {
+  process.once('SIGINT', () => setTimeout(() => process.exit(21), 300));
+  setInterval(() => undefined, 1000);
+  const until = Date.now() + Number(value);
+  while (Date.now() < until); // a training step: the event loop does not turn
+}
