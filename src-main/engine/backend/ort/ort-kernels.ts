@@ -174,10 +174,23 @@ export function batchChunks(n: number, perImage: number): [number, number][] {
   return chunks;
 }
 
-/** Frees `out` and answers null: the caller falls back to the wasm kernel. */
-function abandon(backend: WasmBackendLike, out: TensorInfo): null {
-  backend.disposeData(out.dataId);
-  return null;
+/**
+ * Allocates an output and scratch tensors on the heap together (first: heap views taken before an
+ * allocation may be stale after it), then runs `fill`. The output is returned when `fill` succeeds,
+ * and freed when it gives up (false: the caller falls back to the wasm kernel) or throws; the
+ * scratch is freed either way.
+ */
+function produceOnHeap(args: KernelArgs, outShape: number[], scratchShapes: number[][], fill: (out: TensorInfo, scratch: TensorInfo[]) => boolean): TensorInfo | null {
+  const backend = backendOf(args);
+  const [out, ...scratch] = allocateAllOnHeap(args.backend, [outShape, ...scratchShapes]) as [TensorInfo, ...TensorInfo[]];
+  let done = false;
+  try {
+    done = fill(out, scratch);
+    return done ? out : null;
+  } finally {
+    for (const t of scratch) backend.disposeData(t.dataId);
+    if (!done) backend.disposeData(out.dataId);
+  }
 }
 
 /**
@@ -213,24 +226,17 @@ function conv2d(args: KernelArgs): TensorInfo | null {
   const co = info.outChannels;
   const image = info.inHeight * info.inWidth * info.inChannels;
   const chunks = batchChunks(info.batchSize, pixels * k);
-  // Allocate first: heap views taken before an allocation may be stale after it.
-  const [out, cols] = allocateAllOnHeap(args.backend, [info.outShape, [Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)]]) as [TensorInfo, TensorInfo];
-  try {
+  return produceOnHeap(args, info.outShape, [[Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)]], (out, [cols]) => {
     const epilogue = epilogueOf(args, co);
-    if (epilogue === undefined) return abandon(backend, out);
+    if (epilogue === undefined) return false;
     for (const [b, nb] of chunks) {
-      im2col(kernels, args.backend, x, b * image, { ...convGeometry(info), n: nb }, cols);
+      im2col(kernels, args.backend, x, b * image, { ...convGeometry(info), n: nb }, cols!);
       // The product lands in the output's place on the heap.
       const into = heap(backend, out).subarray(b * pixels * co, (b + nb) * pixels * co);
-      if (!gemm(heap(backend, cols).subarray(0, nb * pixels * k), heap(backend, filter), nb * pixels, k, co, false, false, epilogue, into)) return abandon(backend, out);
+      if (!gemm(heap(backend, cols!).subarray(0, nb * pixels * k), heap(backend, filter), nb * pixels, k, co, false, false, epilogue, into)) return false;
     }
-    return out;
-  } catch (error) {
-    backend.disposeData(out.dataId);
-    throw error;
-  } finally {
-    backend.disposeData(cols.dataId);
-  }
+    return true;
+  });
 }
 
 /** dW[(kh, kw, ci), co] = im2col(x)ᵀ · dy[(b, oh, ow), co], summed over chunks in a fixed order. */
@@ -307,11 +313,9 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
   const dxImage = h * w * ci;
   const perImage = Math.ceil(h / sH) * Math.ceil(w / sW) * k;
   const chunks = batchChunks(n, perImage);
-  // Allocate first (heap views taken before an allocation may be stale after it): dx, and room in
-  // the heap for one phase's columns and product.
+  // dx, and room in the heap for one phase's columns and product.
   const phaseRows = Math.max(0, ...chunks.map(([, nb]) => nb)) * Math.ceil(h / sH) * Math.ceil(w / sW);
-  const [out, cols, phaseOut] = allocateAllOnHeap(args.backend, [[...inputShape], [Math.max(1, phaseRows * k)], [Math.max(1, phaseRows * ci)]]) as [TensorInfo, TensorInfo, TensorInfo];
-  try {
+  return produceOnHeap(args, [...inputShape], [[Math.max(1, phaseRows * k)], [Math.max(1, phaseRows * ci)]], (out, [cols, phaseOut]) => {
     const weights = phaseWeights(heap(backend, filter), kH, kW, ci, co, sH, sW);
     for (const [b, nb] of chunks) {
       for (let a = 0; a < sH; a++) {
@@ -321,23 +325,17 @@ function conv2dBackpropInput(args: KernelArgs): TensorInfo | null {
           if (rows.count === 0 || columns.count === 0) continue;
           // Window (u, v) of phase row Q reads dy row Q − (T − 1) + u.
           const window = { n: nb, h: oH, w: oW, c: co, kH: tH, kW: tW, sH: 1, sW: 1, top: tH - 1 - rows.first, left: tW - 1 - columns.first, outH: rows.count, outW: columns.count };
-          im2col(kernels, args.backend, dy, b * dyImage, window, cols);
+          im2col(kernels, args.backend, dy, b * dyImage, window, cols!);
           const subFilter = weights.subarray((a * sW + p) * ci * k, (a * sW + p + 1) * ci * k);
           const m = nb * rows.count * columns.count;
-          if (!gemm(heap(backend, cols).subarray(0, m * k), subFilter, m, k, ci, false, true, null, heap(backend, phaseOut).subarray(0, m * ci))) return abandon(backend, out);
+          if (!gemm(heap(backend, cols!).subarray(0, m * k), subFilter, m, k, ci, false, true, null, heap(backend, phaseOut!).subarray(0, m * ci))) return false;
           const placement = { n: nb, h, w, c: ci, rows: rows.count, cols: columns.count, y0: sH * rows.first + a - top, x0: sW * columns.first + p - left, sH, sW };
-          scatterPhase(kernels, args.backend, phaseOut, out, b * dxImage, placement);
+          scatterPhase(kernels, args.backend, phaseOut!, out, b * dxImage, placement);
         }
       }
     }
-  } catch (error) {
-    backend.disposeData(out.dataId);
-    throw error;
-  } finally {
-    backend.disposeData(cols.dataId);
-    backend.disposeData(phaseOut.dataId);
-  }
-  return out;
+    return true;
+  });
 }
 
 /** From this many multiply-adds on, the col2im form beats the phases (below). */
@@ -364,21 +362,15 @@ function conv2dBackpropInputCol2im(args: KernelArgs, kernels: WasmKernels, info:
   const k = info.filterHeight * info.filterWidth * ci;
   const pixels = oH * oW;
   const chunks = batchChunks(n, pixels * k);
-  const [out, cols] = allocateAllOnHeap(args.backend, [[n, h, w, ci], [Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)]]) as [TensorInfo, TensorInfo];
-  try {
+  return produceOnHeap(args, [n, h, w, ci], [[Math.max(1, (chunks[0]?.[1] ?? 0) * pixels * k)]], (out, [cols]) => {
     for (const [b, nb] of chunks) {
       const rows = nb * pixels;
       const dyChunk = heap(backend, dy).subarray(b * pixels * co, (b + nb) * pixels * co);
-      if (!gemm(dyChunk, heap(backend, filter), rows, co, k, false, true, null, heap(backend, cols).subarray(0, rows * k))) return abandon(backend, out);
-      col2imAdd(kernels, args.backend, cols, out, b * h * w * ci, { ...convGeometry(info), n: nb });
+      if (!gemm(dyChunk, heap(backend, filter), rows, co, k, false, true, null, heap(backend, cols!).subarray(0, rows * k))) return false;
+      col2imAdd(kernels, args.backend, cols!, out, b * h * w * ci, { ...convGeometry(info), n: nb });
     }
-    return out;
-  } catch (error) {
-    backend.disposeData(out.dataId);
-    throw error;
-  } finally {
-    backend.disposeData(cols.dataId);
-  }
+    return true;
+  });
 }
 
 /** Products smaller than this many multiply-adds stay in wasm (a graph call costs ~20–50 µs). */
