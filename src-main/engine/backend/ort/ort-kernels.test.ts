@@ -217,6 +217,9 @@ describe('im2col and the phase interleave (WebAssembly, within the heap)', () =>
       { n: 1, h: 7, w: 5, c: 2, kH: 2, kW: 3, sH: 1, sW: 1, top: 1, left: 2, outH: 7, outW: 5 },
       { n: 3, h: 4, w: 4, c: 1, kH: 5, kW: 5, sH: 1, sW: 2, top: 2, left: 2, outH: 4, outW: 2 },
       { n: 1, h: 3, w: 3, c: 2, kH: 2, kW: 2, sH: 1, sW: 1, top: 0, left: 0, outH: 2, outW: 2 },
+      // Runs past 128 bytes (memory.copy) beside the short ones copied in registers, clipped too.
+      { n: 2, h: 5, w: 5, c: 12, kH: 4, kW: 4, sH: 2, sW: 2, top: 1, left: 1, outH: 3, outW: 3 },
+      { n: 1, h: 4, w: 6, c: 33, kH: 3, kW: 3, sH: 1, sW: 1, top: 1, left: 1, outH: 4, outW: 6 },
     ];
     for (const g of geometries) {
       const x = Float32Array.from({ length: g.n * g.h * g.w * g.c }, (_, i) => i + 1);
@@ -248,6 +251,20 @@ describe('im2col and the phase interleave (WebAssembly, within the heap)', () =>
     [image[4], image[6], image[12], image[14]] = [1, 2, 3, 4];
     expect(dx.slice(18)).toEqual(image);
     expect(dx.slice(0, 18).every(Number.isNaN)).toBe(true);
+  });
+
+  it.each([3, 5, 32, 33])('scatterPhase copies whole pixels of %i channels (in registers up to 32, by memory.copy past)', (c) => {
+    // Phase (0, 1) of a 3×4 image at stride 2 on rows, 2 on columns: rows 0 and 2, columns 1 and 3.
+    const placement: PhasePlacement = { n: 1, h: 3, w: 4, c, rows: 2, cols: 2, y0: 0, x0: 1, sH: 2, sW: 2 };
+    const values = Array.from({ length: 4 * c }, (_, i) => i + 1);
+    const dx = onHeap(12 * c, (heap, out) => {
+      const phase = tf.tensor1d(values);
+      scatterPhase(heapKernels(tf.backend(), out)!, tf.backend(), phase, out, 0, placement);
+      phase.dispose();
+    });
+    const expected = new Array<number>(12 * c).fill(Number.NaN);
+    [1, 3, 9, 11].forEach((pixel, k) => expected.splice(pixel * c, c, ...values.slice(k * c, (k + 1) * c)));
+    expect(dx).toEqual(expected);
   });
 });
 

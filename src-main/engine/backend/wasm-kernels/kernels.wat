@@ -419,7 +419,7 @@
     (param $outH i32) (param $outW i32)
     (local $b i32) (local $oh i32) (local $ow i32) (local $kh i32) (local $image i32) (local $at i32)
     (local $pixel i32) (local $window i32) (local $ih0 i32) (local $iw0 i32) (local $kw0 i32) (local $kw1 i32)
-    (local $ih i32) (local $inside i32)
+    (local $ih i32) (local $inside i32) (local $to i32) (local $from i32) (local $len i32) (local $o i32)
     (local.set $pixel (i32.shl (local.get $c) (i32.const 2)))
     (local.set $window (i32.mul (i32.mul (local.get $kH) (local.get $kW)) (local.get $pixel)))
     (local.set $at (local.get $cols))
@@ -452,12 +452,27 @@
                 (local.set $ih (i32.add (local.get $ih0) (local.get $kh)))
                 (if (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $h)))
                   (then
-                    (memory.copy
-                      (i32.add (local.get $at)
-                        (i32.mul (i32.add (i32.mul (local.get $kh) (local.get $kW)) (local.get $kw0)) (local.get $pixel)))
-                      (i32.add (local.get $image)
-                        (i32.mul (i32.add (i32.add (i32.mul (local.get $ih) (local.get $w)) (local.get $iw0)) (local.get $kw0)) (local.get $pixel)))
-                      (i32.mul (i32.sub (local.get $kw1) (local.get $kw0)) (local.get $pixel)))))
+                    (local.set $to (i32.add (local.get $at)
+                      (i32.mul (i32.add (i32.mul (local.get $kh) (local.get $kW)) (local.get $kw0)) (local.get $pixel))))
+                    (local.set $from (i32.add (local.get $image)
+                      (i32.mul (i32.add (i32.add (i32.mul (local.get $ih) (local.get $w)) (local.get $iw0)) (local.get $kw0)) (local.get $pixel))))
+                    (local.set $len (i32.mul (i32.sub (local.get $kw1) (local.get $kw0)) (local.get $pixel)))
+                    ;; A short run (a 1–4 channel image: 4–64 bytes) is copied in registers:
+                    ;; memory.copy is a call into the runtime, which costs more than such a copy.
+                    (if (i32.le_u (local.get $len) (i32.const 128))
+                      (then
+                        (local.set $o (i32.const 0))
+                        (block $v_done (loop $v_loop
+                          (br_if $v_done (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $len)))
+                          (v128.store (i32.add (local.get $to) (local.get $o)) (v128.load (i32.add (local.get $from) (local.get $o))))
+                          (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                          (br $v_loop)))
+                        (block $s_done (loop $s_loop
+                          (br_if $s_done (i32.ge_u (local.get $o) (local.get $len)))
+                          (i32.store (i32.add (local.get $to) (local.get $o)) (i32.load (i32.add (local.get $from) (local.get $o))))
+                          (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                          (br $s_loop))))
+                      (else (memory.copy (local.get $to) (local.get $from) (local.get $len))))))
                 (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
                 (br $kh_loop)))))
           (local.set $at (i32.add (local.get $at) (local.get $window)))
@@ -475,7 +490,7 @@
   (func (export "scatter_phase")
     (param $src i32) (param $dst i32) (param $n i32) (param $h i32) (param $w i32) (param $c i32)
     (param $rows i32) (param $cols i32) (param $y0 i32) (param $x0 i32) (param $sH i32) (param $sW i32)
-    (local $b i32) (local $i i32) (local $j i32) (local $pixel i32) (local $step i32) (local $to i32) (local $from i32)
+    (local $b i32) (local $i i32) (local $j i32) (local $pixel i32) (local $step i32) (local $to i32) (local $from i32) (local $o i32)
     (local.set $pixel (i32.shl (local.get $c) (i32.const 2)))
     (local.set $step (i32.mul (local.get $sW) (local.get $pixel)))
     (local.set $from (local.get $src))
@@ -495,7 +510,21 @@
         (local.set $j (i32.const 0))
         (block $j_done (loop $j_loop
           (br_if $j_done (i32.ge_s (local.get $j) (local.get $cols)))
-          (memory.copy (local.get $to) (local.get $from) (local.get $pixel))
+          ;; As in im2col: a pixel of 1–32 channels is copied in registers, a wider one by memory.copy.
+          (if (i32.le_u (local.get $pixel) (i32.const 128))
+            (then
+              (local.set $o (i32.const 0))
+              (block $v_done (loop $v_loop
+                (br_if $v_done (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $pixel)))
+                (v128.store (i32.add (local.get $to) (local.get $o)) (v128.load (i32.add (local.get $from) (local.get $o))))
+                (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                (br $v_loop)))
+              (block $s_done (loop $s_loop
+                (br_if $s_done (i32.ge_u (local.get $o) (local.get $pixel)))
+                (i32.store (i32.add (local.get $to) (local.get $o)) (i32.load (i32.add (local.get $from) (local.get $o))))
+                (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                (br $s_loop))))
+            (else (memory.copy (local.get $to) (local.get $from) (local.get $pixel))))
           (local.set $to (i32.add (local.get $to) (local.get $step)))
           (local.set $from (i32.add (local.get $from) (local.get $pixel)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
