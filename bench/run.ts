@@ -3,7 +3,9 @@
  * has — ms/step, images/s, achieved GFLOP/s (from the analytic FLOP count) and its fraction of the
  * machine's float32 GEMM peak (a 2048² matMul on the same backend and threads, measured in the same
  * run) — printed as a table and written to bench/results/train-<date>.json. With wasm on N > 1
- * threads it adds a scaling row per DCGAN case: the same case in a child process on 1 thread.
+ * threads it adds a scaling row per DCGAN case: the same case in a child process on 1 thread, and
+ * N such children side by side. The second is what N cores give N independent single-thread runs:
+ * the ceiling of a data-parallel engine (one replica per core), beside the threaded engine's own.
  *
  *   npm run bench -- [--steps 10] [--warmup 2] [--backends wasm,cpu] [--cases mlp-bce,dcgan28-bce]
  *                    [--threads N] [--scaling dcgan28-bce,dcgan64-bce | none]
@@ -14,7 +16,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveThreads } from '../src-main/engine/backend/threads';
@@ -76,16 +79,22 @@ async function measure(backend: BackendName, name: string, config: TrainConfig):
 }
 
 /** The same case on 1 wasm thread, in a child process (the thread count is fixed per process), with
- *  that process's GEMM peak on 1 thread. */
-function oneThreadReference(name: string): { result: Result; peak: Peak } {
-  const out = join(tmpdir(), `gan-bench-1t-${process.pid}-${name}.json`);
+ *  that process's GEMM peak on 1 thread; `copy` tells apart children that run side by side. */
+async function oneThreadReference(name: string, copy = 0): Promise<{ result: Result; peak: Peak }> {
+  const out = join(tmpdir(), `gan-bench-1t-${process.pid}-${name}-${copy}.json`);
   const pass = ['steps', 'warmup', 'max-step-s'].flatMap((k) => (arg(k) === undefined ? [] : [`--${k}`, arg(k)!]));
-  execFileSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--backends', 'wasm', '--threads', '1', '--cases', name, '--scaling', 'none', '--json-out', out, ...pass], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--backends', 'wasm', '--threads', '1', '--cases', name, '--scaling', 'none', '--json-out', out, ...pass]);
+  child.child.stderr?.pipe(process.stderr);
+  await child;
   const { results, peaks } = JSON.parse(readFileSync(out, 'utf8')) as { results: Result[]; peaks: Peak[] };
   rmSync(out, { force: true });
   return { result: results[0]!, peak: peaks[0]! };
+}
+
+/** `copies` 1-thread runs of a case at once: their mean ms/step. */
+async function sideBySide(name: string, copies: number): Promise<number> {
+  const runs = await Promise.all(Array.from({ length: copies }, (_, i) => oneThreadReference(name, i + 1)));
+  return runs.reduce((sum, r) => sum + r.result.msPerStep, 0) / copies;
 }
 
 /** A case on 1 and on N threads, each with its process's GEMM peak: the GEMM's own speed-up is the
@@ -96,6 +105,8 @@ interface Scaling {
   many: Result;
   onePeak: Peak;
   manyPeak?: Peak;
+  /** Mean ms/step of `many.threads` 1-thread runs side by side. */
+  sideBySideMs: number;
 }
 
 async function main(): Promise<void> {
@@ -120,9 +131,13 @@ async function main(): Promise<void> {
       results.push(result);
       console.log(formatRow(result));
       if (backend === 'wasm' && (threads ?? 1) > 1 && SCALING.includes(name)) {
-        const { result: one, peak: onePeak } = oneThreadReference(name);
-        scaling.push({ case: name, one, many: result, onePeak });
-        console.log(`${''.padEnd(10)} ${name.padEnd(16)} 1 thread: ${one.msPerStep.toFixed(0)} ms/step → ${threads} threads: ×${(one.msPerStep / result.msPerStep).toFixed(2)}`);
+        const { result: one, peak: onePeak } = await oneThreadReference(name);
+        const sideBySideMs = await sideBySide(name, threads!);
+        scaling.push({ case: name, one, many: result, onePeak, sideBySideMs });
+        console.log(
+          `${''.padEnd(10)} ${name.padEnd(16)} 1 thread: ${one.msPerStep.toFixed(0)} ms/step → ${threads} threads: ×${(one.msPerStep / result.msPerStep).toFixed(2)}; ` +
+            `${threads} 1-thread runs side by side: ${sideBySideMs.toFixed(0)} ms/step each, ×${((threads! * one.msPerStep) / sideBySideMs).toFixed(2)} together`,
+        );
       }
     }
     const after = await gemmPeak(backend, threads);
@@ -160,11 +175,16 @@ function peakTable(peaks: Peak[]): string {
 }
 
 function scalingTable(rows: Scaling[]): string {
-  const lines = rows.map(({ case: c, one, many, onePeak, manyPeak }) => {
+  const lines = rows.map(({ case: c, one, many, onePeak, manyPeak, sideBySideMs }) => {
     const gemm = manyPeak ? `×${(manyPeak.gflops / onePeak.gflops).toFixed(2)} (${onePeak.gflops.toFixed(0)} → ${manyPeak.gflops.toFixed(0)} GFLOP/s)` : '—';
-    return `| ${c} | ${one.msPerStep.toFixed(0)} | ${many.threads} | ${many.msPerStep.toFixed(0)} | ×${(one.msPerStep / many.msPerStep).toFixed(2)} | ${gemm} |`;
+    const apart = `×${((many.threads! * one.msPerStep) / sideBySideMs).toFixed(2)} (${sideBySideMs.toFixed(0)} ms/step each)`;
+    return `| ${c} | ${one.msPerStep.toFixed(0)} | ${many.threads} | ${many.msPerStep.toFixed(0)} | ×${(one.msPerStep / many.msPerStep).toFixed(2)} | ${gemm} | ${apart} |`;
   });
-  return ['| wasm scaling | ms/step, 1 thread | threads | ms/step | speed-up | GEMM peak speed-up (the ceiling) |', '|---|---|---|---|---|---|', ...lines].join('\n');
+  return [
+    '| wasm scaling | ms/step, 1 thread | threads | ms/step | speed-up | GEMM peak speed-up (the ceiling) | as many 1-thread runs side by side, together (a data-parallel ceiling) |',
+    '|---|---|---|---|---|---|---|',
+    ...lines,
+  ].join('\n');
 }
 
 // The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
