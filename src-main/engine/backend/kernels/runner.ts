@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { allocateOnHeap } from '../wasm-kernels';
 
 export type TrainingBackendName = 'wasm' | 'cpu' | 'webgpu';
 export type Pads2D = { top: number; bottom: number; left: number; right: number };
@@ -106,10 +107,15 @@ export class KernelRunner {
       makeTensorInfo?: (shape: number[], dtype: NumericDType, values: NumericArray) => TensorInfo;
       makeOutput?: (shape: number[], dtype: NumericDType, memoryOffset?: number, values?: NumericArray) => TensorInfo;
     };
-    // cpu has makeTensorInfo (its makeOutput makes engine tensors); wasm only makeOutput, which
-    // copies the values into its heap.
+    // cpu has makeTensorInfo (its makeOutput makes engine tensors); wasm only makeOutput. Its copy
+    // of the values would land at the heap's start when the heap cannot grow: allocateOnHeap
+    // refuses that with an error that says what to do, and the values are copied in here.
     if (b.makeTensorInfo) return this.own(b.makeTensorInfo(shape, dtype, values));
-    if (b.makeOutput) return this.own(b.makeOutput(shape, dtype, undefined, values));
+    if (b.makeOutput) {
+      const out = this.own(allocateOnHeap(this.backend, shape, dtype));
+      (this.backend as unknown as { typedArrayFromHeap(t: TensorInfo): NumericArray & { set(v: ArrayLike<number>): void } }).typedArrayFromHeap(out).set(values);
+      return out;
+    }
     throw new Error(`Backend '${this.backendName}' cannot create tensors from values`);
   }
 

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, expect, it } from 'vitest';
 import { allocateAllOnHeap, allocateOnHeap, wasmKernels } from '.';
+import { KernelRunner } from '../kernels/runner';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -29,4 +30,24 @@ it('refuses what the heap cannot hold with a clear error, leaving nothing alloca
   const [a, b] = allocateAllOnHeap(tf.backend(), [[16], [0]]);
   expect(buffers()).toBe(before + 2);
   for (const t of [a!, b!]) tf.backend().disposeData(t.dataId);
+  // With a freed chunk to hand, malloc's size arithmetic wraps and it answers nearly 4 GiB with
+  // that small chunk (not 0): refused as well.
+  expect(() => allocateOnHeap(tf.backend(), [2 ** 30 - 1024])).toThrow(/could not grow/);
+  expect(buffers()).toBe(before);
+});
+
+it("the engine's JavaScript kernels upload their values the same way: refused past the limit, exact below it", () => {
+  const before = buffers();
+  const runner = new KernelRunner(tf.backend(), 'wasm');
+  // tfjs' own makeOutput with values would copy them to byte 0 here, over the heap's start.
+  expect(() => runner.fromValues([2 ** 30 - 1024], new Float32Array(0))).toThrow(/could not grow .*lower the batch size/);
+  const heap = tf.backend() as unknown as { typedArrayFromHeap(t: unknown): ArrayLike<number> };
+  const f = runner.fromValues([2, 2], Float32Array.of(1.5, -2, 3, 4e-7));
+  const i = runner.fromValues([3], Int32Array.of(-7, 0, 2 ** 30), 'int32');
+  const b = runner.fromValues([4], Uint8Array.of(1, 0, 0, 1), 'bool');
+  expect([...heap.typedArrayFromHeap(f)]).toEqual([...Float32Array.of(1.5, -2, 3, 4e-7)]);
+  expect([...heap.typedArrayFromHeap(i)]).toEqual([-7, 0, 2 ** 30]);
+  expect([...heap.typedArrayFromHeap(b)]).toEqual([1, 0, 0, 1]);
+  runner.disposeAll();
+  expect(buffers()).toBe(before);
 });

@@ -62,26 +62,33 @@ export function wasmKernels(backend: KernelBackend): WasmKernels | null {
 }
 
 interface HeapAllocator {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  makeOutput(shape: number[], dtype: HeapDType): TensorInfo;
   disposeData(dataId: object): boolean;
   /** tfjs-backend-wasm's record of each tensor: where its bytes start in the heap. */
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
 }
 
+type HeapDType = 'float32' | 'int32' | 'bool';
+
 /**
- * A new float32 tensor on the wasm heap for these kernels to write, or a clear error. tfjs-wasm
- * 4.22's malloc returns 0 when the heap cannot grow (its limit is 4 GiB) and the tensor then starts
- * at byte 0: a kernel writing there would overwrite the heap's start. (tfjs' own kernels would throw
- * on a view of that size; ours take offsets.)
+ * A new tensor on the wasm heap (float32 unless `dtype` says otherwise) for these kernels or the
+ * engine's JavaScript kernels to write, or a clear error. tfjs-wasm 4.22's malloc returns 0 when the
+ * heap cannot grow (its limit is 4 GiB) and the tensor then starts at byte 0, or, asked for nearly
+ * 4 GiB, a small chunk it had free: writing there would overwrite the heap. (tfjs' own kernels would throw on a view of that size; ours take
+ * offsets, and tfjs' makeOutput with values copies them there.)
  */
-export function allocateOnHeap(backend: KernelBackend, shape: number[]): TensorInfo {
+export function allocateOnHeap(backend: KernelBackend, shape: number[], dtype: HeapDType = 'float32'): TensorInfo {
   const heap = backend as unknown as HeapAllocator;
-  const size = shape.reduce((a, b) => a * b, 1);
-  const full = () => new Error(`The WebAssembly heap could not grow by ${Math.ceil((4 * size) / 2 ** 20)} MiB more (tfjs-wasm's heap stops at 4 GiB): lower the batch size or the model's widths.`);
+  const bytes = shape.reduce((a, b) => a * b, 1) * (dtype === 'bool' ? 1 : 4);
+  const full = () => new Error(`The WebAssembly heap could not grow by ${Math.ceil(bytes / 2 ** 20)} MiB more (tfjs-wasm's heap stops at 4 GiB): lower the batch size or the model's widths.`);
   // 4 GiB or more would wrap around in malloc's 32-bit size.
-  if (4 * size >= 2 ** 32) throw full();
-  const t = heap.makeOutput(shape, 'float32');
-  if (size > 0 && heap.dataIdMap.get(t.dataId)?.memoryOffset === 0) {
+  if (bytes >= 2 ** 32) throw full();
+  const t = heap.makeOutput(shape, dtype);
+  // Both failures seen: 0, and, for requests near 4 GiB, a small chunk from the free list (malloc's
+  // size arithmetic wraps). A real allocation lies inside the (possibly grown) memory.
+  const offset = heap.dataIdMap.get(t.dataId)?.memoryOffset ?? 0;
+  const memory = memoryOf(backend as unknown as EmscriptenBackend);
+  if (bytes > 0 && (offset === 0 || (memory !== null && offset + bytes > memory.buffer.byteLength))) {
     heap.disposeData(t.dataId);
     throw full();
   }
