@@ -41,7 +41,7 @@ it("the engine's JavaScript kernels upload their values the same way: refused pa
   const runner = new KernelRunner(tf.backend(), 'wasm');
   // tfjs' own makeOutput with values would copy them to byte 0 here, over the heap's start.
   expect(() => runner.fromValues([2 ** 30 - 1024], new Float32Array(0))).toThrow(/could not grow .*lower the batch size/);
-  const heap = tf.backend() as unknown as { typedArrayFromHeap(t: unknown): ArrayLike<number> };
+  const heap = tf.backend() as unknown as { typedArrayFromHeap(t: unknown): Float32Array | Int32Array | Uint8Array };
   const f = runner.fromValues([2, 2], Float32Array.of(1.5, -2, 3, 4e-7));
   const i = runner.fromValues([3], Int32Array.of(-7, 0, 2 ** 30), 'int32');
   const b = runner.fromValues([4], Uint8Array.of(1, 0, 0, 1), 'bool');
