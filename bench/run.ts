@@ -16,8 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveThreads } from '../src-main/engine/backend/threads';
@@ -79,23 +78,44 @@ async function measure(backend: BackendName, name: string, config: TrainConfig):
 }
 
 /** The same case on 1 wasm thread, in a child process (the thread count is fixed per process), with
- *  that process's GEMM peak on 1 thread; `copy` tells apart children that run side by side. */
-async function oneThreadReference(name: string, copy = 0): Promise<{ result: Result; peak: Peak }> {
+ *  that process's GEMM peak on 1 thread; `copy` tells apart children that run side by side, and
+ *  `abort` stops a child (its siblings failed). */
+async function oneThreadReference(name: string, copy = 0, abort?: AbortSignal): Promise<{ result: Result; peak: Peak }> {
   const out = join(tmpdir(), `gan-bench-1t-${process.pid}-${name}-${copy}.json`);
   const pass = ['steps', 'warmup', 'max-step-s'].flatMap((k) => (arg(k) === undefined ? [] : [`--${k}`, arg(k)!]));
-  const child = promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--backends', 'wasm', '--threads', '1', '--cases', name, '--scaling', 'none', '--json-out', out, ...pass]);
-  child.child.stderr?.pipe(process.stderr);
-  await child;
-  const { results, peaks } = JSON.parse(readFileSync(out, 'utf8')) as { results: Result[]; peaks: Peak[] };
-  rmSync(out, { force: true });
-  return { result: results[0]!, peak: peaks[0]! };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--backends', 'wasm', '--threads', '1', '--cases', name, '--scaling', 'none', '--json-out', out, ...pass], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        signal: abort,
+      });
+      child.on('error', reject);
+      child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`the 1-thread run of ${name} ended with ${signal ?? `exit code ${code}`}`))));
+    });
+    const { results, peaks } = JSON.parse(readFileSync(out, 'utf8')) as { results: Result[]; peaks: Peak[] };
+    return { result: results[0]!, peak: peaks[0]! };
+  } finally {
+    rmSync(out, { force: true });
+  }
 }
 
-/** `copies` 1-thread runs of a case at once: their mean ms/step. */
-async function sideBySide(name: string, copies: number): Promise<number> {
-  const runs = await Promise.all(Array.from({ length: copies }, (_, i) => oneThreadReference(name, i + 1)));
-  return runs.reduce((sum, r) => sum + r.result.msPerStep, 0) / copies;
+/** `copies` 1-thread runs of a case at once: each one's ms/step. If one fails the others are stopped. */
+async function sideBySide(name: string, copies: number): Promise<number[]> {
+  const abort = new AbortController();
+  const runs = Array.from({ length: copies }, (_, i) =>
+    oneThreadReference(name, i + 1, abort.signal).catch((error: unknown) => {
+      abort.abort();
+      throw error;
+    }),
+  );
+  const settled = await Promise.allSettled(runs);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<{ result: Result }>).value.result.msPerStep);
 }
+
+/** Steps per unit time of `runs` together, over one 1-thread run's alone: one · Σ 1/msᵢ. */
+const combinedSpeedUp = (one: number, runs: number[]) => runs.reduce((sum, ms) => sum + one / ms, 0);
 
 /** A case on 1 and on N threads, each with its process's GEMM peak: the GEMM's own speed-up is the
  *  ceiling for the step's on this machine at that time. */
@@ -105,8 +125,8 @@ interface Scaling {
   many: Result;
   onePeak: Peak;
   manyPeak?: Peak;
-  /** Mean ms/step of `many.threads` 1-thread runs side by side. */
-  sideBySideMs: number;
+  /** ms/step of each of `many.threads` 1-thread runs side by side. */
+  sideBySideMs: number[];
 }
 
 async function main(): Promise<void> {
@@ -136,7 +156,7 @@ async function main(): Promise<void> {
         scaling.push({ case: name, one, many: result, onePeak, sideBySideMs });
         console.log(
           `${''.padEnd(10)} ${name.padEnd(16)} 1 thread: ${one.msPerStep.toFixed(0)} ms/step → ${threads} threads: ×${(one.msPerStep / result.msPerStep).toFixed(2)}; ` +
-            `${threads} 1-thread runs side by side: ${sideBySideMs.toFixed(0)} ms/step each, ×${((threads! * one.msPerStep) / sideBySideMs).toFixed(2)} together`,
+            `${threads} 1-thread runs side by side: ${sideBySideMs.map((ms) => ms.toFixed(0)).join(', ')} ms/step, ×${combinedSpeedUp(one.msPerStep, sideBySideMs).toFixed(2)} together`,
         );
       }
     }
@@ -177,7 +197,7 @@ function peakTable(peaks: Peak[]): string {
 function scalingTable(rows: Scaling[]): string {
   const lines = rows.map(({ case: c, one, many, onePeak, manyPeak, sideBySideMs }) => {
     const gemm = manyPeak ? `×${(manyPeak.gflops / onePeak.gflops).toFixed(2)} (${onePeak.gflops.toFixed(0)} → ${manyPeak.gflops.toFixed(0)} GFLOP/s)` : '—';
-    const apart = `×${((many.threads! * one.msPerStep) / sideBySideMs).toFixed(2)} (${sideBySideMs.toFixed(0)} ms/step each)`;
+    const apart = `×${combinedSpeedUp(one.msPerStep, sideBySideMs).toFixed(2)} (${sideBySideMs.map((ms) => ms.toFixed(0)).join(', ')} ms/step)`;
     return `| ${c} | ${one.msPerStep.toFixed(0)} | ${many.threads} | ${many.msPerStep.toFixed(0)} | ×${(one.msPerStep / many.msPerStep).toFixed(2)} | ${gemm} | ${apart} |`;
   });
   return [

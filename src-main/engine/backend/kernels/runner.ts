@@ -112,6 +112,10 @@ export class KernelRunner {
     // refuses that with an error that says what to do, and the values are copied in here.
     if (b.makeTensorInfo) return this.own(b.makeTensorInfo(shape, dtype, values));
     if (b.makeOutput) {
+      // set() converts between array types (1.7 → 1 into int32) where tfjs copied bytes: the
+      // values must already be of the tensor's type.
+      const expected = dtype === 'float32' ? Float32Array : dtype === 'int32' ? Int32Array : Uint8Array;
+      if (!(values instanceof expected)) throw new Error(`fromValues: ${dtype} values must be a ${expected.name}`);
       const out = this.own(allocateOnHeap(this.backend, shape, dtype));
       (this.backend as unknown as { typedArrayFromHeap(t: TensorInfo): NumericArray & { set(v: ArrayLike<number>): void } }).typedArrayFromHeap(out).set(values);
       return out;

@@ -48,6 +48,8 @@ it("the engine's JavaScript kernels upload their values the same way: refused pa
   expect([...heap.typedArrayFromHeap(f)]).toEqual([...Float32Array.of(1.5, -2, 3, 4e-7)]);
   expect([...heap.typedArrayFromHeap(i)]).toEqual([-7, 0, 2 ** 30]);
   expect([...heap.typedArrayFromHeap(b)]).toEqual([1, 0, 0, 1]);
+  // set() would convert (1.7 → 1) where tfjs copied bytes: values of another type are refused.
+  expect(() => runner.fromValues([1], Float32Array.of(1.7), 'int32')).toThrow(/int32 values must be a Int32Array/);
   runner.disposeAll();
   expect(buffers()).toBe(before);
 });
