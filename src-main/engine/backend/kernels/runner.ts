@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { allocateOnHeap } from '../wasm-kernels';
+import { uploadToHeap } from '../wasm-kernels';
 
 export type TrainingBackendName = 'wasm' | 'cpu' | 'webgpu';
 export type Pads2D = { top: number; bottom: number; left: number; right: number };
@@ -107,19 +107,11 @@ export class KernelRunner {
       makeTensorInfo?: (shape: number[], dtype: NumericDType, values: NumericArray) => TensorInfo;
       makeOutput?: (shape: number[], dtype: NumericDType, memoryOffset?: number, values?: NumericArray) => TensorInfo;
     };
-    // cpu has makeTensorInfo (its makeOutput makes engine tensors); wasm only makeOutput. Its copy
-    // of the values would land at the heap's start when the heap cannot grow: allocateOnHeap
-    // refuses that with an error that says what to do, and the values are copied in here.
+    // cpu has makeTensorInfo (its makeOutput makes engine tensors); wasm only makeOutput, whose copy
+    // of the values would land at the heap's start when the heap cannot grow: uploadToHeap refuses
+    // that with an error that says what to do.
     if (b.makeTensorInfo) return this.own(b.makeTensorInfo(shape, dtype, values));
-    if (b.makeOutput) {
-      // set() converts between array types (1.7 → 1 into int32) where tfjs copied bytes: the
-      // values must already be of the tensor's type.
-      const expected = dtype === 'float32' ? Float32Array : dtype === 'int32' ? Int32Array : Uint8Array;
-      if (!(values instanceof expected)) throw new Error(`fromValues: ${dtype} values must be a ${expected.name}`);
-      const out = this.own(allocateOnHeap(this.backend, shape, dtype));
-      (this.backend as unknown as { typedArrayFromHeap(t: TensorInfo): NumericArray & { set(v: ArrayLike<number>): void } }).typedArrayFromHeap(out).set(values);
-      return out;
-    }
+    if (b.makeOutput) return this.own(uploadToHeap(this.backend, shape, values, dtype));
     throw new Error(`Backend '${this.backendName}' cannot create tensors from values`);
   }
 

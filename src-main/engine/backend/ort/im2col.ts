@@ -1,7 +1,8 @@
 /**
  * The data movement around the native GEMMs of ort-kernels.ts: NHWC im2col, its inverse (col2im)
- * and the interleave of a transposed convolution's phases, all within the wasm heap by the engine's WebAssembly kernels
- * (../wasm-kernels: one memory.copy per run of kW·c or c floats), and the phase weights in JS.
+ * and the interleave of a transposed convolution's phases, all within the wasm heap by the engine's
+ * WebAssembly kernels (../wasm-kernels: one copy per run of kW·c or c floats, in registers up to
+ * 128 bytes, by memory.copy past), and the phase weights in JS.
  * In JavaScript each run was a copyWithin call, whose cost outweighed the copy at these run
  * lengths: a DCGAN-28 step spent 24 ms in im2col and 4 ms in the scatter (of 128 ms), a DCGAN-64
  * step 309 and 77 ms (of 2,647), 2026-12-04.

@@ -8,16 +8,16 @@
  *
  * The data movement (im2col, interleave) runs within the wasm heap, in the engine's WebAssembly
  * kernels, and ONNX Runtime reads its operands from there and writes its products there (im2col.ts);
- * the graphs are one Gemm node each, compiled once per shape (a few ms) and cached. Where ONNX Runtime
- * is absent, or a case is not handled (NCHW, dilation), the kernel falls back to the one it replaces. A fixed thread count gives
- * fixed results; 1 and N threads agree within float rounding, not bit for bit (MLAS may split the
+ * the graphs are one Gemm node each, compiled once per shape (a few ms) and cached. Where ONNX
+ * Runtime is absent, or a case is not handled (NCHW, dilation), the kernel falls back to the one it
+ * replaces. A fixed thread count gives fixed results; 1 and N threads agree within float rounding, not bit for bit (MLAS may split the
  * long inner sum of a product with few outputs across threads).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
-import type { BatchMatMulAttrs, Conv2DAttrs, Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BatchMatMulAttrs, Conv2DAttrs, Conv2DBackpropFilterAttrs, Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { OnnxGraph } from './onnx-graph';
-import { allocateAllOnHeap, allocateOnHeap, type WasmKernels } from '../wasm-kernels';
+import { allocateAllOnHeap, allocateOnHeap, uploadToHeap, type WasmKernels } from '../wasm-kernels';
 import { COLUMNS_CAP_FLOATS } from '../../../shared/model-design/cost';
 import { activeOrt, compileGraph, type GraphSpec, type OrtGraph } from './ort-runtime';
 import { input, type KernelArgs } from '../kernels/runner';
@@ -130,13 +130,6 @@ function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number,
     return null;
   }
   return c;
-}
-
-/** A new wasm tensor holding `values`. */
-function toHeap(backend: WasmBackendLike, shape: number[], values: Float32Array): TensorInfo {
-  const out = allocateOnHeap(backend as unknown as KernelBackend, shape);
-  heap(backend, out).set(values);
-  return out;
 }
 
 /** `v`, or a scratch copy of it when it lives in shared memory (which ONNX Runtime refuses). */
@@ -272,7 +265,7 @@ function conv2dBackpropFilter(args: KernelArgs): TensorInfo | null {
     backend.disposeData(cols.dataId);
   }
   // No images (an empty batch): the gradient is zero.
-  return toHeap(backend, [...filterShape], chunks.length > 1 ? sum : (dw ?? new Float32Array(k * co)));
+  return uploadToHeap(args.backend, [...filterShape], chunks.length > 1 ? sum : (dw ?? new Float32Array(k * co)));
 }
 
 /**
@@ -394,7 +387,7 @@ function batchMatMul(args: KernelArgs): TensorInfo | null {
   if (epilogue === undefined) return null;
   const backend = backendOf(args);
   const c = gemm(plain(heap(backend, a), 'operand'), plain(heap(backend, b), 'operand2'), m, k, n, transposeA, transposeB, epilogue);
-  return c && toHeap(backend, [...a.shape.slice(0, -2), m, n], c);
+  return c && uploadToHeap(args.backend, [...a.shape.slice(0, -2), m, n], c);
 }
 
 /** Reductions smaller than this stay in wasm. */
@@ -434,7 +427,7 @@ function reduceLeading(op: 'ReduceSum' | 'ReduceMean') {
       return null;
     }
     const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
-    return toHeap(backend, outShape, y);
+    return uploadToHeap(args.backend, outShape, y);
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Heap allocation for the engine's WebAssembly kernels on the real wasm backend: a request the heap
- * cannot grow to (tfjs-wasm's malloc then answers 0) is an error that says what to do, never a
- * tensor at byte 0 for a kernel to write over the heap's start, and nothing is left allocated.
+ * cannot grow to (tfjs-wasm's malloc then answers 0, or a small free chunk when its size arithmetic
+ * wraps) is an error that says what to do, never a tensor for a kernel to write over the heap, and
+ * nothing is left allocated.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';

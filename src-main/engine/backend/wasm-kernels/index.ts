@@ -74,8 +74,9 @@ type HeapDType = 'float32' | 'int32' | 'bool';
  * A new tensor on the wasm heap (float32 unless `dtype` says otherwise) for these kernels or the
  * engine's JavaScript kernels to write, or a clear error. tfjs-wasm 4.22's malloc returns 0 when the
  * heap cannot grow (its limit is 4 GiB) and the tensor then starts at byte 0, or, asked for nearly
- * 4 GiB, a small chunk it had free: writing there would overwrite the heap. (tfjs' own kernels would throw on a view of that size; ours take
- * offsets, and tfjs' makeOutput with values copies them there.)
+ * 4 GiB, a small chunk it had free: writing there would overwrite the heap. (tfjs' own kernels
+ * would throw on a view of that size; ours take offsets, and tfjs' makeOutput with values copies
+ * them there.)
  */
 export function allocateOnHeap(backend: KernelBackend, shape: number[], dtype: HeapDType = 'float32'): TensorInfo {
   const heap = backend as unknown as HeapAllocator;
@@ -93,6 +94,20 @@ export function allocateOnHeap(backend: KernelBackend, shape: number[], dtype: H
     throw full();
   }
   return t;
+}
+
+const ARRAY_OF = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
+
+/**
+ * A new tensor on the wasm heap holding `values` (allocateOnHeap, then a copy). The values must be
+ * of the tensor's array type: set() would convert them (1.7 → 1 into int32) where tfjs copied bytes.
+ */
+export function uploadToHeap(backend: KernelBackend, shape: number[], values: ArrayLike<number>, dtype: HeapDType = 'float32'): TensorInfo {
+  const expected = ARRAY_OF[dtype];
+  if (!(values instanceof expected)) throw new Error(`${dtype} values must be a ${expected.name}`);
+  const out = allocateOnHeap(backend, shape, dtype);
+  (backend as unknown as { typedArrayFromHeap(t: TensorInfo): { set(v: ArrayLike<number>): void } }).typedArrayFromHeap(out).set(values);
+  return out;
 }
 
 /** Allocates `shapes` in turn with allocateOnHeap; frees the ones already made if one fails. */
