@@ -12,7 +12,7 @@ import { preset } from '../src-main/api/training';
 import type { TrainConfig } from '../src-main/api/train-config';
 import type { BackendName } from '../src-main/api/schemas';
 
-const diffAugment: TrainConfig['augment'] = { flip: true, diffAugment: ['translation', 'color', 'cutout'] };
+const diffAugment: TrainConfig['augment'] = { flip: true, diffAugment: ['translation', 'color', 'cutout'], adaptive: false };
 
 /** DCGAN at 64 px follows Radford et al.'s sizes (z 100, width 64); the 28-px ones are the app's presets. */
 export const cases: Record<string, () => TrainConfig> = {

@@ -74,6 +74,12 @@ export const augmentConfigSchema = z
     flip: z.boolean(),
     /** DiffAugment policies (Zhao et al. 2020) for small datasets. */
     diffAugment: z.array(z.enum(diffAugmentKinds)).max(diffAugmentKinds.length),
+    /**
+     * Adaptive strength (ADA, Karras et al. 2020): each policy applies to each image with a
+     * probability p that starts at 0 and follows how much D overfits (the share of real images it
+     * scores as real, above a target), instead of always. False: every image, every step.
+     */
+    adaptive: z.boolean().default(false),
   })
   .strict();
 export type AugmentConfig = z.infer<typeof augmentConfigSchema>;
@@ -108,7 +114,7 @@ export const trainConfigSchema = z
     checkpointEvery: z.number().int().min(1),
     keepCheckpoints: z.number().int().min(1).max(100),
     // Defaults keep configs written before these fields existed readable.
-    augment: augmentConfigSchema.default({ flip: false, diffAugment: [] }),
+    augment: augmentConfigSchema.default({ flip: false, diffAugment: [], adaptive: false }),
     evaluation: evalConfigSchema.default({ every: 0, samples: 500, metric: 'kid' }),
   })
   .strict()
@@ -125,6 +131,16 @@ export const trainConfigSchema = z
     }
     if (config.model.architecture !== 'cdcgan' && config.model.numClasses !== 0) {
       ctx.addIssue({ code: 'custom', path: ['model', 'numClasses'], message: 'only the conditional DCGAN uses classes' });
+    }
+    if (config.augment.adaptive && config.augment.diffAugment.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['augment', 'adaptive'], message: 'adaptive strength needs at least one DiffAugment policy to adapt' });
+    }
+    if (config.augment.adaptive && (config.loss.kind === 'wgan' || config.loss.kind === 'wgan-gp')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['augment', 'adaptive'],
+        message: 'adaptive strength reads overfitting from the sign of D’s output, which a Wasserstein critic does not have (use a fixed strength)',
+      });
     }
     if (config.loss.kind === 'wgan-gp' && config.model.dNorm === 'batch') {
       ctx.addIssue({

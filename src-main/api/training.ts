@@ -36,6 +36,10 @@ export const stepPointSchema = z.object({
   dFake: finiteOrNull,
   wassersteinEstimate: finiteOrNull,
   gradientPenalty: finiteOrNull,
+  /** ADA's overfitting heuristic E[sign D(x)] (null for Wasserstein losses and older logs). */
+  realSign: finiteOrNull,
+  /** The adaptive augmentation probability of the step (null at fixed strength and in older logs). */
+  augmentStrength: finiteOrNull,
   gGradNorm: finiteOrNull,
   dGradNorm: finiteOrNull,
   stepMs: z.number().nonnegative(),
@@ -116,7 +120,7 @@ export function preset(name: PresetName): TrainConfig {
     sampleEvery: 50,
     checkpointEvery: 250,
     keepCheckpoints: 5,
-    augment: { flip: false, diffAugment: [] },
+    augment: { flip: false, diffAugment: [], adaptive: false },
     evaluation: { every: 0, samples: 500, metric: 'kid' },
   };
   switch (name) {
@@ -154,7 +158,7 @@ export function preset(name: PresetName): TrainConfig {
       return trainConfigSchema.parse({
         ...base,
         model: { ...base.model, resolution: 32, channels: 3 },
-        augment: { flip: true, diffAugment: ['translation', 'color'] },
+        augment: { flip: true, diffAugment: ['translation', 'color'], adaptive: false },
       });
   }
 }

@@ -92,7 +92,8 @@ export async function train(args: string[]): Promise<void> {
       });
       const p = points.at(-1)!;
       last = { d: p.dLoss, g: p.gLoss, ips: p.imagesPerSecond };
-      progress?.update(p.step, `D ${fmt(last.d)} G ${fmt(last.g)} ${last.ips.toFixed(0)} img/s`);
+      const ada = p.augmentStrength === null ? '' : ` ADA p ${p.augmentStrength.toFixed(3)}`;
+      progress?.update(p.step, `D ${fmt(last.d)} G ${fmt(last.g)} ${last.ips.toFixed(0)} img/s${ada}`);
     },
     samples: () => undefined,
     coach: (_id, warning) => {

@@ -15,6 +15,8 @@ export function toStepPoint(line: Record<string, unknown>): StepPoint {
     dFake: num('dFake'),
     wassersteinEstimate: num('wassersteinEstimate'),
     gradientPenalty: num('gradientPenalty'),
+    realSign: num('realSign'),
+    augmentStrength: num('augmentStrength'),
     gGradNorm: num('gGradNorm'),
     dGradNorm: num('dGradNorm'),
     stepMs: num('stepMs') ?? 0,

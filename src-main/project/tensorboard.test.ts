@@ -6,7 +6,7 @@ import type { StepPoint } from '../api/training';
 import { TensorBoardLog, crc32c, writeTensorBoardRun } from './tensorboard';
 
 const point = (step: number, over: Partial<StepPoint> = {}): StepPoint => ({
-  step, dLoss: 0.5, gLoss: 1.5, dReal: 0.75, dFake: 0.25, wassersteinEstimate: null, gradientPenalty: null,
+  step, dLoss: 0.5, gLoss: 1.5, dReal: 0.75, dFake: 0.25, wassersteinEstimate: null, gradientPenalty: null, realSign: 0.5, augmentStrength: null,
   gGradNorm: 2, dGradNorm: 3, stepMs: 100, imagesPerSecond: 640, epoch: 0.5, ...over,
 });
 
@@ -74,7 +74,7 @@ describe('TensorBoard event files', () => {
     expect(events[1]!.wallTime).toBeCloseTo(started / 1000 + 0.1, 6);
     expect(events[1]!.scalars).toEqual({
       'loss/D': 0.5, 'loss/G': 1.5, 'D/real (mean D(x))': 0.75, 'D/fake (mean D(G(z)))': 0.25,
-      'gradient norm/G': 2, 'gradient norm/D': 3, 'speed/images per second': 640, 'progress/epoch': 0.5,
+      'gradient norm/G': 2, 'gradient norm/D': 3, 'speed/images per second': 640, 'progress/epoch': 0.5, 'augment/overfitting r_t': 0.5,
     });
     expect(events[2]!.step).toBe(2);
     expect(events[2]!.scalars).not.toHaveProperty('loss/D');

@@ -22,6 +22,8 @@ export const scalarTags: Record<Exclude<keyof StepPoint, 'step' | 'stepMs'>, str
   dFake: 'D/fake (mean D(G(z)))',
   wassersteinEstimate: 'loss/Wasserstein estimate',
   gradientPenalty: 'loss/gradient penalty',
+  realSign: 'augment/overfitting r_t',
+  augmentStrength: 'augment/probability p',
   gGradNorm: 'gradient norm/G',
   dGradNorm: 'gradient norm/D',
   imagesPerSecond: 'speed/images per second',

@@ -14,6 +14,8 @@ export const metricColumns = [
   'dFake',
   'wassersteinEstimate',
   'gradientPenalty',
+  'realSign',
+  'augmentStrength',
   'gGradNorm',
   'dGradNorm',
   'stepMs',

@@ -149,21 +149,21 @@ describe.each(backends)('DiffAugment and flips on %s', (backend) => {
 
   it('is the identity and draws nothing when switched off', () => {
     const x = ramp(4, 8, 8, 1);
-    const off = createAugmenter({ flip: false, diffAugment: [] });
+    const off = createAugmenter({ flip: false, diffAugment: [], adaptive: false });
     const rng = new Rng(9);
     expect(off.active).toBe(false);
     expect(off.real(x, rng)).toBe(x);
     expect(off.fake(x, rng)).toBe(x);
     expect(rng.state).toBe(new Rng(9).state);
     // Flip alone leaves the generated images alone.
-    const flipOnly = createAugmenter({ flip: true, diffAugment: [] });
+    const flipOnly = createAugmenter({ flip: true, diffAugment: [], adaptive: false });
     expect(flipOnly.fake(x, rng)).toBe(x);
     x.dispose();
   });
 
   it('flips about half of the real images, each either mirrored or untouched', () => {
     const x = ramp(64, 4, 5, 1);
-    const out = createAugmenter({ flip: true, diffAugment: [] }).real(x, new Rng(3));
+    const out = createAugmenter({ flip: true, diffAugment: [], adaptive: false }).real(x, new Rng(3));
     const mirrored = tf.reverse(x, 2);
     const [a, b, m] = [x.arraySync(), out.arraySync(), mirrored.arraySync()];
     let flipped = 0;
@@ -196,10 +196,41 @@ describe.each(backends)('DiffAugment and flips on %s', (backend) => {
     tf.dispose([x, weights, all]);
   });
 
+  it('at adaptive strength p augments about a share p of the images, each fully or not at all', () => {
+    const x = ramp(64, 8, 8, 3);
+    const values = x.dataSync();
+    const per = 8 * 8 * 3;
+    const untouched = (out: tf.Tensor4D) => {
+      const v = out.dataSync();
+      let count = 0;
+      for (let b = 0; b < 64; b++) {
+        let same = true;
+        for (let i = b * per; i < (b + 1) * per && same; i++) same = Math.abs(v[i]! - values[i]!) < 1e-5;
+        if (same) count++;
+      }
+      return count;
+    };
+    // p = 0: the input itself, nothing computed.
+    expect(diffAugment(x, ['color', 'translation'], 5, 0)).toBe(x);
+    // p = 1 with one policy: exactly the fixed-strength result (the parameters are drawn first).
+    const fixed = diffAugment(x, ['color'], 5);
+    const full = diffAugment(x, ['color'], 5, 1);
+    expect(full.dataSync()).toEqual(fixed.dataSync());
+    // p = 0.5 with colour: about half the images keep the identity; the others are recoloured.
+    const half = diffAugment(x, ['color'], 5, 0.5);
+    expect(untouched(half)).toBeGreaterThan(16);
+    expect(untouched(half)).toBeLessThan(48);
+    // Two policies at p = 0.5: an image is untouched only if it drew neither (about a quarter).
+    const both = diffAugment(x, ['color', 'cutout'], 5, 0.5);
+    expect(untouched(both)).toBeGreaterThan(4);
+    expect(untouched(both)).toBeLessThan(30);
+    tf.dispose([x, fixed, full, half, both]);
+  });
+
   it('leaves no tensors behind', () => {
     const x = ramp(4, 8, 8, 3);
     const before = tf.memory().numTensors;
-    const augment = createAugmenter({ flip: true, diffAugment: ['color', 'translation', 'cutout'] });
+    const augment = createAugmenter({ flip: true, diffAugment: ['color', 'translation', 'cutout'], adaptive: false });
     const rng = new Rng(1);
     for (let i = 0; i < 3; i++) tf.dispose([augment.real(x, rng), augment.fake(x, rng)]);
     expect(tf.memory().numTensors).toBe(before);

@@ -12,12 +12,16 @@
  * Every call draws one seed from the caller's Rng (the trainer's) and nothing when augmentation is
  * off, so runs stay deterministic and resumable, and runs without augmentation draw exactly what
  * they drew before it existed.
+ *
+ * With adaptive strength (ADA, Karras et al. 2020) each policy applies to each image with a
+ * probability p that the trainer keeps (see AdaptiveStrength): the others get the policy's identity
+ * parameters. A fixed-strength run draws no such choices, so its draws are what they always were.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { AugmentConfig } from '../../api/train-config';
 import { Rng } from '../rng';
 import { adjustColor, cutout, flipHorizontal, translate } from './ops';
-import { drawColor, drawCutoutStarts, drawFlips, drawShifts, fractionOf } from './params';
+import { drawApplied, drawColor, drawCutoutStarts, drawFlips, drawShifts, fractionOf, keepColor, keepCutoutStarts, keepShifts } from './params';
 
 /** DiffAugment's defaults: shifts up to 1/8 of a side, a cutout half a side wide. */
 export const TRANSLATION_RATIO = 1 / 8;
@@ -28,36 +32,48 @@ type Policy = AugmentConfig['diffAugment'][number];
 export interface Augmenter {
   /** Whether any augmentation is on (off: both methods return their input and draw nothing). */
   readonly active: boolean;
-  /** Real images: flipped (if on), then DiffAugment. */
-  real(images: tf.Tensor4D, rng: Rng): tf.Tensor4D;
+  /**
+   * Real images: flipped (if on), then DiffAugment, each policy on each image with `probability`
+   * (adaptive strength) or on all of them (null, fixed strength).
+   */
+  real(images: tf.Tensor4D, rng: Rng, probability?: number | null): tf.Tensor4D;
   /** Generated images: DiffAugment only, differentiable. */
-  fake(images: tf.Tensor4D, rng: Rng): tf.Tensor4D;
+  fake(images: tf.Tensor4D, rng: Rng, probability?: number | null): tf.Tensor4D;
 }
 
 /**
  * DiffAugment with one seed, its policies in the paper's order (colour, translation, cutout)
- * whatever order the config lists them in.
+ * whatever order the config lists them in. With a `probability`, each policy's parameters are drawn
+ * for every image as always, then each image keeps them with that probability (one choice per
+ * policy and image, drawn after them) and gets the identity otherwise; at 0 nothing is computed.
  */
-export function diffAugment(images: tf.Tensor4D, policies: readonly Policy[], seed: number): tf.Tensor4D {
+export function diffAugment(images: tf.Tensor4D, policies: readonly Policy[], seed: number, probability: number | null = null): tf.Tensor4D {
+  if (probability !== null && probability <= 0) return images;
   const rng = new Rng(seed);
   const [n, h, w] = images.shape;
+  // The images that keep a policy's parameters (all of them at fixed strength).
+  const applied = () => (probability === null ? null : drawApplied(n, probability, rng));
   let x = images;
   const step = (next: tf.Tensor4D) => {
     if (x !== images) x.dispose();
     x = next;
   };
-  if (policies.includes('color')) step(adjustColor(x, drawColor(n, rng)));
+  if (policies.includes('color')) {
+    const color = drawColor(n, rng);
+    step(adjustColor(x, keepColor(color, applied())));
+  }
   if (policies.includes('translation')) {
     const dy = drawShifts(n, h, TRANSLATION_RATIO, rng);
     const dx = drawShifts(n, w, TRANSLATION_RATIO, rng);
-    step(translate(x, dy, dx));
+    const keep = applied();
+    step(translate(x, keepShifts(dy, keep), keepShifts(dx, keep)));
   }
   if (policies.includes('cutout')) {
     const cutH = fractionOf(h, CUTOUT_RATIO);
     const cutW = fractionOf(w, CUTOUT_RATIO);
     const top = drawCutoutStarts(n, h, cutH, rng);
     const left = drawCutoutStarts(n, w, cutW, rng);
-    step(cutout(x, top, left, cutH, cutW));
+    step(cutout(x, keepCutoutStarts(top, cutH, applied()), left, cutH, cutW));
   }
   return x;
 }
@@ -67,18 +83,18 @@ export function createAugmenter(config: AugmentConfig): Augmenter {
   const diff = policies.length > 0;
   return {
     active: config.flip || diff,
-    real(images, rng) {
+    real(images, rng, probability = null) {
       if (!config.flip && !diff) return images;
       const seed = rng.seed();
-      if (!config.flip) return diffAugment(images, policies, seed);
+      if (!config.flip) return diffAugment(images, policies, seed, probability);
       const flipped = flipHorizontal(images, drawFlips(images.shape[0], new Rng(seed ^ 0x3c6ef372)));
       if (!diff) return flipped;
-      const out = diffAugment(flipped, policies, seed);
-      flipped.dispose();
+      const out = diffAugment(flipped, policies, seed, probability);
+      if (out !== flipped) flipped.dispose();
       return out;
     },
-    fake(images, rng) {
-      return diff ? diffAugment(images, policies, rng.seed()) : images;
+    fake(images, rng, probability = null) {
+      return diff ? diffAugment(images, policies, rng.seed(), probability) : images;
     },
   };
 }

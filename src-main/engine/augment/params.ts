@@ -53,3 +53,30 @@ export function drawFlips(n: number, rng: Rng): Float32Array {
   for (let i = 0; i < n; i++) flips[i] = rng.next() < 0.5 ? 1 : 0;
   return flips;
 }
+
+/**
+ * Adaptive strength: which images keep a policy's parameters, each with probability `p` (1) or not
+ * (0). Drawn after the policy's own parameters, so those are the same whatever p is.
+ */
+export function drawApplied(n: number, p: number, rng: Rng): Uint8Array {
+  const keep = new Uint8Array(n);
+  for (let i = 0; i < n; i++) keep[i] = rng.next() < p ? 1 : 0;
+  return keep;
+}
+
+/** The colour factors with the identity (no shift, saturation and contrast 1) where `keep` is 0. */
+export function keepColor(params: ColorParams, keep: Uint8Array | null): ColorParams {
+  if (!keep) return params;
+  const pick = (values: Float32Array, identity: number) => values.map((v, i) => (keep[i] ? v : identity));
+  return { brightness: pick(params.brightness, 0), saturation: pick(params.saturation, 1), contrast: pick(params.contrast, 1) };
+}
+
+/** The shifts with 0 where `keep` is 0. */
+export function keepShifts(shifts: Int32Array, keep: Uint8Array | null): Int32Array {
+  return keep ? shifts.map((s, i) => (keep[i] ? s : 0)) : shifts;
+}
+
+/** The cutout rows with the square moved wholly above the image (nothing cut) where `keep` is 0. */
+export function keepCutoutStarts(starts: Int32Array, cut: number, keep: Uint8Array | null): Int32Array {
+  return keep ? starts.map((s, i) => (keep[i] ? s : -cut)) : starts;
+}

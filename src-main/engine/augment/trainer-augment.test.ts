@@ -13,9 +13,9 @@ import { tinyConfig, lossCases, modelCases } from '../training/testing-config';
 import { expectNoTensorLeak, restoreFrom } from '../training/testing-state';
 
 const digits = loadMnistDemo();
-const everything = { flip: true, diffAugment: ['translation', 'color', 'cutout'] } as const;
+const everything = { flip: true, diffAugment: ['translation', 'color', 'cutout'], adaptive: false } as const;
 const augmented = (overrides: Parameters<typeof tinyConfig>[0] = {}): TrainConfig =>
-  tinyConfig({ ...overrides, augment: { flip: everything.flip, diffAugment: [...everything.diffAugment] } });
+  tinyConfig({ ...overrides, augment: { flip: everything.flip, diffAugment: [...everything.diffAugment], adaptive: false } });
 const trainerFor = (config: TrainConfig) => new Trainer(config, memoryBatches(digits, config.model));
 
 beforeAll(async () => {
@@ -100,5 +100,67 @@ describe('training with augmentation', () => {
       expect(m.gLoss).toBeCloseTo(expected[i]![1]!, 5);
     }
     resumed.dispose();
+  });
+});
+
+describe('training with adaptive augmentation strength', () => {
+  const adaptive = (overrides: Parameters<typeof tinyConfig>[0] = {}) =>
+    tinyConfig({ batchSize: 8, ...overrides, augment: { flip: true, diffAugment: ['translation', 'color'], adaptive: true } });
+
+  it('logs r_t and p, moves p after the first interval, and resumes the controller exactly (cpu)', async () => {
+    await tf.setBackend('cpu');
+    const config = adaptive({ model: { dNorm: 'none' } });
+    const run = async (trainer: Trainer, steps: number) => {
+      const out: number[][] = [];
+      for (let i = 0; i < steps; i++) {
+        const m = await trainer.trainStep();
+        out.push([m.dLoss, m.gLoss, m.realSign!, m.augmentStrength!]);
+      }
+      return out;
+    };
+    const straight = trainerFor(config);
+    const expected = await run(straight, 10);
+    straight.dispose();
+    for (const [, , realSign, strength] of expected) {
+      expect(realSign).toBeGreaterThanOrEqual(-1);
+      expect(realSign).toBeLessThanOrEqual(1);
+      expect(strength).toBeGreaterThanOrEqual(0);
+    }
+    expect(expected.slice(0, 4).map((m) => m[3])).toEqual([0, 0, 0, 0]);
+    // After four steps p moved by 4 · 8 images / ADA_SPEED_IMAGES, up or (clamped at 0) not at all.
+    expect([0, 32 / 100_000]).toContainEqual(expected[4]![3]);
+
+    // This seed's D scores enough reals as real in steps 5–8 for p to rise after step 8, so a
+    // resume after step 6 that lost the interval's running sum would adapt later.
+    expect(expected[9]![3]).toBeGreaterThan(0);
+    // Stop in the middle of an interval (after 6 steps) and resume into a new trainer.
+    const first = trainerFor(config);
+    expect(await run(first, 6)).toEqual(expected.slice(0, 6));
+    const resumed = trainerFor(config);
+    await restoreFrom(first, resumed);
+    first.dispose();
+    const tail = await run(resumed, 4);
+    resumed.dispose();
+    tail.forEach((m, i) => {
+      expect(m[0]).toBeCloseTo(expected[6 + i]![0]!, 5);
+      expect(m[3]).toBe(expected[6 + i]![3]);
+    });
+  });
+
+  it('gives a fixed-strength run no p and a Wasserstein run no r_t', async () => {
+    await tf.setBackend('cpu');
+    const fixed = trainerFor(augmented({ model: { dNorm: 'none' } }));
+    const m = await fixed.trainStep();
+    fixed.dispose();
+    expect(m.augmentStrength).toBeNull();
+    expect(m.realSign).not.toBeNull();
+    const wgan = trainerFor(tinyConfig({ model: { dNorm: 'none' }, loss: { kind: 'wgan-gp' } }));
+    expect((await wgan.trainStep()).realSign).toBeNull();
+    wgan.dispose();
+  });
+
+  it('keeps the tensor count flat (wasm)', async () => {
+    await tf.setBackend('wasm');
+    await expectNoTensorLeak(() => trainerFor(adaptive()), 5);
   });
 });

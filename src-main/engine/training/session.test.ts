@@ -134,6 +134,52 @@ describe('TrainingSession', () => {
   });
 });
 
+describe('TrainingSession with adaptive augmentation', () => {
+  it('keeps the controller in its checkpoints: a reopened run adapts as the unbroken run did', async () => {
+    // The trainer test's DCGAN and seed: its D scores enough reals as real for p to rise by step 8.
+    const adaptive = tinyConfig({
+      model: { dNorm: 'none' },
+      batchSize: 8,
+      steps: 14,
+      sampleEvery: 1000,
+      checkpointEvery: 1000,
+      augment: { flip: true, diffAugment: ['translation', 'color'], adaptive: true },
+    });
+    const logged = async (runDir: string) =>
+      (await readMetricsLog(join(runDir, 'metrics.jsonl'))).lines.flatMap((l) => (l.type === 'step' ? [[l.step, l.dLoss, l.augmentStrength] as const] : []));
+    const whole = recorder();
+    const straight = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), adaptive, batches(), whole.listener);
+    straight.start();
+    await whole.until(() => whole.statuses.at(-1)?.state === 'completed');
+    const expected = await logged(straight.runDir);
+    await straight.dispose();
+    // The unbroken run's p moves within these steps, so a lost controller would show.
+    expect(new Set(expected.map((e) => e[2])).size).toBeGreaterThan(1);
+
+    const rec = recorder();
+    const broken = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), adaptive, batches(), rec.listener);
+    broken.start();
+    await rec.until(() => rec.metricSteps.length >= 6);
+    await broken.pause();
+    const pausedAt = broken.status().step;
+    expect(pausedAt).toBeLessThan(adaptive.steps);
+    await broken.stop();
+    await broken.dispose();
+    const after = recorder();
+    const reopened = await TrainingSession.open(broken.runDir, () => batches(), after.listener);
+    expect(reopened.session.status().step).toBe(pausedAt);
+    reopened.session.start();
+    await after.until(() => after.statuses.at(-1)?.state === 'completed');
+    await reopened.session.dispose();
+    const resumed = await logged(broken.runDir);
+    expect(resumed.map((r) => r[0])).toEqual(expected.map((e) => e[0]));
+    resumed.forEach((r, i) => {
+      expect(r[2]).toBe(expected[i]![2]);
+      expect(r[1]).toBeCloseTo(expected[i]![1]!, 5);
+    });
+  });
+});
+
 describe('TrainingSession rollback while running', () => {
   it('goes back to the last checkpoint, not to the step it was at', async () => {
     const runsDir = await mkdtemp(join(tmpdir(), 'gan-runs-'));

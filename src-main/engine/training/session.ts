@@ -23,6 +23,7 @@ import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from '../rng';
 import type { Generator } from '../models/generator';
 import { fixedNoiseSeed, Trainer, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
+import type { AdaptiveState } from '../augment/adaptive';
 import { type BatchSource } from '../batches/types';
 import { CONFIG_FILE, runFiles, runIdOf, sampleFileName } from '../../project/layout';
 import { isSampleStep } from '../../shared/sample-schedule';
@@ -197,7 +198,7 @@ export class TrainingSession {
     const groups: Record<string, NamedArray[]> = {};
     for (const [name, list] of Object.entries(state.groups)) groups[name] = await tensorsToArrays(list);
     await this.checkpoints.save(
-      { step: state.step, meta: { rngState: state.rngState, realImages: state.realImages, live: state.live, config: this.config }, groups },
+      { step: state.step, meta: { rngState: state.rngState, realImages: state.realImages, live: state.live, ...(state.adaptive ? { adaptive: state.adaptive } : {}), config: this.config }, groups },
       { best },
     );
     this.lastCheckpointStep = state.step;
@@ -367,12 +368,12 @@ export class TrainingSession {
     const groups = Object.fromEntries(
       Object.entries(loaded.state.groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]),
     ) as TrainerState['groups'];
-    const meta = loaded.state.meta as { rngState: number; realImages?: number; live: LiveParams };
+    const meta = loaded.state.meta as { rngState: number; realImages?: number; live: LiveParams; adaptive?: AdaptiveState };
     // A fresh trainer: optimisers cannot take new slots over old ones without leaking them.
     this.trainer.dispose();
     this.trainer = new Trainer(this.config, this.batches);
     try {
-      await this.trainer.importState({ step: loaded.state.step, rngState: meta.rngState, realImages: meta.realImages, live: meta.live, groups });
+      await this.trainer.importState({ step: loaded.state.step, rngState: meta.rngState, realImages: meta.realImages, live: meta.live, ...(meta.adaptive ? { adaptive: meta.adaptive } : {}), groups });
     } finally {
       Object.values(groups).forEach((list) => list.forEach(({ tensor }) => tensor.dispose()));
     }

@@ -16,9 +16,10 @@ import { createOptimizer } from './optimizer';
 import { Rng } from '../rng';
 import type { BatchSource } from '../batches/types';
 import { createAugmenter, type Augmenter } from '../augment/augment';
+import { AdaptiveStrength, decisionBoundary, type AdaptiveState } from '../augment/adaptive';
 
 /** The per-step statistics read back from the backend, in the order they are stacked. */
-const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'gradientPenalty', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;
+const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'gradientPenalty', 'realSign', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;
 type ReadBack = (typeof readBack)[number];
 
 export interface StepMetrics {
@@ -31,6 +32,13 @@ export interface StepMetrics {
   /** Critic's estimate of the Wasserstein distance, E[D(x)] − E[D(G(z))] (WGAN losses). */
   wassersteinEstimate: number | null;
   gradientPenalty: number | null;
+  /**
+   * ADA's overfitting heuristic r_t = E[sign(D(x))] over the step's real batch: near 1 when D scores
+   * every real image as real. Null for Wasserstein losses, whose critic output has no sign to read.
+   */
+  realSign: number | null;
+  /** The probability each image was augmented with this step (adaptive strength); null otherwise. */
+  augmentStrength: number | null;
   gGradNorm: number;
   dGradNorm: number;
   stepMs: number;
@@ -56,6 +64,8 @@ export interface TrainerState {
   /** Real images drawn so far (each critic step draws a batch); absent in older checkpoints. */
   realImages?: number;
   live: LiveParams;
+  /** The adaptive augmentation controller (runs with adaptive strength; absent otherwise). */
+  adaptive?: AdaptiveState;
   groups: Record<'generator' | 'discriminator' | 'ema' | 'gOptimizer' | 'dOptimizer', NamedTensor[]> & {
     /** The batch source's position (one int32 tensor), for sources that have one. */
     data?: NamedTensor[];
@@ -75,6 +85,8 @@ export class Trainer {
   readonly rng: Rng;
   private loss: GanLoss;
   private readonly augment: Augmenter;
+  /** Adaptive augmentation strength, or null at fixed strength. */
+  private readonly adaptive: AdaptiveStrength | null;
   private live: LiveParams;
   private gOptimizer: tf.Optimizer;
   private dOptimizer: tf.Optimizer;
@@ -94,6 +106,7 @@ export class Trainer {
     this.live = { gLr: config.optimizer.gLr, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing };
     this.loss = createLoss(config.loss);
     this.augment = createAugmenter(config.augment);
+    this.adaptive = config.augment.adaptive ? new AdaptiveStrength() : null;
     this.gOptimizer = this.makeOptimizer(config.optimizer.gLr);
     this.dOptimizer = this.makeOptimizer(config.optimizer.dLr);
   }
@@ -116,6 +129,7 @@ export class Trainer {
     const scalars: Partial<Record<ReadBack, tf.Scalar>> = {};
 
     const nCritic = this.live.nCritic;
+    const strength = this.adaptive?.probability ?? null;
     // G runs forward once per step: the last critic update's fakes are recorded, used by D as
     // constants, then differentiated through for G's update (as PyTorch's DCGAN example does).
     const held: { fake?: RecordedForward<tf.Tensor4D>; labels?: tf.Tensor2D } = {};
@@ -131,8 +145,8 @@ export class Trainer {
           this.discriminator.reseed(this.rng.seed());
           // D only ever sees augmented images, so WGAN-GP's interpolates run between the augmented
           // real and fake batches: the Lipschitz constraint applies where the critic is used.
-          const real = this.augment.real(batch.images, this.rng);
-          const makeFake = () => this.augment.fake(this.generate(this.generator, z, fakeLabels, true), this.rng);
+          const real = this.augment.real(batch.images, this.rng, strength);
+          const makeFake = () => this.augment.fake(this.generate(this.generator, z, fakeLabels, true), this.rng, strength);
           let seenFake: tf.Tensor4D;
           if (last) {
             held.fake = RecordedForward.record(makeFake);
@@ -172,6 +186,9 @@ export class Trainer {
     stacked.dispose();
     const read = (name: ReadBack) => values[readBack.indexOf(name)]!;
     const wgan = config.loss.kind === 'wgan' || config.loss.kind === 'wgan-gp';
+    const realSign = wgan ? null : read('realSign');
+    // The next step augments with the adjusted strength (resume replays the same sequence).
+    if (this.adaptive && realSign !== null) this.adaptive.observe(realSign, nCritic * config.batchSize);
     return {
       step: this.step,
       dLoss: read('dLoss'),
@@ -179,6 +196,8 @@ export class Trainer {
       dFake: read('dFake'),
       wassersteinEstimate: wgan ? read('wassersteinEstimate') : null,
       gradientPenalty: config.loss.kind === 'wgan-gp' ? read('gradientPenalty') : null,
+      realSign,
+      augmentStrength: strength,
       dGradNorm: read('dGradNorm'),
       gLoss: read('gLoss'),
       gGradNorm: read('gGradNorm'),
@@ -220,6 +239,7 @@ export class Trainer {
       rngState: this.rng.state,
       realImages: this.realImages,
       live: this.liveParams(),
+      ...(this.adaptive ? { adaptive: this.adaptive.save() } : {}),
       groups: {
         generator: named(this.generator.params),
         discriminator: named(this.discriminator.params),
@@ -254,6 +274,9 @@ export class Trainer {
     this.step = state.step;
     this.realImages = state.realImages ?? state.step * state.live.nCritic * this.config.batchSize;
     this.rng.state = state.rngState;
+    // A checkpoint from before the run had the controller cannot exist (the config is the run's),
+    // but one without it starts the strength over rather than failing.
+    if (this.adaptive && state.adaptive) this.adaptive.restore(state.adaptive);
     this.setLiveParams(state.live);
   }
 
@@ -273,7 +296,7 @@ export class Trainer {
   /** One update of D (the critic) on a real and a fake batch; the statistics when `last`. */
   private criticUpdate(real: tf.Tensor4D, fake: tf.Tensor4D, realLabels: tf.Tensor2D | null, fakeLabels: tf.Tensor2D | null, gpSeed: number, last: boolean): Partial<Record<ReadBack, tf.Scalar>> {
     const { config } = this;
-    const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'gradientPenalty'> } = {};
+    const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'gradientPenalty' | 'realSign'> } = {};
     const { value, grads } = tf.variableGrads(() => {
       const realLogits = this.discriminator.forward(real, realLabels, true);
       const fakeLogits = this.discriminator.forward(fake, fakeLabels, true);
@@ -291,6 +314,7 @@ export class Trainer {
           dFake: tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar),
           wassersteinEstimate: tf.keep(tf.sub(tf.mean(realLogits), tf.mean(fakeLogits)) as tf.Scalar),
           gradientPenalty: tf.keep(penalty ?? tf.scalar(Number.NaN)),
+          realSign: tf.keep(tf.mean(tf.sign(tf.sub(realLogits, decisionBoundary(config.loss.kind) ?? 0))) as tf.Scalar),
         };
       }
       return loss;

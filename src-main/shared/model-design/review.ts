@@ -85,6 +85,7 @@ export const fieldLabels: Record<string, string> = {
   keepCheckpoints: 'Keep checkpoints',
   'augment.flip': 'Horizontal flips',
   'augment.diffAugment': 'DiffAugment',
+  'augment.adaptive': 'Adaptive strength',
   'evaluation.every': 'Evaluate every',
   'evaluation.samples': 'Evaluation samples',
   'evaluation.metric': 'Metric',

@@ -23,7 +23,7 @@ describe('diffConfigs', () => {
 
   it('shows lists as lists and missing fields as a dash', () => {
     const dcgan = preset('dcgan');
-    const withAugment = { ...dcgan, augment: { flip: true, diffAugment: ['translation', 'cutout'] } };
+    const withAugment = { ...dcgan, augment: { flip: true, diffAugment: ['translation', 'cutout'], adaptive: false } };
     expect(diffConfigs(dcgan, withAugment).map(formatDiffRow)).toEqual(['augment.flip: false → true', 'augment.diffAugment: none → translation, cutout']);
     const { evaluation: _, ...older } = dcgan;
     expect(diffConfigs(older, dcgan).map((r) => r.path)).toEqual(['evaluation']);

@@ -14,6 +14,8 @@ export const metricKeys = [
   'dFake',
   'wassersteinEstimate',
   'gradientPenalty',
+  'realSign',
+  'augmentStrength',
   'gGradNorm',
   'dGradNorm',
   'imagesPerSecond',

@@ -134,6 +134,8 @@ export const fieldHints: Record<string, string> = {
   seed: 'Same seed and settings give the same weights, batches and noise: a run is reproducible.',
   'augment.flip': 'Random horizontal flips of the real images double the data for subjects without handedness (not text or digits).',
   'augment.diffAugment': 'DiffAugment (Zhao et al. 2020) augments real and fake alike, differentiably, so D cannot memorise a small dataset.',
+  'augment.adaptive':
+    'ADA (Karras et al. 2020): each ticked policy applies to each image with a chance p that starts at 0 and rises only while D memorises the real images (the Train view charts it). Off: every image, every step. Not with Wasserstein losses.',
   'evaluation.every': 'Steps between quality measurements, which also mark the best checkpoint; 0 turns them off.',
   'evaluation.samples': 'Generated images per measurement: more is steadier and slower.',
   'evaluation.metric': 'KID is unbiased even with a few hundred samples; FID is the standard but biased upwards with few samples.',

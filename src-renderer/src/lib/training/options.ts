@@ -17,4 +17,6 @@ export const chartNotes = {
   wasserstein: 'The critic’s distance estimate should shrink as samples improve; the penalty should stay small.',
   gradients: 'A G gradient norm sinking towards zero means vanishing gradients: G has stopped learning.',
   throughput: 'Training speed: batch size divided by step time.',
+  adaptive:
+    'r_t: the share of real images D scores as real, minus the share it scores as fake. Above 0.6, D is memorising the data and p (the chance each augmentation applies to an image) rises; below, it falls.',
 };
