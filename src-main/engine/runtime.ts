@@ -8,6 +8,7 @@ import { selectBackend } from './backend/select';
 import { hasTrainingKernels, registerTrainingKernels } from './backend/kernels';
 import { ensureGradientsRegistered } from './ops/gradients';
 import { defaultThreads, yieldPriorityWhenBusy } from './backend/threads';
+import { tuneHeapGrowth } from './heap-growth';
 
 export interface RuntimeOptions {
   /** Threads for the wasm backend (see backend/threads.ts resolveThreads; default: defaultThreads()). */
@@ -20,6 +21,8 @@ export async function initRuntime(preference: BackendPreference = 'auto', option
   // Production mode: no debug-only checks, and no console banner urging tfjs-node on the cpu backend
   // (the app already says which backend runs and why).
   tf.env().set('PROD', true);
+  // Full GCs at most every doubling of the heap, not on each step's ONNX Runtime copies.
+  tuneHeapGrowth();
   await ensureGradientsRegistered();
   const threads = options.threads ?? defaultThreads();
   // Before the pool starts, so its threads inherit the lower priority.
