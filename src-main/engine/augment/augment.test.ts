@@ -69,7 +69,12 @@ describe.each(backends)('augmentation ops on %s', (backend) => {
     }
     const still = translate(x, new Int32Array(3), new Int32Array(3));
     expect(still.dataSync()).toEqual(x.dataSync());
-    tf.dispose([x, out, still]);
+    // Its gradient is the opposite shift (the adjoint of a partial permutation), to the bit.
+    const weights = ramp(3, 8, 7, c);
+    const gradient = tf.grad((v) => tf.sum(tf.mul(translate(v as tf.Tensor4D, dy, dx), weights)))(x);
+    const adjoint = translate(weights, dy.map((s) => -s), dx.map((s) => -s));
+    expect(gradient.dataSync()).toEqual(adjoint.dataSync());
+    tf.dispose([x, out, still, weights, gradient, adjoint]);
   });
 
   it('cuts out a square of zeros, clipped at the border', () => {

@@ -146,7 +146,7 @@ describe('TrainingSession with adaptive augmentation', () => {
       augment: { flip: true, diffAugment: ['translation', 'color'], adaptive: true },
     });
     const logged = async (runDir: string) =>
-      (await readMetricsLog(join(runDir, 'metrics.jsonl'))).lines.flatMap((l) => (l.type === 'step' ? [[l.step, l.dLoss, l.augmentStrength] as const] : []));
+      (await readMetricsLog(join(runDir, 'metrics.jsonl'))).lines.flatMap((l) => (l.type === 'step' ? [[l.step, Number(l.dLoss), l.augmentStrength] as const] : []));
     const whole = recorder();
     const straight = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), adaptive, batches(), whole.listener);
     straight.start();
