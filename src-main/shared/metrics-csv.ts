@@ -5,7 +5,7 @@
  */
 import type { StepPoint } from '../api/training';
 
-/** The columns, in order: metrics.jsonl's step fields (README "metrics.jsonl"). */
+/** The columns, in order: metrics.jsonl's step fields (README "metrics.jsonl"); new ones go at the end. */
 export const metricColumns = [
   'step',
   'dLoss',
@@ -14,13 +14,14 @@ export const metricColumns = [
   'dFake',
   'wassersteinEstimate',
   'gradientPenalty',
-  'realSign',
-  'augmentStrength',
   'gGradNorm',
   'dGradNorm',
   'stepMs',
   'imagesPerSecond',
   'epoch',
+  // Added with adaptive augmentation: last, so scripts that read columns by position keep working.
+  'realSign',
+  'augmentStrength',
 ] as const satisfies readonly (keyof StepPoint)[];
 
 export function metricsCsv(points: readonly StepPoint[]): string {

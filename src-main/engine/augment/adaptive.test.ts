@@ -1,7 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { trainConfigSchema } from '../../api/train-config';
 import { preset } from '../../api/training';
-import { ADA_INTERVAL, ADA_SPEED_IMAGES, ADA_TARGET, AdaptiveStrength, decisionBoundary } from './adaptive';
+import { ADA_INTERVAL, ADA_SPEED_IMAGES, ADA_TARGET, AdaptiveStrength, decisionBoundary, realSign } from './adaptive';
+import { parseTrainerMeta } from '../training/checkpoint-meta';
 
 describe('adaptive augmentation strength (ADA)', () => {
   it('starts at 0, moves only every ADA_INTERVAL steps, by the images seen over the speed', () => {
@@ -47,6 +50,33 @@ describe('adaptive augmentation strength (ADA)', () => {
     expect(decisionBoundary('lsgan')).toBe(0.5);
     expect(decisionBoundary('wgan')).toBeNull();
     expect(decisionBoundary('wgan-gp')).toBeNull();
+  });
+
+  it('computes r_t from raw outputs against each loss\'s boundary', async () => {
+    const logits = tf.tensor2d([[2], [0.3], [0.7], [-1]]);
+    const rt = async (kind: Parameters<typeof realSign>[1]) => {
+      const t = realSign(logits, kind);
+      const v = (await t.data())[0];
+      t.dispose();
+      return v;
+    };
+    // bce and hinge: three of four above 0, one below: (3 − 1) / 4.
+    expect(await rt('bce')).toBeCloseTo(0.5, 6);
+    expect(await rt('hinge')).toBeCloseTo(0.5, 6);
+    // lsgan: 2 and 0.7 above 0.5, 0.3 and −1 below.
+    expect(await rt('lsgan')).toBeCloseTo(0, 6);
+    logits.dispose();
+  });
+
+  it('a checkpoint\'s controller state is checked before anything is restored', () => {
+    const meta = { rngState: 5, realImages: 64, live: { gLr: 2e-4, dLr: 2e-4, nCritic: 1, labelSmoothing: 0 }, config: {} };
+    const ok = { probability: 0.25, sum: 1.5, steps: 2, images: 128 };
+    expect(parseTrainerMeta({ ...meta, adaptive: ok }).adaptive).toEqual(ok);
+    expect(parseTrainerMeta(meta).adaptive).toBeUndefined();
+    for (const bad of [{ ...ok, probability: 1.5 }, { ...ok, steps: ADA_INTERVAL }, { ...ok, steps: 1.5 }, { ...ok, sum: 3 }, { ...ok, images: -1 }, { ...ok, extra: 1 }]) {
+      expect(() => parseTrainerMeta({ ...meta, adaptive: bad })).toThrow(/training state is not valid \(adaptive/);
+    }
+    expect(() => parseTrainerMeta({ ...meta, rngState: -1 })).toThrow(/rngState/);
   });
 
   it('is refused without a policy to adapt and with a Wasserstein loss, with the reason', () => {

@@ -11,6 +11,7 @@
  * (the share scored real minus the share scored fake): every few steps p rises by a fixed amount
  * while r_t is above the target and falls while it is below, clamped to [0, 1].
  */
+import * as tf from '@tensorflow/tfjs-core';
 import type { LossConfig } from '../../api/train-config';
 
 /** ADA's target for r_t: 0.6 worked across their datasets. */
@@ -36,6 +37,14 @@ export function decisionBoundary(kind: LossConfig['kind']): number | null {
     case 'wgan-gp':
       return null;
   }
+}
+
+/**
+ * r_t of one batch: the mean of sign(D(x) − boundary) over D's raw outputs on real images, in
+ * [−1, 1]; 0 for a Wasserstein critic (no boundary: the caller reports null then).
+ */
+export function realSign(realLogits: tf.Tensor, kind: LossConfig['kind']): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.sign(tf.sub(realLogits, decisionBoundary(kind) ?? 0))) as tf.Scalar);
 }
 
 /** What a checkpoint keeps of the controller, so a resumed run adapts exactly as it would have. */

@@ -241,4 +241,21 @@ describe.each(backends)('DiffAugment and flips on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });
+
+  it('leaves no tensors behind at any adaptive strength, with flips or without', () => {
+    const x = ramp(4, 8, 8, 3);
+    const before = tf.memory().numTensors;
+    const rng = new Rng(2);
+    for (const flip of [false, true]) {
+      const augment = createAugmenter({ flip, diffAugment: ['color', 'translation', 'cutout'], adaptive: true });
+      for (const p of [0, 0.5, 1]) {
+        // At p = 0 without flips the input comes back as it is: only a new tensor is the caller's.
+        const outs = [augment.real(x, rng, p), augment.fake(x, rng, p)].filter((t) => t !== x);
+        if (p === 0) expect(outs.length).toBe(flip ? 1 : 0);
+        tf.dispose(outs);
+        expect(tf.memory().numTensors).toBe(before);
+      }
+    }
+    x.dispose();
+  });
 });

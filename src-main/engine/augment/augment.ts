@@ -46,6 +46,7 @@ export interface Augmenter {
  * whatever order the config lists them in. With a `probability`, each policy's parameters are drawn
  * for every image as always, then each image keeps them with that probability (one choice per
  * policy and image, drawn after them) and gets the identity otherwise; at 0 nothing is computed.
+ * Colour's brightness, saturation and contrast share one choice (ADA draws one per transform).
  */
 export function diffAugment(images: tf.Tensor4D, policies: readonly Policy[], seed: number, probability: number | null = null): tf.Tensor4D {
   if (probability !== null && probability <= 0) return images;

@@ -147,6 +147,23 @@ describe('training with adaptive augmentation strength', () => {
     });
   });
 
+  it('augments neither reals nor fakes at p = 0: the first interval trains the same with any policy', async () => {
+    await tf.setBackend('cpu');
+    const losses = async (diffAugment: ('color' | 'translation')[]) => {
+      const config = tinyConfig({ batchSize: 8, model: { dNorm: 'none' }, augment: { flip: false, diffAugment, adaptive: true } });
+      const trainer = trainerFor(config);
+      const out: number[] = [];
+      // p stays 0 until the first adjustment, after step ADA_INTERVAL (4).
+      for (let i = 0; i < 4; i++) {
+        const m = await trainer.trainStep();
+        out.push(m.dLoss, m.gLoss);
+      }
+      trainer.dispose();
+      return out;
+    };
+    expect(await losses(['color'])).toEqual(await losses(['translation']));
+  });
+
   it('gives a fixed-strength run no p and a Wasserstein run no r_t', async () => {
     await tf.setBackend('cpu');
     const fixed = trainerFor(augmented({ model: { dNorm: 'none' } }));

@@ -141,7 +141,7 @@ describe('TrainingSession with adaptive augmentation', () => {
       model: { dNorm: 'none' },
       batchSize: 8,
       steps: 14,
-      sampleEvery: 1000,
+      sampleEvery: 7,
       checkpointEvery: 1000,
       augment: { flip: true, diffAugment: ['translation', 'color'], adaptive: true },
     });
@@ -157,12 +157,20 @@ describe('TrainingSession with adaptive augmentation', () => {
     expect(new Set(expected.map((e) => e[2])).size).toBeGreaterThan(1);
 
     const rec = recorder();
-    const broken = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), adaptive, batches(), rec.listener);
+    // Paused from the step-7 sample grid's callback, inside the loop: always at step 7, mid-interval
+    // (ADA adjusts every 4 steps), however fast the machine is.
+    let paused: Promise<void> | undefined;
+    const broken: TrainingSession = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), adaptive, batches(), {
+      ...rec.listener,
+      samples: (_id, step) => {
+        if (step === 7) paused = broken.pause();
+      },
+    });
     broken.start();
-    await rec.until(() => rec.metricSteps.length >= 6);
-    await broken.pause();
+    await rec.until(() => paused !== undefined);
+    await paused;
     const pausedAt = broken.status().step;
-    expect(pausedAt).toBeLessThan(adaptive.steps);
+    expect(pausedAt).toBe(7);
     await broken.stop();
     await broken.dispose();
     const after = recorder();

@@ -23,7 +23,7 @@ import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from '../rng';
 import type { Generator } from '../models/generator';
 import { fixedNoiseSeed, Trainer, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
-import type { AdaptiveState } from '../augment/adaptive';
+import { parseTrainerMeta } from './checkpoint-meta';
 import { type BatchSource } from '../batches/types';
 import { CONFIG_FILE, runFiles, runIdOf, sampleFileName } from '../../project/layout';
 import { isSampleStep } from '../../shared/sample-schedule';
@@ -363,12 +363,13 @@ export class TrainingSession {
   }
 
   private async restoreLatest(): Promise<string[]> {
-    const loaded = await this.checkpoints.loadLatest();
+    // Checked before anything is disposed: a checkpoint this build cannot resume is passed over.
+    const loaded = await this.checkpoints.loadLatest({ check: (state) => void parseTrainerMeta(state.meta) });
     if (!loaded) return [];
+    const meta = parseTrainerMeta(loaded.state.meta);
     const groups = Object.fromEntries(
       Object.entries(loaded.state.groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]),
     ) as TrainerState['groups'];
-    const meta = loaded.state.meta as { rngState: number; realImages?: number; live: LiveParams; adaptive?: AdaptiveState };
     // A fresh trainer: optimisers cannot take new slots over old ones without leaking them.
     this.trainer.dispose();
     this.trainer = new Trainer(this.config, this.batches);
@@ -381,6 +382,9 @@ export class TrainingSession {
     await this.log.flush();
     this.bestEval = await bestEvalUpTo(this.log.path, loaded.state.step);
     this.log.append({ type: 'event', step: loaded.state.step, message: `resumed from checkpoint at step ${loaded.state.step}` });
+    if (this.config.augment.adaptive && !meta.adaptive) {
+      this.log.append({ type: 'event', step: loaded.state.step, message: `${loaded.info.file} has no adaptive augmentation state: the strength starts again from 0` });
+    }
     return loaded.skipped.map((s) => `${s.file}: ${s.reason}`);
   }
 

@@ -16,7 +16,7 @@ import { createOptimizer } from './optimizer';
 import { Rng } from '../rng';
 import type { BatchSource } from '../batches/types';
 import { createAugmenter, type Augmenter } from '../augment/augment';
-import { AdaptiveStrength, decisionBoundary, type AdaptiveState } from '../augment/adaptive';
+import { AdaptiveStrength, realSign, type AdaptiveState } from '../augment/adaptive';
 
 /** The per-step statistics read back from the backend, in the order they are stacked. */
 const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'gradientPenalty', 'realSign', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;
@@ -186,9 +186,12 @@ export class Trainer {
     stacked.dispose();
     const read = (name: ReadBack) => values[readBack.indexOf(name)]!;
     const wgan = config.loss.kind === 'wgan' || config.loss.kind === 'wgan-gp';
-    const realSign = wgan ? null : read('realSign');
-    // The next step augments with the adjusted strength (resume replays the same sequence).
-    if (this.adaptive && realSign !== null) this.adaptive.observe(realSign, nCritic * config.batchSize);
+    const rt = wgan ? null : read('realSign');
+    // The next step augments with the adjusted strength (resume replays the same sequence). With
+    // several critic updates per step, r_t is the last one's. A diverged step (NaN losses) says
+    // nothing about overfitting: tf.sign(NaN) is 0, so it is left out here, not by observe().
+    const finite = Number.isFinite(read('dLoss')) && Number.isFinite(read('gLoss'));
+    if (this.adaptive && rt !== null && finite) this.adaptive.observe(rt, nCritic * config.batchSize);
     return {
       step: this.step,
       dLoss: read('dLoss'),
@@ -196,7 +199,7 @@ export class Trainer {
       dFake: read('dFake'),
       wassersteinEstimate: wgan ? read('wassersteinEstimate') : null,
       gradientPenalty: config.loss.kind === 'wgan-gp' ? read('gradientPenalty') : null,
-      realSign,
+      realSign: rt,
       augmentStrength: strength,
       dGradNorm: read('dGradNorm'),
       gLoss: read('gLoss'),
@@ -314,7 +317,7 @@ export class Trainer {
           dFake: tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar),
           wassersteinEstimate: tf.keep(tf.sub(tf.mean(realLogits), tf.mean(fakeLogits)) as tf.Scalar),
           gradientPenalty: tf.keep(penalty ?? tf.scalar(Number.NaN)),
-          realSign: tf.keep(tf.mean(tf.sign(tf.sub(realLogits, decisionBoundary(config.loss.kind) ?? 0))) as tf.Scalar),
+          realSign: tf.keep(realSign(realLogits, config.loss.kind)),
         };
       }
       return loss;

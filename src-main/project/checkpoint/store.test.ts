@@ -163,6 +163,17 @@ describe('damaged files', () => {
     await expectFallback(store, reason);
   });
 
+  it('passes over a verified file whose contents the caller refuses, with the caller\'s reason', async () => {
+    const { store } = await twoCheckpoints();
+    const loaded = await store.loadLatest({
+      check: (state) => {
+        if (state.step === 2) throw new Error('its training state is not valid');
+      },
+    });
+    expect(loaded!.skipped).toEqual([{ file: checkpointFileName(2), reason: expect.stringMatching(/training state is not valid/) }]);
+    expectSameState(loaded!.state, stateForStep(1, 2000));
+  });
+
   it('ignores leftover temp files and cleans them up on the next save', async () => {
     const store = new CheckpointStore(dir);
     await store.save(stateForStep(1, 64));

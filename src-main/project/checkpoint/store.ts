@@ -25,6 +25,8 @@ export interface CheckpointStoreOptions {
 export interface LoadLatestOptions {
   /** Called for each damaged checkpoint as it is passed over, so callers can report it even when nothing loads. */
   onSkip?: (skipped: SkippedCheckpoint) => void;
+  /** Checks a verified checkpoint's contents (its meta); a throw passes it over like a damaged file. */
+  check?: (state: CheckpointState) => void;
 }
 
 interface BestPointer {
@@ -93,7 +95,9 @@ export class CheckpointStore {
     const skipped: SkippedCheckpoint[] = [];
     for (const { file } of await this.checkpointFiles()) {
       try {
-        return { ...(await this.readVerified(file, best)), skipped };
+        const loaded = await this.readVerified(file, best);
+        opts.check?.(loaded.state);
+        return { ...loaded, skipped };
       } catch (e) {
         // Pruned between listing and reading: not damage, nothing to report.
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
