@@ -11,7 +11,9 @@
  *                            [--override '{"model":{"dNorm":"spectral"},"loss":{"kind":"hinge"}}']
  *
  * --override merges settings into every preset (one level deep per section): a tuning experiment
- * measured exactly as the presets are.
+ * measured exactly as the presets are. With `{"evaluation":{"every":500}}` the run scores itself
+ * while it trains, as in the app (the Train view's quality chart), keeps its best checkpoint by that
+ * score, and the table gets a second row per preset: that best checkpoint, evaluated as the newest is.
  *
  * emoji: emoji-datasource-twitter's 3,786 PNGs at 32 px RGB on white (no labels: a rotation
  * classifier gives the features, so no IS or class accuracy). --folder DIR imports any other folder
@@ -33,6 +35,8 @@ import { openDatasetTrainingData, trainingBatches, type TrainingData } from '../
 import { TrainingSession } from '../src-main/engine/training/session';
 import { GeneratorCache } from '../src-main/engine/sampling';
 import { evaluateCheckpoint } from '../src-main/engine/evaluation/evaluate';
+import { trainingEvaluatorFor } from '../src-main/engine/evaluation/in-training';
+import { CheckpointStore } from '../src-main/project/checkpoint';
 import { datasetDirOf, runFiles, runsDirOf, sampleFileName } from '../src-main/project/layout';
 import { writeRunFile } from '../src-main/project/run-file';
 import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
@@ -105,11 +109,18 @@ for (const name of PRESETS) {
   const config = fitted(name);
   let settle!: (state: string) => void;
   const ended = new Promise<string>((resolve) => (settle = resolve));
-  const session = await TrainingSession.create(runsDirOf(project), config, trainingBatches(data, config.model), {
-    status: (s) => (s.state === 'completed' || s.state === 'failed') && settle(s.state),
-    metrics: () => undefined,
-    samples: () => undefined,
-  });
+  const session = await TrainingSession.create(
+    runsDirOf(project),
+    config,
+    trainingBatches(data, config.model),
+    {
+      status: (s) => (s.state === 'completed' || s.state === 'failed') && settle(s.state),
+      metrics: () => undefined,
+      samples: () => undefined,
+      evaluation: (_run, point) => console.log(`  step ${point.step}: ${point.metric} ${point.value.toPrecision(3)}${point.best ? ' (best so far)' : ''}`),
+    },
+    { evaluator: trainingEvaluatorFor(config, dataset, project) },
+  );
   await writeRunFile(session.runDir, dataset);
   const started = performance.now();
   session.start();
@@ -127,12 +138,20 @@ for (const name of PRESETS) {
 
   const generators = new GeneratorCache();
   const metrics = DATA === 'mnist' ? (['kid', 'is', 'pr', ...(name === 'cdcgan' ? (['class-accuracy'] as const) : [])] as const) : (['kid', 'pr'] as const);
-  const record = await evaluateCheckpoint(
-    { projectDir: project, runDir: session.runDir, metrics: [...metrics], samples: SAMPLES, extractor: 'classifier', bootstrap: 0, seed: 0 },
-    { generators, backend: backend.active },
-  );
-  generators.clear();
+  const evaluate = (file?: string) =>
+    evaluateCheckpoint(
+      { projectDir: project, runDir: session.runDir, file, metrics: [...metrics], samples: SAMPLES, extractor: 'classifier', bootstrap: 0, seed: 0 },
+      { generators, backend: backend.active },
+    );
+  const record = await evaluate();
   rows.push({ preset: name, steps, minutes: seconds / 60, msPerStep: (seconds * 1000) / steps, values: Object.fromEntries(record.values.map((v) => [v.metric, v])), grid });
+  // The checkpoint the in-training evaluation chose, when it chose one before the last step.
+  const best = config.evaluation.every > 0 ? await new CheckpointStore(runFiles(session.runDir).checkpoints).loadBest() : null;
+  if (best && best.info.step !== steps) {
+    const chosen = await evaluate(best.info.file);
+    rows.push({ preset: `${name}, best (step ${best.info.step})`, steps: best.info.step, minutes: seconds / 60, msPerStep: (seconds * 1000) / steps, values: Object.fromEntries(chosen.values.map((v) => [v.metric, v])), grid });
+  }
+  generators.clear();
   // The run's own last timeline grid sits beside it, for a look at the fixed noise.
   await copyFile(join(runFiles(session.runDir).samples, sampleFileName(Math.floor(steps / 250) * 250 || 1)), grid.replace('.png', '-timeline.png')).catch(() => undefined);
 }
