@@ -139,7 +139,7 @@ export async function train(args: string[]): Promise<void> {
 }
 
 /** `clusters`: --clusters, already checked. */
-async function buildConfig(values: Record<string, string | boolean | undefined>, data: DatasetShape, clusters: number | undefined): Promise<unknown> {
+export async function buildConfig(values: Record<string, string | boolean | undefined>, data: DatasetShape, clusters: number | undefined): Promise<unknown> {
   if (!presetNames.includes(values.preset as PresetName)) throw new Error(`Unknown preset "${values.preset}"`);
   const base: TrainConfig = values.config
     ? (JSON.parse(await readFile(String(values.config), 'utf8')) as TrainConfig)
@@ -174,6 +174,9 @@ async function buildConfig(values: Record<string, string | boolean | undefined>,
       dNorm: kind === 'wgan-gp' && base.model.dNorm === 'batch' ? 'none' : base.model.dNorm,
     },
     loss: { ...base.loss, kind },
+    // Adaptive augmentation reads D's real/fake boundary, which a Wasserstein critic lacks: a preset
+    // that adapts (small-colour) keeps its policies at fixed strength with --loss wgan/wgan-gp.
+    augment: values.loss !== undefined && (kind === 'wgan' || kind === 'wgan-gp') ? { ...base.augment, adaptive: false } : base.augment,
     optimizer: values.lr ? { ...base.optimizer, gLr: Number(values.lr), dLr: Number(values.lr) } : base.optimizer,
   };
   return candidate;
