@@ -38,6 +38,12 @@ export type ModelConfig = z.infer<typeof modelConfigSchema>;
 export const MAX_CLUSTERS = 100;
 
 /** What the explorer, export and Evaluate views call a model's clusters: "Cluster 1" … "Cluster k". */
+/** Whether a loss trains a Wasserstein critic: an output with no real/fake boundary (any constant
+ *  can be added to it), so no sigmoid probabilities, no D(x) sign for adaptive augmentation. */
+export function isWassersteinLoss(kind: LossConfig['kind']): boolean {
+  return kind === 'wgan' || kind === 'wgan-gp';
+}
+
 export function clusterNames(k: number): string[] {
   return Array.from({ length: k }, (_, i) => `Cluster ${i + 1}`);
 }
@@ -135,7 +141,7 @@ export const trainConfigSchema = z
     if (config.augment.adaptive && config.augment.diffAugment.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['augment', 'adaptive'], message: 'adaptive strength needs at least one DiffAugment policy to adapt' });
     }
-    if (config.augment.adaptive && (config.loss.kind === 'wgan' || config.loss.kind === 'wgan-gp')) {
+    if (config.augment.adaptive && isWassersteinLoss(config.loss.kind)) {
       ctx.addIssue({
         code: 'custom',
         path: ['augment', 'adaptive'],

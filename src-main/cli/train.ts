@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { backendPreferenceSchema, datasetRefSchema, nearestResolution, type DatasetRef } from '../api/schemas';
-import { MAX_CLUSTERS, type TrainConfig } from '../api/train-config';
+import { isWassersteinLoss, MAX_CLUSTERS, type TrainConfig } from '../api/train-config';
 import { preset, presetNames, type PresetName } from '../api/training';
 import { initRuntime } from '../engine/runtime';
 import { backendLine } from '../shared/backend-line';
@@ -176,7 +176,7 @@ export async function buildConfig(values: Record<string, string | boolean | unde
     loss: { ...base.loss, kind },
     // Adaptive augmentation reads D's real/fake boundary, which a Wasserstein critic lacks: a preset
     // that adapts (small-colour) keeps its policies at fixed strength with --loss wgan/wgan-gp.
-    augment: values.loss !== undefined && (kind === 'wgan' || kind === 'wgan-gp') ? { ...base.augment, adaptive: false } : base.augment,
+    augment: values.loss !== undefined && isWassersteinLoss(kind) ? { ...base.augment, adaptive: false } : base.augment,
     optimizer: values.lr ? { ...base.optimizer, gLr: Number(values.lr), dLr: Number(values.lr) } : base.optimizer,
   };
   return candidate;

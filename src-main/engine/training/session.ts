@@ -23,7 +23,7 @@ import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from '../rng';
 import type { Generator } from '../models/generator';
 import { fixedNoiseSeed, Trainer, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
-import { parseTrainerMeta } from './checkpoint-meta';
+import { parseTrainerMeta, type TrainerMeta } from './checkpoint-meta';
 import { type BatchSource } from '../batches/types';
 import { CONFIG_FILE, runFiles, runIdOf, sampleFileName } from '../../project/layout';
 import { isSampleStep } from '../../shared/sample-schedule';
@@ -364,9 +364,10 @@ export class TrainingSession {
 
   private async restoreLatest(): Promise<string[]> {
     // Checked before anything is disposed: a checkpoint this build cannot resume is passed over.
-    const loaded = await this.checkpoints.loadLatest({ check: (state) => void parseTrainerMeta(state.meta) });
+    // loadLatest returns the checkpoint whose check passed last, so `meta` is the loaded one's.
+    let meta!: TrainerMeta;
+    const loaded = await this.checkpoints.loadLatest({ check: (state) => void (meta = parseTrainerMeta(state.meta)) });
     if (!loaded) return [];
-    const meta = parseTrainerMeta(loaded.state.meta);
     const groups = Object.fromEntries(
       Object.entries(loaded.state.groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]),
     ) as TrainerState['groups'];

@@ -4,7 +4,7 @@
  * tf.tidy, so tf.memory().numTensors stays flat however long a run goes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { TrainConfig } from '../../api/train-config';
+import { isWassersteinLoss, type TrainConfig } from '../../api/train-config';
 import { generatorSpecOf } from '../models/spec';
 import { createGenerator, type Generator } from '../models/generator';
 import { createDiscriminator, type Discriminator } from '../models/discriminator';
@@ -185,7 +185,7 @@ export class Trainer {
     const values = await stacked.data();
     stacked.dispose();
     const read = (name: ReadBack) => values[readBack.indexOf(name)]!;
-    const wgan = config.loss.kind === 'wgan' || config.loss.kind === 'wgan-gp';
+    const wgan = isWassersteinLoss(config.loss.kind);
     const rt = wgan ? null : read('realSign');
     // The next step augments with the adjusted strength (resume replays the same sequence). With
     // several critic updates per step, r_t is the last one's. A diverged step (NaN losses) says

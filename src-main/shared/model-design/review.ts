@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import { StudioError } from '../../api/rpc';
 import type { BackendName, DatasetSummary } from '../../api/schemas';
-import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
+import { isWassersteinLoss, trainConfigSchema, type TrainConfig } from '../../api/train-config';
 import { formatBytes } from '../bytes';
 import { memoryShares, trainingMemory, WASM_HEAP_LIMIT } from './cost';
 
@@ -204,7 +204,7 @@ function memoryFindings(config: TrainConfig, backend: BackendName | null): Findi
 function trainingFindings(config: TrainConfig): Finding[] {
   const out: Finding[] = [];
   const { model, loss, optimizer } = config;
-  const wasserstein = loss.kind === 'wgan' || loss.kind === 'wgan-gp';
+  const wasserstein = isWassersteinLoss(loss.kind);
   if (config.nCritic > 1 && !wasserstein) {
     out.push(warning('nCritic', `${config.nCritic} D steps per G step suit a Wasserstein critic; a ${loss.kind.toUpperCase()} discriminator trained that much wins, and G’s gradients vanish`));
   }
