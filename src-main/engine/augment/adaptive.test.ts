@@ -69,14 +69,24 @@ describe('adaptive augmentation strength (ADA)', () => {
   });
 
   it('a checkpoint\'s controller state is checked before anything is restored', () => {
+    const config = preset('small-colour');
     const meta = { rngState: 5, realImages: 64, live: { gLr: 2e-4, dLr: 2e-4, nCritic: 1, labelSmoothing: 0 }, config: {} };
     const ok = { probability: 0.25, sum: 1.5, steps: 2, images: 128 };
-    expect(parseTrainerMeta({ ...meta, adaptive: ok }).adaptive).toEqual(ok);
-    expect(parseTrainerMeta(meta).adaptive).toBeUndefined();
-    for (const bad of [{ ...ok, probability: 1.5 }, { ...ok, steps: ADA_INTERVAL }, { ...ok, steps: 1.5 }, { ...ok, sum: 3 }, { ...ok, images: -1 }, { ...ok, extra: 1 }]) {
-      expect(() => parseTrainerMeta({ ...meta, adaptive: bad })).toThrow(/training state is not valid \(adaptive/);
+    expect(parseTrainerMeta({ ...meta, adaptive: ok }, config).adaptive).toEqual(ok);
+    expect(parseTrainerMeta(meta, config).adaptive).toBeUndefined();
+    for (const bad of [{ ...ok, probability: 1.5 }, { ...ok, steps: 1.5 }, { ...ok, sum: 3 }, { ...ok, images: -1 }]) {
+      expect(() => parseTrainerMeta({ ...meta, adaptive: bad }, config)).toThrow(/training state is not valid \(adaptive/);
     }
-    expect(() => parseTrainerMeta({ ...meta, rngState: -1 })).toThrow(/rngState/);
+    expect(() => parseTrainerMeta({ ...meta, rngState: -1 }, config)).toThrow(/rngState/);
+    expect(() => parseTrainerMeta({ ...meta, live: { ...meta.live, gLr: 0 } }, config)).toThrow(/live\.gLr/);
+  });
+
+  it('reads checkpoints from other builds: unknown keys dropped, missing live edits from the config', () => {
+    const config = preset('small-colour');
+    const ok = { probability: 0.25, sum: 1.5, steps: ADA_INTERVAL + 1, images: 128 };
+    const parsed = parseTrainerMeta({ rngState: 5, live: { gLr: 1e-4, later: true }, adaptive: { ...ok, later: 1 } }, config);
+    expect(parsed.adaptive).toEqual(ok);
+    expect(parsed.live).toEqual({ gLr: 1e-4, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing });
   });
 
   it('is refused without a policy to adapt and with a Wasserstein loss, with the reason', () => {

@@ -3,35 +3,51 @@
  * random stream, the real images seen, the live edits, the adaptive augmentation controller). The
  * file's digest catches damage; this schema catches a file that verifies but does not hold what
  * this build needs, so the session passes it over like a damaged one instead of resuming wrongly.
+ *
+ * It is lenient where leniency is safe, so a newer or older build's checkpoints still resume:
+ * unknown keys are dropped, and a live edit the file lacks takes the run config's value.
  */
 import { z } from 'zod';
-import { liveParamsSchema } from '../../api/training';
-import { ADA_INTERVAL } from '../augment/adaptive';
+import { liveParamsSchema, type LiveParamsShape } from '../../api/training';
+import type { TrainConfig } from '../../api/train-config';
 
 export const adaptiveStateSchema = z
   .object({
     probability: z.number().min(0).max(1),
     sum: z.number(),
-    steps: z.number().int().min(0).max(ADA_INTERVAL - 1),
+    steps: z.number().int().min(0),
     images: z.number().int().min(0),
   })
-  .strict()
   .refine((s) => Math.abs(s.sum) <= s.steps, { message: 'its sum of r_t is larger than its step count (r_t is in [-1, 1])' });
+
+const storedLiveSchema = z.object(liveParamsSchema.shape).partial();
 
 export const trainerMetaSchema = z.looseObject({
   rngState: z.number().int().min(0).max(2 ** 32 - 1),
   realImages: z.number().int().min(0).optional(),
-  live: liveParamsSchema,
+  live: storedLiveSchema,
   adaptive: adaptiveStateSchema.optional(),
 });
-export type TrainerMeta = z.infer<typeof trainerMetaSchema>;
+export interface TrainerMeta {
+  rngState: number;
+  realImages?: number;
+  live: LiveParamsShape;
+  adaptive?: z.infer<typeof adaptiveStateSchema>;
+}
+
+/** The live parameters a run starts with: its config's. */
+export function liveParamsOf(config: TrainConfig): LiveParamsShape {
+  return { gLr: config.optimizer.gLr, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing };
+}
 
 /** The meta parsed, or an Error that names what is wrong (the caller names the file). */
-export function parseTrainerMeta(meta: unknown): TrainerMeta {
+export function parseTrainerMeta(meta: unknown, config: TrainConfig): TrainerMeta {
   const parsed = trainerMetaSchema.safeParse(meta);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`its training state is not valid (${issue.path.join('.') || 'meta'}: ${issue.message})`);
   }
-  return parsed.data;
+  const { rngState, realImages, live, adaptive } = parsed.data;
+  const stored = Object.fromEntries(Object.entries(live).filter(([, v]) => v !== undefined));
+  return { rngState, realImages, live: { ...liveParamsOf(config), ...stored }, ...(adaptive ? { adaptive } : {}) };
 }

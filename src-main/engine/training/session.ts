@@ -139,7 +139,7 @@ export class TrainingSession {
     const log = new MetricsLog(runFiles(runDir).metrics);
     const variety = await realDiversity(batches, config);
     const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config), variety);
-    const skipped = await session.restoreLatest();
+    const skipped = await session.restoreLatest('open');
     if (!clusters && batches.clusters) await writeRunClusters(runDir, batches.clusters);
     return { session, skipped };
   }
@@ -228,8 +228,11 @@ export class TrainingSession {
       await this.loop;
     }
     const live = this.trainer.liveParams();
-    await this.restoreLatest();
-    this.updateLive({ gLr: live.gLr * lrFactor, dLr: live.dLr * lrFactor });
+    const scaled = { gLr: live.gLr * lrFactor, dLr: live.dLr * lrFactor };
+    // Checked before anything is restored: a rate this small underflows to 0, which no step can use.
+    if (!(scaled.gLr > 0)) throw new Error(`Rollback refused: G's learning rate ${live.gLr} × ${lrFactor} is 0. Use a larger factor.`);
+    await this.restoreLatest('rollback');
+    this.updateLive(scaled);
     this.log.append({ type: 'event', step: this.trainer.step, message: `rolled back to step ${this.trainer.step}, learning rates ×${lrFactor}` });
     this.setState('paused', null);
   }
@@ -362,18 +365,39 @@ export class TrainingSession {
     }
   }
 
-  private async restoreLatest(): Promise<string[]> {
+  /**
+   * Loads the newest checkpoint this build can resume into a fresh trainer. With none saved yet, a
+   * run opens at step 0 and a rollback goes back to the run's initial weights (same seed). When
+   * every checkpoint is passed over it throws, naming each file and why, and changes nothing.
+   */
+  private async restoreLatest(purpose: 'open' | 'rollback'): Promise<string[]> {
     // Checked before anything is disposed: a checkpoint this build cannot resume is passed over.
     // loadLatest returns the checkpoint whose check passed last, so `meta` is the loaded one's.
     let meta!: TrainerMeta;
-    const loaded = await this.checkpoints.loadLatest({ check: (state) => void (meta = parseTrainerMeta(state.meta)) });
-    if (!loaded) return [];
+    const passedOver: string[] = [];
+    const loaded = await this.checkpoints.loadLatest({
+      check: (state) => void (meta = parseTrainerMeta(state.meta, this.config)),
+      onSkip: (s) => passedOver.push(`${s.file}: ${s.reason}`),
+    });
+    if (!loaded && passedOver.length > 0) {
+      const action = purpose === 'open' ? 'resumed' : 'rolled back to';
+      throw new Error(
+        `No checkpoint of run ${this.runId} can be ${action}; each was passed over and left as it is: ${passedOver.join('; ')}. ` +
+          `Restore a good copy of a checkpoint into ${runFiles(this.runDir).checkpoints}, or start a new run from this run's config.`,
+      );
+    }
+    if (!loaded) {
+      if (purpose === 'open') return [];
+      this.replaceTrainer();
+      await this.log.flush();
+      this.bestEval = await bestEvalUpTo(this.log.path, 0);
+      this.log.append({ type: 'event', step: 0, message: 'no checkpoint saved yet: back to the initial weights' });
+      return [];
+    }
     const groups = Object.fromEntries(
       Object.entries(loaded.state.groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]),
     ) as TrainerState['groups'];
-    // A fresh trainer: optimisers cannot take new slots over old ones without leaking them.
-    this.trainer.dispose();
-    this.trainer = new Trainer(this.config, this.batches);
+    this.replaceTrainer();
     try {
       await this.trainer.importState({ step: loaded.state.step, rngState: meta.rngState, realImages: meta.realImages, live: meta.live, ...(meta.adaptive ? { adaptive: meta.adaptive } : {}), groups });
     } finally {
@@ -387,6 +411,13 @@ export class TrainingSession {
       this.log.append({ type: 'event', step: loaded.state.step, message: `${loaded.info.file} has no adaptive augmentation state: the strength starts again from 0` });
     }
     return loaded.skipped.map((s) => `${s.file}: ${s.reason}`);
+  }
+
+  /** A fresh trainer at the run's initial weights: optimisers cannot take new slots over old ones without leaking them. */
+  private replaceTrainer(): void {
+    this.trainer.dispose();
+    this.trainer = new Trainer(this.config, this.batches);
+    this.lastCheckpointStep = null;
   }
 
   private flushMetrics(): void {

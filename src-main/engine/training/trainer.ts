@@ -17,6 +17,8 @@ import { Rng } from '../rng';
 import type { BatchSource } from '../batches/types';
 import { createAugmenter, type Augmenter } from '../augment/augment';
 import { AdaptiveStrength, realSign, type AdaptiveState } from '../augment/adaptive';
+import { liveParamsOf } from './checkpoint-meta';
+import { liveParamsSchema } from '../../api/training';
 
 /** The per-step statistics read back from the backend, in the order they are stacked. */
 const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'gradientPenalty', 'realSign', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;
@@ -103,7 +105,7 @@ export class Trainer {
     this.discriminator = createDiscriminator(model, config.seed + 1);
     this.emaGenerator = config.emaDecay > 0 ? createGenerator(generatorSpec, config.seed) : null;
     this.rng = new Rng(config.seed ^ 0x5bd1e995);
-    this.live = { gLr: config.optimizer.gLr, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing };
+    this.live = liveParamsOf(config);
     this.loss = createLoss(config.loss);
     this.augment = createAugmenter(config.augment);
     this.adaptive = config.augment.adaptive ? new AdaptiveStrength() : null;
@@ -214,7 +216,15 @@ export class Trainer {
 
   /** Live edits while a run goes; they take effect from the next step. */
   setLiveParams(next: Partial<LiveParams>): LiveParams {
-    this.live = { ...this.live, ...next };
+    // An absent key keeps its value (a partial edit may spell it as undefined); the result must be
+    // a valid set as a whole, or nothing changes.
+    const given = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined));
+    const merged = liveParamsSchema.safeParse({ ...this.live, ...given });
+    if (!merged.success) {
+      const issue = merged.error.issues[0]!;
+      throw new Error(`Live edit refused: ${issue.path.join('.')} ${issue.message}. The run keeps its current values.`);
+    }
+    this.live = merged.data;
     // tfjs optimisers read their public-at-runtime learningRate on every update; rebuilding them
     // instead would lose Adam's moments.
     (this.gOptimizer as unknown as { learningRate: number }).learningRate = this.live.gLr;
