@@ -90,10 +90,11 @@ function fitted(name: PresetName): TrainConfig {
 interface Row {
   preset: string;
   steps: number;
-  minutes: number;
-  msPerStep: number;
+  /** Null on a best-checkpoint row: its run's time is on the row above. */
+  minutes: number | null;
+  msPerStep: number | null;
   values: Partial<Record<MetricName, MetricValue>>;
-  grid: string;
+  grid: string | null;
 }
 const rows: Row[] = [];
 // Runs started in the same second (presets side by side) must not overwrite each other's files:
@@ -146,10 +147,11 @@ for (const name of PRESETS) {
   const record = await evaluate();
   rows.push({ preset: name, steps, minutes: seconds / 60, msPerStep: (seconds * 1000) / steps, values: Object.fromEntries(record.values.map((v) => [v.metric, v])), grid });
   // The checkpoint the in-training evaluation chose, when it chose one before the last step.
-  const best = config.evaluation.every > 0 ? await new CheckpointStore(runFiles(session.runDir).checkpoints).loadBest() : null;
-  if (best && best.info.step !== steps) {
-    const chosen = await evaluate(best.info.file);
-    rows.push({ preset: `${name}, best (step ${best.info.step})`, steps: best.info.step, minutes: seconds / 60, msPerStep: (seconds * 1000) / steps, values: Object.fromEntries(chosen.values.map((v) => [v.metric, v])), grid });
+  // (Found by the listing's headers: the evaluation below verifies the file.) Its time and grid are the run's, so left blank.
+  const best = config.evaluation.every > 0 ? (await new CheckpointStore(runFiles(session.runDir).checkpoints).list()).find((c) => c.best) : undefined;
+  if (best && best.step !== steps) {
+    const chosen = await evaluate(best.file);
+    rows.push({ preset: `${name}, best (step ${best.step})`, steps: best.step, minutes: null, msPerStep: null, values: Object.fromEntries(chosen.values.map((v) => [v.metric, v])), grid: null });
   }
   generators.clear();
   // The run's own last timeline grid sits beside it, for a look at the fixed noise.
@@ -164,7 +166,7 @@ const table = [
   '|---|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (r) =>
-      `| ${r.preset} | ${r.steps} | ${r.minutes.toFixed(1)} | ${r.msPerStep.toFixed(0)} | ${cell(r.values.kid, 1000)} | ${cell(r.values.is)} | ${cell(r.values.precision)} | ${cell(r.values.recall)} | ${cell(r.values['class-accuracy'])} |`,
+      `| ${r.preset} | ${r.steps} | ${r.minutes?.toFixed(1) ?? '—'} | ${r.msPerStep?.toFixed(0) ?? '—'} | ${cell(r.values.kid, 1000)} | ${cell(r.values.is)} | ${cell(r.values.precision)} | ${cell(r.values.recall)} | ${cell(r.values['class-accuracy'])} |`,
   ),
 ].join('\n');
 console.log(`\n${FOLDER ?? DATA}${Object.keys(OVERRIDE).length ? ` with ${JSON.stringify(OVERRIDE)}` : ''}, ${SAMPLES} samples, backend ${backend.active}${backend.threads ? ` (${backend.threads} threads)` : ''}, ${cpus()[0]?.model ?? 'CPU'} × ${cpus().length}\n\n${table}`);
