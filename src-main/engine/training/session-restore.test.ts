@@ -79,11 +79,14 @@ describe('TrainingSession.open with checkpoints it cannot use', () => {
     const dir = runFiles(runDir).checkpoints;
     for (const file of ['ckpt-000000003.gsc', 'ckpt-000000006.gsc']) await rewriteMeta(runDir, file, unreadable);
     const before = await Promise.all((await readdir(dir)).sort().map(async (f) => [f, await readFile(join(dir, f))] as const));
+    const tensors = tf.memory().numTensors;
     await expect(TrainingSession.open(runDir, () => batches(), listener().listener)).rejects.toThrow(
       /No checkpoint of run .* can be resumed.*ckpt-000000006\.gsc: .*rngState.*ckpt-000000003\.gsc: .*Restore a good copy/,
     );
     const after = await Promise.all((await readdir(dir)).sort().map(async (f) => [f, await readFile(join(dir, f))] as const));
     expect(after).toEqual(before);
+    // The refused session's trainer and fixed noise went with it.
+    expect(tf.memory().numTensors).toBe(tensors);
   });
 
   it('drops keys it does not know and takes missing live edits from the config (checkpoints of other builds)', async () => {

@@ -139,9 +139,15 @@ export class TrainingSession {
     const log = new MetricsLog(runFiles(runDir).metrics);
     const variety = await realDiversity(batches, config);
     const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config), variety);
-    const skipped = await session.restoreLatest('open');
-    if (!clusters && batches.clusters) await writeRunClusters(runDir, batches.clusters);
-    return { session, skipped };
+    try {
+      const skipped = await session.restoreLatest('open');
+      if (!clusters && batches.clusters) await writeRunClusters(runDir, batches.clusters);
+      return { session, skipped };
+    } catch (err) {
+      // Nothing of this session outlives the refusal: its trainer's tensors, its log.
+      await session.dispose();
+      throw err;
+    }
   }
 
   status(): RunStatus {
