@@ -5,7 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { adapterLabel, describeAdapter } from './webgpu';
+import { adapterLabel, describeAdapter, webgpuCandidate } from './webgpu';
+import { hasVulkanLoader } from '../../shared/vulkan';
 import { runWebGpuScript } from '../../test-support/webgpu-child';
 
 const script = fileURLToPath(new URL('../../test-support/train-webgpu.ts', import.meta.url));
@@ -27,6 +28,21 @@ describe('adapter description', () => {
     expect(describeAdapter({ vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' }).software).toBe(true);
     expect(describeAdapter({ vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200' }).software).toBe(false);
     expect(describeAdapter({ vendor: 'apple', architecture: 'metal-3' }, true).software).toBe(true);
+  });
+});
+
+describe('choosing a backend automatically', () => {
+  it('on Linux without a Vulkan loader, says so without asking Dawn (which would print a warning)', async (ctx) => {
+    const saved = process.env.LD_LIBRARY_PATH;
+    process.env.LD_LIBRARY_PATH = '';
+    try {
+      if (process.platform !== 'linux' || hasVulkanLoader()) return ctx.skip('this machine has a system Vulkan loader');
+      await expect(webgpuCandidate({ allowSoftware: false }).load()).rejects.toThrow('the Vulkan loader (libvulkan1) is not installed');
+      expect((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu).toBeUndefined();
+    } finally {
+      process.env.LD_LIBRARY_PATH = saved;
+      if (saved === undefined) delete process.env.LD_LIBRARY_PATH;
+    }
   });
 });
 

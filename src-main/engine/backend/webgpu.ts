@@ -19,6 +19,7 @@ export interface AdapterDescription {
   software: boolean;
 }
 
+const NO_LOADER = 'no GPU adapter: the Vulkan loader (libvulkan1) is not installed';
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
 
 /** What the adapter says about itself, and whether it is a software rasteriser. */
@@ -64,12 +65,15 @@ export function webgpuCandidate(options: WebGpuOptions): BackendCandidate & { ad
     provider: '@tensorflow/tfjs-backend-webgpu',
     adapter: () => adapter,
     load: async () => {
+      // Without a loader Dawn reaches no GPU on Linux, and only prints a warning trying: skipped
+      // when choosing automatically (asked for by name, Dawn is still asked, for its own answer).
+      if (process.platform === 'linux' && !options.allowSoftware && !hasVulkanLoader()) throw new Error(NO_LOADER);
       const gpu = await installNodeGpu();
       const found = await gpu.requestAdapter({ powerPreference: 'high-performance' });
       if (!found) {
         throw new Error(
           process.platform === 'linux' && !hasVulkanLoader()
-            ? 'no GPU adapter: the Vulkan loader (libvulkan1) is not installed'
+            ? NO_LOADER
             : 'no GPU adapter found (no WebGPU-capable GPU, or no Vulkan/Metal/D3D12 driver for it)',
         );
       }
