@@ -37,8 +37,32 @@ export class ExportStore {
 
   constructor(private readonly client: StudioClient) {}
 
+  /** Subscribes for the window's lifetime: export progress, and the chosen run's checkpoints as they land. */
   start(): () => void {
-    return this.client.on('export.progress', (progress) => this.task.report(progress));
+    const offs = [
+      this.client.on('export.progress', (progress) => this.task.report(progress)),
+      this.client.on('train.status', (status) => {
+        if (status.runId === this.draft.runId && status.lastCheckpointStep !== (this.checkpoints[0]?.step ?? null)) void this.refreshCheckpoints();
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }
+
+  /** Re-reads the chosen run's checkpoints (a run that trained on may have saved some), keeping the choice. */
+  async refreshCheckpoints(): Promise<void> {
+    const runId = this.draft.runId;
+    if (!runId) return;
+    const ticket = ++this.#runRequest;
+    try {
+      const { config, checkpoints } = await this.client.request('runs.checkpoints', { runId });
+      if (ticket !== this.#runRequest) return;
+      this.config = config;
+      this.checkpoints = checkpoints;
+      // A chosen checkpoint pruned since falls back to the newest.
+      if (this.draft.checkpoint !== null && !checkpoints.some((c) => c.file === this.draft.checkpoint)) this.draft.checkpoint = null;
+    } catch {
+      // Left as it was: choosing the run again reports the error.
+    }
   }
 
   async chooseRun(runId: string | null): Promise<void> {

@@ -1,0 +1,43 @@
+/**
+ * A journey across views: the Gallery is opened on a run before its first checkpoint, then the run
+ * is paused in the Train view (which saves one). Back in the Gallery the checkpoint is there and
+ * the export can go, without choosing the run again.
+ */
+import type { Page } from '@playwright/test';
+import { startRun } from './support/runs';
+import { test, expect } from './support/web-mode';
+
+const nav = (app: Page, view: string) => app.getByRole('navigation').getByText(view, { exact: true }).click();
+
+test('the Gallery follows a run whose first checkpoint lands while the view is away', async ({ app }) => {
+  await nav(app, 'Train');
+  const form = app.getByRole('form', { name: 'New training run' });
+  await form.getByText('MLP GAN (course week 1)').click();
+  await form.getByLabel('Dataset').selectOption('demo:mnist');
+  await form.getByLabel('Steps', { exact: true }).fill('100000');
+  await form.getByLabel('Batch size', { exact: true }).fill('8');
+  await form.getByLabel('Checkpoint every', { exact: true }).fill('100000');
+  const runId = await startRun(app);
+  await expect(app.getByTestId('train-step')).toHaveText(/Step ([3-9]|\d{2,}) \//);
+
+  await nav(app, 'Gallery');
+  const gallery = app.getByRole('form', { name: 'New export' });
+  await gallery.getByLabel('Run', { exact: true }).selectOption(runId);
+  await expect(gallery.getByText('This run has no checkpoint yet')).toBeVisible();
+
+  await nav(app, 'Train');
+  await app.getByRole('button', { name: 'Pause' }).click();
+  await expect(app.getByTestId('train-state')).toHaveText(/paused/i);
+  const step = Number((await app.getByTestId('train-step').textContent())!.match(/Step ([\d,]+)/)![1]!.replace(/,/g, ''));
+
+  await nav(app, 'Gallery');
+  await expect(gallery.getByLabel('Run', { exact: true })).toHaveValue(runId);
+  await expect(gallery.getByLabel('Checkpoint', { exact: true })).toContainText(`Newest (step ${step.toLocaleString('en-US')})`);
+  await expect(gallery.getByText('This run has no checkpoint yet')).toBeHidden();
+  await expect(gallery.getByRole('button', { name: 'Export', exact: true })).toBeEnabled();
+
+  await nav(app, 'Train');
+  await app.getByRole('button', { name: 'Stop', exact: true }).click();
+  await app.getByRole('button', { name: 'Stop training' }).click();
+  await expect(app.getByTestId('train-state')).toHaveText(/stopped/i);
+});
