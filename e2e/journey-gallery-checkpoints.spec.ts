@@ -1,7 +1,7 @@
 /**
  * A journey across views: the Gallery is opened on a run before its first checkpoint, then the run
  * is paused in the Train view (which saves one). Back in the Gallery the checkpoint is there and
- * the export can go, without choosing the run again.
+ * the export can go, without choosing the run again. Meanwhile the Model view says a run is open.
  */
 import type { Page } from '@playwright/test';
 import { startRun } from './support/runs';
@@ -36,8 +36,13 @@ test('the Gallery follows a run whose first checkpoint lands while the view is a
   await expect(gallery.getByText('This run has no checkpoint yet')).toBeHidden();
   await expect(gallery.getByRole('button', { name: 'Export', exact: true })).toBeEnabled();
 
+  // The Model view says why "Train this…" leads to the paused run, and how to start another.
+  await nav(app, 'Model');
+  await expect(app.getByTestId('model-open-run')).toContainText('A run is open (paused)');
   await nav(app, 'Train');
   await app.getByRole('button', { name: 'Stop', exact: true }).click();
   await app.getByRole('button', { name: 'Stop training' }).click();
   await expect(app.getByTestId('train-state')).toHaveText(/stopped/i);
+  await nav(app, 'Model');
+  await expect(app.getByTestId('model-open-run')).toBeHidden();
 });
