@@ -1,6 +1,6 @@
 /**
  * The shell stays put: at common window sizes, whatever view shows and wherever the wheel turns,
- * the document never scrolls (each view scrolls inside its own area) and is never taller than the window.
+ * the document never scrolls (each view scrolls inside its own area, and never sideways) and is never taller than the window.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -61,6 +61,9 @@ for (const size of [
       }
       // Nothing in the view (visible or only for screen readers) reaches below the window.
       expect((await documentScroll(app)).overflow, `${view}: the document is taller than the window`).toBe(0);
+      // Nor does the view's area scroll sideways: wide tables scroll inside their own box.
+      const sideways = await app.getByRole('main').evaluate((main) => main.scrollWidth - main.clientWidth);
+      expect(sideways, `${view}: the view scrolls sideways`).toBeLessThanOrEqual(0);
       // Wheel over the sidebar and the status bar (nothing there scrolls), then far past the view's end and back.
       for (const [x, y, dy] of [
         [40, size.height * 0.5, 2000],
