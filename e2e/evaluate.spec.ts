@@ -23,7 +23,12 @@ test('a checkpoint is evaluated with KID, shown with its baseline, and exported 
   // KID and FID: uncheck the other default.
   await evaluate.getByRole('checkbox', { name: /Precision & recall/ }).uncheck();
   await evaluate.getByRole('checkbox', { name: /^FID/ }).check();
+  // Too few samples is said beside the field as it is typed, and Evaluate waits for a fix.
+  await evaluate.getByLabel('Samples', { exact: true }).fill('10');
+  await expect(evaluate.getByText('A whole number from 50 to 50,000')).toBeVisible();
+  await expect(evaluate.getByRole('button', { name: 'Evaluate checkpoint' })).toBeDisabled();
   await evaluate.getByLabel('Samples', { exact: true }).fill('200');
+  await expect(evaluate.getByText('A whole number from 50 to 50,000')).toBeHidden();
   await expect(app.getByTestId('extractor-note')).toContainText('Domain classifier');
   await evaluate.getByRole('button', { name: 'Evaluate checkpoint' }).click();
 
