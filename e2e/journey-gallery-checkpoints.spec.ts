@@ -1,7 +1,8 @@
 /**
  * A journey across views: the Gallery is opened on a run before its first checkpoint, then the run
  * is paused in the Train view (which saves one). Back in the Gallery the checkpoint is there and
- * the export can go, without choosing the run again. Meanwhile the Model view says a run is open.
+ * the export can go, without choosing the run again. Meanwhile the Model view says a run is open,
+ * and the table of all runs follows the open run's step.
  */
 import type { Page } from '@playwright/test';
 import { startRun } from './support/runs';
@@ -19,6 +20,12 @@ test('the Gallery follows a run whose first checkpoint lands while the view is a
   await form.getByLabel('Checkpoint every', { exact: true }).fill('100000');
   const runId = await startRun(app);
   await expect(app.getByTestId('train-step')).toHaveText(/Step ([3-9]|\d{2,}) \//);
+  // The table of all runs follows the open run's step while it trains.
+  const stepCell = app.getByTestId('runs-table').locator(`tr[data-run="${runId}"] td[data-column="step"]`);
+  await expect(async () => {
+    const shown = Number((await app.getByTestId('train-step').textContent())!.match(/Step ([\d,]+)/)![1]!.replace(/,/g, ''));
+    expect(Number((await stepCell.textContent())!.replace(/,/g, ''))).toBeGreaterThanOrEqual(Math.min(shown, 3));
+  }).toPass({ timeout: 10_000 });
 
   await nav(app, 'Gallery');
   const gallery = app.getByRole('form', { name: 'New export' });
