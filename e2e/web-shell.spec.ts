@@ -34,3 +34,20 @@ test('the demo dataset is ready in the Data view', async ({ app }) => {
 test('web mode refuses the page and the socket without the token', async ({ server, request }) => {
   expect((await request.get(`${server.origin}/`)).status()).toBe(401);
 });
+
+test('each view keeps its own scroll position: a view opened next starts at its top', async ({ app }) => {
+  const nav = (view: string) => app.getByRole('navigation').getByText(view, { exact: true }).click();
+  const main = app.getByRole('main');
+  const scrollTop = () => main.evaluate((m) => m.scrollTop);
+  await nav('Model');
+  await expect(app.getByTestId('view-model-design')).toBeVisible();
+  await main.evaluate((m) => m.scrollTo(0, 600));
+  await expect.poll(scrollTop).toBeGreaterThan(300);
+  const modelAt = await scrollTop();
+  await nav('Learn');
+  await expect(app.getByTestId('view-learn')).toBeVisible();
+  expect(await scrollTop()).toBe(0);
+  await nav('Model');
+  await expect(app.getByTestId('view-model-design')).toBeVisible();
+  await expect.poll(scrollTop).toBe(modelAt);
+});
