@@ -114,8 +114,14 @@ export async function precisionRecallDensityCoverage(
 }
 
 /**
+ * Balls that count as "a few" however few real images there are: at the Evaluate view's 100, one
+ * point lies inside about 10 real balls (k = 3 in 16 dimensions), which is 10 % of them.
+ */
+const FEW_BALLS = 12;
+
+/**
  * Why a precision should not be read as fidelity, or null when it can: the samples counted as
- * realistic crowd into under 2 % of the real balls, ten or more to a ball. Near-identical samples
+ * realistic crowd into under 2 % of the real balls (or under a dozen), ten or more to a ball. Near-identical samples
  * (an untrained generator's flat images) land together in whichever real ball encloses their one
  * point, often an outlier's large one: on the digits, a flat grey generator reads precision 1 and
  * faint noise 0.5, each from a single real ball of 1,000. Samples spread over the data are not
@@ -124,7 +130,7 @@ export async function precisionRecallDensityCoverage(
 export function collapsedPrecision(result: Pick<PrdcResult, 'precision' | 'spread' | 'hits'>): string | null {
   const { fakeToReal, ballsHit, realBalls } = result.spread;
   const counted = Math.round(result.precision * result.hits.precision.length);
-  if (counted === 0 || ballsHit >= 0.02 * realBalls || counted < 10 * ballsHit) return null;
+  if (counted === 0 || ballsHit >= Math.max(0.02 * realBalls, FEW_BALLS) || counted < 10 * ballsHit) return null;
   const spread = fakeToReal * 100 < 1 ? '< 1' : (fakeToReal * 100).toFixed(0);
   const n = (x: number) => x.toLocaleString('en-US');
   return (

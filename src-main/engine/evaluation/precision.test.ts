@@ -148,6 +148,17 @@ describe('precision of collapsed samples', () => {
     expect(collapsedPrecision(got)).toMatch(/^Precision is not fidelity here: the 300 samples .* inside \d+ of 300 real neighbourhoods \(the samples' spread is < 1 %/);
   });
 
+  it('are flagged at the Evaluate view\'s smallest sample counts too (100 samples)', async () => {
+    for (const seed of [5, 6, 7]) {
+      const few = gaussian(100, 16, seed);
+      const got = await precisionRecallDensityCoverage(few, around(few, 1, 100, 1e-3, seed + 10));
+      expect(got.precision).toBe(1);
+      expect(collapsedPrecision(got)).toMatch(/^Precision is not fidelity here: the 100 samples .* inside \d+ of 100 real neighbourhoods/);
+    }
+    // Samples spread like the data, at the same count, are not.
+    expect(collapsedPrecision(await precisionRecallDensityCoverage(gaussian(100, 16, 5), gaussian(100, 16, 9)))).toBeNull();
+  });
+
   it('are not flagged for samples spread like the data, nor for a collapse onto many real images (high precision, low recall is the metric working)', async () => {
     const fresh = await precisionRecallDensityCoverage(real, gaussian(300, 16, 3));
     expect(collapsedPrecision(fresh)).toBeNull();
