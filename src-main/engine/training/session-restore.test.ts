@@ -13,7 +13,7 @@ import { ensureGradientsRegistered } from '../ops/gradients';
 import { loadMnistDemo } from '../dataset/mnist-demo';
 import { memoryBatches } from '../batches/memory-batches';
 import { readMetricsLog } from '../../project/metrics-log';
-import { CheckpointStore } from '../../project/checkpoint';
+import { CheckpointStore, type CheckpointState } from '../../project/checkpoint';
 import { encodeCheckpoint } from '../../project/checkpoint/format';
 import { runFiles } from '../../project/layout';
 import type { TrainConfig } from '../../api/train-config';
@@ -55,12 +55,15 @@ async function finishedRun(c: TrainConfig = config): Promise<string> {
   return session.runDir;
 }
 
-/** Rewrites a checkpoint in place with its meta changed: the file still verifies. (Not store.save: it prunes newer files.) */
-async function rewriteMeta(runDir: string, file: string, change: (meta: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+/** Rewrites a checkpoint in place, changed: the file still verifies. (Not store.save: it prunes newer files.) */
+async function rewrite(runDir: string, file: string, change: (state: CheckpointState) => CheckpointState): Promise<void> {
   const dir = runFiles(runDir).checkpoints;
   const state = await new CheckpointStore(dir).load(file);
-  await writeFile(join(dir, file), Buffer.concat(encodeCheckpoint({ ...state, meta: change(state.meta as Record<string, unknown>) }, new Date().toISOString())));
+  await writeFile(join(dir, file), Buffer.concat(encodeCheckpoint(change(state), new Date().toISOString())));
 }
+
+const rewriteMeta = (runDir: string, file: string, change: (meta: Record<string, unknown>) => Record<string, unknown>) =>
+  rewrite(runDir, file, (state) => ({ ...state, meta: change(state.meta as Record<string, unknown>) }));
 
 const unreadable = (meta: Record<string, unknown>) => ({ ...meta, rngState: 'lost' });
 
@@ -131,11 +134,35 @@ describe('TrainingSession.rollback', () => {
     await until(() => rec.step() >= 4);
     await session.pause();
     const { step } = session.status();
-    for (const file of await readdir(runFiles(session.runDir).checkpoints)) await rewriteMeta(session.runDir, file, unreadable);
+    for (const file of (await readdir(runFiles(session.runDir).checkpoints)).filter((f) => f.endsWith('.gsc'))) await rewriteMeta(session.runDir, file, unreadable);
     const before = (await session.renderSamples()).values;
     await expect(session.rollback(0.5)).rejects.toThrow(/No checkpoint of run .* can be rolled back to/);
     expect(session.status()).toMatchObject({ state: 'paused', step, live: { gLr: config.optimizer.gLr } });
     expect((await session.renderSamples()).values).toEqual(before);
+    await session.dispose();
+  });
+
+  it('keeps its weights and step when the checkpoint verifies but does not fit the model', async () => {
+    const rec = listener();
+    const session = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), { ...config, steps: 1000 }, batches(), rec.listener);
+    session.start();
+    await until(() => rec.step() >= 4);
+    await session.pause();
+    const { step } = session.status();
+    // Every checkpoint's first generator weight one element short: they verify, their meta is valid.
+    for (const file of await readdir(runFiles(session.runDir).checkpoints)) {
+      if (!file.endsWith('.gsc')) continue;
+      await rewrite(session.runDir, file, (state) => {
+        const [first, ...rest] = state.groups.generator!;
+        return { ...state, groups: { ...state.groups, generator: [{ ...first!, shape: [first!.data.length - 1], data: first!.data.slice(1) }, ...rest] } };
+      });
+    }
+    const before = (await session.renderSamples()).values;
+    const tensors = tf.memory().numTensors;
+    await expect(session.rollback(0.5)).rejects.toThrow(/ckpt-\d+\.gsc in .*checkpoints could not be restored: generator: /);
+    expect(session.status()).toMatchObject({ state: 'paused', step, lastCheckpointStep: step, live: { gLr: config.optimizer.gLr } });
+    expect((await session.renderSamples()).values).toEqual(before);
+    expect(tf.memory().numTensors).toBe(tensors);
     await session.dispose();
   });
 

@@ -403,12 +403,19 @@ export class TrainingSession {
     const groups = Object.fromEntries(
       Object.entries(loaded.state.groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]),
     ) as TrainerState['groups'];
-    this.replaceTrainer();
+    // Restored into a fresh trainer, which replaces the current one only once it holds the
+    // checkpoint: a failure leaves the session as it was (a half-restored trainer at step 0 would
+    // train from scratch, and its first checkpoint would prune the good ones).
+    const restored = new Trainer(this.config, this.batches);
     try {
-      await this.trainer.importState({ step: loaded.state.step, rngState: meta.rngState, realImages: meta.realImages, live: meta.live, ...(meta.adaptive ? { adaptive: meta.adaptive } : {}), groups });
+      await restored.importState({ step: loaded.state.step, rngState: meta.rngState, realImages: meta.realImages, live: meta.live, ...(meta.adaptive ? { adaptive: meta.adaptive } : {}), groups });
+    } catch (err) {
+      restored.dispose();
+      throw new Error(`${loaded.info.file} in ${runFiles(this.runDir).checkpoints} could not be restored: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       Object.values(groups).forEach((list) => list.forEach(({ tensor }) => tensor.dispose()));
     }
+    this.replaceTrainer(restored);
     this.lastCheckpointStep = loaded.state.step;
     await this.log.flush();
     this.bestEval = await bestEvalUpTo(this.log.path, loaded.state.step);
@@ -419,10 +426,13 @@ export class TrainingSession {
     return loaded.skipped.map((s) => `${s.file}: ${s.reason}`);
   }
 
-  /** A fresh trainer at the run's initial weights: optimisers cannot take new slots over old ones without leaking them. */
-  private replaceTrainer(): void {
+  /**
+   * Swaps in `next`, by default a fresh trainer at the run's initial weights (optimisers cannot take
+   * new slots over old ones without leaking them, so a restore never reuses the current one).
+   */
+  private replaceTrainer(next: Trainer = new Trainer(this.config, this.batches)): void {
     this.trainer.dispose();
-    this.trainer = new Trainer(this.config, this.batches);
+    this.trainer = next;
     this.lastCheckpointStep = null;
   }
 
