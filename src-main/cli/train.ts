@@ -107,7 +107,7 @@ export async function train(args: string[]): Promise<void> {
     const opened = await TrainingSession.open(runDir, (config, saved) => trainingBatches(data, config.model, {}, saved), listener, (config) =>
       trainingEvaluatorFor(config, dataset, projectOfRun(runDir)),
     );
-    for (const reason of opened.skipped) process.stderr.write(`Skipped a damaged checkpoint: ${reason}\n`);
+    for (const reason of opened.skipped) process.stderr.write(`Passed over a checkpoint that cannot be resumed: ${reason}\n`);
     session = opened.session;
     process.stderr.write(`Resuming ${session.runDir} at step ${session.status().step}\n`);
   } else {

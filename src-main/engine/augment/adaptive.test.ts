@@ -87,6 +87,8 @@ describe('adaptive augmentation strength (ADA)', () => {
     const parsed = parseTrainerMeta({ rngState: 5, live: { gLr: 1e-4, later: true }, adaptive: { ...ok, later: 1 } }, config);
     expect(parsed.adaptive).toEqual(ok);
     expect(parsed.live).toEqual({ gLr: 1e-4, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing });
+    // No live edits stored at all: the config's.
+    expect(parseTrainerMeta({ rngState: 5 }, config).live).toEqual({ gLr: config.optimizer.gLr, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing });
   });
 
   it('is refused without a policy to adapt and with a Wasserstein loss, with the reason', () => {

@@ -25,7 +25,7 @@ const storedLiveSchema = z.object(liveParamsSchema.shape).partial();
 export const trainerMetaSchema = z.looseObject({
   rngState: z.number().int().min(0).max(2 ** 32 - 1),
   realImages: z.number().int().min(0).optional(),
-  live: storedLiveSchema,
+  live: storedLiveSchema.default({}),
   adaptive: adaptiveStateSchema.optional(),
 });
 export interface TrainerMeta {

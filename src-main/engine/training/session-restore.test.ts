@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureGradientsRegistered } from '../ops/gradients';
@@ -166,11 +166,32 @@ describe('TrainingSession.rollback', () => {
     await session.dispose();
   });
 
-  it('refuses a factor that would make the learning rate 0, before restoring anything', async () => {
-    const runDir = await finishedRun();
-    const { session } = await TrainingSession.open(runDir, () => batches(), listener().listener);
-    await expect(session.rollback(1e-320)).rejects.toThrow(/learning rate .* is 0/);
-    expect(session.status()).toMatchObject({ step: 6, live: { gLr: config.optimizer.gLr } });
+  it('refuses a factor that would make the learning rate 0, before halting or restoring anything', async () => {
+    const rec = listener();
+    const session = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), { ...config, steps: 1_000_000 }, batches(), rec.listener);
+    session.start();
+    await until(() => rec.step() >= 4);
+    await expect(session.rollback(1e-320)).rejects.toThrow(/learning rate .* is not a usable rate/);
+    // Still training: nothing was stopped for a refusal.
+    const at = rec.step();
+    await until(() => rec.step() > at);
+    expect(session.status()).toMatchObject({ state: 'running', live: { gLr: config.optimizer.gLr } });
+    await session.dispose();
+  });
+
+  it('refuses when the checkpoint it saved is gone, and says the run is paused', async () => {
+    const rec = listener();
+    const session = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), { ...config, steps: 1_000_000, checkpointEvery: 1_000_000 }, batches(), rec.listener);
+    session.start();
+    await until(() => rec.step() >= 3);
+    await session.checkpoint();
+    const saved = session.status().lastCheckpointStep;
+    expect(saved).not.toBeNull();
+    await rm(runFiles(session.runDir).checkpoints, { recursive: true });
+    await expect(session.rollback(0.5)).rejects.toThrow(new RegExp(`the one saved at step ${saved} is no longer in .*checkpoints`));
+    // Halted, not rolled back: the listeners are told, with the reason.
+    expect(rec.last()).toMatchObject({ state: 'paused', message: expect.stringMatching(/no longer in/) });
+    expect(session.status().step).toBeGreaterThanOrEqual(saved!);
     await session.dispose();
   });
 });

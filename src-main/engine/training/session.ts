@@ -226,6 +226,10 @@ export class TrainingSession {
 
   /** After divergence: back to the newest good checkpoint with the learning rates scaled down. */
   async rollback(lrFactor: number): Promise<void> {
+    const live = this.trainer.liveParams();
+    const scaled = { gLr: live.gLr * lrFactor, dLr: live.dLr * lrFactor };
+    // Checked before anything stops or is restored: a rate this small underflows to 0, which no step can use.
+    if (!(lrFactor > 0 && scaled.gLr > 0)) throw new Error(`Rollback refused: G's learning rate ${live.gLr} × ${lrFactor} is not a usable rate. Use a factor in (0, 1].`);
     if (this.state === 'running') {
       // Halt without the checkpoint pause() would write: that would save the very weights being
       // rolled back from, and the restore below would find them.
@@ -233,11 +237,13 @@ export class TrainingSession {
       this.evalAbort?.abort();
       await this.loop;
     }
-    const live = this.trainer.liveParams();
-    const scaled = { gLr: live.gLr * lrFactor, dLr: live.dLr * lrFactor };
-    // Checked before anything is restored: a rate this small underflows to 0, which no step can use.
-    if (!(scaled.gLr > 0)) throw new Error(`Rollback refused: G's learning rate ${live.gLr} × ${lrFactor} is 0. Use a larger factor.`);
-    await this.restoreLatest('rollback');
+    try {
+      await this.restoreLatest('rollback');
+    } catch (err) {
+      // Halted but not rolled back: say so, so no view keeps showing a run that no longer moves.
+      this.setState('paused', err instanceof Error ? err.message : String(err));
+      throw err;
+    }
     this.updateLive(scaled);
     this.log.append({ type: 'event', step: this.trainer.step, message: `rolled back to step ${this.trainer.step}, learning rates ×${lrFactor}` });
     this.setState('paused', null);
@@ -394,9 +400,17 @@ export class TrainingSession {
     }
     if (!loaded) {
       if (purpose === 'open') return [];
-      this.replaceTrainer();
+      // This session saved one, and now none is there: gone from the disk, not "none yet".
+      if (this.lastCheckpointStep !== null) {
+        throw new Error(
+          `No checkpoint of run ${this.runId} to roll back to: the one saved at step ${this.lastCheckpointStep} is no longer in ${runFiles(this.runDir).checkpoints}. ` +
+            'Restore it there, or stop this run and start a new one from its config.',
+        );
+      }
       await this.log.flush();
-      this.bestEval = await bestEvalUpTo(this.log.path, 0);
+      const bestEval = await bestEvalUpTo(this.log.path, 0);
+      this.replaceTrainer();
+      this.bestEval = bestEval;
       this.log.append({ type: 'event', step: 0, message: 'no checkpoint saved yet: back to the initial weights' });
       return [];
     }
@@ -415,10 +429,18 @@ export class TrainingSession {
     } finally {
       Object.values(groups).forEach((list) => list.forEach(({ tensor }) => tensor.dispose()));
     }
+    let bestEval: Awaited<ReturnType<typeof bestEvalUpTo>>;
+    try {
+      await this.log.flush();
+      bestEval = await bestEvalUpTo(this.log.path, loaded.state.step);
+    } catch (err) {
+      restored.dispose();
+      throw err;
+    }
+    // Nothing that can fail after the swap.
     this.replaceTrainer(restored);
     this.lastCheckpointStep = loaded.state.step;
-    await this.log.flush();
-    this.bestEval = await bestEvalUpTo(this.log.path, loaded.state.step);
+    this.bestEval = bestEval;
     this.log.append({ type: 'event', step: loaded.state.step, message: `resumed from checkpoint at step ${loaded.state.step}` });
     if (this.config.augment.adaptive && !meta.adaptive) {
       this.log.append({ type: 'event', step: loaded.state.step, message: `${loaded.info.file} has no adaptive augmentation state: the strength starts again from 0` });

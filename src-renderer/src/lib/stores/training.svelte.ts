@@ -193,7 +193,7 @@ export class TrainingStore {
     try {
       const { status, skipped } = await this.client.request('runs.open', { runId });
       this.#applyStatus(status);
-      if (skipped.length) this.error = { message: `Skipped damaged checkpoints: ${skipped.join('; ')}`, issues: [] };
+      if (skipped.length) this.error = { message: `Passed over checkpoints that cannot be resumed: ${skipped.join('; ')}`, issues: [] };
     } catch (err) {
       this.error = describeError(err);
     } finally {
