@@ -67,6 +67,21 @@ const rewriteMeta = (runDir: string, file: string, change: (meta: Record<string,
 
 const unreadable = (meta: Record<string, unknown>) => ({ ...meta, rngState: 'lost' });
 
+/** A long run paused past step 4 (pausing saves a checkpoint), and its step. */
+async function pausedRun(): Promise<{ session: TrainingSession; step: number }> {
+  const rec = listener();
+  const session = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), { ...config, steps: 1000 }, batches(), rec.listener);
+  session.start();
+  await until(() => rec.step() >= 4);
+  await session.pause();
+  return { session, step: session.status().step };
+}
+
+/** Rewrites every checkpoint of a run. */
+async function rewriteAll(runDir: string, change: (state: CheckpointState) => CheckpointState): Promise<void> {
+  for (const file of (await readdir(runFiles(runDir).checkpoints)).filter((f) => f.endsWith('.gsc'))) await rewrite(runDir, file, change);
+}
+
 describe('TrainingSession.open with checkpoints it cannot use', () => {
   it('resumes the newest checkpoint whose training state is valid, and reports the one passed over', async () => {
     const runDir = await finishedRun();
@@ -128,13 +143,8 @@ describe('TrainingSession.rollback', () => {
   });
 
   it('refuses when every checkpoint is passed over, and keeps the weights it has', async () => {
-    const rec = listener();
-    const session = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), { ...config, steps: 1000 }, batches(), rec.listener);
-    session.start();
-    await until(() => rec.step() >= 4);
-    await session.pause();
-    const { step } = session.status();
-    for (const file of (await readdir(runFiles(session.runDir).checkpoints)).filter((f) => f.endsWith('.gsc'))) await rewriteMeta(session.runDir, file, unreadable);
+    const { session, step } = await pausedRun();
+    await rewriteAll(session.runDir, (state) => ({ ...state, meta: unreadable(state.meta) }));
     const before = (await session.renderSamples()).values;
     await expect(session.rollback(0.5)).rejects.toThrow(/No checkpoint of run .* can be rolled back to/);
     expect(session.status()).toMatchObject({ state: 'paused', step, live: { gLr: config.optimizer.gLr } });
@@ -143,20 +153,12 @@ describe('TrainingSession.rollback', () => {
   });
 
   it('keeps its weights and step when the checkpoint verifies but does not fit the model', async () => {
-    const rec = listener();
-    const session = await TrainingSession.create(await mkdtemp(join(tmpdir(), 'gan-runs-')), { ...config, steps: 1000 }, batches(), rec.listener);
-    session.start();
-    await until(() => rec.step() >= 4);
-    await session.pause();
-    const { step } = session.status();
+    const { session, step } = await pausedRun();
     // Every checkpoint's first generator weight one element short: they verify, their meta is valid.
-    for (const file of await readdir(runFiles(session.runDir).checkpoints)) {
-      if (!file.endsWith('.gsc')) continue;
-      await rewrite(session.runDir, file, (state) => {
-        const [first, ...rest] = state.groups.generator!;
-        return { ...state, groups: { ...state.groups, generator: [{ ...first!, shape: [first!.data.length - 1], data: first!.data.slice(1) }, ...rest] } };
-      });
-    }
+    await rewriteAll(session.runDir, (state) => {
+      const [first, ...rest] = state.groups.generator!;
+      return { ...state, groups: { ...state.groups, generator: [{ ...first!, shape: [first!.data.length - 1], data: first!.data.slice(1) }, ...rest] } };
+    });
     const before = (await session.renderSamples()).values;
     const tensors = tf.memory().numTensors;
     await expect(session.rollback(0.5)).rejects.toThrow(/ckpt-\d+\.gsc in .*checkpoints could not be restored: generator: /);

@@ -52,14 +52,10 @@ export class ExportStore {
   async refreshCheckpoints(): Promise<void> {
     const runId = this.draft.runId;
     if (!runId) return;
-    const ticket = ++this.#runRequest;
     try {
-      const { config, checkpoints } = await this.client.request('runs.checkpoints', { runId });
-      if (ticket !== this.#runRequest) return;
-      this.config = config;
-      this.checkpoints = checkpoints;
+      if (!(await this.#readRun(runId))) return;
       // A chosen checkpoint pruned since falls back to the newest.
-      if (this.draft.checkpoint !== null && !checkpoints.some((c) => c.file === this.draft.checkpoint)) this.draft.checkpoint = null;
+      if (this.draft.checkpoint !== null && !this.checkpoints.some((c) => c.file === this.draft.checkpoint)) this.draft.checkpoint = null;
     } catch {
       // Left as it was: choosing the run again reports the error.
     }
@@ -71,18 +67,25 @@ export class ExportStore {
     this.config = null;
     this.checkpoints = [];
     if (!runId) return;
-    const ticket = ++this.#runRequest;
+    const ticket = this.#runRequest + 1; // the one #readRun takes, synchronously
     try {
-      const { config, checkpoints } = await this.client.request('runs.checkpoints', { runId });
-      if (ticket !== this.#runRequest) return;
-      this.config = config;
-      this.checkpoints = checkpoints;
+      if (!(await this.#readRun(runId))) return;
       // A class chosen for another run may not exist in this one.
-      if (this.draft.cls !== null && this.draft.cls >= config.model.numClasses) this.draft.cls = null;
+      if (this.draft.cls !== null && this.draft.cls >= this.config!.model.numClasses) this.draft.cls = null;
       this.task.error = null;
     } catch (err) {
       if (ticket === this.#runRequest) this.task.error = describeError(err);
     }
+  }
+
+  /** Reads a run's config and checkpoints into the store; false when a newer read overtook this one. */
+  async #readRun(runId: string): Promise<boolean> {
+    const ticket = ++this.#runRequest;
+    const { config, checkpoints } = await this.client.request('runs.checkpoints', { runId });
+    if (ticket !== this.#runRequest) return false;
+    this.config = config;
+    this.checkpoints = checkpoints;
+    return true;
   }
 
   async run(): Promise<void> {
