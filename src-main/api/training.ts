@@ -14,6 +14,11 @@ export const liveParamsSchema = z
   .strict();
 export type LiveParamsShape = z.infer<typeof liveParamsSchema>;
 
+/** The live parameters a run starts with: its config's. */
+export function liveParamsOf(config: TrainConfig): LiveParamsShape {
+  return { gLr: config.optimizer.gLr, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing };
+}
+
 export const runStateSchema = z.enum(['running', 'paused', 'stopped', 'completed', 'failed']);
 export const runStatusSchema = z.object({
   runId: z.string(),

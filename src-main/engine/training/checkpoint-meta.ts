@@ -8,7 +8,7 @@
  * unknown keys are dropped, and a live edit the file lacks takes the run config's value.
  */
 import { z } from 'zod';
-import { liveParamsSchema, type LiveParamsShape } from '../../api/training';
+import { liveParamsOf, liveParamsSchema, type LiveParamsShape } from '../../api/training';
 import type { TrainConfig } from '../../api/train-config';
 
 export const adaptiveStateSchema = z
@@ -33,11 +33,6 @@ export interface TrainerMeta {
   realImages?: number;
   live: LiveParamsShape;
   adaptive?: z.infer<typeof adaptiveStateSchema>;
-}
-
-/** The live parameters a run starts with: its config's. */
-export function liveParamsOf(config: TrainConfig): LiveParamsShape {
-  return { gLr: config.optimizer.gLr, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing };
 }
 
 /** The meta parsed, or an Error that names what is wrong (the caller names the file). */

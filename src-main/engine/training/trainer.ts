@@ -17,8 +17,7 @@ import { Rng } from '../rng';
 import type { BatchSource } from '../batches/types';
 import { createAugmenter, type Augmenter } from '../augment/augment';
 import { AdaptiveStrength, realSign, type AdaptiveState } from '../augment/adaptive';
-import { liveParamsOf } from './checkpoint-meta';
-import { liveParamsSchema } from '../../api/training';
+import { liveParamsOf, liveParamsSchema } from '../../api/training';
 
 /** The per-step statistics read back from the backend, in the order they are stacked. */
 const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'gradientPenalty', 'realSign', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;

@@ -4,7 +4,6 @@
  * effect before it: the run's config for the first, the previous change after that.
  */
 import type { LiveParamsShape } from '../../../src-main/api/training';
-import type { TrainConfig } from '../../../src-main/api/train-config';
 import { formatValue } from './charts';
 
 export interface ParamMarker {
@@ -13,10 +12,6 @@ export interface ParamMarker {
 }
 
 const names: Record<keyof LiveParamsShape, string> = { gLr: 'G lr', dLr: 'D lr', nCritic: 'n_critic', labelSmoothing: 'smoothing' };
-
-export function liveOfConfig(config: TrainConfig): LiveParamsShape {
-  return { gLr: config.optimizer.gLr, dLr: config.optimizer.dLr, nCritic: config.nCritic, labelSmoothing: config.loss.labelSmoothing };
-}
 
 export function paramMarkers(initial: LiveParamsShape, changes: readonly { step: number; live: LiveParamsShape }[]): ParamMarker[] {
   const markers: ParamMarker[] = [];

@@ -4,8 +4,8 @@
  * so switching views neither loses chart points nor misses a divergence.
  */
 import type { TrainConfig } from '../../../../src-main/api/train-config';
-import type { CoachWarningShape, DatasetRef, LiveParamsShape, RunStatusShape, StepPoint } from '../../../../src-main/api/training';
-import { liveOfConfig, paramMarkers } from '../param-markers';
+import { liveParamsOf, type CoachWarningShape, type DatasetRef, type LiveParamsShape, type RunStatusShape, type StepPoint } from '../../../../src-main/api/training';
+import { paramMarkers } from '../param-markers';
 import { RunComparison } from './compare.svelte';
 import { describeError, type ErrorInfo } from '../errors';
 import { pngDataUrl } from '../format';
@@ -58,7 +58,7 @@ export class TrainingStore {
   config = $state.raw<TrainConfig | null>(null);
   /** Changes made while the open run trained (from its history, then live): the charts mark them. */
   paramChanges = $state.raw<{ step: number; live: LiveParamsShape }[]>([]);
-  readonly markers = $derived(this.config ? paramMarkers(liveOfConfig(this.config), this.paramChanges) : []);
+  readonly markers = $derived(this.config ? paramMarkers(liveParamsOf(this.config), this.paramChanges) : []);
   pending = $state<ControlAction | 'start' | 'update' | null>(null);
   error = $state<ErrorInfo | null>(null);
   /** Chart settings, kept here so they survive switching views. */
