@@ -5,15 +5,24 @@
  * the WebSocket/IPC transports do, polls train.status like the renderer, and records this process's
  * event-loop delay with perf_hooks. The app promises p99 under 50 ms.
  *
- *   npx tsx bench/main-lag.ts [--seconds 30] [--backend wasm]
+ * It also times what another view asks of the engine meanwhile: a page of the Data view's
+ * thumbnails every 2 s, round trip through main and the engine process (the engine answers between
+ * training steps). --data emoji trains the DCGAN at 32 px RGB on the Twitter emoji (about a second
+ * per step on one thread here), where a slow step shows most.
+ *
+ *   npx tsx bench/main-lag.ts [--seconds 30] [--backend wasm] [--data mnist|emoji]
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { StudioService } from '../src-main/services/studio-service';
 import { sourceEngineHost } from '../src-main/test-support/engine';
 import { preset, type RunStatusShape } from '../src-main/api/training';
+import type { DatasetRef } from '../src-main/api/schemas';
+import { importDataset } from '../src-main/engine/dataset';
+import { datasetDirOf } from '../src-main/project/layout';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -22,10 +31,18 @@ const arg = (name: string) => {
 };
 const SECONDS = Number(arg('seconds') ?? 30);
 const BACKEND = arg('backend') ?? 'wasm';
+const DATA = arg('data') ?? 'mnist';
 
 const engine = sourceEngineHost({ GAN_STUDIO_BACKEND: BACKEND });
 const service = new StudioService({ engine, app: { name: 'bench', version: '0', mode: 'web', platform: process.platform } });
-await service.openProject(await mkdtemp(join(tmpdir(), 'gan-lag-')), { create: true });
+const project = await mkdtemp(join(tmpdir(), 'gan-lag-'));
+let dataset: DatasetRef = 'demo:mnist';
+if (DATA === 'emoji') {
+  const folder = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
+  await importDataset(folder, datasetDirOf(project), { width: 32, height: 32, channels: 3, background: '#ffffff', labelsFromFolders: false }, { name: 'twemoji' });
+  dataset = 'project';
+}
+await service.openProject(project, { create: true });
 await engine.start();
 
 let events = 0;
@@ -35,14 +52,39 @@ service.onEvent((event, payload) => {
   bytes += JSON.stringify({ kind: 'event', event, payload }).length;
 });
 
-const config = { ...preset('dcgan'), steps: 1_000_000, sampleEvery: 10 };
-const started = await service.handle('train.start', { config, dataset: 'demo:mnist' });
+// The same request with the engine idle, for comparison.
+const thumbnails = DATA === 'emoji' ? { dataset: 'project' as const, count: 128 } : null;
+const ask = async (page: number): Promise<number> => {
+  const sent = performance.now();
+  const reply = thumbnails ? await service.handle('dataset.thumbnails', { ...thumbnails, offset: (page * 128) % 3_000 }) : await service.handle('dataset.demo', {});
+  if (!reply.ok) throw new Error(reply.error.message);
+  return performance.now() - sent;
+};
+const idleTrips: number[] = [];
+for (let page = 0; page < 5; page++) idleTrips.push(await ask(page + 10));
+
+const base = preset('dcgan');
+const model = DATA === 'emoji' ? { ...base.model, resolution: 32 as const, channels: 3 as const } : base.model;
+const config = { ...base, model, steps: 1_000_000, sampleEvery: 10 };
+const started = await service.handle('train.start', { config, dataset });
 if (!started.ok) throw new Error(started.error.message);
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const poll = setInterval(() => void service.handle('train.status', {}), 250);
+// Another view's requests meanwhile: a Data view page every 2 s (one at a time, as the view asks).
+const roundTrips: number[] = [];
+let asking = true;
+const asker = (async () => {
+  for (let page = 0; asking; page++) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    if (!asking) break;
+    roundTrips.push(await ask(page));
+  }
+})();
 await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+asking = false;
+await asker;
 clearInterval(poll);
 delay.disable();
 
@@ -50,6 +92,11 @@ const status = await service.handle('train.status', {});
 await service.handle('train.control', { action: 'stop' });
 await engine.stop();
 
+function quantiles(values: number[]): { p50: number | null; max: number | null } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) : null);
+  return { p50: at(0.5), max: sorted.length ? Math.round(sorted[sorted.length - 1]!) : null };
+}
 const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
 const result = {
   date: new Date().toISOString(),
@@ -59,9 +106,15 @@ const result = {
   events,
   eventMegabytes: Math.round((bytes / 1e6) * 100) / 100,
   lagMs: { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) },
+  data: DATA,
+  request: thumbnails ? 'dataset.thumbnails (128)' : 'dataset.demo',
+  roundTripMs: quantiles(roundTrips),
+  idleRoundTripMs: quantiles(idleTrips),
 };
 console.log(`main-process event-loop delay while training (${BACKEND}, ${SECONDS} s, ${result.steps} steps, ${events} events):`);
 console.log(`  p50 ${result.lagMs.p50} ms · p99 ${result.lagMs.p99} ms · max ${result.lagMs.max} ms  (target p99 < 50 ms)`);
+const trips = result.roundTripMs;
+console.log(`${result.request} round trip meanwhile (${roundTrips.length} requests): p50 ${trips.p50} ms · max ${trips.max} ms; idle engine: p50 ${result.idleRoundTripMs.p50} ms`);
 await mkdir('bench/results', { recursive: true });
 await writeFile(join('bench/results', `main-lag-${result.date.replace(/[:.]/g, '').slice(0, 17)}.json`), JSON.stringify(result, null, 2));
 process.exit(0);

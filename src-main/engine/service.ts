@@ -19,6 +19,7 @@ import { modelDesignHandlers } from './model-design/handlers';
 import { datasetExportHandlers } from './dataset/stylegan-export';
 import { LearnController } from './learn/controller';
 import { learnHandlers } from './learn/handlers';
+import { engineThread } from './thread-share';
 
 export interface EngineService {
   readonly backend: BackendReport;
@@ -38,7 +39,7 @@ export async function startEngineService(preference: BackendPreference, emit: Em
       await learn.dispose();
       await training.shutdown();
     },
-    handlers: {
+    handlers: sharedWithTraining({
       'backend.report': async () => backend,
       ...trainingHandlers(context),
       ...datasetHandlers(context),
@@ -48,6 +49,18 @@ export async function startEngineService(preference: BackendPreference, emit: Em
       ...modelDesignHandlers(context),
       ...datasetExportHandlers(context),
       ...learnHandlers(context),
-    },
+    }),
   };
+}
+
+/**
+ * Every request but the run's own (train.*: a pause awaits the training loop) counts as in flight,
+ * so the loop gives the thread over between steps until it has answered (thread-share.ts).
+ */
+function sharedWithTraining(handlers: HandlersFor<EngineRequests>): HandlersFor<EngineRequests> {
+  const entries = Object.entries(handlers as Record<string, (input: unknown) => Promise<unknown>>).map(([name, handler]) => [
+    name,
+    name.startsWith('train.') ? handler : (input: unknown) => engineThread.track(() => handler(input)),
+  ]);
+  return Object.fromEntries(entries) as HandlersFor<EngineRequests>;
 }

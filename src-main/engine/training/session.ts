@@ -27,6 +27,7 @@ import { parseTrainerMeta, type TrainerMeta } from './checkpoint-meta';
 import { type BatchSource } from '../batches/types';
 import { CONFIG_FILE, runFiles, runIdOf, sampleFileName } from '../../project/layout';
 import { isSampleStep } from '../../shared/sample-schedule';
+import { engineThread, shareWindowMs } from '../thread-share';
 
 export type RunState = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
 
@@ -307,8 +308,8 @@ export class TrainingSession {
       if (metrics.step % config.checkpointEvery === 0) await this.checkpoint();
       if (this.evaluator && config.evaluation.every > 0 && metrics.step % config.evaluation.every === 0) await this.evaluate(metrics.step);
       if (performance.now() - this.lastEmit > METRICS_INTERVAL_MS) this.flushMetrics();
-      // Let pause/stop/update messages in between steps.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Let pause/stop/update messages in between steps, and other views' requests finish.
+      await engineThread.yieldTurn(shareWindowMs(metrics.stepMs));
     }
     this.flushMetrics();
   }
