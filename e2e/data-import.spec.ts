@@ -143,6 +143,13 @@ test('a folder without usable images says so and keeps the previous dataset', as
   await expect(alert).toContainText('No usable images found in “junk”');
   await expect(alert).not.toContainText('.uploads');
   await expect(app.getByTestId('project-dataset').getByTestId('dataset-count')).toHaveText('12');
+
+  // An empty folder: Chromium hands over no files at all, and the view says so.
+  const empty = join(root, 'empty');
+  await mkdir(empty, { recursive: true });
+  await app.getByTestId('folder-input').setInputFiles(empty);
+  await expect(alert).toContainText('The chosen folder has no files to import. Choose a folder with images');
+  await expect(app.getByTestId('project-dataset').getByTestId('dataset-count')).toHaveText('12');
 });
 
 test('loose files dropped on the window import as one flat folder', async ({ app }) => {

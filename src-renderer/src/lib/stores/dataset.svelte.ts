@@ -198,6 +198,13 @@ export class DatasetStore {
 
   /** Web mode: a folder from the picker, held until the user presses Import. */
   stage(files: UploadFile[], folder: string | null): void {
+    if (!files.length) {
+      // Chromium hands an empty folder over as no files at all: say so, rather than nothing (a
+      // folder chosen before stays chosen).
+      this.notice = null;
+      this.error = describeError(new Error(noFilesMessage(folder)));
+      return;
+    }
     this.staged = { files, folder };
     this.error = null;
     this.notice = null;
@@ -267,7 +274,7 @@ export class DatasetStore {
       throw new Error(
         files.length
           ? `None of the ${files.length} files in ${where} could be uploaded: ${plan.skipped[0]?.reason ?? ''}`
-          : `${where} has no files to import. Choose a folder with images (PNG, JPEG, WebP, GIF…), or subfolders of them.`,
+          : noFilesMessage(folder),
       );
     }
     this.phase = 'uploading';
@@ -345,3 +352,7 @@ export const datasetStore = defineStore((studio) => {
   store.start();
   return store;
 });
+
+function noFilesMessage(folder: string | null): string {
+  return `${folder ? `“${folder}”` : 'The chosen folder'} has no files to import. Choose a folder with images (PNG, JPEG, WebP, GIF…), or subfolders of them.`;
+}
