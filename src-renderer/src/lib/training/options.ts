@@ -18,5 +18,5 @@ export const chartNotes = {
   gradients: 'A G gradient norm sinking towards zero means vanishing gradients: G has stopped learning.',
   throughput: 'Training speed: batch size divided by step time.',
   adaptive:
-    'r_t: the share of real images D scores as real, minus the share it scores as fake. Above 0.6, D is memorising the data and p (the chance each augmentation applies to an image) rises; below, it falls.',
+    'r_t (left axis, −1…1): the share of real images D scores as real, minus the share it scores as fake. Above 0.6, D is memorising the data and p (right axis, 0…1: the chance each augmentation applies to an image) rises; below, it falls.',
 };
