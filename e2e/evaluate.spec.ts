@@ -42,8 +42,10 @@ test('a checkpoint is evaluated with KID, shown with its baseline, and exported 
   // FID's bootstrap interval comes with why it sits above the number (FID is biased at small n).
   await expect(row.locator('td[data-metric="fid"] .value')).toHaveText(/^\d[\d.e+-]* \[\d/);
   await expect(app.getByTestId('fid-bias-note')).toContainText('biased upward at small sample counts');
+  // Every cell of the row is a table cell (a block one made the row's shading stop short of it).
+  expect(new Set(await row.locator('th, td').evaluateAll((cells) => cells.map((c) => getComputedStyle(c).display)))).toEqual(new Set(['table-cell']));
   // The classifier the app trained is now listed with its test accuracy.
-  await expect(app.getByTestId('extractor-note')).toContainText(/demo-mnist: 10 classes, \d+\.\d% test accuracy/);
+  await expect(app.getByTestId('extractor-note')).toContainText(/MNIST digits \(demo\): 10 classes, \d+\.\d% test accuracy/);
 
   const download = app.waitForEvent('download');
   await app.getByRole('button', { name: 'Export CSV' }).click();

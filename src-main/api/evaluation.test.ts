@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { studioRequests } from './contract';
 import { parseRequest } from './rpc';
+import { weakClassifierNote } from './evaluation';
 
 const good = { checkpoints: [{ runId: '20260101-120000-dcgan-bce-ab12', file: 'ckpt-000000250.gsc' }], metrics: ['kid'], samples: 500, extractor: 'classifier' };
 
@@ -23,5 +24,17 @@ describe('evaluation channels', () => {
     ['a folder path from the renderer', 'eval.importExtractor', { source: { kind: 'dialog', dir: '/home' } }],
   ])('rejects %s', (_name, channel, payload) => {
     expect(parseRequest(studioRequests, channel, payload).ok).toBe(false);
+  });
+});
+
+describe('weakClassifierNote', () => {
+  it('flags a classifier less than halfway from chance to perfect, with its accuracy and chance', () => {
+    // The emoji's rotation classifier in the new-user walkthrough: 42 %, chance 25 %.
+    expect(weakClassifierNote({ task: 'rotation', classes: 4, testAccuracy: 0.42 })).toMatch(/^42% on its test images, where guessing gets 25%/);
+    expect(weakClassifierNote({ task: 'rotation', classes: 4, testAccuracy: 0.62 })).not.toBeNull();
+    expect(weakClassifierNote({ task: 'rotation', classes: 4, testAccuracy: 0.63 })).toBeNull();
+    // Ten digit classes: chance 10 %, halfway 55 %; the digits' classifier reaches 96.6 %.
+    expect(weakClassifierNote({ task: 'labels', classes: 10, testAccuracy: 0.5 })).toMatch(/where guessing gets 10%/);
+    expect(weakClassifierNote({ task: 'labels', classes: 10, testAccuracy: 0.966 })).toBeNull();
   });
 });

@@ -107,6 +107,20 @@ export const extractorsInfoSchema = z.object({
   inception: z.object({ available: z.boolean(), label: z.string().nullable(), source: z.string().nullable(), error: z.string().nullable() }),
 });
 export type ExtractorsInfo = z.infer<typeof extractorsInfoSchema>;
+export type CachedClassifier = ExtractorsInfo['classifier']['cached'][number];
+
+/**
+ * Why a domain classifier's features may not tell good samples from bad, or null when it learned
+ * its task well: weak means less than halfway from chance (1 in 4 for the rotation task, 1 in k for
+ * k classes) to every test image right. A rotation classifier on emoji (many near-symmetric faces)
+ * reached 42 % where chance is 25 %.
+ */
+export function weakClassifierNote(c: Pick<CachedClassifier, 'task' | 'classes' | 'testAccuracy'>): string | null {
+  const chance = c.task === 'rotation' ? 1 / 4 : 1 / Math.max(2, c.classes);
+  if (c.testAccuracy >= chance + (1 - chance) / 2) return null;
+  const percent = (x: number) => `${Math.round(x * 100)}%`;
+  return `${percent(c.testAccuracy)} on its test images, where guessing gets ${percent(chance)}. Its features may miss what separates good samples from bad, so read the metrics as a comparison between checkpoints of one run, and look at the samples too.`;
+}
 
 export const modelUrlSchema = z.url({ protocol: /^https?$/ }).max(2000);
 export const sha256Schema = z.string().regex(/^[0-9a-fA-F]{64}$/);

@@ -8,7 +8,9 @@ import { decodeCheckpoint } from '../../project/checkpoint/format';
 import type { EngineContext } from '../capability';
 import type { HandlersFor } from '../../api/rpc';
 import { evaluateCheckpoint } from './evaluate';
-import { evaluationDirOf, inceptionDirOf, runIdOf } from '../../project/layout';
+import { datasetDirOf, evaluationDirOf, inceptionDirOf, runIdOf } from '../../project/layout';
+import { projectDatasetRefs } from '../dataset/project-dataset';
+import { DEMO_SOURCE, evalDataset } from './datasets';
 import { cacheGraphModel, readSidecar } from './graph-model';
 
 export function evaluationHandlers(ctx: EngineContext): HandlersFor<typeof evaluationEngineRequests> {
@@ -59,11 +61,20 @@ export async function extractorsInfo(projectDir: string): Promise<ExtractorsInfo
   const dir = evaluationDirOf(projectDir);
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => /^classifier-.+\.gsc$/.test(f)).sort();
   const cached: ExtractorsInfo['classifier']['cached'] = [];
+  // The cache names a classifier by its data's key; the view names it by the dataset's name.
+  const names = new Map<string, string>();
+  if (files.length) {
+    for (const source of [DEMO_SOURCE, ...(await projectDatasetRefs(projectDir)).map((ref) => datasetDirOf(projectDir, ref))]) {
+      const dataset = await evalDataset(source).catch(() => null);
+      if (dataset) names.set(dataset.key, dataset.label);
+    }
+  }
   for (const file of files) {
     try {
       const meta = decodeCheckpoint(await readFile(join(dir, file))).state.meta as { classNames?: string[]; testAccuracy?: number; task?: 'labels' | 'rotation' };
       if (typeof meta.testAccuracy !== 'number' || !meta.classNames || !meta.task) continue;
-      cached.push({ dataset: file.replace(/^classifier-|\.gsc$/g, ''), testAccuracy: meta.testAccuracy, classes: meta.classNames.length, task: meta.task });
+      const key = file.replace(/^classifier-|\.gsc$/g, '');
+      cached.push({ dataset: names.get(key) ?? `${key} (an earlier import)`, testAccuracy: meta.testAccuracy, classes: meta.classNames.length, task: meta.task });
     } catch {
       // Damaged: it is retrained on next use.
     }
