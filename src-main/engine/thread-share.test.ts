@@ -81,6 +81,26 @@ describe('ThreadShare', () => {
     await share.yieldTurn(60_000); // nothing in flight: one turn
   });
 
+  it('holds training back only for a request\'s first graceMs: a long import or export then shares step by step', async () => {
+    const share = new ThreadShare(30);
+    let settle!: () => void;
+    const long = share.track(() => new Promise<void>((resolve) => (settle = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await share.yieldTurn(60_000); // one turn, although the request is still in flight
+    expect(share.busy).toBe(1);
+    // A new request within its grace holds the loop again, until it answers.
+    const order: string[] = [];
+    const waiting = share.yieldTurn(60_000).then(() => order.push('step'));
+    await share.track(async () => {
+      await turn();
+      order.push('reply');
+    });
+    await waiting;
+    expect(order).toEqual(['reply', 'step']);
+    settle();
+    await long;
+  });
+
   it('counts a request that fails as ended', async () => {
     const share = new ThreadShare();
     await expect(share.track(() => Promise.reject(new Error('bad input')))).rejects.toThrow('bad input');

@@ -7,49 +7,70 @@
  * and took seconds: a Data view page took 2.3–4 s during training against 19 ms with the engine
  * idle (bench/main-lag.ts --data emoji, 2026-12-05). So between two steps, while any request is in
  * flight, the loop waits until they have all answered, or at most about one step's time: a short
- * request finishes at once, and a long one (an export, an evaluation) shares the thread with
- * training about half and half instead of stopping it.
+ * request finishes at once. A request holds training back only for its first 2 s: after that (an
+ * import, an export, an evaluation, each with its progress bar) it shares the thread a turn per
+ * step, as before.
  *
  * One per process: there is one event loop.
  */
 export class ThreadShare {
-  private inFlight = 0;
+  /** When each request in flight arrived (performance.now()), by a token of its own. */
+  private readonly arrived = new Map<symbol, number>();
   private readonly waiters = new Set<() => void>();
+
+  /**
+   * graceMs: how long a request holds the training loop back. Long work (an import whose decoding
+   * runs on worker threads, an evaluation, an export) has a progress bar and shares the thread
+   * step by step after that, rather than halving training for minutes.
+   */
+  constructor(private readonly graceMs = 2000) {}
 
   /** How many requests are being answered now. */
   get busy(): number {
-    return this.inFlight;
+    return this.arrived.size;
   }
 
   /** Runs `work` as one request in flight. */
   async track<T>(work: () => Promise<T>): Promise<T> {
-    this.inFlight++;
+    const token = Symbol('request');
+    this.arrived.set(token, performance.now());
     try {
       return await work();
     } finally {
-      this.inFlight--;
+      this.arrived.delete(token);
       // Woken in a later turn, not now: the reply to this request is still a few promise
       // reactions away from being sent, and the next step would run before them.
-      if (this.inFlight === 0) setImmediate(() => this.inFlight === 0 && [...this.waiters].forEach((wake) => wake()));
+      if (this.youngest() === null) setImmediate(() => this.youngest() === null && [...this.waiters].forEach((wake) => wake()));
     }
   }
 
   /**
    * Between two training steps: one turn of the event loop (messages that arrived during the step
-   * are read), then, while requests are in flight, until they have all answered or `maxMs` passed.
+   * are read), then, while requests that arrived less than graceMs ago are in flight, until they
+   * have all answered or aged past graceMs, or `maxMs` passed.
    */
   async yieldTurn(maxMs: number): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (this.inFlight === 0) return;
+    const youngest = this.youngest();
+    if (youngest === null) return;
+    const wait = Math.min(maxMs, this.graceMs - (performance.now() - youngest));
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, maxMs);
+      const timer = setTimeout(done, wait);
       this.waiters.add(done);
     });
+  }
+
+  /** When the newest request within its grace arrived, or null when none is. */
+  private youngest(): number | null {
+    const now = performance.now();
+    let newest: number | null = null;
+    for (const at of this.arrived.values()) if (now - at < this.graceMs && (newest === null || at > newest)) newest = at;
+    return newest;
   }
 }
 
