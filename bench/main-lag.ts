@@ -5,9 +5,9 @@
  * the WebSocket/IPC transports do, polls train.status like the renderer, and records this process's
  * event-loop delay with perf_hooks. The app promises p99 under 50 ms.
  *
- * It also times what another view asks of the engine meanwhile: a page of the Data view's
- * thumbnails every 2 s, round trip through main and the engine process (the engine answers between
- * training steps). --data emoji trains the DCGAN at 32 px RGB on the Twitter emoji (about a second
+ * It also times what other views ask of the engine meanwhile, round trip through main and the
+ * engine process (the engine answers between training steps): a page of the Data view's thumbnails
+ * every 2 s, and one explorer image every second from the run's newest checkpoint. --data emoji trains the DCGAN at 32 px RGB on the Twitter emoji (about a second
  * per step on one thread here), where a slow step shows most.
  *
  *   npx tsx bench/main-lag.ts [--seconds 30] [--backend wasm] [--data mnist|emoji]
@@ -65,9 +65,11 @@ for (let page = 0; page < 5; page++) idleTrips.push(await ask(page + 10));
 
 const base = preset('dcgan');
 const model = DATA === 'emoji' ? { ...base.model, resolution: 32 as const, channels: 3 as const } : base.model;
-const config = { ...base, model, steps: 1_000_000, sampleEvery: 10 };
+// A checkpoint every 100 steps, for the explorer to render from.
+const config = { ...base, model, steps: 1_000_000, sampleEvery: 10, checkpointEvery: 100 };
 const started = await service.handle('train.start', { config, dataset });
 if (!started.ok) throw new Error(started.error.message);
+const runId = (started.value as RunStatusShape).runId;
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
@@ -82,9 +84,21 @@ const asker = (async () => {
     roundTrips.push(await ask(page));
   }
 })();
+// And the explorer: one image every second, as a slider moved now and then (once a checkpoint exists).
+const renders: number[] = [];
+const explorer = (async () => {
+  for (let i = 0; asking; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (!asking) break;
+    const sent = performance.now();
+    const spec = { version: 1 as const, checkpoint: { runId }, images: [{ seeds: [1, 2], t: (i % 100) / 100 }] };
+    const reply = await service.handle('explore.render', { lane: 'bench:single', seq: i, spec, cols: 1 });
+    if (reply.ok) renders.push(performance.now() - sent);
+  }
+})();
 await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
 asking = false;
-await asker;
+await Promise.all([asker, explorer]);
 clearInterval(poll);
 delay.disable();
 
@@ -92,10 +106,10 @@ const status = await service.handle('train.status', {});
 await service.handle('train.control', { action: 'stop' });
 await engine.stop();
 
-function quantiles(values: number[]): { p50: number | null; max: number | null } {
+function quantiles(values: number[]): { p50: number | null; p95: number | null; max: number | null } {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) : null);
-  return { p50: at(0.5), max: sorted.length ? Math.round(sorted[sorted.length - 1]!) : null };
+  return { p50: at(0.5), p95: at(0.95), max: sorted.length ? Math.round(sorted[sorted.length - 1]!) : null };
 }
 const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
 const result = {
@@ -110,11 +124,14 @@ const result = {
   request: thumbnails ? 'dataset.thumbnails (128)' : 'dataset.demo',
   roundTripMs: quantiles(roundTrips),
   idleRoundTripMs: quantiles(idleTrips),
+  exploreRenderMs: quantiles(renders),
 };
 console.log(`main-process event-loop delay while training (${BACKEND}, ${SECONDS} s, ${result.steps} steps, ${events} events):`);
 console.log(`  p50 ${result.lagMs.p50} ms · p99 ${result.lagMs.p99} ms · max ${result.lagMs.max} ms  (target p99 < 50 ms)`);
 const trips = result.roundTripMs;
 console.log(`${result.request} round trip meanwhile (${roundTrips.length} requests): p50 ${trips.p50} ms · max ${trips.max} ms; idle engine: p50 ${result.idleRoundTripMs.p50} ms`);
+const explore = result.exploreRenderMs;
+console.log(`explore.render, one image, round trip meanwhile (${renders.length} renders from the run's checkpoints): p50 ${explore.p50} ms · p95 ${explore.p95} ms · max ${explore.max} ms  (target p95 < 100 ms)`);
 await mkdir('bench/results', { recursive: true });
 await writeFile(join('bench/results', `main-lag-${result.date.replace(/[:.]/g, '').slice(0, 17)}.json`), JSON.stringify(result, null, 2));
 process.exit(0);
