@@ -168,7 +168,7 @@ describe('engine handlers', () => {
     const record = await handlers['eval.checkpoint']({ ...settings, projectDir: project, runDir: run.runDir, metrics: ['kid'], samples: 50, index: 0, count: 1 });
     expect(record.values[0]!.metric).toBe('kid');
     const info = await handlers['eval.extractors']({ projectDir: project });
-    expect(info.classifier.cached).toEqual([expect.objectContaining({ dataset: 'demo-mnist', classes: 10, task: 'labels' })]);
+    expect(info.classifier.cached).toEqual([expect.objectContaining({ dataset: 'MNIST digits (demo)', classes: 10, task: 'labels' })]);
     // Imported by the graph-model test above.
     expect(info.inception).toMatchObject({ available: true, label: 'Tiny graph model', error: null });
     ctx.generators.clear();
