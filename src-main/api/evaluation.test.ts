@@ -30,11 +30,11 @@ describe('evaluation channels', () => {
 describe('weakClassifierNote', () => {
   it('flags a classifier less than halfway from chance to perfect, with its accuracy and chance', () => {
     // The emoji's rotation classifier in the new-user walkthrough: 42 %, chance 25 %.
-    expect(weakClassifierNote({ task: 'rotation', classes: 4, testAccuracy: 0.42 })).toMatch(/^42% on its test images, where guessing gets 25%/);
+    expect(weakClassifierNote({ task: 'rotation', classes: 4, testAccuracy: 0.42 })).toMatch(/^42.0% on its test images, where guessing gets 25.0%/);
     expect(weakClassifierNote({ task: 'rotation', classes: 4, testAccuracy: 0.62 })).not.toBeNull();
     expect(weakClassifierNote({ task: 'rotation', classes: 4, testAccuracy: 0.63 })).toBeNull();
     // Ten digit classes: chance 10 %, halfway 55 %; the digits' classifier reaches 96.6 %.
-    expect(weakClassifierNote({ task: 'labels', classes: 10, testAccuracy: 0.5 })).toMatch(/where guessing gets 10%/);
+    expect(weakClassifierNote({ task: 'labels', classes: 10, testAccuracy: 0.5 })).toMatch(/where guessing gets 10.0%/);
     expect(weakClassifierNote({ task: 'labels', classes: 10, testAccuracy: 0.966 })).toBeNull();
   });
 });

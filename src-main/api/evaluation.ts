@@ -118,7 +118,7 @@ export type CachedClassifier = ExtractorsInfo['classifier']['cached'][number];
 export function weakClassifierNote(c: Pick<CachedClassifier, 'task' | 'classes' | 'testAccuracy'>): string | null {
   const chance = c.task === 'rotation' ? 1 / 4 : 1 / Math.max(2, c.classes);
   if (c.testAccuracy >= chance + (1 - chance) / 2) return null;
-  const percent = (x: number) => `${Math.round(x * 100)}%`;
+  const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
   return `${percent(c.testAccuracy)} on its test images, where guessing gets ${percent(chance)}. Its features may miss what separates good samples from bad, so read the metrics as a comparison between checkpoints of one run, and look at the samples too.`;
 }
 

@@ -54,13 +54,16 @@ export async function startEngineService(preference: BackendPreference, emit: Em
 }
 
 /**
- * Every request but the run's own (train.*: a pause awaits the training loop) counts as in flight,
- * so the loop gives the thread over between steps until it has answered (thread-share.ts).
+ * Every request counts as in flight, so the loop gives the thread over between steps until it has
+ * answered (thread-share.ts), except those that wait for the loop or replace the session:
+ * train.control (pause, stop and rollback await the loop), train.start and train.open.
  */
+const LOOP_OWN = new Set(['train.control', 'train.start', 'train.open']);
+
 function sharedWithTraining(handlers: HandlersFor<EngineRequests>): HandlersFor<EngineRequests> {
   const entries = Object.entries(handlers as Record<string, (input: unknown) => Promise<unknown>>).map(([name, handler]) => [
     name,
-    name.startsWith('train.') ? handler : (input: unknown) => engineThread.track(() => handler(input)),
+    LOOP_OWN.has(name) ? handler : (input: unknown) => engineThread.track(() => handler(input)),
   ]);
   return Object.fromEntries(entries) as HandlersFor<EngineRequests>;
 }

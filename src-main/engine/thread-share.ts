@@ -65,6 +65,11 @@ export class ThreadShare {
     });
   }
 
+  /** Ends any wait now: a pause, stop or rollback must not sit out the window. */
+  wake(): void {
+    for (const done of [...this.waiters]) done();
+  }
+
   /** When the newest request within its grace arrived, or null when none is. */
   private youngest(): number | null {
     const now = performance.now();
@@ -77,7 +82,7 @@ export class ThreadShare {
 /** The engine process's thread. */
 export const engineThread = new ThreadShare();
 
-/** How long a step waits for requests at most: about its own length, within 20 ms … 1 s. */
+/** How long a step waits for requests at most: its own length, up to 1 s (training keeps at least half the thread). */
 export function shareWindowMs(stepMs: number): number {
-  return Math.min(1000, Math.max(20, stepMs));
+  return Math.min(1000, Math.max(1, stepMs));
 }

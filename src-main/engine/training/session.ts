@@ -180,6 +180,7 @@ export class TrainingSession {
     if (this.state !== 'running') return;
     this.setState('paused', message);
     this.evalAbort?.abort();
+    engineThread.wake(); // the loop may be waiting on other requests: it stops now
     await this.loop;
     await this.checkpoint();
   }
@@ -189,6 +190,7 @@ export class TrainingSession {
     const wasRunning = this.state === 'running';
     this.state = 'stopped';
     this.evalAbort?.abort();
+    engineThread.wake();
     if (wasRunning) await this.loop;
     await this.checkpoint();
     this.setState('stopped', null);
@@ -236,6 +238,7 @@ export class TrainingSession {
       // rolled back from, and the restore below would find them.
       this.state = 'paused';
       this.evalAbort?.abort();
+      engineThread.wake(); // the loop may be waiting on other requests: it stops now
       await this.loop;
     }
     try {
