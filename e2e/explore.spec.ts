@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { test, expect } from './support/web-mode';
 import type { Locator, Page } from '@playwright/test';
-import { startRun, trainRunInApp } from './support/runs';
+import { startRunInApp, trainRunInApp } from './support/runs';
 
 /** Trains a small DCGAN on the demo digits to completion and returns its run id. */
 const trainTinyDcgan = (app: Page) => trainRunInApp(app, { preset: 'DCGAN (Radford et al.)', steps: 20, sampleEvery: 10, timeout: 90_000 });
@@ -167,15 +167,7 @@ test('the explorer opens a checkpoint, scrubs, truncates, finds a direction and 
 });
 
 test('the explorer follows the run that is training, checkpoint by checkpoint', async ({ app }) => {
-  await app.getByRole('navigation').getByText('Train', { exact: true }).click();
-  const form = app.getByRole('form', { name: 'New training run' });
-  await form.getByText('MLP GAN (course week 1)').click();
-  await form.getByLabel('Dataset').selectOption('demo:mnist');
-  await form.getByLabel('Steps', { exact: true }).fill('100000');
-  await form.getByLabel('Batch size', { exact: true }).fill('16');
-  await form.getByLabel('Sample every', { exact: true }).fill('50');
-  await form.getByLabel('Checkpoint every', { exact: true }).fill('20');
-  await startRun(app);
+  await startRunInApp(app, { steps: 100_000, batch: 16, sampleEvery: 50, checkpointEvery: 20 });
   await expect(app.getByTestId('train-state')).toHaveText(/running/i);
 
   await app.getByRole('navigation').getByText('Explore', { exact: true }).click();

@@ -5,20 +5,14 @@
  * and the table of all runs follows the open run's step.
  */
 import type { Page } from '@playwright/test';
-import { startRun } from './support/runs';
+import { startRunInApp } from './support/runs';
 import { test, expect } from './support/web-mode';
 
 const nav = (app: Page, view: string) => app.getByRole('navigation').getByText(view, { exact: true }).click();
 
 test('the Gallery follows a run whose first checkpoint lands while the view is away', async ({ app }) => {
-  await nav(app, 'Train');
-  const form = app.getByRole('form', { name: 'New training run' });
-  await form.getByText('MLP GAN (course week 1)').click();
-  await form.getByLabel('Dataset').selectOption('demo:mnist');
-  await form.getByLabel('Steps', { exact: true }).fill('100000');
-  await form.getByLabel('Batch size', { exact: true }).fill('8');
-  await form.getByLabel('Checkpoint every', { exact: true }).fill('100000');
-  const runId = await startRun(app);
+  // The preset's own sample interval (50); no checkpoint until the pause below.
+  const runId = await startRunInApp(app, { steps: 100_000, batch: 8, sampleEvery: 50, checkpointEvery: 100_000 });
   await expect(app.getByTestId('train-step')).toHaveText(/Step ([3-9]|\d{2,}) \//);
   // The table of all runs follows the open run's step while it trains.
   const stepCell = app.getByTestId('runs-table').locator(`tr[data-run="${runId}"] td[data-column="step"]`);

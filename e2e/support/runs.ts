@@ -48,7 +48,14 @@ export interface AppRunOptions {
  * completes and returns its id.
  */
 export async function trainRunInApp(app: Page, options: AppRunOptions): Promise<string> {
-  const { preset = 'MLP GAN (course week 1)', steps, batch = 8, sampleEvery = 5, checkpointEvery = 10, timeout = 60_000 } = options;
+  const runId = await startRunInApp(app, options);
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: options.timeout ?? 60_000 });
+  return runId;
+}
+
+/** Fills the Train view's New run form for a small run on the demo digits and starts it; returns its id. */
+export async function startRunInApp(app: Page, options: AppRunOptions): Promise<string> {
+  const { preset = 'MLP GAN (course week 1)', steps, batch = 8, sampleEvery = 5, checkpointEvery = 10 } = options;
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
   const form = app.getByRole('form', { name: 'New training run' });
   await form.getByText(preset).click();
@@ -57,9 +64,7 @@ export async function trainRunInApp(app: Page, options: AppRunOptions): Promise<
   await form.getByLabel('Batch size', { exact: true }).fill(String(batch));
   await form.getByLabel('Sample every', { exact: true }).fill(String(sampleEvery));
   await form.getByLabel('Checkpoint every', { exact: true }).fill(String(checkpointEvery));
-  const runId = await startRun(app);
-  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout });
-  return runId;
+  return startRun(app);
 }
 
 /**
