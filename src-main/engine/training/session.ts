@@ -179,8 +179,7 @@ export class TrainingSession {
   async pause(message: string | null = null): Promise<void> {
     if (this.state !== 'running') return;
     this.setState('paused', message);
-    this.evalAbort?.abort();
-    engineThread.wake(); // the loop may be waiting on other requests: it stops now
+    this.interruptLoop();
     await this.loop;
     await this.checkpoint();
   }
@@ -189,8 +188,7 @@ export class TrainingSession {
     if (this.state === 'stopped' || this.state === 'completed') return;
     const wasRunning = this.state === 'running';
     this.state = 'stopped';
-    this.evalAbort?.abort();
-    engineThread.wake();
+    this.interruptLoop();
     if (wasRunning) await this.loop;
     await this.checkpoint();
     this.setState('stopped', null);
@@ -237,8 +235,7 @@ export class TrainingSession {
       // Halt without the checkpoint pause() would write: that would save the very weights being
       // rolled back from, and the restore below would find them.
       this.state = 'paused';
-      this.evalAbort?.abort();
-      engineThread.wake(); // the loop may be waiting on other requests: it stops now
+      this.interruptLoop();
       await this.loop;
     }
     try {
@@ -472,6 +469,12 @@ export class TrainingSession {
 
   private fail(err: unknown): void {
     this.setState('failed', err instanceof Error ? err.message : String(err));
+  }
+
+  /** After the state left 'running': the loop stops now, not after an evaluation or a wait on other requests. */
+  private interruptLoop(): void {
+    this.evalAbort?.abort();
+    engineThread.wake();
   }
 
   private setState(state: RunState, message: string | null): void {
