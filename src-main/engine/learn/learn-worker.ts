@@ -8,11 +8,12 @@ import { parentPort } from 'node:worker_threads';
 import { learnSettingsSchema } from '../../api/learn';
 import { initRuntime } from '../runtime';
 import { LearnSession } from './session';
-import type { LearnCall, LearnWorkerMessage } from './controller';
+import { serveCalls } from '../worker-client';
+import type { LearnCall, LearnWorkerEvent } from './controller';
 
 const port = parentPort;
 if (!port) throw new Error('learn-worker must run in a worker thread');
-const send = (message: LearnWorkerMessage) => port.postMessage(message);
+const send = (message: LearnWorkerEvent) => port.postMessage(message);
 
 const session = initRuntime('wasm', { threads: 1 }).then(() => new LearnSession((frame) => send({ kind: 'frame', frame })));
 
@@ -34,16 +35,6 @@ async function handle(call: LearnCall): Promise<unknown> {
   }
 }
 
-/**
- * Requests run one after another: a step in progress yields between chunks, and a reset or a new
- * configuration arriving then must not dispose the networks under it.
- */
-let queue: Promise<unknown> = Promise.resolve();
-port.on('message', (message: { id: number; call: LearnCall }) => {
-  const result = queue.then(() => handle(message.call));
-  queue = result.catch(() => undefined);
-  result.then(
-    (value) => send({ kind: 'reply', id: message.id, ok: true, value }),
-    (error: unknown) => send({ kind: 'reply', id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
-  );
-});
+// Requests run one after another: a step in progress yields between chunks, and a reset or a new
+// configuration arriving then must not dispose the networks under it.
+serveCalls(port, handle);
