@@ -44,6 +44,7 @@ export default defineConfig({
           // Image decoding runs in worker threads, which load this file next to engine.js.
           'decode-worker': resolve('src-main/engine/dataset/decode-worker.ts'),
           'learn-worker': resolve('src-main/engine/learn/learn-worker.ts'),
+          'train-worker': resolve('src-main/engine/training/train-worker.ts'),
         },
         external: runtimeExternal,
       },

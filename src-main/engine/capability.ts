@@ -5,7 +5,7 @@
  */
 import type { BackendReport } from '../api/schemas';
 import type { GeneratorCache } from './sampling';
-import type { TrainingController } from './training/controller';
+import type { TrainingHost } from './training/controller';
 import type { LearnController } from './learn/controller';
 import type { EmitEvent } from './protocol';
 
@@ -13,7 +13,8 @@ export interface EngineContext {
   readonly backend: BackendReport;
   /** Sends an engine event (validated by the host against engineEvents, then forwarded to the renderer). */
   readonly emit: EmitEvent;
-  readonly training: TrainingController;
+  /** The one training run: on the engine thread, or in its own on a CPU backend (training/thread.ts). */
+  readonly training: TrainingHost;
   /** Generators loaded from checkpoints, shared by the explorer, export and evaluation. */
   readonly generators: GeneratorCache;
   /** The Learn view's 2-D playground, in its own worker thread. */

@@ -15,6 +15,8 @@ export interface RuntimeOptions {
   threads?: number;
   /** Writable folder for the wasm pthread worker scripts (default: a temporary folder). */
   workerDir?: string;
+  /** false: train on the engine thread even on a CPU backend (training/thread.ts; for comparisons). */
+  trainingThread?: boolean;
 }
 
 export async function initRuntime(preference: BackendPreference = 'auto', options: RuntimeOptions = {}): Promise<BackendReport> {

@@ -8,6 +8,7 @@ import type { HandlersFor } from '../api/rpc';
 import type { EmitEvent, EngineRequests } from './protocol';
 import { initRuntime, type RuntimeOptions } from './runtime';
 import { TrainingController } from './training/controller';
+import { TrainingThread, trainsInThread } from './training/thread';
 import { GeneratorCache } from './sampling';
 import type { EngineContext } from './capability';
 import { trainingHandlers } from './training/handlers';
@@ -30,7 +31,10 @@ export interface EngineService {
 
 export async function startEngineService(preference: BackendPreference, emit: EmitEvent, runtime: RuntimeOptions = {}): Promise<EngineService> {
   const backend = await initRuntime(preference, runtime);
-  const training = new TrainingController(emit);
+  // On the CPU a step holds its thread for long: training gets a thread of its own there.
+  const training = trainsInThread(backend.active) && runtime.trainingThread !== false
+    ? new TrainingThread(emit, { backend: backend.active, threads: runtime.threads, workerDir: runtime.workerDir })
+    : new TrainingController(emit);
   const learn = new LearnController(emit);
   const context: EngineContext = { backend, emit, training, generators: new GeneratorCache(), learn };
   return {
@@ -54,7 +58,8 @@ export async function startEngineService(preference: BackendPreference, emit: Em
 }
 
 /**
- * Every request counts as in flight, so the loop gives the thread over between steps until it has
+ * When training runs on the engine thread (GPU backends, or GAN_STUDIO_TRAINING_THREAD=off): every
+ * request counts as in flight, so the loop gives the thread over between steps until it has
  * answered (thread-share.ts), except those that wait for the loop or replace the session:
  * train.control (pause, stop and rollback await the loop), train.start and train.open.
  */

@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const preference = backendPreferenceSchema.catch('auto').parse(process.env.GAN_STUDIO_BACKEND ?? 'auto');
   // GAN_STUDIO_THREADS (set by `serve --threads`, or by the user); a bad value is a fatal message.
   const threads = resolveThreads();
-  const service = await startEngineService(preference, (event, payload) => send({ kind: 'event', event, payload }), { threads });
+  // GAN_STUDIO_TRAINING_THREAD=off trains on the engine thread even on the CPU (for comparisons).
+  const trainingThread = process.env.GAN_STUDIO_TRAINING_THREAD !== 'off';
+  const service = await startEngineService(preference, (event, payload) => send({ kind: 'event', event, payload }), { threads, trainingThread });
   channel.onMessage((raw) => {
     const message = hostToEngineSchema.safeParse(raw);
     if (!message.success) return; // Only our own host talks to us; ignore anything malformed.

@@ -20,7 +20,9 @@ export interface TinyRun {
 
 /** Trains `config` (default: a tiny DCGAN) to completion on the demo digits; needs a tf backend set. */
 export async function trainTinyRun(config: TrainConfig = tinyConfig({ steps: 4, checkpointEvery: 2, sampleEvery: 2 })): Promise<TinyRun> {
-  const runsDir = await mkdtemp(join(tmpdir(), 'gan-tiny-run-'));
+  // A project folder of its own: the CLI locks a run's project (the folder above runs/), and two
+  // test files locking the system's temporary folder at once would refuse each other.
+  const runsDir = join(await mkdtemp(join(tmpdir(), 'gan-tiny-run-')), 'runs');
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const session = await TrainingSession.create(runsDir, config, trainingBatches(loadMnistDemo(), config.model), {

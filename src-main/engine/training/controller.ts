@@ -21,12 +21,25 @@ import { toStepPoint } from '../../project/step-point';
 
 import type { EmitEvent } from '../protocol';
 
+/** The engine's one training run, wherever it runs: on the engine thread (TrainingController) or in
+ *  a thread of its own (thread.ts). */
+export interface TrainingHost {
+  streamsDataset(datasetDir: string): boolean;
+  status(): RunStatusShape | null;
+  history(): Promise<RunHistoryShape | null>;
+  start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape>;
+  open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }>;
+  control(command: z.infer<typeof trainControlSchema>): Promise<RunStatusShape>;
+  update(params: Partial<LiveParamsShape>): RunStatusShape | Promise<RunStatusShape>;
+  shutdown(): Promise<void>;
+}
+
 export interface TrainingControllerOptions {
   /** Datasets with more pixel bytes than this train as a shard stream (tests lower it). */
   streamAboveBytes?: number;
 }
 
-export class TrainingController {
+export class TrainingController implements TrainingHost {
   private session: TrainingSession | null = null;
   /** The project whose dataset the open run streams from its shards, if it does. */
   private streamingFrom: string | null = null;
@@ -43,8 +56,13 @@ export class TrainingController {
    * pull the files from under it. (A run that loaded its images into memory is unaffected.)
    */
   streamsDataset(datasetDir: string): boolean {
+    return this.streamingFolder() === resolve(datasetDir);
+  }
+
+  /** The dataset folder a live run (running or paused) reads shard by shard, if one does. */
+  streamingFolder(): string | null {
     const state = this.session?.status().state;
-    return (state === 'running' || state === 'paused') && this.streamingFrom === resolve(datasetDir);
+    return state === 'running' || state === 'paused' ? this.streamingFrom : null;
   }
 
   status(): RunStatusShape | null {

@@ -1,0 +1,123 @@
+/**
+ * Training in its own thread (thread.ts, train-worker.ts): the same run as on the engine thread,
+ * the controls reach it, status answers from its snapshots, and a thread that dies fails its run
+ * with the reason instead of leaving it "running".
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticDataset } from '../dataset/testing';
+import { initRuntime } from '../runtime';
+import { datasetDirOf, runFiles } from '../../project/layout';
+import { CheckpointStore } from '../../project/checkpoint';
+import type { RunStatusShape } from '../../api/training';
+import { tinyConfig } from './testing-config';
+import { TrainingController, type TrainingHost } from './controller';
+import { TrainingThread, trainsInThread } from './thread';
+
+let project: string;
+
+beforeAll(async () => {
+  // As the worker does: the engine's kernels on the cpu backend, so both threads compute alike.
+  await initRuntime('cpu', { threads: 1 });
+  project = join(await mkdtemp(join(tmpdir(), 'gs-train-thread-')), 'project');
+  await writeSyntheticDataset(datasetDirOf(project), 40, 8, false);
+});
+afterAll(() => rm(project, { recursive: true, force: true }));
+
+const until = async (predicate: () => boolean) => {
+  for (let i = 0; i < 6000 && !predicate(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(predicate()).toBe(true);
+};
+
+/** Trains `config` to its end with `host`; the train.status events it emitted and its newest checkpoint. */
+async function trainWith(make: (emit: (event: string, payload: unknown) => void) => TrainingHost, runsDir: string) {
+  const statuses: RunStatusShape[] = [];
+  const events = new Set<string>();
+  const host = make((event, payload) => {
+    events.add(event);
+    if (event === 'train.status') statuses.push(payload as RunStatusShape);
+  });
+  const config = tinyConfig({ steps: 6, checkpointEvery: 3, sampleEvery: 3 });
+  const started = await host.start(runsDir, config, 'project');
+  await until(() => host.status()?.state === 'completed');
+  const final = host.status()!;
+  await host.shutdown();
+  const store = new CheckpointStore(runFiles(join(runsDir, started.runId)).checkpoints);
+  const newest = (await store.list())[0]!;
+  return { started, final, statuses, events, checkpoint: await store.load(newest.file) };
+}
+
+describe('TrainingThread', () => {
+  it('trains the run the engine thread trains: the same events and bit-identical weights', async () => {
+    const inThread = await trainWith((emit) => new TrainingController(emit), join(project, 'runs-engine-thread'));
+    const own = await trainWith((emit) => new TrainingThread(emit, { backend: 'cpu', threads: 1 }), join(project, 'runs-own-thread'));
+    expect(own.started.state).toBe('running');
+    expect(own.final).toMatchObject({ state: 'completed', step: 6, lastCheckpointStep: 6 });
+    expect([...own.events].sort()).toEqual([...inThread.events].sort());
+    expect(own.events).toContain('train.samples');
+    expect(own.statuses.at(-1)?.state).toBe('completed');
+    expect(own.checkpoint.step).toBe(6);
+    expect(Object.keys(own.checkpoint.groups).sort()).toEqual(Object.keys(inThread.checkpoint.groups).sort());
+    for (const [group, arrays] of Object.entries(inThread.checkpoint.groups)) {
+      const theirs = own.checkpoint.groups[group]!;
+      expect(theirs.map((a) => a.name)).toEqual(arrays.map((a) => a.name));
+      arrays.forEach((a, i) => expect(Buffer.from(theirs[i]!.data.buffer).equals(Buffer.from(a.data.buffer)), `${group}/${a.name}`).toBe(true));
+    }
+  }, 120_000);
+
+  it('takes pause, live parameters, resume and stop; status and the streamed dataset answer from its snapshots', async () => {
+    // streamAboveBytes 1: the run reads its dataset shard by shard, so the Data view must not delete it.
+    const host = new TrainingThread(() => undefined, { backend: 'cpu', threads: 1, streamAboveBytes: 1 });
+    try {
+      expect(host.status()).toBeNull();
+      expect(await host.history()).toBeNull();
+      const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, batchSize: 8, steps: 100_000, checkpointEvery: 50, sampleEvery: 1000 });
+      await host.start(join(project, 'runs-controls'), config, 'project');
+      await until(() => (host.status()?.step ?? 0) >= 3);
+      expect(host.streamsDataset(datasetDirOf(project))).toBe(true);
+      expect(host.streamsDataset(join(project, 'elsewhere'))).toBe(false);
+      expect((await host.update({ gLr: 0.001 })).live.gLr).toBe(0.001);
+      const paused = await host.control({ action: 'pause' });
+      expect(paused.state).toBe('paused');
+      expect(host.status()).toMatchObject({ state: 'paused', step: paused.step });
+      expect((await host.history())?.runId).toBe(paused.runId);
+      await host.control({ action: 'resume' });
+      await until(() => (host.status()?.step ?? 0) > paused.step);
+      const stopped = await host.control({ action: 'stop' });
+      expect(stopped.state).toBe('stopped');
+      expect(host.streamsDataset(datasetDirOf(project))).toBe(false);
+      await expect(host.start(join(project, 'runs-controls'), { ...config, steps: 0 } as never, 'project')).rejects.toThrow();
+    } finally {
+      await host.shutdown();
+    }
+  }, 120_000);
+
+  it('a thread that dies fails its live run with the reason, and says so', async () => {
+    const statuses: RunStatusShape[] = [];
+    const entry = new URL('../../test-support/dying-train-worker.mjs', import.meta.url);
+    const host = new TrainingThread((event, payload) => event === 'train.status' && statuses.push(payload as RunStatusShape), { backend: 'cpu' }, entry);
+    const call = host.start(project, tinyConfig(), 'project');
+    await expect(call).rejects.toThrow(/simulated crash in the training thread.*open the run to resume it/);
+    expect(host.status()).toMatchObject({ runId: 'run-1', state: 'failed', message: expect.stringMatching(/training thread stopped \(simulated crash/) });
+    expect(statuses.at(-1)).toEqual(host.status());
+    await host.shutdown();
+  }, 60_000);
+
+  it('is used on the CPU backends only', () => {
+    expect(trainsInThread('wasm')).toBe(true);
+    expect(trainsInThread('cpu')).toBe(true);
+    expect(trainsInThread('webgpu')).toBe(false);
+    expect(trainsInThread('tensorflow')).toBe(false);
+  });
+});
+
+it('leaves no run folder behind for a refused start', async () => {
+  const host = new TrainingThread(() => undefined, { backend: 'cpu', threads: 1 });
+  const runsDir = join(project, 'runs-refused');
+  const clusters = tinyConfig({ model: { architecture: 'cdcgan', numClasses: 3, labels: 'clusters' }, batchSize: 8, steps: 4 });
+  await expect(host.start(runsDir, clusters, 'project')).rejects.toMatchObject({ code: 'invalid-request' });
+  await expect(readdir(runsDir)).rejects.toThrow(/ENOENT/);
+  await host.shutdown();
+}, 60_000);

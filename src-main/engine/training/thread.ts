@@ -1,0 +1,142 @@
+/**
+ * Training on a CPU backend runs in a worker thread of its own (train-worker.ts), so the engine
+ * thread stays free for every other view while a run trains.
+ *
+ * On the CPU a training step is one long synchronous computation (the gradients of G and D: ~130 ms
+ * for a 32-px colour DCGAN on one thread, seconds at 64 px). On the engine thread every other
+ * request (an explorer image, a page of thumbnails, an export) waited for the step in progress
+ * (thread-share.ts keeps that wait to one step). In the worker, the run keeps its cores and the
+ * engine thread answers at once. On a GPU a step is milliseconds and the engine keeps training on
+ * its own thread (a GPU context per thread is not something to rely on).
+ *
+ * TrainingThread has the TrainingController's interface. status() and streamsDataset() answer from
+ * the worker's last snapshot (sent on every change, between steps); everything else is a call. The
+ * worker starts with the first run. When it stops (crash, out of memory) the run is marked failed
+ * with the reason, its checkpoints stay, and the next start or open begins a fresh worker.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
+import { datasetRefSchema, liveParamsSchema, runStatusSchema, trainControlSchema, type DatasetRef, type LiveParamsShape, type RunHistoryShape, type RunStatusShape } from '../../api/training';
+import { backendNameSchema, type BackendName } from '../../api/schemas';
+import type { EmitEvent } from '../protocol';
+import { WorkerClient } from '../worker-client';
+import type { TrainingHost } from './controller';
+
+export const trainWorkerDataSchema = z.object({
+  backend: backendNameSchema,
+  threads: z.number().int().positive().optional(),
+  workerDir: z.string().optional(),
+  streamAboveBytes: z.number().int().positive().optional(),
+});
+export type TrainWorkerData = z.infer<typeof trainWorkerDataSchema>;
+
+/** What the engine thread asks of the training thread (checked there as it arrives). */
+export const trainCallSchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('start'), runsDir: z.string().min(1), config: trainConfigSchema, dataset: datasetRefSchema }),
+  z.object({ method: z.literal('open'), runDir: z.string().min(1) }),
+  z.object({ method: z.literal('control'), command: trainControlSchema }),
+  z.object({ method: z.literal('update'), params: liveParamsSchema.partial() }),
+  z.object({ method: z.literal('history') }),
+  z.object({ method: z.literal('shutdown') }),
+]);
+export type TrainCall = z.input<typeof trainCallSchema>;
+
+/** What it sends back besides replies: the run's events, and snapshots of its status (checked here). */
+const snapshotSchema = z.object({ kind: z.literal('snapshot'), status: runStatusSchema.nullable(), streaming: z.string().nullable() });
+export type TrainWorkerEvent = { kind: 'event'; event: string; payload: unknown } | z.input<typeof snapshotSchema>;
+
+/** The backends whose steps hold a thread for long: training gets its own. */
+const CPU_BACKENDS: ReadonlySet<BackendName> = new Set(['wasm', 'cpu']);
+
+export function trainsInThread(backend: BackendName): boolean {
+  return CPU_BACKENDS.has(backend);
+}
+
+export class TrainingThread implements TrainingHost {
+  private readonly thread: WorkerClient<TrainCall, TrainWorkerEvent>;
+  private current: RunStatusShape | null = null;
+  private streaming: string | null = null;
+  private running = false;
+
+  constructor(
+    private readonly emit: EmitEvent,
+    data: TrainWorkerData,
+    workerEntry?: string | URL,
+  ) {
+    this.thread = new WorkerClient({
+      name: 'train-worker',
+      callerUrl: import.meta.url,
+      entry: workerEntry,
+      workerData: data,
+      stopped: (why) => `The training thread stopped (${why}). The run's checkpoints are kept: open the run to resume it.`,
+      onEvent: (message) => this.received(message),
+      onExit: (why) => this.lost(why),
+    });
+  }
+
+  status(): RunStatusShape | null {
+    return this.current;
+  }
+
+  streamsDataset(datasetDir: string): boolean {
+    const state = this.current?.state;
+    return (state === 'running' || state === 'paused') && this.streaming === resolve(datasetDir);
+  }
+
+  start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
+    return this.call({ method: 'start', runsDir, config, dataset }) as Promise<RunStatusShape>;
+  }
+
+  open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
+    return this.call({ method: 'open', runDir }) as Promise<{ status: RunStatusShape; skipped: string[] }>;
+  }
+
+  control(command: z.infer<typeof trainControlSchema>): Promise<RunStatusShape> {
+    return this.call({ method: 'control', command }) as Promise<RunStatusShape>;
+  }
+
+  update(params: Partial<LiveParamsShape>): Promise<RunStatusShape> {
+    return this.call({ method: 'update', params }) as Promise<RunStatusShape>;
+  }
+
+  /** Null without a run (the worker is not started for it). */
+  async history(): Promise<RunHistoryShape | null> {
+    return this.running ? ((await this.call({ method: 'history' })) as RunHistoryShape | null) : null;
+  }
+
+  /** Stops a live run with its final checkpoint, then the thread. */
+  async shutdown(): Promise<void> {
+    if (this.running) await this.call({ method: 'shutdown' }).catch(() => undefined);
+    this.running = false;
+    await this.thread.dispose();
+  }
+
+  private call(call: TrainCall): Promise<unknown> {
+    this.running = true;
+    return this.thread.call(call);
+  }
+
+  private received(message: TrainWorkerEvent): void {
+    if (message.kind === 'snapshot') {
+      const snapshot = snapshotSchema.parse(message);
+      this.current = snapshot.status;
+      this.streaming = snapshot.streaming;
+      return;
+    }
+    // A status event is the run's status as of now, like a snapshot (the two arrive in order).
+    if (message.event === 'train.status') this.current = message.payload as RunStatusShape;
+    this.emit(message.event, message.payload);
+  }
+
+  /** The worker exited on its own: the run it had is over, and says why. */
+  private lost(why: string): void {
+    this.running = false;
+    this.streaming = null;
+    const run = this.current;
+    if (run && (run.state === 'running' || run.state === 'paused')) {
+      this.current = { ...run, state: 'failed', message: `The training thread stopped (${why}). The run's checkpoints are kept: open the run to resume it.` };
+      this.emit('train.status', this.current);
+    }
+  }
+}

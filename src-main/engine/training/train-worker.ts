@@ -1,0 +1,57 @@
+/**
+ * The training run's own thread on a CPU backend (training/thread.ts): its own tfjs on the engine's
+ * backend and threads, and the real TrainingController. Its events go to the engine thread as they
+ * are; a snapshot of the run's status follows every change (at most every SNAPSHOT_MS), so the
+ * engine thread answers train.status without waiting for a step. Messages: TrainCall, answered
+ * through serveCalls.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isDeepStrictEqual } from 'node:util';
+import { initRuntime } from '../runtime';
+import { serveCalls } from '../worker-client';
+import { TrainingController } from './controller';
+import { trainCallSchema, trainWorkerDataSchema, type TrainWorkerEvent } from './thread';
+
+const port = parentPort;
+if (!port) throw new Error('train-worker must run in a worker thread');
+const send = (message: TrainWorkerEvent) => port.postMessage(message);
+
+/** How often the status snapshot is compared (timers run between steps). */
+const SNAPSHOT_MS = 50;
+
+const options = trainWorkerDataSchema.parse(workerData);
+const runtime = initRuntime(options.backend, { threads: options.threads, workerDir: options.workerDir });
+const training = new TrainingController((event, payload) => send({ kind: 'event', event, payload }), { streamAboveBytes: options.streamAboveBytes });
+
+let last: unknown = undefined;
+function snapshot(): void {
+  const next = { status: training.status(), streaming: training.streamingFolder() };
+  if (isDeepStrictEqual(next, last)) return;
+  last = next;
+  send({ kind: 'snapshot', ...next });
+}
+setInterval(snapshot, SNAPSHOT_MS).unref();
+
+serveCalls<unknown>(port, async (message) => {
+  const call = trainCallSchema.parse(message);
+  await runtime;
+  try {
+    switch (call.method) {
+      case 'start':
+        return await training.start(call.runsDir, call.config, call.dataset);
+      case 'open':
+        return await training.open(call.runDir);
+      case 'control':
+        return await training.control(call.command);
+      case 'update':
+        return training.update(call.params);
+      case 'history':
+        return await training.history();
+      case 'shutdown':
+        return await training.shutdown();
+    }
+  } finally {
+    // Before the reply, so the engine thread never sees a reply newer than its snapshot.
+    snapshot();
+  }
+});
