@@ -15,6 +15,11 @@ import { test, expect } from './support/web-mode';
 let root: string;
 const PER_CLASS = 30;
 
+// The second test opens the app again on the two datasets the first one imported.
+test.describe.configure({ mode: 'serial' });
+/** The refs of the two datasets, as the first test's form sent them. */
+let refs: string[] = [];
+
 test.beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'gan-e2e-two-'));
   for (const [folder, digits] of [['pair-a', [3, 7]], ['pair-b', [1, 4]]] as const) {
@@ -99,6 +104,7 @@ test('two datasets: import both, train on each, compare the runs, evaluate both 
   // pair-a trains the Model view's design; pair-b the course's MLP preset.
   const a = await trainOn(app, 'pair-a', null);
   const b = await trainOn(app, 'pair-b', 'MLP GAN (course week 1)');
+  refs = [a.ref, b.ref];
   const configA = JSON.parse(await readFile(join(server.project, 'runs', a.runId, 'config.json'), 'utf8'));
   expect(configA.model.architecture).toBe(architecture.toLowerCase());
   expect(a.ref).not.toBe(b.ref);
@@ -141,3 +147,44 @@ test('two datasets: import both, train on each, compare the runs, evaluate both 
   }
   await app.screenshot({ path: 'test-results/journey-two-datasets-evaluate.png', fullPage: true });
 });
+
+test('a Start pressed while the project’s datasets are still being read waits for them, and trains the one the form then shows', async ({ page, server }) => {
+  test.setTimeout(180_000);
+  // The reply to dataset.list held back 1.5 s, as on a slow disk or a busy engine: before, the form
+  // showed the digits until the list arrived, and Start pressed then trained them instead.
+  await page.routeWebSocket(/.*/, (ws) => {
+    const upstream = ws.connectToServer();
+    const listRequests = new Set<number>();
+    ws.onMessage((message) => {
+      const request = parseWire(message);
+      if (request?.channel === 'dataset.list') listRequests.add(request.id as number);
+      upstream.send(message);
+    });
+    upstream.onMessage((message) => {
+      const reply = parseWire(message);
+      if (reply?.kind === 'reply' && listRequests.has(reply.id as number)) setTimeout(() => ws.send(message), 1500);
+      else ws.send(message);
+    });
+  });
+  await page.goto(server.url);
+  await nav(page, 'Train');
+  const form = page.getByRole('form', { name: 'New training run' });
+  await expect(form).toBeVisible();
+  const runId = await startRun(page);
+  // The project's newest dataset (pair-a, imported again last), not the digits the form began with.
+  const runFile = JSON.parse(await readFile(join(server.project, 'runs', runId, 'run.json'), 'utf8'));
+  expect(refs).toHaveLength(2);
+  expect(refs).toContain(runFile.dataset);
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await page.getByRole('button', { name: 'Stop training' }).click();
+  await expect(page.getByTestId('train-state')).toHaveText(/stopped/i, { timeout: 60_000 });
+  await expect(form.getByLabel('Dataset')).toHaveValue(runFile.dataset);
+});
+
+function parseWire(message: string | Buffer): Record<string, unknown> | null {
+  try {
+    return JSON.parse(String(message)) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
