@@ -49,6 +49,16 @@ export function createLoss(config: LossConfig): GanLoss {
 }
 
 /**
+ * D's mean output as the dashboard and the coach read it (D(x), D(G(z))): for BCE the probability
+ * σ(logit); for LSGAN the output itself, which regresses to 1 for real and 0 for fake (σ of it would
+ * put a discriminator that wins outright at 0.73 and 0.5, and the coach would never see it win). For
+ * the Wasserstein and hinge critics, whose scores are no probability, σ of the score as before.
+ */
+export function meanScore(logits: tf.Tensor, kind: LossConfig['kind']): tf.Scalar {
+  return tf.tidy(() => tf.mean(kind === 'lsgan' ? logits : tf.sigmoid(logits)) as tf.Scalar);
+}
+
+/**
  * WGAN-GP's two-sided penalty E[(‖∇ₓ̂ D(x̂)‖₂ − 1)²] on random interpolates x̂ between real and fake
  * samples (images [n, h, w, c], or points [n, d] in the Learn playground). Differentiable with
  * respect to the critic's weights (second-order gradient).

@@ -8,7 +8,7 @@ import { isWassersteinLoss, type TrainConfig } from '../../api/train-config';
 import { generatorSpecOf } from '../models/spec';
 import { createGenerator, type Generator } from '../models/generator';
 import { createDiscriminator, type Discriminator } from '../models/discriminator';
-import { createLoss, gradientPenalty, type GanLoss } from '../losses/losses';
+import { createLoss, gradientPenalty, meanScore, type GanLoss } from '../losses/losses';
 import { tfSeed } from '../ops/seed';
 import { updateMovingAverage } from '../ops/moving-average';
 import { RecordedForward } from '../ops/recorded';
@@ -322,8 +322,8 @@ export class Trainer {
         // variableGrads disposes everything its function made except the loss: keep the
         // statistics the dashboard needs (they leave through the enclosing tidy's result).
         kept.stats = {
-          dReal: tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar),
-          dFake: tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar),
+          dReal: tf.keep(meanScore(realLogits, config.loss.kind)),
+          dFake: tf.keep(meanScore(fakeLogits, config.loss.kind)),
           wassersteinEstimate: tf.keep(tf.sub(tf.mean(realLogits), tf.mean(fakeLogits)) as tf.Scalar),
           gradientPenalty: tf.keep(penalty ?? tf.scalar(Number.NaN)),
           realSign: tf.keep(realSign(realLogits, config.loss.kind)),
