@@ -170,6 +170,8 @@ test('a Start pressed while the project’s datasets are still being read waits 
   await nav(page, 'Train');
   const form = page.getByRole('form', { name: 'New training run' });
   await expect(form).toBeVisible();
+  await expect(form.getByText('Reading the project’s datasets…')).toBeVisible();
+  await form.screenshot({ path: 'test-results/train-start-waits-for-datasets.png' });
   const runId = await startRun(page);
   // The project's newest dataset (pair-a, imported again last), not the digits the form began with.
   const runFile = JSON.parse(await readFile(join(server.project, 'runs', runId, 'run.json'), 'utf8'));
