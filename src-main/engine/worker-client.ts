@@ -6,7 +6,7 @@
  * alive by itself.
  *
  * The worker side answers every `{ id, call }` with `{ kind: 'reply', id, ok, … }`; anything else it
- * posts is an event for `onEvent`. Errors keep their StudioError code across the thread.
+ * posts is an event for `onEvent`. Errors keep their StudioError code and issues across the thread.
  */
 import type { Worker } from 'node:worker_threads';
 import { StudioError, type ErrorCode } from '../api/rpc';
@@ -14,7 +14,7 @@ import { resolveWorkerEntry, spawnWorker } from './dataset/worker-script';
 
 export type WorkerReply =
   | { kind: 'reply'; id: number; ok: true; value: unknown }
-  | { kind: 'reply'; id: number; ok: false; message: string; code?: ErrorCode };
+  | { kind: 'reply'; id: number; ok: false; message: string; code?: ErrorCode; issues?: string[] };
 
 /** A call failed because the worker thread stopped (not because of what it was asked). */
 export class WorkerStopped extends Error {}
@@ -47,6 +47,16 @@ export class WorkerClient<Call, Event = never> {
 
   constructor(private readonly options: WorkerClientOptions<Event>) {}
 
+  /** Whether calls are waiting for their replies. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Whether a thread is running (it starts with the first call). */
+  get started(): boolean {
+    return this.worker !== null;
+  }
+
   call(call: Call): Promise<unknown> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
@@ -76,7 +86,7 @@ export class WorkerClient<Call, Event = never> {
       if (!pending) return;
       this.pending.delete(reply.id);
       if (reply.ok) pending.resolve(reply.value);
-      else pending.reject(reply.code ? new StudioError({ code: reply.code, message: reply.message }) : new Error(reply.message));
+      else pending.reject(reply.code ? new StudioError({ code: reply.code, message: reply.message, ...(reply.issues ? { issues: reply.issues } : {}) }) : new Error(reply.message));
     });
     // An uncaught error ends the thread: 'exit' follows, and reports it.
     let crash: string | null = null;
@@ -121,7 +131,7 @@ export function serveCalls<Call>(port: { on(event: 'message', listener: (message
           id: message.id,
           ok: false,
           message: error instanceof Error ? error.message : String(error),
-          ...(error instanceof StudioError ? { code: error.code } : {}),
+          ...(error instanceof StudioError ? { code: error.code, ...(error.issues ? { issues: error.issues } : {}) } : {}),
         }),
     );
   });

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Worker as NodeWorker, WorkerOptions } from 'node:worker_threads';
+import { isMainThread, threadId, type Worker as NodeWorker, type WorkerOptions } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as wasmPkg from '@tensorflow/tfjs-backend-wasm';
 
@@ -103,14 +103,16 @@ export function installThreadedWasm(options: ThreadedWasmOptions): ThreadedWasmS
 function workerFiles(workerDir: string | undefined): { worker: string; glue: string } {
   const { wasmWorkerContents } = nodeRequire(path.join(wasmOut, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
   const prefix = `gan-studio-wasm-${process.getuid?.() ?? 'user'}-`;
-  const dir = workerDir ?? path.join(os.tmpdir(), `${prefix}${process.pid}`);
+  // A worker thread (the training thread) keeps a folder of its own: its exit must not remove the
+  // one the engine thread's pool reads.
+  const dir = workerDir ?? path.join(os.tmpdir(), `${prefix}${process.pid}${isMainThread ? '' : `-t${threadId}`}`);
   fs.mkdirSync(dir, { recursive: true });
   if (!workerDir) {
     // Our own temporary folder goes when the process exits (the workers read both files at start),
     // and so do those of earlier processes that were killed before they could remove theirs.
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     for (const name of fs.readdirSync(os.tmpdir())) {
-      const pid = Number(name.slice(prefix.length));
+      const pid = Number.parseInt(name.slice(prefix.length), 10);
       if (name.startsWith(prefix) && pid !== process.pid && !alive(pid)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
     }
   }

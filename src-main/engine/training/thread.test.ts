@@ -75,8 +75,9 @@ describe('TrainingThread', () => {
       expect(await host.history()).toBeNull();
       const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, batchSize: 8, steps: 100_000, checkpointEvery: 50, sampleEvery: 1000 });
       await host.start(join(project, 'runs-controls'), config, 'project');
-      await until(() => (host.status()?.step ?? 0) >= 3);
+      // Known as soon as start answers (its snapshot came first), not a step later.
       expect(host.streamsDataset(datasetDirOf(project))).toBe(true);
+      await until(() => (host.status()?.step ?? 0) >= 3);
       expect(host.streamsDataset(join(project, 'elsewhere'))).toBe(false);
       expect((await host.update({ gLr: 0.001 })).live.gLr).toBe(0.001);
       const paused = await host.control({ action: 'pause' });
@@ -99,10 +100,30 @@ describe('TrainingThread', () => {
     const entry = new URL('../../test-support/dying-train-worker.mjs', import.meta.url);
     const host = new TrainingThread((event, payload) => event === 'train.status' && statuses.push(payload as RunStatusShape), { backend: 'cpu' }, entry);
     const call = host.start(project, tinyConfig(), 'project');
-    await expect(call).rejects.toThrow(/simulated crash in the training thread.*open the run to resume it/);
-    expect(host.status()).toMatchObject({ runId: 'run-1', state: 'failed', message: expect.stringMatching(/training thread stopped \(simulated crash/) });
+    await expect(call).rejects.toThrow(/simulated crash in the training thread.*Starting or opening a run begins a fresh one/);
+    expect(host.status()).toMatchObject({ runId: 'run-1', state: 'failed', message: expect.stringMatching(/training thread stopped \(simulated crash.*\)\. The run had no checkpoint yet: start it again\./) });
     expect(statuses.at(-1)).toEqual(host.status());
+    // The start never answered: there is no run folder to read a history from.
+    expect(await host.history()).toBeNull();
     await host.shutdown();
+  }, 60_000);
+
+  it('a thread killed mid-run (out of memory, say) fails the run with where to resume, and its history is still read', async () => {
+    const host = new TrainingThread(() => undefined, { backend: 'cpu', threads: 1 });
+    try {
+      const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, batchSize: 8, steps: 100_000, checkpointEvery: 5, sampleEvery: 1000 });
+      const started = await host.start(join(project, 'runs-killed'), config, 'project');
+      await until(() => (host.status()?.lastCheckpointStep ?? 0) >= 5);
+      // As the system would end it: no error inside the thread, it is just gone.
+      await (host as unknown as { thread: { worker: { terminate(): Promise<number> } } }).thread.worker.terminate();
+      await until(() => host.status()?.state === 'failed');
+      expect(host.status()!.message).toMatch(/training thread stopped \(its thread exited \(code 1\)\)\. Its checkpoints are kept: open the run to resume it from step \d/);
+      const history = await host.history();
+      expect(history).toMatchObject({ runId: started.runId, config: { steps: 100_000 } });
+      expect(history!.points.length).toBeGreaterThanOrEqual(5);
+    } finally {
+      await host.shutdown();
+    }
   }, 60_000);
 
   it('is used on the CPU backends only', () => {
@@ -113,11 +134,12 @@ describe('TrainingThread', () => {
   });
 });
 
-it('leaves no run folder behind for a refused start', async () => {
+it('refuses a start with its reasons, and leaves no run folder behind', async () => {
   const host = new TrainingThread(() => undefined, { backend: 'cpu', threads: 1 });
   const runsDir = join(project, 'runs-refused');
   const clusters = tinyConfig({ model: { architecture: 'cdcgan', numClasses: 3, labels: 'clusters' }, batchSize: 8, steps: 4 });
-  await expect(host.start(runsDir, clusters, 'project')).rejects.toMatchObject({ code: 'invalid-request' });
+  // The reasons cross the thread with the refusal, as the Train view lists them.
+  await expect(host.start(runsDir, clusters, 'project')).rejects.toMatchObject({ code: 'invalid-request', issues: [expect.stringMatching(/40 images are too few for 3 clusters/)] });
   await expect(readdir(runsDir)).rejects.toThrow(/ENOENT/);
   await host.shutdown();
 }, 60_000);

@@ -14,13 +14,15 @@
  * worker starts with the first run. When it stops (crash, out of memory) the run is marked failed
  * with the reason, its checkpoints stay, and the next start or open begins a fresh worker.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
 import { datasetRefSchema, liveParamsSchema, runStatusSchema, trainControlSchema, type DatasetRef, type LiveParamsShape, type RunHistoryShape, type RunStatusShape } from '../../api/training';
 import { backendNameSchema, type BackendName } from '../../api/schemas';
 import type { EmitEvent } from '../protocol';
 import { WorkerClient } from '../worker-client';
+import { readRunConfig } from '../../project/run-config';
+import { readRunHistory } from '../../project/run-history';
 import type { TrainingHost } from './controller';
 
 export const trainWorkerDataSchema = z.object({
@@ -56,6 +58,8 @@ export function trainsInThread(backend: BackendName): boolean {
 export class TrainingThread implements TrainingHost {
   private readonly thread: WorkerClient<TrainCall, TrainWorkerEvent>;
   private current: RunStatusShape | null = null;
+  /** The folder of the run the thread has (or last had), for its history once the thread is gone. */
+  private runDir: string | null = null;
   private streaming: string | null = null;
   private running = false;
 
@@ -69,7 +73,7 @@ export class TrainingThread implements TrainingHost {
       callerUrl: import.meta.url,
       entry: workerEntry,
       workerData: data,
-      stopped: (why) => `The training thread stopped (${why}). The run's checkpoints are kept: open the run to resume it.`,
+      stopped: (why) => `The training thread stopped (${why}). Starting or opening a run begins a fresh one.`,
       onEvent: (message) => this.received(message),
       onExit: (why) => this.lost(why),
     });
@@ -84,12 +88,16 @@ export class TrainingThread implements TrainingHost {
     return (state === 'running' || state === 'paused') && this.streaming === resolve(datasetDir);
   }
 
-  start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
-    return this.call({ method: 'start', runsDir, config, dataset }) as Promise<RunStatusShape>;
+  async start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
+    const status = (await this.call({ method: 'start', runsDir, config, dataset })) as RunStatusShape;
+    this.runDir = join(runsDir, status.runId);
+    return status;
   }
 
-  open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
-    return this.call({ method: 'open', runDir }) as Promise<{ status: RunStatusShape; skipped: string[] }>;
+  async open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
+    const opened = (await this.call({ method: 'open', runDir })) as { status: RunStatusShape; skipped: string[] };
+    this.runDir = runDir;
+    return opened;
   }
 
   control(command: z.infer<typeof trainControlSchema>): Promise<RunStatusShape> {
@@ -100,9 +108,14 @@ export class TrainingThread implements TrainingHost {
     return this.call({ method: 'update', params }) as Promise<RunStatusShape>;
   }
 
-  /** Null without a run (the worker is not started for it). */
+  /**
+   * The run's curve and grids: from the thread while it has the run; from the run's folder when the
+   * thread stopped (as the controller would read them); null without a run.
+   */
   async history(): Promise<RunHistoryShape | null> {
-    return this.running ? ((await this.call({ method: 'history' })) as RunHistoryShape | null) : null;
+    if (this.running) return (await this.call({ method: 'history' })) as RunHistoryShape | null;
+    if (!this.runDir || !this.current) return null;
+    return { runId: this.current.runId, config: await readRunConfig(this.runDir), ...(await readRunHistory(this.runDir)) };
   }
 
   /** Stops a live run with its final checkpoint, then the thread. */
@@ -135,7 +148,11 @@ export class TrainingThread implements TrainingHost {
     this.streaming = null;
     const run = this.current;
     if (run && (run.state === 'running' || run.state === 'paused')) {
-      this.current = { ...run, state: 'failed', message: `The training thread stopped (${why}). The run's checkpoints are kept: open the run to resume it.` };
+      const next =
+        run.lastCheckpointStep === null
+          ? 'The run had no checkpoint yet: start it again.'
+          : `Its checkpoints are kept: open the run to resume it from step ${run.lastCheckpointStep.toLocaleString('en-US')}.`;
+      this.current = { ...run, state: 'failed', message: `The training thread stopped (${why}). ${next}` };
       this.emit('train.status', this.current);
     }
   }

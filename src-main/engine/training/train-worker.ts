@@ -8,6 +8,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isDeepStrictEqual } from 'node:util';
 import { initRuntime } from '../runtime';
+import { installSafetyNet, isWasmAbort } from '../../api/process-net';
+import type { RunStatusShape } from '../../api/training';
 import { serveCalls } from '../worker-client';
 import { TrainingController } from './controller';
 import { trainCallSchema, trainWorkerDataSchema, type TrainWorkerEvent } from './thread';
@@ -19,9 +21,23 @@ const send = (message: TrainWorkerEvent) => port.postMessage(message);
 /** How often the status snapshot is compared (timers run between steps). */
 const SNAPSHOT_MS = 50;
 
+/** Ends this thread; the engine thread marks a live run failed and starts a fresh one for the next. */
+const exitSoon = () => setTimeout(() => process.exit(1), 50);
+// An unhandled rejection is logged, not the thread's end; a wasm abort leaves the runtime unusable.
+installSafetyNet(process, { name: 'training thread', isFatal: isWasmAbort, onFatal: exitSoon });
+
 const options = trainWorkerDataSchema.parse(workerData);
 const runtime = initRuntime(options.backend, { threads: options.threads, workerDir: options.workerDir });
-const training = new TrainingController((event, payload) => send({ kind: 'event', event, payload }), { streamAboveBytes: options.streamAboveBytes });
+const training = new TrainingController((event, payload) => {
+  if (event === 'train.status') {
+    // The snapshot first, so the engine thread's streamsDataset() already agrees when the event arrives.
+    snapshot();
+    const status = payload as RunStatusShape;
+    // A run the session failed because the wasm runtime aborted: the runtime is unusable from here on.
+    if (status.state === 'failed' && isWasmAbort(status.message ?? '')) exitSoon();
+  }
+  send({ kind: 'event', event, payload });
+}, { streamAboveBytes: options.streamAboveBytes });
 
 let last: unknown = undefined;
 function snapshot(): void {
