@@ -93,12 +93,11 @@ export class WorkerClient<Call, Event = never> {
     worker.on('error', (error) => (crash = error.message));
     worker.on('exit', (code) => {
       const why = crash ?? `its thread exited (code ${code})`;
-      // Not after dispose(), which let it go on purpose. Before the calls fail, so their callers
-      // already see what onExit changed.
-      if (this.worker === worker) {
-        this.worker = null;
-        this.options.onExit?.(why);
-      }
+      // Not after dispose(), which let it go on purpose and failed its calls (the calls waiting now
+      // may be a newer thread's). onExit before the calls fail, so their callers see what it changed.
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.options.onExit?.(why);
       this.fail(why);
     });
     worker.unref();

@@ -126,6 +126,28 @@ describe('TrainingThread', () => {
     }
   }, 60_000);
 
+  it('lets a thread whose run has ended go after a while; the run stays shown and the next one starts a fresh thread', async () => {
+    const host = new TrainingThread(() => undefined, { backend: 'cpu', threads: 1 }, undefined, 300);
+    const started = () => (host as unknown as { thread: { started: boolean } }).thread.started;
+    try {
+      const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, batchSize: 8, steps: 20, checkpointEvery: 10, sampleEvery: 1000 });
+      const first = await host.start(join(project, 'runs-idle'), config, 'project');
+      await until(() => host.status()?.state === 'completed');
+      expect(started()).toBe(true);
+      await until(() => !started());
+      expect(host.status()).toMatchObject({ runId: first.runId, state: 'completed', step: 20 });
+      expect((await host.history())?.points.map((p) => p.step).at(-1)).toBe(20);
+      const second = await host.start(join(project, 'runs-idle'), { ...config, steps: 1000 }, 'project');
+      expect(second.runId).not.toBe(first.runId);
+      await until(() => (host.status()?.step ?? 0) >= 2);
+      // A live run's thread is never let go.
+      await new Promise((r) => setTimeout(r, 600));
+      expect(started()).toBe(true);
+    } finally {
+      await host.shutdown();
+    }
+  }, 60_000);
+
   it('is used on the CPU backends only', () => {
     expect(trainsInThread('wasm')).toBe(true);
     expect(trainsInThread('cpu')).toBe(true);

@@ -51,6 +51,9 @@ export type TrainWorkerEvent = { kind: 'event'; event: string; payload: unknown 
 /** The backends whose steps hold a thread for long: training gets its own. */
 const CPU_BACKENDS: ReadonlySet<BackendName> = new Set(['wasm', 'cpu']);
 
+/** See TrainingThread.releaseWhenIdle. */
+export const IDLE_RELEASE_MS = 5 * 60_000;
+
 export function trainsInThread(backend: BackendName): boolean {
   return CPU_BACKENDS.has(backend);
 }
@@ -62,11 +65,14 @@ export class TrainingThread implements TrainingHost {
   private runDir: string | null = null;
   private streaming: string | null = null;
   private running = false;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly emit: EmitEvent,
     data: TrainWorkerData,
     workerEntry?: string | URL,
+    /** How long a thread whose run has ended is kept before it goes, and its memory with it. */
+    private readonly idleMs = IDLE_RELEASE_MS,
   ) {
     this.thread = new WorkerClient({
       name: 'train-worker',
@@ -121,13 +127,40 @@ export class TrainingThread implements TrainingHost {
   /** Stops a live run with its final checkpoint, then the thread. */
   async shutdown(): Promise<void> {
     if (this.running) await this.call({ method: 'shutdown' }).catch(() => undefined);
+    this.clearIdle();
     this.running = false;
     await this.thread.dispose();
   }
 
   private call(call: TrainCall): Promise<unknown> {
+    this.clearIdle();
     this.running = true;
-    return this.thread.call(call);
+    const reply = this.thread.call(call);
+    const settled = () => this.releaseWhenIdle();
+    reply.then(settled, settled);
+    return reply;
+  }
+
+  /**
+   * A thread whose run has ended (completed, stopped, failed, or none) and that is not answering
+   * anything goes after `idleMs`: its wasm heap stays at the run's peak otherwise. The run's status
+   * stays here and its history is read from its folder; the next start or open begins a fresh thread.
+   */
+  private releaseWhenIdle(): void {
+    this.clearIdle();
+    const state = this.current?.state;
+    if (!this.running || state === 'running' || state === 'paused' || this.thread.busy) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      this.running = false;
+      void this.thread.dispose('the run had ended');
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 
   private received(message: TrainWorkerEvent): void {
@@ -135,15 +168,20 @@ export class TrainingThread implements TrainingHost {
       const snapshot = snapshotSchema.parse(message);
       this.current = snapshot.status;
       this.streaming = snapshot.streaming;
+      this.releaseWhenIdle();
       return;
     }
     // A status event is the run's status as of now, like a snapshot (the two arrive in order).
-    if (message.event === 'train.status') this.current = message.payload as RunStatusShape;
+    if (message.event === 'train.status') {
+      this.current = message.payload as RunStatusShape;
+      this.releaseWhenIdle();
+    }
     this.emit(message.event, message.payload);
   }
 
   /** The worker exited on its own: the run it had is over, and says why. */
   private lost(why: string): void {
+    this.clearIdle();
     this.running = false;
     this.streaming = null;
     const run = this.current;
