@@ -148,6 +148,26 @@ describe('TrainingThread', () => {
     }
   }, 60_000);
 
+  it('drops malformed messages from the thread, says so, and goes on', async () => {
+    const events: string[] = [];
+    const logged: string[] = [];
+    const error = console.error;
+    console.error = (line: string) => void logged.push(line);
+    const entry = new URL('../../test-support/garbage-train-worker.mjs', import.meta.url);
+    const host = new TrainingThread((event) => void events.push(event), { backend: 'cpu' }, entry);
+    try {
+      const status = await host.start(join(project, 'runs-garbage'), tinyConfig(), 'project');
+      expect(status).toMatchObject({ runId: 'run-g', state: 'running' });
+      // Nothing malformed became the run's status, and the well-formed event went on.
+      expect(host.status()).toBeNull();
+      expect(events).toEqual(['train.metrics']);
+      expect(logged.filter((line) => /training thread sent .*; dropped/.test(line))).toHaveLength(7);
+    } finally {
+      console.error = error;
+      await host.shutdown();
+    }
+  }, 60_000);
+
   it('is used on the CPU backends only', () => {
     expect(trainsInThread('wasm')).toBe(true);
     expect(trainsInThread('cpu')).toBe(true);

@@ -48,6 +48,10 @@ export type TrainCall = z.input<typeof trainCallSchema>;
 const snapshotSchema = z.object({ kind: z.literal('snapshot'), status: runStatusSchema.nullable(), streaming: z.string().nullable() });
 export type TrainWorkerEvent = { kind: 'event'; event: string; payload: unknown } | z.input<typeof snapshotSchema>;
 
+function dropped(what: string): void {
+  console.error(`engine: the training thread sent ${what}; dropped`);
+}
+
 /** The backends whose steps hold a thread for long: training gets its own. */
 const CPU_BACKENDS: ReadonlySet<BackendName> = new Set(['wasm', 'cpu']);
 
@@ -163,20 +167,28 @@ export class TrainingThread implements TrainingHost {
     this.idleTimer = null;
   }
 
+  /** Snapshots and status events are checked; anything malformed is logged and dropped. */
   private received(message: TrainWorkerEvent): void {
-    if (message.kind === 'snapshot') {
-      const snapshot = snapshotSchema.parse(message);
-      this.current = snapshot.status;
-      this.streaming = snapshot.streaming;
+    const kind = (message as { kind?: unknown } | null)?.kind;
+    if (kind === 'snapshot') {
+      const snapshot = snapshotSchema.safeParse(message);
+      if (!snapshot.success) return dropped('a malformed status snapshot');
+      this.current = snapshot.data.status;
+      this.streaming = snapshot.data.streaming;
       this.releaseWhenIdle();
       return;
     }
+    if (kind !== 'event' || typeof (message as { event?: unknown }).event !== 'string') return dropped('a message of no known kind');
+    const { event, payload } = message as { event: string; payload: unknown };
     // A status event is the run's status as of now, like a snapshot (the two arrive in order).
-    if (message.event === 'train.status') {
-      this.current = message.payload as RunStatusShape;
+    if (event === 'train.status') {
+      const status = runStatusSchema.safeParse(payload);
+      if (!status.success) return dropped('a malformed train.status event');
+      this.current = status.data;
       this.releaseWhenIdle();
     }
-    this.emit(message.event, message.payload);
+    // The host checks every event against the engine protocol before it goes further.
+    this.emit(event, payload);
   }
 
   /** The worker exited on its own: the run it had is over, and says why. */
