@@ -173,6 +173,8 @@ test('the explorer follows the run that is training, checkpoint by checkpoint', 
   await app.getByRole('navigation').getByText('Explore', { exact: true }).click();
   const view = app.getByTestId('view-explore');
   await expect(view.getByTestId('explore-training-note')).toContainText('This run is training now');
+  // Web mode here trains on wasm: in a thread of its own, so pictures do not wait for steps.
+  await expect(view.getByTestId('explore-training-note')).toContainText('in a thread of its own: pictures do not wait for its steps');
   await expect(view.getByLabel('Checkpoint', { exact: true })).toHaveValue('latest');
   const model = view.getByTestId('explore-model');
   await expect(model).toContainText(/showing step \d+/);

@@ -29,6 +29,9 @@ export const backendReportSchema = z.object({
   /** wasm only: the native library its convolutions, matmuls and reductions run on (ONNX Runtime's
    *  MLAS), with its version, or the reason it is not used (version null). */
   native: z.object({ provider: z.string(), version: z.string().nullable(), reason: z.string().nullable() }).optional(),
+  /** Whether a run trains in a worker thread of its own (CPU backends), so that other requests do
+   *  not wait for its steps; false: between its steps on the engine thread. Absent from older engines. */
+  trainingThread: z.boolean().optional(),
 });
 export type BackendReport = z.infer<typeof backendReportSchema>;
 

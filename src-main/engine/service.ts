@@ -30,11 +30,11 @@ export interface EngineService {
 }
 
 export async function startEngineService(preference: BackendPreference, emit: EmitEvent, runtime: RuntimeOptions = {}): Promise<EngineService> {
-  const backend = await initRuntime(preference, runtime);
+  const report = await initRuntime(preference, runtime);
   // On the CPU a step holds its thread for long: training gets a thread of its own there.
-  const training = trainsInThread(backend.active) && runtime.trainingThread !== false
-    ? new TrainingThread(emit, { backend: backend.active, threads: runtime.threads, workerDir: runtime.workerDir })
-    : new TrainingController(emit);
+  const inThread = trainsInThread(report.active) && runtime.trainingThread !== false;
+  const training = inThread ? new TrainingThread(emit, { backend: report.active, threads: runtime.threads, workerDir: runtime.workerDir }) : new TrainingController(emit);
+  const backend: BackendReport = { ...report, trainingThread: inThread };
   const learn = new LearnController(emit);
   const context: EngineContext = { backend, emit, training, generators: new GeneratorCache(), learn };
   return {

@@ -15,6 +15,7 @@ import type { RunStatusShape } from '../../api/training';
 import { tinyConfig } from './testing-config';
 import { TrainingController, type TrainingHost } from './controller';
 import { TrainingThread, trainsInThread } from './thread';
+import { startEngineService } from '../service';
 
 let project: string;
 
@@ -167,6 +168,17 @@ describe('TrainingThread', () => {
       await host.shutdown();
     }
   }, 60_000);
+
+  it('the engine trains in it on the CPU and says so in its backend report, unless told not to', async () => {
+    const own = await startEngineService('cpu', () => undefined, { threads: 1 });
+    const engineThread = await startEngineService('cpu', () => undefined, { threads: 1, trainingThread: false });
+    try {
+      expect(own.backend).toMatchObject({ active: 'cpu', trainingThread: true });
+      expect(engineThread.backend).toMatchObject({ active: 'cpu', trainingThread: false });
+    } finally {
+      await Promise.all([own.shutdown(), engineThread.shutdown()]);
+    }
+  });
 
   it('is used on the CPU backends only', () => {
     expect(trainsInThread('wasm')).toBe(true);

@@ -90,7 +90,7 @@ export class ExploreStore {
     this.lanes = Object.fromEntries(laneNames.map((name) => [name, new RenderLane(this.client, name)])) as Record<LaneName, RenderLane>;
   }
 
-  /** The run the engine is training right now, if any: every render waits for its current step. */
+  /** The run the engine is training right now, if any (renders wait for its steps unless it trains in a thread of its own). */
   get trainingRunId(): string | null {
     const status = this.studio.training.status;
     return status?.state === 'running' ? status.runId : null;
