@@ -68,7 +68,6 @@ export class TrainingThread implements TrainingHost {
   /** The folder of the run the thread has (or last had), for its history once the thread is gone. */
   private runDir: string | null = null;
   private streaming: string | null = null;
-  private running = false;
   private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -123,22 +122,20 @@ export class TrainingThread implements TrainingHost {
    * thread stopped (as the controller would read them); null without a run.
    */
   async history(): Promise<RunHistoryShape | null> {
-    if (this.running) return (await this.call({ method: 'history' })) as RunHistoryShape | null;
+    if (this.thread.started) return (await this.call({ method: 'history' })) as RunHistoryShape | null;
     if (!this.runDir || !this.current) return null;
     return { runId: this.current.runId, config: await readRunConfig(this.runDir), ...(await readRunHistory(this.runDir)) };
   }
 
   /** Stops a live run with its final checkpoint, then the thread. */
   async shutdown(): Promise<void> {
-    if (this.running) await this.call({ method: 'shutdown' }).catch(() => undefined);
+    if (this.thread.started) await this.call({ method: 'shutdown' }).catch(() => undefined);
     this.clearIdle();
-    this.running = false;
     await this.thread.dispose();
   }
 
   private call(call: TrainCall): Promise<unknown> {
     this.clearIdle();
-    this.running = true;
     const reply = this.thread.call(call);
     const settled = () => this.releaseWhenIdle();
     reply.then(settled, settled);
@@ -153,10 +150,9 @@ export class TrainingThread implements TrainingHost {
   private releaseWhenIdle(): void {
     this.clearIdle();
     const state = this.current?.state;
-    if (!this.running || state === 'running' || state === 'paused' || this.thread.busy) return;
+    if (!this.thread.started || state === 'running' || state === 'paused' || this.thread.busy) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
-      this.running = false;
       void this.thread.dispose('the run had ended');
     }, this.idleMs);
     this.idleTimer.unref();
@@ -194,7 +190,6 @@ export class TrainingThread implements TrainingHost {
   /** The worker exited on its own: the run it had is over, and says why. */
   private lost(why: string): void {
     this.clearIdle();
-    this.running = false;
     this.streaming = null;
     const run = this.current;
     if (run && (run.state === 'running' || run.state === 'paused')) {
