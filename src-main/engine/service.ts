@@ -37,23 +37,25 @@ export async function startEngineService(preference: BackendPreference, emit: Em
   const backend: BackendReport = { ...report, trainingThread: inThread };
   const learn = new LearnController(emit);
   const context: EngineContext = { backend, emit, training, generators: new GeneratorCache(), learn };
+  const handlers: HandlersFor<EngineRequests> = {
+    'backend.report': async () => backend,
+    ...trainingHandlers(context),
+    ...datasetHandlers(context),
+    ...exploreHandlers(context),
+    ...exportHandlers(context),
+    ...evaluationHandlers(context),
+    ...modelDesignHandlers(context),
+    ...datasetExportHandlers(context),
+    ...learnHandlers(context),
+  };
   return {
     backend,
     shutdown: async () => {
       await learn.dispose();
       await training.shutdown();
     },
-    handlers: sharedWithTraining({
-      'backend.report': async () => backend,
-      ...trainingHandlers(context),
-      ...datasetHandlers(context),
-      ...exploreHandlers(context),
-      ...exportHandlers(context),
-      ...evaluationHandlers(context),
-      ...modelDesignHandlers(context),
-      ...datasetExportHandlers(context),
-      ...learnHandlers(context),
-    }),
+    // A run in its own thread never waits on the engine thread's requests: nothing to share.
+    handlers: inThread ? handlers : sharedWithTraining(handlers),
   };
 }
 
