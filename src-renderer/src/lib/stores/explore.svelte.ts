@@ -15,6 +15,7 @@ import { MAX_KEYFRAMES, parseSpecText, partsFromSpec, viewSpec, type ViewParts }
 import type { StudioStore } from './studio.svelte';
 import type { StudioClient } from '../transport';
 import { defineStore } from './app-lifetime.svelte';
+import { bestBeforeNewest, openedAtBest } from '../best-checkpoint';
 
 export type ExploreTask = 'sefa' | 'ganspace' | 'fit' | 'classifier' | 'saved';
 export const laneNames = ['main', 'strip', 'seeds', 'truncation', 'classes', 'sweep', 'checkpoints', 'favourites'] as const;
@@ -96,6 +97,11 @@ export class ExploreStore {
     return status?.state === 'running' ? status.runId : null;
   }
 
+  #trainingNow(runId: string): boolean {
+    const status = this.studio.training.status;
+    return status?.runId === runId && (status.state === 'running' || status.state === 'paused');
+  }
+
   private get client(): StudioClient {
     return this.studio.client;
   }
@@ -144,6 +150,7 @@ export class ExploreStore {
   }
 
   selectCheckpoint(file: string | 'latest'): void {
+    this.notice = null;
     this.followLatest = file === 'latest';
     this.file = file === 'latest' ? (this.checkpoints[0]?.file ?? null) : file;
   }
@@ -171,9 +178,12 @@ export class ExploreStore {
       this.saved = state;
       this.classNames = classes?.classNames ?? [];
       this.labelNames = classes?.labelNames ?? [];
-      // A run opens at its newest checkpoint unless a spec names one.
-      this.followLatest = !keep?.file;
-      this.file = keep?.file ?? listing.checkpoints[0]?.file ?? null;
+      // A run opens at its newest checkpoint unless a spec names one, or its evaluation chose an earlier one.
+      const best = keep?.file ? null : bestBeforeNewest(listing.checkpoints, this.#trainingNow(runId));
+      this.followLatest = !keep?.file && !best;
+      this.file = keep?.file ?? best?.file ?? listing.checkpoints[0]?.file ?? null;
+      if (best) this.notice = openedAtBest(best, listing.checkpoints[0]);
+      else if (!keep) this.notice = null;
     } catch (err) {
       if (token === this.#loadToken) this.error = describeError(err);
     } finally {

@@ -13,6 +13,7 @@ import { pngDataUrl } from '../format';
 import type { StudioClient } from '../transport';
 import { buildRequest, defaultDraft, type ExportDraft } from '../export/requests';
 import { defineStore } from './app-lifetime.svelte';
+import { bestBeforeNewest } from '../best-checkpoint';
 
 export class ExportStore {
   draft = $state<ExportDraft>(defaultDraft());
@@ -35,7 +36,11 @@ export class ExportStore {
   #previewRequests = new Set<string>();
   #runRequest = 0;
 
-  constructor(private readonly client: StudioClient) {}
+  /** `trainingRunId`: the run training (or paused) now, whose newest checkpoint is the default. */
+  constructor(
+    private readonly client: StudioClient,
+    private readonly trainingRunId: () => string | null = () => null,
+  ) {}
 
   /** Subscribes for the window's lifetime: export progress, and the chosen run's checkpoints as they land. */
   start(): () => void {
@@ -70,6 +75,8 @@ export class ExportStore {
     const ticket = this.#runRequest + 1; // the one #readRun takes, synchronously
     try {
       if (!(await this.#readRun(runId))) return;
+      // A finished run whose evaluation chose an earlier checkpoint exports that one unless told otherwise.
+      this.draft.checkpoint = bestBeforeNewest(this.checkpoints, this.trainingRunId() === runId)?.file ?? null;
       // A class chosen for another run may not exist in this one.
       if (this.draft.cls !== null && this.draft.cls >= this.config!.model.numClasses) this.draft.cls = null;
       this.task.error = null;
@@ -154,7 +161,7 @@ export class ExportStore {
 
 /** The window's export (Gallery) store, subscribed on first use. */
 export const exportStore = defineStore((studio) => {
-  const store = new ExportStore(studio.client);
+  const store = new ExportStore(studio.client, () => (studio.training.active ? (studio.training.status?.runId ?? null) : null));
   store.start();
   return store;
 });
