@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TrainConfig } from '../../api/train-config';
 import { CheckpointStore, checkpointFileName, type NamedArray } from '../../project/checkpoint';
-import { arraysToTensors, tensorsToArrays } from '../checkpoint/tensors';
+import { tensorsToArrays } from '../checkpoint/tensors';
 import { writeFileAtomic } from '../../project/atomic';
 import { tileGrid, toBytes } from '../image/grid';
 import { encodePng } from '../image/png';
@@ -22,8 +22,8 @@ import { bestEvalUpTo, evaluationImages, type TrainingEvaluator } from '../evalu
 import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from '../rng';
 import type { Generator } from '../models/generator';
-import { fixedNoiseSeed, Trainer, type LiveParams, type StepMetrics, type TrainerState } from './trainer';
-import { parseTrainerMeta, type TrainerMeta } from './checkpoint-meta';
+import { fixedNoiseSeed, Trainer, type LiveParams, type StepMetrics } from './trainer';
+import { restoreNewest } from './restore';
 import { type BatchSource } from '../batches/types';
 import { CONFIG_FILE, runFiles, runIdOf, sampleFileName } from '../../project/layout';
 import { isSampleStep } from '../../shared/sample-schedule';
@@ -384,22 +384,8 @@ export class TrainingSession {
    * every checkpoint is passed over it throws, naming each file and why, and changes nothing.
    */
   private async restoreLatest(purpose: 'open' | 'rollback'): Promise<string[]> {
-    // Checked before anything is disposed: a checkpoint this build cannot resume is passed over.
-    // loadLatest returns the checkpoint whose check passed last, so `meta` is the loaded one's.
-    let meta!: TrainerMeta;
-    const passedOver: string[] = [];
-    const loaded = await this.checkpoints.loadLatest({
-      check: (state) => void (meta = parseTrainerMeta(state.meta, this.config)),
-      onSkip: (s) => passedOver.push(`${s.file}: ${s.reason}`),
-    });
-    if (!loaded && passedOver.length > 0) {
-      const action = purpose === 'open' ? 'resumed' : 'rolled back to';
-      throw new Error(
-        `No checkpoint of run ${this.runId} can be ${action}; each was passed over and left as it is: ${passedOver.join('; ')}. ` +
-          `Restore a good copy of a checkpoint into ${runFiles(this.runDir).checkpoints}, or start a new run from this run's config.`,
-      );
-    }
-    if (!loaded) {
+    const restored = await restoreNewest(this.checkpoints, this.config, this.batches, { runId: this.runId, purpose });
+    if (!restored) {
       if (purpose === 'open') return [];
       // This session saved one, and now none is there: gone from the disk, not "none yet".
       if (this.lastCheckpointStep !== null) {
@@ -415,38 +401,24 @@ export class TrainingSession {
       this.log.append({ type: 'event', step: 0, message: 'no checkpoint saved yet: back to the initial weights' });
       return [];
     }
-    const groups = Object.fromEntries(
-      Object.entries(loaded.state.groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]),
-    ) as TrainerState['groups'];
-    // Restored into a fresh trainer, which replaces the current one only once it holds the
-    // checkpoint: a failure leaves the session as it was (a half-restored trainer at step 0 would
-    // train from scratch, and its first checkpoint would prune the good ones).
-    const restored = new Trainer(this.config, this.batches);
-    try {
-      await restored.importState({ step: loaded.state.step, rngState: meta.rngState, realImages: meta.realImages, live: meta.live, ...(meta.adaptive ? { adaptive: meta.adaptive } : {}), groups });
-    } catch (err) {
-      restored.dispose();
-      throw new Error(`${loaded.info.file} in ${runFiles(this.runDir).checkpoints} could not be restored: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      Object.values(groups).forEach((list) => list.forEach(({ tensor }) => tensor.dispose()));
-    }
+    const { trainer, step, file } = restored;
     let bestEval: Awaited<ReturnType<typeof bestEvalUpTo>>;
     try {
       await this.log.flush();
-      bestEval = await bestEvalUpTo(this.log.path, loaded.state.step);
+      bestEval = await bestEvalUpTo(this.log.path, step);
     } catch (err) {
-      restored.dispose();
+      trainer.dispose();
       throw err;
     }
     // Nothing that can fail after the swap.
-    this.replaceTrainer(restored);
-    this.lastCheckpointStep = loaded.state.step;
+    this.replaceTrainer(trainer);
+    this.lastCheckpointStep = step;
     this.bestEval = bestEval;
-    this.log.append({ type: 'event', step: loaded.state.step, message: `resumed from checkpoint at step ${loaded.state.step}` });
-    if (this.config.augment.adaptive && !meta.adaptive) {
-      this.log.append({ type: 'event', step: loaded.state.step, message: `${loaded.info.file} has no adaptive augmentation state: the strength starts again from 0` });
+    this.log.append({ type: 'event', step, message: `resumed from checkpoint at step ${step}` });
+    if (restored.adaptiveMissing) {
+      this.log.append({ type: 'event', step, message: `${file} has no adaptive augmentation state: the strength starts again from 0` });
     }
-    return loaded.skipped.map((s) => `${s.file}: ${s.reason}`);
+    return restored.skipped;
   }
 
   /**
