@@ -37,4 +37,12 @@ describe('weakClassifierNote', () => {
     expect(weakClassifierNote({ task: 'labels', classes: 10, testAccuracy: 0.5 })).toMatch(/where guessing gets 10.0%/);
     expect(weakClassifierNote({ task: 'labels', classes: 10, testAccuracy: 0.966 })).toBeNull();
   });
+
+  it('takes chance from guessing the most common class when the classes are unbalanced', () => {
+    // Two classes, 80 % of the test images in one: 85 % is barely better than always guessing it.
+    expect(weakClassifierNote({ task: 'labels', classes: 2, testAccuracy: 0.85, chance: 0.8 })).toMatch(/^85.0% on its test images, where guessing gets 80.0%/);
+    expect(weakClassifierNote({ task: 'labels', classes: 2, testAccuracy: 0.9, chance: 0.8 })).toBeNull();
+    // Without a kept baseline (a classifier cached earlier), 1 in k as before.
+    expect(weakClassifierNote({ task: 'labels', classes: 2, testAccuracy: 0.85, chance: null })).toBeNull();
+  });
 });

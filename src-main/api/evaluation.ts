@@ -102,7 +102,16 @@ export type TrainingEvalPoint = z.infer<typeof trainingEvalPointSchema>;
 export const extractorsInfoSchema = z.object({
   classifier: z.object({
     /** The dataset of the runs evaluated: null before a classifier was trained for it. */
-    cached: z.array(z.object({ dataset: z.string(), testAccuracy: z.number(), classes: z.number().int(), task: z.enum(['labels', 'rotation']) })),
+    cached: z.array(
+      z.object({
+        dataset: z.string(),
+        testAccuracy: z.number(),
+        classes: z.number().int(),
+        task: z.enum(['labels', 'rotation']),
+        /** What guessing the most common class scores on its test images; null for a classifier cached before this was kept. */
+        chance: z.number().min(0).max(1).nullable(),
+      }),
+    ),
   }),
   inception: z.object({ available: z.boolean(), label: z.string().nullable(), source: z.string().nullable(), error: z.string().nullable() }),
 });
@@ -111,12 +120,13 @@ export type CachedClassifier = ExtractorsInfo['classifier']['cached'][number];
 
 /**
  * Why a domain classifier's features may not tell good samples from bad, or null when it learned
- * its task well: weak means less than halfway from chance (1 in 4 for the rotation task, 1 in k for
- * k classes) to every test image right. A rotation classifier on emoji (many near-symmetric faces)
- * reached 42 % where chance is 25 %.
+ * its task well: weak means less than halfway from chance to every test image right. Chance is what
+ * guessing the most common class scores on its test images (1 in 4 for the rotation task; with
+ * unbalanced classes more than 1 in k), or 1 in k for a classifier cached before that was kept. A
+ * rotation classifier on emoji (many near-symmetric faces) reached 42 % where chance is 25 %.
  */
-export function weakClassifierNote(c: Pick<CachedClassifier, 'task' | 'classes' | 'testAccuracy'>): string | null {
-  const chance = c.task === 'rotation' ? 1 / 4 : 1 / Math.max(2, c.classes);
+export function weakClassifierNote(c: Pick<CachedClassifier, 'task' | 'classes' | 'testAccuracy'> & { chance?: number | null }): string | null {
+  const chance = c.chance ?? (c.task === 'rotation' ? 1 / 4 : 1 / Math.max(2, c.classes));
   if (c.testAccuracy >= chance + (1 - chance) / 2) return null;
   const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
   return `${percent(c.testAccuracy)} on its test images, where guessing gets ${percent(chance)}. Its features may miss what separates good samples from bad, so read the metrics as a comparison between checkpoints of one run, and look at the samples too.`;

@@ -54,6 +54,8 @@ export class DomainClassifier {
   /** SHA-256 of the saved file's body: changes whenever the weights do ('' until saved or loaded). */
   digest = '';
   #testAccuracy: number;
+  /** What guessing scores on the test images (null: a classifier cached before this was kept). */
+  #chance: number | null = null;
 
   private constructor(
     private readonly spec: Spec,
@@ -69,6 +71,15 @@ export class DomainClassifier {
   /** Share of held-out images classified correctly (measured once, after training). */
   get testAccuracy(): number {
     return this.#testAccuracy;
+  }
+
+  /**
+   * What always guessing the most common class scores on the test images: that class's share with
+   * labels (more than 1 in k when the classes are unbalanced), 1 in 4 for the rotation task (each
+   * test image gets a random quarter turn).
+   */
+  get chance(): number | null {
+    return this.#chance;
   }
 
   /** Trains on `data`'s labels (or on rotations when it has fewer than two classes). */
@@ -87,6 +98,7 @@ export class DomainClassifier {
     try {
       await classifier.fit(data, train, opts);
       classifier.#testAccuracy = await classifier.accuracyOn(data, test, opts.signal);
+      classifier.#chance = labelled ? majorityShare(Array.from(test, (row) => data.labels[row]!)) : 1 / ROTATION_CLASSES.length;
       return classifier;
     } catch (err) {
       classifier.dispose();
@@ -97,11 +109,12 @@ export class DomainClassifier {
   static async load(file: string): Promise<DomainClassifier> {
     const bytes = await readFile(file);
     const { state } = decodeCheckpoint(bytes);
-    const meta = state.meta as { format?: string; spec?: Spec; classNames?: string[]; testAccuracy?: number; task?: ClassifierTask };
+    const meta = state.meta as { format?: string; spec?: Spec; classNames?: string[]; testAccuracy?: number; task?: ClassifierTask; chance?: unknown };
     if (meta.format !== FORMAT || !meta.spec || !meta.classNames || typeof meta.testAccuracy !== 'number' || !meta.task) {
       throw new Error(`${basename(file)} is not a GAN Studio domain classifier`);
     }
     const classifier = DomainClassifier.build(meta.spec, meta.classNames, meta.testAccuracy, meta.task, 0);
+    classifier.#chance = savedChance(meta.chance);
     try {
       for (const { name, shape, data } of state.groups.params ?? []) {
         const variable = classifier.params.get(name);
@@ -119,7 +132,7 @@ export class DomainClassifier {
 
   async save(file: string): Promise<void> {
     const named = [...this.params.variables].map(([name, tensor]) => ({ name, tensor }));
-    const meta = { format: FORMAT, version: 1, spec: this.spec, classNames: this.classNames, testAccuracy: this.testAccuracy, task: this.task };
+    const meta = { format: FORMAT, version: 1, spec: this.spec, classNames: this.classNames, testAccuracy: this.testAccuracy, task: this.task, chance: this.chance };
     const chunks = encodeCheckpoint({ step: 0, meta, groups: { params: await tensorsToArrays(named) } }, new Date().toISOString());
     await mkdir(dirname(file), { recursive: true });
     await writeFileAtomic(dirname(file), basename(file), chunks);
@@ -237,6 +250,18 @@ export class DomainClassifier {
     }
     return correct / rows.length;
   }
+}
+
+/** The share of the most common value in `labels`. */
+export function majorityShare(labels: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return labels.length ? Math.max(...counts.values()) / labels.length : 0;
+}
+
+/** A saved classifier's guessing baseline, or null when it has none (saved before it was kept) or it is not a share. */
+export function savedChance(value: unknown): number | null {
+  return typeof value === 'number' && value >= 0 && value <= 1 ? value : null;
 }
 
 /** Rotates each image by labels[i] quarter turns (square images). */

@@ -10,8 +10,8 @@ import { mnistPng } from '../dataset/testing';
 import { evalDataset } from './datasets';
 import { extractorsInfo } from './handlers';
 
-async function cacheClassifier(projectDir: string, key: string, testAccuracy: number): Promise<void> {
-  const meta = { classNames: ['0°', '90°', '180°', '270°'], testAccuracy, task: 'rotation' };
+async function cacheClassifier(projectDir: string, key: string, testAccuracy: number, chance?: number): Promise<void> {
+  const meta = { classNames: ['0°', '90°', '180°', '270°'], testAccuracy, task: 'rotation', ...(chance === undefined ? {} : { chance }) };
   const chunks = encodeCheckpoint({ step: 0, meta, groups: {} }, new Date().toISOString());
   await mkdir(evaluationDirOf(projectDir), { recursive: true });
   await writeFile(join(evaluationDirOf(projectDir), `classifier-${key}.gsc`), Buffer.concat(chunks));
@@ -25,14 +25,15 @@ describe('extractorsInfo', () => {
     for (let k = 0; k < 6; k++) await writeFile(join(folder, `d${k}.png`), await mnistPng(k, 0));
     await importDataset(folder, datasetDirOf(project), { width: 28, height: 28, channels: 1, labelsFromFolders: false }, { name: 'my sketches' });
     const { key } = await evalDataset(datasetDirOf(project));
-    await cacheClassifier(project, key, 0.42);
+    await cacheClassifier(project, key, 0.42, 0.25);
     await cacheClassifier(project, 'project-0123456789abcdef', 0.9);
 
     const { cached } = (await extractorsInfo(project)).classifier;
     expect(cached).toEqual(
       expect.arrayContaining([
-        { dataset: 'my sketches', testAccuracy: 0.42, classes: 4, task: 'rotation' },
-        { dataset: 'project-0123456789abcdef (an earlier import)', testAccuracy: 0.9, classes: 4, task: 'rotation' },
+        { dataset: 'my sketches', testAccuracy: 0.42, classes: 4, task: 'rotation', chance: 0.25 },
+        // Cached before the guessing baseline was kept.
+        { dataset: 'project-0123456789abcdef (an earlier import)', testAccuracy: 0.9, classes: 4, task: 'rotation', chance: null },
       ]),
     );
   });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setUpBackends } from '../backend/kernels/testing';
 import { loadMnistDemo, type LabelledImages } from '../dataset/mnist-demo';
-import { DomainClassifier, classifierExtractor, classifierFor } from './classifier';
+import { DomainClassifier, classifierExtractor, classifierFor, majorityShare, savedChance } from './classifier';
 import { extractAll, labelledImageSource } from './extractor';
 import { cacheGraphModel, loadGraphModelExtractor } from './graph-model';
 import { writeTinyGraphModel } from './testing';
@@ -63,6 +63,10 @@ describe('DomainClassifier on the demo digits', () => {
     const loaded = await DomainClassifier.load(file);
     expect(loaded.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(loaded.testAccuracy).toBe(digits.testAccuracy);
+    // Guessing the most common digit of the 1,000 test images: a little over 1 in 10.
+    expect(digits.chance).toBeGreaterThan(0.1);
+    expect(digits.chance).toBeLessThan(0.14);
+    expect(loaded.chance).toBe(digits.chance);
     const images = tf.randomUniform([4, 28, 28, 1], -1, 1, 'float32', 3) as tf.Tensor4D;
     const [a, b] = [digits.logits(images), loaded.logits(images)];
     expect(Array.from(await b.data())).toEqual(Array.from(await a.data()));
@@ -116,10 +120,24 @@ describe('classifierFor', () => {
     const classifier = await DomainClassifier.train(unlabelled, { epochs: 2, maxTrainImages: 3000 });
     expect(classifier.task).toBe('rotation');
     expect(classifier.classNames).toHaveLength(4);
-    expect(classifier.testAccuracy).toBeGreaterThan(0.5); // chance is 0.25
+    expect(classifier.testAccuracy).toBeGreaterThan(0.5);
+    expect(classifier.chance).toBe(0.25);
     expect(classifierExtractor(classifier).classes).toBe(0);
     classifier.dispose();
   }, 120_000);
+});
+
+describe('majorityShare and savedChance', () => {
+  it('is the most common label’s share: what guessing it scores', () => {
+    expect(majorityShare([0, 1, 1, 1, 2, 1, 0, 1, 1, 1])).toBe(0.7);
+    expect(majorityShare([3])).toBe(1);
+    expect(majorityShare([])).toBe(0);
+  });
+
+  it('reads a saved share, and null for a classifier cached before it was kept or a damaged value', () => {
+    expect(savedChance(0.7)).toBe(0.7);
+    expect([undefined, null, '0.7', -0.1, 1.5, Number.NaN].map(savedChance)).toEqual([null, null, null, null, null, null]);
+  });
 });
 
 describe('graph-model extractor', () => {

@@ -8,6 +8,7 @@ import { decodeCheckpoint } from '../../project/checkpoint/format';
 import type { EngineContext } from '../capability';
 import type { HandlersFor } from '../../api/rpc';
 import { evaluateCheckpoint } from './evaluate';
+import { savedChance } from './classifier';
 import { datasetDirOf, evaluationDirOf, inceptionDirOf, runIdOf } from '../../project/layout';
 import { projectDatasetRefs } from '../dataset/project-dataset';
 import { DEMO_SOURCE, evalDataset } from './datasets';
@@ -71,10 +72,10 @@ export async function extractorsInfo(projectDir: string): Promise<ExtractorsInfo
   }
   for (const file of files) {
     try {
-      const meta = decodeCheckpoint(await readFile(join(dir, file))).state.meta as { classNames?: string[]; testAccuracy?: number; task?: 'labels' | 'rotation' };
+      const meta = decodeCheckpoint(await readFile(join(dir, file))).state.meta as { classNames?: string[]; testAccuracy?: number; task?: 'labels' | 'rotation'; chance?: unknown };
       if (typeof meta.testAccuracy !== 'number' || !meta.classNames || !meta.task) continue;
       const key = file.replace(/^classifier-|\.gsc$/g, '');
-      cached.push({ dataset: names.get(key) ?? `${key} (an earlier import)`, testAccuracy: meta.testAccuracy, classes: meta.classNames.length, task: meta.task });
+      cached.push({ dataset: names.get(key) ?? `${key} (an earlier import)`, testAccuracy: meta.testAccuracy, classes: meta.classNames.length, task: meta.task, chance: savedChance(meta.chance) });
     } catch {
       // Damaged: it is retrained on next use.
     }
