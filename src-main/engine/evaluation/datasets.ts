@@ -4,7 +4,7 @@
  * outlive the data they were computed from.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../../api/rpc';
 import { loadMnistDemo, type LabelledImages } from '../dataset/mnist-demo';
@@ -35,12 +35,23 @@ export async function evalDataset(source: string): Promise<EvalDataset> {
   if (!(await hasDataset(source))) {
     throw new StudioError({ code: 'invalid-request', message: `The dataset in ${source} is not there (deleted, or never imported): import its folder again, or train on another dataset.` });
   }
-  // The manifest changes with every import (it records each file's hash), so its digest names the data.
-  const text = await readFile(join(source, 'manifest.json'));
-  const digest = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const manifest = await readManifest(source);
-  return { key: `project-${digest}`, label: manifest ? datasetName(manifest) : 'the project dataset', load: () => loadDatasetSample(source, EVAL_MAX_BYTES) };
+  // The manifest changes with every import (it records each file's hash), so its digest names the
+  // data. It is read and hashed again only when the file changed (it is replaced atomically).
+  const file = join(source, 'manifest.json');
+  const { mtimeMs, size, ino } = await stat(file);
+  const stamp = `${mtimeMs}/${size}/${ino}`;
+  let named = manifestNames.get(source);
+  if (named?.stamp !== stamp) {
+    const digest = createHash('sha256').update(await readFile(file)).digest('hex').slice(0, 16);
+    const manifest = await readManifest(source);
+    named = { stamp, key: `project-${digest}`, label: manifest ? datasetName(manifest) : 'the project dataset' };
+    manifestNames.set(source, named);
+  }
+  return { key: named.key, label: named.label, load: () => loadDatasetSample(source, EVAL_MAX_BYTES) };
 }
+
+/** Each dataset folder's key and name, with the manifest's stat they were read from. */
+const manifestNames = new Map<string, { stamp: string; key: string; label: string }>();
 
 /** Where a dataset's evaluation source is: "demo:mnist" or the dataset's folder. */
 export function evalSourceOf(dataset: DatasetRef, projectDir: string): string {
