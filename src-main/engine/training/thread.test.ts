@@ -138,6 +138,16 @@ describe('TrainingThread', () => {
       await until(() => !started());
       expect(host.status()).toMatchObject({ runId: first.runId, state: 'completed', step: 20 });
       expect((await host.history())?.points.map((p) => p.step).at(-1)).toBe(20);
+      // Controls on the ended run answer with its status, as the engine thread's session does, without a thread.
+      for (const action of ['pause', 'resume', 'stop', 'checkpoint'] as const) {
+        expect(await host.control({ action })).toMatchObject({ runId: first.runId, state: 'completed', step: 20 });
+      }
+      expect(await host.update({ gLr: 1e-4 })).toMatchObject({ runId: first.runId, state: 'completed' });
+      expect(started()).toBe(false);
+      // A rollback reopens the run in a fresh thread at its newest checkpoint, paused.
+      expect(await host.control({ action: 'rollback', lrFactor: 0.5 })).toMatchObject({ runId: first.runId, state: 'paused', step: 20 });
+      expect(started()).toBe(true);
+      await host.control({ action: 'stop' });
       const second = await host.start(join(project, 'runs-idle'), { ...config, steps: 1000 }, 'project');
       expect(second.runId).not.toBe(first.runId);
       await until(() => (host.status()?.step ?? 0) >= 2);

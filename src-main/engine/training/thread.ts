@@ -109,12 +109,21 @@ export class TrainingThread implements TrainingHost {
     return opened;
   }
 
-  control(command: z.infer<typeof trainControlSchema>): Promise<RunStatusShape> {
-    return this.call({ method: 'control', command }) as Promise<RunStatusShape>;
+  /**
+   * After the thread of an ended run was let go, the run's status answers as the engine thread's
+   * session would: pause, resume, stop and checkpoint change nothing on an ended run. A rollback
+   * reopens it in a fresh thread first (it restores the newest checkpoint and leaves the run paused).
+   */
+  async control(command: z.infer<typeof trainControlSchema>): Promise<RunStatusShape> {
+    const ended = this.endedAndLetGo();
+    if (ended && command.action !== 'rollback') return ended;
+    if (ended && this.runDir) await this.open(this.runDir);
+    return (await this.call({ method: 'control', command })) as RunStatusShape;
   }
 
-  update(params: Partial<LiveParamsShape>): Promise<RunStatusShape> {
-    return this.call({ method: 'update', params }) as Promise<RunStatusShape>;
+  async update(params: Partial<LiveParamsShape>): Promise<RunStatusShape> {
+    // Live parameters of an ended run move nothing; its status is the answer.
+    return this.endedAndLetGo() ?? ((await this.call({ method: 'update', params })) as RunStatusShape);
   }
 
   /**
@@ -132,6 +141,12 @@ export class TrainingThread implements TrainingHost {
     if (this.thread.started) await this.call({ method: 'shutdown' }).catch(() => undefined);
     this.clearIdle();
     await this.thread.dispose();
+  }
+
+  /** The run's status when it has ended and its thread was let go (idle release); else null. */
+  private endedAndLetGo(): RunStatusShape | null {
+    const run = this.current;
+    return run && !this.thread.started && run.state !== 'running' && run.state !== 'paused' ? run : null;
   }
 
   private call(call: TrainCall): Promise<unknown> {
