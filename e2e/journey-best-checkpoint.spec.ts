@@ -58,4 +58,14 @@ test('a run opens at the checkpoint its evaluation scored best, in the explorer 
   // "Newest" is one choice away, and the hint goes with it.
   await form.getByLabel('Checkpoint', { exact: true }).selectOption({ label: 'Newest (step 30)' });
   await expect(form.getByTestId('export-best')).toBeHidden();
+  await form.getByLabel('Name', { exact: true }).fill('newest-grid');
+  await form.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(dir).toHaveText(/[/\\]exports[/\\]newest-grid$/, { timeout: 60_000 });
+  expect(JSON.parse(await readFile(join((await dir.textContent())!, 'sidecar.json'), 'utf8'))).toMatchObject({ run: { runId, step: 30 } });
+
+  // Its spec asks for the newest checkpoint: the explorer opens it there, not at the best one.
+  const list = app.getByRole('region', { name: 'Exports in this project' });
+  await list.getByRole('listitem', { name: 'Export newest-grid', exact: true }).getByRole('button', { name: 'Open in explorer' }).click();
+  await expect(view.getByTestId('explore-model')).toContainText('showing step 30');
+  await expect(view.getByText('Opened at step 20')).toBeHidden();
 });

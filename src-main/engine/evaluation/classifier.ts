@@ -74,9 +74,9 @@ export class DomainClassifier {
   }
 
   /**
-   * What always guessing the most common class scores on the test images: that class's share with
-   * labels (more than 1 in k when the classes are unbalanced), 1 in 4 for the rotation task (each
-   * test image gets a random quarter turn).
+   * What always guessing the most common class of the training images scores on the test images
+   * (about that class's share: more than 1 in k when the classes are unbalanced), 1 in 4 for the
+   * rotation task (each test image gets a random quarter turn).
    */
   get chance(): number | null {
     return this.#chance;
@@ -98,7 +98,7 @@ export class DomainClassifier {
     try {
       await classifier.fit(data, train, opts);
       classifier.#testAccuracy = await classifier.accuracyOn(data, test, opts.signal);
-      classifier.#chance = labelled ? majorityShare(Array.from(test, (row) => data.labels[row]!)) : 1 / ROTATION_CLASSES.length;
+      classifier.#chance = labelled ? guessingScore(Array.from(train, (row) => data.labels[row]!), Array.from(test, (row) => data.labels[row]!)) : 1 / ROTATION_CLASSES.length;
       return classifier;
     } catch (err) {
       classifier.dispose();
@@ -252,11 +252,16 @@ export class DomainClassifier {
   }
 }
 
-/** The share of the most common value in `labels`. */
-export function majorityShare(labels: readonly number[]): number {
+/**
+ * What always guessing the training images' most common class scores on the test images: the
+ * guess is learned from the training labels only, as the classifier's own answers are.
+ */
+export function guessingScore(trainLabels: readonly number[], testLabels: readonly number[]): number {
   const counts = new Map<number, number>();
-  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-  return labels.length ? Math.max(...counts.values()) / labels.length : 0;
+  for (const label of trainLabels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  let guess = trainLabels[0];
+  for (const [label, count] of counts) if (count > counts.get(guess!)!) guess = label;
+  return testLabels.length ? testLabels.filter((label) => label === guess).length / testLabels.length : 0;
 }
 
 /** A saved classifier's guessing baseline, or null when it has none (saved before it was kept) or it is not a share. */

@@ -1,6 +1,6 @@
 /** A dataset's evaluation key names its data: the same while the import stands, new after a re-import. */
 import { describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { datasetDirOf } from '../../project/layout';
@@ -25,5 +25,6 @@ describe('evalDataset', () => {
     const second = await evalDataset(datasetDirOf(project));
     expect(second.key).not.toBe(first.key);
     expect(second.label).toBe('second');
+    await rm(project, { recursive: true, force: true });
   });
 });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setUpBackends } from '../backend/kernels/testing';
 import { loadMnistDemo, type LabelledImages } from '../dataset/mnist-demo';
-import { DomainClassifier, classifierExtractor, classifierFor, majorityShare, savedChance } from './classifier';
+import { DomainClassifier, classifierExtractor, classifierFor, guessingScore, savedChance } from './classifier';
 import { extractAll, labelledImageSource } from './extractor';
 import { cacheGraphModel, loadGraphModelExtractor } from './graph-model';
 import { writeTinyGraphModel } from './testing';
@@ -127,11 +127,13 @@ describe('classifierFor', () => {
   }, 120_000);
 });
 
-describe('majorityShare and savedChance', () => {
-  it('is the most common label’s share: what guessing it scores', () => {
-    expect(majorityShare([0, 1, 1, 1, 2, 1, 0, 1, 1, 1])).toBe(0.7);
-    expect(majorityShare([3])).toBe(1);
-    expect(majorityShare([])).toBe(0);
+describe('guessingScore and savedChance', () => {
+  it('scores the training images’ most common label on the test images', () => {
+    expect(guessingScore([0, 1, 1, 1, 2, 1, 0, 1, 1, 1], [1, 1, 0, 2])).toBe(0.5);
+    // The test images' own majority (0) is not what the guess learned (1).
+    expect(guessingScore([1, 1, 0], [0, 0, 0, 1])).toBe(0.25);
+    expect(guessingScore([3], [3])).toBe(1);
+    expect(guessingScore([2], [])).toBe(0);
   });
 
   it('reads a saved share, and null for a classifier cached before it was kept or a damaged value', () => {

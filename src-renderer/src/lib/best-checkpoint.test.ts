@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckpointInfoShape } from '../../../src-main/api/projects';
-import { bestBeforeNewest, openedAtBest } from './best-checkpoint';
+import type { RunStatusShape } from '../../../src-main/api/training';
+import { bestBeforeNewest, openedAtBest, trainingNow } from './best-checkpoint';
 
 const at = (step: number, best = false): CheckpointInfoShape => ({ file: `ckpt-${String(step).padStart(9, '0')}.gsc`, step, bytes: 1, savedAt: '2026-12-05T00:00:00Z', best });
 
@@ -21,5 +22,22 @@ describe('bestBeforeNewest', () => {
 
   it('says where the run opened and where "Latest" is', () => {
     expect(openedAtBest(at(6000, true), at(6500))).toBe('Opened at step 6,000, the checkpoint this run’s evaluation scored best. “Latest” is step 6,500.');
+  });
+});
+
+describe('trainingNow', () => {
+  const status = (state: RunStatusShape['state'], step: number): RunStatusShape => ({ runId: 'r', state, step, steps: 30 }) as RunStatusShape;
+
+  it('is the run running, or paused with steps to go', () => {
+    expect(trainingNow(status('running', 10), 'r')).toBe(true);
+    expect(trainingNow(status('paused', 10), 'r')).toBe(true);
+    expect(trainingNow(status('running', 10), 'other')).toBe(false);
+    expect(trainingNow(null, 'r')).toBe(false);
+  });
+
+  it('is not a finished run reopened in the Train view (paused at its last step), nor an ended one', () => {
+    expect(trainingNow(status('paused', 30), 'r')).toBe(false);
+    expect(trainingNow(status('completed', 30), 'r')).toBe(false);
+    expect(trainingNow(status('stopped', 12), 'r')).toBe(false);
   });
 });

@@ -6,6 +6,7 @@
  * also its newest: it opens at the newest, as before. A run training now is followed at its newest.
  */
 import type { CheckpointInfoShape } from '../../../src-main/api/projects';
+import type { RunStatusShape } from '../../../src-main/api/training';
 
 export function bestBeforeNewest(checkpoints: readonly CheckpointInfoShape[], trainingNow: boolean): CheckpointInfoShape | null {
   if (trainingNow) return null;
@@ -17,4 +18,12 @@ export function bestBeforeNewest(checkpoints: readonly CheckpointInfoShape[], tr
 export function openedAtBest(best: CheckpointInfoShape, newest: CheckpointInfoShape | undefined): string {
   const latest = newest ? ` “Latest” is step ${newest.step.toLocaleString('en-US')}.` : '';
   return `Opened at step ${best.step.toLocaleString('en-US')}, the checkpoint this run’s evaluation scored best.${latest}`;
+}
+
+/**
+ * Whether `runId` is the run training now: running, or paused with steps still to go. A finished
+ * run reopened in the Train view is paused at its last step; it has not started training again.
+ */
+export function trainingNow(status: RunStatusShape | null, runId: string): boolean {
+  return status?.runId === runId && (status.state === 'running' || (status.state === 'paused' && status.step < status.steps));
 }

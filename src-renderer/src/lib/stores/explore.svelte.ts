@@ -15,7 +15,7 @@ import { MAX_KEYFRAMES, parseSpecText, partsFromSpec, viewSpec, type ViewParts }
 import type { StudioStore } from './studio.svelte';
 import type { StudioClient } from '../transport';
 import { defineStore } from './app-lifetime.svelte';
-import { bestBeforeNewest, openedAtBest } from '../best-checkpoint';
+import { bestBeforeNewest, openedAtBest, trainingNow } from '../best-checkpoint';
 
 export type ExploreTask = 'sefa' | 'ganspace' | 'fit' | 'classifier' | 'saved';
 export const laneNames = ['main', 'strip', 'seeds', 'truncation', 'classes', 'sweep', 'checkpoints', 'favourites'] as const;
@@ -86,6 +86,8 @@ export class ExploreStore {
   });
   readonly spec = $derived(this.parts ? viewSpec(this.parts) : null);
   #loadToken = 0;
+  /** The checkpoint the view opened at because the run's evaluation scored it best (not one the user picked). */
+  #pickedBest: string | null = null;
 
   constructor(private readonly studio: StudioStore) {
     this.lanes = Object.fromEntries(laneNames.map((name) => [name, new RenderLane(this.client, name)])) as Record<LaneName, RenderLane>;
@@ -98,8 +100,7 @@ export class ExploreStore {
   }
 
   #trainingNow(runId: string): boolean {
-    const status = this.studio.training.status;
-    return status?.runId === runId && (status.state === 'running' || status.state === 'paused');
+    return trainingNow(this.studio.training.status, runId);
   }
 
   private get client(): StudioClient {
@@ -150,7 +151,8 @@ export class ExploreStore {
   }
 
   selectCheckpoint(file: string | 'latest'): void {
-    this.notice = null;
+    if (this.#pickedBest) this.notice = null;
+    this.#pickedBest = null;
     this.followLatest = file === 'latest';
     this.file = file === 'latest' ? (this.checkpoints[0]?.file ?? null) : file;
   }
@@ -179,11 +181,12 @@ export class ExploreStore {
       this.classNames = classes?.classNames ?? [];
       this.labelNames = classes?.labelNames ?? [];
       // A run opens at its newest checkpoint unless a spec names one, or its evaluation chose an earlier one.
-      const best = keep?.file ? null : bestBeforeNewest(listing.checkpoints, this.#trainingNow(runId));
+      // (A spec without a checkpoint file asks for the newest.)
+      const best = keep ? null : bestBeforeNewest(listing.checkpoints, this.#trainingNow(runId));
       this.followLatest = !keep?.file && !best;
       this.file = keep?.file ?? best?.file ?? listing.checkpoints[0]?.file ?? null;
-      if (best) this.notice = openedAtBest(best, listing.checkpoints[0]);
-      else if (!keep) this.notice = null;
+      this.#pickedBest = best?.file ?? null;
+      if (!keep) this.notice = best ? openedAtBest(best, listing.checkpoints[0]) : null;
     } catch (err) {
       if (token === this.#loadToken) this.error = describeError(err);
     } finally {
@@ -199,10 +202,23 @@ export class ExploreStore {
       if (runId !== this.runId) return;
       this.checkpoints = listing.checkpoints;
       this.config ??= listing.config;
+      if (this.#pickedBest !== null && this.file === this.#pickedBest) this.#followBest(runId, listing.checkpoints);
       if (this.followLatest) this.file = listing.checkpoints[0]?.file ?? null;
     } catch {
       // The next status event tries again; the checkpoint on screen still works.
     }
+  }
+
+  /**
+   * New checkpoints of a run opened at its best one: it stays there while the run has ended (moving
+   * to a newer best), and follows the newest once the run trains again.
+   */
+  #followBest(runId: string, checkpoints: CheckpointInfoShape[]): void {
+    const best = bestBeforeNewest(checkpoints, this.#trainingNow(runId));
+    this.#pickedBest = best?.file ?? null;
+    this.followLatest = !best;
+    if (best) this.file = best.file;
+    this.notice = best ? openedAtBest(best, checkpoints[0]) : null;
   }
 
   // ---- the current latent and its keyframes ----

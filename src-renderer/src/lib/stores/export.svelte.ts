@@ -13,7 +13,7 @@ import { pngDataUrl } from '../format';
 import type { StudioClient } from '../transport';
 import { buildRequest, defaultDraft, type ExportDraft } from '../export/requests';
 import { defineStore } from './app-lifetime.svelte';
-import { bestBeforeNewest } from '../best-checkpoint';
+import { bestBeforeNewest, trainingNow } from '../best-checkpoint';
 
 export class ExportStore {
   draft = $state<ExportDraft>(defaultDraft());
@@ -36,10 +36,13 @@ export class ExportStore {
   #previewRequests = new Set<string>();
   #runRequest = 0;
 
-  /** `trainingRunId`: the run training (or paused) now, whose newest checkpoint is the default. */
+  /** The checkpoint chosen for the user because the run's evaluation scored it best (null: "Newest"), while they keep it. */
+  #pickedBest: string | null = null;
+
+  /** `isTraining(runId)`: whether that run trains now (its newest checkpoint is the default then). */
   constructor(
     private readonly client: StudioClient,
-    private readonly trainingRunId: () => string | null = () => null,
+    private readonly isTraining: (runId: string) => boolean = () => false,
   ) {}
 
   /** Subscribes for the window's lifetime: export progress, and the chosen run's checkpoints as they land. */
@@ -61,6 +64,7 @@ export class ExportStore {
       if (!(await this.#readRun(runId))) return;
       // A chosen checkpoint pruned since falls back to the newest.
       if (this.draft.checkpoint !== null && !this.checkpoints.some((c) => c.file === this.draft.checkpoint)) this.draft.checkpoint = null;
+      this.#pickBest(runId);
     } catch {
       // Left as it was: choosing the run again reports the error.
     }
@@ -69,20 +73,29 @@ export class ExportStore {
   async chooseRun(runId: string | null): Promise<void> {
     this.draft.runId = runId;
     this.draft.checkpoint = null;
+    this.#pickedBest = null;
     this.config = null;
     this.checkpoints = [];
     if (!runId) return;
     const ticket = this.#runRequest + 1; // the one #readRun takes, synchronously
     try {
       if (!(await this.#readRun(runId))) return;
-      // A finished run whose evaluation chose an earlier checkpoint exports that one unless told otherwise.
-      this.draft.checkpoint = bestBeforeNewest(this.checkpoints, this.trainingRunId() === runId)?.file ?? null;
-      // A class chosen for another run may not exist in this one.
-      if (this.draft.cls !== null && this.draft.cls >= this.config!.model.numClasses) this.draft.cls = null;
+      this.#pickBest(runId);
       this.task.error = null;
     } catch (err) {
       if (ticket === this.#runRequest) this.task.error = describeError(err);
     }
+  }
+
+  /**
+   * A finished run whose evaluation chose an earlier checkpoint exports that one unless told
+   * otherwise; the choice follows a newer best, and gives way to the newest once the run trains
+   * again. A checkpoint the user picked is left alone.
+   */
+  #pickBest(runId: string): void {
+    if (this.draft.runId !== runId || this.draft.checkpoint !== this.#pickedBest) return;
+    this.#pickedBest = bestBeforeNewest(this.checkpoints, this.isTraining(runId))?.file ?? null;
+    this.draft.checkpoint = this.#pickedBest;
   }
 
   /** Reads a run's config and checkpoints into the store; false when a newer read overtook this one. */
@@ -92,6 +105,8 @@ export class ExportStore {
     if (ticket !== this.#runRequest) return false;
     this.config = config;
     this.checkpoints = checkpoints;
+    // A class chosen for another run may not exist in this one.
+    if (this.draft.cls !== null && this.draft.cls >= config.model.numClasses) this.draft.cls = null;
     return true;
   }
 
@@ -161,7 +176,7 @@ export class ExportStore {
 
 /** The window's export (Gallery) store, subscribed on first use. */
 export const exportStore = defineStore((studio) => {
-  const store = new ExportStore(studio.client, () => (studio.training.active ? (studio.training.status?.runId ?? null) : null));
+  const store = new ExportStore(studio.client, (runId) => trainingNow(studio.training.status, runId));
   store.start();
   return store;
 });
