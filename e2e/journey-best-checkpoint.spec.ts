@@ -47,6 +47,7 @@ test('a run opens at the checkpoint its evaluation scored best, in the explorer 
   await form.getByLabel('Run', { exact: true }).selectOption(runId);
   await expect(form.getByLabel('Checkpoint', { exact: true })).toHaveValue('ckpt-000000020.gsc');
   await expect(form.getByTestId('export-best')).toHaveText('Step 20 is the checkpoint this run’s evaluation scored best.');
+  await app.screenshot({ path: 'test-results/gallery-best-checkpoint.png' });
   await form.getByText('Grid PNG', { exact: true }).click();
   await form.getByLabel('Name', { exact: true }).fill('best-grid');
   await form.getByRole('button', { name: 'Export', exact: true }).click();
