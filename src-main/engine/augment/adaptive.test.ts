@@ -69,7 +69,7 @@ describe('adaptive augmentation strength (ADA)', () => {
   });
 
   it('a checkpoint\'s controller state is checked before anything is restored', () => {
-    const config = { ...preset('dcgan'), augment: { flip: true, diffAugment: ['translation', 'color'] as ('translation' | 'color')[], adaptive: true } };
+    const config = preset('small-colour');
     const meta = { rngState: 5, realImages: 64, live: { gLr: 2e-4, dLr: 2e-4, nCritic: 1, labelSmoothing: 0 }, config: {} };
     const ok = { probability: 0.25, sum: 1.5, steps: 2, images: 128 };
     expect(parseTrainerMeta({ ...meta, adaptive: ok }, config).adaptive).toEqual(ok);
@@ -82,7 +82,7 @@ describe('adaptive augmentation strength (ADA)', () => {
   });
 
   it('reads checkpoints from other builds: unknown keys dropped, missing live edits from the config', () => {
-    const config = { ...preset('dcgan'), augment: { flip: true, diffAugment: ['translation', 'color'] as ('translation' | 'color')[], adaptive: true } };
+    const config = preset('small-colour');
     const ok = { probability: 0.25, sum: 1.5, steps: ADA_INTERVAL + 1, images: 128 };
     const parsed = parseTrainerMeta({ rngState: 5, live: { gLr: 1e-4, later: true }, adaptive: { ...ok, later: 1 } }, config);
     expect(parsed.adaptive).toEqual(ok);

@@ -176,7 +176,7 @@ function datasetFindings(config: TrainConfig, data: DatasetShape | null): Findin
   if (model.channels === 1 && data.channels === 3) out.push(warning('model.channels', `${data.name} is in colour: it will be averaged to gray`));
   if (config.batchSize > data.count) out.push(warning('batchSize', `larger than the ${data.count.toLocaleString('en-US')} images: every batch repeats images`));
   if (data.count < 2000 && config.augment.diffAugment.length === 0) {
-    out.push(warning('augment.diffAugment', `${data.count.toLocaleString('en-US')} images is a small dataset: D soon memorises it; DiffAugment (translation, colour) at adaptive strength holds it back (Augmentation, in the Model view)`));
+    out.push(warning('augment.diffAugment', `${data.count.toLocaleString('en-US')} images is a small dataset: D soon memorises it; DiffAugment (translation, colour) at adaptive strength keeps it honest, as the Small colour folder preset does`));
   }
   return out;
 }

@@ -1,8 +1,6 @@
 /**
  * Which preset fits a dataset better than the one the form holds. An unlabelled folder of a few
- * hundred or more colour images at up to 32 px gets the small-colour preset: on colour emoji its KID
- * after 60 minutes was a third of the DCGAN preset's (README, #20). Other unlabelled folders at up
- * to 64 px are where the DCGAN on clusters (self-conditioning) helps:
+ * hundred or more images at up to 64 px is where the DCGAN on clusters (self-conditioning) helps:
  * on the digits it reaches an 11× lower KID than the plain DCGAN at the same steps and the #20
  * targets in 4,500 steps; on two colour emoji sets it was mixed (ahead at 30 minutes and level after
  * an hour on one, behind after 20 minutes on the other: README, #20).
@@ -24,16 +22,8 @@ export interface DatasetShape {
 export const CLUSTERS_NEED_IMAGES = 20 * IMAGES_PER_CLUSTER;
 
 export function suggestedPreset(dataset: DatasetShape | null, current: PresetName | null): { preset: PresetName; why: string } | null {
-  if (!dataset || current === 'cdcgan') return null;
+  if (!dataset || current === 'dcgan-clusters' || current === 'cdcgan') return null;
   if ((dataset.classes?.length ?? 0) >= 2 || dataset.count < CLUSTERS_NEED_IMAGES || Math.max(dataset.width, dataset.height) > 64) return null;
-  if (dataset.channels === 3 && Math.max(dataset.width, dataset.height) <= 32) {
-    if (current === 'small-colour') return null;
-    return {
-      preset: 'small-colour',
-      why: `${dataset.count.toLocaleString('en-US')} colour images without labels: the “Small colour folder” preset gives G more width than D and keeps the checkpoint its own evaluation scores best (measured on colour emoji: after 60 minutes, a third of the DCGAN preset’s KID).`,
-    };
-  }
-  if (current === 'dcgan-clusters') return null;
   // Clusters are found in a dataset held in memory; a bigger one trains from a stream.
   if (dataset.count * dataset.width * dataset.height * dataset.channels > STREAM_ABOVE_BYTES) return null;
   return {
