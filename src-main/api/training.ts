@@ -160,14 +160,11 @@ export function preset(name: PresetName): TrainConfig {
       // alike, at adaptive strength (ADA, Karras et al. 2020): only as often as D memorises, so it
       // does not hold D back before then. Flips double the data. Measured on emoji (README, #20): at
       // fixed strength it lost clearly to the plain DCGAN; adaptive, it is level with it within the
-      // seed spread, not ahead. It scores itself every 500 steps (KID of 1,000 samples) and keeps
-      // its best checkpoint, which the Explore and Gallery views open: late in a run one
-      // checkpoint's KID swings ×1.5–2 from the next (one emoji run: final 11.2, best 7.65 ×10³).
+      // seed spread, not ahead.
       return trainConfigSchema.parse({
         ...base,
         model: { ...base.model, resolution: 32, channels: 3 },
         augment: { flip: true, diffAugment: ['translation', 'color'], adaptive: true },
-        evaluation: { every: 500, samples: 1000, metric: 'kid' },
       });
   }
 }

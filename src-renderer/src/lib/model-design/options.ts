@@ -27,7 +27,7 @@ export const presetHints: Record<PresetName, string> = {
   cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class.',
   'wgan-gp': 'Gulrajani et al.: a critic without batch norm, gradient penalty λ = 10, five critic steps per G step.',
   'small-colour':
-    'A DCGAN for a few thousand colour images: D sees mirrored images, and shifted, recoloured (DiffAugment) copies of real and fake alike, at adaptive strength (ADA): only as often as D starts to memorise the data, so it is not held back before. Measured on emoji: level with the plain DCGAN within the spread between seeds, and far ahead of DiffAugment at fixed strength, which held D back. It scores itself every 500 steps (KID) and keeps its best checkpoint, which Explore and the Gallery open: late in a run one checkpoint’s KID can be 1.5× the next one’s.',
+    'A DCGAN for a few thousand colour images: D sees mirrored images, and shifted, recoloured (DiffAugment) copies of real and fake alike, at adaptive strength (ADA): only as often as D starts to memorise the data, so it is not held back before. Measured on emoji: level with the plain DCGAN within the spread between seeds, and far ahead of DiffAugment at fixed strength, which held D back.',
 };
 
 export const architectureOptions: Option<ModelConfig['architecture']>[] = [
