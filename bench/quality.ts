@@ -6,7 +6,7 @@
  * beside its real-vs-real baseline. Prints a table, keeps each preset's sample grid, and writes
  * bench/results/quality-<date>.json.
  *
- *   npx tsx bench/quality.ts [--data mnist|emoji] [--folder DIR] [--presets dcgan,cdcgan] [--minutes 30 | --steps N]
+ *   npx tsx bench/quality.ts [--data mnist|emoji [--rotation]] [--folder DIR] [--presets dcgan,cdcgan] [--minutes 30 | --steps N]
  *                            [--samples 1000] [--backend wasm] [--threads N] [--project DIR]
  *                            [--override '{"model":{"dNorm":"spectral"},"loss":{"kind":"hinge"}}']
  *
@@ -15,9 +15,13 @@
  * while it trains, as in the app (the Train view's quality chart), keeps its best checkpoint by that
  * score, and the table gets a second row per preset: that best checkpoint, evaluated as the newest is.
  *
- * emoji: emoji-datasource-twitter's 3,786 PNGs at 32 px RGB on white (no labels: a rotation
- * classifier gives the features, so no IS or class accuracy). --folder DIR imports any other folder
- * of colour images the same way (e.g. another emoji set, to check a preset was not tuned to one).
+ * emoji: emoji-datasource-twitter's PNGs at 32 px RGB on white, in folders by their own category
+ * (bench/emoji-categories.ts): the domain classifier learns the 9 categories, and its features judge
+ * the samples (KID, precision/recall, IS over categories). The GANs train without the labels.
+ * --rotation imports them as one unlabelled folder instead, as a user's folder is: the classifier
+ * then falls back to the rotation task (42 % test accuracy, flagged weak), whose KID misranked
+ * emoji runs (README, #20). --folder DIR imports any other folder of colour images unlabelled
+ * (e.g. another emoji set, to check a preset was not tuned to one).
  */
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -40,6 +44,7 @@ import { CheckpointStore } from '../src-main/project/checkpoint';
 import { datasetDirOf, runFiles, runsDirOf, sampleFileName } from '../src-main/project/layout';
 import { writeRunFile } from '../src-main/project/run-file';
 import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
+import { emojiByCategory } from './emoji-categories';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -62,10 +67,16 @@ const backend = await initRuntime((arg('backend') ?? 'wasm') as BackendPreferenc
 const project = arg('project') ?? (await mkdtemp(join(tmpdir(), 'gan-bench-quality-')));
 let dataset: DatasetRef = 'demo:mnist';
 let data: TrainingData;
+/** The Twitter emoji in folders by category, their labels for the domain classifier (not --folder, not --rotation). */
+const BY_CATEGORY = DATA === 'emoji' && !FOLDER && !args.includes('--rotation');
 if (DATA === 'emoji') {
-  const folder = FOLDER ?? join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
+  let folder = FOLDER ?? join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
+  if (BY_CATEGORY) {
+    folder = join(project, 'emoji-by-category');
+    await emojiByCategory(folder);
+  }
   dataset = 'project';
-  const report = await importDataset(folder, datasetDirOf(project), { width: 32, height: 32, channels: 3, background: '#ffffff', labelsFromFolders: false }, { name: FOLDER ? 'folder' : 'twemoji' });
+  const report = await importDataset(folder, datasetDirOf(project), { width: 32, height: 32, channels: 3, background: '#ffffff', labelsFromFolders: BY_CATEGORY }, { name: FOLDER ? 'folder' : 'twemoji' });
   console.log(`Imported ${report.imported} images from ${folder} (${report.skipped.length} skipped) into ${project}`);
   data = await openDatasetTrainingData(datasetDirOf(project));
 } else {
@@ -104,7 +115,7 @@ await mkdir('bench/results', { recursive: true });
 
 for (const name of PRESETS) {
   if (name === 'cdcgan' && DATA === 'emoji') {
-    console.log('cdcgan skipped: the emoji have no classes');
+    console.log('cdcgan skipped: on emoji the presets train without labels (the categories only judge the samples)');
     continue;
   }
   const config = fitted(name);
@@ -138,7 +149,7 @@ for (const name of PRESETS) {
   console.log(`${name}: ${steps} steps in ${(seconds / 60).toFixed(1)} min (${((seconds * 1000) / steps).toFixed(0)} ms/step); evaluating ${SAMPLES} samples…`);
 
   const generators = new GeneratorCache();
-  const metrics = DATA === 'mnist' ? (['kid', 'is', 'pr', ...(name === 'cdcgan' ? (['class-accuracy'] as const) : [])] as const) : (['kid', 'pr'] as const);
+  const metrics = DATA === 'mnist' ? (['kid', 'is', 'pr', ...(name === 'cdcgan' ? (['class-accuracy'] as const) : [])] as const) : BY_CATEGORY ? (['kid', 'is', 'pr'] as const) : (['kid', 'pr'] as const);
   const evaluate = (file?: string) =>
     evaluateCheckpoint(
       { projectDir: project, runDir: session.runDir, file, metrics: [...metrics], samples: SAMPLES, extractor: 'classifier', bootstrap: 0, seed: 0 },
