@@ -20,7 +20,7 @@ test('a run opens at the checkpoint its evaluation scored best, in the explorer 
   // A real run with checkpoints at steps 10, 20 and 30 (the flags after --config override it, so --steps again).
   const folder = await mkdtemp(join(tmpdir(), 'gan-e2e-best-'));
   const configFile = join(folder, 'config.json');
-  await writeFile(configFile, JSON.stringify({ ...preset('mlp'), steps: 30, batchSize: 8, sampleEvery: 10, checkpointEvery: 10, keepCheckpoints: 3 }));
+  await writeFile(configFile, JSON.stringify({ ...preset('mlp'), steps: 30, batchSize: 8, sampleEvery: 10, checkpointEvery: 10 }));
   const runId = await trainRunWithCli(server.project, ['--config', configFile, '--steps', '30']).finally(() => rm(folder, { recursive: true, force: true }));
   // Step 20 scored best: the engine's own call, as its in-training evaluation makes it.
   const checkpoints = new CheckpointStore(join(server.project, 'runs', runId, 'checkpoints'));

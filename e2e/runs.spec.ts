@@ -49,7 +49,7 @@ test('runs can be named, compared on the charts, zoomed and deleted', async ({ a
   await app.getByRole('button', { name: 'Stop training' }).click();
   await expect(app.getByTestId('train-state')).toHaveText(/stopped/i);
   await app.getByRole('button', { name: 'Delete run slow lr' }).click();
-  await app.getByRole('button', { name: 'Keep' }).click();
+  await app.getByRole('button', { name: 'Keep', exact: true }).click();
   await expect(app.getByRole('button', { name: 'Open run slow lr' })).toBeVisible();
   await app.getByRole('button', { name: 'Delete run slow lr' }).click();
   await app.getByRole('button', { name: 'Delete', exact: true }).click();
