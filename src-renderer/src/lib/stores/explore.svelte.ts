@@ -180,13 +180,12 @@ export class ExploreStore {
       this.saved = state;
       this.classNames = classes?.classNames ?? [];
       this.labelNames = classes?.labelNames ?? [];
-      // A run opens at its newest checkpoint unless a spec names one, or its evaluation chose an earlier one.
-      // (A spec without a checkpoint file asks for the newest.)
-      const best = keep ? null : bestBeforeNewest(listing.checkpoints, this.#trainingNow(runId));
-      this.followLatest = !keep?.file && !best;
-      this.file = keep?.file ?? best?.file ?? listing.checkpoints[0]?.file ?? null;
-      this.#pickedBest = best?.file ?? null;
-      if (!keep) this.notice = best ? openedAtBest(best, listing.checkpoints[0]) : null;
+      // A spec opens its checkpoint (the newest when it names none); otherwise the run opens at its
+      // newest, or at an earlier one its evaluation scored best.
+      this.followLatest = !keep?.file;
+      this.file = keep?.file ?? listing.checkpoints[0]?.file ?? null;
+      this.#pickedBest = null;
+      if (!keep) this.#followBest(runId, listing.checkpoints);
     } catch (err) {
       if (token === this.#loadToken) this.error = describeError(err);
     } finally {
@@ -210,8 +209,8 @@ export class ExploreStore {
   }
 
   /**
-   * New checkpoints of a run opened at its best one: it stays there while the run has ended (moving
-   * to a newer best), and follows the newest once the run trains again.
+   * A run opened without a spec, and its new checkpoints while it shows the best one: the best one
+   * while the run has ended (moving to a newer best), the newest once the run trains again.
    */
   #followBest(runId: string, checkpoints: CheckpointInfoShape[]): void {
     const best = bestBeforeNewest(checkpoints, this.#trainingNow(runId));
