@@ -34,7 +34,10 @@ async function losses(runDir: string): Promise<Map<number, [number, number]>> {
 describe('gan-studio train', () => {
   it('resumes after kill -9 and continues the same curve', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-cli-'));
-    const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, steps: 40, checkpointEvery: 5, sampleEvery: 100, keepCheckpoints: 3 });
+    // Steps heavy enough (about 0.1 s each here) that the run cannot finish between the progress
+    // line that triggers the kill and the kill itself, even on a loaded machine: with the tiny
+    // default a whole run took 0.4 s and CI once saw it end before the signal landed.
+    const config = tinyConfig({ batchSize: 64, model: { architecture: 'mlp', dNorm: 'none', gWidth: 64, dWidth: 64 }, steps: 40, checkpointEvery: 5, sampleEvery: 100, keepCheckpoints: 3 });
     const configFile = join(dir, 'config.json');
     await writeFile(configFile, JSON.stringify(config));
     const common = ['train', '--config', configFile, '--backend', 'cpu'];
@@ -45,7 +48,7 @@ describe('gan-studio train', () => {
 
     // Kill once a checkpoint exists and the run has moved past it.
     const killed = await runCli([...common, '--out', join(dir, 'crashed')], (text) => /\b(1[2-9]|2\d)\/40\b/.test(text));
-    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
     const crashedRun = join(dir, 'crashed', 'runs', (await readdir(join(dir, 'crashed', 'runs')))[0]!);
 
     const resumed = await runCli(['train', '--resume', crashedRun, '--backend', 'cpu']);
