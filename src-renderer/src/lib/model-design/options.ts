@@ -23,7 +23,7 @@ export const presetHints: Record<PresetName, string> = {
   mlp: 'Fully connected G and D with BCE and lr 0.002, as in the first notebook. The fastest to train on a CPU.',
   dcgan: 'Strided convolutions, batch norm, Adam with lr 0.0002 and β₁ 0.5: the DCGAN guidelines.',
   'dcgan-clusters':
-    'The DCGAN, told which of 20 groups of similar images (k-means clusters, found when training starts) to draw: self-conditioning, Liu et al. 2020. It needs no labels. On the digits it draws far fewer in-between, hybrid shapes than the plain DCGAN (11× lower KID at the same steps); on colour emoji it was level with the plain DCGAN after an hour on one set (ahead at 30 minutes) and behind on another after 20 minutes.',
+    'The DCGAN, told which of 20 groups of similar images (k-means clusters, found when training starts) to draw: self-conditioning, Liu et al. 2020. It needs no labels. On the digits it draws far fewer in-between, hybrid shapes than the plain DCGAN (11× lower KID at the same steps). On colour emoji, judged by a classifier of their categories, it was level with the plain DCGAN on one seed and 3× behind on another after 40 minutes, with fewer steps: prefer the plain DCGAN for colour.',
   cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class.',
   'wgan-gp': 'Gulrajani et al.: a critic without batch norm, gradient penalty λ = 10, five critic steps per G step.',
   'small-colour':
