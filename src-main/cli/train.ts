@@ -174,8 +174,8 @@ export async function buildConfig(values: Record<string, string | boolean | unde
       dNorm: kind === 'wgan-gp' && base.model.dNorm === 'batch' ? 'none' : base.model.dNorm,
     },
     loss: { ...base.loss, kind },
-    // Adaptive augmentation reads D's real/fake boundary, which a Wasserstein critic lacks: a preset
-    // that adapts (small-colour) keeps its policies at fixed strength with --loss wgan/wgan-gp.
+    // Adaptive augmentation reads D's real/fake boundary, which a Wasserstein critic lacks: a config
+    // file that adapts keeps its policies at fixed strength with --loss wgan/wgan-gp.
     augment: values.loss !== undefined && isWassersteinLoss(kind) ? { ...base.augment, adaptive: false } : base.augment,
     optimizer: values.lr ? { ...base.optimizer, gLr: Number(values.lr), dLr: Number(values.lr) } : base.optimizer,
   };

@@ -27,7 +27,7 @@ export const presetHints: Record<PresetName, string> = {
   cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class.',
   'wgan-gp': 'Gulrajani et al.: a critic without batch norm, gradient penalty λ = 10, five critic steps per G step.',
   'small-colour':
-    'A DCGAN for a few thousand colour images: D sees mirrored images, and shifted, recoloured (DiffAugment) copies of real and fake alike, at adaptive strength (ADA): only as often as D starts to memorise the data, so it is not held back before. Measured on emoji by KID on a rotation classifier: level with the plain DCGAN within the spread between seeds, and far ahead of DiffAugment at fixed strength. Judged by a classifier of the emoji’s categories (a stronger judge), it was 4.5× behind the plain DCGAN after 40 minutes: try both on your images.',
+    'The DCGAN recipe at 32 px RGB, for a few thousand colour images. Every change tried on colour emoji was level with it or behind: augmentation (DiffAugment, at fixed or adaptive strength, with or without colour), flips, clusters, wider nets, spectral norm with hinge loss. This preset used to add adaptive augmentation and flips; judged by a classifier of the emoji’s categories, that was 3–4.5× behind after 40 minutes. DiffAugment and its adaptive strength stay in the form for your own trials.',
 };
 
 export const architectureOptions: Option<ModelConfig['architecture']>[] = [
