@@ -227,7 +227,7 @@ test('a folder of unlabelled grey images gets the DCGAN on clusters offered, and
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
   const form = app.getByRole('form', { name: 'New training run' });
   await form.getByText('DCGAN (Radford et al.)').click();
-  await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText(`emoji: ${imported} images (32×32)`);
+  await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText(`emoji: ${imported} images (32×32, grayscale)`);
   const offer = form.getByTestId('preset-suggestion');
   await expect(offer).toContainText(`${imported} grey images without labels`);
   await form.screenshot({ path: 'test-results/preset-suggestion.png' });
