@@ -15,12 +15,12 @@ describe('gan-studio train flags', () => {
     const file = join(await mkdtemp(join(tmpdir(), 'gan-train-config-')), 'ada.json');
     await writeFile(file, JSON.stringify({ ...base, augment: { flip: true, diffAugment: ['translation', 'color'], adaptive: true } }));
     for (const loss of ['wgan', 'wgan-gp']) {
-      const config = trainConfigSchema.parse(await buildConfig({ preset: 'small-colour', config: file, loss }, emoji, undefined));
+      const config = trainConfigSchema.parse(await buildConfig({ preset: 'dcgan', config: file, loss }, emoji, undefined));
       expect(config.loss.kind).toBe(loss);
       expect(config.augment).toEqual({ flip: true, diffAugment: ['translation', 'color'], adaptive: false });
     }
     // Its own loss keeps adaptive strength.
-    expect(trainConfigSchema.parse(await buildConfig({ preset: 'small-colour', config: file }, emoji, undefined)).augment.adaptive).toBe(true);
+    expect(trainConfigSchema.parse(await buildConfig({ preset: 'dcgan', config: file }, emoji, undefined)).augment.adaptive).toBe(true);
   });
 
   it('trains the small-colour preset as the DCGAN recipe at the folder’s colour size (README, #20)', async () => {

@@ -6,6 +6,12 @@ import { preset } from '../../api/training';
 import { ADA_INTERVAL, ADA_SPEED_IMAGES, ADA_TARGET, AdaptiveStrength, decisionBoundary, realSign } from './adaptive';
 import { parseTrainerMeta } from '../training/checkpoint-meta';
 
+/** A config that augments at adaptive strength (no preset does since the small-colour preset dropped it: README, #20). */
+function adaptiveConfig() {
+  const base = preset('small-colour');
+  return trainConfigSchema.parse({ ...base, augment: { flip: true, diffAugment: ['translation', 'color'], adaptive: true } });
+}
+
 describe('adaptive augmentation strength (ADA)', () => {
   it('starts at 0, moves only every ADA_INTERVAL steps, by the images seen over the speed', () => {
     const ada = new AdaptiveStrength();
@@ -69,7 +75,7 @@ describe('adaptive augmentation strength (ADA)', () => {
   });
 
   it('a checkpoint\'s controller state is checked before anything is restored', () => {
-    const config = preset('small-colour');
+    const config = adaptiveConfig();
     const meta = { rngState: 5, realImages: 64, live: { gLr: 2e-4, dLr: 2e-4, nCritic: 1, labelSmoothing: 0 }, config: {} };
     const ok = { probability: 0.25, sum: 1.5, steps: 2, images: 128 };
     expect(parseTrainerMeta({ ...meta, adaptive: ok }, config).adaptive).toEqual(ok);
@@ -82,7 +88,7 @@ describe('adaptive augmentation strength (ADA)', () => {
   });
 
   it('reads checkpoints from other builds: unknown keys dropped, missing live edits from the config', () => {
-    const config = preset('small-colour');
+    const config = adaptiveConfig();
     const ok = { probability: 0.25, sum: 1.5, steps: ADA_INTERVAL + 1, images: 128 };
     const parsed = parseTrainerMeta({ rngState: 5, live: { gLr: 1e-4, later: true }, adaptive: { ...ok, later: 1 } }, config);
     expect(parsed.adaptive).toEqual(ok);

@@ -176,7 +176,7 @@ function datasetFindings(config: TrainConfig, data: DatasetShape | null): Findin
   if (model.channels === 1 && data.channels === 3) out.push(warning('model.channels', `${data.name} is in colour: it will be averaged to gray`));
   if (config.batchSize > data.count) out.push(warning('batchSize', `larger than the ${data.count.toLocaleString('en-US')} images: every batch repeats images`));
   if (data.count < 2000 && config.augment.diffAugment.length === 0) {
-    out.push(warning('augment.diffAugment', `${data.count.toLocaleString('en-US')} images is a small dataset: D soon memorises it. DiffAugment at adaptive strength is made for that (Karras et al. 2020 found it helps most below a few thousand images); on 3,752 emoji it did not help, so try it against a run without`));
+    out.push(warning('augment.diffAugment', `${data.count.toLocaleString('en-US')} images is a small dataset: D soon memorises it. Augmentation at adaptive strength (ADA, Karras et al. 2020; here DiffAugment's policies) is made for that and helped most below a few thousand images; on 3,752 emoji it did not help, so try it against a run without`));
   }
   return out;
 }

@@ -23,11 +23,11 @@ export const presetHints: Record<PresetName, string> = {
   mlp: 'Fully connected G and D with BCE and lr 0.002, as in the first notebook. The fastest to train on a CPU.',
   dcgan: 'Strided convolutions, batch norm, Adam with lr 0.0002 and β₁ 0.5: the DCGAN guidelines.',
   'dcgan-clusters':
-    'The DCGAN, told which of 20 groups of similar images (k-means clusters, found when training starts) to draw: self-conditioning, Liu et al. 2020. It needs no labels. On the digits it draws far fewer in-between, hybrid shapes than the plain DCGAN (11× lower KID at the same steps). On colour emoji, judged by a classifier of their categories, it was level with the plain DCGAN on one seed and 3× behind on another after 40 minutes, with fewer steps: prefer the plain DCGAN for colour.',
+    'The DCGAN, told which of 20 groups of similar images (k-means clusters, found when training starts) to draw: self-conditioning, Liu et al. 2020. It needs no labels. On the digits it draws far fewer in-between, hybrid shapes than the plain DCGAN (11× lower KID at the same steps). On colour emoji, judged by a classifier of their categories, it was ahead of the plain DCGAN on one seed (×1.5) and 3× behind on another after 40 minutes, with fewer steps and swinging quality: the plain DCGAN is the safer choice for colour.',
   cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class.',
   'wgan-gp': 'Gulrajani et al.: a critic without batch norm, gradient penalty λ = 10, five critic steps per G step.',
   'small-colour':
-    'The DCGAN recipe at 32 px RGB, for a few thousand colour images. Every change tried on colour emoji was level with it or behind: augmentation (DiffAugment, at fixed or adaptive strength, with or without colour), flips, clusters, wider nets, spectral norm with hinge loss. This preset used to add adaptive augmentation and flips; judged by a classifier of the emoji’s categories, that was 3–4.5× behind after 40 minutes. DiffAugment and its adaptive strength stay in the form for your own trials.',
+    'The DCGAN recipe at 32 px RGB, for a few thousand colour images. No change tried on colour emoji was clearly and consistently ahead of it: augmentation (DiffAugment, at fixed or adaptive strength, with or without colour), flips, clusters, wider nets, spectral norm with hinge loss. This preset used to add adaptive augmentation and flips; judged by a classifier of the emoji’s categories, that was 2–4.5× behind after 40 minutes. DiffAugment and its adaptive strength stay in the form for your own trials.',
 };
 
 export const architectureOptions: Option<ModelConfig['architecture']>[] = [
