@@ -218,7 +218,7 @@ test('a folder of unlabelled grey images gets the DCGAN on clusters offered, and
   for (const name of (await readdir(source)).filter((f) => f.endsWith('.png')).slice(0, 450)) await copyFile(join(source, name), join(emoji, name));
   await openDataView(app);
   await app.getByRole('group', { name: 'Size (px)' }).getByText('32', { exact: true }).click();
-  // Imported grey: on colour images the clusters measured level with the plain DCGAN or behind, and are not offered.
+  // Imported grey: on colour emoji the clusters were ahead on one seed and 3× behind on another, and are not offered there.
   await app.getByRole('group', { name: 'Channels' }).getByText('Grayscale', { exact: true }).click();
   await chooseAndImport(app, emoji, 450);
   await expect(app.getByTestId('import-summary')).toContainText(/Imported \d{3} images/);

@@ -8,7 +8,7 @@ import { parseTrainerMeta } from '../training/checkpoint-meta';
 
 /** A config that augments at adaptive strength (no preset does since the small-colour preset dropped it: README, #20). */
 function adaptiveConfig() {
-  const base = preset('small-colour');
+  const base = preset('dcgan');
   return trainConfigSchema.parse({ ...base, augment: { flip: true, diffAugment: ['translation', 'color'], adaptive: true } });
 }
 
