@@ -21,7 +21,9 @@
  * --rotation imports them as one unlabelled folder instead, as a user's folder is: the classifier
  * then falls back to the rotation task (42 % test accuracy, flagged weak), whose KID misranked
  * emoji runs (README, #20). --folder DIR imports any other folder of colour images unlabelled
- * (e.g. another emoji set, to check a preset was not tuned to one).
+ * (e.g. another emoji set, to check a preset was not tuned to one). --emoji-package DIR takes
+ * the emoji by category from another emoji-datasource-<set> package's folder (Google's, Apple's:
+ * `npm pack emoji-datasource-google` and unpack it), judged like the Twitter set.
  */
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -53,8 +55,8 @@ const arg = (name: string) => {
 };
 const FOLDER = arg('folder');
 const DATA = (FOLDER ? 'emoji' : (arg('data') ?? 'mnist')) as 'mnist' | 'emoji';
-/** Names the results: the data set, or "folder" for --folder. */
-const LABEL = FOLDER ? 'folder' : DATA;
+/** Names the results: the data set, "folder" for --folder, "emoji-package" for --emoji-package. */
+const LABEL = FOLDER ? 'folder' : arg('emoji-package') ? 'emoji-package' : DATA;
 const PRESETS = (arg('presets') ?? (DATA === 'mnist' ? 'dcgan,cdcgan' : 'dcgan')).split(',') as PresetName[];
 const MINUTES = Number(arg('minutes') ?? (DATA === 'mnist' ? 30 : 60));
 const STEPS = arg('steps') ? Number(arg('steps')) : null;
@@ -73,10 +75,10 @@ if (DATA === 'emoji') {
   let folder = FOLDER ?? join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
   if (BY_CATEGORY) {
     folder = join(project, 'emoji-by-category');
-    await emojiByCategory(folder);
+    await emojiByCategory(folder, arg('emoji-package'));
   }
   dataset = 'project';
-  const report = await importDataset(folder, datasetDirOf(project), { width: 32, height: 32, channels: 3, background: '#ffffff', labelsFromFolders: BY_CATEGORY }, { name: FOLDER ? 'folder' : 'twemoji' });
+  const report = await importDataset(folder, datasetDirOf(project), { width: 32, height: 32, channels: 3, background: '#ffffff', labelsFromFolders: BY_CATEGORY }, { name: FOLDER ? 'folder' : arg('emoji-package') ? 'emoji' : 'twemoji' });
   console.log(`Imported ${report.imported} images from ${folder} (${report.skipped.length} skipped) into ${project}`);
   data = await openDatasetTrainingData(datasetDirOf(project));
 } else {

@@ -46,17 +46,19 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   await settings.getByLabel('Batch size', { exact: true }).fill('8');
   await settings.getByLabel('Sample every', { exact: true }).fill('5');
   await settings.getByLabel('Checkpoint every', { exact: true }).fill('10');
+  await settings.getByLabel('Learning-rate decay', { exact: true }).fill('0.5');
   await app.screenshot({ path: 'test-results/journey-design-model.png' });
 
   // Once more through Train and back, then the form's config as the Model view exports it.
   await nav(app, 'Train');
   await nav(app, 'Model');
   await expect(settings.getByLabel('EMA decay', { exact: true })).toHaveValue('0.99');
+  await expect(settings.getByLabel('Learning-rate decay', { exact: true })).toHaveValue('0.5');
   const line = (await settings.locator('.go .line').textContent())!;
   const download = app.waitForEvent('download');
   await bar.getByRole('button', { name: 'Export JSON' }).click();
   const shown = JSON.parse(await readFile((await (await download).path())!, 'utf8'));
-  expect(shown).toMatchObject({ steps: 30, batchSize: 8, emaDecay: 0.99, sampleEvery: 5, checkpointEvery: 10, model: { architecture: 'dcgan', resolution: 28, channels: 1 } });
+  expect(shown).toMatchObject({ steps: 30, batchSize: 8, emaDecay: 0.99, sampleEvery: 5, checkpointEvery: 10, optimizer: { decay: 0.5 }, model: { architecture: 'dcgan', resolution: 28, channels: 1 } });
 
   // The Train view's form says the same, and Start trains it.
   await nav(app, 'Train');
@@ -66,6 +68,8 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   const runId = await startRun(app);
   await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/, { timeout: 60_000 });
   await expect(app.getByTestId('run-config').locator('summary')).toHaveText(`Config: ${line} · batch 8`);
+  // The live panel says the rates decay over the last half of the 30 steps.
+  await expect(app.getByTestId('live-decay')).toContainText('to 0 from step 15 to the last');
   await app.screenshot({ path: 'test-results/journey-design-train.png' });
 
   // What the engine wrote is the form, field for field.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { trainConfigSchema } from '../api/train-config';
 import { preset } from '../api/training';
 import { buildConfig } from './train';
+import { assertTrainable } from '../shared/model-design/review';
 
 const emoji = { name: 'emoji', width: 32, height: 32, channels: 3 as const, count: 3752, classes: 0, labelled: 0 };
 
@@ -29,5 +30,20 @@ describe('gan-studio train flags', () => {
     expect(config).toEqual(dcgan);
     expect(config.model).toMatchObject({ architecture: 'dcgan', resolution: 32, channels: 3 });
     expect(config.augment).toEqual({ flip: false, diffAugment: [], adaptive: false });
+  });
+
+  it('sets learning-rate decay with --lr-decay, beside --lr, and refuses a share outside 0–1 by the field’s name', async () => {
+    const config = assertTrainable(await buildConfig({ preset: 'dcgan', lr: '0.0004', 'lr-decay': '0.5' }, emoji, undefined));
+    expect(config.optimizer).toMatchObject({ gLr: 4e-4, dLr: 4e-4, decay: 0.5 });
+    // Without it the preset's rates stay, undecayed; a config file written before the field reads as 0.
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan' }, emoji, undefined)).optimizer.decay).toBe(0);
+    const { decay: _decay, ...older } = preset('dcgan').optimizer;
+    const file = join(await mkdtemp(join(tmpdir(), 'gan-train-config-')), 'old.json');
+    await writeFile(file, JSON.stringify({ ...preset('dcgan'), optimizer: older }));
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan', config: file }, emoji, undefined)).optimizer.decay).toBe(0);
+    for (const bad of ['2', '-0.1', 'half']) {
+      const error = await buildConfig({ preset: 'dcgan', 'lr-decay': bad }, emoji, undefined).then((c) => assertTrainable(c)).catch((e: { issues?: string[] }) => e);
+      expect((error as { issues: string[] }).issues.join(' ')).toMatch(/^Learning-rate decay: /);
+    }
   });
 });

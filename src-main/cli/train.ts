@@ -38,6 +38,7 @@ export async function train(args: string[]): Promise<void> {
       batch: { type: 'string' },
       clusters: { type: 'string' },
       lr: { type: 'string' },
+      'lr-decay': { type: 'string' },
       seed: { type: 'string' },
       config: { type: 'string' },
       project: { type: 'string' },
@@ -54,7 +55,7 @@ export async function train(args: string[]): Promise<void> {
   const given = new Set<string>(tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
   if (values.resume) {
     // A resumed run continues with its own config.json, dataset and clusters.json: settings for a new run would be ignored.
-    const ignored = ['data', 'preset', 'model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'seed', 'config', 'project', 'out'].filter((key) => given.has(key));
+    const ignored = ['data', 'preset', 'model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'lr-decay', 'seed', 'config', 'project', 'out'].filter((key) => given.has(key));
     if (ignored.length) {
       throw new Error(`--resume continues a run with the settings it started with: ${ignored.map((key) => `--${key}`).join(', ')} cannot go with it (leave ${ignored.length === 1 ? 'it' : 'them'} out, or start a new run)`);
     }
@@ -177,7 +178,11 @@ export async function buildConfig(values: Record<string, string | boolean | unde
     // Adaptive augmentation reads D's real/fake boundary, which a Wasserstein critic lacks: a config
     // file that adapts keeps its policies at fixed strength with --loss wgan/wgan-gp.
     augment: values.loss !== undefined && isWassersteinLoss(kind) ? { ...base.augment, adaptive: false } : base.augment,
-    optimizer: values.lr ? { ...base.optimizer, gLr: Number(values.lr), dLr: Number(values.lr) } : base.optimizer,
+    optimizer: {
+      ...base.optimizer,
+      ...(values.lr !== undefined && { gLr: Number(values.lr), dLr: Number(values.lr) }),
+      ...(values['lr-decay'] !== undefined && { decay: Number(values['lr-decay']) }),
+    },
   };
   return candidate;
 }

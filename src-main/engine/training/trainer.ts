@@ -18,6 +18,7 @@ import type { BatchSource } from '../batches/types';
 import { createAugmenter, type Augmenter } from '../augment/augment';
 import { AdaptiveStrength, realSign, type AdaptiveState } from '../augment/adaptive';
 import { liveParamsOf, liveParamsSchema } from '../../api/training';
+import { learningRateFactor } from '../../shared/lr-schedule';
 
 /** The per-step statistics read back from the backend, in the order they are stacked. */
 const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'gradientPenalty', 'realSign', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;
@@ -130,6 +131,7 @@ export class Trainer {
     const scalars: Partial<Record<ReadBack, tf.Scalar>> = {};
 
     const nCritic = this.live.nCritic;
+    if (config.optimizer.decay > 0) this.applyLearningRates();
     const strength = this.adaptive?.probability ?? null;
     // G runs forward once per step: the last critic update's fakes are recorded, used by D as
     // constants, then differentiated through for G's update (as PyTorch's DCGAN example does).
@@ -224,12 +226,23 @@ export class Trainer {
       throw new Error(`Live edit refused: ${issue.path.join('.')} ${issue.message}. The run keeps its current values.`);
     }
     this.live = merged.data;
-    // tfjs optimisers read their public-at-runtime learningRate on every update; rebuilding them
-    // instead would lose Adam's moments.
-    (this.gOptimizer as unknown as { learningRate: number }).learningRate = this.live.gLr;
-    (this.dOptimizer as unknown as { learningRate: number }).learningRate = this.live.dLr;
+    this.applyLearningRates();
     this.loss = createLoss({ ...this.config.loss, labelSmoothing: this.live.labelSmoothing });
     return this.liveParams();
+  }
+
+  /** The rates the next update uses: the live ones, scaled by the schedule (`optimizer.decay`). */
+  learningRates(): { gLr: number; dLr: number } {
+    const factor = learningRateFactor(this.step, this.config.steps, this.config.optimizer.decay);
+    return { gLr: this.live.gLr * factor, dLr: this.live.dLr * factor };
+  }
+
+  private applyLearningRates(): void {
+    const { gLr, dLr } = this.learningRates();
+    // tfjs optimisers read their public-at-runtime learningRate on every update; rebuilding them
+    // instead would lose Adam's moments.
+    (this.gOptimizer as unknown as { learningRate: number }).learningRate = gLr;
+    (this.dOptimizer as unknown as { learningRate: number }).learningRate = dLr;
   }
 
   /**
