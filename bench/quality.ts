@@ -54,14 +54,21 @@ const arg = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const FOLDER = arg('folder');
+const EMOJI_PACKAGE = arg('emoji-package');
 const DATA = (FOLDER ? 'emoji' : (arg('data') ?? 'mnist')) as 'mnist' | 'emoji';
 /** Names the results: the data set, "folder" for --folder, "emoji-package" for --emoji-package. */
-const LABEL = FOLDER ? 'folder' : arg('emoji-package') ? 'emoji-package' : DATA;
+const LABEL = FOLDER ? 'folder' : EMOJI_PACKAGE ? 'emoji-package' : DATA;
 const PRESETS = (arg('presets') ?? (DATA === 'mnist' ? 'dcgan,cdcgan' : 'dcgan')).split(',') as PresetName[];
 const MINUTES = Number(arg('minutes') ?? (DATA === 'mnist' ? 30 : 60));
 const STEPS = arg('steps') ? Number(arg('steps')) : null;
 const SAMPLES = Number(arg('samples') ?? 1000);
 const OVERRIDE = JSON.parse(arg('override') ?? '{}') as Record<string, unknown>;
+if (EMOJI_PACKAGE && (DATA !== 'emoji' || FOLDER || args.includes('--rotation'))) {
+  throw new Error('--emoji-package takes the emoji by category from another set: it goes with --data emoji, not with --folder or --rotation');
+}
+if (STEPS === null && (OVERRIDE.optimizer as { lrDecay?: number } | undefined)?.lrDecay) {
+  throw new Error('Learning-rate decay falls over the last share of a run\'s steps: give --steps (a --minutes run has no last step to decay to)');
+}
 // The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
 await relaunchWithEngineEnv();
 const backend = await initRuntime((arg('backend') ?? 'wasm') as BackendPreference, { threads: resolveThreads(arg('threads')) });
@@ -75,10 +82,10 @@ if (DATA === 'emoji') {
   let folder = FOLDER ?? join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
   if (BY_CATEGORY) {
     folder = join(project, 'emoji-by-category');
-    await emojiByCategory(folder, arg('emoji-package'));
+    await emojiByCategory(folder, EMOJI_PACKAGE);
   }
   dataset = 'project';
-  const report = await importDataset(folder, datasetDirOf(project), { width: 32, height: 32, channels: 3, background: '#ffffff', labelsFromFolders: BY_CATEGORY }, { name: FOLDER ? 'folder' : arg('emoji-package') ? 'emoji' : 'twemoji' });
+  const report = await importDataset(folder, datasetDirOf(project), { width: 32, height: 32, channels: 3, background: '#ffffff', labelsFromFolders: BY_CATEGORY }, { name: FOLDER ? 'folder' : EMOJI_PACKAGE ? 'emoji' : 'twemoji' });
   console.log(`Imported ${report.imported} images from ${folder} (${report.skipped.length} skipped) into ${project}`);
   data = await openDatasetTrainingData(datasetDirOf(project));
 } else {
@@ -184,5 +191,5 @@ const table = [
 ].join('\n');
 console.log(`\n${FOLDER ?? DATA}${Object.keys(OVERRIDE).length ? ` with ${JSON.stringify(OVERRIDE)}` : ''}, ${SAMPLES} samples, backend ${backend.active}${backend.threads ? ` (${backend.threads} threads)` : ''}, ${cpus()[0]?.model ?? 'CPU'} × ${cpus().length}\n\n${table}`);
 const file = `bench/results/quality-${stamp}-${LABEL}.json`;
-await writeFile(file, JSON.stringify({ data: DATA, override: OVERRIDE, samples: SAMPLES, backend: backend.active, threads: backend.threads, cpu: cpus()[0]?.model, rows }, null, 2));
+await writeFile(file, JSON.stringify({ data: DATA, folder: FOLDER ?? null, emojiPackage: EMOJI_PACKAGE ?? null, override: OVERRIDE, samples: SAMPLES, backend: backend.active, threads: backend.threads, cpu: cpus()[0]?.model, rows }, null, 2));
 console.log(`\nWrote ${file} and the sample grids beside it.`);

@@ -58,7 +58,7 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   const download = app.waitForEvent('download');
   await bar.getByRole('button', { name: 'Export JSON' }).click();
   const shown = JSON.parse(await readFile((await (await download).path())!, 'utf8'));
-  expect(shown).toMatchObject({ steps: 30, batchSize: 8, emaDecay: 0.99, sampleEvery: 5, checkpointEvery: 10, optimizer: { decay: 0.5 }, model: { architecture: 'dcgan', resolution: 28, channels: 1 } });
+  expect(shown).toMatchObject({ steps: 30, batchSize: 8, emaDecay: 0.99, sampleEvery: 5, checkpointEvery: 10, optimizer: { lrDecay: 0.5 }, model: { architecture: 'dcgan', resolution: 28, channels: 1 } });
 
   // The Train view's form says the same, and Start trains it.
   await nav(app, 'Train');

@@ -72,7 +72,7 @@ export const optimizerConfigSchema = z
      * Learning-rate decay: the share of the run's last steps over which both learning rates fall
      * linearly to 0 (0.5: full rates for the first half, then a straight line down). 0 keeps them.
      */
-    decay: z.number().min(0).max(1).default(0),
+    lrDecay: z.number().min(0).max(1).default(0),
   })
   .strict();
 export type OptimizerConfig = z.infer<typeof optimizerConfigSchema>;

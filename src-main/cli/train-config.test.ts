@@ -34,14 +34,14 @@ describe('gan-studio train flags', () => {
 
   it('sets learning-rate decay with --lr-decay, beside --lr, and refuses a share outside 0–1 by the field’s name', async () => {
     const config = assertTrainable(await buildConfig({ preset: 'dcgan', lr: '0.0004', 'lr-decay': '0.5' }, emoji, undefined));
-    expect(config.optimizer).toMatchObject({ gLr: 4e-4, dLr: 4e-4, decay: 0.5 });
+    expect(config.optimizer).toMatchObject({ gLr: 4e-4, dLr: 4e-4, lrDecay: 0.5 });
     // Without it the preset's rates stay, undecayed; a config file written before the field reads as 0.
-    expect(assertTrainable(await buildConfig({ preset: 'dcgan' }, emoji, undefined)).optimizer.decay).toBe(0);
-    const { decay: _decay, ...older } = preset('dcgan').optimizer;
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan' }, emoji, undefined)).optimizer.lrDecay).toBe(0);
+    const { lrDecay: _lrDecay, ...older } = preset('dcgan').optimizer;
     const file = join(await mkdtemp(join(tmpdir(), 'gan-train-config-')), 'old.json');
     await writeFile(file, JSON.stringify({ ...preset('dcgan'), optimizer: older }));
-    expect(assertTrainable(await buildConfig({ preset: 'dcgan', config: file }, emoji, undefined)).optimizer.decay).toBe(0);
-    for (const bad of ['2', '-0.1', 'half']) {
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan', config: file }, emoji, undefined)).optimizer.lrDecay).toBe(0);
+    for (const bad of ['2', '-0.1', 'half', '']) {
       const error = await buildConfig({ preset: 'dcgan', 'lr-decay': bad }, emoji, undefined).then((c) => assertTrainable(c)).catch((e: { issues?: string[] }) => e);
       expect((error as { issues: string[] }).issues.join(' ')).toMatch(/^Learning-rate decay: /);
     }

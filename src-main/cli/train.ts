@@ -145,7 +145,7 @@ export async function buildConfig(values: Record<string, string | boolean | unde
   const base: TrainConfig = values.config
     ? (JSON.parse(await readFile(String(values.config), 'utf8')) as TrainConfig)
     : preset(values.preset as PresetName);
-  const num = (key: string) => (values[key] === undefined ? undefined : Number(values[key]));
+  const num = (key: string) => (values[key] === undefined ? undefined : flagNumber(values[key]));
   if (clusters !== undefined && values.model !== undefined && values.model !== 'cdcgan') {
     throw new Error(`--clusters conditions a conditional DCGAN on clusters; it cannot go with --model ${String(values.model)} (leave out one of them)`);
   }
@@ -180,11 +180,16 @@ export async function buildConfig(values: Record<string, string | boolean | unde
     augment: values.loss !== undefined && isWassersteinLoss(kind) ? { ...base.augment, adaptive: false } : base.augment,
     optimizer: {
       ...base.optimizer,
-      ...(values.lr !== undefined && { gLr: Number(values.lr), dLr: Number(values.lr) }),
-      ...(values['lr-decay'] !== undefined && { decay: Number(values['lr-decay']) }),
+      ...(values.lr !== undefined && { gLr: flagNumber(values.lr), dLr: flagNumber(values.lr) }),
+      ...(values['lr-decay'] !== undefined && { lrDecay: flagNumber(values['lr-decay']) }),
     },
   };
   return candidate;
+}
+
+/** A number flag's value; an empty one is not a number (Number('') would read it as 0). */
+function flagNumber(value: string | boolean): number {
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
 }
 
 /** --clusters as a number, checked before anything is locked, loaded or created. */

@@ -145,54 +145,44 @@ describe('exact resume', () => {
     edited.dispose();
   });
 
-  it('decays the learning rates over the run’s last steps, from the step a resumed run is at, scaling live edits', async () => {
+  it('decays the learning rates over the run’s last steps, and a resumed run follows the same schedule', async () => {
     await tf.setBackend('cpu');
-    const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, steps: 4, optimizer: { ...tinyConfig().optimizer, decay: 0.5 } });
-    const rates = async (trainer: Trainer) => {
-      const seen: { gLr: number; dLr: number }[] = [];
-      for (let i = trainer.step; i < config.steps; i++) {
-        seen.push(trainer.learningRates());
-        await trainer.trainStep();
-      }
-      return seen;
-    };
+    const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, steps: 4, optimizer: { ...tinyConfig().optimizer, lrDecay: 0.5 } });
     const straight = new Trainer(config, batchesFor(config));
-    expect(await rates(straight)).toEqual([
-      { gLr: 2e-4, dLr: 2e-4 },
-      { gLr: 2e-4, dLr: 2e-4 },
-      { gLr: 2e-4, dLr: 2e-4 },
-      { gLr: 1e-4, dLr: 1e-4 },
-    ]);
-    const finalWeights = straight.generator.params.trainable().map((v) => v.dataSync().slice());
+    const rates: number[] = [];
+    for (let i = 0; i < config.steps; i++) {
+      rates.push(straight.learningRates().gLr);
+      await straight.trainStep();
+    }
+    expect(rates).toEqual([2e-4, 2e-4, 2e-4, 1e-4]);
+    const finalWeights = straight.generator.params.trainable().map((v) => Array.from(v.dataSync()));
     straight.dispose();
 
-    // Resumed after 3 steps, the last update uses the decayed rate, and the weights match the unbroken run.
+    // Resumed after 3 steps, its last update uses the decayed rate: the weights match the unbroken
+    // run's (and would not, had it taken the full rate).
     const first = new Trainer(config, batchesFor(config));
     for (let i = 0; i < 3; i++) await first.trainStep();
     const resumed = new Trainer(config, batchesFor(config));
     await restoreFrom(first, resumed);
     first.dispose();
-    expect(await rates(resumed)).toEqual([{ gLr: 1e-4, dLr: 1e-4 }]);
+    expect(resumed.learningRates()).toEqual({ gLr: 1e-4, dLr: 1e-4 });
+    await resumed.trainStep();
     resumed.generator.params.trainable().forEach((v, i) => {
       const expected = finalWeights[i]!;
       v.dataSync().forEach((x, j) => expect(x).toBeCloseTo(expected[j]!, 6));
     });
     resumed.dispose();
-
-    // A live edit sets the rate the schedule scales.
-    const edited = new Trainer(config, batchesFor(config));
-    for (let i = 0; i < 3; i++) await edited.trainStep();
-    edited.setLiveParams({ gLr: 1e-3 });
-    expect(edited.learningRates()).toEqual({ gLr: 5e-4, dLr: 1e-4 });
-    edited.dispose();
   });
 
-  it('makes a decayed update the schedule’s share of a full-rate one (Adam’s step is proportional to its rate)', async () => {
+  // The size of the last of 4 updates: 3 at full rate, then the 4th, decayed or not, with or without
+  // a live edit just before it. Adam's and RMSProp's steps are both proportional to the rate.
+  it.each(['adam', 'rmsprop'] as const)('makes a decayed %s update the schedule’s share of a full-rate one, scaling live edits', async (kind) => {
     await tf.setBackend('cpu');
-    const lastStepChange = async (decay: number) => {
-      const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, steps: 4, optimizer: { ...tinyConfig().optimizer, decay } });
+    const lastStepChange = async (lrDecay: number, liveScale = 1) => {
+      const config = tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, steps: 4, optimizer: { ...tinyConfig().optimizer, kind, lrDecay } });
       const trainer = new Trainer(config, batchesFor(config));
       for (let i = 0; i < 3; i++) await trainer.trainStep();
+      if (liveScale !== 1) trainer.setLiveParams({ gLr: config.optimizer.gLr * liveScale, dLr: config.optimizer.dLr * liveScale });
       const weights = () => trainer.generator.params.trainable().map((v) => Array.from(v.dataSync()));
       const before = weights();
       await trainer.trainStep();
@@ -202,10 +192,13 @@ describe('exact resume', () => {
     };
     const full = await lastStepChange(0);
     const decayed = await lastStepChange(0.5);
-    // The first three updates are at full rate in both runs…
+    const decayedDoubled = await lastStepChange(0.5, 2);
+    // The first three updates are at full rate in every run…
     decayed.before.forEach((w, i) => expect(w).toEqual(full.before[i]));
-    // …and the last one at half of it (4 steps, the last half decaying: factor 1/2). Not exactly half:
-    // D's update just before it was halved too, so G's gradient differs a little.
+    // …the last one at half of it (4 steps, the last half decaying: factor 1/2). Not exactly half:
+    // D's update just before it was halved too, so G's gradient differs a little…
     expect(decayed.change / full.change).toBeCloseTo(0.5, 2);
+    // …and a live edit that doubles the rates is decayed too: back to the full step.
+    expect(decayedDoubled.change / full.change).toBeCloseTo(1, 2);
   });
 });

@@ -18,7 +18,7 @@ import type { BatchSource } from '../batches/types';
 import { createAugmenter, type Augmenter } from '../augment/augment';
 import { AdaptiveStrength, realSign, type AdaptiveState } from '../augment/adaptive';
 import { liveParamsOf, liveParamsSchema } from '../../api/training';
-import { learningRateFactor } from '../../shared/lr-schedule';
+import { lrDecayFactor } from '../../shared/lr-decay';
 
 /** The per-step statistics read back from the backend, in the order they are stacked. */
 const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'gradientPenalty', 'realSign', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;
@@ -131,7 +131,7 @@ export class Trainer {
     const scalars: Partial<Record<ReadBack, tf.Scalar>> = {};
 
     const nCritic = this.live.nCritic;
-    if (config.optimizer.decay > 0) this.applyLearningRates();
+    if (config.optimizer.lrDecay > 0) this.applyLearningRates();
     const strength = this.adaptive?.probability ?? null;
     // G runs forward once per step: the last critic update's fakes are recorded, used by D as
     // constants, then differentiated through for G's update (as PyTorch's DCGAN example does).
@@ -231,18 +231,17 @@ export class Trainer {
     return this.liveParams();
   }
 
-  /** The rates the next update uses: the live ones, scaled by the schedule (`optimizer.decay`). */
+  /** The rates the next update uses: the live ones, scaled by the learning-rate decay. */
   learningRates(): { gLr: number; dLr: number } {
-    const factor = learningRateFactor(this.step, this.config.steps, this.config.optimizer.decay);
+    const factor = lrDecayFactor(this.step, this.config.steps, this.config.optimizer.lrDecay);
     return { gLr: this.live.gLr * factor, dLr: this.live.dLr * factor };
   }
 
+  /** tfjs optimisers read their learningRate on every update (rebuilding them would lose Adam's moments). */
   private applyLearningRates(): void {
-    const { gLr, dLr } = this.learningRates();
-    // tfjs optimisers read their public-at-runtime learningRate on every update; rebuilding them
-    // instead would lose Adam's moments.
-    (this.gOptimizer as unknown as { learningRate: number }).learningRate = gLr;
-    (this.dOptimizer as unknown as { learningRate: number }).learningRate = dLr;
+    const rates = this.learningRates();
+    (this.gOptimizer as unknown as { learningRate: number }).learningRate = rates.gLr;
+    (this.dOptimizer as unknown as { learningRate: number }).learningRate = rates.dLr;
   }
 
   /**

@@ -76,7 +76,7 @@ export const fieldLabels: Record<string, string> = {
   'optimizer.dLr': 'D learning rate',
   'optimizer.beta1': 'β₁',
   'optimizer.beta2': 'β₂',
-  'optimizer.decay': 'Learning-rate decay',
+  'optimizer.lrDecay': 'Learning-rate decay',
   batchSize: 'Batch size',
   nCritic: 'n_critic',
   steps: 'Steps',

@@ -124,8 +124,8 @@ export const fieldHints: Record<string, string> = {
   'optimizer.dLr': 'D’s step size. Near G’s keeps the two at a similar skill level; a somewhat faster D (TTUR) is sometimes used.',
   'optimizer.beta1': 'Adam’s momentum. Radford et al. lowered it from 0.9 to 0.5 to stop oscillation; WGAN-GP uses 0.',
   'optimizer.beta2': 'Adam’s average of squared gradients. 0.999 is standard; WGAN-GP uses 0.9.',
-  'optimizer.decay':
-    'The share of the run’s last steps over which both learning rates fall in a straight line to 0 (0.5: full rates for the first half). Meant to let G settle; on the emoji it made KID 2–2.7× worse as the rates neared 0 (README, #20), so no preset uses it. 0 is off.',
+  'optimizer.lrDecay':
+    'The share of the run’s last steps over which both learning rates fall in a straight line to 0 (0.5: full rates for the first half). Meant to let G settle; on the emoji it did not help (KID 1.3–2.7× worse in two runs, README #20), so no preset uses it. 0 is off.',
   nCritic: 'D (critic) updates per G update: 5 for WGAN and WGAN-GP, whose critic should stay near optimal; 1 for BCE, or D wins.',
   batchSize: 'Real images per step. Bigger is smoother and faster per image but needs memory; batch norm wants 16 or more.',
   steps: 'Generator updates to train for; the summary says how long they will take.',
@@ -159,7 +159,7 @@ export const numberRanges: Record<string, { min: number; max?: number; step?: nu
   'optimizer.dLr': { min: 0, max: 1, step: 'any' },
   'optimizer.beta1': { min: 0, max: 0.999, step: 'any' },
   'optimizer.beta2': { min: 0, max: 0.9999, step: 'any' },
-  'optimizer.decay': { min: 0, max: 1, step: 'any' },
+  'optimizer.lrDecay': { min: 0, max: 1, step: 'any' },
   nCritic: { min: 1, max: 20 },
   batchSize: { min: 2, max: 1024 },
   steps: { min: 1, max: 10_000_000 },
