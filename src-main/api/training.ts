@@ -158,8 +158,9 @@ export function preset(name: PresetName): TrainConfig {
       // A few thousand colour images at 32 px: the DCGAN recipe, unchanged. No change measured on
       // the emoji (README, #20) was clearly and consistently ahead of it: DiffAugment at fixed or
       // adaptive strength (ADA), with or without colour, flips, clusters, wider nets, spectral norm
-      // with hinge loss. Judged by a classifier of the emoji's categories, this preset's former
-      // recipe (ADA on translation and colour, and flips) was 2–4.5× behind after 40 minutes.
+      // with hinge loss, learning-rate decay, picking the best checkpoint. Judged by a classifier
+      // of the emoji's categories, this preset's former recipe (ADA on translation and colour, and
+      // flips) was 2–4.5× behind after 40 minutes.
       return trainConfigSchema.parse({ ...base, model: { ...base.model, resolution: 32, channels: 3 } });
   }
 }

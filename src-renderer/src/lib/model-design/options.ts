@@ -27,7 +27,7 @@ export const presetHints: Record<PresetName, string> = {
   cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class.',
   'wgan-gp': 'Gulrajani et al.: a critic without batch norm, gradient penalty λ = 10, five critic steps per G step.',
   'small-colour':
-    'The DCGAN recipe at 32 px RGB, for a few thousand colour images. No change tried on colour emoji was clearly and consistently ahead of it: augmentation (DiffAugment, at fixed or adaptive strength, with or without colour), flips, clusters, wider nets, spectral norm with hinge loss. This preset used to add adaptive augmentation and flips; judged by a classifier of the emoji’s categories, that was 2–4.5× behind after 40 minutes. DiffAugment and its adaptive strength stay in the form for your own trials.',
+    'The DCGAN recipe at 32 px RGB, for a few thousand colour images. No change tried on colour emoji was clearly and consistently ahead of it: augmentation (DiffAugment, at fixed or adaptive strength, with or without colour), flips, clusters, wider nets, spectral norm with hinge loss, learning-rate decay. This preset used to add adaptive augmentation and flips; judged by a classifier of the emoji’s categories, that was 2–4.5× behind after 40 minutes. DiffAugment and its adaptive strength stay in the form for your own trials.',
 };
 
 export const architectureOptions: Option<ModelConfig['architecture']>[] = [
@@ -125,7 +125,7 @@ export const fieldHints: Record<string, string> = {
   'optimizer.beta1': 'Adam’s momentum. Radford et al. lowered it from 0.9 to 0.5 to stop oscillation; WGAN-GP uses 0.',
   'optimizer.beta2': 'Adam’s average of squared gradients. 0.999 is standard; WGAN-GP uses 0.9.',
   'optimizer.lrDecay':
-    'The share of the run’s last steps over which both learning rates fall in a straight line to 0 (0.5: full rates for the first half). Meant to let G settle; on the emoji it did not help (KID 1.3–2.7× worse in two runs, README #20), so no preset uses it. 0 is off.',
+    'The share of the run’s last steps over which both learning rates fall in a straight line to 0 (0.5: full rates for the first half). Meant to let G settle; on the emoji it did not help (final KID 1.3× and 2.7× worse in two runs, best checkpoints level or 1.5× worse: README, #20), so no preset uses it. 0 is off.',
   nCritic: 'D (critic) updates per G update: 5 for WGAN and WGAN-GP, whose critic should stay near optimal; 1 for BCE, or D wins.',
   batchSize: 'Real images per step. Bigger is smoother and faster per image but needs memory; batch norm wants 16 or more.',
   steps: 'Generator updates to train for; the summary says how long they will take.',
