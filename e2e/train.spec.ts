@@ -12,7 +12,9 @@ test('a run trains from the Train view: charts grow, grids change, controls stee
   await form.getByText('MLP GAN (course week 1)').click();
   // Other specs may have imported a tiny dataset into the shared project: train on the digits.
   await form.getByLabel('Dataset').selectOption('demo:mnist');
-  await form.getByLabel('Steps', { exact: true }).fill('400');
+  // Far more steps than the test needs: it stops the run at the end, which must still be going
+  // (on a fast machine 400 steps ended before the Stop button was pressed).
+  await form.getByLabel('Steps', { exact: true }).fill('20000');
   await form.getByLabel('Batch size', { exact: true }).fill('16');
   await form.getByLabel('Sample every', { exact: true }).fill('5');
   await startRun(app);
