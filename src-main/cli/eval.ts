@@ -18,6 +18,7 @@ import { evaluateCheckpoint } from '../engine/evaluation/evaluate';
 import { inceptionDirOf } from '../project/layout';
 import { cacheGraphModel } from '../engine/evaluation/graph-model';
 import { ProgressLine } from './progress';
+import { flagNumber } from './flags';
 import { evalUsage } from './usage';
 
 export async function evaluate(args: string[]): Promise<void> {
@@ -45,10 +46,10 @@ export async function evaluate(args: string[]): Promise<void> {
   if (!values.run) throw new Error(`--run is required\n\n${evalUsage}`);
   const settings = evaluationSettingsSchema.safeParse({
     metrics: values.metric.split(',').map((m) => m.trim()).filter(Boolean),
-    samples: Number(values.samples),
+    samples: flagNumber(values.samples),
     extractor: values.extractor,
-    bootstrap: Number(values.bootstrap),
-    seed: Number(values.seed),
+    bootstrap: flagNumber(values.bootstrap),
+    seed: flagNumber(values.seed),
   });
   if (!settings.success) throw new Error(`Invalid options:\n  ${formatIssues(settings.error).join('\n  ')}`);
   const runDir = resolve(values.run);

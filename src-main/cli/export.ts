@@ -22,6 +22,7 @@ import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
 import { ProgressLine } from './progress';
 import { formatBytes } from '../shared/bytes';
+import { optionalFlagNumber } from './flags';
 import { exportUsage } from './usage';
 
 const options = {
@@ -112,12 +113,12 @@ export async function exportCommand(args: string[]): Promise<void> {
 
 /** The request the options describe, unchecked: exportRequestSchema says what is wrong with it. */
 function requestFor(kind: ExportKind, runId: string, v: Values): Record<string, unknown> {
-  const num = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
+  const num = (value: string | undefined, fallback: number) => optionalFlagNumber(value) ?? fallback;
   const checkpoint = { runId, ...(v.checkpoint ? { file: v.checkpoint } : {}) };
   const shared = {
     checkpoint,
-    class: v.class === undefined ? null : Number(v.class),
-    truncation: { psi: num(v.psi, 1), threshold: v.threshold === undefined ? null : Number(v.threshold) },
+    class: optionalFlagNumber(v.class) ?? null,
+    truncation: { psi: num(v.psi, 1), threshold: optionalFlagNumber(v.threshold) ?? null },
   };
   const layout = { cols: num(v.cols, 8), padding: num(v.padding, 2), background: v.background ?? '#000000', scale: num(v.scale, 1), captions: v.captions ?? 'none' };
   const animation = { format: v.format ?? 'gif', delayMs: num(v.delay, 80), loop: !v.once };

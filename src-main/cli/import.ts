@@ -11,6 +11,7 @@ import { openProject } from '../services/projects';
 import { holdProjectLock } from '../project/lock';
 import { defaultProjectDir } from '../services/workspace';
 import { ProgressLine } from './progress';
+import { flagNumber, optionalFlagNumber } from './flags';
 import { importUsage } from './usage';
 
 export async function importFolder(args: string[]): Promise<void> {
@@ -34,13 +35,13 @@ export async function importFolder(args: string[]): Promise<void> {
   if (values.help) return void process.stdout.write(importUsage);
   const source = positionals[0];
   if (!source) throw new Error(`Which folder?\n\n${importUsage}`);
-  const size = values.size === undefined ? undefined : Number(values.size);
+  const size = optionalFlagNumber(values.size);
   const parsed = importOptionsSchema.safeParse({
     ...(size !== undefined ? { width: size, height: size } : {}),
-    ...(values.width ? { width: Number(values.width) } : {}),
-    ...(values.height ? { height: Number(values.height) } : {}),
+    ...(values.width !== undefined ? { width: flagNumber(values.width) } : {}),
+    ...(values.height !== undefined ? { height: flagNumber(values.height) } : {}),
     ...(values.fit ? { fit: values.fit } : {}),
-    ...(values.channels ? { channels: Number(values.channels) } : {}),
+    ...(values.channels !== undefined ? { channels: flagNumber(values.channels) } : {}),
     ...(values.background ? { background: values.background } : {}),
     labelsFromFolders: !values['no-labels'],
   });

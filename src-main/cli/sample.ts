@@ -18,6 +18,7 @@ import { encodePng } from '../engine/image/png';
 import { LoadedGenerator } from '../engine/sampling';
 import { pinSpec, renderAll } from '../engine/export/render';
 import { drawLatents, fixedNoiseSeed } from '../engine/training/trainer';
+import { optionalFlagNumber } from './flags';
 import { sampleUsage } from './usage';
 
 /** The run's fixed-noise grid: 64 images. */
@@ -39,9 +40,9 @@ export async function sample(args: string[]): Promise<void> {
   });
   if (values.help) return void process.stdout.write(sampleUsage);
   if (!values.run || !values.out) throw new Error(`--run and --out are required\n\n${sampleUsage}`);
-  const count = values.n === undefined ? undefined : Number(values.n);
+  const count = optionalFlagNumber(values.n);
   if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= 1024)) throw new Error('--n must be an integer from 1 to 1024');
-  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  const seed = optionalFlagNumber(values.seed);
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new Error('--seed must be an integer from 0 to 4294967295');
   // The project lock: another process training this run must not see its folder read half-way.
   await holdProjectLock(projectOfRun(resolve(values.run)), 'sample');

@@ -10,6 +10,7 @@ import { startWebServer } from '../server/web-server';
 import { defaultProjectDir } from '../services/workspace';
 import { installSafetyNet } from '../api/process-net';
 import { resolveThreads, threadsEnvVar } from '../engine/backend/threads';
+import { wholeFlag } from './flags';
 import { serveUsage } from './usage';
 
 export async function serve(args: string[], version: string): Promise<void> {
@@ -28,6 +29,7 @@ export async function serve(args: string[], version: string): Promise<void> {
   if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(values.host)) {
     throw new Error(`Refusing to listen on ${values.host}: web mode binds to loopback only. Use an SSH tunnel to reach it from another machine.`);
   }
+  const port = wholeFlag('port', values.port, 0, 65535, '0 (the default) picks a free port');
   // One failing handler must not end the server for every client (and the engine with it).
   installSafetyNet(process, { name: 'web server' });
   const backend = backendPreferenceSchema.parse(values.backend);
@@ -46,7 +48,7 @@ export async function serve(args: string[], version: string): Promise<void> {
     service,
     staticDir: join(builtMainDir(), '..', 'renderer'),
     host: values.host,
-    port: Number(values.port),
+    port,
   });
   process.stdout.write(`GAN Studio ${version} (web mode)\n  Project: ${project.dir}\n  Open: ${server.url}\n  Press Ctrl+C to stop.\n`);
   const shutdown = async () => {

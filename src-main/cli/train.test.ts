@@ -75,7 +75,7 @@ describe('gan-studio train', () => {
     expect(resumed.stderr).toMatch(/--resume continues a run with the settings it started with: --data, --steps, --clusters cannot go with it/);
     const notCount = await runCli(['train', '--clusters', 'abc', ...out]);
     expect(notCount.code).toBe(1);
-    expect(notCount.stderr).toMatch(/--clusters takes a whole number of clusters from 2 to 100 \(got "abc"\)/);
+    expect(notCount.stderr).toMatch(/--clusters takes a whole number from 2 to 100 \(got "abc"\)/);
     // A config file that asks for clusters on a plain DCGAN is refused, not trained as a plain DCGAN.
     const file = join(dir, 'clusters-on-dcgan.json');
     await writeFile(file, JSON.stringify(tinyConfig({ model: { architecture: 'dcgan', labels: 'clusters', numClasses: 0 } })));

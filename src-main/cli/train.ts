@@ -23,6 +23,7 @@ import { TrainingSession, type RunStatus, type SessionListener } from '../engine
 import { defaultProjectDir } from '../services/workspace';
 import { TensorBoardLog } from '../project/tensorboard';
 import { ProgressLine } from './progress';
+import { flagNumber, wholeFlag } from './flags';
 import { trainUsage } from './usage';
 
 export async function train(args: string[]): Promise<void> {
@@ -187,19 +188,10 @@ export async function buildConfig(values: Record<string, string | boolean | unde
   return candidate;
 }
 
-/** A number flag's value; an empty one is not a number (Number('') would read it as 0). */
-function flagNumber(value: string | boolean): number {
-  return typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-}
-
 /** --clusters as a number, checked before anything is locked, loaded or created. */
 function clusterCount(flag: string | undefined): number | undefined {
   if (flag === undefined) return undefined;
-  const k = Number(flag);
-  if (!(Number.isInteger(k) && k >= 2 && k <= MAX_CLUSTERS)) {
-    throw new Error(`--clusters takes a whole number of clusters from 2 to ${MAX_CLUSTERS} (got "${flag}"); about twice the kinds of image you expect works well`);
-  }
-  return k;
+  return wholeFlag('clusters', flag, 2, MAX_CLUSTERS, 'about twice the kinds of image you expect works well');
 }
 
 function fmt(value: number | null): string {
