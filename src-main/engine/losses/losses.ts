@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LossConfig } from '../../api/train-config';
 import { sigmoidCrossEntropyWithLogits } from '../ops';
 import { tfSeed } from '../ops/seed';
+import { sliceRows, type Rows } from '../parallel/shard';
 
 export interface GanLoss {
   discriminator(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar;
@@ -63,10 +64,11 @@ export function meanScore(logits: tf.Tensor, kind: LossConfig['kind']): tf.Scala
  * samples (images [n, h, w, c], or points [n, d] in the Learn playground). Differentiable with
  * respect to the critic's weights (second-order gradient).
  */
-export function gradientPenalty<T extends tf.Tensor>(critic: (samples: T) => tf.Tensor, real: T, fake: T, seed: number): tf.Scalar {
+export function gradientPenalty<T extends tf.Tensor>(critic: (samples: T) => tf.Tensor, real: T, fake: T, seed: number, rows: Rows | null = null): tf.Scalar {
   const [n] = real.shape;
   const rest = real.shape.slice(1).map(() => 1);
-  const epsilon = tf.randomUniform([n!, ...rest], 0, 1, 'float32', tfSeed(seed));
+  // A data-parallel replica draws the whole batch's mixing weights and keeps its rows.
+  const epsilon = sliceRows(tf.randomUniform([rows?.total ?? n!, ...rest], 0, 1, 'float32', tfSeed(seed)), rows);
   const mixed = tf.add(tf.mul(epsilon, real), tf.mul(tf.sub(1, epsilon), fake)) as T;
   const gradient = tf.grad((x) => tf.sum(critic(x as T)))(mixed);
   const axes = rest.map((_, i) => i + 1);

@@ -11,32 +11,55 @@ import { leakyRelu } from '../ops';
 import { tfSeed } from '../ops/seed';
 import { dcganPlan } from '../../shared/model-design/plan';
 import type { ModelConfig } from '../../api/train-config';
+import { sliceRows, type Rows } from '../parallel/shard';
 
 export interface Discriminator {
   readonly params: ParamStore;
   /** images [n, H, W, C] in [-1, 1] (+ one-hot labels [n, K] when conditional) → logits [n, 1]. */
   forward(images: tf.Tensor4D, labels: tf.Tensor2D | null, training: boolean): tf.Tensor2D;
-  /** Seeds the dropout masks of the next forward passes, so a run (and its resume) is repeatable. */
-  reseed(seed: number): void;
+  /**
+   * Seeds the dropout masks of the next forward passes, so a run (and its resume) is repeatable.
+   * With `rows`, the images are those rows of a larger batch (a data-parallel replica's), and each
+   * mask is those rows of the whole batch's.
+   */
+  reseed(seed: number, rows?: Rows | null): void;
   dispose(): void;
 }
 
 export function createDiscriminator(config: ModelConfig, seed: number): Discriminator {
   const params = new ParamStore(seed);
-  const noise = { seed, calls: 0 };
+  const noise: Noise = { seed, calls: 0, rows: null };
   const forward = config.architecture === 'mlp' ? buildMlp(params, config, noise) : buildDcgan(params, config);
   return {
     params,
     forward,
-    reseed: (next) => {
+    reseed: (next, rows = null) => {
       noise.seed = next;
       noise.calls = 0;
+      noise.rows = rows;
     },
     dispose: () => params.dispose(),
   };
 }
 
-function buildMlp(params: ParamStore, config: ModelConfig, noise: { seed: number; calls: number }): Discriminator['forward'] {
+interface Noise {
+  seed: number;
+  calls: number;
+  rows: Rows | null;
+}
+
+/** tf.dropout's mask, drawn for the whole batch when h is some rows of it. */
+function dropout(h: tf.Tensor, rate: number, noise: Noise): tf.Tensor {
+  const seed = tfSeed(noise.seed + noise.calls++);
+  const rows = noise.rows;
+  if (!rows) return tf.dropout(h, rate, undefined, seed);
+  // tf.dropout's arithmetic: x · ⌊U + keep⌋ / keep, U over the whole batch's shape.
+  const keep = 1 - rate;
+  const uniform = sliceRows(tf.randomUniform([rows.total, ...h.shape.slice(1)], 0, 1, 'float32', seed), rows);
+  return tf.mul(h, tf.div(tf.floor(tf.add(uniform, keep)), keep));
+}
+
+function buildMlp(params: ParamStore, config: ModelConfig, noise: Noise): Discriminator['forward'] {
   const hidden = config.dWidth;
   const pixels = config.resolution * config.resolution * config.channels;
   const widths = [hidden * 4, hidden * 2, hidden];
@@ -51,7 +74,7 @@ function buildMlp(params: ParamStore, config: ModelConfig, noise: { seed: number
     let h: tf.Tensor = tf.reshape(images, [-1, pixels]);
     for (const layer of layers) {
       h = leakyRelu(layer(h, training));
-      if (training) h = tf.dropout(h, 0.3, undefined, tfSeed(noise.seed + noise.calls++));
+      if (training) h = dropout(h, 0.3, noise);
     }
     return out(h, training) as tf.Tensor2D;
   };

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params';
 import { updateMovingAverage } from '../ops/moving-average';
 import { fusedOps } from '../backend/fused';
-import { fusedTrainingBatchNorm } from '../ops/batch-norm';
+import { batchNormSynced, fusedTrainingBatchNorm } from '../ops/batch-norm';
 
 /** Radford et al.: all weights from N(0, 0.02). */
 export const dcganInit = { kind: 'normal', mean: 0, std: 0.02 } as const;
@@ -78,6 +78,7 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
     // configs does that through batch norm) the op-by-op form keeps dy's and γ's paths.
     const fused = training === true && tf.engine().state.gradientDepth <= 1 ? fusedOps() : null;
     if (fused) return fusedTrainingBatchNorm(fused, x, { gamma, beta, runningMean, runningVar }, momentum, epsilon);
+    if (batchNormSynced()) throw new Error('Data-parallel training needs the fused batch norm (GAN_STUDIO_FUSED=0 turns it off, and no gradient of a gradient may pass through batch norm)');
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
     if (training === 'calibrate') {

@@ -8,6 +8,28 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { tensorOf, type FusedOps } from '../backend/fused';
+import type { BatchNormSync } from '../parallel/shard';
+
+/** Set while a data-parallel replica trains a step: the statistics and sums are the whole batch's. */
+let sync: BatchNormSync | null = null;
+
+/** Data-parallel training (parallel/shard.ts) sets this for the length of a step, and clears it. */
+export function setBatchNormSync(next: BatchNormSync | null): void {
+  sync = next;
+}
+
+/** Whether training batch norm must exchange with other replicas (the op-by-op form cannot). */
+export function batchNormSynced(): boolean {
+  return sync !== null;
+}
+
+/** A [2, C] statistics or sums tensor replaced by the whole batch's (this one is disposed). */
+function wholeBatch(local: tf.Tensor, combine: (values: Float32Array) => Float32Array): tf.Tensor {
+  const values = combine(local.dataSync() as Float32Array);
+  const shape = local.shape;
+  local.dispose();
+  return tf.tensor(values, shape, 'float32');
+}
 
 export interface BatchNormParams {
   gamma: tf.Variable;
@@ -18,7 +40,9 @@ export interface BatchNormParams {
 
 /** Normalises x over its batch's statistics, updates the running averages (off the tape), and returns y, differentiable once in x, γ and β. */
 export function fusedTrainingBatchNorm(ops: FusedOps, x: tf.Tensor, p: BatchNormParams, momentum: number, epsilon: number): tf.Tensor {
-  const stats = tensorOf(ops.moments(x));
+  const local = tensorOf(ops.moments(x));
+  const exchange = sync;
+  const stats = exchange ? wholeBatch(local, (v) => exchange.statistics(v)) : local;
   const channels = stats.shape[1]!;
   tf.tidy(() => {
     p.runningMean.assign(tensorOf(ops.movingAverage(p.runningMean, stats, momentum, 0)));
@@ -33,7 +57,13 @@ export function fusedTrainingBatchNorm(ops: FusedOps, x: tf.Tensor, p: BatchNorm
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedX, savedGamma, savedStats] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
         const [dBeta, dGamma] = ops.gradSums(dy, savedX, savedStats, epsilon).map((t) => tensorOf(t)) as [tf.Tensor, tf.Tensor];
-        const dx = tensorOf(ops.inputGrad(dy, savedX, savedStats, savedGamma, dBeta, dGamma, epsilon));
+        if (!exchange) return [tensorOf(ops.inputGrad(dy, savedX, savedStats, savedGamma, dBeta, dGamma, epsilon)), dGamma, dBeta];
+        // Data-parallel: ∂L/∂x needs the whole batch's two sums, weighted by each replica's share
+        // (parallel/shard.ts); γ and β keep this replica's, which the trainer sums with the others.
+        const whole = wholeBatch(tf.concat([dBeta, dGamma]), (v) => exchange.gradSums(v));
+        const [wholeBeta, wholeGamma] = tf.split(whole, 2);
+        const dx = tensorOf(ops.inputGrad(dy, savedX, savedStats, savedGamma, wholeBeta!, wholeGamma!, epsilon));
+        tf.dispose([whole, wholeBeta!, wholeGamma!]);
         return [dx, dGamma, dBeta];
       },
     };

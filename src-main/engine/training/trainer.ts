@@ -19,6 +19,8 @@ import { createAugmenter, type Augmenter } from '../augment/augment';
 import { AdaptiveStrength, realSign, type AdaptiveState } from '../augment/adaptive';
 import { liveParamsOf, liveParamsSchema } from '../../api/training';
 import { lrDecayFactor } from '../../shared/lr-decay';
+import { sliceRows, type Rows, type Shard } from '../parallel/shard';
+import { setBatchNormSync } from '../ops/batch-norm';
 
 /** The per-step statistics read back from the backend, in the order they are stacked. */
 const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'gradientPenalty', 'realSign', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;
@@ -98,6 +100,8 @@ export class Trainer {
   constructor(
     readonly config: TrainConfig,
     private readonly nextBatch: BatchSource,
+    /** A data-parallel replica's part (parallel/shard.ts): its rows of every batch; null trains the whole batch. */
+    private readonly shard: Shard | null = null,
   ) {
     const { model } = config;
     const generatorSpec = generatorSpecOf(model);
@@ -133,6 +137,10 @@ export class Trainer {
     const nCritic = this.live.nCritic;
     if (config.optimizer.lrDecay > 0) this.applyLearningRates();
     const strength = this.adaptive?.probability ?? null;
+    // A replica draws everything for the whole batch and keeps its rows of it.
+    const rows = this.shard?.rows(config.batchSize) ?? null;
+    if (this.shard && rows) this.shard.useRows(rows);
+    setBatchNormSync(this.shard);
     // G runs forward once per step: the last critic update's fakes are recorded, used by D as
     // constants, then differentiated through for G's update (as PyTorch's DCGAN example does).
     const held: { fake?: RecordedForward<tf.Tensor4D>; labels?: tf.Tensor2D } = {};
@@ -142,14 +150,16 @@ export class Trainer {
         this.realImages += config.batchSize;
         const out = tf.tidy((): Partial<Record<ReadBack, tf.Scalar>> => {
           const batch = this.nextBatch(config.batchSize, this.rng);
-          const { z, labels } = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
-          const fakeLabels = batch.labels ?? labels;
+          const realLabels = batch.labels && sliceRows(batch.labels, rows);
+          const drawn = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
+          const z = sliceRows(drawn.z, rows);
+          const fakeLabels = realLabels ?? (drawn.labels && sliceRows(drawn.labels, rows));
           const gpSeed = this.rng.seed();
-          this.discriminator.reseed(this.rng.seed());
+          this.discriminator.reseed(this.rng.seed(), rows);
           // D only ever sees augmented images, so WGAN-GP's interpolates run between the augmented
           // real and fake batches: the Lipschitz constraint applies where the critic is used.
-          const real = this.augment.real(batch.images, this.rng, strength);
-          const makeFake = () => this.augment.fake(this.generate(this.generator, z, fakeLabels, true), this.rng, strength);
+          const real = this.augment.real(sliceRows(batch.images, rows), this.rng, strength, rows);
+          const makeFake = () => this.augment.fake(this.generate(this.generator, z, fakeLabels, true), this.rng, strength, rows);
           let seenFake: tf.Tensor4D;
           if (last) {
             held.fake = RecordedForward.record(makeFake);
@@ -158,23 +168,29 @@ export class Trainer {
           } else {
             seenFake = makeFake();
           }
-          return this.criticUpdate(real, seenFake, batch.labels, fakeLabels, gpSeed, last);
+          return this.criticUpdate(real, seenFake, realLabels, fakeLabels, gpSeed, last, rows);
         });
         Object.assign(scalars, out);
       }
 
       const gOut = tf.tidy((): Partial<Record<ReadBack, tf.Scalar>> => {
-        this.discriminator.reseed(this.rng.seed());
+        this.discriminator.reseed(this.rng.seed(), rows);
         const fake = held.fake!;
         const labels = held.labels ?? null;
         held.fake = undefined;
         // Augmented inside the recording: G's gradient flows back through DiffAugment.
-        const { value, grads } = fake.gradients(() => this.loss.generator(this.discriminator.forward(fake.value, labels, true)), gVars);
+        const { value, grads: own } = fake.gradients(() => this.loss.generator(this.discriminator.forward(fake.value, labels, true)), gVars);
+        const grads = this.wholeBatchGradients(own, rows);
         this.gOptimizer.applyGradients(grads);
         return { gLoss: value, gGradNorm: globalNorm(Object.values(grads)) };
       });
       Object.assign(scalars, gOut);
+    } catch (err) {
+      // The other replicas would wait for this one's next exchange for ever.
+      this.shard?.abort();
+      throw err;
     } finally {
+      setBatchNormSync(null);
       held.fake?.dispose();
       held.labels?.dispose();
     }
@@ -185,8 +201,9 @@ export class Trainer {
     const ordered = readBack.map((name) => scalars[name]!);
     const stacked = tf.stack(ordered);
     tf.dispose(ordered);
-    const values = await stacked.data();
+    const own = (await stacked.data()) as Float32Array;
     stacked.dispose();
+    const values = this.wholeBatchMeans(own, rows);
     const read = (name: ReadBack) => values[readBack.indexOf(name)]!;
     const wgan = isWassersteinLoss(config.loss.kind);
     const rt = wgan ? null : read('realSign');
@@ -313,21 +330,35 @@ export class Trainer {
     tf.dispose(this.exported);
   }
 
+  /** A replica's gradients of its rows' mean loss → the whole batch's (the same on every replica). */
+  private wholeBatchGradients(grads: tf.NamedTensorMap, rows: Rows | null): tf.NamedTensorMap {
+    return this.shard && rows ? this.shard.reduceGradients(grads, rows) : grads;
+  }
+
+  /** A replica's step statistics over its rows → the whole batch's. The gradient norms are of the
+   *  whole batch's gradients already, the same on every replica. */
+  private wholeBatchMeans(own: Float32Array, rows: Rows | null): Float32Array {
+    if (!this.shard || !rows) return own;
+    const means = this.shard.reduceMeans(own, rows);
+    for (const name of ['dGradNorm', 'gGradNorm'] as const) means[readBack.indexOf(name)] = own[readBack.indexOf(name)]!;
+    return means;
+  }
+
   private makeOptimizer(lr: number): tf.Optimizer {
     return createOptimizer(this.config.optimizer, lr);
   }
 
   /** One update of D (the critic) on a real and a fake batch; the statistics when `last`. */
-  private criticUpdate(real: tf.Tensor4D, fake: tf.Tensor4D, realLabels: tf.Tensor2D | null, fakeLabels: tf.Tensor2D | null, gpSeed: number, last: boolean): Partial<Record<ReadBack, tf.Scalar>> {
+  private criticUpdate(real: tf.Tensor4D, fake: tf.Tensor4D, realLabels: tf.Tensor2D | null, fakeLabels: tf.Tensor2D | null, gpSeed: number, last: boolean, rows: Rows | null): Partial<Record<ReadBack, tf.Scalar>> {
     const { config } = this;
     const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'gradientPenalty' | 'realSign'> } = {};
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads: own } = tf.variableGrads(() => {
       const realLogits = this.discriminator.forward(real, realLabels, true);
       const fakeLogits = this.discriminator.forward(fake, fakeLabels, true);
       let loss = this.loss.discriminator(realLogits, fakeLogits);
       let penalty: tf.Scalar | null = null;
       if (config.loss.kind === 'wgan-gp') {
-        penalty = gradientPenalty((x) => this.discriminator.forward(x, fakeLabels, true), real, fake, gpSeed);
+        penalty = gradientPenalty((x) => this.discriminator.forward(x, fakeLabels, true), real, fake, gpSeed, rows);
         loss = tf.add(loss, tf.mul(penalty, config.loss.gpWeight));
       }
       if (last) {
@@ -343,6 +374,7 @@ export class Trainer {
       }
       return loss;
     }, this.discriminator.params.trainable());
+    const grads = this.wholeBatchGradients(own, rows);
     this.dOptimizer.applyGradients(grads);
     if (config.loss.kind === 'wgan') this.clipCritic();
     if (!last || !kept.stats) return {};
