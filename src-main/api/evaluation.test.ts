@@ -45,4 +45,8 @@ describe('weakClassifierNote', () => {
     // Without a kept baseline (a classifier cached earlier), 1 in k as before.
     expect(weakClassifierNote({ task: 'labels', classes: 2, testAccuracy: 0.85, chance: null })).toBeNull();
   });
+
+  it('never puts chance below a random guess (a classifier cached with a small test split’s 13 %)', () => {
+    expect(weakClassifierNote({ task: 'labels', classes: 4, testAccuracy: 0.533, chance: 4 / 30 })).toMatch(/^53.3% on its test images, where guessing gets 25.0%/);
+  });
 });

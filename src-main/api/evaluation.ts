@@ -121,12 +121,15 @@ export type CachedClassifier = ExtractorsInfo['classifier']['cached'][number];
 /**
  * Why a domain classifier's features may not tell good samples from bad, or null when it learned
  * its task well: weak means less than halfway from chance to every test image right. Chance is what
- * guessing the most common class scores on its test images (1 in 4 for the rotation task; with
- * unbalanced classes more than 1 in k), or 1 in k for a classifier cached before that was kept. A
+ * guessing scores on its test images: 1 in 4 for the rotation task; for labels the better of 1 in k
+ * and always answering the most common training class (more with unbalanced classes), or 1 in k for
+ * a classifier cached before that was kept. A
  * rotation classifier on emoji (many near-symmetric faces) reached 42 % where chance is 25 %.
  */
 export function weakClassifierNote(c: Pick<CachedClassifier, 'task' | 'classes' | 'testAccuracy'> & { chance?: number | null }): string | null {
-  const chance = c.chance ?? (c.task === 'rotation' ? 1 / 4 : 1 / Math.max(2, c.classes));
+  const uniform = c.task === 'rotation' ? 1 / 4 : 1 / Math.max(2, c.classes);
+  // Never below a random guess (a classifier cached before 2026-12-06 may have kept less).
+  const chance = Math.max(c.chance ?? uniform, uniform);
   if (c.testAccuracy >= chance + (1 - chance) / 2) return null;
   const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
   return `${percent(c.testAccuracy)} on its test images, where guessing gets ${percent(chance)}. Its features may miss what separates good samples from bad, so read the metrics as a comparison between checkpoints of one run, and look at the samples too.`;

@@ -69,7 +69,7 @@ export async function importFolder(args: string[]): Promise<void> {
     const classes = report.classes.length ? ` in ${report.classes.length} classes (${report.classes.map((c) => `${c.name} ${c.count}`).join(', ')})` : '';
     process.stderr.write(
       `Imported ${report.imported} images${classes} into dataset “${name}” (--data ${dataset} for train) of ${project.dir} in ${(report.elapsedMs / 1000).toFixed(1)} s; ` +
-        `${report.skipped.length} skipped (${report.duplicates} duplicates), ${report.reused} reused from the last import.\n`,
+        `${report.skipped.length} skipped (${report.duplicates} ${report.duplicates === 1 ? 'duplicate' : 'duplicates'}), ${report.reused} reused from the last import.\n`,
     );
     if (values.report) for (const s of report.skipped) process.stdout.write(`${s.path}\t${s.code}\t${s.reason}\n`);
     else if (report.skipped.length) process.stderr.write('Run with --report to list the skipped files and why.\n');

@@ -8,6 +8,7 @@ import type { ModelConfig } from '../../api/train-config';
 import type { LabelledImages } from '../dataset/mnist-demo';
 import type { Batch, BatchSource } from './types';
 import type { Rng } from '../rng';
+import type { Rows } from '../parallel/shard';
 
 /** What the stored images look like (all of a dataset's images share it). */
 export interface ImageLayout {
@@ -44,13 +45,17 @@ export function toBatch(bytes: Uint8Array, classes: Int32Array, layout: ImageLay
 export function memoryBatches(data: LabelledImages, model: ModelConfig): BatchSource {
   const pixels = data.width * data.height * data.channels;
   checkClasses(data, model);
-  const draw = (n: number, rng: Rng): Batch => {
-    const bytes = new Uint8Array(n * pixels);
-    const picks = new Int32Array(n);
+  const draw = (n: number, rng: Rng, rows?: Rows | null): Batch => {
+    // Every image is drawn (the Rng moves as for the whole batch); only `rows` of them are converted.
+    const from = rows?.offset ?? 0;
+    const count = rows?.count ?? n;
+    const bytes = new Uint8Array(count * pixels);
+    const picks = new Int32Array(count);
     for (let i = 0; i < n; i++) {
       const p = rng.int(data.count);
-      picks[i] = data.labels[p]!;
-      bytes.set(data.images.subarray(p * pixels, (p + 1) * pixels), i * pixels);
+      if (i < from || i >= from + count) continue;
+      picks[i - from] = data.labels[p]!;
+      bytes.set(data.images.subarray(p * pixels, (p + 1) * pixels), (i - from) * pixels);
     }
     return toBatch(bytes, picks, data, model);
   };

@@ -1,6 +1,7 @@
 /** What a training run reads: batches, and the sources that draw them. */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
+import type { Rows } from '../parallel/shard';
 
 /** A batch of training images in [-1, 1] with optional one-hot labels. */
 export interface Batch {
@@ -11,9 +12,11 @@ export interface Batch {
 /**
  * Draws a batch with the trainer's Rng. A source that keeps its own place in the data (a shard
  * stream) exposes `position`, which the trainer saves with its checkpoints and restores, so a
- * resumed run continues the stream exactly where it stopped.
+ * resumed run continues the stream exactly where it stopped. With `rows` (a data-parallel replica's
+ * share), a source draws for the whole batch as always and may return only those rows of it; the
+ * trainer keeps the rows of whatever it gets.
  */
-export type BatchSource = ((batchSize: number, rng: Rng) => Batch) & {
+export type BatchSource = ((batchSize: number, rng: Rng, rows?: Rows | null) => Batch) & {
   position?: SourcePosition;
   /** Images in the dataset, so progress can be told in epochs. */
   size?: number;

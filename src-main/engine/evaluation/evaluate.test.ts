@@ -16,7 +16,7 @@ import { tinyConfig } from '../training/testing-config';
 import type { EngineContext } from '../capability';
 import type { EvalProgress } from '../../api/evaluation';
 import { DomainClassifier } from './classifier';
-import { evaluateCheckpoint } from './evaluate';
+import { evaluateCheckpoint, fewRealNote } from './evaluate';
 import { EVALUATIONS_FILE, evaluationDirOf, inceptionDirOf } from '../../project/layout';
 import { readRecords } from '../../project/evaluations';
 import { cacheGraphModel } from './graph-model';
@@ -56,6 +56,8 @@ describe('evaluateCheckpoint', () => {
     expect(record.samples).toBe(200);
     expect(record.baselineSamples).toBe(200);
     expect(record.referenceSamples).toBe(loadMnistDemo().count - 200);
+    // 200 real images on each side: nothing to warn of.
+    expect(record.notes).toEqual([]);
     expect(record.values.map((v) => v.metric)).toEqual(['kid', 'fid', 'is', 'precision', 'recall', 'density', 'coverage', 'copy-rate']);
     const value = (name: string) => record.values.find((v) => v.metric === name)!;
     // Four training steps of a 4-channel DCGAN make blobs, not digits.
@@ -172,5 +174,15 @@ describe('engine handlers', () => {
     // Imported by the graph-model test above.
     expect(info.inception).toMatchObject({ available: true, label: 'Tiny graph model', error: null });
     ctx.generators.clear();
+  });
+});
+
+describe('fewRealNote', () => {
+  it('says how many real images a small dataset gave against the samples', () => {
+    // The new-user walkthrough: 304 images, 1,000 samples, 152 on each real side.
+    expect(fewRealNote(1000, 152, 152)).toBe(
+      'The dataset holds too few images for 1,000 real ones on each side: 1,000 samples were compared with 152 real images, and the real-vs-real baseline used 152 held-out ones. ' +
+        'The numbers vary more than the sample count suggests: compare checkpoints of this run with each other.',
+    );
   });
 });

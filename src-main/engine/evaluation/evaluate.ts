@@ -119,6 +119,7 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
         ...(signal ? { signal } : {}),
         onProgress: (what) => progress('metrics', 0, 0, `Computing ${what}`),
       });
+      if (split.heldOut.n < n) notes.push(fewRealNote(n, split.reference.n, split.heldOut.n));
       const { identity } = generator;
       const record: EvaluationRecord = {
         id: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
@@ -143,4 +144,16 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
   } finally {
     extractor.dispose();
   }
+}
+
+/**
+ * A dataset too small for as many held-out real images as samples: the real side of every metric
+ * is then smaller than the generated one, and the numbers are rougher than their sample count says.
+ */
+export function fewRealNote(samples: number, reference: number, heldOut: number): string {
+  const count = (x: number) => x.toLocaleString('en-US');
+  return (
+    `The dataset holds too few images for ${count(samples)} real ones on each side: ${count(samples)} samples were compared with ${count(reference)} real images, ` +
+    `and the real-vs-real baseline used ${count(heldOut)} held-out ones. The numbers vary more than the sample count suggests: compare checkpoints of this run with each other.`
+  );
 }

@@ -128,10 +128,14 @@ describe('classifierFor', () => {
 });
 
 describe('guessingScore and savedChance', () => {
-  it('scores the training images’ most common label on the test images', () => {
+  it('scores the training images’ most common label on the test images, or 1 in k where that is less', () => {
     expect(guessingScore([0, 1, 1, 1, 2, 1, 0, 1, 1, 1], [1, 1, 0, 2])).toBe(0.5);
-    // The test images' own majority (0) is not what the guess learned (1).
-    expect(guessingScore([1, 1, 0], [0, 0, 0, 1])).toBe(0.25);
+    // The test images' own majority (0) is not what the guess learned (1): a random guess does better.
+    expect(guessingScore([1, 1, 0], [0, 0, 0, 1])).toBe(0.5);
+    // Four balanced classes and a small test split that happens to hold few of the guessed class.
+    const train = Array.from({ length: 274 }, (_, i) => (i < 70 ? 0 : 1 + (i % 3)));
+    const test = [...Array(4).fill(0), ...Array(9).fill(1), ...Array(9).fill(2), ...Array(8).fill(3)];
+    expect(guessingScore(train, test)).toBe(0.25);
     expect(guessingScore([3], [3])).toBe(1);
     expect(guessingScore([2], [])).toBe(0);
   });

@@ -19,7 +19,7 @@ const data = workerData as Data;
 const collective = new Collective(data.init, data.rank, 20_000);
 try {
   const values = Float64Array.from({ length: data.length }, (_, i) => data.rank + i * 0.5);
-  let result = new Float64Array(0);
+  let result: Float64Array = new Float64Array(0);
   for (let call = 0; call < data.calls; call++) {
     if (data.failing === data.rank && call === data.calls - 1) {
       collective.abort();

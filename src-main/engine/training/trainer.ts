@@ -149,8 +149,10 @@ export class Trainer {
         const last = i === nCritic - 1;
         this.realImages += config.batchSize;
         const out = tf.tidy((): Partial<Record<ReadBack, tf.Scalar>> => {
-          const batch = this.nextBatch(config.batchSize, this.rng);
-          const realLabels = batch.labels && sliceRows(batch.labels, rows);
+          const batch = this.nextBatch(config.batchSize, this.rng, rows);
+          // A source may already have kept only this replica's rows.
+          const own = batch.images.shape[0] === config.batchSize ? rows : null;
+          const realLabels = batch.labels && sliceRows(batch.labels, own);
           const drawn = this.sampleLatent(config.batchSize, this.rng.seed(), undefined);
           const z = sliceRows(drawn.z, rows);
           const fakeLabels = realLabels ?? (drawn.labels && sliceRows(drawn.labels, rows));
@@ -158,7 +160,7 @@ export class Trainer {
           this.discriminator.reseed(this.rng.seed(), rows);
           // D only ever sees augmented images, so WGAN-GP's interpolates run between the augmented
           // real and fake batches: the Lipschitz constraint applies where the critic is used.
-          const real = this.augment.real(sliceRows(batch.images, rows), this.rng, strength, rows);
+          const real = this.augment.real(sliceRows(batch.images, own), this.rng, strength, rows);
           const makeFake = () => this.augment.fake(this.generate(this.generator, z, fakeLabels, true), this.rng, strength, rows);
           let seenFake: tf.Tensor4D;
           if (last) {

@@ -7,9 +7,12 @@
 import type { z } from 'zod';
 import { StudioError } from '../../api/rpc';
 import type { BackendName, DatasetSummary } from '../../api/schemas';
-import { isWassersteinLoss, trainConfigSchema, type TrainConfig } from '../../api/train-config';
+import { isWassersteinLoss, trainConfigSchema, type LossConfig, type TrainConfig } from '../../api/train-config';
 import { formatBytes } from '../bytes';
 import { memoryShares, trainingMemory, WASM_HEAP_LIMIT } from './cost';
+
+/** A loss as the Model view names it (hinge is a word, the others acronyms). */
+const lossName = (kind: LossConfig['kind']) => (kind === 'hinge' ? 'hinge' : kind.toUpperCase());
 
 export type Severity = 'error' | 'warning';
 
@@ -207,7 +210,7 @@ function trainingFindings(config: TrainConfig): Finding[] {
   const { model, loss, optimizer } = config;
   const wasserstein = isWassersteinLoss(loss.kind);
   if (config.nCritic > 1 && !wasserstein) {
-    out.push(warning('nCritic', `${config.nCritic} D steps per G step suit a Wasserstein critic; a ${loss.kind.toUpperCase()} discriminator trained that much wins, and G’s gradients vanish`));
+    out.push(warning('nCritic', `${config.nCritic} D steps per G step suit a Wasserstein critic; a ${lossName(loss.kind)} discriminator trained that much wins, and G’s gradients vanish`));
   }
   if (loss.kind === 'wgan-gp' && config.nCritic === 1) {
     out.push(warning('nCritic', 'WGAN-GP trains the critic closer to optimal than G: Gulrajani et al. use 5 critic steps per G step'));
@@ -219,7 +222,7 @@ function trainingFindings(config: TrainConfig): Finding[] {
     out.push(warning('model.dNorm', 'spectral norm already keeps the critic 1-Lipschitz; weight clipping on top cripples it'));
   }
   if (loss.kind !== 'bce' && loss.labelSmoothing > 0) {
-    out.push(warning('loss.labelSmoothing', `only BCE has labels to smooth: it does nothing with ${loss.kind.toUpperCase()}`));
+    out.push(warning('loss.labelSmoothing', `only BCE has labels to smooth: it does nothing with ${lossName(loss.kind)}`));
   }
   if (model.architecture === 'mlp' && model.dNorm !== 'none') {
     out.push(warning('model.dNorm', 'the MLP discriminator uses dropout, not normalisation: this setting only applies to DCGAN critics'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunTableRow } from '../../../src-main/api/projects';
 import { preset } from '../../../src-main/api/training';
-import { differingColumns, filterRows, fixedColumns, runState, sortRows, tableCsv } from './runs-table';
+import { differingColumns, filterRows, fixedColumns, formatCell, runState, sortRows, tableCsv } from './runs-table';
 
 const row = (runId: string, over: Partial<RunTableRow> = {}, config: object = preset('dcgan')): RunTableRow => ({
   runId,
@@ -57,5 +57,14 @@ describe('runs table', () => {
   it('exports the shown columns as CSV, numbers unformatted', () => {
     const csv = tableCsv([a], [col('name'), col('kidBest'), col('tags')]);
     expect(csv).toBe('run_id,Run,Best KID ×10³,Tags\r\na,fast lr,4,baseline\r\n');
+  });
+
+  it('shows small settings with their digits: learning rates that differ do not both read 0', () => {
+    expect([0.0003, 0.0002, 0.001, 0.5, 1234.5678, 2e-5, 1.5e-7, 42, null].map(formatCell)).toEqual(['0.0003', '0.0002', '0.001', '0.5', '1,235', '2e-5', '1.5e-7', '42', '—']);
+  });
+
+  it('names a dataset as the Data view does, the first one too, and says when it is gone', () => {
+    const named = fixedColumns((r) => runState(r, null), new Map([['project', 'emoji-ds'], ['project:cats', 'Cats']])).find((c) => c.key === 'dataset')!;
+    expect([row('p', { dataset: 'project' }), row('q', { dataset: 'project:cats' }), row('r', { dataset: 'project:gone' }), a].map(named.value)).toEqual(['emoji-ds', 'Cats', 'gone (deleted)', 'digits (demo)']);
   });
 });

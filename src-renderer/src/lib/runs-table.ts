@@ -28,13 +28,18 @@ export function runState(row: Pick<RunTableRow, 'damaged' | 'lastCheckpointStep'
   return live === 'failed' ? 'failed' : 'stopped';
 }
 
-const datasetLabel = (ref: string | null) => (ref === null ? null : ref === 'demo:mnist' ? 'digits (demo)' : ref === 'project' ? 'project' : ref.slice('project:'.length));
+/** A run's dataset by the name the Data view gives it (`names`: by ref), or its ref when it is gone. */
+function datasetLabel(ref: string | null, names: ReadonlyMap<string, string>): string | null {
+  if (ref === null) return null;
+  if (ref === 'demo:mnist') return 'digits (demo)';
+  return names.get(ref) ?? (ref === 'project' ? 'first dataset (deleted)' : `${ref.slice('project:'.length)} (deleted)`);
+}
 
-export function fixedColumns(stateOf: (row: RunTableRow) => RunState): Column[] {
+export function fixedColumns(stateOf: (row: RunTableRow) => RunState, datasetNames: ReadonlyMap<string, string> = new Map()): Column[] {
   const column = (key: string, label: string, value: Column['value'], numeric = false, visible = true): Column => ({ key, label, value, numeric, visible });
   return [
     column('name', 'Run', (r) => r.name ?? r.runId),
-    column('dataset', 'Dataset', (r) => datasetLabel(r.dataset)),
+    column('dataset', 'Dataset', (r) => datasetLabel(r.dataset, datasetNames)),
     column('preset', 'Model · loss', (r) => (r.config ? `${setting(r, 'model.architecture')} · ${setting(r, 'loss.kind')}` : null)),
     column('state', 'State', (r) => stateOf(r)),
     column('step', 'Steps', (r) => r.step, true),
@@ -117,6 +122,11 @@ export function tableCsv(rows: readonly RunTableRow[], columns: readonly Column[
 /** A cell as the table shows it. */
 export function formatCell(value: Cell): string {
   if (value === null) return '—';
-  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : Number(value.toPrecision(4)).toLocaleString('en-US');
+  if (typeof value === 'number') {
+    if (Number.isInteger(value)) return value.toLocaleString('en-US');
+    // Four significant digits whatever the size: a learning rate of 0.0002 is not 0.
+    const size = Math.abs(value);
+    return size < 1e-4 ? value.toExponential(3).replace(/\.?0+e/, 'e') : value.toLocaleString('en-US', { maximumSignificantDigits: 4 });
+  }
   return value;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exportRequestSchema, expandSource } from '../../../../src-main/api/export';
 import { exploreExportRequest, INTERPOLATION_FRAMES, SWEEP_FRAMES, SWEEP_REACH } from './exports';
 import type { ViewParts } from './view-state';
+import { exportLabel } from '../export/options';
 
 const parts: ViewParts = {
   runId: '20261202-101010-dcgan-bce-abcd',
@@ -29,10 +30,13 @@ describe('exploreExportRequest', () => {
     expect(spec.images).toEqual([{ seeds: [3, 9], t: 0.25, path: 'slerp', class: null }]);
   });
 
-  it('exports the seed page as a square-ish grid of those seeds', () => {
-    const request = parse(exploreExportRequest('page', parts, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+  it('exports the seed page as the grid the seed browser shows', () => {
+    const request = parse(exploreExportRequest('page', parts, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], undefined, 6));
     if (request.kind !== 'grid') throw new Error('not a grid');
-    expect(request.layout.cols).toBe(4);
+    expect(request.layout.cols).toBe(6);
+    // The browser's 8 × 3 page of 24 seeds is an 8 × 3 grid, not 5 × 5 with a hole.
+    const page = parse(exploreExportRequest('page', parts, Array.from({ length: 24 }, (_, i) => i), undefined, 8));
+    expect(page.kind === 'grid' && page.layout.cols).toBe(8);
     expect(expandSource(request.source).images.map((i) => i.seeds)).toEqual([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], [10], [11]]);
   });
 
@@ -56,6 +60,13 @@ describe('exploreExportRequest', () => {
     expect(images.every((image) => image.directions!.some((d) => d.id === 'sefa-3' && d.amount === -1))).toBe(true);
     expect(images.every((image) => image.seeds.join() === '3,9' && image.t === 0.25)).toBe(true);
     expect(() => exploreExportRequest('sweep', parts, [])).toThrow(/Choose a direction/);
+  });
+
+  it('names each animation by what moves in it in the Gallery', () => {
+    const sweep = parse(exploreExportRequest('sweep', parts, [], 'sefa-1'));
+    const interpolation = parse(exploreExportRequest('interpolation', parts, []));
+    const image = parse(exploreExportRequest('image', parts, []));
+    expect([sweep, interpolation, image].map(exportLabel)).toEqual(['Direction sweep', 'Interpolation', 'Grid PNG']);
   });
 
   it('refuses an interpolation with one keyframe', () => {

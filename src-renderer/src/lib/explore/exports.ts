@@ -36,13 +36,14 @@ function loopingGif(parts: ViewParts, images: LatentRecipe[]): ExportRequestInpu
   };
 }
 
-export function exploreExportRequest(kind: ExploreExport, parts: ViewParts, pageSeeds: readonly number[], direction?: string): ExportRequestInput {
+/** `pageCols`: the seed browser's columns, so a page exports as the grid it shows. */
+export function exploreExportRequest(kind: ExploreExport, parts: ViewParts, pageSeeds: readonly number[], direction?: string, pageCols = 8): ExportRequestInput {
   switch (kind) {
     case 'image':
       return { kind: 'grid', source: { from: 'spec', spec: viewSpec(parts) }, layout: layout(1) };
     case 'page': {
       const images = pageSeeds.map((seed) => ({ ...currentRecipe(parts), seeds: [seed], t: 0 }));
-      return { kind: 'grid', source: { from: 'spec', spec: specFor(parts, images) }, layout: layout(Math.ceil(Math.sqrt(images.length))) };
+      return { kind: 'grid', source: { from: 'spec', spec: specFor(parts, images) }, layout: layout(Math.min(pageCols, images.length)) };
     }
     case 'sweep': {
       if (!direction) throw new Error('Choose a direction to sweep.');

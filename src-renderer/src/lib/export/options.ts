@@ -1,5 +1,5 @@
 /** Labels and one-line explanations for the Gallery form. */
-import type { ExportKind } from '../../../../src-main/api/export';
+import type { ExportKind, ExportRequest } from '../../../../src-main/api/export';
 
 export const kindOptions: { value: ExportKind; label: string }[] = [
   { value: 'grid', label: 'Grid PNG' },
@@ -21,6 +21,18 @@ export const kindHints: Record<ExportKind, string> = {
 };
 
 export const kindLabels: Record<ExportKind, string> = Object.fromEntries(kindOptions.map((o) => [o.value, o.label])) as Record<ExportKind, string>;
+
+/**
+ * What an export is, for the Gallery's list: its kind, except that only a walk between keyframe
+ * seeds is an interpolation; the explorer's animations (its interpolation, a direction sweep) say
+ * what moves.
+ */
+export function exportLabel(request: ExportRequest): string {
+  if (request.kind !== 'animation' || request.source.from !== 'spec') return kindLabels[request.kind];
+  const images = request.source.spec.images;
+  const amounts = (i: number) => JSON.stringify(images[i]?.directions ?? []);
+  return images.length > 1 && amounts(0) !== amounts(1) ? 'Direction sweep' : 'Interpolation';
+}
 
 export const captionOptions = [
   { value: 'none', label: 'None' },

@@ -21,6 +21,8 @@ export type ExploreTask = 'sefa' | 'ganspace' | 'fit' | 'classifier' | 'saved';
 export const laneNames = ['main', 'strip', 'seeds', 'truncation', 'classes', 'sweep', 'checkpoints', 'favourites'] as const;
 export type LaneName = (typeof laneNames)[number];
 export const SEEDS_PER_PAGE = 24;
+/** The seed browser's columns: its page is SEEDS_PER_PAGE / SEED_PAGE_COLS rows, and its export the same grid. */
+export const SEED_PAGE_COLS = 8;
 
 export class ExploreStore {
   /** The project's runs, newest first. */
