@@ -54,7 +54,8 @@ export const studioRequests = {
   /** Reopens a run of the current project at its newest checkpoint, paused. */
   'runs.open': {
     input: z.object({ runId: runIdSchema }).strict(),
-    output: z.object({ status: runStatusSchema, skipped: z.array(z.string()) }),
+    /** warnings: what to know before resuming (the dataset changed since the run started). */
+    output: z.object({ status: runStatusSchema, skipped: z.array(z.string()), warnings: z.array(z.string()) }),
   },
   /** Names a run (null clears the name); the list shows names instead of ids. */
   'runs.rename': { input: z.object({ runId: runIdSchema, name: runNameSchema.nullable() }).strict(), output: projectStateSchema },

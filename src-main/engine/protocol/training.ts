@@ -11,7 +11,7 @@ export const trainingEngineRequests = {
   },
   'train.open': {
     input: z.object({ runDir: z.string().min(1) }),
-    output: z.object({ status: runStatusSchema, skipped: z.array(z.string()) }),
+    output: z.object({ status: runStatusSchema, skipped: z.array(z.string()), warnings: z.array(z.string()) }),
   },
   'train.control': { input: trainControlSchema, output: runStatusSchema },
   'train.update': { input: liveParamsSchema.partial(), output: runStatusSchema },

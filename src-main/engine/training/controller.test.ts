@@ -3,7 +3,7 @@
  * sessions sharing one id and folder), and a metrics.jsonl that cannot be written fails that run
  * with the reason without blocking the next one.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,4 +73,31 @@ it('refuses what the config asks of this dataset before making a run: 40 images 
   await expect(c.start(runsDir, clusters, 'project')).rejects.toMatchObject({ issues: [expect.stringMatching(/40 images are too few for 3 clusters/)] });
   await expect(readdir(runsDir)).rejects.toThrow(/ENOENT/);
   await c.shutdown();
+});
+
+it('says when a run reopens on a dataset re-imported since it started, and writes it in the run’s log', async () => {
+  const own = join(await mkdtemp(join(tmpdir(), 'gs-controller-changed-')), 'project');
+  await writeSyntheticDataset(datasetDirOf(own), 40, 8, false);
+  const runsDir = join(own, 'runs');
+  const { c, until } = controller();
+  const started = await c.start(runsDir, config, 'project');
+  await until(() => c.status()?.state === 'completed');
+  await c.shutdown();
+  const runDir = join(runsDir, started.runId);
+  expect(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'))).toEqual({ dataset: 'project', data: { width: 16, height: 16, channels: 1, count: 40, classes: 0 } });
+
+  // Reopened on the same images: nothing to say.
+  const same = controller();
+  expect((await same.c.open(runDir)).warnings).toEqual([]);
+  await same.c.shutdown();
+
+  // Re-imported at another size and count.
+  await rm(datasetDirOf(own), { recursive: true });
+  await writeSyntheticDataset(datasetDirOf(own), 48, 8, false, 24);
+  const changed = controller();
+  const { warnings } = await changed.c.open(runDir);
+  expect(warnings).toEqual(["The dataset changed since this run started (16×16 grey, 40 images; now 24×24 grey, 48 images): it goes on with the new images, at the model's size."]);
+  await changed.c.shutdown();
+  expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')).toContain('The dataset changed since this run started (16×16 grey, 40 images; now 24×24 grey, 48 images)');
+  await rm(own, { recursive: true, force: true });
 });

@@ -13,7 +13,7 @@ import { assertTrainable } from '../../shared/model-design/review';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { trainingEvaluatorFor } from '../evaluation/in-training';
-import { runDataset, writeRunFile } from '../../project/run-file';
+import { dataChange, runDataset, runStartData, writeRunFile, type RunData } from '../../project/run-file';
 import { datasetDirOf, projectOfRun } from '../../project/layout';
 import { TrainingSession, type SessionListener } from './session';
 import { readRunHistory } from '../../project/run-history';
@@ -28,7 +28,8 @@ export interface TrainingHost {
   status(): RunStatusShape | null;
   history(): Promise<RunHistoryShape | null>;
   start(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape>;
-  open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }>;
+  /** `warnings`: what the user should know before resuming (the dataset changed since the run started). */
+  open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[]; warnings: string[] }>;
   control(command: z.infer<typeof trainControlSchema>): Promise<RunStatusShape>;
   update(params: Partial<LiveParamsShape>): RunStatusShape | Promise<RunStatusShape>;
   shutdown(): Promise<void>;
@@ -90,22 +91,25 @@ export class TrainingController implements TrainingHost {
     this.session = await TrainingSession.create(runsDir, config, trainingBatches(data, config.model), this.listener(), {
       evaluator: trainingEvaluatorFor(config, dataset, projectDir),
     });
-    // Which data the run trains on, so reopening it later finds the same images.
-    await writeRunFile(this.session.runDir, dataset);
+    // Which data the run trains on, so reopening it later finds the same images (and can tell when
+    // they changed).
+    await writeRunFile(this.session.runDir, dataset, runDataOf(data));
     this.session.start();
     return this.session.status();
   }
 
   /** Reopens a run folder (after a restart or a crash) at its newest valid checkpoint, paused. */
-  open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
+  open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[]; warnings: string[] }> {
     return this.exclusive(() => this.openNow(runDir));
   }
 
-  private async openNow(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
+  private async openNow(runDir: string): Promise<{ status: RunStatusShape; skipped: string[]; warnings: string[] }> {
     await this.releaseIdle();
     const dataset = await runDataset(runDir);
     const projectDir = projectOfRun(runDir);
     const data = await this.load(dataset, projectDir);
+    const started = await runStartData(runDir);
+    const change = started && dataChange(started, runDataOf(data));
     const { session, skipped } = await TrainingSession.open(
       runDir,
       (config, clusters) => trainingBatches(data, config.model, {}, clusters),
@@ -113,7 +117,8 @@ export class TrainingController implements TrainingHost {
       (config) => trainingEvaluatorFor(config, dataset, projectDir),
     );
     this.session = session;
-    return { status: session.status(), skipped };
+    if (change) session.note(change);
+    return { status: session.status(), skipped, warnings: change ? [change] : [] };
   }
 
   async control(command: z.infer<typeof trainControlSchema>): Promise<RunStatusShape> {
@@ -201,3 +206,8 @@ export class TrainingController implements TrainingHost {
   }
 }
 
+/** What run.json records of the images a run trains on. */
+function runDataOf(data: TrainingData): RunData {
+  const { width, height, channels, count, classes } = trainingDataShape(data, '');
+  return { width, height, channels, count, classes };
+}

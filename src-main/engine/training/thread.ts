@@ -103,8 +103,8 @@ export class TrainingThread implements TrainingHost {
     return status;
   }
 
-  async open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[] }> {
-    const opened = (await this.call({ method: 'open', runDir })) as { status: RunStatusShape; skipped: string[] };
+  async open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[]; warnings: string[] }> {
+    const opened = (await this.call({ method: 'open', runDir })) as { status: RunStatusShape; skipped: string[]; warnings: string[] };
     this.runDir = runDir;
     return opened;
   }

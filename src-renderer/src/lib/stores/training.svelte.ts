@@ -191,9 +191,11 @@ export class TrainingStore {
     this.pending = 'start';
     this.error = null;
     try {
-      const { status, skipped } = await this.client.request('runs.open', { runId });
+      const { status, skipped, warnings } = await this.client.request('runs.open', { runId });
       this.#applyStatus(status);
-      if (skipped.length) this.error = { message: `Passed over checkpoints that cannot be resumed: ${skipped.join('; ')}`, issues: [] };
+      // Said before Resume is pressed: a changed dataset, checkpoints passed over.
+      const said = [...warnings, ...(skipped.length ? [`Passed over checkpoints that cannot be resumed: ${skipped.join('; ')}`] : [])];
+      if (said.length) this.error = { message: said.join(' '), issues: [] };
     } catch (err) {
       this.error = describeError(err);
     } finally {
