@@ -12,10 +12,10 @@ import { initRuntime } from '../engine/runtime';
 import { backendLine } from '../shared/backend-line';
 import { resolveThreads } from '../engine/backend/threads';
 import { loadMnistDemo } from '../engine/dataset/mnist-demo';
-import { openDatasetTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../engine/batches/training-data';
+import { openDatasetTrainingData, runDataOf, trainingBatches, trainingDataShape, type TrainingData } from '../engine/batches/training-data';
 import { assertTrainable, type DatasetShape } from '../shared/model-design/review';
 import { trainingEvaluatorFor } from '../engine/evaluation/in-training';
-import { runDataset, writeRunFile } from '../project/run-file';
+import { dataChange, runDataset, runStartData, writeRunFile } from '../project/run-file';
 import { datasetTitle, hasDataset, noDataset } from '../engine/dataset/project-dataset';
 import { datasetDirOf, projectOfRun, runsDirOf } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
@@ -111,6 +111,12 @@ export async function train(args: string[]): Promise<void> {
     );
     for (const reason of opened.skipped) process.stderr.write(`Passed over a checkpoint that cannot be resumed: ${reason}\n`);
     session = opened.session;
+    const started = await runStartData(runDir);
+    const change = started && dataChange(started, runDataOf(data));
+    if (change) {
+      process.stderr.write(`${change}\n`);
+      session.note(change);
+    }
     process.stderr.write(`Resuming ${session.runDir} at step ${session.status().step}\n`);
   } else {
     const shape = trainingDataShape(data, await datasetTitle(dataProject, dataset));
@@ -119,7 +125,7 @@ export async function train(args: string[]): Promise<void> {
     session = await TrainingSession.create(runsDirOf(projectDir), config, trainingBatches(data, config.model), listener, {
       evaluator: trainingEvaluatorFor(config, dataset, projectDir),
     });
-    await writeRunFile(session.runDir, dataset);
+    await writeRunFile(session.runDir, dataset, runDataOf(data));
     process.stderr.write(`Run: ${session.runDir}\n`);
   }
   progress = new ProgressLine(session.config.steps);

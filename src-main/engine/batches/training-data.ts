@@ -11,6 +11,7 @@ import type { LabelledImages } from '../dataset/mnist-demo';
 import { imageBytesOf, loadIntoMemory } from '../dataset/project-dataset';
 import { ShardStream, type ShardStreamOptions } from './shard-stream';
 import { findClusters, withClusterLabels } from '../dataset/clusters';
+import type { RunData } from '../../project/run-file';
 
 export { STREAM_ABOVE_BYTES };
 
@@ -58,4 +59,10 @@ export function trainingDataShape(data: TrainingData, name: string): DatasetShap
   const images = isStreamed(data) ? data.reader : data;
   const labelled = images.labels.reduce((n, label) => n + (label >= 0 ? 1 : 0), 0);
   return { name, width: images.width, height: images.height, channels: images.channels, count: images.count, classes: images.classNames.length, labelled };
+}
+
+/** What a run's run.json records of the images it trains on (to tell later whether they changed). */
+export function runDataOf(data: TrainingData): RunData {
+  const { width, height, channels, count, classes } = trainingDataShape(data, '');
+  return { width, height, channels, count, classes };
 }

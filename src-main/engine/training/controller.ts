@@ -8,12 +8,12 @@ import type { TrainConfig } from '../../api/train-config';
 import type { DatasetRef, LiveParamsShape, RunHistoryShape, RunStatusShape, trainControlSchema } from '../../api/training';
 import { loadMnistDemo } from '../dataset/mnist-demo';
 import { datasetTitle, hasDataset, noDataset } from '../dataset/project-dataset';
-import { isStreamed, openDatasetTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../batches/training-data';
+import { isStreamed, openDatasetTrainingData, runDataOf, trainingBatches, trainingDataShape, type TrainingData } from '../batches/training-data';
 import { assertTrainable } from '../../shared/model-design/review';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { trainingEvaluatorFor } from '../evaluation/in-training';
-import { dataChange, runDataset, runStartData, writeRunFile, type RunData } from '../../project/run-file';
+import { dataChange, runDataset, runStartData, writeRunFile } from '../../project/run-file';
 import { datasetDirOf, projectOfRun } from '../../project/layout';
 import { TrainingSession, type SessionListener } from './session';
 import { readRunHistory } from '../../project/run-history';
@@ -204,10 +204,4 @@ export class TrainingController implements TrainingHost {
         this.emit('train.samples', { runId, step, image: { width, height, pngBase64: png.toString('base64') } }),
     };
   }
-}
-
-/** What run.json records of the images a run trains on. */
-function runDataOf(data: TrainingData): RunData {
-  const { width, height, channels, count, classes } = trainingDataShape(data, '');
-  return { width, height, channels, count, classes };
 }
