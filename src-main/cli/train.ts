@@ -10,7 +10,10 @@ import { isWassersteinLoss, MAX_CLUSTERS, type TrainConfig } from '../api/train-
 import { preset, presetNames, type PresetName } from '../api/training';
 import { initRuntime } from '../engine/runtime';
 import { backendLine } from '../shared/backend-line';
-import { resolveThreads } from '../engine/backend/threads';
+import { resolveParallel, resolveThreads, trainingReplicas } from '../engine/backend/threads';
+import { ReplicaGroup } from '../engine/parallel/replicas';
+import { LeadTrainer, replicaData } from '../engine/parallel/lead';
+import { trainsInThread } from '../engine/training/thread';
 import { loadMnistDemo } from '../engine/dataset/mnist-demo';
 import { openDatasetTrainingData, runDataOf, trainingBatches, trainingDataShape, type TrainingData } from '../engine/batches/training-data';
 import { assertTrainable, type DatasetShape } from '../shared/model-design/review';
@@ -19,7 +22,7 @@ import { dataChange, runDataset, runStartData, writeRunFile } from '../project/r
 import { datasetTitle, hasDataset, noDataset } from '../engine/dataset/project-dataset';
 import { datasetDirOf, projectOfRun, runsDirOf } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
-import { TrainingSession, type RunStatus, type SessionListener } from '../engine/training/session';
+import { TrainingSession, type RunStatus, type SessionListener, type TrainerFactory } from '../engine/training/session';
 import { defaultProjectDir } from '../services/workspace';
 import { TensorBoardLog } from '../project/tensorboard';
 import { ProgressLine } from './progress';
@@ -70,13 +73,24 @@ export async function train(args: string[]): Promise<void> {
   const projectDir = resolve(values.project ?? values.out ?? defaultProjectDir());
   await holdProjectLock(values.resume ? projectOfRun(resolve(values.resume)) : projectDir, 'train', { create: !values.resume });
 
-  const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
+  // On a CPU backend the threads are data-parallel replicas (GAN_STUDIO_PARALLEL=threads: one
+  // trainer with threaded products): this process is then the lead, on one thread like each other.
+  const threads = resolveThreads(values.threads);
+  const wanted = trainingReplicas(threads, resolveParallel());
+  const runtime = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: wanted > 1 ? 1 : threads });
+  const replicas = trainsInThread(runtime.active) ? wanted : 1;
+  const backend = replicas > 1 ? { ...runtime, trainingReplicas: replicas } : runtime;
   process.stderr.write(`Backend: ${backendLine(backend)}\n`);
   // A resumed run trains on what it started on, whatever --data says.
   const dataProject = values.resume ? projectOfRun(resolve(values.resume)) : projectDir;
   const dataset: DatasetRef = values.resume ? await runDataset(resolve(values.resume)) : datasetRefSchema.parse(named);
   if (dataset !== 'demo:mnist' && !(await hasDataset(datasetDirOf(dataProject, dataset)))) throw noDataset(dataset);
-  const data: TrainingData = dataset === 'demo:mnist' ? loadMnistDemo() : await openDatasetTrainingData(datasetDirOf(dataProject, dataset));
+  const loaded: TrainingData = dataset === 'demo:mnist' ? loadMnistDemo() : await openDatasetTrainingData(datasetDirOf(dataProject, dataset));
+  const group = replicas > 1 ? new ReplicaGroup({ size: replicas, backend: runtime.active }) : null;
+  // Images in memory move onto shared memory, one copy for every replica.
+  const shared = group ? replicaData(loaded, dataset === 'demo:mnist' ? null : datasetDirOf(dataProject, dataset)) : null;
+  const data = shared?.lead ?? loaded;
+  const makeTrainer: TrainerFactory | undefined = group && shared ? (config, batches) => new LeadTrainer(config, batches, group, shared.replicas) : undefined;
   let progress: ProgressLine | null = null;
   let tensorboard: TensorBoardLog | null = null;
   let last: { d: number | null; g: number | null; ips: number } = { d: null, g: null, ips: 0 };
@@ -106,8 +120,12 @@ export async function train(args: string[]): Promise<void> {
   let session: TrainingSession;
   if (values.resume) {
     const runDir = resolve(values.resume);
-    const opened = await TrainingSession.open(runDir, (config, saved) => trainingBatches(data, config.model, {}, saved), listener, (config) =>
-      trainingEvaluatorFor(config, dataset, projectOfRun(runDir)),
+    const opened = await TrainingSession.open(
+      runDir,
+      (config, saved) => trainingBatches(data, config.model, {}, saved),
+      listener,
+      (config) => trainingEvaluatorFor(config, dataset, projectOfRun(runDir)),
+      makeTrainer,
     );
     for (const reason of opened.skipped) process.stderr.write(`Passed over a checkpoint that cannot be resumed: ${reason}\n`);
     session = opened.session;
@@ -124,6 +142,7 @@ export async function train(args: string[]): Promise<void> {
     const config = assertTrainable(await buildConfig(values, shape, clusters), { dataset: shape, backend: backend.active });
     session = await TrainingSession.create(runsDirOf(projectDir), config, trainingBatches(data, config.model), listener, {
       evaluator: trainingEvaluatorFor(config, dataset, projectDir),
+      ...(makeTrainer ? { makeTrainer } : {}),
     });
     await writeRunFile(session.runDir, dataset, runDataOf(data));
     process.stderr.write(`Run: ${session.runDir}\n`);
@@ -139,6 +158,7 @@ export async function train(args: string[]): Promise<void> {
   session.start();
   const status = await done;
   await session.dispose();
+  await group?.close();
   await tensorboard?.flush().catch(() => undefined);
   process.off('SIGINT', interrupt);
   process.off('SIGTERM', interrupt);

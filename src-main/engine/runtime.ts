@@ -7,7 +7,7 @@ import type { BackendPreference, BackendReport } from '../api/schemas';
 import { selectBackend } from './backend/select';
 import { hasTrainingKernels, registerTrainingKernels } from './backend/kernels';
 import { ensureGradientsRegistered } from './ops/gradients';
-import { defaultThreads, yieldPriorityWhenBusy } from './backend/threads';
+import { defaultThreads, yieldPriorityWhenBusy, type ParallelMode } from './backend/threads';
 import { tuneHeapGrowth } from './heap-growth';
 
 export interface RuntimeOptions {
@@ -17,6 +17,8 @@ export interface RuntimeOptions {
   workerDir?: string;
   /** false: train on the engine thread even on a CPU backend (training/thread.ts; for comparisons). */
   trainingThread?: boolean;
+  /** How a CPU training run uses the threads (backend/threads.ts; default: replicas). */
+  parallel?: ParallelMode;
 }
 
 export async function initRuntime(preference: BackendPreference = 'auto', options: RuntimeOptions = {}): Promise<BackendReport> {

@@ -21,6 +21,7 @@ import { datasetExportHandlers } from './dataset/stylegan-export';
 import { LearnController } from './learn/controller';
 import { learnHandlers } from './learn/handlers';
 import { engineThread } from './thread-share';
+import { trainingReplicas } from './backend/threads';
 
 export interface EngineService {
   readonly backend: BackendReport;
@@ -33,8 +34,12 @@ export async function startEngineService(preference: BackendPreference, emit: Em
   const report = await initRuntime(preference, runtime);
   // On the CPU a step holds its thread for long: training gets a thread of its own there.
   const inThread = trainsInThread(report.active) && runtime.trainingThread !== false;
-  const training = inThread ? new TrainingThread(emit, { backend: report.active, threads: runtime.threads, workerDir: runtime.workerDir }) : new TrainingController(emit);
-  const backend: BackendReport = { ...report, trainingThread: inThread };
+  // Data-parallel replicas train in the training thread's group; on the engine thread, one trainer.
+  const replicas = inThread ? trainingReplicas(report.threads ?? 1, runtime.parallel ?? 'replicas') : 1;
+  const training = inThread
+    ? new TrainingThread(emit, { backend: report.active, threads: runtime.threads, workerDir: runtime.workerDir, ...(replicas > 1 ? { replicas } : {}) })
+    : new TrainingController(emit);
+  const backend: BackendReport = { ...report, trainingThread: inThread, ...(replicas > 1 ? { trainingReplicas: replicas } : {}) };
   const learn = new LearnController(emit);
   const context: EngineContext = { backend, emit, training, generators: new GeneratorCache(), learn };
   const handlers: HandlersFor<EngineRequests> = {

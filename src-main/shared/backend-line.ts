@@ -5,5 +5,6 @@ import type { BackendReport } from '../api/schemas';
 export function backendLine(report: BackendReport): string {
   const threads = report.threads ? `, ${report.threads} thread${report.threads === 1 ? '' : 's'}` : '';
   const native = report.native?.version ? `, convolutions on ${report.native.provider} ${report.native.version}` : '';
-  return `${report.active} (${report.provider})${threads}${native}`;
+  const replicas = report.trainingReplicas ? `, training on ${report.trainingReplicas} data-parallel replicas` : '';
+  return `${report.active} (${report.provider})${threads}${native}${replicas}`;
 }

@@ -44,3 +44,27 @@ export function yieldPriorityWhenBusy(threads: number, cores: number = os.availa
     return false; // not permitted on this system: run at normal priority
   }
 }
+
+export const parallelEnvVar = 'GAN_STUDIO_PARALLEL';
+
+/**
+ * How a CPU training run uses its threads. 'replicas' (data-parallel, engine/parallel): one replica
+ * per thread, each a tfjs instance on one thread training its rows of every batch, so every part of
+ * a step runs on every core. 'threads': one trainer whose matrix products ONNX Runtime splits over
+ * the threads while the rest of the step (data movement, batch norm, Adam, JavaScript) runs on one.
+ * Measured on this 2-core machine (README, 2026-12-06), the replicas are the faster; 'threads' stays
+ * for comparison (GAN_STUDIO_PARALLEL=threads). Explore, export and evaluation use the threads either way.
+ */
+export type ParallelMode = 'replicas' | 'threads';
+
+export function resolveParallel(env: NodeJS.ProcessEnv = process.env): ParallelMode {
+  const value = env[parallelEnvVar]?.trim();
+  if (value === undefined || value === '') return 'replicas';
+  if (value === 'replicas' || value === 'threads') return value;
+  throw new Error(`${parallelEnvVar} is "replicas" or "threads" (got "${value}"); leave it unset for replicas.`);
+}
+
+/** Replicas a CPU training run uses with `threads` threads in `mode` (1: a single trainer). */
+export function trainingReplicas(threads: number, mode: ParallelMode): number {
+  return mode === 'replicas' ? threads : 1;
+}

@@ -8,7 +8,7 @@ import { backendPreferenceSchema } from '../../api/schemas';
 import { startEngineService } from '../service';
 import { connectToParent } from './channel';
 import { installSafetyNet, isWasmAbort } from '../../api/process-net';
-import { resolveThreads } from '../backend/threads';
+import { resolveParallel, resolveThreads } from '../backend/threads';
 
 const channel = connectToParent();
 const send = (message: EngineToHost) => channel.post(message);
@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   const threads = resolveThreads();
   // GAN_STUDIO_TRAINING_THREAD=off trains on the engine thread even on the CPU (for comparisons).
   const trainingThread = process.env.GAN_STUDIO_TRAINING_THREAD !== 'off';
-  const service = await startEngineService(preference, (event, payload) => send({ kind: 'event', event, payload }), { threads, trainingThread });
+  // GAN_STUDIO_PARALLEL=threads trains on one trainer with threaded products instead of replicas.
+  const parallel = resolveParallel();
+  const service = await startEngineService(preference, (event, payload) => send({ kind: 'event', event, payload }), { threads, trainingThread, parallel });
   channel.onMessage((raw) => {
     const message = hostToEngineSchema.safeParse(raw);
     if (!message.success) return; // Only our own host talks to us; ignore anything malformed.

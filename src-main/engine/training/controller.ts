@@ -15,7 +15,10 @@ import type { z } from 'zod';
 import { trainingEvaluatorFor } from '../evaluation/in-training';
 import { dataChange, runDataset, runStartData, writeRunFile } from '../../project/run-file';
 import { datasetDirOf, projectOfRun } from '../../project/layout';
-import { TrainingSession, type SessionListener } from './session';
+import { TrainingSession, type SessionListener, type TrainerFactory } from './session';
+import { ReplicaGroup } from '../parallel/replicas';
+import { LeadTrainer, replicaData } from '../parallel/lead';
+import type { BackendName } from '../../api/schemas';
 import { readRunHistory } from '../../project/run-history';
 import { toStepPoint } from '../../project/step-point';
 
@@ -38,6 +41,8 @@ export interface TrainingHost {
 export interface TrainingControllerOptions {
   /** Datasets with more pixel bytes than this train as a shard stream (tests lower it). */
   streamAboveBytes?: number;
+  /** Train each run on data-parallel replicas (engine/parallel), this many, on this backend. */
+  replicas?: { size: number; backend: BackendName } | undefined;
 }
 
 export class TrainingController implements TrainingHost {
@@ -46,6 +51,8 @@ export class TrainingController implements TrainingHost {
   private streamingFrom: string | null = null;
   /** start/open/shutdown run one at a time: two at once made one run id, one folder, two sessions. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The other replicas of data-parallel runs, kept from run to run (started with the first). */
+  private group: ReplicaGroup | null = null;
 
   constructor(
     private readonly emit: EmitEvent,
@@ -83,13 +90,15 @@ export class TrainingController implements TrainingHost {
   private async startNow(runsDir: string, config: TrainConfig, dataset: DatasetRef): Promise<RunStatusShape> {
     this.assertIdle();
     const projectDir = dirname(runsDir);
-    const data = await this.load(dataset, projectDir);
+    const loaded = await this.load(dataset, projectDir);
     // The handler reviewed the config alone; what it asks of this dataset (classes, clusters) is
     // checked here, before the finished run the engine still shows is let go.
-    assertTrainable(config, { dataset: trainingDataShape(data, await datasetTitle(projectDir, dataset)) });
+    assertTrainable(config, { dataset: trainingDataShape(loaded, await datasetTitle(projectDir, dataset)) });
     await this.release();
+    const { data, makeTrainer } = await this.trainers(loaded, dataset, projectDir);
     this.session = await TrainingSession.create(runsDir, config, trainingBatches(data, config.model), this.listener(), {
       evaluator: trainingEvaluatorFor(config, dataset, projectDir),
+      makeTrainer,
     });
     // Which data the run trains on, so reopening it later finds the same images (and can tell when
     // they changed).
@@ -107,14 +116,16 @@ export class TrainingController implements TrainingHost {
     await this.releaseIdle();
     const dataset = await runDataset(runDir);
     const projectDir = projectOfRun(runDir);
-    const data = await this.load(dataset, projectDir);
+    const loaded = await this.load(dataset, projectDir);
     const started = await runStartData(runDir);
-    const change = started && dataChange(started, runDataOf(data));
+    const change = started && dataChange(started, runDataOf(loaded));
+    const { data, makeTrainer } = await this.trainers(loaded, dataset, projectDir);
     const { session, skipped } = await TrainingSession.open(
       runDir,
       (config, clusters) => trainingBatches(data, config.model, {}, clusters),
       this.listener(),
       (config) => trainingEvaluatorFor(config, dataset, projectDir),
+      makeTrainer,
     );
     this.session = session;
     if (change) session.note(change);
@@ -150,7 +161,11 @@ export class TrainingController implements TrainingHost {
   }
 
   shutdown(): Promise<void> {
-    return this.exclusive(() => this.release());
+    return this.exclusive(async () => {
+      await this.release();
+      await this.group?.close();
+      this.group = null;
+    });
   }
 
   /** Runs one start/open/shutdown after the ones before it have settled. */
@@ -164,6 +179,22 @@ export class TrainingController implements TrainingHost {
     const session = this.session;
     this.session = null;
     await session?.dispose();
+  }
+
+  /**
+   * The data the run's trainer reads and how its trainers are made: a plain trainer, or with
+   * replicas the lead of a group (images in memory move onto shared memory, one copy for all).
+   */
+  private async trainers(data: TrainingData, dataset: DatasetRef, projectDir: string): Promise<{ data: TrainingData; makeTrainer?: TrainerFactory }> {
+    const replicas = this.options.replicas;
+    if (!replicas || replicas.size < 2) return { data };
+    if (this.group?.broken) {
+      await this.group.close();
+      this.group = null;
+    }
+    const group = (this.group ??= new ReplicaGroup(replicas));
+    const shared = replicaData(data, dataset === 'demo:mnist' ? null : datasetDirOf(projectDir, dataset));
+    return { data: shared.lead, makeTrainer: (config, batches) => new LeadTrainer(config, batches, group, shared.replicas) };
   }
 
   private require(): TrainingSession {

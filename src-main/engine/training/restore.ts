@@ -31,7 +31,7 @@ export async function restoreNewest(
   store: CheckpointStore,
   config: TrainConfig,
   batches: BatchSource,
-  { runId, purpose }: { runId: string; purpose: 'open' | 'rollback' },
+  { runId, purpose, makeTrainer = (c, b) => new Trainer(c, b) }: { runId: string; purpose: 'open' | 'rollback'; makeTrainer?: (config: TrainConfig, batches: BatchSource) => Trainer },
 ): Promise<RestoredTrainer | null> {
   // loadLatest returns the checkpoint whose check passed last, so `meta` is the loaded one's.
   let meta!: TrainerMeta;
@@ -51,7 +51,7 @@ export async function restoreNewest(
   const groups = Object.fromEntries(
     Object.entries(loaded.state.groups).map(([name, arrays]) => [name, arraysToTensors(arrays)]),
   ) as TrainerState['groups'];
-  const trainer = new Trainer(config, batches);
+  const trainer = makeTrainer(config, batches);
   try {
     await trainer.importState({ step: loaded.state.step, rngState: meta.rngState, realImages: meta.realImages, live: meta.live, ...(meta.adaptive ? { adaptive: meta.adaptive } : {}), groups });
   } catch (err) {

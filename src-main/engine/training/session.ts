@@ -55,9 +55,15 @@ export interface SessionListener {
   evaluation?(runId: string, point: TrainingEvalPoint): void;
 }
 
+/** Makes the run's trainers (its first, and each restore's): a plain Trainer, or the lead of data-parallel replicas. */
+export type TrainerFactory = (config: TrainConfig, batches: BatchSource) => Trainer;
+
+const plainTrainer: TrainerFactory = (config, batches) => new Trainer(config, batches);
+
 export interface SessionOptions {
   /** Scores the generator every config.evaluation.every steps and marks the best checkpoint by it. */
   evaluator?: TrainingEvaluator | null;
+  makeTrainer?: TrainerFactory;
 }
 
 const SAMPLE_GRID = { rows: 8, cols: 8 };
@@ -88,6 +94,7 @@ export class TrainingSession {
     private readonly listener: SessionListener,
     private readonly evaluator: TrainingEvaluator | null,
     realVariety: number,
+    private readonly makeTrainer: TrainerFactory,
   ) {
     // The same latent vectors every time, so the grids over a run form a timelapse.
     this.fixedNoise = trainer.sampleLatent(SAMPLE_GRID.rows * SAMPLE_GRID.cols, fixedNoiseSeed(config));
@@ -106,13 +113,14 @@ export class TrainingSession {
       runId,
       runDir,
       config,
-      new Trainer(config, batches),
+      (options.makeTrainer ?? plainTrainer)(config, batches),
       batches,
       new CheckpointStore(runFiles(runDir).checkpoints, { keepLast: config.keepCheckpoints }),
       new MetricsLog(runFiles(runDir).metrics),
       listener,
       options.evaluator ?? null,
       await realDiversity(batches, config),
+      options.makeTrainer ?? plainTrainer,
     );
     return session;
   }
@@ -123,6 +131,7 @@ export class TrainingSession {
     makeBatches: (config: TrainConfig, clusters: SavedClusters | undefined) => BatchSource,
     listener: SessionListener,
     makeEvaluator: (config: TrainConfig) => TrainingEvaluator | null = () => null,
+    makeTrainer: TrainerFactory = plainTrainer,
   ): Promise<{ session: TrainingSession; skipped: string[] }> {
     const config = await readRunConfig(runDir);
     // A run on clusters resumes on the clusters it started with; one whose clusters.json is gone
@@ -139,7 +148,7 @@ export class TrainingSession {
     const checkpoints = new CheckpointStore(runFiles(runDir).checkpoints, { keepLast: config.keepCheckpoints });
     const log = new MetricsLog(runFiles(runDir).metrics);
     const variety = await realDiversity(batches, config);
-    const session = new TrainingSession(runId, runDir, config, new Trainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config), variety);
+    const session = new TrainingSession(runId, runDir, config, makeTrainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config), variety, makeTrainer);
     try {
       const skipped = await session.restoreLatest('open');
       if (!clusters && batches.clusters) await writeRunClusters(runDir, batches.clusters);
@@ -389,7 +398,7 @@ export class TrainingSession {
    * every checkpoint is passed over it throws, naming each file and why, and changes nothing.
    */
   private async restoreLatest(purpose: 'open' | 'rollback'): Promise<string[]> {
-    const restored = await restoreNewest(this.checkpoints, this.config, this.batches, { runId: this.runId, purpose });
+    const restored = await restoreNewest(this.checkpoints, this.config, this.batches, { runId: this.runId, purpose, makeTrainer: this.makeTrainer });
     if (!restored) {
       if (purpose === 'open') return [];
       // This session saved one, and now none is there: gone from the disk, not "none yet".
@@ -430,7 +439,7 @@ export class TrainingSession {
    * Swaps in `next`, by default a fresh trainer at the run's initial weights (optimisers cannot take
    * new slots over old ones without leaking them, so a restore never reuses the current one).
    */
-  private replaceTrainer(next: Trainer = new Trainer(this.config, this.batches)): void {
+  private replaceTrainer(next: Trainer = this.makeTrainer(this.config, this.batches)): void {
     this.trainer.dispose();
     this.trainer = next;
     this.lastCheckpointStep = null;

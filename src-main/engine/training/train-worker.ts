@@ -27,7 +27,9 @@ const exitSoon = () => setTimeout(() => process.exit(1), 50);
 installSafetyNet(process, { name: 'training thread', isFatal: isWasmAbort, onFatal: exitSoon });
 
 const options = trainWorkerDataSchema.parse(workerData);
-const runtime = initRuntime(options.backend, { threads: options.threads, workerDir: options.workerDir });
+const replicas = options.replicas ?? 1;
+// With replicas, this thread is the lead, one of them: one thread of its own, like each of the others.
+const runtime = initRuntime(options.backend, { threads: replicas > 1 ? 1 : options.threads, workerDir: options.workerDir });
 const training = new TrainingController((event, payload) => {
   if (event === 'train.status') {
     // The snapshot first, so the engine thread's streamsDataset() already agrees when the event arrives.
@@ -37,7 +39,7 @@ const training = new TrainingController((event, payload) => {
     if (status.state === 'failed' && isWasmAbort(status.message ?? '')) exitSoon();
   }
   send({ kind: 'event', event, payload });
-}, { streamAboveBytes: options.streamAboveBytes });
+}, { streamAboveBytes: options.streamAboveBytes, replicas: replicas > 1 ? { size: replicas, backend: options.backend } : undefined });
 
 let last: unknown = undefined;
 function snapshot(): void {
