@@ -45,6 +45,7 @@ export default defineConfig({
           'decode-worker': resolve('src-main/engine/dataset/decode-worker.ts'),
           'learn-worker': resolve('src-main/engine/learn/learn-worker.ts'),
           'train-worker': resolve('src-main/engine/training/train-worker.ts'),
+          'replica-worker': resolve('src-main/engine/training/parallel/replica-worker.ts'),
         },
         external: runtimeExternal,
       },

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:replicas`: data-parallel training (src-main/engine/parallel) against the threaded
+ * `npm run bench:replicas`: data-parallel training (src-main/engine/training/parallel) against the threaded
  * engine, on wasm, in one run. For each case, in turn, each in a process of its own (a process's
  * thread count is fixed): the engine on 1 thread (the reference), N replicas (the lead and N − 1
  * workers, one thread each, each on its rows of the batch), and the engine on N threads (ONNX
@@ -18,8 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initRuntime } from '../src-main/engine/runtime';
 import { resolveThreads } from '../src-main/engine/backend/threads';
-import { ReplicaGroup } from '../src-main/engine/parallel/replicas';
-import { LeadTrainer, replicaData } from '../src-main/engine/parallel/lead';
+import { ReplicaGroup } from '../src-main/engine/training/parallel/replicas';
+import { LeadTrainer, replicaData } from '../src-main/engine/training/parallel/lead';
 import { memoryBatches } from '../src-main/engine/batches/memory-batches';
 import { loadMnistDemo, type LabelledImages } from '../src-main/engine/dataset/mnist-demo';
 import { Trainer } from '../src-main/engine/training/trainer';

@@ -32,7 +32,7 @@ export const backendReportSchema = z.object({
   /** Whether a run trains in a worker thread of its own (CPU backends), so that other requests do
    *  not wait for its steps; false: between its steps on the engine thread. Absent from older engines. */
   trainingThread: z.boolean().optional(),
-  /** Data-parallel replicas a training run uses, one thread each (engine/parallel); absent: one trainer on `threads`. */
+  /** Data-parallel replicas a training run uses, one thread each (engine/training/parallel); absent: one trainer on `threads`. */
   trainingReplicas: z.number().int().positive().optional(),
 });
 export type BackendReport = z.infer<typeof backendReportSchema>;

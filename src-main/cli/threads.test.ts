@@ -8,14 +8,19 @@ import { join } from 'node:path';
 import { tinyConfig } from '../engine/training/testing-config';
 
 describe('gan-studio --threads', () => {
-  it('trains on 2 wasm threads and exits on its own', async () => {
+  it('trains on 2 data-parallel replicas, or on 2 threads with GAN_STUDIO_PARALLEL=threads, and exits on its own', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gan-cli-threads-'));
     try {
       const configFile = join(dir, 'config.json');
-      await writeFile(configFile, JSON.stringify(tinyConfig({ model: { architecture: 'mlp', dNorm: 'none' }, steps: 3, checkpointEvery: 3, sampleEvery: 100 })));
+      await writeFile(configFile, JSON.stringify(tinyConfig({ model: { dNorm: 'batch' }, steps: 3, checkpointEvery: 3, sampleEvery: 100 })));
       const run = await runCli(['train', '--config', configFile, '--backend', 'wasm', '--threads', '2', '--out', dir]);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(/Backend: wasm \(@tensorflow\/tfjs-backend-wasm\), 2 threads/);
+      expect(run.stderr).toMatch(/Backend: wasm \(@tensorflow\/tfjs-backend-wasm\).*, training on 2 data-parallel replicas of one thread each/);
+      expect(run.stderr).toMatch(/completed at step 3/);
+      const threaded = await runCli(['train', '--config', configFile, '--backend', 'wasm', '--threads', '2', '--out', dir], { GAN_STUDIO_PARALLEL: 'threads' });
+      expect(threaded.code, threaded.stderr).toBe(0);
+      expect(threaded.stderr).toMatch(/Backend: wasm \(@tensorflow\/tfjs-backend-wasm\), 2 threads/);
+      expect(threaded.stderr).not.toMatch(/replicas/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

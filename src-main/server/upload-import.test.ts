@@ -112,6 +112,8 @@ describe('web-mode upload and import', () => {
     const config = tinyConfig({ model: { architecture: 'cdcgan', numClasses: 2, dNorm: 'none' }, steps: 2 });
     const started = await call('train.start', { config, dataset: 'project' });
     expect(started.ok, JSON.stringify(started.error)).toBe(true);
+    // Ended here, not left for the next test to trip over (replicas take a moment to start).
+    await call('train.control', { action: 'stop' });
   });
 });
 

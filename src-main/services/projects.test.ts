@@ -104,3 +104,64 @@ describe('stale uploads', () => {
     expect(await readdir(join(dir, '.uploads'))).toEqual(['fresh']);
   });
 });
+
+describe('symbolic links inside a project', () => {
+  /** A folder outside the project with an old file and an old folder in it. */
+  async function victim(): Promise<string> {
+    const { utimes } = await import('node:fs/promises');
+    const outside = await temp();
+    await writeFile(join(outside, 'keep.txt'), 'mine');
+    await mkdir(join(outside, 'folder'));
+    const past = new Date(Date.now() - 3 * 3_600_000);
+    for (const name of ['keep.txt', 'folder']) await utimes(join(outside, name), past, past);
+    return outside;
+  }
+
+  it('the start-up sweeps never remove what a link points to', async () => {
+    const { sweepStaleUploads, sweepLeftovers, sweepDeletedRuns } = await import('./projects');
+    const { symlink } = await import('node:fs/promises');
+    const dir = await temp();
+    const outside = await victim();
+    await writeFile(join(outside, 'x.tmp-123-abc123'), 'mine too');
+    await mkdir(join(outside, 'samples'));
+    await writeFile(join(outside, 'samples', 'grid.tmp-123-abc123'), 'and this');
+    await symlink(outside, join(dir, '.uploads'));
+    await mkdir(join(dir, 'runs'), { recursive: true });
+    await symlink(outside, join(dir, 'runs', 'linked-run'));
+    await symlink(outside, join(dir, 'exports'));
+    expect(await sweepStaleUploads(dir)).toEqual([]);
+    expect(await sweepLeftovers(dir)).toEqual([]);
+    await sweepDeletedRuns(dir);
+    expect((await readdir(outside)).sort()).toEqual(['folder', 'keep.txt', 'samples', 'x.tmp-123-abc123']);
+    expect(await readdir(join(outside, 'samples'))).toEqual(['grid.tmp-123-abc123']);
+    // A link inside a real .uploads is swept as a link: the link goes, its target stays.
+    const other = await temp();
+    await mkdir(join(other, '.uploads'));
+    await symlink(outside, join(other, '.uploads', 'old-link'));
+    const { lutimes } = await import('node:fs/promises');
+    const past = new Date(Date.now() - 3 * 3_600_000);
+    await lutimes(join(other, '.uploads', 'old-link'), past, past);
+    expect(await sweepStaleUploads(other)).toEqual(['old-link']);
+    expect((await readdir(outside)).length).toBe(4);
+  });
+
+  it('a linked run or export is not the project’s: not listed, not opened, renamed, annotated or downloaded', async () => {
+    const { symlink } = await import('node:fs/promises');
+    const dir = await temp();
+    const outside = await victim();
+    await mkdir(join(dir, 'runs'), { recursive: true });
+    await mkdir(join(dir, 'exports'), { recursive: true });
+    await symlink(outside, join(dir, 'runs', '20261206-000000-dcgan-bce-abcd'));
+    await symlink(outside, join(dir, 'exports', 'evil'));
+    expect(await listRuns(dir)).toEqual([]);
+    const service = new StudioService({ engine: scriptEngineHost('process.exit(0)'), app: { name: 'x', version: '0', mode: 'web', platform: 'linux' } });
+    await service.openProject(dir, { create: true });
+    const refused = { ok: false, error: { code: 'invalid-request', message: expect.stringMatching(/is a symbolic link: GAN Studio does not follow links inside a project/) } };
+    const runId = '20261206-000000-dcgan-bce-abcd';
+    expect(await service.handle('runs.rename', { runId, name: 'x' })).toMatchObject(refused);
+    expect(await service.handle('runs.annotate', { runId, notes: 'x', tags: [] })).toMatchObject(refused);
+    expect(await service.handle('files.download', { target: { kind: 'run', runId } })).toMatchObject(refused);
+    expect(await service.handle('files.download', { target: { kind: 'export', name: 'evil' } })).toMatchObject(refused);
+    expect((await readdir(outside)).sort()).toEqual(['folder', 'keep.txt']);
+  });
+});

@@ -3,7 +3,8 @@
  * opens them from trusted places only — a native dialog, the recent list, the command line — never
  * from a path the renderer sends.
  */
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { isRealDir, linkUnder } from '../project/links';
+import { lstat, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { isTempName, writeFileAtomic } from '../project/atomic';
@@ -54,10 +55,13 @@ export async function openProject(dir: string, options: { create?: boolean } = {
  */
 export async function sweepStaleUploads(projectDir: string, maxAgeMs = 3_600_000): Promise<string[]> {
   const root = uploadsDirOf(projectDir);
+  // A link in .uploads' place would make this sweep empty whatever it points to.
+  if (!(await isRealDir(root))) return [];
   const names = await readdir(root).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names) {
-    const info = await stat(join(root, name)).catch(() => null);
+    // A link's own age; rm removes the link, never what it points to.
+    const info = await lstat(join(root, name)).catch(() => null);
     if (info && Date.now() - info.mtimeMs > maxAgeMs) {
       await rm(join(root, name), { recursive: true, force: true });
       removed.push(name);
@@ -78,8 +82,9 @@ export async function listRuns(projectDir: string): Promise<RunSummary[]> {
   const runs = await Promise.all(
     names.map(async (runId): Promise<RunSummary | null> => {
       const dir = join(runsDir, runId);
-      const info = await stat(dir).catch(() => null);
-      if (!info?.isDirectory() || runId.startsWith('.')) return null;
+      // A link in runs/ is not a run of this project (its writes would land where it points).
+      const info = await lstat(dir).catch(() => null);
+      if (!info?.isDirectory() || info.isSymbolicLink() || runId.startsWith('.')) return null;
       const created = info.birthtime.toISOString();
       const name = await readRunName(dir);
       try {
@@ -140,6 +145,8 @@ export async function deleteRun(runDir: string): Promise<void> {
 export async function sweepLeftovers(projectDir: string): Promise<string[]> {
   const removed: string[] = [];
   const sweep = async (dir: string, stale: (name: string) => boolean) => {
+    // Only inside real folders of the project: a linked exports/, run or samples/ is left alone.
+    if (linkUnder(projectDir, dir) || !(await isRealDir(dir))) return;
     for (const name of await readdir(dir).catch(() => [] as string[])) {
       if (!stale(name)) continue;
       await rm(join(dir, name), { recursive: true, force: true });
@@ -156,6 +163,7 @@ export async function sweepLeftovers(projectDir: string): Promise<string[]> {
 /** Finishes deletes a crash interrupted (see deleteRun). */
 export async function sweepDeletedRuns(projectDir: string): Promise<void> {
   const runsDir = runsDirOf(projectDir);
+  if (!(await isRealDir(runsDir))) return;
   for (const name of await readdir(runsDir).catch(() => [] as string[])) {
     if (name.startsWith('.deleting-')) await rm(join(runsDir, name), { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@
  * hand it untrusted (channel, input) pairs; it validates them against the contract and answers with
  * a Reply, never an exception.
  */
+import { confinedPath } from '../project/links';
 import { studioRequests, type EventChannel, type EventPayload, type RevealTarget, type StudioRequests, type ViewName } from '../api/contract';
 import { parseRequest, toErrorShape, type Reply } from '../api/rpc';
 import type { AppInfo } from '../api/schemas';
@@ -208,7 +209,7 @@ export class StudioService {
   private runDir(runId: string): string {
     // Ids reach here validated (runIdSchema); checked again because a path is about to be built.
     if (!runIdSchema.safeParse(runId).success) throw new StudioError({ code: 'invalid-request', message: `Not a run id: ${runId}` });
-    return join(this.runsDir(), runId);
+    return confinedPath(this.requireProject().dir, join(this.runsDir(), runId));
   }
 
   private async pathOf(target: RevealTarget): Promise<string> {
@@ -221,7 +222,7 @@ export class StudioService {
       case 'run':
         return this.runDir(target.runId);
       case 'export':
-        return join(dir, EXPORTS_DIR, target.name);
+        return confinedPath(dir, join(dir, EXPORTS_DIR, target.name));
       case 'run-config':
         return runFiles(this.runDir(target.runId)).config;
       case 'checkpoint': {

@@ -21,7 +21,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { AugmentConfig } from '../../api/train-config';
 import { Rng } from '../rng';
 import { adjustColor, cutout, flipHorizontal, translate } from './ops';
-import { pickRows, type Rows } from '../parallel/shard';
+import { pickRows, type Rows } from '../ops/rows';
 import { drawApplied, drawColor, drawCutoutStarts, drawFlips, drawShifts, fractionOf, keepColor, keepCutoutStarts, keepShifts } from './params';
 
 /** DiffAugment's defaults: shifts up to 1/8 of a side, a cutout half a side wide. */

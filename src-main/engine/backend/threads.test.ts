@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultThreads, resolveThreads, threadsEnvVar } from './threads';
+import { defaultThreads, parallelEnvVar, resolveParallel, resolveThreads, threadsEnvVar, trainingReplicas } from './threads';
+import { backendLine } from '../../shared/backend-line';
+import type { BackendReport } from '../../api/schemas';
 
 describe('thread count setting', () => {
   it('defaults to every core on 1–2 cores, otherwise all but one, at most 8', () => {
@@ -18,5 +20,20 @@ describe('thread count setting', () => {
     expect(() => resolveThreads('2.5', {})).toThrow(/--threads/);
     expect(() => resolveThreads(undefined, { [threadsEnvVar]: 'many' })).toThrow(/GAN_STUDIO_THREADS must be/);
     expect(() => resolveThreads('9', {})).toThrow(/from 1 to 8/);
+  });
+});
+
+describe('how training uses the threads', () => {
+  it('is data-parallel replicas unless GAN_STUDIO_PARALLEL says threads, and refuses anything else by name', () => {
+    expect(resolveParallel({})).toBe('replicas');
+    expect(resolveParallel({ [parallelEnvVar]: ' threads ' })).toBe('threads');
+    expect(() => resolveParallel({ [parallelEnvVar]: 'both' })).toThrow('GAN_STUDIO_PARALLEL is "replicas" or "threads" (got "both")');
+    expect([trainingReplicas(4, 'replicas'), trainingReplicas(4, 'threads'), trainingReplicas(1, 'replicas')]).toEqual([4, 1, 1]);
+  });
+
+  it('is named in the backend line', () => {
+    const report: BackendReport = { active: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', attempts: [], customKernels: [], tfjsVersion: '4', threads: 1, trainingReplicas: 2 };
+    expect(backendLine(report)).toBe('wasm (@tensorflow/tfjs-backend-wasm), training on 2 data-parallel replicas of one thread each');
+    expect(backendLine({ ...report, threads: 2, trainingReplicas: undefined })).toBe('wasm (@tensorflow/tfjs-backend-wasm), 2 threads');
   });
 });

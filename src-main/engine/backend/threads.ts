@@ -48,7 +48,7 @@ export function yieldPriorityWhenBusy(threads: number, cores: number = os.availa
 export const parallelEnvVar = 'GAN_STUDIO_PARALLEL';
 
 /**
- * How a CPU training run uses its threads. 'replicas' (data-parallel, engine/parallel): one replica
+ * How a CPU training run uses its threads. 'replicas' (data-parallel, engine/training/parallel): one replica
  * per thread, each a tfjs instance on one thread training its rows of every batch, so every part of
  * a step runs on every core. 'threads': one trainer whose matrix products ONNX Runtime splits over
  * the threads while the rest of the step (data movement, batch norm, Adam, JavaScript) runs on one.

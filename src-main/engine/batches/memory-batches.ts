@@ -8,7 +8,7 @@ import type { ModelConfig } from '../../api/train-config';
 import type { LabelledImages } from '../dataset/mnist-demo';
 import type { Batch, BatchSource } from './types';
 import type { Rng } from '../rng';
-import type { Rows } from '../parallel/shard';
+import type { Rows } from '../ops/rows';
 
 /** What the stored images look like (all of a dataset's images share it). */
 export interface ImageLayout {

@@ -1,7 +1,7 @@
 /** What a training run reads: batches, and the sources that draw them. */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
-import type { Rows } from '../parallel/shard';
+import type { Rows } from '../ops/rows';
 
 /** A batch of training images in [-1, 1] with optional one-hot labels. */
 export interface Batch {

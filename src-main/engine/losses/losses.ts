@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LossConfig } from '../../api/train-config';
 import { sigmoidCrossEntropyWithLogits } from '../ops';
 import { tfSeed } from '../ops/seed';
-import { sliceRows, type Rows } from '../parallel/shard';
+import { sliceRows, type Rows } from '../ops/rows';
 
 export interface GanLoss {
   discriminator(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar;

@@ -11,7 +11,7 @@ import { leakyRelu } from '../ops';
 import { tfSeed } from '../ops/seed';
 import { dcganPlan } from '../../shared/model-design/plan';
 import type { ModelConfig } from '../../api/train-config';
-import { sliceRows, type Rows } from '../parallel/shard';
+import { sliceRows, type Rows } from '../ops/rows';
 
 export interface Discriminator {
   readonly params: ParamStore;
@@ -50,12 +50,12 @@ interface Noise {
 
 /** tf.dropout's mask, drawn for the whole batch when h is some rows of it. */
 function dropout(h: tf.Tensor, rate: number, noise: Noise): tf.Tensor {
-  const seed = tfSeed(noise.seed + noise.calls++);
+  const seed = noise.seed + noise.calls++;
   const rows = noise.rows;
-  if (!rows) return tf.dropout(h, rate, undefined, seed);
+  if (!rows) return tf.dropout(h, rate, undefined, tfSeed(seed));
   // tf.dropout's arithmetic: x · ⌊U + keep⌋ / keep, U over the whole batch's shape.
   const keep = 1 - rate;
-  const uniform = sliceRows(tf.randomUniform([rows.total, ...h.shape.slice(1)], 0, 1, 'float32', seed), rows);
+  const uniform = sliceRows(tf.randomUniform([rows.total, ...h.shape.slice(1)], 0, 1, 'float32', tfSeed(seed)), rows);
   return tf.mul(h, tf.div(tf.floor(tf.add(uniform, keep)), keep));
 }
 

@@ -8,12 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { tensorOf, type FusedOps } from '../backend/fused';
-import type { BatchNormSync } from '../parallel/shard';
+import type { BatchNormSync } from './rows';
 
 /** Set while a data-parallel replica trains a step: the statistics and sums are the whole batch's. */
 let sync: BatchNormSync | null = null;
 
-/** Data-parallel training (parallel/shard.ts) sets this for the length of a step, and clears it. */
+/** Data-parallel training (training/parallel/shard.ts) sets this for the length of a step, and clears it. */
 export function setBatchNormSync(next: BatchNormSync | null): void {
   sync = next;
 }
@@ -59,7 +59,7 @@ export function fusedTrainingBatchNorm(ops: FusedOps, x: tf.Tensor, p: BatchNorm
         const [dBeta, dGamma] = ops.gradSums(dy, savedX, savedStats, epsilon).map((t) => tensorOf(t)) as [tf.Tensor, tf.Tensor];
         if (!exchange) return [tensorOf(ops.inputGrad(dy, savedX, savedStats, savedGamma, dBeta, dGamma, epsilon)), dGamma, dBeta];
         // Data-parallel: ∂L/∂x needs the whole batch's two sums, weighted by each replica's share
-        // (parallel/shard.ts); γ and β keep this replica's, which the trainer sums with the others.
+        // (training/parallel/shard.ts); γ and β keep this replica's, which the trainer sums with the others.
         const whole = wholeBatch(tf.concat([dBeta, dGamma]), (v) => exchange.gradSums(v));
         const [wholeBeta, wholeGamma] = tf.split(whole, 2);
         const dx = tensorOf(ops.inputGrad(dy, savedX, savedStats, savedGamma, wholeBeta!, wholeGamma!, epsilon));

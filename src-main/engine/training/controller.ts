@@ -16,8 +16,8 @@ import { trainingEvaluatorFor } from '../evaluation/in-training';
 import { dataChange, runDataset, runStartData, writeRunFile } from '../../project/run-file';
 import { datasetDirOf, projectOfRun } from '../../project/layout';
 import { TrainingSession, type SessionListener, type TrainerFactory } from './session';
-import { ReplicaGroup } from '../parallel/replicas';
-import { LeadTrainer, replicaData } from '../parallel/lead';
+import { ReplicaGroup } from './parallel/replicas';
+import { LeadTrainer, replicaData } from './parallel/lead';
 import type { BackendName } from '../../api/schemas';
 import { readRunHistory } from '../../project/run-history';
 import { toStepPoint } from '../../project/step-point';
@@ -41,7 +41,7 @@ export interface TrainingHost {
 export interface TrainingControllerOptions {
   /** Datasets with more pixel bytes than this train as a shard stream (tests lower it). */
   streamAboveBytes?: number;
-  /** Train each run on data-parallel replicas (engine/parallel), this many, on this backend. */
+  /** Train each run on data-parallel replicas (engine/training/parallel), this many, on this backend. */
   replicas?: { size: number; backend: BackendName } | undefined;
 }
 

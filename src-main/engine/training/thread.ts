@@ -28,7 +28,7 @@ import type { TrainingHost } from './controller';
 export const trainWorkerDataSchema = z.object({
   backend: backendNameSchema,
   threads: z.number().int().positive().optional(),
-  /** Data-parallel replicas for each run (engine/parallel), one thread each; absent or 1: one trainer on `threads`. */
+  /** Data-parallel replicas for each run (engine/training/parallel), one thread each; absent or 1: one trainer on `threads`. */
   replicas: z.number().int().positive().optional(),
   workerDir: z.string().optional(),
   streamAboveBytes: z.number().int().positive().optional(),

@@ -19,7 +19,7 @@ import { createAugmenter, type Augmenter } from '../augment/augment';
 import { AdaptiveStrength, realSign, type AdaptiveState } from '../augment/adaptive';
 import { liveParamsOf, liveParamsSchema } from '../../api/training';
 import { lrDecayFactor } from '../../shared/lr-decay';
-import { sliceRows, type Rows, type Shard } from '../parallel/shard';
+import { sliceRows, type ReplicaPart, type Rows } from '../ops/rows';
 import { setBatchNormSync } from '../ops/batch-norm';
 
 /** The per-step statistics read back from the backend, in the order they are stacked. */
@@ -100,8 +100,8 @@ export class Trainer {
   constructor(
     readonly config: TrainConfig,
     private readonly nextBatch: BatchSource,
-    /** A data-parallel replica's part (parallel/shard.ts): its rows of every batch; null trains the whole batch. */
-    private readonly shard: Shard | null = null,
+    /** A data-parallel replica's part (training/parallel/shard.ts): its rows of every batch; null trains the whole batch. */
+    private readonly shard: ReplicaPart | null = null,
   ) {
     const { model } = config;
     const generatorSpec = generatorSpecOf(model);

@@ -6,18 +6,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import { initRuntime } from '../runtime';
-import { installSafetyNet } from '../../api/process-net';
-import { Trainer, type TrainerState } from '../training/trainer';
-import { trainingBatches } from '../batches/training-data';
-import { openDataset } from '../dataset';
-import { arraysToTensors } from '../checkpoint/tensors';
+import { initRuntime } from '../../runtime';
+import { installSafetyNet } from '../../../api/process-net';
+import { Trainer, type TrainerState } from '../trainer';
+import { trainingBatches } from '../../batches/training-data';
+import { openDataset } from '../../dataset';
+import { arraysToTensors } from '../../checkpoint/tensors';
 import { Collective } from './collective';
 import { Shard } from './shard';
 import { replicaCallSchema, replicaWorkerDataSchema, type ReplicaCall, type ReplicaReply } from './protocol';
-import type { AdaptiveState } from '../augment/adaptive';
-import type { DatasetReader } from '../dataset';
-import type { BatchSource } from '../batches/types';
+import type { AdaptiveState } from '../../augment/adaptive';
+import type { DatasetReader } from '../../dataset';
+import type { BatchSource } from '../../batches/types';
 
 const port = parentPort;
 if (!port) throw new Error('replica-worker must run in a worker thread');

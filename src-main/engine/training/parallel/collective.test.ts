@@ -1,7 +1,7 @@
 /** The replicas' exchange: weighted sums over shared memory, across chunks and replica counts, and an abort that frees the others. */
 import { describe, expect, it } from 'vitest';
 import { createCollective, Collective, SLOT_ELEMENTS, SMALL_ELEMENTS } from './collective';
-import { resolveWorkerEntry, spawnWorker } from '../dataset/worker-script';
+import { resolveWorkerEntry, spawnWorker } from '../../dataset/worker-script';
 
 interface Outcome {
   ok: boolean;

@@ -7,17 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { registerTrainingKernels } from '../backend/kernels';
-import { ensureGradientsRegistered } from '../ops/gradients';
-import type { TrainConfig } from '../../api/train-config';
-import { loadMnistDemo } from '../dataset/mnist-demo';
-import { memoryBatches } from '../batches/memory-batches';
-import { Trainer, type StepMetrics } from '../training/trainer';
-import { lossCases, modelCases, tinyConfig } from '../training/testing-config';
+import { registerTrainingKernels } from '../../backend/kernels';
+import { ensureGradientsRegistered } from '../../ops/gradients';
+import type { TrainConfig } from '../../../api/train-config';
+import { loadMnistDemo } from '../../dataset/mnist-demo';
+import { memoryBatches } from '../../batches/memory-batches';
+import { Trainer, type StepMetrics } from '../trainer';
+import { lossCases, modelCases, tinyConfig } from '../testing-config';
 import { ReplicaGroup } from './replicas';
 import { LeadTrainer, replicaData } from './lead';
-import type { LabelledImages } from '../dataset/mnist-demo';
-import { rowsOf } from './shard';
+import type { LabelledImages } from '../../dataset/mnist-demo';
+import { rowsOf } from '../../ops/rows';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 

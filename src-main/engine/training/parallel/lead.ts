@@ -4,12 +4,12 @@
  * they take theirs at the same time, and a live edit or a restored checkpoint reaches them too. The
  * lead's weights, statistics and checkpoints are the run's: every replica holds the same.
  */
-import type { TrainConfig } from '../../api/train-config';
-import type { BatchSource } from '../batches/types';
-import { isStreamed, type TrainingData } from '../batches/training-data';
-import { tensorsToArrays } from '../checkpoint/tensors';
-import type { LabelledImages } from '../dataset/mnist-demo';
-import { Trainer, type LiveParams, type StepMetrics, type TrainerState } from '../training/trainer';
+import type { TrainConfig } from '../../../api/train-config';
+import type { BatchSource } from '../../batches/types';
+import { isStreamed, type TrainingData } from '../../batches/training-data';
+import { tensorsToArrays } from '../../checkpoint/tensors';
+import type { LabelledImages } from '../../dataset/mnist-demo';
+import { Trainer, type LiveParams, type StepMetrics, type TrainerState } from '../trainer';
 import { Shard } from './shard';
 import { rootCause, type ReplicaGroup } from './replicas';
 import type { ReplicaData, ReplicaState } from './protocol';

@@ -5,10 +5,10 @@
  * instance on one thread, which this group starts, steers and ends.
  */
 import type { Worker } from 'node:worker_threads';
-import type { BackendPreference } from '../../api/schemas';
-import type { TrainConfig } from '../../api/train-config';
-import type { LiveParams } from '../training/trainer';
-import { resolveWorkerEntry, spawnWorker } from '../dataset/worker-script';
+import type { BackendPreference } from '../../../api/schemas';
+import type { TrainConfig } from '../../../api/train-config';
+import type { LiveParams } from '../trainer';
+import { resolveWorkerEntry, spawnWorker } from '../../dataset/worker-script';
 import { ABORTED_PREFIX, createCollective, Collective } from './collective';
 import type { ReplicaCall, ReplicaData, ReplicaReply, ReplicaState, ReplicaWorkerData } from './protocol';
 

@@ -1,5 +1,5 @@
 /**
- * The one exchange between data-parallel replicas (engine/parallel): a weighted sum over shared
+ * The one exchange between data-parallel replicas (engine/training/parallel): a weighted sum over shared
  * memory, Σ_r w_r·x_r, that every replica calls with its own x_r and w_r and gets back whole.
  *
  * Replicas are worker threads, each with its own tfjs instance; the memory is one

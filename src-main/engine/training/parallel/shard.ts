@@ -12,40 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Collective } from './collective';
+import { rowsOf, type ReplicaPart, type Rows } from '../../ops/rows';
 
-/** Rows [offset, offset + count) of a batch of `total`. */
-export interface Rows {
-  offset: number;
-  count: number;
-  total: number;
-}
-
-/** Replica `rank`'s rows of a batch of `total`, as even as whole rows allow. */
-export function rowsOf(total: number, rank: number, size: number): Rows {
-  const offset = Math.floor((rank * total) / size);
-  return { offset, count: Math.floor(((rank + 1) * total) / size) - offset, total };
-}
-
-/** Those rows of t (t itself when they are all of it). */
-export function sliceRows<T extends tf.Tensor>(t: T, rows: Rows | null): T {
-  if (!rows || (rows.offset === 0 && rows.count === t.shape[0])) return t;
-  return tf.slice(t, rows.offset, rows.count) as T;
-}
-
-/** Rows of per-image parameters drawn for the whole batch. */
-export function pickRows<T extends Float32Array | Int32Array | Uint8Array>(values: T, rows: Rows | null): T {
-  return rows ? (values.slice(rows.offset, rows.offset + rows.count) as T) : values;
-}
-
-/** Batch norm over the whole batch in data-parallel training. */
-export interface BatchNormSync {
-  /** This replica's per-channel [mean; variance] ([2·C]) → the whole batch's. */
-  statistics(local: Float32Array): Float32Array;
-  /** This replica's [Σ dy; Σ dy·x̂] ([2·C]) → the whole batch's, as the layer's input gradient needs them. */
-  gradSums(local: Float32Array): Float32Array;
-}
-
-export class Shard implements BatchNormSync {
+export class Shard implements ReplicaPart {
   constructor(private readonly collective: Collective) {}
 
   get rank(): number {

@@ -1,9 +1,9 @@
 /** Messages between the host of a data-parallel group (./replicas.ts) and its replicas (./replica-worker.ts). */
 import { z } from 'zod';
-import { backendPreferenceSchema } from '../../api/schemas';
-import { trainConfigSchema } from '../../api/train-config';
-import { liveParamsSchema } from '../../api/training';
-import type { StepMetrics } from '../training/trainer';
+import { backendPreferenceSchema } from '../../../api/schemas';
+import { trainConfigSchema } from '../../../api/train-config';
+import { liveParamsSchema } from '../../../api/training';
+import type { StepMetrics } from '../trainer';
 
 export const replicaWorkerDataSchema = z.object({
   collective: z.object({ buffer: z.instanceof(SharedArrayBuffer), size: z.number().int().min(1) }),
