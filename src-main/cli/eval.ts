@@ -3,7 +3,6 @@
  * the Evaluate view, prints each metric beside its real-vs-real baseline, and appends the result
  * to the run's evaluations.jsonl (where the app lists it too).
  */
-import { parseArgs } from 'node:util';
 import { basename, resolve } from 'node:path';
 import { projectOfRun } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
@@ -18,11 +17,11 @@ import { evaluateCheckpoint } from '../engine/evaluation/evaluate';
 import { inceptionDirOf } from '../project/layout';
 import { cacheGraphModel } from '../engine/evaluation/graph-model';
 import { ProgressLine } from './progress';
-import { flagNumber } from './flags';
+import { flagNumber, parseFlags } from './flags';
 import { evalUsage } from './usage';
 
 export async function evaluate(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     options: {
       run: { type: 'string' },

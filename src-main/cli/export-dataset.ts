@@ -1,5 +1,5 @@
 /** `gan-studio export-dataset stylegan`: the project dataset as a StyleGAN2-ADA dataset zip. */
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DatasetError, exportStyleGan, openDataset, zipSink } from '../engine/dataset';
@@ -13,7 +13,7 @@ import { ProgressLine } from './progress';
 import { exportDatasetUsage } from './usage';
 
 export async function exportDataset(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args,
     allowPositionals: true,
     options: { project: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },

@@ -2,7 +2,6 @@
  * `gan-studio export`: the Gallery view's exports from the terminal, with the same engine code,
  * folders, sidecars and guarantees (temp folder renamed when complete, never an overwrite).
  */
-import { parseArgs } from 'node:util';
 import { basename, dirname, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import {
@@ -22,7 +21,7 @@ import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
 import { ProgressLine } from './progress';
 import { formatBytes } from '../shared/bytes';
-import { optionalFlagNumber } from './flags';
+import { optionalFlagNumber, parseFlags } from './flags';
 import { exportUsage } from './usage';
 
 const options = {
@@ -52,10 +51,10 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>>['values'];
+type Values = ReturnType<typeof parseFlags<{ args: string[]; options: typeof options; allowPositionals: true }>>['values'];
 
 export async function exportCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
+  const { values, positionals } = parseFlags({ args, options, allowPositionals: true });
   if (values.help) return void process.stdout.write(exportUsage);
 
   let request: Record<string, unknown>;

@@ -1,5 +1,4 @@
 /** `gan-studio import`: a folder of images into a project's dataset, with the app's importer. */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { formatIssues } from '../api/rpc';
 import { importOptionsSchema } from '../api/dataset';
@@ -11,11 +10,11 @@ import { openProject } from '../services/projects';
 import { holdProjectLock } from '../project/lock';
 import { defaultProjectDir } from '../services/workspace';
 import { ProgressLine } from './progress';
-import { flagNumber, optionalFlagNumber } from './flags';
+import { flagNumber, optionalFlagNumber, parseFlags } from './flags';
 import { importUsage } from './usage';
 
 export async function importFolder(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args,
     allowPositionals: true,
     options: {

@@ -1,5 +1,5 @@
 /** `gan-studio metrics`: a run's logged metrics as a summary, CSV or TensorBoard event files. Read-only on the run's log. */
-import { parseArgs } from 'node:util';
+import { parseFlags } from './flags';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { readRunHistory } from '../project/run-history';
@@ -10,7 +10,7 @@ import { metricsCsv } from '../shared/metrics-csv';
 import { metricsUsage } from './usage';
 
 export async function metrics(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     options: {
       run: { type: 'string' },

@@ -3,7 +3,6 @@
  * come through LoadedGenerator (never a TrainingSession, which logs to metrics.jsonl), and a seed
  * names the same latent as in exports, the explorer and an exported model (latentForSeed).
  */
-import { parseArgs } from 'node:util';
 import { basename, dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { expandSource, sampleSourceSchema } from '../api/export';
@@ -18,14 +17,14 @@ import { encodePng } from '../engine/image/png';
 import { LoadedGenerator } from '../engine/sampling';
 import { pinSpec, renderAll } from '../engine/export/render';
 import { drawLatents, fixedNoiseSeed } from '../engine/training/trainer';
-import { optionalFlagNumber } from './flags';
+import { optionalFlagNumber, parseFlags } from './flags';
 import { sampleUsage } from './usage';
 
 /** The run's fixed-noise grid: 64 images. */
 const FIXED_GRID = 64;
 
 export async function sample(args: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     options: {
       run: { type: 'string' },

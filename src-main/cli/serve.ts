@@ -1,5 +1,4 @@
 /** `gan-studio serve`: web mode, the app's services on loopback behind a token. */
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, resolve } from 'node:path';
 import { backendPreferenceSchema } from '../api/schemas';
@@ -10,11 +9,11 @@ import { startWebServer } from '../server/web-server';
 import { defaultProjectDir } from '../services/workspace';
 import { installSafetyNet } from '../api/process-net';
 import { resolveThreads, threadsEnvVar } from '../engine/backend/threads';
-import { wholeFlag } from './flags';
+import { parseFlags, wholeFlag } from './flags';
 import { serveUsage } from './usage';
 
 export async function serve(args: string[], version: string): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args,
     options: {
       port: { type: 'string', default: '0' },
@@ -54,6 +53,8 @@ export async function serve(args: string[], version: string): Promise<void> {
   const shutdown = async () => {
     await server.close();
     await engine.stop();
+    // The lock goes with the server: the next app or command opens the project without a takeover.
+    await service.closeProject();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());

@@ -2,7 +2,6 @@
  * `gan-studio train`: a training run from the terminal, through the same TrainingSession the app
  * uses, in this process. Ctrl+C stops it with a checkpoint; `--resume <run dir>` continues it.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { backendPreferenceSchema, datasetRefSchema, nearestResolution, type DatasetRef } from '../api/schemas';
@@ -26,11 +25,11 @@ import { TrainingSession, type RunStatus, type SessionListener, type TrainerFact
 import { defaultProjectDir } from '../services/workspace';
 import { TensorBoardLog } from '../project/tensorboard';
 import { ProgressLine } from './progress';
-import { flagNumber, wholeFlag } from './flags';
+import { flagNumber, parseFlags, wholeFlag } from './flags';
 import { trainUsage } from './usage';
 
 export async function train(args: string[]): Promise<void> {
-  const { values, tokens } = parseArgs({
+  const { values, tokens } = parseFlags({
     args,
     tokens: true,
     options: {

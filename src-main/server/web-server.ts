@@ -69,7 +69,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const log = options.log ?? ((message: string) => void process.stderr.write(`${message}\n`));
   const limits = { ...defaultLimits, ...options.limits };
   const loopbackNames = ['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host];
-  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);
+  // The loopback names, and the host it listens on (127.0.0.2 is loopback too): the page it prints opens there.
+  const allowedOrigins = () => new Set(loopbackNames.map((name) => `http://${name}:${port}`));
   const authorised = (req: IncomingMessage, url: URL) =>
     tokenMatches(url.searchParams.get('token'), token) || tokenMatches(readCookie(req, COOKIE), token);
 

@@ -155,6 +155,13 @@ export class StudioService {
    * Opens a project folder chosen in a trusted place (dialog, recent list, command line). Refused
    * while a run is training or paused in the engine, so a run never loses its folder.
    */
+  /** Lets the project go (its lock file is removed), at the end of the process. */
+  async closeProject(): Promise<void> {
+    const lock = this.lock;
+    this.lock = null;
+    await lock?.release();
+  }
+
   async openProject(dir: string, options: { create?: boolean } = {}): Promise<ProjectInfo> {
     const run = this.options.engine.status().state === 'ready' ? await this.options.engine.request('train.status', {}) : null;
     if (run && (run.state === 'running' || run.state === 'paused')) {

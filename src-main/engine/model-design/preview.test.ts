@@ -41,7 +41,7 @@ describe('samples.preview (the renderer’s request)', () => {
 
 describe('a Sample too big to draw', () => {
   it('is refused before anything is built, with the size it would need', () => {
-    const huge = { architecture: 'dcgan' as const, resolution: 128, channels: 3 as const, zDim: 512, width: 1024, upsample: 'transposed' as const, rows: 1, cols: 1, seed: 1 };
+    const huge = { architecture: 'dcgan' as const, resolution: 128 as 28 | 32 | 64 | 128, channels: 3 as const, zDim: 512, width: 1024, upsample: 'transposed' as const, rows: 1, cols: 1, seed: 1 };
     expect(() => assertPreviewFits(huge)).toThrow(/This generator needs about [\d.]+ GiB to draw a sample \([\d,]+ weights\), more than the [\d.]+ GiB a Sample may use: lower the width, z or the resolution/);
     // The Model view's largest ordinary designs still draw.
     expect(() => assertPreviewFits({ ...huge, resolution: 64, width: 128, zDim: 128, rows: 16, cols: 16 })).not.toThrow();
