@@ -55,17 +55,18 @@ async function serveTinyModel(prefix: string, shard?: (res: ServerResponse) => v
 }
 
 describe('address check (real resolver, literal addresses)', () => {
-  it('refuses loopback, private, link-local and unspecified addresses, IPv4 and IPv6', async () => {
-    for (const host of ['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.254', '192.168.1.1', '169.254.169.254', '0.0.0.0', '[::1]', '[fc00::1]', '[fd12:3456::1]', '[fe80::1]', '[::ffff:127.0.0.1]', '[::]']) {
+  it('refuses loopback, private, shared, link-local, multicast and unspecified addresses, IPv4 and IPv6 (and IPv6 forms that carry IPv4)', async () => {
+    for (const host of ['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.254', '192.168.1.1', '169.254.169.254', '0.0.0.0', '[::1]', '[fc00::1]', '[fd12:3456::1]', '[fe80::1]', '[::ffff:127.0.0.1]', '[::]', '100.64.0.1', '100.127.255.254', '198.18.0.1', '224.0.0.1', '[::127.0.0.1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::]', '[ff02::1]']) {
       await expect(publicAddresses(host), host).rejects.toThrow(/loopback, private-network or link-local address: models are only downloaded from public hosts/);
     }
   });
 
   it('admits public addresses, including the neighbours of the private ranges', async () => {
-    for (const host of ['8.8.8.8', '172.32.0.1', '172.15.255.255', '11.0.0.1', '192.169.0.1', '169.255.0.1', '[2606:4700:4700::1111]', '[fe00::1]']) {
+    for (const host of ['8.8.8.8', '172.32.0.1', '172.15.255.255', '11.0.0.1', '192.169.0.1', '169.255.0.1', '100.63.255.255', '100.128.0.1', '198.20.0.1', '[2606:4700:4700::1111]', '[fe00::1]']) {
       await expect(publicAddresses(host), host).resolves.toHaveLength(1);
     }
-    expect(isPrivateAddress('100.64.0.1')).toBe(false);
+    // Carrier-grade NAT (Tailscale's addresses) is someone's private network, not a public host.
+    expect(isPrivateAddress('100.64.0.1')).toBe(true);
     expect(() => isPrivateAddress('example.com')).toThrow(/not an IP address/);
   });
 

@@ -41,12 +41,28 @@ export class FileTooLargeError extends Error {
 }
 
 const privateRanges = new BlockList();
-for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
+// IPv4: unspecified, RFC 1918, loopback, link-local, carrier-grade NAT (100.64/10, which Tailscale
+// networks use), IETF protocol assignments, benchmarking (198.18/15), multicast and reserved.
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 3],
+] as const) {
   privateRanges.addSubnet(net, prefix, 'ipv4');
 }
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) privateRanges.addSubnet(net, prefix, 'ipv6');
+// IPv6: the IPv4-compatible block (::/96 holds :: and ::1, and ::127.0.0.1), NAT64 (64:ff9b::/96) and
+// 6to4 (2002::/16), which carry an IPv4 address that may be private, unique local, link-local and
+// multicast. IPv4-mapped addresses (::ffff:a.b.c.d) are checked against the IPv4 list by BlockList.
+for (const [net, prefix] of [['::', 96], ['64:ff9b::', 96], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) privateRanges.addSubnet(net, prefix, 'ipv6');
 
-/** Loopback, private (RFC 1918, fc00::/7), link-local or unspecified, including IPv4-mapped IPv6. */
+/** Loopback, private, link-local, shared (CGNAT), multicast, reserved or unspecified, including IPv6 forms that embed IPv4. */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) throw new Error(`${address} is not an IP address`);
