@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MetricsLog, readMetricsLog } from './metrics-log';
+import { MetricsLog, parseLogLine, readMetricsLog } from './metrics-log';
 
 /** A metrics.jsonl holding `text` (e.g. a torn last line) in a fresh folder, and a MetricsLog on it. */
 async function logWith(text: string): Promise<{ path: string; log: MetricsLog }> {
@@ -37,5 +37,19 @@ describe('MetricsLog', () => {
     log.append({ type: 'event', step: 0, message: 'first' });
     await log.flush();
     expect((await readMetricsLog(path)).lines).toEqual([{ type: 'event', step: 0, message: 'first' }]);
+  });
+});
+
+describe('reading a log back', () => {
+  it('skips and counts lines GAN Studio could not have written (a step of "x", no step, a string value)', async () => {
+    expect(parseLogLine('{"type":"step","step":3,"dLoss":1.2,"gLoss":null}')).toEqual({ type: 'step', step: 3, dLoss: 1.2, gLoss: null });
+    for (const bad of ['{"type":"step","step":"x"}', '{"type":"step"}', '{"type":"step","step":-1}', '{"type":"step","step":1,"dLoss":"1"}', '{"type":"event","step":1}', '[1]', 'null', '{"step":1}', 'not json']) {
+      expect(parseLogLine(bad), bad).toBeNull();
+    }
+    const file = join(await mkdtemp(join(tmpdir(), 'gan-log-')), 'metrics.jsonl');
+    await writeFile(file, '{"type":"step","step":1,"dLoss":1}\n{"type":"step","step":"x"}\r\n{"type":"event","step":1,"message":"resumed"}\n');
+    const read = await readMetricsLog(file);
+    expect([read.lines.map((l) => l.type), read.skipped]).toEqual([['step', 'event'], 1]);
+    expect(await readMetricsLog(join(file, '..', 'absent.jsonl'))).toEqual({ lines: [], skipped: 0 });
   });
 });

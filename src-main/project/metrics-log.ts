@@ -3,7 +3,9 @@
  * in batches (a write per step would cost more than a small model's step); a crash loses at most
  * the unflushed tail and can leave a partial last line, which the reader skips.
  */
-import { appendFile, open, readFile } from 'node:fs/promises';
+import { appendFile, open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 export type LogLine =
   | ({ type: 'step' } & Record<string, number | string | null>)
@@ -92,24 +94,42 @@ export async function repairTail(path: string): Promise<boolean> {
 
 /** Reads a metrics log, skipping a torn or corrupt line instead of failing the whole run. */
 export async function readMetricsLog(path: string): Promise<{ lines: LogLine[]; skipped: number }> {
-  let text: string;
+  const lines: LogLine[] = [];
+  let skipped = 0;
+  // Line by line: a log of millions of steps is more than one string may hold (~512 MB in V8).
+  const stream = createReadStream(path, { encoding: 'utf8' });
   try {
-    text = await readFile(path, 'utf8');
+    for await (const raw of createInterface({ input: stream, crlfDelay: Infinity })) {
+      if (!raw) continue;
+      const line = parseLogLine(raw);
+      if (line) lines.push(line);
+      else skipped++;
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { lines: [], skipped: 0 };
     throw err;
-  }
-  const lines: LogLine[] = [];
-  let skipped = 0;
-  for (const raw of text.split('\n')) {
-    if (!raw) continue;
-    try {
-      const parsed = JSON.parse(raw) as LogLine;
-      if (parsed && typeof parsed === 'object' && typeof parsed.type === 'string') lines.push(parsed);
-      else skipped++;
-    } catch {
-      skipped++;
-    }
+  } finally {
+    stream.destroy();
   }
   return { lines, skipped };
+}
+
+/**
+ * One line of the log, or null when it is not one GAN Studio could have written: every line has a
+ * type and a whole step, and a step line's values are numbers or null (a diverged run writes null).
+ * A hand-edited or damaged line is skipped and counted, never handed on as a step of "x".
+ */
+export function parseLogLine(raw: string): LogLine | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+  const line = parsed as Record<string, unknown>;
+  if (typeof line.type !== 'string' || !Number.isSafeInteger(line.step) || (line.step as number) < 0) return null;
+  if (line.type === 'step' && !Object.entries(line).every(([key, value]) => key === 'type' || value === null || (typeof value === 'number' && Number.isFinite(value)))) return null;
+  if (line.type === 'event' && typeof line.message !== 'string') return null;
+  return line as LogLine;
 }
