@@ -11,7 +11,7 @@ import { initRuntime } from '../engine/runtime';
 import { backendLine } from '../shared/backend-line';
 import { resolveParallel, resolveThreads, trainingReplicas } from '../engine/backend/threads';
 import { ReplicaGroup } from '../engine/training/parallel/replicas';
-import { LeadTrainer, replicaData } from '../engine/training/parallel/lead';
+import { replicaData, replicaTrainers } from '../engine/training/parallel/lead';
 import { trainsInThread } from '../engine/training/thread';
 import { loadMnistDemo } from '../engine/dataset/mnist-demo';
 import { openDatasetTrainingData, runDataOf, trainingBatches, trainingDataShape, type TrainingData } from '../engine/batches/training-data';
@@ -89,7 +89,7 @@ export async function train(args: string[]): Promise<void> {
   // Images in memory move onto shared memory, one copy for every replica.
   const shared = group ? replicaData(loaded, dataset === 'demo:mnist' ? null : datasetDirOf(dataProject, dataset)) : null;
   const data = shared?.lead ?? loaded;
-  const makeTrainer: TrainerFactory | undefined = group && shared ? (config, batches) => new LeadTrainer(config, batches, group, shared.replicas) : undefined;
+  const makeTrainer: TrainerFactory | undefined = group && shared ? replicaTrainers(group, shared.replicas) : undefined;
   let progress: ProgressLine | null = null;
   let tensorboard: TensorBoardLog | null = null;
   let last: { d: number | null; g: number | null; ips: number } = { d: null, g: null, ips: 0 };

@@ -3,6 +3,9 @@
  * upload, the folder dialog) and main turns it into a folder for the engine to read. After an
  * import or a delete, every window hears the project's datasets again ('dataset.changed').
  */
+import { join } from 'node:path';
+import { confinedPath } from '../project/links';
+import { DATASETS_DIR, datasetDirOf } from '../project/layout';
 import { folderDatasetName } from '../shared/dataset-name';
 import type { datasetRequests } from '../api/dataset';
 import type { ProjectDatasetRef } from '../api/schemas';
@@ -22,12 +25,16 @@ export function datasetStudioHandlers(ctx: StudioContext, sources: ImportSources
     'dataset.project': ({ dataset }) => engine.request('dataset.project', { projectDir: ctx.requireProject().dir, dataset }),
     'dataset.delete': async ({ dataset }) => {
       const projectDir = ctx.requireProject().dir;
+      // Never a delete through a link out of the project (project/links.ts).
+      confinedPath(projectDir, datasetDirOf(projectDir, dataset));
       const result = await engine.request('dataset.delete', { projectDir, dataset });
       await announce(projectDir, dataset);
       return result;
     },
     'dataset.import': async ({ source, options: importOptions, target, name }) => {
       const projectDir = ctx.requireProject().dir;
+      // Imports write under dataset/ or datasets/: never through a link out of the project.
+      for (const dir of target === 'new' ? [datasetDirOf(projectDir, 'project'), join(projectDir, DATASETS_DIR)] : [datasetDirOf(projectDir, target)]) confinedPath(projectDir, dir);
       const folder = await sources.resolve(source, projectDir);
       if (!folder) return { report: null, dataset: null };
       // The files are removed only by the import that consumed them, once it finished: a second

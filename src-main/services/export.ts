@@ -3,7 +3,8 @@
  * path; exports go to <project>/exports/<name>/. Listing and previews read the folder here; the
  * engine renders and writes.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { confinedPath } from '../project/links';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXPORTS_DIR } from '../project/layout';
 import { runIdOfRequest, sidecarSchema, type ExportEntry, type exportRequests } from '../api/export';
@@ -16,17 +17,20 @@ const SIDECAR = 'sidecar.json';
 const PREVIEW = 'preview.png';
 
 export function exportStudioHandlers(ctx: StudioContext): HandlersFor<typeof exportRequests> {
-  const exportsDir = () => join(ctx.requireProject().dir, EXPORTS_DIR);
+  // exports/ and what is read or written in it, never through a link (project/links.ts).
+  const exportsDir = () => confinedPath(ctx.requireProject().dir, join(ctx.requireProject().dir, EXPORTS_DIR));
+  const inExport = (name: string, file: string) => confinedPath(ctx.requireProject().dir, join(exportsDir(), name, file));
   return {
     'export.create': (request) => ctx.engine.request('export.run', { request, exportsDir: exportsDir(), runDir: ctx.runDir(runIdOfRequest(request)) }),
     'export.cancel': () => ctx.engine.request('export.cancel', {}),
     'export.list': async () => ({ dir: exportsDir(), ...(await listExports(exportsDir())), mp4: findFfmpeg() !== null }),
     'export.preview': async ({ name }) => {
-      const png = await readFile(join(exportsDir(), name, PREVIEW)).catch(() => null);
+      const png = await readFile(inExport(name, PREVIEW)).catch(() => null);
       // Width and height are the first fields of the IHDR chunk, right after the 8-byte signature.
       return { image: png && png.length > 24 ? { width: png.readUInt32BE(16), height: png.readUInt32BE(20), pngBase64: png.toString('base64') } : null };
     },
     'export.again': async ({ name }) => {
+      inExport(name, SIDECAR);
       const entry = await readExport(exportsDir(), name);
       if ('reason' in entry) throw new StudioError({ code: 'invalid-request', message: `Export "${name}" cannot be made again: ${entry.reason}` });
       const { sidecar } = entry;
@@ -48,8 +52,9 @@ export async function listExports(dir: string): Promise<{ exports: ExportEntry[]
   for (const name of names) {
     // Hidden folders are exports still being written (or left by a crash, swept by the next export).
     if (name.startsWith('.')) continue;
-    const info = await stat(join(dir, name)).catch(() => null);
-    if (!info?.isDirectory()) continue;
+    // A link is not an export of this project (its files are elsewhere).
+    const info = await lstat(join(dir, name)).catch(() => null);
+    if (!info?.isDirectory() || info.isSymbolicLink()) continue;
     const entry = await readExport(dir, name);
     if ('reason' in entry) damaged.push({ name, reason: entry.reason });
     else exports.push(entry);

@@ -163,5 +163,22 @@ describe('symbolic links inside a project', () => {
     expect(await service.handle('files.download', { target: { kind: 'run', runId } })).toMatchObject(refused);
     expect(await service.handle('files.download', { target: { kind: 'export', name: 'evil' } })).toMatchObject(refused);
     expect((await readdir(outside)).sort()).toEqual(['folder', 'keep.txt']);
+    // A real export whose preview is a link, and a linked export: neither read nor listed.
+    await mkdir(join(dir, 'exports', 'real'), { recursive: true });
+    await symlink(join(outside, 'keep.txt'), join(dir, 'exports', 'real', 'preview.png'));
+    expect(await service.handle('export.preview', { name: 'real' })).toMatchObject(refused);
+    const listed = (await service.handle('export.list', {})) as { ok: true; value: { exports: unknown[]; damaged: { name: string }[] } };
+    expect(listed.value.damaged.map((d) => d.name)).toEqual(['real']);
+    // A real run folder whose checkpoints/ or config.json is a link: not opened, not downloaded.
+    const real = '20261206-000001-dcgan-bce-beef';
+    await mkdir(join(dir, 'runs', real), { recursive: true });
+    await symlink(outside, join(dir, 'runs', real, 'checkpoints'));
+    await symlink(join(outside, 'keep.txt'), join(dir, 'runs', real, 'config.json'));
+    expect(await service.handle('runs.open', { runId: real })).toMatchObject(refused);
+    expect(await service.handle('files.download', { target: { kind: 'run-config', runId: real } })).toMatchObject(refused);
+    // A linked datasets/ folder: no import into it, no delete through it.
+    await symlink(outside, join(dir, 'datasets'));
+    expect(await service.handle('dataset.delete', { dataset: 'project:folder' })).toMatchObject(refused);
+    expect((await readdir(outside)).sort()).toEqual(['folder', 'keep.txt']);
   });
 });

@@ -109,7 +109,7 @@ export class StudioService {
         options.revealPath?.(path);
         return { path, shown: options.revealPath !== undefined };
       },
-      'runs.open': async ({ runId }) => engine.request('train.open', { runDir: this.runDir(runId) }),
+      'runs.open': async ({ runId }) => engine.request('train.open', { runDir: this.runFolders(runId) }),
       'runs.checkpoints': ({ runId }) => listCheckpoints(this.runDir(runId)),
       'runs.metrics': async ({ runId }) => {
         const runDir = this.runDir(runId);
@@ -151,16 +151,17 @@ export class StudioService {
     }
   }
 
-  /**
-   * Opens a project folder chosen in a trusted place (dialog, recent list, command line). Refused
-   * while a run is training or paused in the engine, so a run never loses its folder.
-   */
   /** Lets the project go (its lock file is removed), at the end of the process. */
   async closeProject(): Promise<void> {
     const lock = this.lock;
     this.lock = null;
     await lock?.release();
   }
+
+  /**
+   * Opens a project folder chosen in a trusted place (dialog, recent list, command line). Refused
+   * while a run is training or paused in the engine, so a run never loses its folder.
+   */
 
   async openProject(dir: string, options: { create?: boolean } = {}): Promise<ProjectInfo> {
     const run = this.options.engine.status().state === 'ready' ? await this.options.engine.request('train.status', {}) : null;
@@ -219,25 +220,33 @@ export class StudioService {
     return confinedPath(this.requireProject().dir, join(this.runsDir(), runId));
   }
 
+  /** A run to train on: its folder, and the files and folders training writes and prunes in it, none a link. */
+  private runFolders(runId: string): string {
+    const runDir = this.runDir(runId);
+    const files = runFiles(runDir);
+    for (const path of [files.checkpoints, files.samples, files.metrics, files.config]) confinedPath(this.requireProject().dir, path);
+    return runDir;
+  }
+
   private async pathOf(target: RevealTarget): Promise<string> {
     const dir = this.requireProject().dir;
     switch (target.kind) {
       case 'project':
         return dir;
       case 'dataset':
-        return datasetDirOf(dir, target.dataset);
+        return confinedPath(dir, datasetDirOf(dir, target.dataset));
       case 'run':
         return this.runDir(target.runId);
       case 'export':
         return confinedPath(dir, join(dir, EXPORTS_DIR, target.name));
       case 'run-config':
-        return runFiles(this.runDir(target.runId)).config;
+        return confinedPath(dir, runFiles(this.runDir(target.runId)).config);
       case 'checkpoint': {
         const runDir = this.runDir(target.runId);
         const newest = (await listCheckpoints(runDir)).checkpoints.reduce<{ file: string; step: number } | null>((a, c) => (a && a.step > c.step ? a : c), null);
         const file = target.file ?? newest?.file;
         if (!file) throw new StudioError({ code: 'invalid-request', message: `Run ${target.runId} has no checkpoint yet.` });
-        return join(runFiles(runDir).checkpoints, basename(file));
+        return confinedPath(dir, join(runFiles(runDir).checkpoints, basename(file)));
       }
     }
   }

@@ -1,4 +1,5 @@
 /** Main's side of the StyleGAN2-ADA dataset export: the zip goes to the open project's exports/. */
+import { confinedPath } from '../project/links';
 import { join } from 'node:path';
 import type { datasetExportRequests } from '../api/stylegan-export';
 import type { HandlersFor } from '../api/rpc';
@@ -13,7 +14,7 @@ export function styleGanExportStudioHandlers(ctx: StudioContext): HandlersFor<ty
       const { dir, name } = ctx.requireProject();
       // The first dataset's zip is named after the project, as always; another's after its id too.
       const zipPath = join(exportsDirOf(dir), styleGanZipName(dataset === 'project' ? name : `${name} ${dataset.slice('project:'.length)}`, new Date()));
-      return engine.request('dataset.exportStyleGan', { datasetDir: datasetDirOf(dir, dataset), zipPath });
+      return engine.request('dataset.exportStyleGan', { datasetDir: datasetDirOf(dir, dataset), zipPath: confinedPath(dir, zipPath) });
     },
     'dataset.cancelExport': () => engine.request('dataset.cancelExport', {}),
   };

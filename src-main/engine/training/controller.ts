@@ -17,7 +17,7 @@ import { dataChange, runDataset, runStartData, writeRunFile } from '../../projec
 import { datasetDirOf, projectOfRun } from '../../project/layout';
 import { TrainingSession, type SessionListener, type TrainerFactory } from './session';
 import { ReplicaGroup } from './parallel/replicas';
-import { LeadTrainer, replicaData } from './parallel/lead';
+import { replicaData, replicaTrainers } from './parallel/lead';
 import type { BackendName } from '../../api/schemas';
 import { readRunHistory } from '../../project/run-history';
 import { toStepPoint } from '../../project/step-point';
@@ -194,7 +194,7 @@ export class TrainingController implements TrainingHost {
     }
     const group = (this.group ??= new ReplicaGroup(replicas));
     const shared = replicaData(data, dataset === 'demo:mnist' ? null : datasetDirOf(projectDir, dataset));
-    return { data: shared.lead, makeTrainer: (config, batches) => new LeadTrainer(config, batches, group, shared.replicas) };
+    return { data: shared.lead, makeTrainer: replicaTrainers(group, shared.replicas) };
   }
 
   private require(): TrainingSession {

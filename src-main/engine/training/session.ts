@@ -222,12 +222,12 @@ export class TrainingSession {
     this.emitStatus();
   }
 
-  /** Makes metrics.jsonl complete up to now (readers of the run's history need it). */
   /** Writes a message into the run's log at the current step (what the user was told on reopening). */
   note(message: string): void {
     this.log.append({ type: 'event', step: this.trainer.step, message });
   }
 
+  /** Makes metrics.jsonl complete up to now (readers of the run's history need it). */
   flushLog(): Promise<void> {
     return this.log.flush();
   }

@@ -196,16 +196,22 @@ export class Trainer {
       held.fake?.dispose();
       held.labels?.dispose();
     }
-    if (this.emaGenerator) this.updateEma();
+    let values: Float32Array;
+    try {
+      if (this.emaGenerator) this.updateEma();
+      // One read-back per step: the losses come down together instead of one sync each.
+      const ordered = readBack.map((name) => scalars[name]!);
+      const stacked = tf.stack(ordered);
+      tf.dispose(ordered);
+      const own = (await stacked.data()) as Float32Array;
+      stacked.dispose();
+      values = this.wholeBatchMeans(own, rows);
+    } catch (err) {
+      // Up to the step's last exchange (its statistics), a failure here would leave the others waiting.
+      this.shard?.abort();
+      throw err;
+    }
     this.step++;
-
-    // One read-back per step: the losses come down together instead of one sync each.
-    const ordered = readBack.map((name) => scalars[name]!);
-    const stacked = tf.stack(ordered);
-    tf.dispose(ordered);
-    const own = (await stacked.data()) as Float32Array;
-    stacked.dispose();
-    const values = this.wholeBatchMeans(own, rows);
     const read = (name: ReadBack) => values[readBack.indexOf(name)]!;
     const wgan = isWassersteinLoss(config.loss.kind);
     const rt = wgan ? null : read('realSign');

@@ -66,5 +66,8 @@ describe('runs table', () => {
   it('names a dataset as the Data view does, the first one too, and says when it is gone', () => {
     const named = fixedColumns((r) => runState(r, null), new Map([['project', 'emoji-ds'], ['project:cats', 'Cats']])).find((c) => c.key === 'dataset')!;
     expect([row('p', { dataset: 'project' }), row('q', { dataset: 'project:cats' }), row('r', { dataset: 'project:gone' }), a].map(named.value)).toEqual(['emoji-ds', 'Cats', 'gone (deleted)', 'digits (demo)']);
+    // Before the list has loaded: the ref, never "deleted".
+    const unloaded = fixedColumns((r) => runState(r, null)).find((c) => c.key === 'dataset')!;
+    expect([row('p', { dataset: 'project' }), row('q', { dataset: 'project:cats' })].map(unloaded.value)).toEqual(['first dataset', 'cats']);
   });
 });

@@ -28,14 +28,19 @@ export function runState(row: Pick<RunTableRow, 'damaged' | 'lastCheckpointStep'
   return live === 'failed' ? 'failed' : 'stopped';
 }
 
-/** A run's dataset by the name the Data view gives it (`names`: by ref), or its ref when it is gone. */
-function datasetLabel(ref: string | null, names: ReadonlyMap<string, string>): string | null {
+/**
+ * A run's dataset by the name the Data view gives it (`names`: by ref, null until the list has
+ * loaded, when a ref is all there is to show), or its ref and "deleted" when it is gone.
+ */
+function datasetLabel(ref: string | null, names: ReadonlyMap<string, string> | null): string | null {
   if (ref === null) return null;
   if (ref === 'demo:mnist') return 'digits (demo)';
-  return names.get(ref) ?? (ref === 'project' ? 'first dataset (deleted)' : `${ref.slice('project:'.length)} (deleted)`);
+  const short = ref === 'project' ? 'first dataset' : ref.slice('project:'.length);
+  if (!names) return short;
+  return names.get(ref) ?? `${short} (deleted)`;
 }
 
-export function fixedColumns(stateOf: (row: RunTableRow) => RunState, datasetNames: ReadonlyMap<string, string> = new Map()): Column[] {
+export function fixedColumns(stateOf: (row: RunTableRow) => RunState, datasetNames: ReadonlyMap<string, string> | null = null): Column[] {
   const column = (key: string, label: string, value: Column['value'], numeric = false, visible = true): Column => ({ key, label, value, numeric, visible });
   return [
     column('name', 'Run', (r) => r.name ?? r.runId),

@@ -11,6 +11,7 @@ import { tensorsToArrays } from '../../checkpoint/tensors';
 import type { LabelledImages } from '../../dataset/mnist-demo';
 import { Trainer, type LiveParams, type StepMetrics, type TrainerState } from '../trainer';
 import { Shard } from './shard';
+import { fusedOps } from '../../backend/fused';
 import { rootCause, type ReplicaGroup } from './replicas';
 import type { ReplicaData, ReplicaState } from './protocol';
 
@@ -121,4 +122,13 @@ function shareImages(data: LabelledImages): LabelledImages {
   const images = new Uint8Array(new SharedArrayBuffer(data.images.byteLength));
   images.set(data.images);
   return { ...data, images };
+}
+
+/**
+ * The trainers of runs on `group`: the lead of the replicas, or a plain trainer where replicas cannot
+ * train: a batch smaller than the replica count, or a backend without the fused batch norm that
+ * exchanges its statistics (GAN_STUDIO_FUSED=0). A plain trainer then uses the lead's one thread.
+ */
+export function replicaTrainers(group: ReplicaGroup, data: ReplicaData): (config: TrainConfig, batches: BatchSource) => Trainer {
+  return (config, batches) => (config.batchSize >= group.size && fusedOps() !== null ? new LeadTrainer(config, batches, group, data) : new Trainer(config, batches));
 }

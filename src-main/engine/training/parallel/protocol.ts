@@ -9,6 +9,8 @@ export const replicaWorkerDataSchema = z.object({
   collective: z.object({ buffer: z.instanceof(SharedArrayBuffer), size: z.number().int().min(1) }),
   rank: z.number().int().min(1),
   backend: backendPreferenceSchema,
+  /** How long it waits for the others at an exchange before giving up (the group's). */
+  timeoutMs: z.number().int().positive(),
 });
 export type ReplicaWorkerData = z.infer<typeof replicaWorkerDataSchema>;
 

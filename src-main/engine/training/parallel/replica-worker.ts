@@ -24,7 +24,9 @@ if (!port) throw new Error('replica-worker must run in a worker thread');
 installSafetyNet(process, { name: `training replica ${String((workerData as { rank?: unknown }).rank)}` });
 
 const options = replicaWorkerDataSchema.parse(workerData);
-const collective = new Collective(options.collective, options.rank);
+const collective = new Collective(options.collective, options.rank, options.timeoutMs);
+// However this thread ends, the others must not wait for it at their next exchange.
+process.on('exit', () => collective.abort());
 const runtime = initRuntime(options.backend, { threads: 1 });
 let trainer: Trainer | null = null;
 let batches: BatchSource | null = null;
@@ -32,7 +34,13 @@ let reader: DatasetReader | null = null;
 
 let queue: Promise<unknown> = Promise.resolve();
 port.on('message', (message: unknown) => {
-  queue = queue.then(() => answer(message).then((reply) => port.postMessage(reply)));
+  queue = queue
+    .then(() => answer(message).then((reply) => port.postMessage(reply)))
+    .catch((err: unknown) => {
+      // A reply that cannot be sent: say so rather than leave the lead waiting for it.
+      collective.abort();
+      port.postMessage({ kind: 'error', message: `Training replica ${options.rank}: ${err instanceof Error ? err.message : String(err)}` } satisfies ReplicaReply);
+    });
 });
 
 async function answer(message: unknown): Promise<ReplicaReply> {
@@ -50,6 +58,7 @@ async function handle(call: ReplicaCall): Promise<ReplicaReply> {
   if (call.kind === 'start' || call.kind === 'release') {
     trainer?.dispose();
     trainer = null;
+    batches = null;
     await reader?.close();
     reader = null;
     if (call.kind === 'release') return { kind: 'done' };

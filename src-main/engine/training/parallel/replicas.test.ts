@@ -15,7 +15,7 @@ import { memoryBatches } from '../../batches/memory-batches';
 import { Trainer, type StepMetrics } from '../trainer';
 import { lossCases, modelCases, tinyConfig } from '../testing-config';
 import { ReplicaGroup } from './replicas';
-import { LeadTrainer, replicaData } from './lead';
+import { LeadTrainer, replicaData, replicaTrainers } from './lead';
 import type { LabelledImages } from '../../dataset/mnist-demo';
 import { rowsOf } from '../../ops/rows';
 import { tmpdir } from 'node:os';
@@ -144,6 +144,18 @@ describe('data-parallel replicas', () => {
     for (const [name, values] of Object.entries(lead)) expect(values, name).toEqual(other[name]);
     resumed.dispose();
   }, 60_000);
+
+  it('leave a run they cannot split to a plain trainer: a batch smaller than the replicas', () => {
+    const { lead: data, replicas } = replicaData(loadMnistDemo(), null);
+    const make = replicaTrainers(group, replicas);
+    const small = tinyConfig({ batchSize: 1 });
+    const trainer = make(small, memoryBatches(data as LabelledImages, small.model));
+    expect(trainer).not.toBeInstanceOf(LeadTrainer);
+    trainer.dispose();
+    const lead = make(cases[0]!.config, memoryBatches(data as LabelledImages, cases[0]!.config.model));
+    expect(lead).toBeInstanceOf(LeadTrainer);
+    lead.dispose();
+  });
 
   it('reports the error of a replica that fails, and the group cannot train again', async () => {
     const own = new ReplicaGroup({ size: 2, backend: 'cpu' });

@@ -45,11 +45,12 @@ export class ReplicaGroup {
   constructor(readonly options: ReplicaGroupOptions) {
     if (!Number.isInteger(options.size) || options.size < 2) throw new Error(`A replica group needs at least 2 replicas (got ${options.size})`);
     const init = createCollective(options.size);
-    this.collective = new Collective(init, 0, options.timeoutMs ?? REPLICA_TIMEOUT_MS);
+    const timeoutMs = options.timeoutMs ?? REPLICA_TIMEOUT_MS;
+    this.collective = new Collective(init, 0, timeoutMs);
     const entry = resolveWorkerEntry(import.meta.url, 'replica-worker');
     this.members = Array.from({ length: options.size - 1 }, (_, i) => {
       const rank = i + 1;
-      const workerData: ReplicaWorkerData = { collective: init, rank, backend: options.backend };
+      const workerData: ReplicaWorkerData = { collective: init, rank, backend: options.backend, timeoutMs };
       const member: Member = { rank, worker: spawnWorker(entry, { workerData }), waiting: [] };
       member.worker.on('message', (reply: ReplicaReply) => member.waiting.shift()?.resolve(reply));
       member.worker.on('error', (err) => this.fail(new Error(`Training replica ${rank} failed: ${err.message}`)));
@@ -126,7 +127,11 @@ export class ReplicaGroup {
     if (this.closed) throw new Error('The training replicas were closed');
     const settled = await Promise.allSettled(this.members.map((m) => this.call(m, call)));
     const errors = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
-    if (errors.length > 0) throw rootCause(errors);
+    if (errors.length > 0) {
+      // Kept: a later call says what broke the group, not only that the others stopped.
+      this.failure ??= rootCause(errors);
+      throw this.failure;
+    }
     return settled.map((r) => (r as PromiseFulfilledResult<ReplicaReply>).value);
   }
 
