@@ -150,8 +150,9 @@ test('two datasets: import both, train on each, compare the runs, evaluate both 
 
 test('a Start pressed while the project’s datasets are still being read waits for them, and trains the one the form then shows', async ({ page, server }) => {
   test.setTimeout(180_000);
-  // The reply to dataset.list held back 1.5 s, as on a slow disk or a busy engine: before, the form
-  // showed the digits until the list arrived, and Start pressed then trained them instead.
+  // The reply to dataset.list held back 5 s, as on a slow disk or a busy engine: before, the form
+  // showed the digits until the list arrived, and Start pressed then trained them instead. (At
+  // 1.5 s a busy CI machine could take longer to load the page, and the wait was over before it.)
   await page.routeWebSocket(/.*/, (ws) => {
     const upstream = ws.connectToServer();
     const listRequests = new Set<number>();
@@ -162,7 +163,7 @@ test('a Start pressed while the project’s datasets are still being read waits 
     });
     upstream.onMessage((message) => {
       const reply = parseWire(message);
-      if (reply?.kind === 'reply' && listRequests.has(reply.id as number)) setTimeout(() => ws.send(message), 1500);
+      if (reply?.kind === 'reply' && listRequests.has(reply.id as number)) setTimeout(() => ws.send(message), 5000);
       else ws.send(message);
     });
   });

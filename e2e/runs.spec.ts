@@ -34,6 +34,8 @@ test('runs can be named, compared on the charts, zoomed and deleted', async ({ a
 
   // Drag across the loss chart: every chart zooms to those steps; Reset shows them all again.
   const plot = losses.getByRole('img');
+  // In view first: with more runs listed above, the chart's middle can sit under the status bar.
+  await plot.scrollIntoViewIfNeeded();
   const box = (await plot.boundingBox())!;
   await app.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
   await app.mouse.down();
