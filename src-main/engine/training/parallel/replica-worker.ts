@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { initRuntime } from '../../runtime';
 import { installSafetyNet } from '../../../api/process-net';
+import { backendLine } from '../../../shared/backend-line';
 import { Trainer, type TrainerState } from '../trainer';
 import { trainingBatches } from '../../batches/training-data';
 import { openDataset } from '../../dataset';
@@ -67,8 +68,8 @@ async function handle(call: ReplicaCall): Promise<ReplicaReply> {
     const data = call.data.kind === 'memory' ? call.data.images : { kind: 'stream' as const, reader: reader! };
     batches = trainingBatches(data, call.config.model, {}, saved);
     trainer = new Trainer(call.config, batches, new Shard(collective));
-    const products = report.native?.version ? `${report.native.provider} ${report.native.version}` : `tfjs (${report.native?.reason ?? 'no native library'})`;
-    return { kind: 'started', backend: `${report.active}, ${report.threads ?? 1} thread, products on ${products}` };
+    // Named as the CLI's Backend: line names a backend (shared/backend-line.ts).
+    return { kind: 'started', backend: backendLine(report) };
   }
   if (!trainer) throw new Error('no run on this replica: start one first');
   switch (call.kind) {
