@@ -18,6 +18,7 @@ import { inceptionDirOf } from '../project/layout';
 import { cacheGraphModel } from '../engine/evaluation/graph-model';
 import { ProgressLine } from './progress';
 import { flagNumber, parseFlags } from './flags';
+import { runFolder } from './run-folder';
 import { evalUsage } from './usage';
 
 export async function evaluate(args: string[]): Promise<void> {
@@ -51,7 +52,7 @@ export async function evaluate(args: string[]): Promise<void> {
     seed: flagNumber(values.seed),
   });
   if (!settings.success) throw new Error(`Invalid options:\n  ${formatIssues(settings.error).join('\n  ')}`);
-  const runDir = resolve(values.run);
+  const runDir = await runFolder(values.run);
   const projectDir = projectOfRun(runDir);
   await holdProjectLock(projectDir, 'eval');
   const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });

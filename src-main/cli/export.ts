@@ -22,6 +22,7 @@ import { GeneratorCache } from '../engine/sampling';
 import { ProgressLine } from './progress';
 import { formatBytes } from '../shared/bytes';
 import { optionalFlagNumber, parseFlags } from './flags';
+import { runFolder } from './run-folder';
 import { exportUsage } from './usage';
 
 const options = {
@@ -63,14 +64,14 @@ export async function exportCommand(args: string[]): Promise<void> {
   if (values.from) {
     const sidecar = sidecarSchema.parse(JSON.parse(await readFile(resolve(values.from), 'utf8')));
     // The sidecar sits in <project>/exports/<name>/: the run is <project>/runs/<id>.
-    runDir = values.run ? resolve(values.run) : runDirOf(dirname(dirname(dirname(resolve(values.from)))), sidecar.run.runId);
+    runDir = await runFolder(values.run ?? runDirOf(dirname(dirname(dirname(resolve(values.from)))), sidecar.run.runId));
     request = { ...sidecar.request, onExisting: 'rename' };
     expectSha256 = sidecar.run.sha256 ?? undefined;
   } else {
     const kind = positionals[0] as ExportKind | undefined;
     if (!kind || !exportKinds.includes(kind)) throw new Error(`Which kind of export?\n\n${exportUsage}`);
     if (!values.run) throw new Error(`--run is required\n\n${exportUsage}`);
-    runDir = resolve(values.run);
+    runDir = await runFolder(values.run);
     request = requestFor(kind, runIdOf(runDir), values);
   }
   const out = values.out ? resolve(values.out) : null;

@@ -1,7 +1,7 @@
 /** `gan-studio sample` as a user runs it: repeatable, the same seeds as exports, and read-only. */
 import { runCli } from '../test-support/cli';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -65,5 +65,20 @@ describe('gan-studio sample', () => {
     expect((await raw(fixedA)).data.equals((await raw(fixedB)).data)).toBe(true);
     expect(await readFile(log, 'utf8')).toBe(before.text);
     expect((await stat(log)).mtimeMs).toBe(before.mtime);
+  }, 60_000);
+
+  it('refuses a folder that is not a run, a run that is gone, and an --out folder that does not exist, by name', async () => {
+    const project = join(dir, 'project');
+    await mkdir(join(project, 'runs'), { recursive: true });
+    const notRun = await runOnCpu(['sample', '--run', join(project, 'runs'), '--out', join(dir, 'x.png')]);
+    expect(notRun.code).not.toBe(0);
+    expect(notRun.stderr).toContain(`${join(project, 'runs')} is not a GAN Studio run`);
+    const gone = await runOnCpu(['sample', '--run', join(project, 'runs', 'gone'), '--out', join(dir, 'x.png')]);
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain(`There is no run at ${join(project, 'runs', 'gone')}`);
+    const missing = join(dir, 'no-such-folder');
+    const noOut = await runOnCpu(['sample', '--run', run.runDir, '--out', join(missing, 'x.png')]);
+    expect(noOut.code).not.toBe(0);
+    expect(noOut.stderr).toContain(`--out: the folder ${missing} does not exist`);
   }, 60_000);
 });

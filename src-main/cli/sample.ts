@@ -18,6 +18,7 @@ import { LoadedGenerator } from '../engine/sampling';
 import { pinSpec, renderAll } from '../engine/export/render';
 import { drawLatents, fixedNoiseSeed } from '../engine/training/trainer';
 import { optionalFlagNumber, parseFlags } from './flags';
+import { runFolder, writableFolder } from './run-folder';
 import { sampleUsage } from './usage';
 
 /** The run's fixed-noise grid: 64 images. */
@@ -43,17 +44,19 @@ export async function sample(args: string[]): Promise<void> {
   if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= 1024)) throw new Error('--n must be an integer from 1 to 1024');
   const seed = optionalFlagNumber(values.seed);
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new Error('--seed must be an integer from 0 to 4294967295');
+  const runDir = await runFolder(values.run);
+  const out = resolve(values.out);
+  await writableFolder(dirname(out), '--out');
   // The project lock: another process training this run must not see its folder read half-way.
-  await holdProjectLock(projectOfRun(resolve(values.run)), 'sample');
+  await holdProjectLock(projectOfRun(runDir), 'sample');
   await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
-  const generator = await LoadedGenerator.load(resolve(values.run), values.checkpoint);
+  const generator = await LoadedGenerator.load(runDir, values.checkpoint);
   try {
     const bytes = count === undefined && seed === undefined ? await fixedNoise(generator) : await seeded(generator, seed ?? 0, count ?? FIXED_GRID);
     const [h, w, c] = generator.imageShape;
     const n = bytes.length / (h * w * c);
     const cols = Math.ceil(Math.sqrt(n));
     const grid = tileGrid(bytes, n, h, w, c, { rows: Math.ceil(n / cols), cols, padding: 2, background: 40 });
-    const out = resolve(values.out);
     await writeFileAtomic(dirname(out), basename(out), [await encodePng(grid)]);
     process.stderr.write(`Wrote ${grid.width}×${grid.height} grid from ${generator.identity.file} (step ${generator.identity.step}) to ${values.out}\n`);
   } finally {

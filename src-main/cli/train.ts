@@ -26,6 +26,7 @@ import { defaultProjectDir } from '../services/workspace';
 import { TensorBoardLog } from '../project/tensorboard';
 import { ProgressLine } from './progress';
 import { flagNumber, parseFlags, wholeFlag } from './flags';
+import { runFolder } from './run-folder';
 import { trainUsage } from './usage';
 
 export async function train(args: string[]): Promise<void> {
@@ -70,7 +71,8 @@ export async function train(args: string[]): Promise<void> {
     throw new Error('--out is the old name of --project: give one of them');
   }
   const projectDir = resolve(values.project ?? values.out ?? defaultProjectDir());
-  await holdProjectLock(values.resume ? projectOfRun(resolve(values.resume)) : projectDir, 'train', { create: !values.resume });
+  const resumeDir = values.resume ? await runFolder(values.resume) : null;
+  await holdProjectLock(resumeDir ? projectOfRun(resumeDir) : projectDir, 'train', { create: !resumeDir });
 
   // On a CPU backend the threads are data-parallel replicas (GAN_STUDIO_PARALLEL=threads: one
   // trainer with threaded products): this process is then the lead, on one thread like each other.
@@ -81,8 +83,8 @@ export async function train(args: string[]): Promise<void> {
   const backend = replicas > 1 ? { ...runtime, trainingReplicas: replicas } : runtime;
   process.stderr.write(`Backend: ${backendLine(backend)}\n`);
   // A resumed run trains on what it started on, whatever --data says.
-  const dataProject = values.resume ? projectOfRun(resolve(values.resume)) : projectDir;
-  const dataset: DatasetRef = values.resume ? await runDataset(resolve(values.resume)) : datasetRefSchema.parse(named);
+  const dataProject = resumeDir ? projectOfRun(resumeDir) : projectDir;
+  const dataset: DatasetRef = resumeDir ? await runDataset(resumeDir) : datasetRefSchema.parse(named);
   if (dataset !== 'demo:mnist' && !(await hasDataset(datasetDirOf(dataProject, dataset)))) throw noDataset(dataset);
   const loaded: TrainingData = dataset === 'demo:mnist' ? loadMnistDemo() : await openDatasetTrainingData(datasetDirOf(dataProject, dataset));
   const group = replicas > 1 ? new ReplicaGroup({ size: replicas, backend: runtime.active }) : null;
@@ -117,8 +119,8 @@ export async function train(args: string[]): Promise<void> {
   };
 
   let session: TrainingSession;
-  if (values.resume) {
-    const runDir = resolve(values.resume);
+  if (resumeDir) {
+    const runDir = resumeDir;
     const opened = await TrainingSession.open(
       runDir,
       (config, saved) => trainingBatches(data, config.model, {}, saved),

@@ -1,5 +1,6 @@
 /** runs/<id>/config.json, read with an error that names the file and says what to do. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { trainConfigSchema, type TrainConfig } from '../api/train-config';
 import { formatIssues } from '../api/rpc';
 import { runFiles } from './layout';
@@ -13,9 +14,7 @@ export async function readRunConfig(runDir: string): Promise<TrainConfig> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new RunConfigError(
-      code === 'ENOENT' ? `${file} is missing: this folder is not a complete run; delete it or restore the file.` : `Cannot read ${file} (${code ?? (err as Error).message}): check the folder's permissions.`,
-    );
+    throw new RunConfigError(code === 'ENOENT' || code === 'ENOTDIR' ? await missingConfig(runDir, file) : `Cannot read ${file} (${code ?? (err as Error).message}): check the folder's permissions.`);
   }
   let json: unknown;
   try {
@@ -28,4 +27,15 @@ export async function readRunConfig(runDir: string): Promise<TrainConfig> {
     throw new RunConfigError(`${file} is not a valid run configuration (${formatIssues(parsed.error).slice(0, 3).join('; ')}): restore it or delete the run.`);
   }
   return parsed.data;
+}
+
+/** Why a run folder has no config.json: no such folder, a folder that is not a run, or a damaged run. */
+async function missingConfig(runDir: string, file: string): Promise<string> {
+  const isDir = await stat(runDir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) return `There is no run at ${runDir}: it was deleted or renamed, or the path is wrong (a run is a folder <project>/runs/<id>).`;
+  if (basename(dirname(runDir)) !== 'runs') return `${runDir} is not a GAN Studio run: a run is a folder <project>/runs/<id> that holds config.json.`;
+  return `${file} is missing: this folder is not a complete run; delete it or restore the file.`;
 }

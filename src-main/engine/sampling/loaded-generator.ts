@@ -4,13 +4,13 @@
  * EMA copy when the run kept one, since that is what the run's own sample grids showed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { readFile } from 'node:fs/promises';
-import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
+import { type TrainConfig } from '../../api/train-config';
 import { CheckpointStore } from '../../project/checkpoint';
 import { arraysToTensors } from '../checkpoint/tensors';
 import { createGenerator, type Generator } from '../models/generator';
 import { generatorSpecOf } from '../models/spec';
 import { runFiles, runIdOf } from '../../project/layout';
+import { readRunConfig } from '../../project/run-config';
 
 /** Images per forward pass: bounds peak memory however many images a caller asks for. */
 const CHUNK = 64;
@@ -36,7 +36,7 @@ export class LoadedGenerator {
 
   /** Loads `file` (default: the newest checkpoint that verifies) from runDir/checkpoints. */
   static async load(runDir: string, file?: string): Promise<LoadedGenerator> {
-    const config = trainConfigSchema.parse(JSON.parse(await readFile(runFiles(runDir).config, 'utf8')));
+    const config = await readRunConfig(runDir);
     const store = new CheckpointStore(runFiles(runDir).checkpoints, { keepLast: config.keepCheckpoints });
     const loaded = file ? await store.loadWithInfo(file) : await store.loadLatest();
     if (!loaded) throw new Error(`The run ${runIdOf(runDir)} has no checkpoint yet: train it for a few steps first.`);
