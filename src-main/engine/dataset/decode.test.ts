@@ -81,6 +81,22 @@ describe('decodeImage', () => {
     expect(over.ok ? 'ok' : over.code).toBe('too-many-pixels');
   });
 
+  it('calls a cut-off PNG, JPEG, GIF or WebP truncated, with the same reason wherever the cut falls', async () => {
+    const options = parseImportOptions({});
+    const image = sharp({ create: { width: 48, height: 48, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } });
+    for (const format of ['png', 'jpeg', 'gif', 'webp'] as const) {
+      const whole = await image.clone().toFormat(format).toBuffer();
+      expect((await decodeImage(whole, options)).ok, format).toBe(true);
+      const reasons = new Set<string>();
+      for (const share of [0.2, 0.5, 0.8, 0.97]) {
+        const cut = whole.subarray(0, Math.floor(whole.length * share));
+        const outcome = await decodeImage(cut, options);
+        reasons.add(outcome.ok ? 'decoded' : outcome.reason.replace(/[\d.]+ (B|KiB|MiB)/, 'N'));
+      }
+      expect([...reasons], format).toEqual(['truncated image (the file ends before its image does: N; an interrupted copy or download?)']);
+    }
+  });
+
   it('names the format when the build has no decoder for it, and hashes what it read', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gs-decode-'));
     try {

@@ -62,13 +62,20 @@ export async function decodeImage(bytes: Uint8Array, options: ImportOptions): Pr
     }
     return { ok: true, pixels: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (err) {
-    return classifySharpError(err);
+    return classifySharpError(err, bytes);
   }
 }
 
-/** sharp reports everything as Error(message); sort the messages people meet into reasons. */
-export function classifySharpError(err: unknown): { ok: false; code: SkipCode; reason: string } {
+/**
+ * sharp reports everything as Error(message); sort the messages people meet into reasons. A file
+ * that ends before its format's end marker is "truncated" whatever libvips said: its message for
+ * one cut-off file depends on where the cut falls and on what else the thread decoded before.
+ */
+export function classifySharpError(err: unknown, bytes?: Uint8Array): { ok: false; code: SkipCode; reason: string } {
   const message = err instanceof Error ? err.message : String(err);
+  if (bytes && endsEarly(bytes)) {
+    return { ok: false, code: 'corrupt', reason: `truncated image (the file ends before its image does: ${formatBytes(bytes.length)}; an interrupted copy or download?)` };
+  }
   if (/unsupported image format/i.test(message)) {
     return { ok: false, code: 'unsupported', reason: 'not a recognised image format (content does not match the extension?)' };
   }
@@ -78,6 +85,22 @@ export function classifySharpError(err: unknown): { ok: false; code: SkipCode; r
     return { ok: false, code: 'corrupt', reason: `truncated image (${firstLine(message)})` };
   }
   return { ok: false, code: 'corrupt', reason: `corrupt image (${firstLine(message)})` };
+}
+
+/** PNG, JPEG and GIF files end with a marker, a WebP's header gives its length: a file without its end was cut off. */
+export function endsEarly(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  const at = (i: number, ...values: number[]) => values.every((v, k) => bytes[i + k] === v);
+  if (n >= 8 && at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) {
+    // The IEND chunk's type, then its CRC, close every PNG (trailing bytes after it are tolerated).
+    return !Buffer.from(bytes.buffer, bytes.byteOffset, n).includes('IEND', 8, 'latin1');
+  }
+  if (n >= 3 && at(0, 0xff, 0xd8, 0xff)) return !Buffer.from(bytes.buffer, bytes.byteOffset, n).includes(Buffer.from([0xff, 0xd9]), 2);
+  if (n >= 6 && at(0, 0x47, 0x49, 0x46, 0x38)) return bytes[n - 1] !== 0x3b;
+  if (n >= 12 && at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) {
+    return new DataView(bytes.buffer, bytes.byteOffset, n).getUint32(4, true) + 8 > n;
+  }
+  return false;
 }
 
 function firstLine(message: string): string {
