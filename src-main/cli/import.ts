@@ -65,10 +65,12 @@ export async function importFolder(args: string[]): Promise<void> {
       },
     });
     (progress as ProgressLine | null)?.finish('');
+    const across = report.skipped.filter((s) => s.code === 'cross-class-duplicate').length;
+    const duplicates = `${report.duplicates} ${report.duplicates === 1 ? 'duplicate' : 'duplicates'}${across ? `, ${across} of them in another class than the copy kept` : ''}`;
     const classes = report.classes.length ? ` in ${report.classes.length} classes (${report.classes.map((c) => `${c.name} ${c.count}`).join(', ')})` : '';
     process.stderr.write(
       `Imported ${report.imported} images${classes} into dataset “${name}” (--data ${dataset} for train) of ${project.dir} in ${(report.elapsedMs / 1000).toFixed(1)} s; ` +
-        `${report.skipped.length} skipped (${report.duplicates} ${report.duplicates === 1 ? 'duplicate' : 'duplicates'}), ${report.reused} reused from the last import.\n`,
+        `${report.skipped.length} skipped (${duplicates}), ${report.reused} reused from the last import.\n`,
     );
     if (values.report) for (const s of report.skipped) process.stdout.write(`${s.path}\t${s.code}\t${s.reason}\n`);
     else if (report.skipped.length) process.stderr.write('Run with --report to list the skipped files and why.\n');

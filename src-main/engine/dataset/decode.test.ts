@@ -83,7 +83,7 @@ describe('decodeImage', () => {
 
   it('calls a cut-off PNG, JPEG, GIF or WebP truncated, with the same reason wherever the cut falls', async () => {
     const options = parseImportOptions({});
-    const image = sharp({ create: { width: 48, height: 48, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } });
+    const image = sharp({ create: { width: 48, height: 48, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } });
     for (const format of ['png', 'jpeg', 'gif', 'webp'] as const) {
       const whole = await image.clone().toFormat(format).toBuffer();
       expect((await decodeImage(whole, options)).ok, format).toBe(true);

@@ -56,7 +56,7 @@ export function assemble(
   labelsFromFolders: boolean,
 ): Assembly {
   const rows: FileRow[] = [];
-  const firstWithHash = new Map<string, string>();
+  const firstWithHash = new Map<string, { path: string; label: string | null }>();
   let duplicates = 0;
   for (const file of files) {
     const outcome = outcomes.get(file.path);
@@ -69,9 +69,18 @@ export function assemble(
     const original = firstWithHash.get(outcome.hash);
     if (original !== undefined) {
       duplicates++;
-      rows.push({ ...base, status: 'duplicate', code: 'duplicate', reason: `duplicate of ${original}` });
+      rows.push(
+        original.label === base.label
+          ? { ...base, status: 'duplicate', code: 'duplicate', reason: `duplicate of ${original.path}` }
+          : {
+              ...base,
+              status: 'duplicate',
+              code: 'cross-class-duplicate',
+              reason: `the same image as ${original.path}: kept in class “${original.label}” only, so it trains as “${original.label}”, not “${base.label}”`,
+            },
+      );
     } else {
-      firstWithHash.set(outcome.hash, file.path);
+      firstWithHash.set(outcome.hash, { path: file.path, label: base.label });
       rows.push({ ...base, status: 'ok' });
     }
   }
@@ -108,4 +117,5 @@ const REASON_LABEL: Record<SkipCode, string> = {
   'too-many-pixels': 'too many pixels',
   'too-large': 'too large',
   duplicate: 'duplicate',
+  'cross-class-duplicate': 'duplicate across classes',
 };

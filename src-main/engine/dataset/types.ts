@@ -12,7 +12,9 @@ export type SkipCode =
   | 'corrupt'
   | 'too-many-pixels'
   | 'too-large'
-  | 'duplicate';
+  | 'duplicate'
+  /** The same bytes as a file in another class folder: kept there only, so it trains with that label. */
+  | 'cross-class-duplicate';
 
 export interface SkippedFile {
   /** Relative to the import root, with `/` separators. */

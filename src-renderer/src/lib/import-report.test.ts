@@ -67,6 +67,10 @@ describe('import report', () => {
     expect(shown('symlink-loop', 'symlink loop: leads back to a, already scanned')).toBe('symlink loop · leads back to a, already scanned');
     expect(shown('unreadable', 'cannot be read (EACCES)')).toBe('unreadable · EACCES');
     expect(shown('too-large', 'file too large (300 MiB)')).toBe('too large · 300 MiB');
+    expect(shown('cross-class-duplicate', 'the same image as cats/a.png: kept in class “cats” only')).toBe(
+      'duplicate across classes · the same image as cats/a.png: kept in class “cats” only',
+    );
+    expect(skippedBreakdown(new Map([['duplicate', 3], ['cross-class-duplicate', 2]]))).toBe('3 duplicates, 2 duplicates across classes');
   });
 
   it('says how long is left', () => {

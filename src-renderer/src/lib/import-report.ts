@@ -29,6 +29,7 @@ export function timingLine(upload: { files: number; bytes: number; ms: number },
 /** What the skip codes are called where people read them (the CSV keeps the codes). */
 const CATEGORY: Record<string, { one: string; many: string }> = {
   duplicate: { one: 'duplicate', many: 'duplicates' },
+  'cross-class-duplicate': { one: 'duplicate across classes', many: 'duplicates across classes' },
   corrupt: { one: 'corrupt', many: 'corrupt' },
   unsupported: { one: 'unsupported format', many: 'unsupported format' },
   empty: { one: 'empty', many: 'empty' },
