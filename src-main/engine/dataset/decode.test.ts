@@ -81,6 +81,21 @@ describe('decodeImage', () => {
     expect(over.ok ? 'ok' : over.code).toBe('too-many-pixels');
   });
 
+  it('skips images too small or too long and thin to train on, and takes the smallest and longest it allows', async () => {
+    const options = parseImportOptions({});
+    const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#336699' } }).png().toBuffer();
+    const verdict = async (width: number, height: number) => {
+      const outcome = await decodeImage(await png(width, height), options);
+      return outcome.ok ? 'ok' : `${outcome.code}: ${outcome.reason}`;
+    };
+    expect(await verdict(1, 1)).toBe('too-small: too small (1×1; images need at least 8 px on each side)');
+    expect(await verdict(7, 64)).toMatch(/^too-small/);
+    expect(await verdict(8, 8)).toBe('ok');
+    expect(await verdict(8, 80)).toBe('ok');
+    expect(await verdict(440, 40)).toBe('extreme-aspect: 440×40 is 11 times as wide as it is tall (at most 10): crop it to the part you want to train on');
+    expect(await verdict(40, 440)).toMatch(/^extreme-aspect: 40×440 is 11 times as tall as it is wide/);
+  });
+
   it('calls a cut-off PNG, JPEG, GIF or WebP truncated, with the same reason wherever the cut falls', async () => {
     const options = parseImportOptions({});
     const image = sharp({ create: { width: 48, height: 48, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } });

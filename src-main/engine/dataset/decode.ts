@@ -35,14 +35,12 @@ export async function decodeImage(bytes: Uint8Array, options: ImportOptions): Pr
     // Reading the header first turns decompression bombs into a clear message before any pixel
     // is decoded (sharp would refuse them too, with a vaguer one).
     const meta = await sharp(bytes, { ...input, limitInputPixels: false }).metadata();
-    const declared = (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0);
-    if (declared > options.maxPixels) {
-      return {
-        ok: false,
-        code: 'too-many-pixels',
-        reason: `too many pixels (${meta.width}×${meta.pageHeight ?? meta.height}, limit ${formatCount(options.maxPixels)})`,
-      };
+    const [width, height] = [meta.width ?? 0, meta.pageHeight ?? meta.height ?? 0];
+    if (width * height > options.maxPixels) {
+      return { ok: false, code: 'too-many-pixels', reason: `too many pixels (${width}×${height}, limit ${formatCount(options.maxPixels)})` };
     }
+    const shape = shapeVerdict(width, height);
+    if (shape) return shape;
     let pipeline = sharp(bytes, input)
       .rotate() // EXIF orientation
       .flatten({ background: options.background })
@@ -64,6 +62,26 @@ export async function decodeImage(bytes: Uint8Array, options: ImportOptions): Pr
   } catch (err) {
     return classifySharpError(err, bytes);
   }
+}
+
+/** Images need this many pixels on their shorter side: a 1×1 tracking pixel or a 4-px icon, scaled up, teaches a GAN nothing. */
+export const MIN_IMAGE_SIDE = 8;
+/** Longer than this many times their width (either way): cropped to the dataset's shape, less than a tenth would remain. */
+export const MAX_ASPECT = 10;
+
+function shapeVerdict(width: number, height: number): DecodeOutcome | null {
+  if (Math.min(width, height) < MIN_IMAGE_SIDE) {
+    return { ok: false, code: 'too-small', reason: `too small (${width}×${height}; images need at least ${MIN_IMAGE_SIDE} px on each side)` };
+  }
+  const aspect = Math.max(width, height) / Math.min(width, height);
+  if (aspect > MAX_ASPECT) {
+    return {
+      ok: false,
+      code: 'extreme-aspect',
+      reason: `${width}×${height} is ${Math.round(aspect)} times as ${width > height ? 'wide' : 'tall'} as it is ${width > height ? 'tall' : 'wide'} (at most ${MAX_ASPECT}): crop it to the part you want to train on`,
+    };
+  }
+  return null;
 }
 
 /**

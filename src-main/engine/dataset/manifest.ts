@@ -15,7 +15,7 @@ export const MANIFEST_VERSION = 1;
 
 const skipCodes = [
   'not-image', 'hidden', 'empty', 'unreadable', 'broken-symlink', 'symlink-loop',
-  'unsupported', 'corrupt', 'too-many-pixels', 'too-large', 'duplicate', 'cross-class-duplicate',
+  'unsupported', 'corrupt', 'too-many-pixels', 'too-large', 'too-small', 'extreme-aspect', 'duplicate', 'cross-class-duplicate',
 ] as const satisfies readonly SkipCode[];
 
 export const FileRowSchema = z.object({

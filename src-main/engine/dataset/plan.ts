@@ -11,7 +11,7 @@ import type { SkipCode, SkippedFile } from './types';
 export type Outcome = { ok: true; hash: string } | { ok: false; hash: string | null; code: SkipCode; reason: string };
 
 /** Verdicts about the bytes themselves, so unchanged bytes get the same verdict without a retry. */
-const STICKY_SKIPS: ReadonlySet<SkipCode> = new Set(['empty', 'unsupported', 'corrupt', 'too-many-pixels', 'too-large']);
+const STICKY_SKIPS: ReadonlySet<SkipCode> = new Set(['empty', 'unsupported', 'corrupt', 'too-many-pixels', 'too-large', 'too-small', 'extreme-aspect']);
 
 export interface ReusePlan {
   reused: Map<string, Outcome>;
@@ -116,6 +116,8 @@ const REASON_LABEL: Record<SkipCode, string> = {
   corrupt: 'corrupt or truncated',
   'too-many-pixels': 'too many pixels',
   'too-large': 'too large',
+  'too-small': 'too small',
+  'extreme-aspect': 'too long and thin',
   duplicate: 'duplicate',
   'cross-class-duplicate': 'duplicate across classes',
 };

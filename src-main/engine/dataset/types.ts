@@ -12,6 +12,9 @@ export type SkipCode =
   | 'corrupt'
   | 'too-many-pixels'
   | 'too-large'
+  /** Under MIN_IMAGE_SIDE pixels on a side (tracking pixels, favicons), or longer than MAX_ASPECT times its width (banners, strips). */
+  | 'too-small'
+  | 'extreme-aspect'
   | 'duplicate'
   /** The same bytes as a file in another class folder: kept there only, so it trains with that label. */
   | 'cross-class-duplicate';

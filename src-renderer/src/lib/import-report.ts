@@ -40,6 +40,8 @@ const CATEGORY: Record<string, { one: string; many: string }> = {
   'symlink-loop': { one: 'symlink loop', many: 'symlink loops' },
   'too-many-pixels': { one: 'too many pixels', many: 'too many pixels' },
   'too-large': { one: 'too large', many: 'too large' },
+  'too-small': { one: 'too small', many: 'too small' },
+  'extreme-aspect': { one: 'too long and thin', many: 'too long and thin' },
 };
 
 export function categoryOf(code: string): string {
@@ -89,6 +91,7 @@ const REPEATS: Record<string, readonly string[]> = {
   'symlink-loop': ['symlink loop'],
   'too-many-pixels': ['too many pixels'],
   'too-large': ['file too large', 'too large'],
+  'too-small': ['too small'],
   unsupported: ['unsupported format', 'unsupported'],
 };
 
