@@ -121,17 +121,31 @@ test('a chosen folder is uploaded, imported and reported', async ({ app }) => {
   await app.screenshot({ path: 'test-results/data-view-import.png', fullPage: true });
 });
 
-test('a training run starts on the imported dataset', async ({ app }) => {
+test('a conditional run trains on the imported dataset, and the Gallery names its classes by folder', async ({ app, server }) => {
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
   const form = app.getByRole('form', { name: 'New training run' });
-  await form.getByText('MLP GAN (course week 1)').click();
+  await form.getByText('Conditional DCGAN', { exact: true }).click();
   // The newest dataset of the project is the one proposed.
   await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText('digits: 12 images (28×28');
   await form.getByLabel('Steps', { exact: true }).fill('20');
   await form.getByLabel('Batch size', { exact: true }).fill('8');
-  await startRun(app);
+  const runId = await startRun(app);
   await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 60_000 });
+
+  // The folders "3" and "7" are classes 0 and 1: the Gallery says which is which.
+  await app.getByRole('navigation').getByText('Gallery', { exact: true }).click();
+  const gallery = app.getByRole('form', { name: 'New export' });
+  await gallery.getByLabel('Run', { exact: true }).selectOption(runId);
+  await gallery.getByText('Grid PNG', { exact: true }).click();
+  const classes = gallery.getByRole('combobox', { name: 'Class', exact: true });
+  await expect(classes.locator('option')).toHaveText(['Cycle 0: 3…1: 7', '0: 3', '1: 7']);
+  await classes.selectOption({ label: '1: 7' });
+  await gallery.getByLabel('Name', { exact: true }).fill('sevens');
+  await gallery.getByRole('button', { name: 'Export', exact: true }).click();
+  await expect(app.getByTestId('last-export-dir')).toHaveText(/[/\\]exports[/\\]sevens$/, { timeout: 60_000 });
+  const sidecar = JSON.parse(await readFile(join(server.project, 'exports', 'sevens', 'sidecar.json'), 'utf8'));
+  expect(sidecar).toMatchObject({ kind: 'grid', run: { runId }, request: { source: { class: 1 } } });
 });
 
 test('a folder without usable images says so and keeps the previous dataset', async ({ app }) => {

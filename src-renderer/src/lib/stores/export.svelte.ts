@@ -20,6 +20,8 @@ export class ExportStore {
   /** The chosen run's config and checkpoints (newest first). */
   config = $state.raw<TrainConfig | null>(null);
   checkpoints = $state.raw<CheckpointInfoShape[]>([]);
+  /** The chosen run's class names, as the explorer shows them (folder names, or Cluster 1…k); [] while unknown. */
+  classNames = $state.raw<string[]>([]);
   /** The export under way: its progress, Cancel and error (also a refused form's). */
   readonly task = createTask<ExportProgress>(() => this.client.request('export.cancel', {}));
   /** Who started the running (or last) export: 'gallery', or the id of a QuickExport panel. */
@@ -76,6 +78,7 @@ export class ExportStore {
     this.#pickedBest = null;
     this.config = null;
     this.checkpoints = [];
+    this.classNames = [];
     if (!runId) return;
     const ticket = this.#runRequest + 1; // the one #readRun takes, synchronously
     try {
@@ -101,10 +104,15 @@ export class ExportStore {
   /** Reads a run's config and checkpoints into the store; false when a newer read overtook this one. */
   async #readRun(runId: string): Promise<boolean> {
     const ticket = ++this.#runRequest;
-    const { config, checkpoints } = await this.client.request('runs.checkpoints', { runId });
+    const [{ config, checkpoints }, classes] = await Promise.all([
+      this.client.request('runs.checkpoints', { runId }),
+      // Names are a nicety: a run whose dataset is gone still exports, by class number.
+      this.client.request('explore.classes', { runId }).catch(() => null),
+    ]);
     if (ticket !== this.#runRequest) return false;
     this.config = config;
     this.checkpoints = checkpoints;
+    this.classNames = classes?.classNames ?? [];
     // A class chosen for another run may not exist in this one.
     if (this.draft.cls !== null && this.draft.cls >= config.model.numClasses) this.draft.cls = null;
     return true;
