@@ -129,6 +129,12 @@ test('a conditional run trains on the imported dataset, and the Gallery names it
   await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText('digits: 12 images (28×28');
   await form.getByLabel('Steps', { exact: true }).fill('20');
   await form.getByLabel('Batch size', { exact: true }).fill('8');
+  // A reload keeps the design and the dataset it was made for (once the project's list is back).
+  await app.reload();
+  await app.getByRole('navigation').getByText('Train', { exact: true }).click();
+  await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText('digits: 12 images (28×28');
+  await expect(form.getByLabel('Steps', { exact: true })).toHaveValue('20');
+  await expect(app.getByTestId('run-config-source')).toContainText('Conditional DCGAN · 28×28×1');
   const runId = await startRun(app);
   await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 60_000 });

@@ -78,6 +78,36 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   expect(svelteWarnings, 'no Svelte runtime warnings (a derived of a destroyed view reads stale values)').toEqual([]);
 });
 
+test('a reload keeps the Model view’s unsaved design, its size choice included, and Start trains it', async ({ app, server }) => {
+  app.on('dialog', (dialog) => void dialog.accept());
+  await nav(app, 'Model');
+  await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
+  const settings = app.getByRole('form', { name: 'Model settings' });
+  const bar = app.getByRole('region', { name: 'Configuration' });
+  await settings.getByLabel('Dataset').selectOption('demo:mnist');
+  await bar.getByText('DCGAN (Radford et al.)', { exact: true }).click();
+  // 32 px on the 28-px digits: a choice of the user's that fitting to the dataset would undo.
+  await settings.getByRole('group', { name: 'Resolution', exact: true }).getByText('32', { exact: true }).click();
+  await settings.getByLabel('EMA decay', { exact: true }).fill('0.95');
+  await settings.getByLabel('Steps', { exact: true }).fill('6');
+  await settings.getByLabel('Batch size', { exact: true }).fill('8');
+  await expect(settings.locator('.go .line')).toHaveText(/^DCGAN · 32×32×1 ·/);
+
+  await app.reload();
+  await nav(app, 'Model');
+  await expect(settings.locator('.go .line')).toHaveText(/^DCGAN · 32×32×1 ·/);
+  await expect(settings.getByLabel('EMA decay', { exact: true })).toHaveValue('0.95');
+  await expect(settings.getByLabel('Steps', { exact: true })).toHaveValue('6');
+  // Still an unsaved edit of the preset: Undo-free, but picking a preset would ask first.
+  await expect(bar.getByRole('group', { name: 'Start from a preset' }).getByLabel('DCGAN (Radford et al.)')).toBeChecked();
+
+  await nav(app, 'Train');
+  const runId = await startRun(app);
+  const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
+  expect(written).toMatchObject({ steps: 6, batchSize: 8, emaDecay: 0.95, model: { architecture: 'dcgan', resolution: 32, channels: 1 } });
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 120_000 });
+});
+
 test('cancelling "Replace your unsaved changes?" keeps the preset and the config, and the preset can be picked again', async ({ app }) => {
   await nav(app, 'Model');
   const settings = app.getByRole('form', { name: 'Model settings' });

@@ -23,8 +23,10 @@ import { designSummary, type MeasuredConfig } from '../model-design/estimate';
 import { EditHistory } from '../model-design/edit-history';
 import { DEFAULT_CLUSTERS, presetOptions } from '../model-design/options';
 import { defineStore } from './app-lifetime.svelte';
+import { datasetSizeOf, readStoredDraft, windowStorage, writeStoredDraft, type StoredDraft } from '../model-design/draft-storage';
 
 type Damaged = { name: string; problems: string[] };
+type PendingDataset = { ref: DatasetRef; size: StoredDraft['datasetSize'] };
 export type SaveResult = 'saved' | 'exists' | 'failed';
 
 const presetLabel = (name: PresetName) => presetOptions.find((o) => o.value === name)!.label;
@@ -54,6 +56,8 @@ export class ModelDesignStore {
   #demoShape: DatasetShape | null = null;
   /** Once the user picks a dataset, a new import no longer replaces their choice. */
   #datasetTouched = false;
+  /** A project dataset the draft kept across a reload was designed for, until the project's list arrives. */
+  #pendingDataset: PendingDataset | null = null;
 
   busy = $state<'list' | 'save' | 'duplicate' | 'delete' | 'import' | null>(null);
   error = $state<ErrorInfo | null>(null);
@@ -79,6 +83,34 @@ export class ModelDesignStore {
     backend: () => BackendName | null,
   ) {
     this.#backend = backend;
+    const stored = readStoredDraft(windowStorage());
+    if (stored) this.#restore(stored);
+  }
+
+  /** The draft as the window left it before a reload. */
+  #restore(stored: StoredDraft): void {
+    this.draft = structuredClone(stored.draft);
+    this.#origin = stored.origin;
+    this.presetName = stored.presetName;
+    this.savedName = stored.savedName;
+    this.name = stored.name;
+    this.#datasetTouched = stored.datasetTouched;
+    if (stored.dataset !== 'demo:mnist') this.#pendingDataset = { ref: stored.dataset, size: stored.datasetSize };
+  }
+
+  /** What a reload brings back (only a valid draft is kept). */
+  #keep(): void {
+    const shape = this.datasetShape;
+    writeStoredDraft(windowStorage(), {
+      draft: this.snapshot,
+      origin: this.#origin,
+      presetName: this.presetName,
+      savedName: this.savedName,
+      name: this.name,
+      dataset: this.#pendingDataset?.ref ?? this.dataset,
+      datasetSize: this.#pendingDataset ? this.#pendingDataset.size : shape && this.dataset !== 'demo:mnist' ? datasetSizeOf(shape) : null,
+      datasetTouched: this.#datasetTouched,
+    });
   }
 
   /** Follows the project's saved configs for the app's lifetime. */
@@ -92,6 +124,10 @@ export class ModelDesignStore {
           else this.#history = new EditHistory(snapshot);
           this.#syncHistory();
         });
+      });
+      $effect(() => {
+        void [this.snapshot, this.#origin, this.presetName, this.savedName, this.name, this.dataset, this.datasetShape];
+        untrack(() => this.#keep());
       });
     });
     this.client.on('project.changed', () => void this.refresh());
@@ -198,6 +234,7 @@ export class ModelDesignStore {
    * demo's summary arriving, or a view opening again, does not touch the draft.
    */
   syncDatasets(list: readonly DatasetListItem[], demo: DatasetSummary | null, imported: ProjectDatasetRef | null): void {
+    if (this.#pendingDataset && list.length > 0 && this.#resumeDataset(this.#pendingDataset, list, demo)) return;
     const previous = this.#projectShapes.get(this.dataset) ?? null;
     const first = !this.#listSeen && list.length > 0;
     if (first) this.#listSeen = true;
@@ -291,6 +328,22 @@ export class ModelDesignStore {
     } finally {
       this.measuring = false;
     }
+  }
+
+  /**
+   * The dataset a kept draft was designed for, once the project's list has arrived: chosen again, and
+   * the draft fitted to it only if it changed size since. False when it is gone (the usual rules pick).
+   */
+  #resumeDataset(pending: PendingDataset, list: readonly DatasetListItem[], demo: DatasetSummary | null): boolean {
+    this.#pendingDataset = null;
+    this.#listSeen = true;
+    const item = list.find((d) => d.id === pending.ref);
+    if (!item) return false;
+    this.#projectShapes = new Map(list.map((d) => [d.id, datasetShapeOf(d)]));
+    this.#demoShape = demo ? datasetShapeOf(demo) : null;
+    const same = pending.size !== null && JSON.stringify(datasetSizeOf(datasetShapeOf(item))) === JSON.stringify(pending.size);
+    this.#select(pending.ref, !same);
+    return true;
   }
 
   #select(ref: DatasetRef, fit: boolean): void {
