@@ -15,6 +15,7 @@ import { DownloadTickets } from '../services/downloads';
 import { sourceEngineHost } from '../test-support/engine';
 import { call } from '../test-support/ws-call';
 import type { EngineHost } from '../services/engine-host';
+import { preset } from '../api/training';
 
 let server: WebServer;
 let engine: EngineHost;
@@ -72,6 +73,20 @@ describe('web-mode downloads', () => {
     expect((await fetch(`${base}${url}`, { headers: cookie() })).status).toBe(404);
     // A forged ticket gets nothing either.
     expect((await fetch(`${base}/api/download/${'0'.repeat(32)}/x`, { headers: cookie() })).status).toBe(404);
+  });
+
+  it('name a run’s config and checkpoint after the run', async () => {
+    const runId = '20261206-074234-dcgan-bce-1a2b';
+    const runDir = join(project, 'runs', runId);
+    await mkdir(join(runDir, 'checkpoints'), { recursive: true });
+    await writeFile(join(runDir, 'config.json'), JSON.stringify(preset('dcgan')));
+    await writeFile(join(runDir, 'checkpoints', 'ckpt-000000400.gsc'), 'weights');
+    expect((await link({ kind: 'run-config', runId })).name).toBe(`${runId}-config.json`);
+    const { url, name } = await link({ kind: 'checkpoint', runId, file: 'ckpt-000000400.gsc' });
+    expect(name).toBe(`${runId}-ckpt-000000400.gsc`);
+    const res = await fetch(`${base}${url}`, { headers: cookie() });
+    expect(res.headers.get('content-disposition')).toContain(`filename="${runId}-ckpt-000000400.gsc"`);
+    expect(await res.text()).toBe('weights');
   });
 
   it('zip a folder with its subfolders, leaving dotfiles out', async () => {

@@ -17,7 +17,7 @@ import { deleteRun, listCheckpoints, listRuns, openProject, ProjectError, rename
 import type { StudioContext } from './capability';
 import type { HandlersFor } from '../api/rpc';
 import { readRunHistory } from '../project/run-history';
-import { CONFIG_FILE, datasetDirOf, runFiles, runsDirOf } from '../project/layout';
+import { datasetDirOf, runFiles, runsDirOf } from '../project/layout';
 import { DownloadTickets, downloadUrl } from './downloads';
 import { runsTable, runTableRow } from './runs-table';
 import { writeRunNotes } from '../project/run-notes';
@@ -98,7 +98,7 @@ export class StudioService {
         if (!(await stat(path).then(() => true, () => false))) {
           throw new StudioError({ code: 'invalid-request', message: `${path} does not exist (any more).` });
         }
-        const name = target.kind === 'project' ? this.requireProject().name : basename(path) === CONFIG_FILE ? `${target.kind === 'run-config' ? target.runId : 'run'}-config.json` : basename(path);
+        const name = target.kind === 'project' ? this.requireProject().name : downloadName(target, path);
         return { url: downloadUrl(this.downloads.issue({ path, name }), name), name };
       },
       'project.reveal': async ({ target }) => {
@@ -285,4 +285,11 @@ export class StudioService {
   private emit<E extends EventChannel>(event: E, payload: EventPayload<E>): void {
     for (const listener of this.listeners) listener(event, payload);
   }
+}
+
+/** A run's file downloads under a name that says which run it came from: <run>-config.json, <run>-ckpt-000000400.gsc. */
+function downloadName(target: RevealTarget, path: string): string {
+  if (target.kind === 'run-config') return `${target.runId}-config.json`;
+  if (target.kind === 'checkpoint') return `${target.runId}-${basename(path)}`;
+  return basename(path);
 }
