@@ -200,8 +200,8 @@ describe('image set and HTML gallery', () => {
     expect(files).toHaveLength(300);
     expect(files[0]).toBe('00000.png');
     const csv = (await readFile(join(entry.dir, 'images.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('file,seeds,t,path,class');
-    expect(csv[258]).toBe('00257.png,357,0,slerp,');
+    expect(csv[0]).toBe('file,seeds,t,path,class,class_name');
+    expect(csv[258]).toBe('00257.png,357,0,slerp,,');
     const image = await greyPixels(join(entry.dir, 'images', '00257.png'));
     const expected = await generators.use(run.runDir, undefined, async (g) => toBytes(await g.generate(latentsForSeeds(Array.from({ length: 44 }, (_, i) => 356 + i), g.zDim))));
     // Same chunk alignment as the export (images 256… are one batch there): exact.

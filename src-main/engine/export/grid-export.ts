@@ -28,11 +28,18 @@ export const renderProgress = (job: ExportJob, n: number) => async (done: number
   await job.tick();
 };
 
-export async function exportGrid(generator: LoadedGenerator, spec: SampleSpec, request: Request<'grid'>, directions: DirectionVectors, job: ExportJob): Promise<RawImage> {
+export async function exportGrid(
+  generator: LoadedGenerator,
+  spec: SampleSpec,
+  request: Request<'grid'>,
+  directions: DirectionVectors,
+  job: ExportJob,
+  classNames: readonly string[] = [],
+): Promise<RawImage> {
   const { layout } = request;
   const n = spec.images.length;
   const tile = tileOf(generator);
-  const captions = layout.captions === 'none' ? null : spec.images.map((r) => captionOf(r, layout.captions));
+  const captions = layout.captions === 'none' ? null : spec.images.map((r) => captionOf(r, layout.captions, classNames));
   const g = geometry(n, tile, layout, captions);
   const bytes = await renderAll(generator, spec, directions, async (done) => {
     job.progress('render', done, n);
@@ -56,13 +63,14 @@ export async function exportAnimation(
   request: Request<'animation'>,
   directions: DirectionVectors,
   job: ExportJob,
+  classNames: readonly string[] = [],
 ): Promise<RawImage> {
   const { layout, tilesPerFrame, animation } = request;
   const n = spec.images.length;
   const frames = n / tilesPerFrame;
   const tile = tileOf(generator);
   // Captions name each tile's walk, which is the same in every frame: drawn once, on the background.
-  const captions = layout.captions === 'none' ? null : spec.images.slice(0, tilesPerFrame).map((r) => captionOf(r, layout.captions));
+  const captions = layout.captions === 'none' ? null : spec.images.slice(0, tilesPerFrame).map((r) => captionOf(r, layout.captions, classNames));
   const g = geometry(tilesPerFrame, tile, layout, captions);
   checkAnimationSize(g.width, g.height, g.channels, frames);
   const frameBytes = g.width * g.height * g.channels;

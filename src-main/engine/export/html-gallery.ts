@@ -12,6 +12,7 @@ import { asRaw, background, geometry, paintTiles } from './canvas';
 import type { ExportJob } from './job';
 import { renderAll } from './render';
 import { renderProgress, tilesOf } from './grid-export';
+import { classCaption } from './class-names';
 
 type HtmlRequest = Extract<ExportRequest, { kind: 'html' }>;
 
@@ -29,6 +30,7 @@ export async function exportHtmlGallery(
   request: HtmlRequest,
   directions: DirectionVectors,
   job: ExportJob,
+  classNames: readonly string[] = [],
 ): Promise<RawImage> {
   const { n, tile, tileBytes } = tilesOf(generator, spec);
   const bytes = await renderAll(generator, spec, directions, renderProgress(job, n));
@@ -39,7 +41,7 @@ export async function exportHtmlGallery(
       await job.tick();
     }
     const png = await encodePng({ data: bytes.subarray(i * tileBytes, (i + 1) * tileBytes), ...tile });
-    figures.push(figure(png.toString('base64'), spec.images[i]!, i));
+    figures.push(figure(png.toString('base64'), spec.images[i]!, i, classNames));
   }
   const { identity } = generator;
   const html = galleryPage(request, { runId: identity.runId, step: identity.step, checkpoint: identity.file, directions: spec.directions, truncation: spec.truncation }, tile, figures);
@@ -53,9 +55,9 @@ export async function exportHtmlGallery(
   return asRaw(canvas, g);
 }
 
-function figure(pngBase64: string, recipe: LatentRecipe, index: number): string {
+function figure(pngBase64: string, recipe: LatentRecipe, index: number, classNames: readonly string[]): string {
   const seeds = recipe.seeds.length === 1 ? `seed ${recipe.seeds[0]}` : `seeds ${recipe.seeds.join('→')} · t ${recipe.t}`;
-  const caption = [seeds, recipe.class !== null ? `class ${recipe.class}` : null].filter(Boolean).join(' · ');
+  const caption = [seeds, recipe.class !== null ? classCaption(classNames, recipe.class) : null].filter(Boolean).join(' · ');
   return `<figure><button type="button" aria-label="View image ${index + 1} large"><img src="data:image/png;base64,${pngBase64}" alt="${escapeHtml(caption)}"></button><figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 

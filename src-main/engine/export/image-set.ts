@@ -21,6 +21,7 @@ export async function exportImageSet(
   spec: SampleSpec,
   directions: DirectionVectors,
   job: ExportJob,
+  classNames: readonly string[] = [],
 ): Promise<RawImage> {
   const { n, tile, tileBytes } = tilesOf(generator, spec);
   const digits = Math.max(5, String(n - 1).length);
@@ -44,8 +45,10 @@ export async function exportImageSet(
     await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, count) }, writer));
   }
 
-  const rows = spec.images.map((r, i) => `${fileName(i).slice('images/'.length)},${r.seeds.join(' ')},${r.t},${r.path},${r.class ?? ''}`);
-  await job.folder.write('images.csv', [Buffer.from(['file,seeds,t,path,class', ...rows].join('\n') + '\n')]);
+  // class_name: the folder a conditional class came from (RFC 4180 quoting: folder names may hold commas).
+  const nameOf = (k: number | null) => (k === null || classNames[k] === undefined ? '' : quoteCsv(classNames[k]!));
+  const rows = spec.images.map((r, i) => `${fileName(i).slice('images/'.length)},${r.seeds.join(' ')},${r.t},${r.path},${r.class ?? ''},${nameOf(r.class)}`);
+  await job.folder.write('images.csv', [Buffer.from(['file,seeds,t,path,class,class_name', ...rows].join('\n') + '\n')]);
   job.note(`${n.toLocaleString('en-US')} PNGs of ${tile.width}×${tile.height} px in images/, listed with their latents in images.csv.`);
 
   const layout = { cols: 4, padding: 2, background: '#000000', scale: 1 };
@@ -54,3 +57,5 @@ export async function exportImageSet(
   paintTiles(canvas, g, previewTiles, tile, 0, previewCount);
   return asRaw(canvas, g);
 }
+
+const quoteCsv = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);

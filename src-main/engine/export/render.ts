@@ -7,6 +7,7 @@ import type { LatentRecipe, SampleSpec } from '../../api/sampling';
 import { toBytes } from '../image/grid';
 import { renderSampleSpec, type DirectionVectors, type LoadedGenerator } from '../sampling';
 import { ExportError } from './folder';
+import { classCaption } from './class-names';
 
 /** Images per generator call here: bounds memory for 50,000-image exports (a 128-px RGB chunk is ~12 MB of floats). */
 export const RENDER_CHUNK = 256;
@@ -60,12 +61,12 @@ export async function renderAll(generator: LoadedGenerator, spec: SampleSpec, di
   return out;
 }
 
-/** "seed 42", "seeds 1→2 · t 0.25", "class 3"… as the layout's caption setting asks. */
-export function captionOf(recipe: LatentRecipe, kind: 'none' | 'seed' | 'class' | 'seed-class'): string {
+/** "seed 42", "seeds 1→2 · t 0.25", "class 3", "cats"… as the layout's caption setting asks. */
+export function captionOf(recipe: LatentRecipe, kind: 'none' | 'seed' | 'class' | 'seed-class', classNames: readonly string[] = []): string {
   const parts: string[] = [];
   if (kind === 'seed' || kind === 'seed-class') {
     parts.push(recipe.seeds.length === 1 ? `seed ${recipe.seeds[0]}` : `seeds ${recipe.seeds.join('→')}`);
   }
-  if ((kind === 'class' || kind === 'seed-class') && recipe.class !== null) parts.push(`class ${recipe.class}`);
+  if ((kind === 'class' || kind === 'seed-class') && recipe.class !== null) parts.push(classCaption(classNames, recipe.class));
   return parts.join(' · ');
 }

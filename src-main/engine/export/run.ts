@@ -17,6 +17,7 @@ import { directionVectors, savedDirections } from './directions';
 import { previewPng } from './encode';
 import { CancelledError, ExportError, ExportFolder, type OpenStream } from './folder';
 import { exportAnimation, exportGrid } from './grid-export';
+import { runClassNames } from './class-names';
 import { exportHtmlGallery } from './html-gallery';
 import { exportImageSet } from './image-set';
 import { createJob, type JobHooks } from './job';
@@ -74,16 +75,17 @@ export async function runExport(input: RunExportInput, options: RunExportOptions
     // What the sidecar keeps: a spec pinned as rendered; a compact source with its checkpoint file pinned.
     const source: SampleSource = request.source.from === 'spec' ? { from: 'spec', spec } : { ...request.source, checkpoint: spec.checkpoint };
     const model = generator.config.model;
+    const classNames = await runClassNames(input.runDir, model);
     return write(input, options, fallback, generator, started, async (job) => {
       switch (request.kind) {
         case 'grid':
-          return { preview: await exportGrid(generator, spec, request, vectors, job), request: { ...request, source }, model };
+          return { preview: await exportGrid(generator, spec, request, vectors, job, classNames), request: { ...request, source }, model };
         case 'animation':
-          return { preview: await exportAnimation(generator, spec, request, vectors, job), request: { ...request, source }, model };
+          return { preview: await exportAnimation(generator, spec, request, vectors, job, classNames), request: { ...request, source }, model };
         case 'images':
-          return { preview: await exportImageSet(generator, spec, vectors, job), request: { ...request, source }, model };
+          return { preview: await exportImageSet(generator, spec, vectors, job, classNames), request: { ...request, source }, model };
         case 'html':
-          return { preview: await exportHtmlGallery(generator, spec, request, vectors, job), request: { ...request, source }, model };
+          return { preview: await exportHtmlGallery(generator, spec, request, vectors, job, classNames), request: { ...request, source }, model };
       }
     });
   });

@@ -1,0 +1,28 @@
+/**
+ * What a conditional run's classes are called in its exports, as the explorer and the Gallery name
+ * them: the folder names of its dataset, the digits 0–9, or Cluster 1…k for a model on clusters.
+ */
+import { clusterNames, type ModelConfig } from '../../api/train-config';
+import { datasetDirOf, projectOfRun } from '../../project/layout';
+import { runDataset } from '../../project/run-file';
+import { datasetCatalog } from '../dataset/catalog';
+import { hasDataset } from '../dataset/project-dataset';
+
+/** [] for an unconditional model, or when the run's dataset is gone (exports then say "class k"). */
+export async function runClassNames(runDir: string, model: ModelConfig): Promise<string[]> {
+  if (model.architecture !== 'cdcgan' || model.numClasses === 0) return [];
+  if (model.labels === 'clusters') return clusterNames(model.numClasses);
+  const dataset = await runDataset(runDir).catch(() => null);
+  if (dataset === null) return [];
+  if (dataset === 'demo:mnist') return Array.from({ length: 10 }, (_, k) => String(k));
+  const dir = datasetDirOf(projectOfRun(runDir), dataset);
+  if (!(await hasDataset(dir))) return [];
+  const names = (await datasetCatalog(dir)).reader.manifest.classNames;
+  return names.length === model.numClasses ? names : [];
+}
+
+/** "class 3" for a number-named class (the digits, folders 0…9), the folder's own name otherwise. */
+export function classCaption(names: readonly string[], k: number): string {
+  const name = names[k];
+  return name === undefined || /^\d+$/.test(name) ? `class ${name ?? k}` : name;
+}
