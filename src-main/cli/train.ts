@@ -11,7 +11,7 @@ import { initRuntime } from '../engine/runtime';
 import { backendLine } from '../shared/backend-line';
 import { resolveParallel, resolveThreads, trainingReplicas } from '../engine/backend/threads';
 import { ReplicaGroup } from '../engine/training/parallel/replicas';
-import { replicaData, replicaTrainers } from '../engine/training/parallel/lead';
+import { replicaTraining } from '../engine/training/parallel/lead';
 import { trainsInThread } from '../engine/training/thread';
 import { loadMnistDemo } from '../engine/dataset/mnist-demo';
 import { openDatasetTrainingData, runDataOf, trainingBatches, trainingDataShape, type TrainingData } from '../engine/batches/training-data';
@@ -88,10 +88,9 @@ export async function train(args: string[]): Promise<void> {
   if (dataset !== 'demo:mnist' && !(await hasDataset(datasetDirOf(dataProject, dataset)))) throw noDataset(dataset);
   const loaded: TrainingData = dataset === 'demo:mnist' ? loadMnistDemo() : await openDatasetTrainingData(datasetDirOf(dataProject, dataset));
   const group = replicas > 1 ? new ReplicaGroup({ size: replicas, backend: runtime.active }) : null;
-  // Images in memory move onto shared memory, one copy for every replica.
-  const shared = group ? replicaData(loaded, dataset === 'demo:mnist' ? null : datasetDirOf(dataProject, dataset)) : null;
-  const data = shared?.lead ?? loaded;
-  const makeTrainer: TrainerFactory | undefined = group && shared ? replicaTrainers(group, shared.replicas) : undefined;
+  const { data, makeTrainer }: { data: TrainingData; makeTrainer?: TrainerFactory } = group
+    ? replicaTraining(group, loaded, dataset === 'demo:mnist' ? null : datasetDirOf(dataProject, dataset))
+    : { data: loaded };
   let progress: ProgressLine | null = null;
   let tensorboard: TensorBoardLog | null = null;
   let last: { d: number | null; g: number | null; ips: number } = { d: null, g: null, ips: 0 };

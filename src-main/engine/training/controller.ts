@@ -17,7 +17,7 @@ import { dataChange, runDataset, runStartData, writeRunFile } from '../../projec
 import { datasetDirOf, projectOfRun } from '../../project/layout';
 import { TrainingSession, type SessionListener, type TrainerFactory } from './session';
 import { ReplicaGroup } from './parallel/replicas';
-import { replicaData, replicaTrainers } from './parallel/lead';
+import { replicaTraining } from './parallel/lead';
 import type { BackendName } from '../../api/schemas';
 import { readRunHistory } from '../../project/run-history';
 import { toStepPoint } from '../../project/step-point';
@@ -193,8 +193,7 @@ export class TrainingController implements TrainingHost {
       this.group = null;
     }
     const group = (this.group ??= new ReplicaGroup(replicas));
-    const shared = replicaData(data, dataset === 'demo:mnist' ? null : datasetDirOf(projectDir, dataset));
-    return { data: shared.lead, makeTrainer: replicaTrainers(group, shared.replicas) };
+    return replicaTraining(group, data, dataset === 'demo:mnist' ? null : datasetDirOf(projectDir, dataset));
   }
 
   private require(): TrainingSession {

@@ -14,6 +14,7 @@ import { Shard } from './shard';
 import { fusedOps } from '../../backend/fused';
 import { rootCause, type ReplicaGroup } from './replicas';
 import type { ReplicaData, ReplicaState } from './protocol';
+import type { TrainerFactory } from '../session';
 
 export class LeadTrainer extends Trainer {
   /** The other replicas' start: awaited before the first step or restore, so its failure surfaces there. */
@@ -129,6 +130,15 @@ function shareImages(data: LabelledImages): LabelledImages {
  * train: a batch smaller than the replica count, or a backend without the fused batch norm that
  * exchanges its statistics (GAN_STUDIO_FUSED=0). A plain trainer then uses the lead's one thread.
  */
-export function replicaTrainers(group: ReplicaGroup, data: ReplicaData): (config: TrainConfig, batches: BatchSource) => Trainer {
+/**
+ * What a session trains with on a group: the lead's data (images in memory moved onto shared memory,
+ * one copy for every replica) and the factory of its trainers. The controller and the CLI both use it.
+ */
+export function replicaTraining(group: ReplicaGroup, data: TrainingData, datasetDir: string | null): { data: TrainingData; makeTrainer: TrainerFactory } {
+  const shared = replicaData(data, datasetDir);
+  return { data: shared.lead, makeTrainer: replicaTrainers(group, shared.replicas) };
+}
+
+export function replicaTrainers(group: ReplicaGroup, data: ReplicaData): TrainerFactory {
   return (config, batches) => (config.batchSize >= group.size && fusedOps() !== null ? new LeadTrainer(config, batches, group, data) : new Trainer(config, batches));
 }
