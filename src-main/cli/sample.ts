@@ -16,7 +16,7 @@ import { tileGrid, toBytes } from '../engine/image/grid';
 import { encodePng } from '../engine/image/png';
 import { LoadedGenerator } from '../engine/sampling';
 import { pinSpec, renderAll } from '../engine/export/render';
-import { drawLatents, fixedNoiseSeed } from '../engine/training/trainer';
+import { drawLatents, fixedNoiseSeed } from '../engine/training/latents';
 import { optionalFlagNumber, parseFlags } from './flags';
 import { runFolder, writableFolder } from './run-folder';
 import { sampleUsage } from './usage';

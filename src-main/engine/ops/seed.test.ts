@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParamStore } from '../models/params';
-import { drawLatents } from '../training/trainer';
+import { drawLatents } from '../training/latents';
 import { tfSeed, ZERO_SEED } from './seed';
 
 const model = { zDim: 8, zDistribution: 'normal', numClasses: 0 } as Parameters<typeof drawLatents>[0];

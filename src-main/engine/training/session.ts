@@ -22,7 +22,8 @@ import { bestEvalUpTo, evaluationImages, type TrainingEvaluator } from '../evalu
 import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from '../rng';
 import type { Generator } from '../models/generator';
-import { fixedNoiseSeed, Trainer, type LiveParams, type StepMetrics } from './trainer';
+import { Trainer, type LiveParams, type StepMetrics } from './trainer';
+import { fixedNoiseSeed } from './latents';
 import { restoreNewest } from './restore';
 import { type BatchSource } from '../batches/types';
 import { CONFIG_FILE, runFiles, runIdOf, sampleFileName } from '../../project/layout';

@@ -9,7 +9,8 @@ import { generatorSpecOf } from '../models/spec';
 import { createGenerator, type Generator } from '../models/generator';
 import { createDiscriminator, type Discriminator } from '../models/discriminator';
 import { createLoss, gradientPenalty, meanScore, type GanLoss } from '../losses/losses';
-import { tfSeed } from '../ops/seed';
+import { globalNorm } from '../ops/global-norm';
+import { drawLatents } from './latents';
 import { updateMovingAverage } from '../ops/moving-average';
 import { RecordedForward } from '../ops/recorded';
 import { createOptimizer } from './optimizer';
@@ -410,41 +411,4 @@ export class Trainer {
       }
     });
   }
-}
-
-function globalNorm(grads: tf.Tensor[]): tf.Scalar {
-  // On webgpu each ‖g‖² is one dot product (one dispatch, where square-then-sum is two: a step
-  // there is bound by dispatches). Elsewhere square-then-sum: wasm's one-column matMul is slow
-  // (eight variables of a DCGAN-28: 0.65–0.68 against 1.53–1.85 ms, 2026-12-04). Then one sum over
-  // the stack: tf.stack splits its inputs where they exceed WebGPU's 8 storage bindings, tf.addN does not.
-  const dot = tf.getBackend() === 'webgpu';
-  const squares = grads.map((g) => {
-    if (!dot) return tf.sum(tf.square(g));
-    const flat = tf.reshape(g, [1, g.size]) as tf.Tensor2D;
-    return tf.reshape(tf.matMul(flat, flat, false, true), []);
-  });
-  return tf.sqrt(tf.sum(tf.stack(squares))) as tf.Scalar;
-}
-
-/** The seed of a run's fixed noise: the latents of its samples/ grids, the same at every step. */
-export function fixedNoiseSeed(config: TrainConfig): number {
-  return config.seed ^ 0x2545f491;
-}
-
-/**
- * Latent vectors (and, for the conditional model, classes i mod K) for a training batch or a run's
- * fixed noise, from tfjs random ops. Seeds that name an image to a user go through latentForSeed
- * (sampling/latents.ts) instead.
- */
-export function drawLatents(model: TrainConfig['model'], n: number, seed: number, classes?: number[]): { z: tf.Tensor2D; labels: tf.Tensor2D | null } {
-  const { zDim, zDistribution, numClasses } = model;
-  const z = (
-    zDistribution === 'normal'
-      ? tf.randomNormal([n, zDim], 0, 1, 'float32', tfSeed(seed))
-      : tf.randomUniform([n, zDim], -1, 1, 'float32', tfSeed(seed))
-  ) as tf.Tensor2D;
-  if (numClasses === 0) return { z, labels: null };
-  const picks = classes ?? Array.from({ length: n }, (_, i) => i % numClasses);
-  const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(picks, 'int32'), numClasses), 'float32') as tf.Tensor2D);
-  return { z, labels };
 }
