@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunTableRow } from '../../../src-main/api/projects';
 import { preset } from '../../../src-main/api/training';
-import { differingColumns, filterRows, fixedColumns, formatCell, runState, sortRows, tableCsv } from './runs-table';
+import { differingColumns, filterRows, fixedColumns, formatCell, runState, shownCell, sortRows, tableCsv } from './runs-table';
 
 const row = (runId: string, over: Partial<RunTableRow> = {}, config: object = preset('dcgan')): RunTableRow => ({
   runId,
@@ -61,6 +61,12 @@ describe('runs table', () => {
 
   it('shows small settings with their digits: learning rates that differ do not both read 0', () => {
     expect([0.0003, 0.0002, 0.001, 0.5, 1234.5678, 2e-5, 1.5e-7, 42, null].map(formatCell)).toEqual(['0.0003', '0.0002', '0.001', '0.5', '1,235', '2e-5', '1.5e-7', '42', '—']);
+  });
+
+  it('shows training time in minutes to a tenth or a hundredth, and keeps the exact value in the CSV', () => {
+    const time = col('time');
+    expect([22.05, 750, 9000].map((trainSeconds) => shownCell(time, row('t', { trainSeconds })))).toEqual(['0.37', '12.5', '150']);
+    expect(tableCsv([row('t', { trainSeconds: 22.05 })], [time])).toBe('run_id,Training time (min)\r\nt,0.3675\r\n');
   });
 
   it('names a dataset as the Data view does, the first one too, and says when it is gone', () => {

@@ -16,6 +16,8 @@ export interface Column {
   visible: boolean;
   numeric: boolean;
   value(row: RunTableRow): Cell;
+  /** How the table shows a value, where formatCell's four significant digits would not suit it (the CSV keeps the value). */
+  format?(value: Cell): string;
 }
 
 export type RunState = 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'damaged';
@@ -53,7 +55,7 @@ export function fixedColumns(stateOf: (row: RunTableRow) => RunState, datasetNam
     column('fidBest', 'Best FID', (r) => r.fid?.best ?? null, true),
     column('fidLatest', 'Latest FID', (r) => r.fid?.latest ?? null, true, false),
     column('speed', 'Images/s', (r) => r.imagesPerSecond, true),
-    column('time', 'Training time (min)', (r) => r.trainSeconds / 60, true),
+    { ...column('time', 'Training time (min)', (r) => r.trainSeconds / 60, true), format: formatMinutes },
     column('created', 'Created', (r) => r.created, false, false),
     column('tags', 'Tags', (r) => (r.tags.length ? r.tags.join(', ') : null)),
     column('notes', 'Notes', (r) => r.notes || null),
@@ -125,6 +127,18 @@ export function tableCsv(rows: readonly RunTableRow[], columns: readonly Column[
 }
 
 /** A cell as the table shows it. */
+/** Minutes to a tenth (to a hundredth under 10): 0.37, 12.5, 145. */
+function formatMinutes(value: Cell): string {
+  if (typeof value !== 'number') return formatCell(value);
+  return value.toLocaleString('en-US', { maximumFractionDigits: value < 10 ? 2 : value < 100 ? 1 : 0 });
+}
+
+/** A cell as the table shows it. */
+export function shownCell(column: Column, row: RunTableRow): string {
+  const value = column.value(row);
+  return column.format ? column.format(value) : formatCell(value);
+}
+
 export function formatCell(value: Cell): string {
   if (value === null) return '—';
   if (typeof value === 'number') {
