@@ -1,6 +1,5 @@
 /** `gan-studio metrics`: a run's logged metrics as a summary, CSV or TensorBoard event files. Read-only on the run's log. */
 import { parseFlags } from './flags';
-import { runFolder } from './run-folder';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { readRunHistory } from '../project/run-history';
@@ -23,7 +22,8 @@ export async function metrics(args: string[]): Promise<void> {
   });
   if (values.help) return void process.stdout.write(metricsUsage);
   if (!values.run) throw new Error(`--run is required\n\n${metricsUsage}`);
-  const runDir = await runFolder(values.run);
+  // Only the log is read: a run whose config.json is damaged or from another version still shows its metrics.
+  const runDir = resolve(values.run);
   const log = runFiles(runDir).metrics;
   const logged = await stat(log).catch(() => null);
   if (!logged) throw new Error(`${log} does not exist: is ${runDir} a run folder (runs/<id> in a project)?`);

@@ -18,8 +18,11 @@ describe('assemble', () => {
     expect(assembly.duplicates).toBe(2);
     expect(assembly.skipped).toEqual([
       { path: 'cats/b.png', code: 'duplicate', reason: 'duplicate of cats/a.png' },
-      { path: 'dogs/c.png', code: 'cross-class-duplicate', reason: 'the same image as cats/a.png: kept in class “cats” only, so it trains as “cats”, not “dogs”' },
+      { path: 'dogs/c.png', code: 'cross-class-duplicate', reason: 'the same image as cats/a.png: kept in class “cats” only, so it trains as “cats”, not as “dogs”' },
     ]);
+    // A copy at the top level (no class) and one in a class folder.
+    const loose = assemble([file('a.png'), file('dogs/a.png')], new Map<string, Outcome>([['a.png', { ok: true, hash: 'h' }], ['dogs/a.png', { ok: true, hash: 'h' }]]), [], true);
+    expect(loose.skipped[0]!.reason).toBe('the same image as a.png: kept at the top level (no class) only, so it trains unlabelled, not as “dogs”');
     // Without labels from folders a copy anywhere is a plain duplicate.
     expect(assemble(files, outcomes, [], false).skipped.map((s) => s.code)).toEqual(['duplicate', 'duplicate']);
   });

@@ -76,7 +76,7 @@ export function assemble(
               ...base,
               status: 'duplicate',
               code: 'cross-class-duplicate',
-              reason: `the same image as ${original.path}: kept in class “${original.label}” only, so it trains as “${original.label}”, not “${base.label}”`,
+              reason: `the same image as ${original.path}: kept ${classOf(original.label)} only, so it trains ${original.label === null ? 'unlabelled' : `as “${original.label}”`}, not ${base.label === null ? 'unlabelled' : `as “${base.label}”`}`,
             },
       );
     } else {
@@ -95,6 +95,8 @@ export function assemble(
     .map((r) => ({ path: r.path, code: r.code ?? 'corrupt', reason: r.reason ?? '' }));
   return { rows, kept, classNames, duplicates, skipped };
 }
+
+const classOf = (label: string | null) => (label === null ? 'at the top level (no class)' : `in class “${label}”`);
 
 /** The sentence shown when nothing could be imported. */
 export function noUsableImagesMessage(sourceDir: string, skipped: readonly SkippedFile[]): string {

@@ -32,6 +32,9 @@ describe('the names a run’s classes carry in its exports', () => {
     expect(classCaption(['cats', 'dogs'], 1)).toBe('dogs');
     expect(classCaption(['3', '7'], 1)).toBe('class 7');
     expect(classCaption([], 2)).toBe('class 2');
+    // Control characters would make the caption's SVG invalid; a long name would overflow its tile.
+    expect(classCaption(['a\u0001b\u007f'], 0)).toBe('ab');
+    expect(classCaption(['x'.repeat(40)], 0)).toBe(`${'x'.repeat(23)}…`);
     expect(captionOf({ seeds: [4], t: 0, path: 'slerp', class: 0 } as never, 'seed-class', ['cats', 'dogs'])).toBe('seed 4 · cats');
   });
 });

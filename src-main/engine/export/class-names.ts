@@ -15,14 +15,26 @@ export async function runClassNames(runDir: string, model: ModelConfig): Promise
   const dataset = await runDataset(runDir).catch(() => null);
   if (dataset === null) return [];
   if (dataset === 'demo:mnist') return Array.from({ length: 10 }, (_, k) => String(k));
-  const dir = datasetDirOf(projectOfRun(runDir), dataset);
-  if (!(await hasDataset(dir))) return [];
-  const names = (await datasetCatalog(dir)).reader.manifest.classNames;
-  return names.length === model.numClasses ? names : [];
+  try {
+    const dir = datasetDirOf(projectOfRun(runDir), dataset);
+    if (!(await hasDataset(dir))) return [];
+    const names = (await datasetCatalog(dir)).reader.manifest.classNames;
+    return names.length === model.numClasses ? names : [];
+  } catch {
+    // A damaged dataset, or one being re-imported: the export goes on, by class number.
+    return [];
+  }
 }
 
-/** "class 3" for a number-named class (the digits, folders 0…9), the folder's own name otherwise. */
+/** Longest class name a caption shows: beyond it, the tile's caption row would overflow. */
+const MAX_CAPTION_NAME = 24;
+
+/**
+ * "class 3" for a number-named class (the digits, folders 0…9), the folder's own name otherwise,
+ * without control characters (the SVG captions are drawn from would be invalid) and cut to fit.
+ */
 export function classCaption(names: readonly string[], k: number): string {
-  const name = names[k];
-  return name === undefined || /^\d+$/.test(name) ? `class ${name ?? k}` : name;
+  const name = names[k]?.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+  if (!name || /^\d+$/.test(name)) return `class ${name || k}`;
+  return name.length > MAX_CAPTION_NAME ? `${name.slice(0, MAX_CAPTION_NAME - 1)}…` : name;
 }

@@ -11,6 +11,7 @@ import { asRaw, background, geometry, paintTiles } from './canvas';
 import type { ExportJob } from './job';
 import { renderChunks } from './render';
 import { renderProgress, tilesOf } from './grid-export';
+import { csvCell } from '../../shared/csv';
 
 /** Files written at once: enough to keep the disk busy while sharp encodes, few enough for any fd limit. */
 const WRITE_CONCURRENCY = 8;
@@ -46,7 +47,7 @@ export async function exportImageSet(
   }
 
   // class_name: the folder a conditional class came from (RFC 4180 quoting: folder names may hold commas).
-  const nameOf = (k: number | null) => (k === null || classNames[k] === undefined ? '' : quoteCsv(classNames[k]!));
+  const nameOf = (k: number | null) => (k === null || classNames[k] === undefined ? '' : csvCell(classNames[k]!));
   const rows = spec.images.map((r, i) => `${fileName(i).slice('images/'.length)},${r.seeds.join(' ')},${r.t},${r.path},${r.class ?? ''},${nameOf(r.class)}`);
   await job.folder.write('images.csv', [Buffer.from(['file,seeds,t,path,class,class_name', ...rows].join('\n') + '\n')]);
   job.note(`${n.toLocaleString('en-US')} PNGs of ${tile.width}×${tile.height} px in images/, listed with their latents in images.csv.`);
@@ -57,5 +58,3 @@ export async function exportImageSet(
   paintTiles(canvas, g, previewTiles, tile, 0, previewCount);
   return asRaw(canvas, g);
 }
-
-const quoteCsv = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);

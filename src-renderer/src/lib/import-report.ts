@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { importProgressSchema, importReportSchema, projectDatasetSchema, skippedFileSchema } from '../../../src-main/api/dataset';
 import { formatCount, plural } from './format';
+import { csvText } from '../../../src-main/shared/csv';
 
 export type SkippedFile = z.infer<typeof skippedFileSchema>;
 export type ImportReport = z.infer<typeof importReportSchema>;
@@ -128,11 +129,7 @@ export function filterSkipped(rows: readonly SkippedFile[], query: string): Skip
 
 /** RFC 4180 CSV; cells a spreadsheet would run as formulas get a leading apostrophe. */
 export function skippedCsv(rows: readonly SkippedFile[]): string {
-  const cell = (value: string) => {
-    const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-    return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-  };
-  return ['path,code,reason', ...rows.map((r) => [r.path, r.code, r.reason].map(cell).join(','))].join('\r\n') + '\r\n';
+  return csvText([['path', 'code', 'reason'], ...rows.map((r) => [r.path, r.code, r.reason])]);
 }
 
 /** Starts a download of `text` without navigating (a blob: link with `download`). */

@@ -5,7 +5,7 @@
  */
 import type { RunTableRow } from '../../../src-main/api/projects';
 import { flattenConfig } from './config-diff';
-import { csvText } from './csv';
+import { csvText } from '../../../src-main/shared/csv';
 
 export type Cell = string | number | null;
 

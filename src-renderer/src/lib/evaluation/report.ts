@@ -1,6 +1,6 @@
 /** How evaluation results read: metric names and directions, number formatting, and the CSV export. */
 import type { EvaluationRecord, MetricName, MetricRequest, MetricValue } from '../../../../src-main/api/evaluation';
-import { csvText } from '../csv';
+import { csvText } from '../../../../src-main/shared/csv';
 
 /** `scale`: shown multiplied by it (the label says so), as papers print KID ×10³; files keep the raw value. */
 export const metricInfo: Record<MetricName, { label: string; note: string; scale?: number }> = {
