@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { decodeFile, decodeImage } from './decode';
+import { decodeFile, decodeImage, endsEarly } from './decode';
 import { parseImportOptions, type ImportOptionsInput } from './options';
 import { animatedGif, bombPng, cmykJpeg, exifRotatedJpeg, mnistDigit, mnistPng, png16, rgbaPng, solid } from './testing';
 
@@ -92,8 +92,13 @@ describe('decodeImage', () => {
     expect(await verdict(7, 64)).toMatch(/^too-small/);
     expect(await verdict(8, 8)).toBe('ok');
     expect(await verdict(8, 80)).toBe('ok');
-    expect(await verdict(440, 40)).toBe('extreme-aspect: 440×40 is 11 times as wide as it is tall (at most 10): crop it to the part you want to train on');
-    expect(await verdict(40, 440)).toMatch(/^extreme-aspect: 40×440 is 11 times as tall as it is wide/);
+    expect(await verdict(440, 40)).toBe('extreme-aspect: 440×40 is too wide for this dataset\'s shape: cropped to 64×64, less than a tenth of it would remain; crop it to the part you want to train on');
+    expect(await verdict(40, 440)).toMatch(/^extreme-aspect: 40×440 is too tall for this dataset's shape: cropped to 64×64/);
+    // Measured against the dataset's own shape, whatever the fit: a strip suits a strip-shaped dataset.
+    const strips = parseImportOptions({ width: 512, height: 32, fit: 'pad' });
+    expect((await decodeImage(await png(440, 40), strips)).ok).toBe(true);
+    const square = await decodeImage(await png(40, 440), strips);
+    expect(square.ok ? 'ok' : square.reason).toMatch(/too tall for this dataset's shape: padded to 512×32, it would fill less than a tenth of it/);
   });
 
   it('calls a cut-off PNG, JPEG, GIF or WebP truncated, with the same reason wherever the cut falls', async () => {
@@ -110,6 +115,17 @@ describe('decodeImage', () => {
       }
       expect([...reasons], format).toEqual(['truncated image (the file ends before its image does: N; an interrupted copy or download?)']);
     }
+    // A camera JPEG: an EXIF segment holding a thumbnail, with an end marker of its own, before the image.
+    const main = await image.clone().jpeg().toBuffer();
+    const thumb = await sharp({ create: { width: 16, height: 12, channels: 3, background: '#ff0000' } }).jpeg().toBuffer();
+    const length = thumb.length + 8;
+    const exif = Buffer.concat([Buffer.from([0xff, 0xe1, length >> 8, length & 0xff]), Buffer.from('Exif\0\0'), thumb]);
+    const camera = Buffer.concat([main.subarray(0, 2), exif, main.subarray(2)]);
+    expect((await decodeImage(camera, options)).ok).toBe(true);
+    const cut = await decodeImage(camera.subarray(0, camera.length - 200), options);
+    expect(cut.ok ? 'decoded' : cut.reason).toMatch(/^truncated image \(the file ends before its image does/);
+    // A whole GIF with padding after its trailer is not called cut off.
+    expect(endsEarly(Buffer.concat([await image.clone().gif().toBuffer(), Buffer.alloc(16)]))).toBe(false);
   });
 
   it('names the format when the build has no decoder for it, and hashes what it read', async () => {

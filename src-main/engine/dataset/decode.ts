@@ -39,7 +39,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImportOptions): Pr
     if (width * height > options.maxPixels) {
       return { ok: false, code: 'too-many-pixels', reason: `too many pixels (${width}×${height}, limit ${formatCount(options.maxPixels)})` };
     }
-    const shape = shapeVerdict(width, height);
+    const shape = shapeVerdict(width, height, options);
     if (shape) return shape;
     let pipeline = sharp(bytes, input)
       .rotate() // EXIF orientation
@@ -64,24 +64,31 @@ export async function decodeImage(bytes: Uint8Array, options: ImportOptions): Pr
   }
 }
 
+/**
+ * The version of the rules below (what is skipped and why). An import made under other rules is not
+ * reused file by file: its verdicts might differ from today's. 2: too small, too long and thin, cut off.
+ */
+export const DECODE_RULES = 2;
+
 /** Images need this many pixels on their shorter side: a 1×1 tracking pixel or a 4-px icon, scaled up, teaches a GAN nothing. */
 export const MIN_IMAGE_SIDE = 8;
-/** Longer than this many times their width (either way): cropped to the dataset's shape, less than a tenth would remain. */
+/**
+ * How much longer and thinner than the dataset's own shape an image may be: beyond it, cropped less
+ * than a tenth of it would remain, padded it would fill less than a tenth, stretched it would be
+ * squeezed more than ten times.
+ */
 export const MAX_ASPECT = 10;
 
-function shapeVerdict(width: number, height: number): DecodeOutcome | null {
+function shapeVerdict(width: number, height: number, options: ImportOptions): DecodeOutcome | null {
   if (Math.min(width, height) < MIN_IMAGE_SIDE) {
     return { ok: false, code: 'too-small', reason: `too small (${width}×${height}; images need at least ${MIN_IMAGE_SIDE} px on each side)` };
   }
-  const aspect = Math.max(width, height) / Math.min(width, height);
-  if (aspect > MAX_ASPECT) {
-    return {
-      ok: false,
-      code: 'extreme-aspect',
-      reason: `${width}×${height} is ${Math.round(aspect)} times as ${width > height ? 'wide' : 'tall'} as it is ${width > height ? 'tall' : 'wide'} (at most ${MAX_ASPECT}): crop it to the part you want to train on`,
-    };
-  }
-  return null;
+  const off = width / height / (options.width / options.height);
+  const factor = Math.max(off, 1 / off);
+  if (factor <= MAX_ASPECT) return null;
+  const target = `${options.width}×${options.height}`;
+  const what = { crop: `cropped to ${target}, less than a tenth of it would remain`, pad: `padded to ${target}, it would fill less than a tenth of it`, stretch: `stretched to ${target}, it would be squeezed ${Math.round(factor)} times` }[options.fit];
+  return { ok: false, code: 'extreme-aspect', reason: `${width}×${height} is too ${off > 1 ? 'wide' : 'tall'} for this dataset's shape: ${what}; crop it to the part you want to train on` };
 }
 
 /**
@@ -113,12 +120,37 @@ export function endsEarly(bytes: Uint8Array): boolean {
     // The IEND chunk's type, then its CRC, close every PNG (trailing bytes after it are tolerated).
     return !Buffer.from(bytes.buffer, bytes.byteOffset, n).includes('IEND', 8, 'latin1');
   }
-  if (n >= 3 && at(0, 0xff, 0xd8, 0xff)) return !Buffer.from(bytes.buffer, bytes.byteOffset, n).includes(Buffer.from([0xff, 0xd9]), 2);
-  if (n >= 6 && at(0, 0x47, 0x49, 0x46, 0x38)) return bytes[n - 1] !== 0x3b;
+  if (n >= 3 && at(0, 0xff, 0xd8, 0xff)) return jpegEndsEarly(bytes);
+  if (n >= 6 && at(0, 0x47, 0x49, 0x46, 0x38)) {
+    // The trailer byte 0x3B, perhaps followed by padding zeros.
+    let last = n - 1;
+    while (last > 6 && bytes[last] === 0) last--;
+    return bytes[last] !== 0x3b;
+  }
   if (n >= 12 && at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) {
     return new DataView(bytes.buffer, bytes.byteOffset, n).getUint32(4, true) + 8 > n;
   }
   return false;
+}
+
+/**
+ * A JPEG is cut off when its segments run past the end before the image data starts, or no end
+ * marker (FF D9) follows the start of the image data. The header segments are stepped over by their
+ * lengths: an EXIF thumbnail in APP1 carries an end marker of its own.
+ */
+function jpegEndsEarly(bytes: Uint8Array): boolean {
+  let i = 2;
+  while (i + 4 <= bytes.length) {
+    if (bytes[i] !== 0xff) return false; // not a segment: damaged rather than cut off
+    const marker = bytes[i + 1]!;
+    if (marker === 0xff) {
+      i++; // fill byte
+      continue;
+    }
+    if (marker === 0xda) return !Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).includes(Buffer.from([0xff, 0xd9]), i);
+    i += 2 + ((bytes[i + 2]! << 8) | bytes[i + 3]!);
+  }
+  return true;
 }
 
 function firstLine(message: string): string {

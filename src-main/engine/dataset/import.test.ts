@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from './import';
-import { readManifest } from './manifest';
 import { openDataset } from './shards';
 import { buildFixtureFolder, mnistDigit, mnistPng, type FixtureLayout } from './testing';
 import { DatasetError, type ImportProgress } from './types';
+import { readManifest, writeManifest } from './manifest';
+import { DECODE_RULES } from './decode';
 
 const pool = { size: 2 };
 const options = { width: 28, height: 28, channels: 3 as const, background: '#00ff00' };
@@ -106,6 +107,17 @@ describe('importDataset', () => {
     expect([unchanged.decoded, unchanged.imported]).toEqual([0, report.imported]);
     expect((await stat(shard)).ino).toBe(before.ino);
     expect((await openDataset(datasetDir)).manifest.files.find((r) => r.path === 'threes/3-4.png')!.index).toBe(rows.get('threes/3-4.png')!.index);
+  });
+
+  it('decodes everything again over an import made under older decoder rules', async () => {
+    const manifest = (await readManifest(datasetDir))!;
+    expect(manifest.decodeRules).toBe(DECODE_RULES);
+    const { decodeRules: _, ...older } = manifest;
+    await writeManifest(datasetDir, older);
+    const again = await importDataset(source, datasetDir, options, { pool });
+    expect(again.reused).toBe(0);
+    expect(again.decoded).toBeGreaterThan(layout.good.length);
+    expect((await readManifest(datasetDir))!.decodeRules).toBe(DECODE_RULES);
   });
 
   it('decodes everything again when the pixel options change, and keeps only what is needed on disk', async () => {

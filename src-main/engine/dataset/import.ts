@@ -19,6 +19,7 @@ import { shardsIntact } from './shards';
 import { createStaging, recoverInterrupted, swapIn } from './staging';
 import { DatasetError, diskFullError, throwIfCancelled, type ImportProgress, type ImportReport } from './types';
 import { linkUnchanged, pixelSource, writeDataset } from './write-dataset';
+import { DECODE_RULES } from './decode';
 
 export interface ImportControl {
   onProgress?: (progress: ImportProgress) => void;
@@ -49,10 +50,15 @@ export async function importDataset(
   scanMeter.finish();
   const realSource = await realpath(sourceDir);
 
-  // Reuse needs the same folder, the same pixel options and shards that are all still there.
+  // Reuse needs the same folder, the same pixel options, verdicts made under today's decoder rules
+  // (a 1×1 image an older import kept is skipped now) and shards that are all still there.
   const previous = await readManifest(datasetDir);
   const compatible =
-    previous && previous.sourceDir === realSource && samePixelOptions(previous.options, options) && (await shardsIntact(datasetDir, previous))
+    previous &&
+    previous.sourceDir === realSource &&
+    samePixelOptions(previous.options, options) &&
+    (previous.decodeRules ?? 1) === DECODE_RULES &&
+    (await shardsIntact(datasetDir, previous))
       ? previous
       : null;
   const { reused, toDecode } = planReuse(scan.files, compatible);

@@ -44,6 +44,8 @@ export const ManifestSchema = z.object({
   /** The name people know the dataset by (the imported folder's); older manifests have none. */
   name: z.string().max(80).optional(),
   options: ImportOptionsSchema,
+  /** The decoder's rules the verdicts were made under (DECODE_RULES); older manifests have none (1). */
+  decodeRules: z.number().int().positive().optional(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   channels: z.union([z.literal(1), z.literal(3)]),

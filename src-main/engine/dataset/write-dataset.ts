@@ -15,6 +15,7 @@ import { openDataset, shuffled } from './shards';
 import { readFully } from './shard-format';
 import { ShardWriter } from './shard-writer';
 import { throwIfCancelled, type ImportProgress } from './types';
+import { DECODE_RULES } from './decode';
 
 // Images read ahead from their sources while writing shards: enough to hide pread latency, capped
 // in bytes so 512-px images do not hold hundreds of MB.
@@ -129,6 +130,7 @@ function manifestFor(target: WriteTarget, layout: Pick<Manifest, 'shards' | 'ima
     sourceDir: target.sourceDir,
     ...(target.name ? { name: target.name } : {}),
     options,
+    decodeRules: DECODE_RULES,
     width: options.width,
     height: options.height,
     channels: options.channels,

@@ -26,6 +26,7 @@ const kept = () => ({
   dataset: 'project:abc123' as never,
   datasetSize: { width: 28, height: 28, channels: 1, classes: 2, count: 12 },
   datasetTouched: true,
+  project: '/home/me/GAN Studio/Cats',
 });
 
 describe('the kept Model draft', () => {

@@ -21,6 +21,8 @@ const storedSchema = z.object({
   /** The dataset's size when the draft was kept: if it changed since, the draft is fitted again. */
   datasetSize: z.object({ width: z.number(), height: z.number(), channels: z.number(), classes: z.number(), count: z.number() }).nullable(),
   datasetTouched: z.boolean(),
+  /** The project folder the draft was made in: its saved-config name and dataset belong there. */
+  project: z.string().max(4096).nullable(),
 });
 
 export interface StoredDraft {
@@ -32,6 +34,7 @@ export interface StoredDraft {
   dataset: DatasetRef;
   datasetSize: { width: number; height: number; channels: number; classes: number; count: number } | null;
   datasetTouched: boolean;
+  project: string | null;
 }
 
 /** What of a dataset's shape the draft is fitted to. */

@@ -112,7 +112,8 @@ export class ExportStore {
     if (ticket !== this.#runRequest) return false;
     this.config = config;
     this.checkpoints = checkpoints;
-    this.classNames = classes?.classNames ?? [];
+    // Names only when they are the model's classes (a dataset re-imported with other folders since is not), as exports do.
+    this.classNames = classes?.classNames.length === config.model.numClasses ? classes.classNames : [];
     // A class chosen for another run may not exist in this one.
     if (this.draft.cls !== null && this.draft.cls >= config.model.numClasses) this.draft.cls = null;
     return true;

@@ -26,7 +26,8 @@ import { defineStore } from './app-lifetime.svelte';
 import { datasetSizeOf, readStoredDraft, windowStorage, writeStoredDraft, type StoredDraft } from '../model-design/draft-storage';
 
 type Damaged = { name: string; problems: string[] };
-type PendingDataset = { ref: DatasetRef; size: StoredDraft['datasetSize'] };
+/** A kept draft's dataset until the project and its list are known; `refit` once a preset or config replaced the design meanwhile. */
+type PendingDataset = { ref: DatasetRef; size: StoredDraft['datasetSize']; project: string | null; refit: boolean };
 export type SaveResult = 'saved' | 'exists' | 'failed';
 
 const presetLabel = (name: PresetName) => presetOptions.find((o) => o.value === name)!.label;
@@ -58,6 +59,11 @@ export class ModelDesignStore {
   #datasetTouched = false;
   /** A project dataset the draft kept across a reload was designed for, until the project's list arrives. */
   #pendingDataset: PendingDataset | null = null;
+  /** The open project's folder, once known; and the one a kept draft was made in. */
+  #projectDir: string | null = null;
+  #restoredProject: string | null = null;
+  /** The last syncDatasets call, replayed when the project becomes known. */
+  #lastSync: Parameters<ModelDesignStore['syncDatasets']> | null = null;
 
   busy = $state<'list' | 'save' | 'duplicate' | 'delete' | 'import' | null>(null);
   error = $state<ErrorInfo | null>(null);
@@ -95,7 +101,8 @@ export class ModelDesignStore {
     this.savedName = stored.savedName;
     this.name = stored.name;
     this.#datasetTouched = stored.datasetTouched;
-    if (stored.dataset !== 'demo:mnist') this.#pendingDataset = { ref: stored.dataset, size: stored.datasetSize };
+    this.#restoredProject = stored.project;
+    if (stored.dataset !== 'demo:mnist') this.#pendingDataset = { ref: stored.dataset, size: stored.datasetSize, project: stored.project, refit: false };
   }
 
   /** What a reload brings back (only a valid draft is kept). */
@@ -110,6 +117,7 @@ export class ModelDesignStore {
       dataset: this.#pendingDataset?.ref ?? this.dataset,
       datasetSize: this.#pendingDataset ? this.#pendingDataset.size : shape && this.dataset !== 'demo:mnist' ? datasetSizeOf(shape) : null,
       datasetTouched: this.#datasetTouched,
+      project: this.#projectDir ?? this.#restoredProject,
     });
   }
 
@@ -137,6 +145,7 @@ export class ModelDesignStore {
   }
 
   async refresh(): Promise<void> {
+    void this.#learnProject();
     try {
       const list = await this.client.request('design.list', {});
       this.configs = list.configs;
@@ -147,6 +156,22 @@ export class ModelDesignStore {
       this.damaged = [];
       this.listError = describeError(err).message;
     }
+  }
+
+  /**
+   * Which project is open. A saved config's name belongs to its project: a draft kept in another one
+   * (or a project opened since) forgets it, so Save never replaces a same-named config without asking.
+   */
+  async #learnProject(): Promise<void> {
+    const dir = await this.client.request('project.current', {}).then(
+      ({ project }) => project.dir,
+      () => null,
+    );
+    if (dir === null) return;
+    const known = this.#projectDir ?? this.#restoredProject;
+    if (known !== null && known !== dir) this.savedName = null;
+    this.#projectDir = dir;
+    if (this.#pendingDataset && this.#lastSync) this.syncDatasets(...this.#lastSync);
   }
 
   undo(): void {
@@ -173,6 +198,7 @@ export class ModelDesignStore {
     this.presetName = name;
     this.savedName = null;
     this.name = uniqueName(presetLabel(name), this.configs.map((c) => c.name));
+    if (this.#pendingDataset) this.#pendingDataset.refit = true;
     this.#clearMessages();
   }
 
@@ -184,6 +210,7 @@ export class ModelDesignStore {
     this.presetName = null;
     this.savedName = name;
     this.name = name;
+    if (this.#pendingDataset) this.#pendingDataset.refit = true;
     this.#clearMessages();
   }
 
@@ -218,6 +245,7 @@ export class ModelDesignStore {
 
   /** The dataset the user picked (Model view or Train view): the model is resized to it. */
   useDataset(ref: DatasetRef): void {
+    this.#pendingDataset = null;
     this.#datasetTouched = true;
     this.#select(ref, true);
   }
@@ -233,8 +261,13 @@ export class ModelDesignStore {
    * dataset changing shape (re-imported) resizes it too; a deleted one falls back to the digits. The
    * demo's summary arriving, or a view opening again, does not touch the draft.
    */
-  syncDatasets(list: readonly DatasetListItem[], demo: DatasetSummary | null, imported: ProjectDatasetRef | null): void {
-    if (this.#pendingDataset && list.length > 0 && this.#resumeDataset(this.#pendingDataset, list, demo)) return;
+  syncDatasets(list: readonly DatasetListItem[], demo: DatasetSummary | null, imported: ProjectDatasetRef | null, listLoaded = true): void {
+    this.#lastSync = [list, demo, imported, listLoaded];
+    if (this.#pendingDataset) {
+      // A kept draft's dataset waits for the project and its list (an empty list may just be unloaded).
+      if (listLoaded && this.#projectDir !== null) this.#resumeDataset(this.#pendingDataset, list, demo);
+      return;
+    }
     const previous = this.#projectShapes.get(this.dataset) ?? null;
     const first = !this.#listSeen && list.length > 0;
     if (first) this.#listSeen = true;
@@ -331,19 +364,23 @@ export class ModelDesignStore {
   }
 
   /**
-   * The dataset a kept draft was designed for, once the project's list has arrived: chosen again, and
-   * the draft fitted to it only if it changed size since. False when it is gone (the usual rules pick).
+   * The dataset a kept draft was designed for, once the project and its list are known: chosen again,
+   * the draft fitted to it only if it changed size since (or a preset replaced the design meanwhile).
+   * Gone, or kept in another project: the project's newest dataset (or the digits), fitted.
    */
-  #resumeDataset(pending: PendingDataset, list: readonly DatasetListItem[], demo: DatasetSummary | null): boolean {
+  #resumeDataset(pending: PendingDataset, list: readonly DatasetListItem[], demo: DatasetSummary | null): void {
     this.#pendingDataset = null;
     this.#listSeen = true;
-    const item = list.find((d) => d.id === pending.ref);
-    if (!item) return false;
     this.#projectShapes = new Map(list.map((d) => [d.id, datasetShapeOf(d)]));
     this.#demoShape = demo ? datasetShapeOf(demo) : null;
-    const same = pending.size !== null && JSON.stringify(datasetSizeOf(datasetShapeOf(item))) === JSON.stringify(pending.size);
-    this.#select(pending.ref, !same);
-    return true;
+    const item = pending.project === this.#projectDir ? list.find((d) => d.id === pending.ref) : undefined;
+    if (item) {
+      const same = !pending.refit && pending.size !== null && JSON.stringify(datasetSizeOf(datasetShapeOf(item))) === JSON.stringify(pending.size);
+      this.#select(pending.ref, !same);
+      return;
+    }
+    this.#datasetTouched = false;
+    this.#select([...list].sort((x, y) => y.createdAt.localeCompare(x.createdAt))[0]?.id ?? 'demo:mnist', true);
   }
 
   #select(ref: DatasetRef, fit: boolean): void {
@@ -411,6 +448,7 @@ export function followDatasets(design: ModelDesignStore): void {
     const list = datasets.list;
     const imported = datasets.imported;
     const demo = studio.dataset.summary;
-    untrack(() => design.syncDatasets(list, demo, imported));
+    const loaded = datasets.loaded;
+    untrack(() => design.syncDatasets(list, demo, imported, loaded));
   });
 }
