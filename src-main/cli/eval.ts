@@ -52,10 +52,11 @@ export async function evaluate(args: string[]): Promise<void> {
     seed: flagNumber(values.seed),
   });
   if (!settings.success) throw new Error(`Invalid options:\n  ${formatIssues(settings.error).join('\n  ')}`);
+  const threads = resolveThreads(values.threads);
   const runDir = await runFolder(values.run);
   const projectDir = projectOfRun(runDir);
   await holdProjectLock(projectDir, 'eval');
-  const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
+  const backend = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads });
   process.stderr.write(`Backend: ${backendLine(backend)}\n`);
 
   const inputRange = values['inception-range'];

@@ -57,6 +57,7 @@ type Values = ReturnType<typeof parseFlags<{ args: string[]; options: typeof opt
 export async function exportCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseFlags({ args, options, allowPositionals: true });
   if (values.help) return void process.stdout.write(exportUsage);
+  const threads = resolveThreads(values.threads);
 
   let request: Record<string, unknown>;
   let runDir: string;
@@ -80,7 +81,7 @@ export async function exportCommand(args: string[]): Promise<void> {
   if (!parsed.success) throw new Error(`Invalid options:\n  ${formatIssues(parsed.error).join('\n  ')}`);
 
   await holdProjectLock(projectOfRun(runDir), 'export');
-  await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
+  await initRuntime(backendPreferenceSchema.parse(values.backend), { threads });
   // Beside the original for --from; the project's exports/ otherwise.
   const exportsDir = out ? dirname(out) : values.from ? dirname(dirname(resolve(values.from))) : exportsDirOf(projectOfRun(runDir));
   let cancelled = false;

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { preset } from '../api/training';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,8 @@ describe('CLI commands and the project lock', () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'gs-cli-lock-')), 'Project');
     const runDir = join(dir, 'runs', 'run-1');
     await mkdir(runDir, { recursive: true });
+    // A run folder as training leaves it (config.json), so each command gets as far as the lock.
+    await writeFile(join(runDir, 'config.json'), JSON.stringify(preset('dcgan')));
     const lock = await lockProject(dir, 'GAN Studio app 9.9.9');
     try {
       const commands: [string, () => Promise<void>][] = [
@@ -36,7 +39,7 @@ describe('CLI commands and the project lock', () => {
       for (const [name, run] of commands) await expect(run(), name).rejects.toThrow(holderText);
       // Nothing was created beside the holder's lock and the run folder made above.
       expect((await readdir(dir)).sort()).toEqual([LOCK_FILE, 'runs']);
-      expect(await readdir(runDir)).toEqual([]);
+      expect(await readdir(runDir)).toEqual(['config.json']);
       expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ app: 'GAN Studio app 9.9.9', pid: process.pid });
     } finally {
       await lock.release();

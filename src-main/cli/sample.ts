@@ -44,12 +44,14 @@ export async function sample(args: string[]): Promise<void> {
   if (count !== undefined && !(Number.isInteger(count) && count >= 1 && count <= 1024)) throw new Error('--n must be an integer from 1 to 1024');
   const seed = optionalFlagNumber(values.seed);
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new Error('--seed must be an integer from 0 to 4294967295');
+  const backend = backendPreferenceSchema.parse(values.backend);
+  const threads = resolveThreads(values.threads);
   const runDir = await runFolder(values.run);
   const out = resolve(values.out);
   await writableFolder(dirname(out), '--out');
   // The project lock: another process training this run must not see its folder read half-way.
   await holdProjectLock(projectOfRun(runDir), 'sample');
-  await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: resolveThreads(values.threads) });
+  await initRuntime(backend, { threads });
   const generator = await LoadedGenerator.load(runDir, values.checkpoint);
   try {
     const bytes = count === undefined && seed === undefined ? await fixedNoise(generator) : await seeded(generator, seed ?? 0, count ?? FIXED_GRID);
