@@ -18,7 +18,8 @@ export async function runClassNames(runDir: string, model: ModelConfig): Promise
   try {
     const dir = datasetDirOf(projectOfRun(runDir), dataset);
     if (!(await hasDataset(dir))) return [];
-    const names = (await datasetCatalog(dir)).reader.manifest.classNames;
+    // Folder names may hold control characters (a newline): not in captions, READMEs or CSV cells.
+    const names = (await datasetCatalog(dir)).reader.manifest.classNames.map((name) => name.replace(/[\u0000-\u001f\u007f-\u009f]/g, ''));
     return names.length === model.numClasses ? names : [];
   } catch {
     // A damaged dataset, or one being re-imported: the export goes on, by class number.

@@ -11,7 +11,7 @@ import { escapeHtml } from './html-gallery';
  */
 export function examplePage(info: ModelInfo, tfjs: { local: string; cdn: string }): string {
   const classes = info.numClasses > 0
-    ? `<label>Class <select id="cls"><option value="-1">cycle 0…${info.numClasses - 1}</option>${Array.from({ length: info.numClasses }, (_, k) => `<option value="${k}">${k}</option>`).join('')}</select></label>`
+    ? `<label>Class <select id="cls"><option value="-1">cycle 0…${info.numClasses - 1}</option>${Array.from({ length: info.numClasses }, (_, k) => `<option value="${k}">${escapeHtml(classLabel(info, k))}</option>`).join('')}</select></label>`
     : '';
   return `<!doctype html>
 <html lang="en">
@@ -118,9 +118,16 @@ export function examplePage(info: ModelInfo, tfjs: { local: string; cdn: string 
 `;
 }
 
+/** "3", or "3: cats" where the class has a name other than its number. */
+function classLabel(info: ModelInfo, k: number): string {
+  const name = info.classNames[k];
+  return name === undefined || name === String(k) ? String(k) : `${k}: ${name}`;
+}
+
 export function readme(info: ModelInfo, directions: number, tfjsVersion: string): string {
+  const names = info.classNames.some((name, k) => name !== String(k)) ? ` The classes: ${info.classNames.map((name, k) => `${k} = ${name}`).join(', ')} (also in model.json's metadata, \`classNames\`).` : '';
   const input = info.numClasses > 0
-    ? `\`[batch, ${info.zDim + info.numClasses}]\`: the latent z (${info.zDim} values) followed by a one-hot class vector (${info.numClasses} values: 1 at the class, 0 elsewhere).`
+    ? `\`[batch, ${info.zDim + info.numClasses}]\`: the latent z (${info.zDim} values) followed by a one-hot class vector (${info.numClasses} values: 1 at the class, 0 elsewhere).${names}`
     : `\`[batch, ${info.zDim}]\`: the latent z.`;
   return `# GAN Studio generator
 

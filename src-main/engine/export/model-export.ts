@@ -18,6 +18,7 @@ import { exportLayersModel } from './tfjs-model';
 import { tileOf } from './grid-export';
 import { toBytes } from '../image/grid';
 import { examplePage, readme } from './model-docs';
+import { runClassNames } from './class-names';
 
 /** The example page's tfjs, shipped in the export so the page works offline. */
 export const TFJS_FILE = 'tf.min.js';
@@ -39,6 +40,8 @@ export async function tfjsBrowserBuild(): Promise<{ bytes: Buffer; version: stri
 export interface ModelInfo {
   zDim: number;
   numClasses: number;
+  /** Class k's name (a dataset folder, a digit, Cluster k+1); [] when unconditional or unknown. */
+  classNames: string[];
   distribution: 'normal' | 'uniform';
   resolution: number;
   channels: number;
@@ -54,6 +57,7 @@ export async function exportModel(generator: LoadedGenerator, directions: readon
   const info: ModelInfo = {
     zDim: config.model.zDim,
     numClasses: config.model.numClasses,
+    classNames: await runClassNames(identity.runDir, config.model),
     distribution: config.model.zDistribution,
     resolution: config.model.resolution,
     channels: config.model.channels,

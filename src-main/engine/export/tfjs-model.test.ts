@@ -68,6 +68,8 @@ describe('exported tfjs layers model', () => {
       const meta = (loaded.getUserDefinedMetadata() as { ganStudio: { zDim: number; numClasses: number; distribution: string } }).ganStudio;
       const { zDim, numClasses } = run.config.model;
       expect(meta).toMatchObject({ zDim, numClasses, distribution: run.config.model.zDistribution });
+      // Class k's name travels with the model (the demo digits' are the digits).
+      expect((meta as { classNames?: string[] }).classNames).toEqual(numClasses ? Array.from({ length: 10 }, (_, k) => String(k)) : []);
 
       // The example page's seed → input rows, from latent.js itself.
       const api = latentApi();
