@@ -2,15 +2,17 @@
  * The configuration being designed: one draft shared by the Model view and the Train view's new-run
  * form (so there is a single source of truth for what the next run trains), the project's saved
  * configs, the dataset it is designed for, and the last cost measurement. App-wide: switching views
- * keeps the edit.
+ * keeps the edit, and a reload brings it back (model-design/draft-storage.ts). Longer than most
+ * stores on purpose: which dataset the draft follows, when it is refitted and what a reload restores
+ * decide one another, and are kept in one place.
  */
 import { untrack } from 'svelte';
 import type { SavedConfig } from '../../../../src-main/api/model-design';
-import { nearestResolution, type BackendName, type DatasetSummary, type ProjectDatasetRef } from '../../../../src-main/api/schemas';
+import { type BackendName, type DatasetSummary, type ProjectDatasetRef } from '../../../../src-main/api/schemas';
 import type { DatasetListItem } from '../../../../src-main/api/dataset';
 import type { ModelConfig } from '../../../../src-main/api/train-config';
 import { preset, type DatasetRef, type PresetName } from '../../../../src-main/api/training';
-import { datasetShapeOf, IMAGES_PER_CLUSTER, type DatasetShape } from '../../../../src-main/shared/model-design/review';
+import { datasetShapeOf, type DatasetShape } from '../../../../src-main/shared/model-design/review';
 import { datasetStore } from './dataset.svelte';
 import { describeError, type ErrorInfo } from '../errors';
 import { downloadText } from '../import-report';
@@ -22,6 +24,7 @@ import { configFileName, configFileText, parseConfigFile, uniqueName } from '../
 import { designSummary, type MeasuredConfig } from '../model-design/estimate';
 import { EditHistory } from '../model-design/edit-history';
 import { DEFAULT_CLUSTERS, presetOptions } from '../model-design/options';
+import { fitDraft, newestDataset } from '../model-design/fit-draft';
 import { defineStore } from './app-lifetime.svelte';
 import { datasetSizeOf, readStoredDraft, windowStorage, writeStoredDraft, type StoredDraft } from '../model-design/draft-storage';
 
@@ -193,7 +196,7 @@ export class ModelDesignStore {
 
   /** A course preset, sized to the dataset. */
   choose(name: PresetName): void {
-    this.draft = this.#fitted(preset(name));
+    this.draft = fitDraft(preset(name), this.#fitShape());
     this.#origin = $state.snapshot(this.draft) as ConfigDraft;
     this.presetName = name;
     this.savedName = null;
@@ -275,7 +278,7 @@ export class ModelDesignStore {
     this.#demoShape = demo ? datasetShapeOf(demo) : null;
     const current = this.#projectShapes.get(this.dataset) ?? null;
     // Opening the app on a project with data: the newest dataset, unless the user chose already.
-    const newest = first && !this.#datasetTouched ? [...list].sort((x, y) => y.createdAt.localeCompare(x.createdAt))[0]!.id : null;
+    const newest = first && !this.#datasetTouched ? newestDataset(list)! : null;
     // An import resizes the model once: not again at every later list change (a delete, a reconnect).
     const importKey = imported ? `${imported}@${list.find((d) => d.id === imported)?.version ?? ''}` : null;
     const freshImport = importKey !== null && importKey !== this.#importSeen;
@@ -380,7 +383,12 @@ export class ModelDesignStore {
       return;
     }
     this.#datasetTouched = false;
-    this.#select([...list].sort((x, y) => y.createdAt.localeCompare(x.createdAt))[0]?.id ?? 'demo:mnist', true);
+    this.#select(newestDataset(list) ?? 'demo:mnist', true);
+  }
+
+  /** The shape a design is fitted to: the chosen project dataset's, or null for the digits. */
+  #fitShape(): DatasetShape | null {
+    return this.dataset === 'demo:mnist' ? null : (this.#projectShapes.get(this.dataset) ?? null);
   }
 
   #select(ref: DatasetRef, fit: boolean): void {
@@ -390,23 +398,9 @@ export class ModelDesignStore {
     untrack(() => {
       // Fitting to new data is not an edit of the user's, unless they had edited already.
       const edited = this.edited;
-      this.draft = this.#fitted(this.draft);
+      this.draft = fitDraft(this.draft, this.#fitShape());
       if (!edited) this.#origin = $state.snapshot(this.draft) as ConfigDraft;
     });
-  }
-
-  /** Channels, nearest resolution and class count from the dataset; the demo's shape is the presets' own. */
-  #fitted(draft: ConfigDraft): ConfigDraft {
-    const shape = this.dataset === 'demo:mnist' ? null : (this.#projectShapes.get(this.dataset) ?? null);
-    const conditional = draft.model.architecture === 'cdcgan';
-    // Clusters are found in whatever images there are: their count is the user's, not the dataset's.
-    // A small dataset gets fewer clusters: each wants at least IMAGES_PER_CLUSTER images (the review's rule).
-    const clusterCount = (count: number) => Math.max(2, Math.min(draft.model.numClasses ?? DEFAULT_CLUSTERS, Math.floor(count / IMAGES_PER_CLUSTER)));
-    const classes = (datasetClasses: number, count: number) => (!conditional ? 0 : draft.model.labels === 'clusters' ? clusterCount(count) : datasetClasses);
-    const model = shape
-      ? { ...draft.model, channels: shape.channels, resolution: nearestResolution(Math.max(shape.width, shape.height)), numClasses: classes(shape.classes, shape.count) }
-      : { ...draft.model, channels: 1 as const, resolution: 28 as const, numClasses: classes(10, 10_000) };
-    return { ...draft, model };
   }
 
   async #run<T>(busy: NonNullable<ModelDesignStore['busy']>, request: () => Promise<T>): Promise<T | null> {
