@@ -3,15 +3,17 @@ export class ProgressLine {
   private lastPercent = -1;
   private readonly started = performance.now();
 
+  /** `from`: where the work starts (a resumed run's step): the rate, and so the ETA, counts from there. */
   constructor(
     private readonly total: number,
     private readonly out: NodeJS.WriteStream = process.stderr,
+    private readonly from = 0,
   ) {}
 
   update(done: number, detail: string): void {
     const percent = Math.floor((done / this.total) * 100);
     const elapsed = (performance.now() - this.started) / 1000;
-    const eta = done > 0 ? (elapsed / done) * (this.total - done) : Number.NaN;
+    const eta = done > this.from ? (elapsed / (done - this.from)) * (this.total - done) : Number.NaN;
     const line = `${bar(done / this.total)} ${done}/${this.total} ${detail}  ETA ${formatDuration(eta)}`;
     if (this.out.isTTY) {
       this.out.write(`\r${line.padEnd(this.out.columns ? Math.min(this.out.columns - 1, 120) : 100)}`);

@@ -13,13 +13,15 @@ import { tinyConfig } from '../engine/training/testing-config';
 
 const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
 
-function runCli(args: string[], killWhen?: (stderr: string) => boolean): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+/** `gan-studio …` in a child; each [when, signal] sends its signal once the output first matches `when`, in turn. */
+function runCli(args: string[], signals: [(stderr: string) => boolean, NodeJS.Signals][] = []): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  const triggers = [...signals];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (killWhen?.(stderr)) child.kill('SIGKILL');
+      while (triggers.length && triggers[0]![0](stderr)) child.kill(triggers.shift()![1]);
     });
     child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
   });
@@ -47,7 +49,7 @@ describe('gan-studio train', () => {
     const referenceRun = join(dir, 'reference', 'runs', (await readdir(join(dir, 'reference', 'runs')))[0]!);
 
     // Kill once a checkpoint exists and the run has moved past it.
-    const killed = await runCli([...common, '--out', join(dir, 'crashed')], (text) => /\b(1[2-9]|2\d)\/40\b/.test(text));
+    const killed = await runCli([...common, '--out', join(dir, 'crashed')], [[(text) => /\b(1[2-9]|2\d)\/40\b/.test(text), 'SIGKILL']]);
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     const crashedRun = join(dir, 'crashed', 'runs', (await readdir(join(dir, 'crashed', 'runs')))[0]!);
 
@@ -62,6 +64,32 @@ describe('gan-studio train', () => {
       expect(actual.get(step)![0], `D loss at step ${step}`).toBeCloseTo(d, 4);
       expect(actual.get(step)![1], `G loss at step ${step}`).toBeCloseTo(g, 4);
     }
+  }, 240_000);
+
+  it('stops with a checkpoint at the first Ctrl+C, saying so, and quits at once at the second, saying where --resume continues', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gan-cli-int-'));
+    const config = tinyConfig({ batchSize: 64, model: { architecture: 'mlp', dNorm: 'none', gWidth: 64, dWidth: 64 }, steps: 400, checkpointEvery: 5, sampleEvery: 1000 });
+    const configFile = join(dir, 'config.json');
+    await writeFile(configFile, JSON.stringify(config));
+    const common = ['train', '--config', configFile, '--backend', 'cpu'];
+    const stepSeen = (text: string) => /\b(1[2-9]|2\d)\/400\b/.test(text);
+
+    const once = await runCli([...common, '--project', join(dir, 'once')], [[stepSeen, 'SIGINT']]);
+    expect(once.code, once.stderr).toBe(0);
+    expect(once.stderr).toContain('Stopping after this step and saving a checkpoint… (Ctrl+C again quits at once, without it)');
+    const stopped = /stopped at step (\d+)/.exec(once.stderr)?.[1];
+    expect(stopped, once.stderr).toBeDefined();
+    const onceRun = join(dir, 'once', 'runs', (await readdir(join(dir, 'once', 'runs')))[0]!);
+    expect(await readdir(join(onceRun, 'checkpoints'))).toContain(`ckpt-${stopped!.padStart(9, '0')}.gsc`);
+
+    // The second press while the first stop is under way: steps long enough (a wide MLP) that it is.
+    // (40 steps: a progress line every 2 without a terminal.)
+    const slow = tinyConfig({ batchSize: 64, model: { architecture: 'mlp', dNorm: 'none', gWidth: 512, dWidth: 512 }, steps: 40, checkpointEvery: 1, sampleEvery: 1000 });
+    await writeFile(configFile, JSON.stringify(slow));
+    const stopping = (text: string) => text.includes('Stopping after this step');
+    const twice = await runCli([...common, '--project', join(dir, 'twice')], [[(text) => /\b([4-9]|1\d)\/40\b/.test(text), 'SIGINT'], [stopping, 'SIGINT']]);
+    expect(twice.code, twice.stderr).toBe(130);
+    expect(twice.stderr).toMatch(/Quit without a checkpoint: --resume .* continues from step \d+\./);
   }, 240_000);
 
   it('refuses flag mixes it would otherwise quietly ignore or change, saying what to do', async () => {

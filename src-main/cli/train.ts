@@ -147,14 +147,28 @@ export async function train(args: string[]): Promise<void> {
     await writeRunFile(session.runDir, dataset, runDataOf(data));
     process.stderr.write(`Run: ${session.runDir}\n`);
   }
-  progress = new ProgressLine(session.config.steps);
+  // A resumed run's rate and ETA count from where it resumed, not from step 0.
+  progress = new ProgressLine(session.config.steps, process.stderr, session.status().step);
   if (values.tensorboard) {
     tensorboard = new TensorBoardLog(session.runDir);
     process.stderr.write(`TensorBoard: ${tensorboard.path} (tensorboard --logdir "${runsDirOf(projectOfRun(session.runDir))}")\n`);
   }
-  const interrupt = () => void session.stop();
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  // The first Ctrl+C stops with a checkpoint, and says so (a silent wait invites a second press);
+  // a second one quits at once, saying where --resume will continue.
+  let stopping = false;
+  const interrupt = () => {
+    if (!stopping) {
+      stopping = true;
+      process.stderr.write('\nStopping after this step and saving a checkpoint… (Ctrl+C again quits at once, without it)\n');
+      void session.stop();
+      return;
+    }
+    const last = session.status().lastCheckpointStep;
+    process.stderr.write(`\nQuit without a checkpoint: --resume ${session.runDir} continues from ${last === null ? 'the start (it has none yet)' : `step ${last}`}.\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   session.start();
   const status = await done;
   await session.dispose();
