@@ -26,7 +26,13 @@ describe('gan-studio import', () => {
     const dataset = await openDataset(join(project, 'dataset'));
     expect([dataset.count, dataset.width, dataset.channels, [...dataset.classNames]]).toEqual([6, 28, 1, ['1', '2']]);
     await dataset.close();
-  }, 60_000);
+
+    // The imported dataset trains by the name import gave it (the folder's), though its ref is "project".
+    const trained = await run(process.execPath, ['--import', 'tsx', cli, 'train', '--project', project, '--data', 'project:src', '--preset', 'mlp', '--steps', '1', '--batch', '4', '--backend', 'cpu']);
+    expect(trained.stderr).toMatch(/completed at step 1/);
+    const unknown = await run(process.execPath, ['--import', 'tsx', cli, 'train', '--project', project, '--data', 'project:Other Name', '--steps', '1', '--backend', 'cpu']).catch((err: { stderr: string }) => err);
+    expect(unknown.stderr).toContain(`No dataset named “Other Name” in ${project}`);
+  }, 120_000);
 
   it('refuses bad options with a readable message', async () => {
     await expect(run(process.execPath, ['--import', 'tsx', cli, 'import', tmpdir(), '--fit', 'squash'])).rejects.toMatchObject({

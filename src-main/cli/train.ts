@@ -18,7 +18,7 @@ import { openDatasetTrainingData, runDataOf, trainingBatches, trainingDataShape,
 import { assertTrainable, type DatasetShape } from '../shared/model-design/review';
 import { trainingEvaluatorFor } from '../engine/evaluation/in-training';
 import { dataChange, runDataset, runStartData, writeRunFile } from '../project/run-file';
-import { datasetTitle, hasDataset, noDataset } from '../engine/dataset/project-dataset';
+import { datasetNamed, datasetTitle, hasDataset, noDataset } from '../engine/dataset/project-dataset';
 import { datasetDirOf, projectOfRun, runsDirOf } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
 import { TrainingSession, type RunStatus, type SessionListener, type TrainerFactory } from '../engine/training/session';
@@ -66,7 +66,9 @@ export async function train(args: string[]): Promise<void> {
   }
   const clusters = clusterCount(values.clusters);
   const named = values.data === 'mnist' ? 'demo:mnist' : values.data;
-  if (!datasetRefSchema.safeParse(named).success) throw new Error(`Unknown dataset "${values.data}": use mnist, project or project:<id> (as gan-studio import prints it)`);
+  if (!datasetRefSchema.safeParse(named).success && !named.startsWith('project:')) {
+    throw new Error(`Unknown dataset "${values.data}": use mnist, project or project:<id or name> (as gan-studio import prints it)`);
+  }
   if (values.project !== undefined && values.out !== undefined && resolve(values.project) !== resolve(values.out)) {
     throw new Error('--out is the old name of --project: give one of them');
   }
@@ -84,8 +86,7 @@ export async function train(args: string[]): Promise<void> {
   process.stderr.write(`Backend: ${backendLine(backend)}\n`);
   // A resumed run trains on what it started on, whatever --data says.
   const dataProject = resumeDir ? projectOfRun(resumeDir) : projectDir;
-  const dataset: DatasetRef = resumeDir ? await runDataset(resumeDir) : datasetRefSchema.parse(named);
-  if (dataset !== 'demo:mnist' && !(await hasDataset(datasetDirOf(dataProject, dataset)))) throw noDataset(dataset);
+  const dataset: DatasetRef = resumeDir ? await runDataset(resumeDir) : await datasetOf(dataProject, named);
   const loaded: TrainingData = dataset === 'demo:mnist' ? loadMnistDemo() : await openDatasetTrainingData(datasetDirOf(dataProject, dataset));
   const group = replicas > 1 ? new ReplicaGroup({ size: replicas, backend: runtime.active }) : null;
   const { data, makeTrainer }: { data: TrainingData; makeTrainer?: TrainerFactory } = group
@@ -178,6 +179,19 @@ export async function train(args: string[]): Promise<void> {
   process.off('SIGTERM', interrupt);
   progress.finish(`${status.state} at step ${status.step}${status.message ? `: ${status.message}` : ''}\nSamples and checkpoints: ${session.runDir}`);
   if (status.state === 'failed' || status.state === 'paused') process.exitCode = 1;
+}
+
+/**
+ * --data as a dataset of the project: by its ref (project, project:<id>, as import prints them), or
+ * project:<name>, the name the Data view and import show (the first dataset's ref is plain "project").
+ */
+async function datasetOf(projectDir: string, value: string): Promise<DatasetRef> {
+  if (value === 'demo:mnist') return value;
+  const ref = datasetRefSchema.safeParse(value);
+  if (ref.success && ref.data !== 'demo:mnist' && (await hasDataset(datasetDirOf(projectDir, ref.data)))) return ref.data;
+  const byName = value.startsWith('project:') ? await datasetNamed(projectDir, value.slice('project:'.length)) : null;
+  if (byName) return byName;
+  throw ref.success ? noDataset(ref.data) : new Error(`No dataset named “${value.slice('project:'.length)}” in ${projectDir}: gan-studio import prints each dataset's --data value.`);
 }
 
 /** `clusters`: --clusters, already checked. */

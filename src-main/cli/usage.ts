@@ -32,7 +32,7 @@ export const importUsage = `Usage: gan-studio import <folder> [options]
 export const trainUsage = `Usage: gan-studio train [options]
 
   --data <name>        mnist (the built-in digits) | project (the --project project's first dataset)
-                       | project:<id> (another of its datasets, as import prints it)  [mnist]
+                       | project:<id> or project:<name> (another of its datasets, as import prints it)  [mnist]
   --preset <name>      ${presetNames.join(' | ')}                         [dcgan]
   --model <name>       ${architectures.join(' | ')} (overrides the preset's)
   --loss <name>        ${lossKinds.join(' | ')}
