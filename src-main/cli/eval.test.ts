@@ -61,7 +61,7 @@ describe('gan-studio eval', () => {
     expect(record.values[0]!.metric).toBe('fid');
     const bad = await runCli(['eval', '--run', runDir, '--metric', 'fid,sharpness', '--backend', 'wasm']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/metrics\.1/);
+    expect(bad.stderr).toMatch(/--metric: Invalid option: expected one of "kid"/);
   }, 120_000);
 
   it('imports a graph model from a folder with the input range it expects, and evaluates with it', async () => {

@@ -6,7 +6,6 @@
 import { basename, resolve } from 'node:path';
 import { projectOfRun } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
-import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
 import { evaluationSettingsSchema, type EvaluationRecord } from '../api/evaluation';
 import { initRuntime } from '../engine/runtime';
@@ -17,7 +16,7 @@ import { evaluateCheckpoint } from '../engine/evaluation/evaluate';
 import { inceptionDirOf } from '../project/layout';
 import { cacheGraphModel } from '../engine/evaluation/graph-model';
 import { ProgressLine } from './progress';
-import { flagNumber, parseFlags } from './flags';
+import { flagNumber, invalidOptions, parseFlags } from './flags';
 import { runFolder } from './run-folder';
 import { evalUsage } from './usage';
 
@@ -51,7 +50,9 @@ export async function evaluate(args: string[]): Promise<void> {
     bootstrap: flagNumber(values.bootstrap),
     seed: flagNumber(values.seed),
   });
-  if (!settings.success) throw new Error(`Invalid options:\n  ${formatIssues(settings.error).join('\n  ')}`);
+  if (!settings.success) {
+    throw invalidOptions(settings.error, { metrics: '--metric', samples: '--samples', extractor: '--extractor', bootstrap: '--bootstrap', seed: '--seed' });
+  }
   const threads = resolveThreads(values.threads);
   const runDir = await runFolder(values.run);
   const projectDir = projectOfRun(runDir);

@@ -11,7 +11,6 @@ import {
   sidecarSchema,
   type ExportKind,
 } from '../api/export';
-import { formatIssues } from '../api/rpc';
 import { backendPreferenceSchema } from '../api/schemas';
 import { exportsDirOf, projectOfRun, runDirOf, runIdOf } from '../project/layout';
 import { holdProjectLock } from '../project/lock';
@@ -21,8 +20,8 @@ import { resolveThreads } from '../engine/backend/threads';
 import { GeneratorCache } from '../engine/sampling';
 import { ProgressLine } from './progress';
 import { formatBytes } from '../shared/bytes';
-import { optionalFlagNumber, parseFlags } from './flags';
-import { runFolder } from './run-folder';
+import { invalidOptions, optionalFlagNumber, parseFlags } from './flags';
+import { runFolder, writableFolder } from './run-folder';
 import { exportUsage } from './usage';
 
 const options = {
@@ -70,15 +69,17 @@ export async function exportCommand(args: string[]): Promise<void> {
     expectSha256 = sidecar.run.sha256 ?? undefined;
   } else {
     const kind = positionals[0] as ExportKind | undefined;
-    if (!kind || !exportKinds.includes(kind)) throw new Error(`Which kind of export?\n\n${exportUsage}`);
+    if (!kind) throw new Error(`Which kind of export?\n\n${exportUsage}`);
+    if (!exportKinds.includes(kind)) throw new Error(`Unknown kind of export “${kind}”: ${exportKinds.join(', ')}`);
     if (!values.run) throw new Error(`--run is required\n\n${exportUsage}`);
     runDir = await runFolder(values.run);
     request = requestFor(kind, runIdOf(runDir), values);
   }
   const out = values.out ? resolve(values.out) : null;
+  if (out) await writableFolder(dirname(out), '--out');
   if (out) request = { ...request, name: basename(out), onExisting: 'fail' };
   const parsed = exportRequestSchema.safeParse(request);
-  if (!parsed.success) throw new Error(`Invalid options:\n  ${formatIssues(parsed.error).join('\n  ')}`);
+  if (!parsed.success) throw invalidOptions(parsed.error, EXPORT_FLAGS);
 
   await holdProjectLock(projectOfRun(runDir), 'export');
   await initRuntime(backendPreferenceSchema.parse(values.backend), { threads });
@@ -113,6 +114,31 @@ export async function exportCommand(args: string[]): Promise<void> {
 }
 
 /** The request the options describe, unchecked: exportRequestSchema says what is wrong with it. */
+/** Where each flag lands in an export request (requestFor), for messages that name the flag. */
+const EXPORT_FLAGS = {
+  'checkpoint.file': '--checkpoint',
+  'source.checkpoint.file': '--checkpoint',
+  'source.first': '--seed',
+  'source.count': '--n',
+  'source.class': '--class',
+  'source.truncation.psi': '--psi',
+  'source.truncation.threshold': '--threshold',
+  'source.walks': '--seed/--n/--keyframes',
+  'source.framesPerSegment': '--frames',
+  'source.path': '--path',
+  tilesPerFrame: '--n',
+  'layout.cols': '--cols',
+  'layout.padding': '--padding',
+  'layout.background': '--background',
+  'layout.scale': '--scale',
+  'layout.captions': '--captions',
+  'animation.format': '--format',
+  'animation.delayMs': '--delay',
+  maxFrames: '--max-frames',
+  scale: '--scale',
+  name: '--out',
+};
+
 function requestFor(kind: ExportKind, runId: string, v: Values): Record<string, unknown> {
   const num = (value: string | undefined, fallback: number) => optionalFlagNumber(value) ?? fallback;
   const checkpoint = { runId, ...(v.checkpoint ? { file: v.checkpoint } : {}) };

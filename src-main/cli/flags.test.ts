@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flagNumber, optionalFlagNumber, wholeFlag } from './flags';
+import { z } from 'zod';
+import { flagNumber, invalidOptions, optionalFlagNumber, parseFlags, wholeFlag } from './flags';
 import { runCli } from '../test-support/cli';
 
 describe('number flags', () => {
@@ -47,4 +48,31 @@ describe('number flags', () => {
     const port = await runCli(['serve', '--port', '70000']);
     expect(port.stderr).toMatch(/--port takes a whole number from 0 to 65535 \(got "70000"\)/);
   }, 120_000);
+});
+
+describe('flag messages', () => {
+  const options = { steps: { type: 'string' as const } };
+  const refusal = (args: string[]) => {
+    try {
+      parseFlags({ args, options });
+      return '';
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+
+  it('say which flag and what to do, in the CLI’s words', () => {
+    expect(refusal(['--steps', '-5'])).toBe('--steps needs a value; one that starts with "-" goes after "=", as in --steps=-5');
+    expect(refusal(['--steps'])).toBe('--steps needs a value');
+    expect(refusal(['--dataset', 'x'])).toBe("Unknown option --dataset: --help lists this command's options");
+    expect(refusal(['extra'])).toBe("Unexpected argument extra: --help lists this command's options");
+    expect(parseFlags({ args: ['--steps=-5'], options }).values.steps).toBe('-5');
+  });
+
+  it('name a schema’s complaint by the flag that set the value', () => {
+    const schema = z.object({ source: z.object({ count: z.number().min(1), truncation: z.object({ psi: z.number().max(1) }) }), other: z.string() });
+    const parsed = schema.safeParse({ source: { count: 0, truncation: { psi: 2 } }, other: 1 });
+    const message = invalidOptions(parsed.error!, { 'source.count': '--n', source: '--seed', 'source.truncation.psi': '--psi' }).message;
+    expect(message.split('\n')).toEqual(['Invalid options:', '  --n: Too small: expected number to be >=1', '  --psi: Too big: expected number to be <=1', '  other: Invalid input: expected string, received number']);
+  });
 });

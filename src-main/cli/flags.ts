@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
 /**
  * Number flags, read one way by every command. parseArgs gives strings, and Number('') is 0, so an
  * empty value (`--seed ''`, a shell variable that was never set) would silently become 0. Here it is
@@ -30,10 +31,42 @@ export function wholeFlag(name: string, value: string, min: number, max: number,
  * the project, a seed of 0).
  */
 export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  const parsed = parseArgs(config);
+  let parsed: ReturnType<typeof parseArgs<T>>;
+  try {
+    parsed = parseArgs(config);
+  } catch (err) {
+    throw new Error(flagError(err as NodeJS.ErrnoException));
+  }
   for (const [name, value] of Object.entries(parsed.values as Record<string, unknown>)) {
     const given = Array.isArray(value) ? value : [value];
     if (given.some((v) => typeof v === 'string' && v.trim() === '')) throw new Error(`--${name} is empty: give it a value, or leave it out`);
   }
   return parsed;
+}
+
+/** parseArgs' messages in the CLI's words: which flag, and what to do (they speak of "positionals" and "-XYZ"). */
+function flagError(err: NodeJS.ErrnoException): string {
+  const flag = /'(--?[^' ]+)/.exec(err.message)?.[1] ?? 'an option';
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `Unknown option ${flag}: --help lists this command's options`;
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous/.test(err.message)) {
+    return `${flag} needs a value; one that starts with "-" goes after "=", as in ${flag}=-5`;
+  }
+  if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /missing/.test(err.message)) return `${flag} needs a value`;
+  if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `Unexpected argument ${/'([^']+)'/.exec(err.message)?.[1] ?? ''}: --help lists this command's options`;
+  return err.message;
+}
+
+/**
+ * A schema's complaints about the options, each named by the flag that set the value ("--n: Too
+ * small…", not "source.count: Too small…"); `flags` maps a field's path (or a prefix of it) to its flag.
+ */
+export function invalidOptions(error: z.ZodError, flags: Readonly<Record<string, string>>): Error {
+  const lines = error.issues.map((issue) => {
+    const path = issue.path.join('.');
+    const prefix = Object.keys(flags)
+      .filter((p) => path === p || path.startsWith(`${p}.`))
+      .sort((a, b) => b.length - a.length)[0];
+    return `${prefix !== undefined ? flags[prefix] : path || 'options'}: ${issue.message}`;
+  });
+  return new Error(`Invalid options:\n  ${lines.join('\n  ')}`);
 }

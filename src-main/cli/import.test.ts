@@ -36,7 +36,7 @@ describe('gan-studio import', () => {
 
   it('refuses bad options with a readable message', async () => {
     await expect(run(process.execPath, ['--import', 'tsx', cli, 'import', tmpdir(), '--fit', 'squash'])).rejects.toMatchObject({
-      stderr: expect.stringMatching(/Invalid options:\n\s+fit:/),
+      stderr: expect.stringMatching(/Invalid options:\n\s+--fit:/),
     });
   }, 60_000);
 });

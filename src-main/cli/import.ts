@@ -1,6 +1,6 @@
 /** `gan-studio import`: a folder of images into a project's dataset, with the app's importer. */
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { formatIssues } from '../api/rpc';
 import { importOptionsSchema } from '../api/dataset';
 import { DatasetError, importDataset } from '../engine/dataset';
 import { datasetNamed, newDatasetRef } from '../engine/dataset/project-dataset';
@@ -10,7 +10,7 @@ import { openProject } from '../services/projects';
 import { holdProjectLock } from '../project/lock';
 import { defaultProjectDir } from '../services/workspace';
 import { ProgressLine } from './progress';
-import { flagNumber, optionalFlagNumber, parseFlags } from './flags';
+import { flagNumber, invalidOptions, optionalFlagNumber, parseFlags } from './flags';
 import { importUsage } from './usage';
 
 export async function importFolder(args: string[]): Promise<void> {
@@ -44,7 +44,12 @@ export async function importFolder(args: string[]): Promise<void> {
     ...(values.background ? { background: values.background } : {}),
     labelsFromFolders: !values['no-labels'],
   });
-  if (!parsed.success) throw new Error(`Invalid options:\n  ${formatIssues(parsed.error).join('\n  ')}`);
+  if (!parsed.success) {
+    throw invalidOptions(parsed.error, { width: size !== undefined ? '--size' : '--width', height: size !== undefined ? '--size' : '--height', fit: '--fit', channels: '--channels', background: '--background' });
+  }
+  // The folder first: a mistyped path must not leave a new, empty project behind.
+  const sourceInfo = await stat(resolve(source)).catch(() => null);
+  if (!sourceInfo?.isDirectory()) throw new Error(`${resolve(source)} ${sourceInfo ? 'is a file, not a folder' : 'does not exist'}: give the folder of images to import.`);
 
   await holdProjectLock(resolve(values.project ?? defaultProjectDir()), 'import', { create: true });
   const project = await openProject(resolve(values.project ?? defaultProjectDir()), { create: true });

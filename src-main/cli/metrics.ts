@@ -1,5 +1,6 @@
 /** `gan-studio metrics`: a run's logged metrics as a summary, CSV or TensorBoard event files. Read-only on the run's log. */
 import { parseFlags } from './flags';
+import { writableFolder } from './run-folder';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { readRunHistory } from '../project/run-history';
@@ -33,6 +34,7 @@ export async function metrics(args: string[]): Promise<void> {
     const csv = metricsCsv(points);
     if (values.out) {
       const out = resolve(values.out);
+      await writableFolder(dirname(out), '--out');
       await writeFileAtomic(dirname(out), basename(out), [Buffer.from(csv)]);
       process.stderr.write(`Wrote ${points.length} steps of run ${runIdOf(runDir)} to ${out}\n`);
     } else process.stdout.write(csv);

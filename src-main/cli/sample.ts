@@ -3,7 +3,7 @@
  * come through LoadedGenerator (never a TrainingSession, which logs to metrics.jsonl), and a seed
  * names the same latent as in exports, the explorer and an exported model (latentForSeed).
  */
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { expandSource, sampleSourceSchema } from '../api/export';
 import { writeFileAtomic } from '../project/atomic';
@@ -48,6 +48,7 @@ export async function sample(args: string[]): Promise<void> {
   const threads = resolveThreads(values.threads);
   const runDir = await runFolder(values.run);
   const out = resolve(values.out);
+  if (extname(out).toLowerCase() !== '.png') throw new Error(`--out ${values.out}: sample writes a PNG; give a file name ending in .png`);
   await writableFolder(dirname(out), '--out');
   // The project lock: another process training this run must not see its folder read half-way.
   await holdProjectLock(projectOfRun(runDir), 'sample');

@@ -64,6 +64,10 @@ export async function train(args: string[]): Promise<void> {
       throw new Error(`--resume continues a run with the settings it started with: ${ignored.map((key) => `--${key}`).join(', ')} cannot go with it (leave ${ignored.length === 1 ? 'it' : 'them'} out, or start a new run)`);
     }
   }
+  for (const key of ['steps', 'batch', 'lr', 'lr-decay', 'seed'] as const) {
+    const value = values[key];
+    if (value !== undefined && !Number.isFinite(flagNumber(value))) throw new Error(`--${key} takes a number (got "${value}")`);
+  }
   const clusters = clusterCount(values.clusters);
   const named = values.data === 'mnist' ? 'demo:mnist' : values.data;
   if (!datasetRefSchema.safeParse(named).success && !named.startsWith('project:')) {
