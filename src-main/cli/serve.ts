@@ -51,10 +51,13 @@ export async function serve(args: string[], version: string): Promise<void> {
   });
   process.stdout.write(`GAN Studio ${version} (web mode)\n  Project: ${project.dir}\n  Open: ${server.url}\n  Press Ctrl+C to stop.\n`);
   const shutdown = async () => {
+    // engine.stop() lets a run in progress save its checkpoint first: say why the prompt waits.
+    process.stdout.write('\nStopping GAN Studio: a run in progress saves a checkpoint first…\n');
     await server.close();
     await engine.stop();
     // The lock goes with the server: the next app or command opens the project without a takeover.
     await service.closeProject();
+    process.stdout.write('Stopped.\n');
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());
