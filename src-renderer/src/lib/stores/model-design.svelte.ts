@@ -62,6 +62,8 @@ export class ModelDesignStore {
   #datasetTouched = false;
   /** A project dataset the draft kept across a reload was designed for, until the project's list arrives. */
   #pendingDataset: PendingDataset | null = null;
+  /** True while a kept draft waits for its dataset: a run started now would train on the wrong data. */
+  restoring = $state(false);
   /** The open project's folder, once known; and the one a kept draft was made in. */
   #projectDir: string | null = null;
   #restoredProject: string | null = null;
@@ -105,7 +107,10 @@ export class ModelDesignStore {
     this.name = stored.name;
     this.#datasetTouched = stored.datasetTouched;
     this.#restoredProject = stored.project;
-    if (stored.dataset !== 'demo:mnist') this.#pendingDataset = { ref: stored.dataset, size: stored.datasetSize, project: stored.project, refit: false };
+    if (stored.dataset !== 'demo:mnist') {
+      this.#pendingDataset = { ref: stored.dataset, size: stored.datasetSize, project: stored.project, refit: false };
+      this.restoring = true;
+    }
   }
 
   /** What a reload brings back (only a valid draft is kept). */
@@ -175,6 +180,7 @@ export class ModelDesignStore {
     if (known !== null && known !== dir) this.savedName = null;
     this.#projectDir = dir;
     if (this.#pendingDataset && this.#lastSync) this.syncDatasets(...this.#lastSync);
+    this.#keep();
   }
 
   undo(): void {
@@ -249,6 +255,7 @@ export class ModelDesignStore {
   /** The dataset the user picked (Model view or Train view): the model is resized to it. */
   useDataset(ref: DatasetRef): void {
     this.#pendingDataset = null;
+    this.restoring = false;
     this.#datasetTouched = true;
     this.#select(ref, true);
   }
@@ -373,6 +380,7 @@ export class ModelDesignStore {
    */
   #resumeDataset(pending: PendingDataset, list: readonly DatasetListItem[], demo: DatasetSummary | null): void {
     this.#pendingDataset = null;
+    this.restoring = false;
     this.#listSeen = true;
     this.#projectShapes = new Map(list.map((d) => [d.id, datasetShapeOf(d)]));
     this.#demoShape = demo ? datasetShapeOf(demo) : null;
