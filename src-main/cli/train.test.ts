@@ -64,6 +64,10 @@ describe('gan-studio train', () => {
       expect(actual.get(step)![0], `D loss at step ${step}`).toBeCloseTo(d, 4);
       expect(actual.get(step)![1], `G loss at step ${step}`).toBeCloseTo(g, 4);
     }
+    // Resuming a finished run says how to train longer, with its data.
+    const again = await runCli(['train', '--resume', crashedRun, '--backend', 'cpu']);
+    expect(again.stderr).toContain('It has trained all its 40 steps already. To train longer, start a new run with its settings and data:');
+    expect(again.stderr).toContain(`--data mnist --config "${join(crashedRun, 'config.json')}" --steps <more>`);
   }, 240_000);
 
   it('stops with a checkpoint at the first Ctrl+C, saying so, and quits at once at the second, saying where --resume continues', async () => {

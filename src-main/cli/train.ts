@@ -2,7 +2,7 @@
  * `gan-studio train`: a training run from the terminal, through the same TrainingSession the app
  * uses, in this process. Ctrl+C stops it with a checkpoint; `--resume <run dir>` continues it.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { backendPreferenceSchema, datasetRefSchema, nearestResolution, type DatasetRef } from '../api/schemas';
 import { isWassersteinLoss, MAX_CLUSTERS, type TrainConfig } from '../api/train-config';
@@ -141,6 +141,12 @@ export async function train(args: string[]): Promise<void> {
       session.note(change);
     }
     process.stderr.write(`Resuming ${session.runDir} at step ${session.status().step}\n`);
+    if (session.status().step >= session.config.steps) {
+      process.stderr.write(
+        `It has trained all its ${session.config.steps} steps already. To train longer, start a new run with its settings and data:\n` +
+          `  gan-studio train --project "${dataProject}" --data ${dataset === 'demo:mnist' ? 'mnist' : dataset} --config "${join(session.runDir, 'config.json')}" --steps <more>\n`,
+      );
+    }
   } else {
     const shape = trainingDataShape(data, await datasetTitle(dataProject, dataset));
     // The same review the app's Model view and engine apply: a config that cannot train stops here.
