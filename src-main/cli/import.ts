@@ -34,6 +34,7 @@ export async function importFolder(args: string[]): Promise<void> {
   if (values.help) return void process.stdout.write(importUsage);
   const source = positionals[0];
   if (!source) throw new Error(`Which folder?\n\n${importUsage}`);
+  if (values.channels !== undefined && values.channels !== '1' && values.channels !== '3') throw new Error(`--channels is 1 (grey) or 3 (RGB), not "${values.channels}"`);
   const size = optionalFlagNumber(values.size);
   const parsed = importOptionsSchema.safeParse({
     ...(size !== undefined ? { width: size, height: size } : {}),
