@@ -61,9 +61,11 @@ export class ModelDesignStore {
   /** Once the user picks a dataset, a new import no longer replaces their choice. */
   #datasetTouched = false;
   /** A project dataset the draft kept across a reload was designed for, until the project's list arrives. */
-  #pendingDataset: PendingDataset | null = null;
+  #pendingDataset = $state.raw<PendingDataset | null>(null);
   /** True while a kept draft waits for its dataset: a run started now would train on the wrong data. */
-  restoring = $state(false);
+  get restoring(): boolean {
+    return this.#pendingDataset !== null;
+  }
   /** The open project's folder, once known; and the one a kept draft was made in. */
   #projectDir: string | null = null;
   #restoredProject: string | null = null;
@@ -109,7 +111,6 @@ export class ModelDesignStore {
     this.#restoredProject = stored.project;
     if (stored.dataset !== 'demo:mnist') {
       this.#pendingDataset = { ref: stored.dataset, size: stored.datasetSize, project: stored.project, refit: false };
-      this.restoring = true;
     }
   }
 
@@ -255,7 +256,6 @@ export class ModelDesignStore {
   /** The dataset the user picked (Model view or Train view): the model is resized to it. */
   useDataset(ref: DatasetRef): void {
     this.#pendingDataset = null;
-    this.restoring = false;
     this.#datasetTouched = true;
     this.#select(ref, true);
   }
@@ -380,7 +380,6 @@ export class ModelDesignStore {
    */
   #resumeDataset(pending: PendingDataset, list: readonly DatasetListItem[], demo: DatasetSummary | null): void {
     this.#pendingDataset = null;
-    this.restoring = false;
     this.#listSeen = true;
     this.#projectShapes = new Map(list.map((d) => [d.id, datasetShapeOf(d)]));
     this.#demoShape = demo ? datasetShapeOf(demo) : null;
