@@ -19,7 +19,7 @@ export async function runClassNames(runDir: string, model: ModelConfig): Promise
     const dir = datasetDirOf(projectOfRun(runDir), dataset);
     if (!(await hasDataset(dir))) return [];
     // Folder names may hold control characters (a newline): not in captions, READMEs or CSV cells.
-    const names = (await datasetCatalog(dir)).reader.manifest.classNames.map((name) => name.replace(/[\u0000-\u001f\u007f-\u009f]/g, ''));
+    const names = (await datasetCatalog(dir)).reader.manifest.classNames.map(printable);
     return names.length === model.numClasses ? names : [];
   } catch {
     // A damaged dataset, or one being re-imported: the export goes on, by class number.
@@ -35,7 +35,13 @@ const MAX_CAPTION_NAME = 24;
  * without control characters (the SVG captions are drawn from would be invalid) and cut to fit.
  */
 export function classCaption(names: readonly string[], k: number): string {
-  const name = names[k]?.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+  const raw = names[k];
+  const name = raw === undefined ? undefined : printable(raw).trim();
   if (!name || /^\d+$/.test(name)) return `class ${name || k}`;
   return name.length > MAX_CAPTION_NAME ? `${name.slice(0, MAX_CAPTION_NAME - 1)}…` : name;
+}
+
+/** A name without control characters (the SVG captions are drawn from rejects them; a newline breaks a README line). */
+function printable(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
