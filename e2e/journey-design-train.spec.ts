@@ -5,25 +5,31 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { startRun } from './support/runs';
 import { test, expect } from './support/web-mode';
 
 const nav = (app: Page, view: string) => app.getByRole('navigation').getByText(view, { exact: true }).click();
+
+/** The Model view on the demo digits, starting from a preset (any "Replace your unsaved changes?" accepted). */
+async function designOnDigits(app: Page, presetLabel: string): Promise<{ settings: Locator; bar: Locator }> {
+  app.on('dialog', (dialog) => void dialog.accept());
+  await nav(app, 'Model');
+  await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
+  const settings = app.getByRole('form', { name: 'Model settings' });
+  const bar = app.getByRole('region', { name: 'Configuration' });
+  await settings.getByLabel('Dataset').selectOption('demo:mnist');
+  await bar.getByText(presetLabel, { exact: true }).click();
+  return { settings, bar };
+}
 
 test('Model → Train → Model → change → Train → Start trains exactly what the form shows', async ({ app, server }) => {
   const svelteWarnings: string[] = [];
   app.on('console', (message) => {
     if (/derived_inert|state_unsafe|\[svelte\]/i.test(message.text())) svelteWarnings.push(message.text());
   });
-  app.on('dialog', (dialog) => void dialog.accept());
 
-  await nav(app, 'Model');
-  await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
-  const settings = app.getByRole('form', { name: 'Model settings' });
-  const bar = app.getByRole('region', { name: 'Configuration' });
-  await settings.getByLabel('Dataset').selectOption('demo:mnist');
-  await bar.getByText('DCGAN (Radford et al.)', { exact: true }).click();
+  const { settings, bar } = await designOnDigits(app, 'DCGAN (Radford et al.)');
   const resolution = settings.getByRole('group', { name: 'Resolution', exact: true });
   const generator = app.getByRole('table', { name: 'Generator layers' });
 
@@ -79,13 +85,7 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
 });
 
 test('a reload keeps the Model view’s unsaved design, its size choice included, and Start trains it', async ({ app, server }) => {
-  app.on('dialog', (dialog) => void dialog.accept());
-  await nav(app, 'Model');
-  await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
-  const settings = app.getByRole('form', { name: 'Model settings' });
-  const bar = app.getByRole('region', { name: 'Configuration' });
-  await settings.getByLabel('Dataset').selectOption('demo:mnist');
-  await bar.getByText('DCGAN (Radford et al.)', { exact: true }).click();
+  const { settings, bar } = await designOnDigits(app, 'DCGAN (Radford et al.)');
   // 32 px on the 28-px digits: a choice of the user's that fitting to the dataset would undo.
   await settings.getByRole('group', { name: 'Resolution', exact: true }).getByText('32', { exact: true }).click();
   await settings.getByLabel('EMA decay', { exact: true }).fill('0.95');
@@ -136,13 +136,7 @@ test('cancelling "Replace your unsaved changes?" keeps the preset and the config
 });
 
 test('DCGAN on clusters: the cluster count set in the Model view survives a trip to Train and is what the engine trains', async ({ app, server }) => {
-  app.on('dialog', (dialog) => void dialog.accept());
-  await nav(app, 'Model');
-  await expect(app.getByTestId('engine-state')).toHaveText(/ready/i);
-  const settings = app.getByRole('form', { name: 'Model settings' });
-  const bar = app.getByRole('region', { name: 'Configuration' });
-  await settings.getByLabel('Dataset').selectOption('demo:mnist');
-  await bar.getByText('DCGAN on clusters (no labels)', { exact: true }).click();
+  const { settings } = await designOnDigits(app, 'DCGAN on clusters (no labels)');
   const labels = settings.getByRole('group', { name: 'Class labels', exact: true });
   await expect(labels.getByLabel('Clusters found in the images')).toBeChecked();
   await expect(settings.getByLabel('Clusters', { exact: true })).toHaveValue('20');
