@@ -162,7 +162,6 @@ export class StudioService {
    * Opens a project folder chosen in a trusted place (dialog, recent list, command line). Refused
    * while a run is training or paused in the engine, so a run never loses its folder.
    */
-
   async openProject(dir: string, options: { create?: boolean } = {}): Promise<ProjectInfo> {
     const run = this.options.engine.status().state === 'ready' ? await this.options.engine.request('train.status', {}) : null;
     if (run && (run.state === 'running' || run.state === 'paused')) {
