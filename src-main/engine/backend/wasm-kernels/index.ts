@@ -4,7 +4,8 @@
  * thread, as tfjs' elementwise kernels do. Used by the fused operations (../fused/wasm.ts) and by
  * the data movement around ONNX Runtime's GEMMs (../ort).
  */
-import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelBackend, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { KERNELS_WASM, KERNELS_WASM_SHARED_MEMORY } from './kernels.generated';
 
 /** The exports of kernels.wat: byte offsets into the heap, element counts, scalars. */
@@ -94,6 +95,29 @@ export function allocateOnHeap(backend: KernelBackend, shape: number[], dtype: H
     throw full();
   }
   return t;
+}
+
+/** What tfjs-backend-wasm's backend object exposes of its tensors' bytes: a view of the heap. */
+interface HeapViews {
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+
+const hasHeapViews = (backend: KernelBackend): boolean =>
+  memoryOf(backend as unknown as EmscriptenBackend) !== null && typeof (backend as unknown as Partial<HeapViews>).typedArrayFromHeap === 'function';
+
+/**
+ * A float32 tensor's values: on a wasm backend a view of its bytes on the heap (no copy; read it
+ * before the next kernel, which may grow the heap and detach it), elsewhere dataSync's copy.
+ */
+export function floatsOf(t: Tensor): Float32Array {
+  const backend = tf.backend();
+  if (t.dtype === 'float32' && hasHeapViews(backend)) return (backend as unknown as HeapViews).typedArrayFromHeap(t);
+  return t.dataSync() as Float32Array;
+}
+
+/** Whether a tensor made from an array copies it at once (tfjs-wasm: into its heap) rather than keeping it (cpu, webgpu). */
+export function copiesOnUpload(backend: KernelBackend): boolean {
+  return hasHeapViews(backend);
 }
 
 const ARRAY_OF = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;

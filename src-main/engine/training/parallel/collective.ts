@@ -75,11 +75,16 @@ export class Collective {
     );
   }
 
-  /** Σ_r weight_r · values_r over every replica, element by element, summed in rank order. */
-  weightedSum(values: ArrayLike<number>, weight: number): Float64Array {
+  /**
+   * Σ_r weight_r · values_r over every replica, element by element, summed in rank order, into `out`
+   * (a new Float64Array unless given; a caller that exchanges every step passes the same array each
+   * time: a fresh one of many megabytes costs a page fault per 4 KiB, in both threads at once).
+   */
+  weightedSum<T extends Float32Array | Float64Array = Float64Array>(values: ArrayLike<number>, weight: number, out?: T): T {
     const n = values.length;
-    if (n <= SMALL_ELEMENTS) return this.smallSum(values, weight);
-    const out = new Float64Array(n);
+    const into = (out ?? new Float64Array(n)) as T;
+    if (into.length !== n) throw new Error(`A weighted sum of ${n} values cannot go into an array of ${into.length}`);
+    if (n <= SMALL_ELEMENTS) return this.smallSum(values, weight, into);
     const mine = this.slots[this.rank]!;
     for (let start = 0; start < n; start += SLOT_ELEMENTS) {
       const length = Math.min(SLOT_ELEMENTS, n - start);
@@ -97,9 +102,9 @@ export class Collective {
       // Every share summed: each replica copies the whole result. The next chunk's writes wait for
       // its first barrier, which no replica passes before every replica has copied this one.
       this.barrier();
-      out.set(this.result.subarray(0, length), start);
+      into.set(this.result.subarray(0, length), start);
     }
-    return out;
+    return into;
   }
 
   /**
@@ -107,14 +112,18 @@ export class Collective {
    * get the same bits). The slots alternate between two sets: a replica writes a set again only two
    * calls later, after a barrier that every replica passes only once it has read this call's.
    */
-  private smallSum(values: ArrayLike<number>, weight: number): Float64Array {
+  private smallSum<T extends Float32Array | Float64Array>(values: ArrayLike<number>, weight: number, out: T): T {
     const slots = this.small[this.smallCalls++ % 2]!;
     const n = values.length;
     const mine = slots[this.rank]!;
     for (let i = 0; i < n; i++) mine[i] = values[i]! * weight;
     this.barrier();
-    const out = new Float64Array(n);
-    for (const slot of slots) for (let i = 0; i < n; i++) out[i]! += slot[i]!;
+    // Summed in float64 whatever `out` holds, as the large exchange's result is.
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (const slot of slots) sum += slot[i]!;
+      out[i] = sum;
+    }
     return out;
   }
 

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Collective } from './collective';
 import { rowsOf, type ReplicaPart, type Rows } from '../../ops/rows';
+import { copiesOnUpload, floatsOf } from '../../backend/wasm-kernels';
 
 export class Shard implements ReplicaPart {
   constructor(private readonly collective: Collective) {}
@@ -36,6 +37,10 @@ export class Shard implements ReplicaPart {
     this.collective.abort();
   }
 
+  /** The gradients' buffers, kept from step to step (./collective.ts says why). */
+  private local = new Float32Array(0);
+  private summed = new Float32Array(0);
+
   /**
    * The whole batch's gradients from this replica's (of its rows' mean loss): Σ_r w_r·g_r, the
    * same tensors on every replica. Call inside a tidy.
@@ -43,18 +48,25 @@ export class Shard implements ReplicaPart {
   reduceGradients(grads: tf.NamedTensorMap, rows: Rows): tf.NamedTensorMap {
     const names = Object.keys(grads);
     const length = names.reduce((n, name) => n + grads[name]!.size, 0);
-    const local = new Float32Array(length);
+    if (this.local.length < length) {
+      this.local = new Float32Array(length);
+      this.summed = new Float32Array(length);
+    }
+    const local = this.local.subarray(0, length);
     let at = 0;
     for (const name of names) {
-      local.set(grads[name]!.dataSync() as Float32Array, at);
+      local.set(floatsOf(grads[name]!), at);
       at += grads[name]!.size;
     }
-    const summed = Float32Array.from(this.collective.weightedSum(local, rows.count / rows.total));
+    const summed = this.collective.weightedSum(local, rows.count / rows.total, this.summed.subarray(0, length));
+    // tfjs-wasm copies an array into its heap as it makes the tensor; other backends keep the array.
+    const kept = !copiesOnUpload(tf.backend());
     const out: tf.NamedTensorMap = {};
     at = 0;
     for (const name of names) {
       const g = grads[name]!;
-      out[name] = tf.tensor(summed.subarray(at, at + g.size), g.shape, 'float32');
+      const values = summed.subarray(at, at + g.size);
+      out[name] = tf.tensor(kept ? values.slice() : values, g.shape, 'float32');
       at += g.size;
     }
     return out;
@@ -62,7 +74,7 @@ export class Shard implements ReplicaPart {
 
   /** The whole batch's means from this replica's means over its rows. */
   reduceMeans(local: Float32Array, rows: Rows): Float32Array {
-    return Float32Array.from(this.collective.weightedSum(local, rows.count / rows.total));
+    return this.collective.weightedSum(local, rows.count / rows.total, new Float32Array(local.length));
   }
 
   /** The batch share of this step's rows, set by the trainer for the layers' exchanges. */
@@ -93,6 +105,6 @@ export class Shard implements ReplicaPart {
   }
 
   gradSums(local: Float32Array): Float32Array {
-    return Float32Array.from(this.collective.weightedSum(local, this.weight));
+    return this.collective.weightedSum(local, this.weight, new Float32Array(local.length));
   }
 }
