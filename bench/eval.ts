@@ -27,6 +27,10 @@ import { kernelInceptionDistance } from '../src-main/engine/evaluation/kid';
 import { precisionRecallDensityCoverage } from '../src-main/engine/evaluation/prdc';
 import { realFeatures, referenceStats, splitReal } from '../src-main/engine/evaluation/reference';
 import type { BackendPreference } from '../src-main/api/schemas';
+import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
+
+// The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
+await relaunchWithEngineEnv();
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {

@@ -17,6 +17,10 @@ import { runExport } from '../src-main/engine/export/run';
 import { initRuntime } from '../src-main/engine/runtime';
 import { GeneratorCache } from '../src-main/engine/sampling';
 import { trainTinyRun } from '../src-main/engine/sampling/testing';
+import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
+
+// The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
+await relaunchWithEngineEnv();
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {

@@ -8,6 +8,10 @@
 import { initRuntime } from '../src-main/engine/runtime';
 import { defaultLearnSettings, learnLosses, type LearnDistribution, type LearnLoss } from '../src-main/api/learn';
 import { Playground } from '../src-main/engine/learn/playground';
+import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
+
+// The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
+await relaunchWithEngineEnv();
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {

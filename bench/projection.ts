@@ -20,6 +20,10 @@ import { parseImportOptions } from '../src-main/engine/dataset/options';
 import { grid, nearestByPixels } from '../src-main/engine/explore/memorisation';
 import { project } from '../src-main/engine/explore/projection';
 import { writeFile } from 'node:fs/promises';
+import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
+
+// The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
+await relaunchWithEngineEnv();
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback?: string) => {

@@ -24,6 +24,7 @@ import { memoryBatches } from '../src-main/engine/batches/memory-batches';
 import { loadMnistDemo, type LabelledImages } from '../src-main/engine/dataset/mnist-demo';
 import { Trainer } from '../src-main/engine/training/trainer';
 import { caseConfig } from './train-cases';
+import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -108,6 +109,9 @@ async function main(): Promise<void> {
   console.log(`Wrote ${file}`);
 }
 
+// The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has
+// them; the engines' processes inherit them.
+await relaunchWithEngineEnv();
 main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);

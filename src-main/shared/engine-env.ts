@@ -13,15 +13,20 @@
  *  - 1,400–1,550 faults and 46–50 ms with these settings;
  *  - steps of 1,925 against 2,337 ms, run back to back.
  *
- * With the mmap count at 0, every block comes from the heap. A thread arena that cannot hold a
- * block retries on the main one, which falls back to mmap itself if the heap cannot grow, so no
- * allocation fails for it. Free memory up to 512 MB stays at the heap top, as the wasm heap already
- * keeps its peak. Other platforms, and a GLIBC_TUNABLES that already sets mmap_max, are left alone.
+ * With the mmap count at 0, every block comes from the heap, which falls back to mmap itself if it
+ * cannot grow, so no allocation fails for it. Free memory up to 512 MB stays at the heap top, as the
+ * wasm heap already keeps its peak. One arena for every thread: a data-parallel replica is a worker
+ * thread (engine/training/parallel), and a thread arena of its own is a set of 64 MB heaps that
+ * glibc shrinks as blocks are freed, so the replica's products faulted their pages in again: 16,000
+ * faults per DCGAN-64 step on the second replica, under 1,000 on the lead (2026-12-06). With one
+ * arena, two replicas took 1,284–1,462 ms per step against 1,414–1,556 (four rounds, interleaved);
+ * the one-trainer engine, whose other threads are ONNX Runtime's and allocate little, was level.
+ * Other platforms, and a GLIBC_TUNABLES that already sets mmap_max, are left alone.
  */
 import { constants } from 'node:os';
 import { engineGpuEnv } from './vulkan';
 
-export const ENGINE_MALLOC_TUNABLES = 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=536870912';
+export const ENGINE_MALLOC_TUNABLES = 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=536870912:glibc.malloc.arena_max=1';
 
 /** GLIBC_TUNABLES for an engine process on Linux (added to any the user set), or nothing. */
 export function engineMallocEnv(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Record<string, string> {
