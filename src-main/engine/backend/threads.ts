@@ -52,8 +52,9 @@ export const parallelEnvVar = 'GAN_STUDIO_PARALLEL';
  * per thread, each a tfjs instance on one thread training its rows of every batch, so every part of
  * a step runs on every core. 'threads': one trainer whose matrix products ONNX Runtime splits over
  * the threads while the rest of the step (data movement, batch norm, Adam, JavaScript) runs on one.
- * Measured on this 2-core machine (README, 2026-12-06), the replicas are the faster; 'threads' stays
- * for comparison (GAN_STUDIO_PARALLEL=threads). Explore, export and evaluation use the threads either way.
+ * Measured on this 2-core machine with the engine's allocator settings (README, 2026-12-06), the
+ * replicas are level with 'threads' or ahead at 64 px and both are level with one thread at 28 px;
+ * 'threads' stays for comparison (GAN_STUDIO_PARALLEL=threads). Explore, export and evaluation use the threads either way.
  */
 export type ParallelMode = 'replicas' | 'threads';
 
