@@ -32,6 +32,7 @@ import { trainTinyRun } from '../src-main/engine/sampling/testing';
 import { StudioService } from '../src-main/services/studio-service';
 import { sourceEngineHost } from '../src-main/test-support/engine';
 import { runDirOf, runsDirOf } from '../src-main/project/layout';
+import { relaunchWithEngineEnv } from '../src-main/shared/engine-env';
 
 const cases: Record<string, () => TrainConfig> = {
   // The app's DCGAN preset at 64 px (z 64, width 32).
@@ -198,4 +199,8 @@ function table(results: CaseResult[]): string {
   ].join('\n');
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // The engine's allocator settings (src-main/shared/engine-env.ts), as the app's engine process has them.
+  await relaunchWithEngineEnv();
+  await main(process.argv.slice(2));
+}

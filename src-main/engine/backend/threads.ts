@@ -53,7 +53,8 @@ export const parallelEnvVar = 'GAN_STUDIO_PARALLEL';
  * a step runs on every core. 'threads': one trainer whose matrix products ONNX Runtime splits over
  * the threads while the rest of the step (data movement, batch norm, Adam, JavaScript) runs on one.
  * Measured on this 2-core machine with the engine's allocator settings (README, 2026-12-06), the
- * replicas are level with 'threads' or ahead at 64 px and both are level with one thread at 28 px;
+ * replicas and 'threads' are level at 64 px (×1.4–1.7 over one thread) and at 28 px, where neither
+ * gains on one thread;
  * 'threads' stays for comparison (GAN_STUDIO_PARALLEL=threads). Explore, export and evaluation use the threads either way.
  */
 export type ParallelMode = 'replicas' | 'threads';

@@ -100,6 +100,8 @@ export function allocateOnHeap(backend: KernelBackend, shape: number[], dtype: H
 /** What tfjs-backend-wasm's backend object exposes of its tensors' bytes: a view of the heap. */
 interface HeapViews {
   typedArrayFromHeap(t: TensorInfo): Float32Array;
+  /** Its tensors' records; has() does not move data from another backend, as get() would. */
+  dataIdMap: { has(dataId: object): boolean };
 }
 
 const hasHeapViews = (backend: KernelBackend): boolean =>
@@ -111,7 +113,10 @@ const hasHeapViews = (backend: KernelBackend): boolean =>
  */
 export function floatsOf(t: Tensor): Float32Array {
   const backend = tf.backend();
-  if (t.dtype === 'float32' && hasHeapViews(backend)) return (backend as unknown as HeapViews).typedArrayFromHeap(t);
+  // Only a tensor already on this heap: moving one here would allocate, and could grow the heap
+  // under the view being made.
+  const views = backend as unknown as HeapViews;
+  if (t.dtype === 'float32' && hasHeapViews(backend) && views.dataIdMap.has(t.dataId)) return views.typedArrayFromHeap(t);
   return t.dataSync() as Float32Array;
 }
 

@@ -5,6 +5,8 @@ import { resolveWorkerEntry, spawnWorker } from '../../dataset/worker-script';
 
 interface Outcome {
   ok: boolean;
+  keptReturned?: boolean;
+  rounded?: boolean;
   first?: number;
   last?: number;
   length?: number;
@@ -12,10 +14,10 @@ interface Outcome {
   message?: string;
 }
 
-async function exchange(size: number, length: number, calls: number, weights: number[], failing?: number): Promise<Outcome[]> {
+async function exchange(size: number, length: number, calls: number, weights: number[], failing?: number, intoFloat32 = false): Promise<Outcome[]> {
   const init = createCollective(size);
   const entry = resolveWorkerEntry(import.meta.url, 'testing-worker');
-  const workers = Array.from({ length: size }, (_, rank) => spawnWorker(entry, { workerData: { init, rank, length, calls, weights, failing } }));
+  const workers = Array.from({ length: size }, (_, rank) => spawnWorker(entry, { workerData: { init, rank, length, calls, weights, failing, intoFloat32 } }));
   try {
     return await Promise.all(workers.map((w) => new Promise<Outcome>((resolve, reject) => (w.once('message', resolve), w.once('error', reject)))));
   } finally {
@@ -48,6 +50,20 @@ describe('collective', () => {
     expect(new Set(outcomes.map((o) => o.sum)).size).toBe(1);
   }, 60_000);
 
+  it.each([
+    ['small', SMALL_ELEMENTS],
+    ['several chunks', SLOT_ELEMENTS + 5],
+  ])('writes a %s sum into the array it is given, again and again, rounded from the float64 sum', async (_name, length) => {
+    const outcomes = await exchange(2, length, 3, [0.25, 0.75], undefined, true);
+    for (const o of outcomes) {
+      expect(o.ok, o.message).toBe(true);
+      // The same array back each call, not a new one; a call adds nothing to what the last left.
+      expect(o.keptReturned).toBe(true);
+      expect(o.rounded).toBe(true);
+      expect(o.first).toBeCloseTo(expected([0.25, 0.75], 0), 6);
+    }
+  }, 60_000);
+
   it('lets the others go when one replica fails', async () => {
     const outcomes = await exchange(3, 50, 4, [1, 1, 1], 1);
     expect(outcomes[1]).toMatchObject({ ok: false, message: 'replica failed on purpose' });
@@ -57,6 +73,7 @@ describe('collective', () => {
   it('on its own, returns the weighted values', () => {
     const alone = new Collective(createCollective(1), 0);
     expect(Array.from(alone.weightedSum([1, 2, 3], 0.5))).toEqual([0.5, 1, 1.5]);
+    expect(() => alone.weightedSum([1, 2, 3], 0.5, new Float32Array(2))).toThrow(/3 values cannot go into an array of 2/);
     expect(() => new Collective(createCollective(2), 2)).toThrow(/Rank 2 is outside 0…1/);
   });
 });

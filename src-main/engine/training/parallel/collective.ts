@@ -80,9 +80,11 @@ export class Collective {
    * (a new Float64Array unless given; a caller that exchanges every step passes the same array each
    * time: a fresh one of many megabytes costs a page fault per 4 KiB, in both threads at once).
    */
-  weightedSum<T extends Float32Array | Float64Array = Float64Array>(values: ArrayLike<number>, weight: number, out?: T): T {
+  weightedSum(values: ArrayLike<number>, weight: number): Float64Array;
+  weightedSum<T extends Float32Array | Float64Array>(values: ArrayLike<number>, weight: number, out: T): T;
+  weightedSum(values: ArrayLike<number>, weight: number, out?: Float32Array | Float64Array): Float32Array | Float64Array {
     const n = values.length;
-    const into = (out ?? new Float64Array(n)) as T;
+    const into = out ?? new Float64Array(n);
     if (into.length !== n) throw new Error(`A weighted sum of ${n} values cannot go into an array of ${into.length}`);
     if (n <= SMALL_ELEMENTS) return this.smallSum(values, weight, into);
     const mine = this.slots[this.rank]!;

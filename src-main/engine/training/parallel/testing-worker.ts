@@ -13,6 +13,8 @@ interface Data {
   weights: number[];
   /** This rank throws before its last call (the others must not hang). */
   failing?: number;
+  /** Every call writes into one kept Float32Array; a last call without it checks the rounding. */
+  intoFloat32?: boolean;
 }
 
 const data = workerData as Data;
@@ -27,7 +29,16 @@ try {
     }
     result = collective.weightedSum(values, data.weights[data.rank]!);
   }
-  parentPort!.postMessage({ ok: true, first: result[0], last: result[result.length - 1], length: result.length, sum: result.reduce((a, b) => a + b, 0) });
+  if (data.intoFloat32) {
+    const kept = new Float32Array(data.length);
+    let returned: Float32Array = kept;
+    for (let call = 0; call < data.calls; call++) returned = collective.weightedSum(values, data.weights[data.rank]!, kept);
+    const wide = collective.weightedSum(values, data.weights[data.rank]!);
+    const rounded = kept.every((v, i) => v === Math.fround(wide[i]!));
+    parentPort!.postMessage({ ok: true, keptReturned: returned === kept, rounded, first: kept[0], length: kept.length });
+  } else {
+    parentPort!.postMessage({ ok: true, first: result[0], last: result[result.length - 1], length: result.length, sum: result.reduce((a, b) => a + b, 0) });
+  }
 } catch (err) {
   parentPort!.postMessage({ ok: false, message: (err as Error).message });
 }
