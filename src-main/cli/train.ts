@@ -84,7 +84,7 @@ export async function train(args: string[]): Promise<void> {
   // trainer with threaded products): this process is then the lead, on one thread like each other.
   const threads = resolveThreads(values.threads);
   const wanted = trainingReplicas(threads, resolveParallel());
-  const runtime = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: wanted > 1 ? 1 : threads });
+  const runtime = await initRuntime(backendPreferenceSchema.parse(values.backend), { threads: wanted > 1 ? 1 : threads, ...(wanted > 1 ? { ortThreads: threads } : {}) });
   const replicas = trainsInThread(runtime.active) ? wanted : 1;
   const backend = replicas > 1 ? { ...runtime, trainingReplicas: replicas } : runtime;
   process.stderr.write(`Backend: ${backendLine(backend)}\n`);

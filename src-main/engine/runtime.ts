@@ -13,6 +13,12 @@ import { tuneHeapGrowth } from './heap-growth';
 export interface RuntimeOptions {
   /** Threads for the wasm backend (see backend/threads.ts resolveThreads; default: defaultThreads()). */
   threads?: number;
+  /**
+   * Threads for ONNX Runtime's products when they differ from `threads`: a data-parallel lead
+   * computes its training step on one thread (withOrtThreadCap) and its sample grids and evaluation
+   * on all of them, while tfjs-wasm stays on its single-thread build.
+   */
+  ortThreads?: number;
   /** Writable folder for the wasm pthread worker scripts (default: a temporary folder). */
   workerDir?: string;
   /** false: train on the engine thread even on a CPU backend (training/thread.ts; for comparisons). */
@@ -34,6 +40,7 @@ export async function initRuntime(preference: BackendPreference = 'auto', option
   return selectBackend({
     preference,
     threads,
+    ...(options.ortThreads ? { ortThreads: options.ortThreads } : {}),
     workerDir: options.workerDir,
     // TensorFlow's own kernels are complete and fast; wasm, cpu and webgpu get some of the engine's.
     registerKernels: (name) => (hasTrainingKernels(name) ? registerTrainingKernels(name) : []),

@@ -37,7 +37,7 @@ const cpuCandidate: BackendCandidate = {
  * ONNX Runtime: tfjs-backend-wasm's threaded SIMD build with `threads` threads (wasm-threads.ts), or
  * its stock single-thread build with the reason when the threaded one cannot start.
  */
-export function wasmCandidate(options: ThreadedWasmOptions): BackendCandidate {
+export function wasmCandidate(options: ThreadedWasmOptions & { ortThreads?: number }): BackendCandidate {
   let status: ThreadedWasmStatus | null = null;
   let native: OrtStatus | null = null;
   return {
@@ -45,7 +45,7 @@ export function wasmCandidate(options: ThreadedWasmOptions): BackendCandidate {
     provider: '@tensorflow/tfjs-backend-wasm',
     load: async () => {
       await import('@tensorflow/tfjs-backend-wasm');
-      native = loadOrt(options.threads);
+      native = loadOrt(options.ortThreads ?? options.threads);
       if (!native.version) status = installThreadedWasm(options);
     },
     threads: () => {
@@ -55,7 +55,7 @@ export function wasmCandidate(options: ThreadedWasmOptions): BackendCandidate {
   };
 }
 
-export function backendCandidates(options: Partial<ThreadedWasmOptions> & { allowSoftwareGpu?: boolean } = {}): BackendCandidate[] {
+export function backendCandidates(options: Partial<ThreadedWasmOptions> & { ortThreads?: number; allowSoftwareGpu?: boolean } = {}): BackendCandidate[] {
   return [
     { name: 'tensorflow', provider: '@tensorflow/tfjs-node-gpu', load: () => import('@tensorflow/tfjs-node-gpu' as string) },
     webgpuCandidate({ allowSoftware: options.allowSoftwareGpu ?? false }),
@@ -70,6 +70,8 @@ export interface SelectOptions {
   candidates?: BackendCandidate[];
   /** Threads for the wasm backend when `candidates` is not given (default: defaultThreads()). */
   threads?: number;
+  /** Threads for ONNX Runtime's products, when they differ from `threads` (a replica lead: see RuntimeOptions). */
+  ortThreads?: number;
   /** Writable folder for the wasm pthread worker scripts (default: a temporary folder). */
   workerDir?: string;
   /** Registers the engine's own kernels on the chosen backend; returns their names. */
@@ -79,7 +81,7 @@ export interface SelectOptions {
 export async function selectBackend(options: SelectOptions = {}): Promise<BackendReport> {
   const preference = options.preference ?? 'auto';
   // A software WebGPU adapter is slower than wasm: only when the user asked for webgpu by name.
-  const candidates = options.candidates ?? backendCandidates({ threads: options.threads, workerDir: options.workerDir, allowSoftwareGpu: preference === 'webgpu' });
+  const candidates = options.candidates ?? backendCandidates({ threads: options.threads, ortThreads: options.ortThreads, workerDir: options.workerDir, allowSoftwareGpu: preference === 'webgpu' });
   const attempts: Attempt[] = [];
   let chosen: BackendCandidate | null = null;
 

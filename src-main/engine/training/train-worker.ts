@@ -28,8 +28,9 @@ installSafetyNet(process, { name: 'training thread', isFatal: isWasmAbort, onFat
 
 const options = trainWorkerDataSchema.parse(workerData);
 const replicas = options.replicas ?? 1;
-// With replicas, this thread is the lead, one of them: one thread of its own, like each of the others.
-const runtime = initRuntime(options.backend, { threads: replicas > 1 ? 1 : options.threads, workerDir: options.workerDir });
+// With replicas, this thread is the lead, one of them: its steps on one thread, like each of the
+// others (LeadTrainer); its sample grids and evaluation on every thread, while the others wait.
+const runtime = initRuntime(options.backend, { threads: replicas > 1 ? 1 : options.threads, ...(replicas > 1 ? { ortThreads: options.threads ?? replicas } : {}), workerDir: options.workerDir });
 const training = new TrainingController((event, payload) => {
   if (event === 'train.status') {
     // The snapshot first, so the engine thread's streamsDataset() already agrees when the event arrives.

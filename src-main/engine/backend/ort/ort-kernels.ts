@@ -19,7 +19,7 @@ import type { BatchMatMulAttrs, Conv2DAttrs, Conv2DBackpropFilterAttrs, Conv2DBa
 import { OnnxGraph } from './onnx-graph';
 import { allocateAllOnHeap, allocateOnHeap, uploadToHeap, type WasmKernels } from '../wasm-kernels';
 import { COLUMNS_CAP_FLOATS } from '../../../shared/model-design/cost';
-import { activeOrt, compileGraph, type GraphSpec, type OrtGraph } from './ort-runtime';
+import { activeOrt, compileGraph, ortThreadsNow, type GraphSpec, type OrtGraph } from './ort-runtime';
 import { input, type KernelArgs } from '../kernels/runner';
 import { SMALL_CHANNELS } from '../kernels/small-channels';
 import { col2imAdd, heapKernels, im2col, phaseWeights, scatterPhase, scratch } from './im2col';
@@ -58,6 +58,8 @@ export function clearOrtGraphs(): void {
 
 /** How many graphs are compiled (tests: the count must not grow with shapes). */
 export const ortGraphCount = () => graphs.size;
+/** The compiled variants' keys; a product's key ends with its thread count (tests). */
+export const ortGraphKeys = () => [...graphs.keys()];
 
 interface WasmBackendLike {
   typedArrayFromHeap(t: TensorInfo): Float32Array;
@@ -102,9 +104,9 @@ function activationNode(g: OnnxGraph, y: string, e: Epilogue, out: string): stri
  * arrays: ONNX Runtime refuses a SharedArrayBuffer.
  */
 function gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA = false, transB = false, epilogue: Epilogue | null = null, into?: Float32Array): Float32Array | null {
-  const threads = m * k * n < MIN_THREADED_MACS ? 1 : undefined;
+  const threads = m * k * n < MIN_THREADED_MACS ? 1 : ortThreadsNow();
   const fused = epilogue ? `${epilogue.bias ? 'bias' : ''}|${epilogue.activation}|${epilogue.leakyreluAlpha ?? ''}` : '';
-  const key = `Gemm|${+transA}${+transB}|${fused}|${threads ?? 'all'}`;
+  const key = `Gemm|${+transA}${+transB}|${fused}|${threads}`;
   const graph = graphFor(key, () => {
     const g = new OnnxGraph();
     g.input('a', transA ? ['k', 'm'] : ['m', 'k']);

@@ -173,6 +173,30 @@ function probeSpec(): GraphSpec {
 
 let setAside = 0;
 
+/** The most threads a product may take now (withOrtThreadCap), below the runtime's own count. */
+let threadCap = Number.POSITIVE_INFINITY;
+
+/** The threads a product may use now: the runtime's count, or fewer inside withOrtThreadCap. */
+export function ortThreadsNow(): number {
+  return Math.max(1, Math.min(activeOrt()?.threads ?? 1, threadCap));
+}
+
+/**
+ * Runs `f` with every product on at most `threads` threads. A data-parallel replica's training step
+ * takes one core while the other replicas take the others; between steps (sample grids,
+ * evaluation) the same thread's products use every core again. Calls must not overlap: the cap is
+ * the thread's, and a step and an evaluation take turns on it.
+ */
+export async function withOrtThreadCap<T>(threads: number, f: () => Promise<T>): Promise<T> {
+  const before = threadCap;
+  threadCap = threads;
+  try {
+    return await f();
+  } finally {
+    threadCap = before;
+  }
+}
+
 /** Runs `f` with ONNX Runtime set aside, on the wasm kernels alone (tests and benchmarks compare). */
 export function withoutOrt<T>(f: () => T): T {
   setAside++;

@@ -12,6 +12,7 @@ import type { LabelledImages } from '../../dataset/mnist-demo';
 import { Trainer, type LiveParams, type StepMetrics, type TrainerState } from '../trainer';
 import { Shard } from './shard';
 import { fusedOps } from '../../backend/fused';
+import { withOrtThreadCap } from '../../backend/ort/ort-runtime';
 import { rootCause, type ReplicaGroup } from './replicas';
 import type { ReplicaData, ReplicaState } from './protocol';
 import type { TrainerFactory } from '../session';
@@ -52,7 +53,9 @@ export class LeadTrainer extends Trainer {
     const others = this.group.steps(1);
     let metrics: StepMetrics;
     try {
-      metrics = await super.trainStep();
+      // The other replicas take the other cores; the lead's products take one (its grids and
+      // evaluation, between steps, take them all).
+      metrics = await withOrtThreadCap(1, () => super.trainStep());
     } catch (err) {
       // A replica that failed made this one stop at an exchange: report the replica's error.
       const theirs = await others.then(

@@ -14,12 +14,15 @@ import { Trainer } from '../trainer';
 import { tinyConfig } from '../testing-config';
 import { ReplicaGroup } from './replicas';
 import { LeadTrainer, replicaData } from './lead';
+import { ortStatus } from '../../backend/ort/ort-runtime';
+import { clearOrtGraphs, ortGraphKeys } from '../../backend/ort/ort-kernels';
 
 const STEPS = 3;
 let group: ReplicaGroup;
 
 beforeAll(async () => {
-  await initRuntime('wasm', { threads: 1 });
+  // As the training thread starts a lead: tfjs-wasm on one thread, ONNX Runtime's products on two.
+  await initRuntime('wasm', { threads: 1, ortThreads: 2 });
   group = new ReplicaGroup({ size: 2, backend: 'wasm' });
 });
 
@@ -83,5 +86,23 @@ describe('data-parallel replicas on wasm', () => {
     }
     // No tensor left behind from step to step.
     expect(new Set(first.tensors).size).toBe(1);
+  }, 120_000);
+
+  it('computes the lead step on one thread and its other products on every thread', async () => {
+    // ONNX Runtime is what splits products over threads; without it there is nothing to cap.
+    if (!ortStatus()?.version) return;
+    // Wide enough for products above the one-thread threshold (4M multiply-adds).
+    const config = tinyConfig({ batchSize: 8, model: { zDim: 32, gWidth: 32, dWidth: 32 } });
+    clearOrtGraphs();
+    const { lead: data, replicas } = replicaData(loadMnistDemo(), null);
+    const lead = new LeadTrainer(config, memoryBatches(data as LabelledImages, config.model), group, replicas);
+    await lead.trainStep();
+    const products = (keys: string[]) => keys.filter((k) => k.startsWith('Gemm|'));
+    expect(products(ortGraphKeys()).length).toBeGreaterThan(0);
+    expect(products(ortGraphKeys()).filter((k) => !k.endsWith('|1'))).toEqual([]);
+    // Between steps (a sample grid, an evaluation) a large product takes both threads.
+    tf.tidy(() => tf.matMul(tf.ones([256, 256]), tf.ones([256, 256])).dataSync());
+    expect(products(ortGraphKeys()).some((k) => k.endsWith('|2'))).toBe(true);
+    lead.dispose();
   }, 120_000);
 });
