@@ -129,11 +129,6 @@ function shareImages(data: LabelledImages): LabelledImages {
 }
 
 /**
- * The trainers of runs on `group`: the lead of the replicas, or a plain trainer where replicas cannot
- * train: a batch smaller than the replica count, or a backend without the fused batch norm that
- * exchanges its statistics (GAN_STUDIO_FUSED=0). A plain trainer then uses the lead's one thread.
- */
-/**
  * What a session trains with on a group: the lead's data (images in memory moved onto shared memory,
  * one copy for every replica) and the factory of its trainers. The controller and the CLI both use it.
  */
@@ -142,6 +137,12 @@ export function replicaTraining(group: ReplicaGroup, data: TrainingData, dataset
   return { data: shared.lead, makeTrainer: replicaTrainers(group, shared.replicas) };
 }
 
+/**
+ * The trainers of runs on `group`: the lead of the replicas, or a plain trainer where replicas cannot
+ * train: a batch smaller than the replica count, or a backend without the fused batch norm that
+ * exchanges its statistics (GAN_STUDIO_FUSED=0). A plain trainer then trains on the lead's thread,
+ * its products on ONNX Runtime's threads.
+ */
 export function replicaTrainers(group: ReplicaGroup, data: ReplicaData): TrainerFactory {
   return (config, batches) => (config.batchSize >= group.size && fusedOps() !== null ? new LeadTrainer(config, batches, group, data) : new Trainer(config, batches));
 }
