@@ -54,8 +54,9 @@ export const parallelEnvVar = 'GAN_STUDIO_PARALLEL';
  * the threads while the rest of the step (data movement, batch norm, Adam, JavaScript) runs on one.
  * Measured on this 2-core machine with the engine's allocator settings (README, 2026-12-06), the
  * replicas and 'threads' are level at 64 px (×1.4–1.7 over one thread) and at 28 px, where neither
- * gains on one thread;
- * 'threads' stays for comparison (GAN_STUDIO_PARALLEL=threads). Explore, export and evaluation use the threads either way.
+ * gains on one thread; 'threads' stays for comparison (GAN_STUDIO_PARALLEL=threads). Explore,
+ * export and evaluation use the threads either way, and so do a lead's sample grids and
+ * in-training evaluation (parallel/lead.ts).
  */
 export type ParallelMode = 'replicas' | 'threads';
 
