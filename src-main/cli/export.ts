@@ -113,7 +113,6 @@ export async function exportCommand(args: string[]): Promise<void> {
   (progress ?? new ProgressLine(1)).finish(`Exported ${entry.sidecar.fileCount + 1} files (${size}) in ${(elapsedMs / 1000).toFixed(1)} s to ${entry.dir}`);
 }
 
-/** The request the options describe, unchecked: exportRequestSchema says what is wrong with it. */
 /** Where each flag lands in an export request (requestFor), for messages that name the flag. */
 const EXPORT_FLAGS = {
   'checkpoint.file': '--checkpoint',
@@ -139,6 +138,7 @@ const EXPORT_FLAGS = {
   name: '--out',
 };
 
+/** The request the options describe, unchecked: exportRequestSchema says what is wrong with it. */
 function requestFor(kind: ExportKind, runId: string, v: Values): Record<string, unknown> {
   const num = (value: string | undefined, fallback: number) => optionalFlagNumber(value) ?? fallback;
   const checkpoint = { runId, ...(v.checkpoint ? { file: v.checkpoint } : {}) };

@@ -14,6 +14,7 @@ import { Trainer } from '../trainer';
 import { tinyConfig } from '../testing-config';
 import { ReplicaGroup } from './replicas';
 import { LeadTrainer, replicaData } from './lead';
+import { maxRelativeGap, weightsByName } from './testing-compare';
 import { ortStatus } from '../../backend/ort/ort-runtime';
 import { clearOrtGraphs, ortGraphKeys } from '../../backend/ort/ort-kernels';
 
@@ -32,16 +33,10 @@ afterAll(async () => {
 
 type Weights = Record<string, Float32Array>;
 
-async function weightsOf(trainer: Trainer): Promise<Weights> {
-  const out: Weights = {};
-  for (const [name, v] of [...trainer.generator.params.variables, ...trainer.discriminator.params.variables]) out[name] = (await v.data()) as Float32Array;
-  return out;
-}
-
 async function single(config: TrainConfig): Promise<Weights> {
   const trainer = new Trainer(config, memoryBatches(loadMnistDemo(), config.model));
   for (let i = 0; i < STEPS; i++) await trainer.trainStep();
-  const weights = await weightsOf(trainer);
+  const weights = await weightsByName(trainer);
   trainer.dispose();
   return weights;
 }
@@ -54,20 +49,10 @@ async function replicated(config: TrainConfig): Promise<{ weights: Weights; othe
     await lead.trainStep();
     tensors.push(tf.memory().numTensors);
   }
-  const weights = await weightsOf(lead);
+  const weights = await weightsByName(lead);
   const other = (await group.weights())[0]!.weights;
   lead.dispose();
   return { weights, other, tensors };
-}
-
-function maxRelativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let gap = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]!));
-    gap = Math.max(gap, Math.abs(a[i]! - b[i]!));
-  }
-  return gap / Math.max(scale, 1e-6);
 }
 
 describe('data-parallel replicas on wasm', () => {

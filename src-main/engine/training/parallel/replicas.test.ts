@@ -18,6 +18,7 @@ import { ReplicaGroup } from './replicas';
 import { LeadTrainer, replicaData, replicaTrainers } from './lead';
 import type { LabelledImages } from '../../dataset/mnist-demo';
 import { rowsOf } from '../../ops/rows';
+import { maxRelativeGap, weightsByName } from './testing-compare';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -40,20 +41,9 @@ async function single(config: TrainConfig): Promise<{ weights: Record<string, Fl
   const trainer = new Trainer(config, memoryBatches(loadMnistDemo(), config.model));
   const metrics: StepMetrics[] = [];
   for (let i = 0; i < STEPS; i++) metrics.push(await trainer.trainStep());
-  const weights: Record<string, Float32Array> = {};
-  for (const [name, v] of [...trainer.generator.params.variables, ...trainer.discriminator.params.variables]) weights[name] = (await v.data()) as Float32Array;
+  const weights = await weightsByName(trainer);
   trainer.dispose();
   return { weights, metrics };
-}
-
-function maxRelativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let gap = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]!));
-    gap = Math.max(gap, Math.abs(a[i]! - b[i]!));
-  }
-  return gap / Math.max(scale, 1e-6);
 }
 
 const cases = modelCases.flatMap((model) =>
@@ -71,8 +61,7 @@ async function replicated(config: TrainConfig, steps = STEPS): Promise<{ weights
   const lead = new LeadTrainer(config, memoryBatches(data as LabelledImages, config.model), group, replicas);
   const metrics: StepMetrics[] = [];
   for (let i = 0; i < steps; i++) metrics.push(await lead.trainStep());
-  const weights: Record<string, Float32Array> = {};
-  for (const [name, v] of [...lead.generator.params.variables, ...lead.discriminator.params.variables]) weights[name] = (await v.data()) as Float32Array;
+  const weights = await weightsByName(lead);
   const other = (await group.weights())[0]!.weights;
   return { weights, other, metrics, lead };
 }
