@@ -85,7 +85,7 @@ test('a grid, a looping GIF and the model are exported from the Gallery and foun
   expect(Object.keys(zipped)).toContain('sidecar.json');
 
   // The sidecar opens the explorer on the same run.
-  await list.getByRole('listitem', { name: 'Export digits-grid', exact: true }).getByRole('button', { name: 'Open in explorer' }).click();
+  await list.getByRole('listitem', { name: 'Export digits-grid', exact: true }).getByRole('button', { name: 'Open in Explore' }).click();
   await expect(app.getByTestId('view-explore')).toBeVisible();
 });
 

@@ -66,7 +66,7 @@ test('a run opens at the checkpoint its evaluation scored best, in the explorer 
 
   // Its spec asks for the newest checkpoint: the explorer opens it there, not at the best one.
   const list = app.getByRole('region', { name: 'Exports in this project' });
-  await list.getByRole('listitem', { name: 'Export newest-grid', exact: true }).getByRole('button', { name: 'Open in explorer' }).click();
+  await list.getByRole('listitem', { name: 'Export newest-grid', exact: true }).getByRole('button', { name: 'Open in Explore' }).click();
   await expect(view.getByTestId('explore-model')).toContainText('showing step 30');
   await expect(view.getByText('Opened at step 20')).toBeHidden();
 });

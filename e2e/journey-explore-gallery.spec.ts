@@ -26,7 +26,7 @@ async function shownPixels(app: Page): Promise<{ width: number; height: number; 
   });
 }
 
-test('Open in explorer from the Gallery shows the exported run’s image, whatever the explorer showed before', async ({ app, server }) => {
+test('Open in Explore from the Gallery shows the exported run’s image, whatever the explorer showed before', async ({ app, server }) => {
   const svelteWarnings: string[] = [];
   app.on('console', (message) => {
     if (/derived_inert|\[svelte\]/i.test(message.text())) svelteWarnings.push(message.text());
@@ -66,9 +66,9 @@ test('Open in explorer from the Gallery shows the exported run’s image, whatev
   const file = (await readdir(join(dir, 'images'))).find((name) => name.endsWith('.png'))!;
   const exported = await sharp(join(dir, 'images', file)).greyscale().raw().toBuffer({ resolveWithObject: true });
 
-  // Open in explorer: the second run, its step, its pixels.
+  // Open in Explore: the second run, its step, its pixels.
   const list = app.getByRole('region', { name: 'Exports in this project' });
-  await list.getByRole('listitem', { name: 'Export second-seed-0', exact: true }).getByRole('button', { name: 'Open in explorer' }).click();
+  await list.getByRole('listitem', { name: 'Export second-seed-0', exact: true }).getByRole('button', { name: 'Open in Explore' }).click();
   await expect(app.getByTestId('view-explore')).toBeVisible();
   await expect(runPicker).toHaveValue(second);
   await expect(app.getByTestId('explore-latency')).toContainText('step 30');

@@ -4,6 +4,8 @@ import { writableFolder } from './run-folder';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { readRunHistory } from '../project/run-history';
+import { readRunConfig } from '../project/run-config';
+import type { LossConfig } from '../api/train-config';
 import { runFiles, runIdOf } from '../project/layout';
 import { writeFileAtomic } from '../project/atomic';
 import { writeTensorBoardRun } from '../project/tensorboard';
@@ -48,12 +50,30 @@ export async function metrics(args: string[]): Promise<void> {
   if (!values.csv && !values.tensorboard) {
     const last = points.at(-1);
     const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
+    // The config only names what D(x) means; a damaged one leaves that unsaid.
+    const kind = last ? ((await readRunConfig(runDir).catch(() => null))?.loss.kind ?? null) : null;
     process.stdout.write(
       last
         ? `Run ${runIdOf(runDir)}: ${points.length} steps logged, last step ${last.step}: D loss ${fmt(last.dLoss)}, G loss ${fmt(last.gLoss)}, ` +
-            `D(x) ${fmt(last.dReal)}, D(G(z)) ${fmt(last.dFake)}, ${last.imagesPerSecond.toFixed(0)} images/s.\n` +
+            `D(x) ${fmt(last.dReal)}, D(G(z)) ${fmt(last.dFake)}${scoreMeaning(kind)}, ${last.imagesPerSecond.toFixed(0)} images/s.\n` +
             `--csv for every step, --tensorboard for TensorBoard.\n`
         : `Run ${runIdOf(runDir)} has logged no steps yet.\n`,
     );
+  }
+}
+
+/** What the summary's D(x) and D(G(z)) are for a run's loss, as the Train view charts them. */
+export function scoreMeaning(kind: LossConfig['kind'] | null): string {
+  switch (kind) {
+    case 'bce':
+      return " (D's probability that an image is real)";
+    case 'lsgan':
+      return " (D's mean output: LSGAN's targets are 1 for real, 0 for fake; not a probability)";
+    case 'hinge':
+    case 'wgan':
+    case 'wgan-gp':
+      return " (the mean σ of D's score: a gauge for this loss, not a probability)";
+    default:
+      return '';
   }
 }

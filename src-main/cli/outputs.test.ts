@@ -10,6 +10,7 @@ import { writeSyntheticDataset } from '../engine/dataset/testing';
 import { readRunHistory } from '../project/run-history';
 import { datasetDirOf, exportsDirOf, runFiles } from '../project/layout';
 import { metricsCsv } from '../shared/metrics-csv';
+import { scoreMeaning } from './metrics';
 
 const tiny = useTinyRunOnCpu();
 
@@ -33,6 +34,18 @@ describe('gan-studio metrics', () => {
     expect(events).toHaveLength(1);
     expect((await stat(join(tiny.run.runDir, events[0]!))).size).toBeGreaterThan(4 * 100);
     expect(stderr).toContain('tensorboard --logdir');
+  }, 60_000);
+
+  it('summarises the last step and says what D(x) is for the run’s loss', async () => {
+    const { code, stdout, stderr } = await runCli(['metrics', '--run', tiny.run.runDir]);
+    expect(code, stderr).toBe(0);
+    const kind = JSON.parse(await readFile(runFiles(tiny.run.runDir).config, 'utf8')).loss.kind;
+    expect(stdout).toMatch(/4 steps logged, last step 4: D loss \d/);
+    expect(stdout).toContain(`D(G(z)) `);
+    expect(stdout).toContain(scoreMeaning(kind));
+    expect(scoreMeaning(kind)).not.toBe('');
+    expect(scoreMeaning('lsgan')).toMatch(/not a probability/);
+    expect(scoreMeaning('bce')).toMatch(/probability that an image is real/);
   }, 60_000);
 
   it('says which file is missing for a folder that is not a run', async () => {

@@ -3,7 +3,8 @@
  * none installed: Debian's chromium package ships libvulkan.so.1 (and SwiftShader) in
  * /usr/lib/chromium. Main adds this to the engine's LD_LIBRARY_PATH; the loader is read at start.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const SYSTEM_LOADERS = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib/libvulkan.so.1', '/usr/lib64/libvulkan.so.1'];
@@ -18,6 +19,42 @@ const hasSystemLoader = () => SYSTEM_LOADERS.some((p) => existsSync(p));
 export function hasVulkanLoader(env: NodeJS.ProcessEnv = process.env): boolean {
   if (hasSystemLoader()) return true;
   return (env.LD_LIBRARY_PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, 'libvulkan.so.1')));
+}
+
+/**
+ * Where the Vulkan loader looks for drivers (ICD manifests) on Linux when no environment variable
+ * names them: the XDG config and data folders, then /etc and /usr/local/etc (the loader's
+ * LoaderInterfaceArchitecture.md). A GPU driver's package installs its manifest there
+ * (nvidia_icd.json, radeon_icd.x86_64.json, intel_icd.x86_64.json).
+ */
+export function vulkanDriverFolders(env: NodeJS.ProcessEnv = process.env): string[] {
+  const home = env.HOME ?? homedir();
+  const list = (value: string | undefined, fallback: string) => (value || fallback).split(':').filter(Boolean);
+  return [
+    join(env.XDG_CONFIG_HOME || join(home, '.config'), 'vulkan/icd.d'),
+    ...list(env.XDG_CONFIG_DIRS, '/etc/xdg').map((d) => join(d, 'vulkan/icd.d')),
+    '/etc/vulkan/icd.d',
+    '/usr/local/etc/vulkan/icd.d',
+    join(env.XDG_DATA_HOME || join(home, '.local/share'), 'vulkan/icd.d'),
+    ...list(env.XDG_DATA_DIRS, '/usr/local/share:/usr/share').map((d) => join(d, 'vulkan/icd.d')),
+  ];
+}
+
+/**
+ * Whether the Vulkan loader would find any driver: one named by VK_DRIVER_FILES, VK_ICD_FILENAMES
+ * or VK_ADD_DRIVER_FILES, or a manifest in its search folders. Without one Dawn finds no adapter,
+ * and prints the loader's warnings to the terminal while looking.
+ */
+export function hasVulkanDriver(env: NodeJS.ProcessEnv = process.env): boolean {
+  const named = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES, env.VK_ADD_DRIVER_FILES].flatMap((v) => (v ?? '').split(':')).filter(Boolean);
+  if (named.some((p) => existsSync(p))) return true;
+  return vulkanDriverFolders(env).some((dir) => {
+    try {
+      return readdirSync(dir).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** LD_LIBRARY_PATH for an engine process, or null when nothing needs adding. */

@@ -6,7 +6,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { adapterLabel, describeAdapter, webgpuCandidate } from './webgpu';
-import { hasVulkanLoader } from '../../shared/vulkan';
+import { engineGpuEnv, hasVulkanDriver, hasVulkanLoader } from '../../shared/vulkan';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runWebGpuScript } from '../../test-support/webgpu-child';
 
 const script = fileURLToPath(new URL('../../test-support/train-webgpu.ts', import.meta.url));
@@ -42,6 +45,22 @@ describe('choosing a backend automatically', () => {
     } finally {
       process.env.LD_LIBRARY_PATH = saved;
       if (saved === undefined) delete process.env.LD_LIBRARY_PATH;
+    }
+  });
+
+  it('on Linux with a Vulkan loader but no driver, says so without asking Dawn (whose loader prints warnings)', async (ctx) => {
+    const saved = { ...process.env };
+    const empty = await mkdtemp(join(tmpdir(), 'vk-none-'));
+    // The loader main gives an engine process here (chromium's), and no driver anywhere it looks.
+    Object.assign(process.env, engineGpuEnv(), { HOME: empty, XDG_CONFIG_HOME: '', XDG_DATA_HOME: '', XDG_CONFIG_DIRS: empty, XDG_DATA_DIRS: empty, VK_ICD_FILENAMES: '', VK_DRIVER_FILES: '', VK_ADD_DRIVER_FILES: '' });
+    try {
+      if (process.platform !== 'linux' || !hasVulkanLoader()) return ctx.skip('no Vulkan loader here (the test above covers that)');
+      if (hasVulkanDriver()) return ctx.skip('this machine has a Vulkan driver in /etc');
+      await expect(webgpuCandidate({ allowSoftware: false }).load()).rejects.toThrow('no Vulkan driver is installed');
+      expect((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu).toBeUndefined();
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
     }
   });
 });

@@ -7,7 +7,7 @@
  * On Linux Dawn needs the Vulkan loader (libvulkan.so.1, Debian's libvulkan1); Debian's chromium
  * package also ships one, with SwiftShader, in /usr/lib/chromium (shared/vulkan.ts).
  */
-import { hasVulkanLoader } from '../../shared/vulkan';
+import { hasVulkanDriver, hasVulkanLoader } from '../../shared/vulkan';
 import { installWriteBufferUploads } from './kernels/webgpu/upload';
 import type { BackendCandidate } from './select';
 
@@ -20,6 +20,7 @@ export interface AdapterDescription {
 }
 
 const NO_LOADER = 'no GPU adapter: the Vulkan loader (libvulkan1) is not installed';
+const NO_DRIVER = 'no GPU adapter: no Vulkan driver is installed (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d; install your GPU vendor\'s Vulkan driver)';
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
 
 /** What the adapter says about itself, and whether it is a software rasteriser. */
@@ -65,16 +66,22 @@ export function webgpuCandidate(options: WebGpuOptions): BackendCandidate & { ad
     provider: '@tensorflow/tfjs-backend-webgpu',
     adapter: () => adapter,
     load: async () => {
-      // Without a loader Dawn reaches no GPU on Linux, and only prints a warning trying: skipped
-      // when choosing automatically (asked for by name, Dawn is still asked, for its own answer).
-      if (process.platform === 'linux' && !options.allowSoftware && !hasVulkanLoader()) throw new Error(NO_LOADER);
+      // Without a loader or a driver Dawn reaches no GPU on Linux, and only prints the loader's
+      // warnings trying: skipped when choosing automatically (asked for by name, Dawn is still
+      // asked, for its own answer).
+      if (process.platform === 'linux' && !options.allowSoftware) {
+        if (!hasVulkanLoader()) throw new Error(NO_LOADER);
+        if (!hasVulkanDriver()) throw new Error(NO_DRIVER);
+      }
       const gpu = await installNodeGpu();
       const found = await gpu.requestAdapter({ powerPreference: 'high-performance' });
       if (!found) {
         throw new Error(
           process.platform === 'linux' && !hasVulkanLoader()
             ? NO_LOADER
-            : 'no GPU adapter found (no WebGPU-capable GPU, or no Vulkan/Metal/D3D12 driver for it)',
+            : process.platform === 'linux' && !hasVulkanDriver()
+              ? NO_DRIVER
+              : 'no GPU adapter found (no WebGPU-capable GPU, or no Vulkan/Metal/D3D12 driver for it)',
         );
       }
       adapter = describeAdapter((found.info ?? {}) as Partial<AdapterDescription>, found.isFallbackAdapter === true);

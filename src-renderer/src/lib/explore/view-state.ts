@@ -1,7 +1,7 @@
 /**
  * The explorer's view state as a SampleSpec: one image (the current latent: keyframe seeds, the
  * point t on their path, the class) with the truncation and direction amounts. This is the JSON
- * users copy, paste and save, and what "Open in explorer" hands over.
+ * users copy, paste and save, and what "Open in Explore" hands over.
  */
 import type { TileLayout } from '../../../../src-main/api/explore';
 import { formatIssues } from '../../../../src-main/api/rpc';

@@ -407,7 +407,7 @@ export const exploreStore = defineStore((studio) => {
 
 /**
  * Shows the explorer on `spec` (its run, checkpoint, first image, truncation and directions): for
- * other views' "Open in explorer", e.g. from an export's sidecar.
+ * other views' "Open in Explore", e.g. from an export's sidecar.
  */
 export function openInExplorer(studio: StudioStore, spec: SampleSpec): void {
   exploreStore(studio).open(spec);
