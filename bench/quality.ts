@@ -103,7 +103,10 @@ function fitted(name: PresetName): TrainConfig {
       }),
     ),
   );
-  const model = DATA === 'emoji' ? { ...config.model, resolution: 32 as const, channels: 3 as const, numClasses: config.model.labels === 'clusters' ? config.model.numClasses : 0 } : config.model;
+  // On the emoji the presets train without labels, unless the override asks for the categories
+  // (`"model":{"architecture":"cdcgan","numClasses":9}`: a user's folder sorted into subfolders).
+  const labelled = config.model.labels === 'clusters' || (OVERRIDE.model as { numClasses?: number } | undefined)?.numClasses !== undefined;
+  const model = DATA === 'emoji' ? { ...config.model, resolution: 32 as const, channels: 3 as const, numClasses: labelled ? config.model.numClasses : 0 } : config.model;
   return { ...config, model, steps: STEPS ?? 10_000_000, sampleEvery: 250, checkpointEvery: 1_000_000 };
 }
 
@@ -130,12 +133,17 @@ for (const name of PRESETS) {
   const config = fitted(name);
   let settle!: (state: string) => void;
   const ended = new Promise<string>((resolve) => (settle = resolve));
+  // Why the run failed, as its status said then (stopping it afterwards clears the message).
+  let failure: string | null = null;
   const session = await TrainingSession.create(
     runsDirOf(project),
     config,
     trainingBatches(data, config.model),
     {
-      status: (s) => (s.state === 'completed' || s.state === 'failed') && settle(s.state),
+      status: (s) => {
+        if (s.state === 'failed') failure ??= s.message;
+        if (s.state === 'completed' || s.state === 'failed') settle(s.state);
+      },
       metrics: () => undefined,
       samples: () => undefined,
       evaluation: (_run, point) => console.log(`  step ${point.step}: ${point.metric} ${point.value.toPrecision(3)}${point.best ? ' (best so far)' : ''}`),
@@ -151,7 +159,7 @@ for (const name of PRESETS) {
   await session.stop(); // saves the checkpoint evaluated below
   const seconds = (performance.now() - started) / 1000;
   const steps = session.status().step;
-  if (why === 'failed') throw new Error(`${name} failed: ${session.status().message}`);
+  if (why === 'failed') throw new Error(`${name} failed: ${failure ?? session.status().message}`);
   const grid = `bench/results/quality-${stamp}-${LABEL}-${name}.png`;
   await writeFile(grid, (await session.renderSamples()).png);
   await session.dispose();

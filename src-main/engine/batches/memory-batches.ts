@@ -25,6 +25,19 @@ export function checkClasses(layout: ImageLayout, model: ModelConfig): void {
   }
 }
 
+/**
+ * Images per class for a model conditioned on the dataset's classes, or undefined for any other
+ * model. Evaluation draws its samples' classes in this mix: a dataset whose classes are uneven (the
+ * emoji by category: 60 % people) is compared with samples in the same proportions, as the real
+ * images it is measured against are.
+ */
+export function classSizesOf(labels: Int32Array, model: ModelConfig): number[] | undefined {
+  if (model.numClasses <= 0 || model.labels === 'clusters') return undefined;
+  const sizes = new Array<number>(model.numClasses).fill(0);
+  for (const label of labels) if (label >= 0 && label < model.numClasses) sizes[label]!++;
+  return sizes.some((n) => n > 0) ? sizes : undefined;
+}
+
 /** n stored images (uint8 HWC, back to back) and their classes as the model's input tensors. */
 export function toBatch(bytes: Uint8Array, classes: Int32Array, layout: ImageLayout, model: ModelConfig): Batch {
   const { width, height, channels } = layout;
@@ -59,5 +72,6 @@ export function memoryBatches(data: LabelledImages, model: ModelConfig): BatchSo
     }
     return toBatch(bytes, picks, data, model);
   };
-  return Object.assign(draw, { size: data.count });
+  const classSizes = classSizesOf(data.labels, model);
+  return Object.assign(draw, { size: data.count }, classSizes ? { classSizes } : {});
 }

@@ -18,7 +18,7 @@ import { readFullySync, readShard, readShardSync, type ShardData } from '../data
 import { shuffled } from '../dataset/shards';
 import { Rng } from '../rng';
 import type { BatchSource } from './types';
-import { checkClasses, toBatch } from './memory-batches';
+import { checkClasses, classSizesOf, toBatch } from './memory-batches';
 
 /** Default shuffle buffer: about one shard's worth of images. */
 export const SHUFFLE_BUFFER_BYTES = 64 * 2 ** 20;
@@ -160,10 +160,15 @@ export class ShardStream {
 
   /** The trainer's BatchSource over this stream. */
   source(): BatchSource {
-    return Object.assign((n: number, rng: Rng) => this.draw(n, rng), {
-      position: { save: () => this.save(), restore: (saved: readonly number[]) => this.restore(saved) },
-      size: this.reader.count,
-    });
+    const classSizes = classSizesOf(this.reader.labels, this.model);
+    return Object.assign(
+      (n: number, rng: Rng) => this.draw(n, rng),
+      {
+        position: { save: () => this.save(), restore: (saved: readonly number[]) => this.restore(saved) },
+        size: this.reader.count,
+      },
+      classSizes ? { classSizes } : {},
+    );
   }
 
   /** Bytes of image data held now: the shuffle buffer and the resident shards. */

@@ -22,6 +22,8 @@ export type BatchSource = ((batchSize: number, rng: Rng, rows?: Rows | null) => 
   size?: number;
   /** When the classes are clusters (self-conditioning): images per cluster (samples follow this mix) and the centres a run saves. */
   clusters?: { sizes: number[]; centres: number[][] };
+  /** A model conditioned on the dataset's own classes: images per class (evaluation samples follow this mix). */
+  classSizes?: number[];
 };
 
 export interface SourcePosition {

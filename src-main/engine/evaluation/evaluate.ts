@@ -17,7 +17,6 @@ import {
 import type { GeneratorCache } from '../sampling';
 import { latentsForSeeds } from '../sampling/latents';
 import { Rng } from '../rng';
-import { picksByShare } from '../dataset/clusters';
 import { requireRunClusters } from '../../project/run-clusters';
 import { classifierExtractor, classifierFor } from './classifier';
 import { computeMetrics } from './compute';
@@ -25,6 +24,8 @@ import { evalDataset, runEvalSource } from './datasets';
 import { extractAll, type FeatureExtractor, type ImageSource } from './extractor';
 import { loadGraphModelExtractor } from './graph-model';
 import { realFeatures, splitReal } from './reference';
+import { classSizesOf } from '../batches/memory-batches';
+import { evaluationClasses } from './class-mix';
 import type { LabelledImages } from '../dataset/mnist-demo';
 
 
@@ -80,13 +81,15 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
       const n = request.samples;
       const rng = new Rng(request.seed ^ 0x6a09e667);
       const seeds = Array.from({ length: n }, () => rng.seed());
-      // Clusters (self-conditioning) are drawn in the data's own mix, dataset classes evenly.
+      // Clusters (self-conditioning) and dataset classes are drawn in the data's own mix, as the
+      // real images they are compared with come.
       const clustered = generator.config.model.labels === 'clusters';
-      const requested = clustered
-        ? picksByShare((await requireRunClusters(request.runDir, generator.numClasses)).sizes, n)
-        : generator.numClasses > 0
-          ? Int32Array.from({ length: n }, (_, i) => i % generator.numClasses)
-          : null;
+      const sizes = generator.numClasses === 0
+        ? undefined
+        : clustered
+          ? (await requireRunClusters(request.runDir, generator.numClasses)).sizes
+          : classSizesOf((await loadData()).labels, generator.config.model);
+      const requested = evaluationClasses(generator.numClasses, n, sizes);
       const images: ImageSource = {
         n,
         shape: generator.imageShape,

@@ -5,7 +5,7 @@
  * loops yield between batches, so training keeps going); an evaluation due before they are ready
  * is skipped rather than holding the run up.
  */
-import { picksByShare } from '../dataset/clusters';
+import { evaluationClasses } from './class-mix';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EvalConfig, TrainConfig } from '../../api/train-config';
 import type { Generator } from '../models/generator';
@@ -124,11 +124,12 @@ export interface GeneratorPass {
 
 /**
  * The run's fixed evaluation latents through `generator`, in chunks, as [-1, 1] pixels. A conditional
- * model cycles through its classes, or follows `classSizes` (clusters) in proportion.
+ * model follows `classSizes` (images per cluster or per dataset class) in proportion, or cycles
+ * through its classes without them.
  */
 export function evaluationImages(trainer: GeneratorPass, config: TrainConfig, generator: Generator, classSizes?: readonly number[]): ImageSource {
   const { model, evaluation } = config;
-  const picks = classSizes ? picksByShare(classSizes, evaluation.samples) : null;
+  const picks = evaluationClasses(model.numClasses, evaluation.samples, classSizes);
   return {
     n: evaluation.samples,
     shape: [model.resolution, model.resolution, model.channels],
@@ -136,7 +137,7 @@ export function evaluationImages(trainer: GeneratorPass, config: TrainConfig, ge
       const seeds = Array.from({ length: count }, (_, i) => EVAL_SEED_BASE + start + i);
       const images = tf.tidy(() => {
         const z = tf.tensor2d(latentsForSeeds(seeds, model.zDim, model.zDistribution), [count, model.zDim]);
-        const classes = seeds.map((_, i) => picks?.[start + i] ?? (start + i) % Math.max(1, model.numClasses));
+        const classes = seeds.map((_, i) => picks?.[start + i] ?? 0);
         const labels = model.numClasses > 0 ? (tf.cast(tf.oneHot(tf.tensor1d(classes, 'int32'), model.numClasses), 'float32') as tf.Tensor2D) : null;
         return trainer.generate(generator, z, labels, false);
       });

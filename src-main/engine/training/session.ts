@@ -344,7 +344,7 @@ export class TrainingSession {
     const abort = new AbortController();
     this.evalAbort = abort;
     try {
-      const images = evaluationImages(this.trainer, this.config, this.trainer.emaGenerator ?? this.trainer.generator, this.batches.clusters?.sizes);
+      const images = evaluationImages(this.trainer, this.config, this.trainer.emaGenerator ?? this.trainer.generator, this.batches.clusters?.sizes ?? this.batches.classSizes);
       const { value, std, baseline } = await evaluator.evaluate(images, abort.signal);
       if (!Number.isFinite(value)) {
         this.log.append({ type: 'event', step, message: `Evaluation at step ${step} gave a non-finite ${evaluator.metric}` });
