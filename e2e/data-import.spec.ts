@@ -121,12 +121,17 @@ test('a chosen folder is uploaded, imported and reported', async ({ app }) => {
   await app.screenshot({ path: 'test-results/data-view-import.png', fullPage: true });
 });
 
-test('a conditional run trains on the imported dataset, and the Gallery names its classes by folder', async ({ app, server }) => {
+test('a folder sorted into classes gets the conditional DCGAN offered; it trains on them, and the Gallery names them by folder', async ({ app, server }) => {
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
   const form = app.getByRole('form', { name: 'New training run' });
-  await form.getByText('Conditional DCGAN', { exact: true }).click();
+  await form.getByText('DCGAN (Radford et al.)').click();
   // The newest dataset of the project is the one proposed.
   await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText('digits: 12 images (28×28');
+  const offer = form.getByTestId('preset-suggestion');
+  await expect(offer).toContainText('12 grey images in 2 classes (subfolders)');
+  await offer.getByRole('button', { name: 'Use “Conditional DCGAN”' }).click();
+  await expect(offer).toHaveCount(0);
+  await expect(form.getByRole('radio', { name: 'Conditional DCGAN' })).toBeChecked();
   await form.getByLabel('Steps', { exact: true }).fill('20');
   await form.getByLabel('Batch size', { exact: true }).fill('8');
   // A reload keeps the design and the dataset it was made for (once the project's list is back).
@@ -138,6 +143,9 @@ test('a conditional run trains on the imported dataset, and the Gallery names it
   const runId = await startRun(app);
   await expect(app.getByTestId('train-samples')).toHaveAttribute('src', /^data:image\/png;base64,/);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 60_000 });
+  const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
+  expect(written.model).toMatchObject({ architecture: 'cdcgan', labels: 'dataset', numClasses: 2, resolution: 28, channels: 1 });
+  expect(written.steps).toBe(20);
 
   // The folders "3" and "7" are classes 0 and 1: the Gallery says which is which.
   await app.getByRole('navigation').getByText('Gallery', { exact: true }).click();

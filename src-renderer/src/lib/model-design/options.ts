@@ -24,7 +24,7 @@ export const presetHints: Record<PresetName, string> = {
   dcgan: 'Strided convolutions, batch norm, Adam with lr 0.0002 and β₁ 0.5: the DCGAN guidelines.',
   'dcgan-clusters':
     'The DCGAN, told which of 20 groups of similar images (k-means clusters, found when training starts) to draw: self-conditioning, Liu et al. 2020. It needs no labels. On the digits it draws far fewer in-between, hybrid shapes than the plain DCGAN (11× lower KID at the same steps). On colour emoji, judged by a classifier of their categories, it was ahead of the plain DCGAN on one seed (×1.5) and 3× behind on another after 40 minutes, with fewer steps and swinging quality: the plain DCGAN is the safer choice for colour.',
-  cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class.',
+  cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class. It trains on a folder sorted into subfolders, one per class; the Train view offers it when one is picked.',
   'wgan-gp': 'Gulrajani et al.: a critic without batch norm, gradient penalty λ = 10, five critic steps per G step.',
   'small-colour':
     'The DCGAN recipe at 32 px RGB, for a few thousand colour images. No change tried on colour emoji was clearly and consistently ahead of it: augmentation (DiffAugment, at fixed or adaptive strength, with or without colour), flips, clusters, wider nets, spectral norm with hinge loss, learning-rate decay. This preset used to add adaptive augmentation and flips; judged by a classifier of the emoji’s categories, that was 2–4.5× behind after 40 minutes. DiffAugment and its adaptive strength stay in the form for your own trials.',

@@ -14,8 +14,18 @@ describe('preset suggestion', () => {
     expect(suggestedPreset(emoji, 'dcgan')).toBeNull();
     expect(suggestedPreset(emoji, 'small-colour')).toBeNull();
   });
-  it('stays quiet for labelled, too small or big-image datasets, and without one', () => {
-    expect(suggestedPreset({ ...grey, classes: [{}, {}] }, 'dcgan')).toBeNull();
+  it('offers the conditional DCGAN for a folder sorted into classes, grey or colour, unless every image is not in one', () => {
+    const sorted = { ...emoji, count: 300, classes: [{ count: 180 }, { count: 70 }, { count: 50 }] };
+    expect(suggestedPreset(sorted, 'small-colour')).toMatchObject({ preset: 'cdcgan', why: expect.stringContaining('300 colour images in 3 classes (subfolders)') });
+    expect(suggestedPreset({ ...sorted, channels: 1 }, 'dcgan-clusters')?.why).toContain('300 grey images in 3 classes');
+    expect(suggestedPreset(sorted, 'cdcgan')).toBeNull();
+    // Loose images beside the subfolders would train with an empty label; an empty class is no class.
+    expect(suggestedPreset({ ...sorted, count: 301 }, 'dcgan')).toBeNull();
+    expect(suggestedPreset({ ...sorted, classes: [...sorted.classes, { count: 0 }] }, 'dcgan')).toBeNull();
+    expect(suggestedPreset({ ...sorted, classes: [{ count: 300 }] }, 'dcgan')).toBeNull();
+    expect(suggestedPreset({ ...sorted, width: 128, height: 128 }, 'dcgan')).toBeNull();
+  });
+  it('stays quiet for too small or big-image datasets, and without one', () => {
     expect(suggestedPreset({ ...grey, count: 399 }, 'dcgan')).toBeNull();
     expect(suggestedPreset({ ...grey, width: 128, height: 128 }, 'dcgan')).toBeNull();
     // Over 1 GiB trains from a stream, where clusters cannot be found: the review would refuse it.
