@@ -7,8 +7,11 @@
  * bench/results/quality-<date>.json.
  *
  *   npx tsx bench/quality.ts [--data mnist|emoji [--rotation]] [--folder DIR] [--presets dcgan,cdcgan] [--minutes 30 | --steps N]
- *                            [--samples 1000] [--backend wasm] [--threads N] [--project DIR]
+ *                            [--samples 1000] [--repeats N] [--backend wasm] [--threads N] [--project DIR]
  *                            [--override '{"model":{"dNorm":"spectral"},"loss":{"kind":"hinge"}}']
+ *
+ * --repeats N evaluates each checkpoint N times (evaluation seeds 0…N−1: other halves of the real
+ * images, other latents) and reports each metric's median with its range.
  *
  * --override merges settings into every preset (one level deep per section): a tuning experiment
  * measured exactly as the presets are. With `{"evaluation":{"every":500}}` the run scores itself
@@ -64,6 +67,8 @@ const PRESETS = (arg('presets') ?? (DATA === 'mnist' ? 'dcgan,cdcgan' : 'dcgan')
 const MINUTES = Number(arg('minutes') ?? (DATA === 'mnist' ? 30 : 60));
 const STEPS = arg('steps') ? Number(arg('steps')) : null;
 const SAMPLES = Number(arg('samples') ?? 1000);
+const REPEATS = Number(arg('repeats') ?? 1);
+if (!Number.isInteger(REPEATS) || REPEATS < 1) throw new Error('--repeats takes a whole number of evaluations per checkpoint (1 or more)');
 const OVERRIDE = JSON.parse(arg('override') ?? '{}') as Record<string, unknown>;
 if (EMOJI_PACKAGE && (DATA !== 'emoji' || FOLDER || args.includes('--rotation'))) {
   throw new Error('--emoji-package takes the emoji by category from another set: it goes with --data emoji, not with --folder or --rotation');
@@ -110,7 +115,8 @@ function fitted(name: PresetName): TrainConfig {
   const classes = (isStreamed(data) ? data.reader : data).classNames.length;
   const numClasses = config.model.labels === 'clusters' ? config.model.numClasses : config.model.architecture === 'cdcgan' ? classes : 0;
   const model = DATA === 'emoji' ? { ...config.model, resolution: 32 as const, channels: 3 as const, numClasses } : config.model;
-  return { ...config, model, steps: STEPS ?? 10_000_000, sampleEvery: 250, checkpointEvery: 1_000_000 };
+  // Checked again: a conditional model on emoji imported without categories has no classes to take.
+  return trainConfigSchema.parse({ ...config, model, steps: STEPS ?? 10_000_000, sampleEvery: 250, checkpointEvery: 1_000_000 });
 }
 
 interface Row {
@@ -119,7 +125,8 @@ interface Row {
   /** Null on a best-checkpoint row: its run's time is on the row above. */
   minutes: number | null;
   msPerStep: number | null;
-  values: Partial<Record<MetricName, MetricValue>>;
+  /** Each metric's median over --repeats evaluations, and the range when there were several. */
+  values: Partial<Record<MetricName, MetricValue & { range?: [number, number] | undefined }>>;
   grid: string | null;
 }
 const rows: Row[] = [];
@@ -172,27 +179,47 @@ for (const name of PRESETS) {
   // Class accuracy where the model is asked for the dataset's own classes (the digits', the emoji categories).
   const conditionedOnData = config.model.architecture === 'cdcgan' && config.model.labels === 'dataset';
   const metrics = DATA === 'emoji' && !BY_CATEGORY ? (['kid', 'pr'] as const) : (['kid', 'is', 'pr', ...(conditionedOnData ? (['class-accuracy'] as const) : [])] as const);
-  const evaluate = (file?: string) =>
-    evaluateCheckpoint(
-      { projectDir: project, runDir: session.runDir, file, metrics: [...metrics], samples: SAMPLES, extractor: 'classifier', bootstrap: 0, seed: 0 },
-      { generators, backend: backend.active },
-    );
-  const record = await evaluate();
-  rows.push({ preset: name, steps, minutes: seconds / 60, msPerStep: (seconds * 1000) / steps, values: Object.fromEntries(record.values.map((v) => [v.metric, v])), grid });
+  // --repeats N evaluates each checkpoint with evaluation seeds 0…N−1 (other real halves, other
+  // latents) and keeps each metric's median: on the emoji one KID moves ×2–5 with that seed.
+  const evaluate = async (file?: string) => {
+    const records = [];
+    for (let seed = 0; seed < REPEATS; seed++) {
+      records.push(
+        await evaluateCheckpoint(
+          { projectDir: project, runDir: session.runDir, file, metrics: [...metrics], samples: SAMPLES, extractor: 'classifier', bootstrap: 0, seed },
+          { generators, backend: backend.active },
+        ),
+      );
+    }
+    return medianValues(records.map((r) => r.values));
+  };
+  rows.push({ preset: name, steps, minutes: seconds / 60, msPerStep: (seconds * 1000) / steps, values: await evaluate(), grid });
   // The checkpoint the in-training evaluation chose, when it chose one before the last step.
   // (Found by the listing's headers: the evaluation below verifies the file.) Its time and grid are the run's, so left blank.
   const best = config.evaluation.every > 0 ? (await new CheckpointStore(runFiles(session.runDir).checkpoints).list()).find((c) => c.best) : undefined;
   if (best && best.step !== steps) {
-    const chosen = await evaluate(best.file);
-    rows.push({ preset: `${name}, best (step ${best.step})`, steps: best.step, minutes: null, msPerStep: null, values: Object.fromEntries(chosen.values.map((v) => [v.metric, v])), grid: null });
+    rows.push({ preset: `${name}, best (step ${best.step})`, steps: best.step, minutes: null, msPerStep: null, values: await evaluate(best.file), grid: null });
   }
   generators.clear();
   // The run's own last timeline grid sits beside it, for a look at the fixed noise.
   await copyFile(join(runFiles(session.runDir).samples, sampleFileName(Math.floor(steps / 250) * 250 || 1)), grid.replace('.png', '-timeline.png')).catch(() => undefined);
 }
 
-const cell = (v: MetricValue | undefined, scale = 1) =>
-  v ? `${(v.value * scale).toPrecision(3)} (real ${v.baseline === null ? '—' : (v.baseline * scale).toPrecision(3)})${v.caveat ? ' ⚠' : ''}` : '—';
+/** Each metric's median over repeated evaluations, with the range of its values. */
+function medianValues(runs: MetricValue[][]): Row['values'] {
+  const out: Row['values'] = {};
+  for (const first of runs[0]!) {
+    const all = runs.map((values) => values.find((v) => v.metric === first.metric)!).sort((a, b) => a.value - b.value);
+    const median = all[Math.floor((all.length - 1) / 2)]!;
+    out[first.metric] = { ...median, range: all.length > 1 ? [all[0]!.value, all.at(-1)!.value] : undefined };
+  }
+  return out;
+}
+
+const cell = (v: (MetricValue & { range?: [number, number] | undefined }) | undefined, scale = 1) =>
+  v
+    ? `${(v.value * scale).toPrecision(3)}${v.range ? ` (${(v.range[0] * scale).toPrecision(2)}–${(v.range[1] * scale).toPrecision(2)})` : ''} (real ${v.baseline === null ? '—' : (v.baseline * scale).toPrecision(3)})${v.caveat ? ' ⚠' : ''}`
+    : '—';
 const header = '| preset | steps | min | ms/step | KID ×10³ | IS | precision | recall | class acc. |';
 const table = [
   header,

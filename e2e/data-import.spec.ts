@@ -129,9 +129,11 @@ test('a folder sorted into classes gets the conditional DCGAN offered; it trains
   await expect(form.getByLabel('Dataset').locator('option:checked')).toContainText('digits: 12 images (28×28');
   const offer = form.getByTestId('preset-suggestion');
   await expect(offer).toContainText('12 grey images in 2 classes (subfolders)');
-  // Tall enough for the whole form in one screenshot.
+  // Tall enough for the whole form in one screenshot, then back.
+  const viewport = app.viewportSize();
   await app.setViewportSize({ width: 1280, height: 1300 });
   await form.screenshot({ path: 'test-results/preset-suggestion-classes.png' });
+  if (viewport) await app.setViewportSize(viewport);
   await offer.getByRole('button', { name: 'Use “Conditional DCGAN”' }).click();
   await expect(offer).toHaveCount(0);
   await expect(form.getByRole('radio', { name: 'Conditional DCGAN' })).toBeChecked();

@@ -1,7 +1,7 @@
 /**
  * A description of generated images that is small, exact and reusable: which checkpoint, which
  * latent for each image (a point on a path through seeds), class, truncation and direction
- * amounts. The explorer's view state, every export's sidecar and "open in explorer" all speak it,
+ * amounts. The explorer's view state, every export's sidecar and the Gallery's "Open in Explore" all speak it,
  * so an image made once can be made again byte for byte on the same backend.
  */
 import { z } from 'zod';

@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { resolutionSchema as resolution } from './schemas';
 
 export const architectures = ['mlp', 'dcgan', 'cdcgan'] as const;
+/** The most classes a conditional model takes (a dataset's subfolders). */
+export const MAX_CLASSES = 1000;
+
 export const lossKinds = ['bce', 'lsgan', 'wgan', 'wgan-gp', 'hinge'] as const;
 
 const rate = z.number().positive().max(1);
@@ -23,7 +26,7 @@ export const modelConfigSchema = z
     upsample: z.enum(['transposed', 'upsample-conv']),
     dNorm: z.enum(['batch', 'spectral', 'none']),
     /** Classes for the conditional DCGAN (0 for unconditional models). */
-    numClasses: z.number().int().min(0).max(1000),
+    numClasses: z.number().int().min(0).max(MAX_CLASSES),
     /**
      * Where the conditional DCGAN's classes come from: the dataset's labels, or `clusters` — k-means
      * finds numClasses groups of similar images and the GAN is conditioned on them (self-conditioning,

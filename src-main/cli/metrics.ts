@@ -55,7 +55,7 @@ export async function metrics(args: string[]): Promise<void> {
     process.stdout.write(
       last
         ? `Run ${runIdOf(runDir)}: ${points.length} steps logged, last step ${last.step}: D loss ${fmt(last.dLoss)}, G loss ${fmt(last.gLoss)}, ` +
-            `D(x) ${fmt(last.dReal)}, D(G(z)) ${fmt(last.dFake)}${scoreMeaning(kind)}, ${last.imagesPerSecond.toFixed(0)} images/s.\n` +
+            `D(x) ${fmt(last.dReal)} and D(G(z)) ${fmt(last.dFake)}${scoreMeaning(kind)}, ${last.imagesPerSecond.toFixed(0)} images/s.\n` +
             `--csv for every step, --tensorboard for TensorBoard.\n`
         : `Run ${runIdOf(runDir)} has logged no steps yet.\n`,
     );
@@ -66,13 +66,13 @@ export async function metrics(args: string[]): Promise<void> {
 export function scoreMeaning(kind: LossConfig['kind'] | null): string {
   switch (kind) {
     case 'bce':
-      return " (D's probability that an image is real)";
+      return " (both D's probability that an image is real)";
     case 'lsgan':
-      return " (D's mean output: LSGAN's targets are 1 for real, 0 for fake; not a probability)";
+      return " (both D's mean output: LSGAN's targets are 1 for real, 0 for fake; not probabilities)";
     case 'hinge':
     case 'wgan':
     case 'wgan-gp':
-      return " (the mean σ of D's score: a gauge for this loss, not a probability)";
+      return " (both the mean σ of D's score: a gauge for this loss, not probabilities)";
     default:
       return '';
   }

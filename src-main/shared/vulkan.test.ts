@@ -36,9 +36,13 @@ describe('hasVulkanDriver', () => {
     expect(hasVulkanDriver({ ...isolated, XDG_DATA_DIRS: data })).toBe(system);
     await writeFile(join(data, 'vulkan/icd.d/nvidia_icd.json'), '{}');
     expect(hasVulkanDriver({ ...isolated, XDG_DATA_DIRS: data })).toBe(true);
+    // VK_DRIVER_FILES (VK_ICD_FILENAMES) replaces the search: a missing file is no driver, whatever the folders hold.
     const named = join(empty, 'swiftshader.json');
-    expect(hasVulkanDriver({ ...isolated, VK_ICD_FILENAMES: named })).toBe(system);
+    expect(hasVulkanDriver({ ...isolated, XDG_DATA_DIRS: data, VK_ICD_FILENAMES: named })).toBe(false);
+    expect(hasVulkanDriver({ ...isolated, VK_ADD_DRIVER_FILES: named })).toBe(system);
     await writeFile(named, '{}');
     expect(hasVulkanDriver({ ...isolated, VK_ICD_FILENAMES: named })).toBe(true);
+    expect(hasVulkanDriver({ ...isolated, VK_DRIVER_FILES: named })).toBe(true);
+    expect(hasVulkanDriver({ ...isolated, VK_ADD_DRIVER_FILES: named })).toBe(true);
   });
 });

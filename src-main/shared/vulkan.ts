@@ -21,11 +21,18 @@ export function hasVulkanLoader(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env.LD_LIBRARY_PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, 'libvulkan.so.1')));
 }
 
+/** Whether the loader this process would use is chromium's bundled one: the system has none. */
+export function usesChromiumLoader(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !hasSystemLoader() && (env.LD_LIBRARY_PATH ?? '').split(':').includes(CHROMIUM) && existsSync(`${CHROMIUM}/libvulkan.so.1`);
+}
+
 /**
- * Where the Vulkan loader looks for drivers (ICD manifests) on Linux when no environment variable
- * names them: the XDG config and data folders, then /etc and /usr/local/etc (the loader's
- * LoaderInterfaceArchitecture.md). A GPU driver's package installs its manifest there
- * (nvidia_icd.json, radeon_icd.x86_64.json, intel_icd.x86_64.json).
+ * Where a stock Vulkan loader looks for drivers (ICD manifests) on Linux when no environment
+ * variable names them: the XDG config and data folders, then /etc and /usr/local/etc (the loader's
+ * LoaderDriverInterface.md). A GPU driver's package installs its manifest there (nvidia_icd.json,
+ * radeon_icd.x86_64.json, intel_icd.x86_64.json). Distributions may build their loader with other
+ * folders (NixOS, Flatpak's GL extensions), so this list is used only with chromium's bundled loader,
+ * which is a stock build.
  */
 export function vulkanDriverFolders(env: NodeJS.ProcessEnv = process.env): string[] {
   const home = env.HOME ?? homedir();
@@ -41,13 +48,15 @@ export function vulkanDriverFolders(env: NodeJS.ProcessEnv = process.env): strin
 }
 
 /**
- * Whether the Vulkan loader would find any driver: one named by VK_DRIVER_FILES, VK_ICD_FILENAMES
- * or VK_ADD_DRIVER_FILES, or a manifest in its search folders. Without one Dawn finds no adapter,
- * and prints the loader's warnings to the terminal while looking.
+ * Whether a stock Vulkan loader would find any driver. VK_DRIVER_FILES (or its older name
+ * VK_ICD_FILENAMES) replaces the search with the files it names; VK_ADD_DRIVER_FILES adds files
+ * to it. Without a driver Dawn finds no adapter, and the loader prints warnings while looking.
  */
 export function hasVulkanDriver(env: NodeJS.ProcessEnv = process.env): boolean {
-  const named = [env.VK_DRIVER_FILES, env.VK_ICD_FILENAMES, env.VK_ADD_DRIVER_FILES].flatMap((v) => (v ?? '').split(':')).filter(Boolean);
-  if (named.some((p) => existsSync(p))) return true;
+  const files = (value: string | undefined) => (value ?? '').split(':').filter(Boolean);
+  const only = files(env.VK_DRIVER_FILES || env.VK_ICD_FILENAMES);
+  if (only.length > 0) return only.some((p) => existsSync(p));
+  if (files(env.VK_ADD_DRIVER_FILES).some((p) => existsSync(p))) return true;
   return vulkanDriverFolders(env).some((dir) => {
     try {
       return readdirSync(dir).some((f) => f.endsWith('.json'));

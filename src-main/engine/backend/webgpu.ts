@@ -7,7 +7,7 @@
  * On Linux Dawn needs the Vulkan loader (libvulkan.so.1, Debian's libvulkan1); Debian's chromium
  * package also ships one, with SwiftShader, in /usr/lib/chromium (shared/vulkan.ts).
  */
-import { hasVulkanDriver, hasVulkanLoader } from '../../shared/vulkan';
+import { hasVulkanDriver, hasVulkanLoader, usesChromiumLoader } from '../../shared/vulkan';
 import { installWriteBufferUploads } from './kernels/webgpu/upload';
 import type { BackendCandidate } from './select';
 
@@ -20,7 +20,8 @@ export interface AdapterDescription {
 }
 
 const NO_LOADER = 'no GPU adapter: the Vulkan loader (libvulkan1) is not installed';
-const NO_DRIVER = 'no GPU adapter: no Vulkan driver is installed (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d; install your GPU vendor\'s Vulkan driver)';
+const NO_DRIVER =
+  'no GPU adapter: no Vulkan driver is installed (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d, none named by VK_DRIVER_FILES; install your GPU vendor\'s Vulkan driver)';
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
 
 /** What the adapter says about itself, and whether it is a software rasteriser. */
@@ -66,12 +67,13 @@ export function webgpuCandidate(options: WebGpuOptions): BackendCandidate & { ad
     provider: '@tensorflow/tfjs-backend-webgpu',
     adapter: () => adapter,
     load: async () => {
-      // Without a loader or a driver Dawn reaches no GPU on Linux, and only prints the loader's
-      // warnings trying: skipped when choosing automatically (asked for by name, Dawn is still
-      // asked, for its own answer).
+      // Without a loader, or with chromium's stock loader and no driver for it, Dawn reaches no GPU
+      // on Linux and only prints the loader's warnings trying: skipped when choosing automatically
+      // (asked for by name, Dawn is still asked, for its own answer). A system loader may be built
+      // to look elsewhere (NixOS, Flatpak), so with one Dawn is always asked.
       if (process.platform === 'linux' && !options.allowSoftware) {
         if (!hasVulkanLoader()) throw new Error(NO_LOADER);
-        if (!hasVulkanDriver()) throw new Error(NO_DRIVER);
+        if (usesChromiumLoader() && !hasVulkanDriver()) throw new Error(NO_DRIVER);
       }
       const gpu = await installNodeGpu();
       const found = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -79,7 +81,7 @@ export function webgpuCandidate(options: WebGpuOptions): BackendCandidate & { ad
         throw new Error(
           process.platform === 'linux' && !hasVulkanLoader()
             ? NO_LOADER
-            : process.platform === 'linux' && !hasVulkanDriver()
+            : process.platform === 'linux' && usesChromiumLoader() && !hasVulkanDriver()
               ? NO_DRIVER
               : 'no GPU adapter found (no WebGPU-capable GPU, or no Vulkan/Metal/D3D12 driver for it)',
         );

@@ -10,6 +10,7 @@ import { StudioError } from '../../api/rpc';
 import { loadMnistDemo, type LabelledImages } from '../dataset/mnist-demo';
 import { datasetName, hasDataset, loadDatasetSample } from '../dataset/project-dataset';
 import { readManifest } from '../dataset/manifest';
+import { openDataset } from '../dataset/shards';
 import type { DatasetRef } from '../../api/training';
 import { datasetDirOf, projectOfRun } from '../../project/layout';
 import { runDataset } from '../../project/run-file';
@@ -19,6 +20,8 @@ export interface EvalDataset {
   key: string;
   label: string;
   load(): Promise<LabelledImages>;
+  /** Every image's class (−1: none), without reading pixels: a conditional model's class mix. */
+  labels(): Promise<Int32Array>;
 }
 
 export const DEMO_SOURCE = 'demo:mnist';
@@ -31,7 +34,7 @@ export const EVAL_MAX_BYTES = 512 * 2 ** 20;
 
 /** `source` is "demo:mnist" or a dataset folder of a project (datasetDirOf). */
 export async function evalDataset(source: string): Promise<EvalDataset> {
-  if (source === DEMO_SOURCE) return { key: 'demo-mnist', label: 'MNIST digits (demo)', load: async () => loadMnistDemo() };
+  if (source === DEMO_SOURCE) return { key: 'demo-mnist', label: 'MNIST digits (demo)', load: async () => loadMnistDemo(), labels: async () => loadMnistDemo().labels };
   if (!(await hasDataset(source))) {
     throw new StudioError({ code: 'invalid-request', message: `The dataset in ${source} is not there (deleted, or never imported): import its folder again, or train on another dataset.` });
   }
@@ -47,7 +50,16 @@ export async function evalDataset(source: string): Promise<EvalDataset> {
     named = { stamp, key: `project-${digest}`, label: manifest ? datasetName(manifest) : 'the project dataset' };
     manifestNames.set(source, named);
   }
-  return { key: named.key, label: named.label, load: () => loadDatasetSample(source, EVAL_MAX_BYTES) };
+  return { key: named.key, label: named.label, load: () => loadDatasetSample(source, EVAL_MAX_BYTES), labels: () => datasetLabels(source) };
+}
+
+async function datasetLabels(source: string): Promise<Int32Array> {
+  const reader = await openDataset(source);
+  try {
+    return reader.labels;
+  } finally {
+    await reader.close();
+  }
 }
 
 /** Each dataset folder's key and name, with the manifest's stat they were read from. */

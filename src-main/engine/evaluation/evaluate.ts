@@ -17,15 +17,13 @@ import {
 import type { GeneratorCache } from '../sampling';
 import { latentsForSeeds } from '../sampling/latents';
 import { Rng } from '../rng';
-import { requireRunClusters } from '../../project/run-clusters';
 import { classifierExtractor, classifierFor } from './classifier';
 import { computeMetrics } from './compute';
 import { evalDataset, runEvalSource } from './datasets';
 import { extractAll, type FeatureExtractor, type ImageSource } from './extractor';
 import { loadGraphModelExtractor } from './graph-model';
 import { realFeatures, splitReal } from './reference';
-import { classSizesOf } from '../batches/memory-batches';
-import { evaluationClasses } from './class-mix';
+import { evaluationClasses, runClassMix } from './class-mix';
 import type { LabelledImages } from '../dataset/mnist-demo';
 
 
@@ -84,11 +82,7 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
       // Clusters (self-conditioning) and dataset classes are drawn in the data's own mix, as the
       // real images they are compared with come.
       const clustered = generator.config.model.labels === 'clusters';
-      const sizes = generator.numClasses === 0
-        ? undefined
-        : clustered
-          ? (await requireRunClusters(request.runDir, generator.numClasses)).sizes
-          : classSizesOf((await loadData()).labels, generator.config.model);
+      const sizes = await runClassMix(request.runDir, generator.config.model, () => dataset.labels());
       const requested = evaluationClasses(generator.numClasses, n, sizes);
       const images: ImageSource = {
         n,

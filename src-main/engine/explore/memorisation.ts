@@ -4,8 +4,7 @@
  * shows (classifier features) and by how it looks (pixels); and a checkpoint's copy rate over many
  * samples with the closest sample/training pairs side by side.
  */
-import { requireRunClusters } from '../../project/run-clusters';
-import { picksByShare } from '../dataset/clusters';
+import { evaluationClasses, runClassMix } from '../evaluation/class-mix';
 import * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import type { exploreEngineRequests } from '../protocol/explore';
@@ -118,9 +117,10 @@ export async function copiesOfTraining(g: LoadedGenerator, input: CopiesInput) {
   const { data, extractor, real } = await runData(input.runDir, input.projectDir);
   try {
     const seeds = Array.from({ length: input.samples }, (_, i) => input.seed + i);
-    // Clusters in the data's own mix (as the Evaluate view draws them), dataset classes in turn.
-    const saved = g.config.model.labels === 'clusters' ? await requireRunClusters(input.runDir, g.numClasses) : null;
-    const classes = saved ? Array.from(picksByShare(saved.sizes, seeds.length)) : g.numClasses > 0 ? seeds.map((_, i) => i % g.numClasses) : undefined;
+    // Clusters and dataset classes in the data's own mix, as the Evaluate view draws them.
+    const mix = await runClassMix(input.runDir, g.config.model, async () => data.labels);
+    const picks = evaluationClasses(g.numClasses, seeds.length, mix);
+    const classes = picks ? Array.from(picks) : undefined;
     const source = {
       n: seeds.length,
       shape: g.imageShape,

@@ -19,11 +19,19 @@ describe('preset suggestion', () => {
     expect(suggestedPreset(sorted, 'small-colour')).toMatchObject({ preset: 'cdcgan', why: expect.stringContaining('300 colour images in 3 classes (subfolders)') });
     expect(suggestedPreset({ ...sorted, channels: 1 }, 'dcgan-clusters')?.why).toContain('300 grey images in 3 classes');
     expect(suggestedPreset(sorted, 'cdcgan')).toBeNull();
-    // Loose images beside the subfolders would train with an empty label; an empty class is no class.
+    // A saved or hand-made conditional design has no preset name: it is what the offer would give.
+    expect(suggestedPreset(sorted, null, { architecture: 'cdcgan', labels: 'dataset' })).toBeNull();
+    expect(suggestedPreset(sorted, 'dcgan', { architecture: 'cdcgan', labels: 'dataset' })).toBeNull();
+    expect(suggestedPreset(sorted, null, { architecture: 'cdcgan', labels: 'clusters' })?.preset).toBe('cdcgan');
+    expect(suggestedPreset(grey, null, { architecture: 'cdcgan', labels: 'clusters' })).toBeNull();
+    expect(suggestedPreset(sorted, null, { architecture: 'dcgan', labels: 'dataset' })?.preset).toBe('cdcgan');
+    // No offer when loose images beside the subfolders would train with an empty label, when a
+    // class is empty, or past the classes a model takes.
     expect(suggestedPreset({ ...sorted, count: 301 }, 'dcgan')).toBeNull();
     expect(suggestedPreset({ ...sorted, classes: [...sorted.classes, { count: 0 }] }, 'dcgan')).toBeNull();
     expect(suggestedPreset({ ...sorted, classes: [{ count: 300 }] }, 'dcgan')).toBeNull();
     expect(suggestedPreset({ ...sorted, width: 128, height: 128 }, 'dcgan')).toBeNull();
+    expect(suggestedPreset({ ...sorted, count: 1001, classes: Array.from({ length: 1001 }, () => ({ count: 1 })) }, 'dcgan')).toBeNull();
   });
   it('stays quiet for too small or big-image datasets, and without one', () => {
     expect(suggestedPreset({ ...grey, count: 399 }, 'dcgan')).toBeNull();

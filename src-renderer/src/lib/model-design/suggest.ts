@@ -4,8 +4,8 @@
  *
  * - A folder sorted into classes (subfolders), grey or colour: the conditional DCGAN, trained on
  *   those classes, which lets the user ask for a class. On the digits it reached the class
- *   agreement target and a far lower KID than the plain DCGAN; on the emoji by category it was
- *   far ahead early, level at its best checkpoint and behind at the end of a run (README, #20).
+ *   agreement target and a far lower KID than the plain DCGAN; on the emoji by category (one seed)
+ *   it was level or ahead at its best checkpoint and behind at the end of a run (README, #20).
  * - An unlabelled folder of a few hundred or more grey images at up to 64 px: the DCGAN on clusters
  *   (self-conditioning). On the digits it reaches an 11× lower KID than the plain DCGAN at the same
  *   steps and the #20 targets in 4,500 steps. On unlabelled colour it is not offered: judged by a
@@ -14,6 +14,7 @@
  */
 import type { PresetName } from '../../../../src-main/api/training';
 import { IMAGES_PER_CLUSTER, STREAM_ABOVE_BYTES } from '../../../../src-main/shared/model-design/review';
+import { MAX_CLASSES } from '../../../../src-main/api/train-config';
 
 export interface DatasetShape {
   count: number;
@@ -27,11 +28,18 @@ export interface DatasetShape {
 /** The preset's 20 clusters want at least IMAGES_PER_CLUSTER (20) images each. */
 export const CLUSTERS_NEED_IMAGES = 20 * IMAGES_PER_CLUSTER;
 
-export function suggestedPreset(dataset: DatasetShape | null, current: PresetName | null): { preset: PresetName; why: string } | null {
-  if (!dataset || current === 'cdcgan' || Math.max(dataset.width, dataset.height) > 64) return null;
+/** The design's model as far as the offer cares: a saved or hand-made design has no preset name. */
+export interface DesignedModel {
+  architecture?: string | undefined;
+  labels?: string | undefined;
+}
+
+export function suggestedPreset(dataset: DatasetShape | null, current: PresetName | null, model: DesignedModel = {}): { preset: PresetName; why: string } | null {
+  if (!dataset || Math.max(dataset.width, dataset.height) > 64) return null;
+  const conditional = model.architecture === 'cdcgan';
   const classes = dataset.classes ?? [];
-  if (classes.length >= 2) return labelledOffer(dataset, classes);
-  if (current === 'dcgan-clusters' || dataset.count < CLUSTERS_NEED_IMAGES) return null;
+  if (classes.length >= 2) return current === 'cdcgan' || (conditional && model.labels !== 'clusters') ? null : labelledOffer(dataset, classes);
+  if (current === 'cdcgan' || current === 'dcgan-clusters' || conditional || dataset.count < CLUSTERS_NEED_IMAGES) return null;
   if (dataset.channels !== 1) return null;
   // Clusters are found in a dataset held in memory; a bigger one trains from a stream.
   if (dataset.count * dataset.width * dataset.height * dataset.channels > STREAM_ABOVE_BYTES) return null;
@@ -47,10 +55,10 @@ export function suggestedPreset(dataset: DatasetShape | null, current: PresetNam
  */
 function labelledOffer(dataset: DatasetShape, classes: readonly { count: number }[]): { preset: PresetName; why: string } | null {
   const labelled = classes.reduce((n, c) => n + c.count, 0);
-  if (labelled < dataset.count || classes.some((c) => c.count === 0)) return null;
+  if (labelled < dataset.count || classes.some((c) => c.count === 0) || classes.length > MAX_CLASSES) return null;
   const kind = dataset.channels === 1 ? 'grey' : 'colour';
   return {
     preset: 'cdcgan',
-    why: `${dataset.count.toLocaleString('en-US')} ${kind} images in ${classes.length} classes (subfolders): the “Conditional DCGAN” preset tells G which class to draw, so you can ask it for one, and each class is drawn as often as it is in the folder. Measured: on the digits 97 % of its samples are the digit asked for, with a far lower KID than the plain DCGAN; on colour emoji sorted by category it was level with the plain DCGAN at its best checkpoint and behind at the end of a 48-minute run.`,
+    why: `${dataset.count.toLocaleString('en-US')} ${kind} images in ${classes.length} classes (subfolders): the “Conditional DCGAN” preset tells G which class to draw, so you can ask it for one; it learns the classes in the folder's proportions. Measured: on the digits 97 % of its samples are the digit asked for, with a far lower KID than the plain DCGAN; on colour emoji sorted by category (one seed) it was level with or ahead of the plain DCGAN at its best checkpoint, and about twice as far from the real images at the end of a 48-minute run.`,
   };
 }
