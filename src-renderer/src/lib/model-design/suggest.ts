@@ -59,6 +59,6 @@ function labelledOffer(dataset: DatasetShape, classes: readonly { count: number 
   const kind = dataset.channels === 1 ? 'grey' : 'colour';
   return {
     preset: 'cdcgan',
-    why: `${dataset.count.toLocaleString('en-US')} ${kind} images in ${classes.length} classes (subfolders): the “Conditional DCGAN” preset tells G which class to draw, so you can ask it for one; it learns the classes in the folder's proportions. Measured: on the digits 97 % of its samples are the digit asked for, with a far lower KID than the plain DCGAN; on colour emoji sorted by category (one seed) it was level with or ahead of the plain DCGAN at its best checkpoint, and about twice as far from the real images at the end of a 48-minute run.`,
+    why: `${dataset.count.toLocaleString('en-US')} ${kind} images in ${classes.length} classes (subfolders): the “Conditional DCGAN” preset tells G which class to draw, so you can ask it for one; it learns the classes in the folder's proportions. Measured: on the digits 97 % of its samples are the digit asked for, with a far lower KID than the plain DCGAN; on colour emoji sorted by category (one seed) it was level with or ahead of the plain DCGAN at its best checkpoint, and 1.5–2 times as far from the real images at the end of a 48-minute run.`,
   };
 }
