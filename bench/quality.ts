@@ -42,7 +42,7 @@ import type { BackendPreference, DatasetRef } from '../src-main/api/schemas';
 import type { MetricName, MetricValue } from '../src-main/api/evaluation';
 import { loadMnistDemo } from '../src-main/engine/dataset/mnist-demo';
 import { importDataset } from '../src-main/engine/dataset';
-import { isStreamed, openDatasetTrainingData, trainingBatches, type TrainingData } from '../src-main/engine/batches/training-data';
+import { openDatasetTrainingData, trainingBatches, trainingDataShape, type TrainingData } from '../src-main/engine/batches/training-data';
 import { TrainingSession } from '../src-main/engine/training/session';
 import { GeneratorCache } from '../src-main/engine/sampling';
 import { evaluateCheckpoint } from '../src-main/engine/evaluation/evaluate';
@@ -112,7 +112,7 @@ function fitted(name: PresetName): TrainConfig {
   );
   // On the emoji the presets train without labels, except the conditional DCGAN, which trains on
   // the categories (a user's folder sorted into subfolders), as the Model view fits it.
-  const classes = (isStreamed(data) ? data.reader : data).classNames.length;
+  const { classes } = trainingDataShape(data, '');
   const numClasses = config.model.labels === 'clusters' ? config.model.numClasses : config.model.architecture === 'cdcgan' ? classes : 0;
   const model = DATA === 'emoji' ? { ...config.model, resolution: 32 as const, channels: 3 as const, numClasses } : config.model;
   // Checked again: a conditional model on emoji imported without categories has no classes to take.

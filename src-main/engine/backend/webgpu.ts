@@ -20,6 +20,8 @@ export interface AdapterDescription {
 }
 
 const NO_LOADER = 'no GPU adapter: the Vulkan loader (libvulkan1) is not installed';
+/** On Linux with chromium's stock loader (the system has none), no driver it would find. */
+const noDriverForChromiumLoader = () => process.platform === 'linux' && usesChromiumLoader() && !hasVulkanDriver();
 const NO_DRIVER =
   'no GPU adapter: no Vulkan driver is installed (no ICD file in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d, none named by VK_DRIVER_FILES; install your GPU vendor\'s Vulkan driver)';
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|warp|microsoft basic render/i;
@@ -73,7 +75,7 @@ export function webgpuCandidate(options: WebGpuOptions): BackendCandidate & { ad
       // to look elsewhere (NixOS, Flatpak), so with one Dawn is always asked.
       if (process.platform === 'linux' && !options.allowSoftware) {
         if (!hasVulkanLoader()) throw new Error(NO_LOADER);
-        if (usesChromiumLoader() && !hasVulkanDriver()) throw new Error(NO_DRIVER);
+        if (noDriverForChromiumLoader()) throw new Error(NO_DRIVER);
       }
       const gpu = await installNodeGpu();
       const found = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -81,7 +83,7 @@ export function webgpuCandidate(options: WebGpuOptions): BackendCandidate & { ad
         throw new Error(
           process.platform === 'linux' && !hasVulkanLoader()
             ? NO_LOADER
-            : process.platform === 'linux' && usesChromiumLoader() && !hasVulkanDriver()
+            : noDriverForChromiumLoader()
               ? NO_DRIVER
               : 'no GPU adapter found (no WebGPU-capable GPU, or no Vulkan/Metal/D3D12 driver for it)',
         );
