@@ -116,7 +116,10 @@ function fitted(name: PresetName): TrainConfig {
   const numClasses = config.model.labels === 'clusters' ? config.model.numClasses : config.model.architecture === 'cdcgan' ? classes : 0;
   const model = DATA === 'emoji' ? { ...config.model, resolution: 32 as const, channels: 3 as const, numClasses } : config.model;
   // Checked again: a conditional model on emoji imported without categories has no classes to take.
-  return trainConfigSchema.parse({ ...config, model, steps: STEPS ?? 10_000_000, sampleEvery: 250, checkpointEvery: 1_000_000 });
+  // Checkpoints only at the end (and the best by in-training evaluation), unless the override asks
+  // for more: checkpoints to evaluate again afterwards, e.g. with --repeats.
+  const checkpointEvery = 'checkpointEvery' in OVERRIDE ? config.checkpointEvery : 1_000_000;
+  return trainConfigSchema.parse({ ...config, model, steps: STEPS ?? 10_000_000, sampleEvery: 250, checkpointEvery });
 }
 
 interface Row {

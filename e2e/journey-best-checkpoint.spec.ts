@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { preset } from '../src-main/api/training';
 import { CheckpointStore } from '../src-main/project/checkpoint/store';
+import { earlyStopMessage, writeRunEnd } from '../src-main/project/run-end';
 import { test, expect } from './support/web-mode';
 import { trainRunWithCli } from './support/runs';
 
@@ -70,3 +71,39 @@ test('a run opens at the checkpoint its evaluation scored best, in the explorer 
   await expect(view.getByTestId('explore-model')).toContainText('showing step 30');
   await expect(view.getByText('Opened at step 20')).toBeHidden();
 });
+
+test('a run that stopped early is finished in every view: the runs list, the Train view (which says why) and Explore at its best checkpoint', async ({ app, server }) => {
+  const folder = await mkdtemp(join(tmpdir(), 'gan-e2e-ended-'));
+  const configFile = join(folder, 'config.json');
+  await writeFile(configFile, JSON.stringify({ ...preset('mlp'), steps: 30, batchSize: 8, sampleEvery: 10, checkpointEvery: 10 }));
+  const runId = await trainRunWithCli(server.project, ['--config', configFile, '--steps', '30']).finally(() => rm(folder, { recursive: true, force: true }));
+  // What early stopping leaves on disk (the engine's side is unit-tested with a real session): a
+  // run configured for 100 steps with patience, ended at step 30, its evaluation's best at step 20.
+  const runDir = join(server.project, 'runs', runId);
+  const config = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8'));
+  await writeFile(join(runDir, 'config.json'), JSON.stringify({ ...config, steps: 100, evaluation: { every: 10, samples: 50, metric: 'kid', patience: 1 } }));
+  const message = earlyStopMessage(30, 1, 'kid');
+  await writeRunEnd(runDir, { step: 30, message });
+  await new CheckpointStore(join(runDir, 'checkpoints')).markBest('ckpt-000000020.gsc');
+  await app.reload();
+
+  await nav(app, 'Train');
+  await expect(app.getByTitle(runId, { exact: true }).locator('.state')).toHaveText('completed');
+  await expect(app.getByText('checkpoint at step 30 of 100 · stopped early · best at 20')).toBeVisible();
+  await app.getByRole('button', { name: `Open run ${runId}` }).click();
+  await expect(app.getByTestId('train-state')).toHaveText('Completed');
+  await expect(app.getByTestId('train-step')).toHaveText('Step 30 / 100');
+  await expect(app.getByTestId('train-ended')).toHaveText(message);
+  // Nothing to resume: the Current run panel (Pause/Resume, Stop) is for runs that can still train.
+  await expect(app.getByRole('button', { name: 'Resume', exact: true })).toHaveCount(0);
+  await app.getByTestId('train-ended').scrollIntoViewIfNeeded();
+  await app.screenshot({ path: 'test-results/train-stopped-early.png', fullPage: true });
+
+  // Finished, so Explore opens it at its best checkpoint rather than following it as a live run.
+  await nav(app, 'Explore');
+  const view = app.getByTestId('view-explore');
+  await view.getByLabel('Run', { exact: true }).selectOption(runId);
+  await expect(view.getByLabel('Checkpoint', { exact: true })).toHaveValue('ckpt-000000020.gsc');
+  await expect(view.getByText('Opened at step 20, the checkpoint this run’s evaluation scored best. “Latest” is step 30.')).toBeVisible();
+});
+

@@ -53,6 +53,9 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   await settings.getByLabel('Sample every', { exact: true }).fill('5');
   await settings.getByLabel('Checkpoint every', { exact: true }).fill('10');
   await settings.getByLabel('Learning-rate decay', { exact: true }).fill('0.5');
+  // Early stopping without evaluations: allowed, with a warning that says what it needs.
+  await settings.getByLabel('Stop after evaluations without improvement', { exact: true }).fill('3');
+  await expect(settings.getByText('early stopping needs evaluations', { exact: false }).first()).toBeVisible();
   await app.screenshot({ path: 'test-results/journey-design-model.png' });
 
   // Once more through Train and back, then the form's config as the Model view exports it.
@@ -60,11 +63,12 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   await nav(app, 'Model');
   await expect(settings.getByLabel('EMA decay', { exact: true })).toHaveValue('0.99');
   await expect(settings.getByLabel('Learning-rate decay', { exact: true })).toHaveValue('0.5');
+  await expect(settings.getByLabel('Stop after evaluations without improvement', { exact: true })).toHaveValue('3');
   const line = (await settings.locator('.go .line').textContent())!;
   const download = app.waitForEvent('download');
   await bar.getByRole('button', { name: 'Export JSON' }).click();
   const shown = JSON.parse(await readFile((await (await download).path())!, 'utf8'));
-  expect(shown).toMatchObject({ steps: 30, batchSize: 8, emaDecay: 0.99, sampleEvery: 5, checkpointEvery: 10, optimizer: { lrDecay: 0.5 }, model: { architecture: 'dcgan', resolution: 28, channels: 1 } });
+  expect(shown).toMatchObject({ steps: 30, batchSize: 8, emaDecay: 0.99, sampleEvery: 5, checkpointEvery: 10, optimizer: { lrDecay: 0.5 }, evaluation: { every: 0, patience: 3 }, model: { architecture: 'dcgan', resolution: 28, channels: 1 } });
 
   // The Train view's form says the same, and Start trains it.
   await nav(app, 'Train');

@@ -14,6 +14,8 @@ export const runSummarySchema = z.object({
   lastCheckpointStep: z.number().int().nullable(),
   /** The checkpoint marked best (at completion, or by evaluation), or null. */
   bestCheckpointStep: z.number().int().nullable(),
+  /** The step at which the run ended early by its own rule (early stopping), or null. */
+  endedStep: z.number().int().nullable().default(null),
   /** Why the run folder cannot be opened, or null. */
   damaged: z.string().nullable(),
 });
@@ -74,6 +76,8 @@ export const runTableRowSchema = z.object({
   /** The last logged step. */
   step: z.number().int().nonnegative(),
   lastCheckpointStep: z.number().int().nullable(),
+  /** The step at which the run ended early (early stopping), or null. */
+  endedStep: z.number().int().nullable(),
   damaged: z.string().nullable(),
   kid: metricSpanSchema,
   fid: metricSpanSchema,

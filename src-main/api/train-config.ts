@@ -107,6 +107,11 @@ export const evalConfigSchema = z
     /** Generated images per evaluation. */
     samples: z.number().int().min(50).max(50_000),
     metric: z.enum(evalMetrics),
+    /**
+     * Early stopping: the run ends after this many evaluations in a row without a new best (its
+     * best checkpoint kept). 0 trains every step. Defaults keep older configs readable.
+     */
+    patience: z.number().int().min(0).max(1000).default(0),
   })
   .strict();
 export type EvalConfig = z.infer<typeof evalConfigSchema>;
@@ -129,7 +134,7 @@ export const trainConfigSchema = z
     keepCheckpoints: z.number().int().min(1).max(100),
     // Defaults keep configs written before these fields existed readable.
     augment: augmentConfigSchema.default({ flip: false, diffAugment: [], adaptive: false }),
-    evaluation: evalConfigSchema.default({ every: 0, samples: 500, metric: 'kid' }),
+    evaluation: evalConfigSchema.default({ every: 0, samples: 500, metric: 'kid', patience: 0 }),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -126,7 +126,7 @@ export function preset(name: PresetName): TrainConfig {
     checkpointEvery: 250,
     keepCheckpoints: 5,
     augment: { flip: false, diffAugment: [], adaptive: false },
-    evaluation: { every: 0, samples: 500, metric: 'kid' },
+    evaluation: { every: 0, samples: 500, metric: 'kid', patience: 0 },
   };
   switch (name) {
     case 'mlp':

@@ -46,4 +46,21 @@ describe('gan-studio train flags', () => {
       expect((error as { issues: string[] }).issues.join(' ')).toMatch(/^Learning-rate decay: /);
     }
   });
+
+  it('turns on in-training evaluation and early stopping with --eval-every and --patience, also over a config file that has no evaluation', async () => {
+    const config = assertTrainable(await buildConfig({ preset: 'dcgan', 'eval-every': '500', patience: '4' }, emoji, undefined));
+    expect(config.evaluation).toEqual({ every: 500, samples: 500, metric: 'kid', patience: 4 });
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan' }, emoji, undefined)).evaluation.patience).toBe(0);
+    const { evaluation: _evaluation, ...older } = preset('dcgan');
+    const file = join(await mkdtemp(join(tmpdir(), 'gan-train-config-')), 'old.json');
+    await writeFile(file, JSON.stringify(older));
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan', config: file }, emoji, undefined)).evaluation).toEqual({ every: 0, samples: 500, metric: 'kid', patience: 0 });
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan', config: file, patience: '3' }, emoji, undefined)).evaluation.patience).toBe(3);
+    for (const bad of ['-1', '2.5', 'many']) {
+      const error = await buildConfig({ preset: 'dcgan', patience: bad }, emoji, undefined).then((c) => assertTrainable(c)).catch((e: { issues?: string[] }) => e);
+      expect((error as { issues: string[] }).issues.join(' ')).toMatch(/^Stop after evaluations without improvement: /);
+    }
+    // Patience without evaluations is a warning (the run trains every step), not a refusal.
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan', patience: '3' }, emoji, undefined)).evaluation).toMatchObject({ every: 0, patience: 3 });
+  });
 });

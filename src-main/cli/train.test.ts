@@ -4,12 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMetricsLog } from '../project/metrics-log';
 import { tinyConfig } from '../engine/training/testing-config';
+import { writeRunEnd } from '../project/run-end';
 
 const cli = fileURLToPath(new URL('./index.ts', import.meta.url));
 
@@ -116,4 +117,26 @@ describe('gan-studio train', () => {
     expect(plain.stderr).toMatch(/only the conditional DCGAN can be conditioned on clusters/);
     expect(await readdir(join(dir, 'project', 'runs')).catch(() => [])).toEqual([]);
   }, 120_000);
+
+  it('a run that ended early is finished: --resume says so and how to train longer, and trains nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gan-cli-ended-'));
+    const configFile = join(dir, 'config.json');
+    await writeFile(configFile, JSON.stringify(tinyConfig({ steps: 6, checkpointEvery: 3, sampleEvery: 100 })));
+    const first = await runCli(['train', '--config', configFile, '--backend', 'cpu', '--project', join(dir, 'project')]);
+    expect(first.code, first.stderr).toBe(0);
+    const runDir = join(dir, 'project', 'runs', (await readdir(join(dir, 'project', 'runs')))[0]!);
+    // What early stopping leaves: a run configured for more steps, ended at its newest checkpoint.
+    const config = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8')) as { steps: number };
+    await writeFile(join(runDir, 'config.json'), JSON.stringify({ ...config, steps: 40 }));
+    await writeRunEnd(runDir, { step: 6, message: 'Stopped early at step 6: KID has not improved in 2 evaluations in a row (early stopping).' });
+    const stepLines = async () => (await readMetricsLog(join(runDir, 'metrics.jsonl'))).lines.filter((l) => l.type === 'step').length;
+    const before = await stepLines();
+
+    const resumed = await runCli(['train', '--resume', runDir, '--backend', 'cpu']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/has finished: Stopped early at step 6: KID has not improved/);
+    expect(resumed.stderr).toMatch(/--config ".*config\.json" --patience 0/);
+    expect(await stepLines()).toBe(before);
+  }, 120_000);
 });
+

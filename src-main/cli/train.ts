@@ -43,6 +43,8 @@ export async function train(args: string[]): Promise<void> {
       clusters: { type: 'string' },
       lr: { type: 'string' },
       'lr-decay': { type: 'string' },
+      'eval-every': { type: 'string' },
+      patience: { type: 'string' },
       seed: { type: 'string' },
       config: { type: 'string' },
       project: { type: 'string' },
@@ -59,12 +61,12 @@ export async function train(args: string[]): Promise<void> {
   const given = new Set<string>(tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
   if (values.resume) {
     // A resumed run continues with its own config.json, dataset and clusters.json: settings for a new run would be ignored.
-    const ignored = ['data', 'preset', 'model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'lr-decay', 'seed', 'config', 'project', 'out'].filter((key) => given.has(key));
+    const ignored = ['data', 'preset', 'model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'lr-decay', 'eval-every', 'patience', 'seed', 'config', 'project', 'out'].filter((key) => given.has(key));
     if (ignored.length) {
       throw new Error(`--resume continues a run with the settings it started with: ${ignored.map((key) => `--${key}`).join(', ')} cannot go with it (leave ${ignored.length === 1 ? 'it' : 'them'} out, or start a new run)`);
     }
   }
-  for (const key of ['steps', 'batch', 'lr', 'lr-decay', 'seed'] as const) {
+  for (const key of ['steps', 'batch', 'lr', 'lr-decay', 'eval-every', 'patience', 'seed'] as const) {
     const value = values[key];
     if (value !== undefined && !Number.isFinite(flagNumber(value))) throw new Error(`--${key} takes a number (got "${value}")`);
   }
@@ -140,8 +142,19 @@ export async function train(args: string[]): Promise<void> {
       process.stderr.write(`${change}\n`);
       session.note(change);
     }
-    process.stderr.write(`Resuming ${session.runDir} at step ${session.status().step}\n`);
-    if (session.status().step >= session.config.steps) {
+    const reopened = session.status();
+    if (reopened.state === 'completed') {
+      // Ended early by its own rule (early stopping): finished, as one that trained all its steps.
+      await session.dispose();
+      await group?.close();
+      process.stderr.write(
+        `${session.runDir} has finished: ${reopened.message}\nTo train longer, start a new run with its settings and data (a --patience of 0 trains every step):\n` +
+          `  gan-studio train --project "${dataProject}" --data ${dataset === 'demo:mnist' ? 'mnist' : dataset} --config "${join(session.runDir, 'config.json')}" --patience 0\n`,
+      );
+      return;
+    }
+    process.stderr.write(`Resuming ${session.runDir} at step ${reopened.step}\n`);
+    if (reopened.step >= session.config.steps) {
       process.stderr.write(
         `It has trained all its ${session.config.steps} steps already. To train longer, start a new run with its settings and data:\n` +
           `  gan-studio train --project "${dataProject}" --data ${dataset === 'demo:mnist' ? 'mnist' : dataset} --config "${join(session.runDir, 'config.json')}" --steps <more>\n`,
@@ -248,6 +261,14 @@ export async function buildConfig(values: Record<string, string | boolean | unde
       ...(values.lr !== undefined && { gLr: flagNumber(values.lr), dLr: flagNumber(values.lr) }),
       ...(values['lr-decay'] !== undefined && { lrDecay: flagNumber(values['lr-decay']) }),
     },
+    // A --config file from before in-training evaluation has none: the schema's default then.
+    ...((values['eval-every'] !== undefined || values.patience !== undefined) && {
+      evaluation: {
+        ...(base.evaluation ?? preset('dcgan').evaluation),
+        ...(values['eval-every'] !== undefined && { every: flagNumber(values['eval-every']) }),
+        ...(values.patience !== undefined && { patience: flagNumber(values.patience) }),
+      },
+    }),
   };
   return candidate;
 }

@@ -41,6 +41,8 @@ export const trainUsage = `Usage: gan-studio train [options]
   --clusters <k>       Condition on k (2–100) clusters k-means finds in the images (self-conditioning; no labels needed)
   --lr <x>             Learning rate of both networks
   --lr-decay <share>   Both learning rates fall linearly to 0 over this share of the last steps (0–1) [0]
+  --eval-every <n>     Measure KID every n steps on the domain classifier, marking the best checkpoint (0: off) [0]
+  --patience <n>       Early stopping: end the run after n evaluations in a row without a new best (0: off) [0]
   --seed <n>           Random seed
   --config <file>      A full config.json (as the app saves it); other flags override it
   --project <dir>      Project folder; the run goes to <dir>/runs/<id> (--out: its old name) [~/Documents/GAN Studio/Default project]

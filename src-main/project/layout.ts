@@ -38,6 +38,8 @@ export const RUN_FILE = 'run.json';
 /** The clusters a self-conditioned run trains on (centres and sizes), so resume and evaluation use the same. */
 export const CLUSTERS_FILE = 'clusters.json';
 export const METRICS_FILE = 'metrics.jsonl';
+/** Written when a run ends before its last step by its own rule (early stopping): the step and why. */
+export const ENDED_FILE = 'ended.json';
 export const EVALUATIONS_FILE = 'evaluations.jsonl';
 export const CHECKPOINTS_DIR = 'checkpoints';
 export const SAMPLES_DIR = 'samples';
@@ -70,6 +72,7 @@ export function runFiles(runDir: string) {
     run: join(runDir, RUN_FILE),
     clusters: join(runDir, CLUSTERS_FILE),
     metrics: join(runDir, METRICS_FILE),
+    ended: join(runDir, ENDED_FILE),
     evaluations: join(runDir, EVALUATIONS_FILE),
     checkpoints: join(runDir, CHECKPOINTS_DIR),
     samples: join(runDir, SAMPLES_DIR),

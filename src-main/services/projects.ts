@@ -12,6 +12,7 @@ import type { TrainConfig } from '../api/train-config';
 import { runNameSchema, type ProjectInfo, type RunSummary } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import { readRunConfig } from '../project/run-config';
+import { readRunEnd } from '../project/run-end';
 import { CheckpointStore, type CheckpointInfo } from '../project/checkpoint';
 import { exportsDirOf, runDirOf, runFiles, runIdOf, runsDirOf, uploadsDirOf } from '../project/layout';
 
@@ -98,10 +99,11 @@ export async function listRuns(projectDir: string): Promise<RunSummary[]> {
           steps: config.steps,
           lastCheckpointStep: checkpoints[0]?.step ?? null,
           bestCheckpointStep: checkpoints.find((c) => c.best)?.step ?? null,
+          endedStep: (await readRunEnd(dir))?.step ?? null,
           damaged: null,
         };
       } catch (err) {
-        return { runId, name, created, summary: '', steps: 0, lastCheckpointStep: null, bestCheckpointStep: null, damaged: (err as Error).message.split('\n')[0]! };
+        return { runId, name, created, summary: '', steps: 0, lastCheckpointStep: null, bestCheckpointStep: null, endedStep: null, damaged: (err as Error).message.split('\n')[0]! };
       }
     }),
   );

@@ -40,6 +40,7 @@ export async function runTableRow(runDir: string, run: Awaited<ReturnType<typeof
     steps: run.steps,
     step,
     lastCheckpointStep: run.lastCheckpointStep,
+    endedStep: run.endedStep,
     damaged: run.damaged,
     kid: span(points.filter((p) => p.metric === 'kid')),
     fid: span(points.filter((p) => p.metric === 'fid')),

@@ -20,6 +20,7 @@ import type { TrainingEvalPoint } from '../../api/evaluation';
 import { DomainClassifier } from './classifier';
 import { evaluationDirOf } from '../../project/layout';
 import { bestEvalUpTo, TrainingEvaluator } from './in-training';
+import { readRunEnd } from '../../project/run-end';
 import type { ImageSource } from './extractor';
 
 let project: string;
@@ -50,8 +51,21 @@ function recorder() {
   return { statuses, points, listener, until };
 }
 
-const evalConfig = (every: number, samples: number, steps: number) =>
-  tinyConfig({ steps, checkpointEvery: 3, keepCheckpoints: 2, sampleEvery: 1000, evaluation: { every, samples, metric: 'kid' } });
+const evalConfig = (every: number, samples: number, steps: number, patience = 0) =>
+  tinyConfig({ steps, checkpointEvery: 3, keepCheckpoints: 2, sampleEvery: 1000, evaluation: { every, samples, metric: 'kid', patience } });
+
+/** An evaluator that reports `values` in turn instead of measuring (the session's rules are under test). */
+function scripted(values: number[], config: ReturnType<typeof evalConfig>) {
+  const evaluator = new (class extends TrainingEvaluator {
+    override isReady() {
+      return true;
+    }
+    override async evaluate() {
+      return { value: values.shift() ?? Number.NaN, std: null, baseline: 0 };
+    }
+  })({ source: 'demo:mnist', projectDir: project, evaluation: config.evaluation, seed: config.seed });
+  return evaluator;
+}
 
 describe('in-training evaluation', () => {
   it('logs and emits KID every N steps and marks the lowest one’s checkpoint best', async () => {
@@ -83,6 +97,51 @@ describe('in-training evaluation', () => {
     const checkpoints = await new CheckpointStore(join(session.runDir, 'checkpoints')).list();
     expect(checkpoints.filter((c) => c.best).map((c) => c.step)).toEqual([bestStep]);
     expect(await bestEvalUpTo(join(session.runDir, 'metrics.jsonl'), 8)).toBe(min);
+  });
+
+  it('stops early after `patience` evaluations without a new best, keeps the best checkpoint, and stays finished when reopened', async () => {
+    // Evaluations at steps 2, 4, 6, 8…: best at 4, then two without a new best (a tie is not one).
+    const config = evalConfig(2, 50, 40, 2);
+    const rec = recorder();
+    const session = await TrainingSession.create(join(project, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), rec.listener, {
+      evaluator: scripted([0.5, 0.3, 0.4, 0.3, 0.1], config),
+    });
+    session.start();
+    await rec.until(() => rec.statuses.at(-1)?.state === 'completed', 'run completes');
+    const final = session.status();
+    await session.dispose();
+
+    expect(rec.points.map((p) => [p.step, p.best])).toEqual([[2, true], [4, true], [6, false], [8, false]]);
+    expect(final).toMatchObject({ state: 'completed', step: 8, steps: 40 });
+    expect(final.message).toMatch(/^Stopped early at step 8: KID has not improved in 2 evaluations in a row/);
+    const checkpoints = await new CheckpointStore(join(session.runDir, 'checkpoints')).list();
+    expect(checkpoints[0]!.step).toBe(8);
+    expect(checkpoints.find((c) => c.best)?.step).toBe(4);
+    const { lines } = await readMetricsLog(join(session.runDir, 'metrics.jsonl'));
+    expect(Math.max(...lines.filter((l) => l.type === 'step').map((l) => Number(l.step)))).toBe(8);
+    expect(lines.some((l) => l.type === 'event' && /^Stopped early at step 8/.test(String(l.message)))).toBe(true);
+    expect(await readRunEnd(session.runDir)).toEqual({ step: 8, message: final.message });
+
+    // Reopened, it is finished: completed with the same message, and start() does not train on.
+    const reopened = recorder();
+    const { session: again } = await TrainingSession.open(session.runDir, (c) => memoryBatches(loadMnistDemo(), c.model), reopened.listener);
+    expect(again.status()).toMatchObject({ state: 'completed', step: 8, message: final.message });
+    again.start();
+    expect(again.status().state).toBe('completed');
+    await again.dispose();
+  });
+
+  it('without patience, or with evaluations that keep improving, a run trains all its steps', async () => {
+    for (const [patience, values] of [[0, [0.5, 0.6, 0.7, 0.8]], [2, [0.5, 0.4, 0.6, 0.3]]] as const) {
+      const config = evalConfig(2, 50, 8, patience);
+      const rec = recorder();
+      const session = await TrainingSession.create(join(project, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), rec.listener, { evaluator: scripted([...values], config) });
+      session.start();
+      await rec.until(() => rec.statuses.at(-1)?.state === 'completed', 'run completes');
+      expect(session.status(), `patience ${patience}`).toMatchObject({ state: 'completed', step: 8, message: null });
+      await session.dispose();
+      expect(await readRunEnd(session.runDir)).toBeNull();
+    }
   });
 
   it('a pause interrupts an evaluation in progress instead of waiting for it', async () => {

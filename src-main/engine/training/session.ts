@@ -8,6 +8,7 @@ import { readRunClusters, writeRunClusters, type SavedClusters } from '../../pro
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir } from 'node:fs/promises';
 import { readRunConfig } from '../../project/run-config';
+import { earlyStopMessage, readRunEnd, writeRunEnd } from '../../project/run-end';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TrainConfig } from '../../api/train-config';
@@ -81,6 +82,10 @@ export class TrainingSession {
   private readonly coach: Coach;
   /** Lowest in-training KID/FID so far (lower is better for both); its checkpoint is the run's best. */
   private bestEval: number | null = null;
+  /** Evaluations since the best one, for early stopping (config.evaluation.patience). */
+  private evalsSinceBest = 0;
+  /** Set by an evaluation that exhausted the patience: the loop ends the run with this message. */
+  private stopEarly: string | null = null;
   /** Aborts an evaluation in progress when the run is paused, stopped or rolled back. */
   private evalAbort: AbortController | null = null;
 
@@ -152,12 +157,22 @@ export class TrainingSession {
     const session = new TrainingSession(runId, runDir, config, makeTrainer(config, batches), batches, checkpoints, log, listener, makeEvaluator(config), variety, makeTrainer);
     try {
       const skipped = await session.restoreLatest('open');
+      await session.applyRunEnd();
       if (!clusters && batches.clusters) await writeRunClusters(runDir, batches.clusters);
       return { session, skipped };
     } catch (err) {
       // Nothing of this session outlives the refusal: its trainer's tensors, its log.
       await session.dispose();
       throw err;
+    }
+  }
+
+  /** A run that ended early (ended.json) at the step it reopens at is finished: it does not train on. */
+  private async applyRunEnd(): Promise<void> {
+    const end = await readRunEnd(this.runDir);
+    if (end && end.step === this.trainer.step && this.trainer.step > 0) {
+      this.state = 'completed';
+      this.message = end.message;
     }
   }
 
@@ -322,6 +337,13 @@ export class TrainingSession {
       if (isSampleStep(metrics.step, config.sampleEvery)) await this.saveSamples(metrics.step);
       if (metrics.step % config.checkpointEvery === 0) await this.checkpoint();
       if (this.evaluator && config.evaluation.every > 0 && metrics.step % config.evaluation.every === 0) await this.evaluate(metrics.step);
+      if (this.stopEarly !== null && this.state === 'running') {
+        this.flushMetrics();
+        await this.checkpoint();
+        await writeRunEnd(this.runDir, { step: this.trainer.step, message: this.stopEarly });
+        this.setState('completed', this.stopEarly);
+        return;
+      }
       if (performance.now() - this.lastEmit > METRICS_INTERVAL_MS) this.flushMetrics();
       // Let pause/stop/update messages in between steps, and other views' requests finish.
       await engineThread.yieldTurn(shareWindowMs(metrics.stepMs));
@@ -353,11 +375,16 @@ export class TrainingSession {
       const best = this.bestEval === null || value < this.bestEval;
       if (best) {
         this.bestEval = value;
+        this.evalsSinceBest = 0;
         await this.checkpoint(true);
+      } else {
+        this.evalsSinceBest++;
       }
       const point: TrainingEvalPoint = { step, metric: evaluator.metric, value, std, baseline, best };
       this.log.append({ type: 'eval', ...point });
       this.listener.evaluation?.(this.runId, point);
+      const { patience } = this.config.evaluation;
+      if (patience > 0 && this.evalsSinceBest >= patience) this.stopEarly = earlyStopMessage(step, patience, evaluator.metric);
     } catch (err) {
       const message = abort.signal.aborted ? 'interrupted' : `failed: ${err instanceof Error ? err.message : String(err)}`;
       this.log.append({ type: 'event', step, message: `Evaluation at step ${step} ${message}` });
@@ -413,6 +440,8 @@ export class TrainingSession {
       const bestEval = await bestEvalUpTo(this.log.path, 0);
       this.replaceTrainer();
       this.bestEval = bestEval;
+      this.evalsSinceBest = 0;
+      this.stopEarly = null;
       this.log.append({ type: 'event', step: 0, message: 'no checkpoint saved yet: back to the initial weights' });
       return [];
     }
@@ -429,6 +458,10 @@ export class TrainingSession {
     this.replaceTrainer(trainer);
     this.lastCheckpointStep = step;
     this.bestEval = bestEval;
+    // Patience counts again from here: continuing a run that stopped early trains for up to
+    // `patience` more evaluations (a crash-resume, at worst, the same).
+    this.evalsSinceBest = 0;
+    this.stopEarly = null;
     this.log.append({ type: 'event', step, message: `resumed from checkpoint at step ${step}` });
     if (restored.adaptiveMissing) {
       this.log.append({ type: 'event', step, message: `${file} has no adaptive augmentation state: the strength starts again from 0` });

@@ -105,7 +105,9 @@ describe('reviewConfig', () => {
     expect(paths({ ...dcgan, optimizer: { ...dcgan.optimizer, dLr: 0.004 } })).toEqual(['warning optimizer.dLr']);
     expect(paths({ ...dcgan, batchSize: 4 })).toEqual(['warning batchSize']);
     expect(paths({ ...dcgan, steps: 100 })).toEqual(['warning emaDecay', 'warning checkpointEvery']);
-    expect(paths({ ...dcgan, evaluation: { every: 500, samples: 500, metric: 'fid' } })).toEqual(['warning evaluation.samples']);
+    expect(paths({ ...dcgan, evaluation: { every: 500, samples: 500, metric: 'fid', patience: 0 } })).toEqual(['warning evaluation.samples']);
+    expect(paths({ ...dcgan, evaluation: { every: 0, samples: 500, metric: 'kid', patience: 3 } })).toEqual(['warning evaluation.patience']);
+    expect(paths({ ...dcgan, evaluation: { every: 500, samples: 500, metric: 'kid', patience: 3 } })).toEqual([]);
   });
 
   it('describes a project dataset from its summary', () => {

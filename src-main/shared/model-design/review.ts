@@ -93,6 +93,7 @@ export const fieldLabels: Record<string, string> = {
   'evaluation.every': 'Evaluate every',
   'evaluation.samples': 'Evaluation samples',
   'evaluation.metric': 'Metric',
+  'evaluation.patience': 'Stop after evaluations without improvement',
   seed: 'Seed',
 };
 
@@ -247,6 +248,9 @@ function trainingFindings(config: TrainConfig): Finding[] {
   if (config.checkpointEvery > config.steps) out.push(warning('checkpointEvery', 'longer than the run: no checkpoint before the last step, so a crash loses everything'));
   const { evaluation } = config;
   if (evaluation.every > config.steps) out.push(warning('evaluation.every', 'longer than the run: it will never evaluate'));
+  if (evaluation.patience > 0 && evaluation.every === 0) {
+    out.push(warning('evaluation.patience', 'early stopping needs evaluations: set “Evaluate every”, or the run trains all its steps'));
+  }
   if (evaluation.every > 0 && evaluation.metric === 'fid' && evaluation.samples < 2000) {
     out.push(warning('evaluation.samples', `FID is biased upwards with few samples (${evaluation.samples}); use KID, or 2,000 or more`));
   }

@@ -12,6 +12,7 @@ const row = (runId: string, over: Partial<RunTableRow> = {}, config: object = pr
   steps: 100,
   step: 100,
   lastCheckpointStep: 100,
+  endedStep: null,
   damaged: null,
   kid: null,
   fid: null,
@@ -34,6 +35,12 @@ describe('runs table', () => {
     expect(sortRows([a, b, c], col('kidBest'), false).map((r) => r.runId)).toEqual(['bb', 'a', 'ccc']);
     expect(sortRows([a, b, c], col('kidBest'), true).map((r) => r.runId)).toEqual(['a', 'bb', 'ccc']);
     expect(sortRows([a, b, c], col('state'), false).map((r) => runState(r, null))).toEqual(['completed', 'completed', 'stopped']);
+  });
+
+  it('calls a run that ended early (early stopping) at its newest checkpoint completed, and one stopped elsewhere stopped', () => {
+    expect(runState(row('e', { lastCheckpointStep: 40, endedStep: 40 }), null)).toBe('completed');
+    expect(runState(row('e', { lastCheckpointStep: 45, endedStep: 40 }), null)).toBe('stopped');
+    expect(runState(row('e', { lastCheckpointStep: 40, endedStep: 40 }), 'paused')).toBe('paused');
   });
 
   it('adds a column for each setting that differs between the runs, and only those', () => {

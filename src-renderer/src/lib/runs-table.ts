@@ -23,10 +23,12 @@ export interface Column {
 export type RunState = 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'damaged';
 
 /** A run's state: the live one for the open run, else what its folder says. */
-export function runState(row: Pick<RunTableRow, 'damaged' | 'lastCheckpointStep' | 'steps'>, live: string | null): RunState {
+export function runState(row: Pick<RunTableRow, 'damaged' | 'lastCheckpointStep' | 'steps' | 'endedStep'>, live: string | null): RunState {
   if (live === 'running' || live === 'paused') return live;
   if (row.damaged) return 'damaged';
-  if (row.lastCheckpointStep !== null && row.lastCheckpointStep >= row.steps) return 'completed';
+  // Finished: all its steps, or ended early by its own rule at its newest checkpoint.
+  const last = row.lastCheckpointStep;
+  if (last !== null && (last >= row.steps || last === row.endedStep)) return 'completed';
   return live === 'failed' ? 'failed' : 'stopped';
 }
 

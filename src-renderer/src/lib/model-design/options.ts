@@ -140,6 +140,8 @@ export const fieldHints: Record<string, string> = {
     'ADA (Karras et al. 2020): each ticked policy applies to each image with a chance p that starts at 0 and rises only while D memorises the real images (the Train view charts it). Off: every image, every step. Not with Wasserstein losses.',
   'evaluation.every': 'Steps between quality measurements, which also mark the best checkpoint; 0 turns them off.',
   'evaluation.samples': 'Generated images per measurement: more is steadier and slower.',
+  'evaluation.patience':
+    'Early stopping: the run ends after this many evaluations in a row without a new best, and keeps its best checkpoint (Explore and Gallery open it). A single KID is noisy (README, #20), so allow a few. 0 trains every step.',
   'evaluation.metric': 'KID is unbiased even with a few hundred samples; FID is the standard but biased upwards with few samples.',
 };
 
@@ -170,6 +172,7 @@ export const numberRanges: Record<string, { min: number; max?: number; step?: nu
   seed: { min: 0, max: 2 ** 31 - 1 },
   'evaluation.every': { min: 0 },
   'evaluation.samples': { min: 50, max: 50_000 },
+  'evaluation.patience': { min: 0, max: 1000 },
 };
 
 /** "DCGAN · 28×28×1 · z 64 · BCE" — the model in one line. */
