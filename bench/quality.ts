@@ -128,8 +128,8 @@ interface Row {
   /** Null on a best-checkpoint row: its run's time is on the row above. */
   minutes: number | null;
   msPerStep: number | null;
-  /** Each metric's median over --repeats evaluations, and the range when there were several. */
-  values: Partial<Record<MetricName, MetricValue & { range?: [number, number] | undefined }>>;
+  /** Each metric's median over --repeats draws, and their range when there were several. */
+  values: Partial<Record<MetricName, MetricValue>>;
   grid: string | null;
 }
 const rows: Row[] = [];
@@ -183,18 +183,14 @@ for (const name of PRESETS) {
   const conditionedOnData = config.model.architecture === 'cdcgan' && config.model.labels === 'dataset';
   const metrics = DATA === 'emoji' && !BY_CATEGORY ? (['kid', 'pr'] as const) : (['kid', 'is', 'pr', ...(conditionedOnData ? (['class-accuracy'] as const) : [])] as const);
   // --repeats N evaluates each checkpoint with evaluation seeds 0…N−1 (other real halves, other
-  // latents) and keeps each metric's median: on the emoji one KID moves ×2–5 with that seed.
+  // latents) and keeps each metric's median, as the Evaluate view's Draws do: on the emoji one KID
+  // moves ×2–5 with that seed.
   const evaluate = async (file?: string) => {
-    const records = [];
-    for (let seed = 0; seed < REPEATS; seed++) {
-      records.push(
-        await evaluateCheckpoint(
-          { projectDir: project, runDir: session.runDir, file, metrics: [...metrics], samples: SAMPLES, extractor: 'classifier', bootstrap: 0, seed },
-          { generators, backend: backend.active },
-        ),
-      );
-    }
-    return medianValues(records.map((r) => r.values));
+    const record = await evaluateCheckpoint(
+      { projectDir: project, runDir: session.runDir, file, metrics: [...metrics], samples: SAMPLES, extractor: 'classifier', bootstrap: 0, seed: 0, repeats: REPEATS },
+      { generators, backend: backend.active },
+    );
+    return Object.fromEntries(record.values.map((v) => [v.metric, v])) as Row['values'];
   };
   rows.push({ preset: name, steps, minutes: seconds / 60, msPerStep: (seconds * 1000) / steps, values: await evaluate(), grid });
   // The checkpoint the in-training evaluation chose, when it chose one before the last step.
@@ -208,20 +204,9 @@ for (const name of PRESETS) {
   await copyFile(join(runFiles(session.runDir).samples, sampleFileName(Math.floor(steps / 250) * 250 || 1)), grid.replace('.png', '-timeline.png')).catch(() => undefined);
 }
 
-/** Each metric's median over repeated evaluations, with the range of its values. */
-function medianValues(runs: MetricValue[][]): Row['values'] {
-  const out: Row['values'] = {};
-  for (const first of runs[0]!) {
-    const all = runs.map((values) => values.find((v) => v.metric === first.metric)!).sort((a, b) => a.value - b.value);
-    const median = all[Math.floor((all.length - 1) / 2)]!;
-    out[first.metric] = { ...median, range: all.length > 1 ? [all[0]!.value, all.at(-1)!.value] : undefined };
-  }
-  return out;
-}
-
-const cell = (v: (MetricValue & { range?: [number, number] | undefined }) | undefined, scale = 1) =>
+const cell = (v: MetricValue | undefined, scale = 1) =>
   v
-    ? `${(v.value * scale).toPrecision(3)}${v.range ? ` (${(v.range[0] * scale).toPrecision(2)}–${(v.range[1] * scale).toPrecision(2)})` : ''} (real ${v.baseline === null ? '—' : (v.baseline * scale).toPrecision(3)})${v.caveat ? ' ⚠' : ''}`
+    ? `${(v.value * scale).toPrecision(3)}${v.draws ? ` (${(v.draws.low * scale).toPrecision(2)}–${(v.draws.high * scale).toPrecision(2)})` : ''} (real ${v.baseline === null ? '—' : (v.baseline * scale).toPrecision(3)})${v.caveat ? ' ⚠' : ''}`
     : '—';
 const header = '| preset | steps | min | ms/step | KID ×10³ | IS | precision | recall | class acc. |';
 const table = [

@@ -47,6 +47,16 @@ test('a checkpoint is evaluated with KID, shown with its baseline, and exported 
   // The classifier the app trained is now listed with its test accuracy.
   await expect(app.getByTestId('extractor-note')).toContainText(/MNIST digits \(demo\): 10 classes, \d+\.\d% test accuracy/);
 
+  // Again with three draws (other latents, other halves of the real images): medians and their range.
+  await evaluate.getByLabel('Draws', { exact: true }).fill('11');
+  await expect(evaluate.getByText('A whole number from 1 to 10')).toBeVisible();
+  await expect(evaluate.getByRole('button', { name: 'Evaluate checkpoint' })).toBeDisabled();
+  await evaluate.getByLabel('Draws', { exact: true }).fill('3');
+  await evaluate.getByRole('button', { name: 'Evaluate checkpoint' }).click();
+  await expect(row).toHaveCount(2, { timeout: 180_000 });
+  await expect(row.locator('td[data-metric="kid"] .value').filter({ hasText: '3 draws' })).toHaveText(/^-?\d[\d.e+-]* \(-?\d[\d.e+-]*–-?\d[\d.e+-]*, 3 draws\)$/);
+  await expect(row.locator('td[data-metric="fid"] .value').filter({ hasText: '3 draws' })).toBeVisible();
+
   const download = app.waitForEvent('download');
   await app.getByRole('button', { name: 'Export CSV' }).click();
   const file = await (await download).path();
@@ -54,5 +64,7 @@ test('a checkpoint is evaluated with KID, shown with its baseline, and exported 
   const lines = csv.trim().split('\r\n');
   expect(lines[0]).toMatch(/^run,checkpoint,step,/);
   expect(lines.some((line) => line.startsWith(`${runId},ckpt-000000030.gsc,30,`) && line.includes(',kid,'))).toBe(true);
+  expect(lines[0]).toMatch(/,draws,draws_low,draws_high$/);
+  expect(lines.filter((line) => line.includes(',kid,') && /,3,-?\d[^,]*,-?\d[^,]*$/.test(line))).toHaveLength(1);
   await app.screenshot({ path: 'test-results/evaluate-view.png', fullPage: true });
 });

@@ -82,7 +82,7 @@ test('a run that stopped early is finished in every view: the runs list, the Tra
   const runDir = join(server.project, 'runs', runId);
   const config = JSON.parse(await readFile(join(runDir, 'config.json'), 'utf8'));
   await writeFile(join(runDir, 'config.json'), JSON.stringify({ ...config, steps: 100, evaluation: { every: 10, samples: 50, metric: 'kid', patience: 1 } }));
-  const message = earlyStopMessage(30, 1, 'kid');
+  const message = earlyStopMessage(30, 1, 'kid', 20);
   await writeRunEnd(runDir, { step: 30, message });
   await new CheckpointStore(join(runDir, 'checkpoints')).markBest('ckpt-000000020.gsc');
   await app.reload();
@@ -106,4 +106,3 @@ test('a run that stopped early is finished in every view: the runs list, the Tra
   await expect(view.getByLabel('Checkpoint', { exact: true })).toHaveValue('ckpt-000000020.gsc');
   await expect(view.getByText('Opened at step 20, the checkpoint this run’s evaluation scored best. “Latest” is step 30.')).toBeVisible();
 });
-

@@ -22,6 +22,9 @@ export const extractorKinds = ['classifier', 'inception'] as const;
 export const extractorKindSchema = z.enum(extractorKinds);
 export type ExtractorKindName = z.infer<typeof extractorKindSchema>;
 
+/** Draws one evaluation may average over (each costs a full evaluation). */
+export const MAX_REPEATS = 10;
+
 // zod 4 numbers refuse NaN and ±Infinity: a metric that could not be computed is left out, not sent.
 const finite = z.number();
 
@@ -38,6 +41,11 @@ export const metricValueSchema = z.object({
   better: z.enum(['lower', 'higher']),
   /** Why this number should not be read at face value here (e.g. precision of collapsed samples). */
   caveat: z.string().max(1000).optional(),
+  /**
+   * An evaluation of several draws (settings.repeats): `value` and `baseline` are medians over `n`
+   * evaluations with other latents and other halves of the real images, and low–high their range.
+   */
+  draws: z.object({ n: z.number().int().min(2), low: finite, high: finite }).optional(),
 });
 export type MetricValue = z.infer<typeof metricValueSchema>;
 
@@ -55,6 +63,8 @@ export const evaluationRecordSchema = z.object({
   referenceSamples: z.number().int().positive(),
   baselineSamples: z.number().int().positive(),
   seed: z.number().int(),
+  /** Draws (seeds seed…seed+repeats−1) whose medians `values` are; 1 for records from before. */
+  repeats: z.number().int().positive().default(1),
   values: z.array(metricValueSchema),
   /** Metrics asked for that did not apply (e.g. IS without class logits), and why. */
   notes: z.array(z.string()).default([]),
@@ -71,6 +81,12 @@ export const evaluationSettingsSchema = z
     /** Bootstrap resamples for the intervals; 0 leaves them out. */
     bootstrap: z.number().int().min(0).max(1000).default(100),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    /**
+     * Draws per checkpoint: evaluations with seeds seed…seed+repeats−1 (other latents, other halves
+     * of the real images), reported as each metric's median and range. On a small dataset one KID
+     * can move ×2–5 between draws (README, #20).
+     */
+    repeats: z.number().int().min(1).max(MAX_REPEATS).default(1),
   })
   .strict();
 export type EvaluationSettings = z.infer<typeof evaluationSettingsSchema>;

@@ -64,6 +64,19 @@ describe('gan-studio eval', () => {
     expect(bad.stderr).toMatch(/--metric: Invalid option: expected one of "kid"/);
   }, 120_000);
 
+  it('--repeats n prints each metric’s median with its range over n draws, and refuses more than 10', async () => {
+    const result = await runCli(['eval', '--run', runDir, '--metric', 'kid', '--samples', '60', '--repeats', '3', '--seed', '4', '--backend', 'wasm']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^kid\s+\S+\s+\S+–\S+ over 3 draws/m);
+    expect(result.stdout).toMatch(/Medians over 3 draws \(seeds 4–6: other latents, other halves of the real images\)/);
+    const record = evaluationRecordSchema.parse(JSON.parse((await readFile(join(runDir, 'evaluations.jsonl'), 'utf8')).trim().split('\n').at(-1)!));
+    expect(record).toMatchObject({ seed: 4, repeats: 3 });
+    expect(record.values[0]!.draws!.n).toBe(3);
+    const tooMany = await runCli(['eval', '--run', runDir, '--repeats', '11', '--backend', 'wasm']);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toMatch(/--repeats: /);
+  }, 120_000);
+
   it('imports a graph model from a folder with the input range it expects, and evaluates with it', async () => {
     const model = await writeTinyGraphModel(join(dirname(dirname(runDir)), 'tiny-graph-source'));
     const both = await runCli(['eval', '--run', runDir, '--inception-dir', model.dir, '--inception-url', 'https://example.com/model.json']);

@@ -31,6 +31,7 @@ export async function evaluate(args: string[]): Promise<void> {
       extractor: { type: 'string', default: 'classifier' },
       bootstrap: { type: 'string', default: '100' },
       seed: { type: 'string', default: '0' },
+      repeats: { type: 'string', default: '1' },
       'inception-url': { type: 'string' },
       'inception-sha256': { type: 'string' },
       'inception-dir': { type: 'string' },
@@ -49,9 +50,10 @@ export async function evaluate(args: string[]): Promise<void> {
     extractor: values.extractor,
     bootstrap: flagNumber(values.bootstrap),
     seed: flagNumber(values.seed),
+    repeats: flagNumber(values.repeats),
   });
   if (!settings.success) {
-    throw invalidOptions(settings.error, { metrics: '--metric', samples: '--samples', extractor: '--extractor', bootstrap: '--bootstrap', seed: '--seed' });
+    throw invalidOptions(settings.error, { metrics: '--metric', samples: '--samples', extractor: '--extractor', bootstrap: '--bootstrap', seed: '--seed', repeats: '--repeats' });
   }
   const threads = resolveThreads(values.threads);
   const runDir = await runFolder(values.run);
@@ -103,7 +105,13 @@ export async function evaluate(args: string[]): Promise<void> {
 
 export function formatRecord(record: EvaluationRecord): string {
   const rows = record.values.map((v) => {
-    const spread = v.ci ? `[${fmt(v.ci.low)}, ${fmt(v.ci.high)}]` : v.std !== null ? `± ${fmt(v.std)}` : '';
+    const spread = v.draws
+      ? `${fmt(v.draws.low)}–${fmt(v.draws.high)} over ${v.draws.n} draws`
+      : v.ci
+        ? `[${fmt(v.ci.low)}, ${fmt(v.ci.high)}]`
+        : v.std !== null
+          ? `± ${fmt(v.std)}`
+          : '';
     const baseline = v.baseline === null ? '—' : `${fmt(v.baseline)}${v.baselineStd !== null ? ` ± ${fmt(v.baselineStd)}` : ''}`;
     return [v.metric, fmt(v.value), spread, baseline, `${v.better} is better`];
   });
@@ -118,7 +126,9 @@ export function formatRecord(record: EvaluationRecord): string {
     ...record.notes.map((note) => `Note: ${note}`),
     ...record.values.flatMap((v) => (v.caveat ? [`Note on ${v.metric}: ${v.caveat}`] : [])),
     '',
-    `Spread: 95% bootstrap interval [low, high] or ± standard deviation (KID subsets, IS splits). Saved to evaluations.jsonl (${(record.elapsedMs / 1000).toFixed(1)} s).`,
+    record.repeats > 1
+      ? `Medians over ${record.repeats} draws (seeds ${record.seed}–${record.seed + record.repeats - 1}: other latents, other halves of the real images), with their range. Saved to evaluations.jsonl (${(record.elapsedMs / 1000).toFixed(1)} s).`
+      : `Spread: 95% bootstrap interval [low, high] or ± standard deviation (KID subsets, IS splits). Saved to evaluations.jsonl (${(record.elapsedMs / 1000).toFixed(1)} s).`,
     '',
   ].join('\n');
 }

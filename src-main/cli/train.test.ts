@@ -139,4 +139,3 @@ describe('gan-studio train', () => {
     expect(await stepLines()).toBe(before);
   }, 120_000);
 });
-

@@ -41,7 +41,7 @@ export const trainUsage = `Usage: gan-studio train [options]
   --clusters <k>       Condition on k (2–100) clusters k-means finds in the images (self-conditioning; no labels needed)
   --lr <x>             Learning rate of both networks
   --lr-decay <share>   Both learning rates fall linearly to 0 over this share of the last steps (0–1) [0]
-  --eval-every <n>     Measure KID every n steps on the domain classifier, marking the best checkpoint (0: off) [0]
+  --eval-every <n>     Measure KID (or a --config file's metric) every n steps on the domain classifier, marking the best checkpoint (0: off) [0]
   --patience <n>       Early stopping: end the run after n evaluations in a row without a new best (0: off) [0]
   --seed <n>           Random seed
   --config <file>      A full config.json (as the app saves it); other flags override it
@@ -99,6 +99,8 @@ export const evalUsage = `Usage: gan-studio eval --run <run dir> [options]
   --extractor <name>       ${extractorKinds.join(' | ')}  [classifier]
   --bootstrap <n>          Bootstrap resamples for the intervals (0: none)  [100]
   --seed <n>               Seed of the latents and splits  [0]
+  --repeats <n>            Draws (seeds seed…seed+n−1, other latents and real halves): each metric's median
+                           and range; one KID on a small dataset can move ×2–5 between draws  [1, at most 10]
   --inception-url <url>    Download a TF.js graph model (model.json URL) into the project's cache first
   --inception-sha256 <h>   The SHA-256 model.json must have (refuses anything else)
   --inception-dir <folder> Import a TF.js graph model from a folder (model.json + weight shards) instead

@@ -15,6 +15,7 @@ export function evaluationRecord(over: Partial<EvaluationRecord> = {}): Evaluati
     referenceSamples: 9900,
     baselineSamples: 100,
     seed: 0,
+    repeats: 1,
     values: [{ metric: 'kid', value: 0.1, std: 0.01, ci: null, baseline: 0.001, baselineStd: 0.001, better: 'lower' }],
     notes: [],
     elapsedMs: 5,

@@ -141,3 +141,34 @@ function correct(logits: Float32Array, labels: Int32Array, classes: number): Uin
 function interval(ci: Interval | null): MetricValue['ci'] {
   return ci && Number.isFinite(ci.low) && Number.isFinite(ci.high) ? { low: ci.low, high: ci.high, level: ci.level } : null;
 }
+
+/**
+ * Several draws of the same metrics (other latents, other halves of the real images) as one list:
+ * each metric's median, with the draws' range; the baseline is the median of the draws' baselines.
+ * A draw's own spread (KID subsets, bootstrap) is left out: the range across draws includes it.
+ */
+export function combineDraws(draws: readonly MetricValue[][]): MetricValue[] {
+  return draws[0]!.map((first) => {
+    const all = draws.map((values) => values.find((v) => v.metric === first.metric)!);
+    const value = median(all.map((v) => v.value));
+    const baselines = all.flatMap((v) => (v.baseline === null ? [] : [v.baseline]));
+    const caveat = all.find((v) => v.caveat)?.caveat;
+    return {
+      metric: first.metric,
+      value,
+      std: null,
+      ci: null,
+      baseline: baselines.length === all.length ? median(baselines) : null,
+      baselineStd: null,
+      better: first.better,
+      ...(caveat ? { caveat } : {}),
+      draws: { n: all.length, low: Math.min(...all.map((v) => v.value)), high: Math.max(...all.map((v) => v.value)) },
+    };
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

@@ -41,7 +41,7 @@ beforeAll(async () => {
   clustered = await trainTinyRun(tinyConfig({ steps: 2, checkpointEvery: 2, model: { architecture: 'cdcgan', numClasses: 10, labels: 'clusters' } }));
 }, 180_000);
 
-const settings = { extractor: 'classifier' as const, bootstrap: 20, seed: 0 };
+const settings = { extractor: 'classifier' as const, bootstrap: 20, seed: 0, repeats: 1 };
 
 describe('evaluateCheckpoint', () => {
   it('scores an untrained-looking generator far from the real-vs-real baseline, and saves the record', async () => {
@@ -91,6 +91,32 @@ describe('evaluateCheckpoint', () => {
     expect(phases).not.toContain('real-features');
     expect(again.values).toEqual(warm.values);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('with repeats, reports each metric’s median and range over draws with seeds seed…seed+n−1, as separate evaluations read them', async () => {
+    const generators = new GeneratorCache();
+    const request = { ...settings, seed: 5, projectDir: project, runDir: run.runDir, metrics: ['kid' as const, 'pr' as const, 'class-accuracy' as const], samples: 60 };
+    const singles = [];
+    for (const seed of [5, 6, 7]) singles.push(await evaluateCheckpoint({ ...request, seed, bootstrap: 0 }, { generators, backend: 'wasm' }));
+    const messages: string[] = [];
+    const drawn = await evaluateCheckpoint({ ...request, repeats: 3 }, { generators, backend: 'wasm', onProgress: (_p, _d, _t, message) => messages.push(message) });
+    generators.clear();
+    expect(drawn).toMatchObject({ seed: 5, repeats: 3, samples: 60 });
+    // A plain DCGAN has no classes to be asked for: left out with its note, once.
+    expect(drawn.notes.filter((n) => /Class accuracy left out/.test(n))).toHaveLength(1);
+    expect(drawn.values.map((v) => v.metric)).toEqual(['kid', 'precision', 'recall']);
+    for (const v of drawn.values) {
+      const each = singles.map((r) => r.values.find((s) => s.metric === v.metric)!);
+      const sorted = each.map((s) => s.value).sort((a, b) => a - b);
+      expect(v.value, v.metric).toBe(sorted[1]);
+      expect(v.draws).toEqual({ n: 3, low: sorted[0], high: sorted[2] });
+      expect(v.baseline).toBe(each.map((s) => s.baseline!).sort((a, b) => a - b)[1]);
+      expect([v.std, v.ci]).toEqual([null, null]);
+    }
+    // The three draws differ (other latents, other real halves), so the range is a real one.
+    expect(drawn.values[0]!.draws!.high).toBeGreaterThan(drawn.values[0]!.draws!.low);
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^Draw 1 of 3: /), expect.stringMatching(/^Draw 3 of 3: /)]));
+    expect((await readRecords(run.runDir)).at(-1)).toEqual(drawn);
   });
 
   it('measures class accuracy of a conditional model against the classifier on held-out real digits', async () => {

@@ -18,7 +18,7 @@ import type { GeneratorCache } from '../sampling';
 import { latentsForSeeds } from '../sampling/latents';
 import { Rng } from '../rng';
 import { classifierExtractor, classifierFor } from './classifier';
-import { computeMetrics } from './compute';
+import { combineDraws, computeMetrics, type Computed } from './compute';
 import { evalDataset, runEvalSource } from './datasets';
 import { extractAll, type FeatureExtractor, type ImageSource } from './extractor';
 import { loadGraphModelExtractor } from './graph-model';
@@ -28,7 +28,9 @@ import type { LabelledImages } from '../dataset/mnist-demo';
 
 
 
-export interface CheckpointEvaluation extends EvaluationSettings {
+export interface CheckpointEvaluation extends Omit<EvaluationSettings, 'repeats'> {
+  /** Draws (EvaluationSettings.repeats); one when omitted. */
+  repeats?: number;
   projectDir: string;
   runDir: string;
   /** Checkpoint file name; the newest when omitted. */
@@ -73,50 +75,65 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
       ...(signal ? { signal } : {}),
       onProgress: (done, total) => progress('real-features', done, total, `Features of the real images (${extractor.label}; cached afterwards)`),
     });
-    const referenceKey = `${dataset.key}/${extractor.key}/${request.samples}/${request.seed}`;
-    const split = splitReal(real, request.samples, extractor.classes, request.seed, referenceKey);
     return await context.generators.use(request.runDir, request.file, async (generator) => {
       const n = request.samples;
-      const rng = new Rng(request.seed ^ 0x6a09e667);
-      const seeds = Array.from({ length: n }, () => rng.seed());
       // Clusters (self-conditioning) and dataset classes are drawn in the data's own mix, as the
       // real images they are compared with come.
       const clustered = generator.config.model.labels === 'clusters';
-      const sizes = await runClassMix(request.runDir, generator.config.model, () => dataset.labels());
-      const requested = evaluationClasses(generator.numClasses, n, sizes);
-      const images: ImageSource = {
-        n,
-        shape: generator.imageShape,
-        read: (start, count) =>
-          generator.generate(
-            latentsForSeeds(seeds.slice(start, start + count), generator.zDim, generator.config.model.zDistribution),
-            requested ? Array.from(requested.subarray(start, start + count)) : undefined,
-          ),
-      };
-      const fake = await extractAll(extractor, images, {
-        ...(signal ? { signal } : {}),
-        onProgress: (done) => progress('generate', done, n, `Generating and featurising ${n.toLocaleString('en-US')} images`),
-      });
+      const classSizes = await runClassMix(request.runDir, generator.config.model, () => dataset.labels());
+      const requested = evaluationClasses(generator.numClasses, n, classSizes);
       // A cluster number is not a class of the classifier, even when there are as many.
       const conditionalMatches = requested !== null && !clustered && extractor.classes === generator.numClasses;
-      const heldOutLabels = request.metrics.includes('class-accuracy')
-        ? await loadData().then((d) => Int32Array.from(split.heldOutRows, (row) => d.labels[row]!))
-        : null;
-      const { values, notes } = await computeMetrics({
-        metrics: request.metrics,
-        fake: fake.features,
-        fakeLogits: fake.logits,
-        classes: extractor.classes,
-        split,
-        referenceKey,
-        requestedClasses: conditionalMatches ? requested : null,
-        heldOutLabels,
-        bootstrap: request.bootstrap,
-        seed: request.seed,
-        ...(signal ? { signal } : {}),
-        onProgress: (what) => progress('metrics', 0, 0, `Computing ${what}`),
-      });
-      if (split.heldOut.n < n) notes.push(fewRealNote(n, split.reference.n, split.heldOut.n));
+      const repeats = request.repeats ?? 1;
+      const draws: Computed[] = [];
+      // The split's sizes depend only on the counts, so every draw's are these.
+      let realSizes = { reference: 0, heldOut: 0 };
+      // Each draw: its own latents and its own halves of the real images (seed, seed + 1, …). With
+      // several, their range replaces the bootstrap intervals.
+      for (let draw = 0; draw < repeats; draw++) {
+        const seed = request.seed + draw;
+        const say = (message: string) => (repeats > 1 ? `Draw ${draw + 1} of ${repeats}: ${message}` : message);
+        const referenceKey = `${dataset.key}/${extractor.key}/${n}/${seed}`;
+        const split = splitReal(real, n, extractor.classes, seed, referenceKey);
+        realSizes = { reference: split.reference.n, heldOut: split.heldOut.n };
+        const rng = new Rng(seed ^ 0x6a09e667);
+        const seeds = Array.from({ length: n }, () => rng.seed());
+        const images: ImageSource = {
+          n,
+          shape: generator.imageShape,
+          read: (start, count) =>
+            generator.generate(
+              latentsForSeeds(seeds.slice(start, start + count), generator.zDim, generator.config.model.zDistribution),
+              requested ? Array.from(requested.subarray(start, start + count)) : undefined,
+            ),
+        };
+        const fake = await extractAll(extractor, images, {
+          ...(signal ? { signal } : {}),
+          onProgress: (done) => progress('generate', done, n, say(`Generating and featurising ${n.toLocaleString('en-US')} images`)),
+        });
+        const heldOutLabels = request.metrics.includes('class-accuracy')
+          ? await loadData().then((d) => Int32Array.from(split.heldOutRows, (row) => d.labels[row]!))
+          : null;
+        draws.push(
+          await computeMetrics({
+            metrics: request.metrics,
+            fake: fake.features,
+            fakeLogits: fake.logits,
+            classes: extractor.classes,
+            split,
+            referenceKey,
+            requestedClasses: conditionalMatches ? requested : null,
+            heldOutLabels,
+            bootstrap: repeats > 1 ? 0 : request.bootstrap,
+            seed,
+            ...(signal ? { signal } : {}),
+            onProgress: (what) => progress('metrics', 0, 0, say(`Computing ${what}`)),
+          }),
+        );
+      }
+      const values = repeats > 1 ? combineDraws(draws.map((d) => d.values)) : draws[0]!.values;
+      const notes = [...new Set(draws.flatMap((d) => d.notes))];
+      if (realSizes.heldOut < n) notes.push(fewRealNote(n, realSizes.reference, realSizes.heldOut));
       const { identity } = generator;
       const record: EvaluationRecord = {
         id: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
@@ -126,9 +143,10 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
         dataset: { key: dataset.key, label: dataset.label },
         extractor: { kind: request.extractor, key: extractor.key, label: extractor.label },
         samples: n,
-        referenceSamples: split.reference.n,
-        baselineSamples: split.heldOut.n,
+        referenceSamples: realSizes.reference,
+        baselineSamples: realSizes.heldOut,
         seed: request.seed,
+        repeats,
         values,
         notes,
         elapsedMs: performance.now() - started,

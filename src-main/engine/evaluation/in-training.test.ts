@@ -19,7 +19,7 @@ import { tinyConfig } from '../training/testing-config';
 import type { TrainingEvalPoint } from '../../api/evaluation';
 import { DomainClassifier } from './classifier';
 import { evaluationDirOf } from '../../project/layout';
-import { bestEvalUpTo, TrainingEvaluator } from './in-training';
+import { evalStandingAt, TrainingEvaluator } from './in-training';
 import { readRunEnd } from '../../project/run-end';
 import type { ImageSource } from './extractor';
 
@@ -54,13 +54,17 @@ function recorder() {
 const evalConfig = (every: number, samples: number, steps: number, patience = 0) =>
   tinyConfig({ steps, checkpointEvery: 3, keepCheckpoints: 2, sampleEvery: 1000, evaluation: { every, samples, metric: 'kid', patience } });
 
-/** An evaluator that reports `values` in turn instead of measuring (the session's rules are under test). */
-function scripted(values: number[], config: ReturnType<typeof evalConfig>) {
+/**
+ * An evaluator that reports `values` in turn instead of measuring (the session's rules are under
+ * test); `during` runs inside each evaluation, before it returns.
+ */
+function scripted(values: number[], config: ReturnType<typeof evalConfig>, during: () => unknown = () => undefined) {
   const evaluator = new (class extends TrainingEvaluator {
     override isReady() {
       return true;
     }
     override async evaluate() {
+      during();
       return { value: values.shift() ?? Number.NaN, std: null, baseline: 0 };
     }
   })({ source: 'demo:mnist', projectDir: project, evaluation: config.evaluation, seed: config.seed });
@@ -96,7 +100,8 @@ describe('in-training evaluation', () => {
     const bestStep = rec.points.filter((p) => p.best).at(-1)!.step;
     const checkpoints = await new CheckpointStore(join(session.runDir, 'checkpoints')).list();
     expect(checkpoints.filter((c) => c.best).map((c) => c.step)).toEqual([bestStep]);
-    expect(await bestEvalUpTo(join(session.runDir, 'metrics.jsonl'), 8)).toBe(min);
+    const standing = await evalStandingAt(join(session.runDir, 'metrics.jsonl'), 8);
+    expect(standing).toEqual({ best: min, bestStep, sinceBest: rec.points.filter((p) => p.step > bestStep).length });
   });
 
   it('stops early after `patience` evaluations without a new best, keeps the best checkpoint, and stays finished when reopened', async () => {
@@ -113,7 +118,7 @@ describe('in-training evaluation', () => {
 
     expect(rec.points.map((p) => [p.step, p.best])).toEqual([[2, true], [4, true], [6, false], [8, false]]);
     expect(final).toMatchObject({ state: 'completed', step: 8, steps: 40 });
-    expect(final.message).toMatch(/^Stopped early at step 8: KID has not improved in 2 evaluations in a row/);
+    expect(final.message).toBe('Stopped early at step 8: KID has not improved in 2 evaluations in a row (early stopping). Its best checkpoint, step 4, is kept and marked best.');
     const checkpoints = await new CheckpointStore(join(session.runDir, 'checkpoints')).list();
     expect(checkpoints[0]!.step).toBe(8);
     expect(checkpoints.find((c) => c.best)?.step).toBe(4);
@@ -129,6 +134,71 @@ describe('in-training evaluation', () => {
     again.start();
     expect(again.status().state).toBe('completed');
     await again.dispose();
+  });
+
+  it('a pause that lands while the evaluation that runs out the patience finishes ends the run early, not paused with the decision pending', async () => {
+    const config = evalConfig(2, 50, 40, 1);
+    const rec = recorder();
+    let session!: TrainingSession;
+    let pausing: Promise<void> | null = null;
+    // The second evaluation (no new best: patience 1 runs out) returns after the pause has begun.
+    let calls = 0;
+    const evaluator = scripted([0.5, 0.6], config, () => (++calls === 2 ? (pausing = session.pause()) : undefined));
+    session = await TrainingSession.create(join(project, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), rec.listener, { evaluator });
+    session.start();
+    await rec.until(() => pausing !== null, 'pause requested');
+    await pausing;
+    expect(session.status()).toMatchObject({ state: 'completed', step: 4 });
+    expect(session.status().message).toMatch(/^Stopped early at step 4: .* Its best checkpoint, step 2, is kept/);
+    expect(await readRunEnd(session.runDir)).toMatchObject({ step: 4 });
+    expect((await new CheckpointStore(join(session.runDir, 'checkpoints')).list())[0]!.step).toBe(4);
+    // A Stop afterwards leaves it completed.
+    await session.stop();
+    expect(session.status().state).toBe('completed');
+    await session.dispose();
+  });
+
+  it('the patience count survives a reopen: evaluations without a new best before it still count', async () => {
+    const config = evalConfig(2, 50, 40, 3);
+    const rec = recorder();
+    let session!: TrainingSession;
+    let calls = 0;
+    // Best at step 2, then two without a new best; the user stops during the third evaluation's step.
+    const evaluator = scripted([0.5, 0.6, 0.7], config, () => (++calls === 3 ? void session.stop() : undefined));
+    session = await TrainingSession.create(join(project, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), rec.listener, { evaluator });
+    session.start();
+    await rec.until(() => rec.statuses.at(-1)?.state === 'stopped', 'run stopped');
+    await session.dispose();
+    expect(rec.points.map((p) => p.best)).toEqual([true, false, false]);
+    expect(await readRunEnd(session.runDir)).toBeNull();
+
+    // Reopened: two evaluations without a new best are already behind it, so one more ends it.
+    const again = recorder();
+    const { session: reopened } = await TrainingSession.open(
+      session.runDir,
+      (c) => memoryBatches(loadMnistDemo(), c.model),
+      again.listener,
+      (c) => scripted([0.65], c),
+    );
+    expect(reopened.status()).toMatchObject({ state: 'paused', step: 6 });
+    reopened.start();
+    await again.until(() => again.statuses.at(-1)?.state === 'completed', 'run completes');
+    expect(reopened.status()).toMatchObject({ state: 'completed', step: 8 });
+    expect(reopened.status().message).toMatch(/^Stopped early at step 8: KID has not improved in 3 evaluations in a row .* step 2, is kept/);
+    await reopened.dispose();
+  });
+
+  it('runs out of patience at the last step without calling it an early stop', async () => {
+    const config = evalConfig(2, 50, 8, 2);
+    const rec = recorder();
+    const session = await TrainingSession.create(join(project, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), rec.listener, {
+      evaluator: scripted([0.5, 0.4, 0.6, 0.7], config),
+    });
+    session.start();
+    await rec.until(() => rec.statuses.at(-1)?.state === 'completed', 'run completes');
+    expect(session.status()).toMatchObject({ state: 'completed', step: 8, message: null });
+    await session.dispose();
+    expect(await readRunEnd(session.runDir)).toBeNull();
   });
 
   it('without patience, or with evaluations that keep improving, a run trains all its steps', async () => {

@@ -148,14 +148,36 @@ export function evaluationImages(trainer: GeneratorPass, config: TrainConfig, ge
   };
 }
 
-/** The lowest in-training value logged as best up to `step` (after a resume or rollback), or null. */
-export async function bestEvalUpTo(logPath: string, step: number): Promise<number | null> {
+/** Where a run's in-training evaluation stood at a step: its best so far, and evaluations since (early stopping's count). */
+export interface EvalStanding {
+  /** The lowest value logged as best, or null. */
+  best: number | null;
+  bestStep: number | null;
+  /** Evaluations after the best one (a resumed run's repeated steps counted once, by their later line). */
+  sinceBest: number;
+}
+
+/** Where evaluation stood at `step` (after a resume or rollback), from the run's metrics.jsonl. */
+export async function evalStandingAt(logPath: string, step: number): Promise<EvalStanding> {
   const { lines } = await readMetricsLog(logPath);
-  let best: number | null = null;
+  // A resumed run logs the steps after its last checkpoint again: the later line counts.
+  const byStep = new Map<number, { best: boolean; value: number }>();
   for (const line of lines as { type: string; step?: unknown; best?: unknown; value?: unknown }[]) {
-    if (line.type === 'eval' && line.best === true && typeof line.step === 'number' && line.step <= step && typeof line.value === 'number') {
-      best = best === null ? line.value : Math.min(best, line.value);
+    if (line.type === 'eval' && typeof line.step === 'number' && line.step <= step && typeof line.value === 'number') {
+      byStep.set(line.step, { best: line.best === true, value: line.value });
     }
   }
-  return best;
+  let best: number | null = null;
+  let bestStep: number | null = null;
+  let sinceBest = 0;
+  for (const [at, point] of [...byStep].sort((a, b) => a[0] - b[0])) {
+    if (point.best && (best === null || point.value <= best)) {
+      best = point.value;
+      bestStep = at;
+      sinceBest = 0;
+    } else if (best !== null) {
+      sinceBest++;
+    }
+  }
+  return { best, bestStep, sinceBest };
 }

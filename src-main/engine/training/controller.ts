@@ -107,7 +107,7 @@ export class TrainingController implements TrainingHost {
     return this.session.status();
   }
 
-  /** Reopens a run folder (after a restart or a crash) at its newest valid checkpoint, paused. */
+  /** Reopens a run folder (after a restart or a crash) at its newest valid checkpoint, paused (completed when it ended early there). */
   open(runDir: string): Promise<{ status: RunStatusShape; skipped: string[]; warnings: string[] }> {
     return this.exclusive(() => this.openNow(runDir));
   }

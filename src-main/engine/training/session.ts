@@ -8,7 +8,7 @@ import { readRunClusters, writeRunClusters, type SavedClusters } from '../../pro
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir } from 'node:fs/promises';
 import { readRunConfig } from '../../project/run-config';
-import { earlyStopMessage, readRunEnd, writeRunEnd } from '../../project/run-end';
+import { earlyStopMessage, readRunEnd, removeRunEnd, writeRunEnd } from '../../project/run-end';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TrainConfig } from '../../api/train-config';
@@ -19,7 +19,7 @@ import { tileGrid, toBytes } from '../image/grid';
 import { encodePng } from '../image/png';
 import { MetricsLog } from '../../project/metrics-log';
 import type { TrainingEvalPoint } from '../../api/evaluation';
-import { bestEvalUpTo, evaluationImages, type TrainingEvaluator } from '../evaluation/in-training';
+import { evalStandingAt, evaluationImages, type EvalStanding, type TrainingEvaluator } from '../evaluation/in-training';
 import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from '../rng';
 import type { Generator } from '../models/generator';
@@ -39,7 +39,7 @@ export interface RunStatus {
   step: number;
   steps: number;
   live: LiveParams;
-  /** Why the run is paused or failed, in words (divergence, error…). */
+  /** Why the run is paused, failed or completed early, in words (divergence, error, early stopping…). */
   message: string | null;
   lastCheckpointStep: number | null;
 }
@@ -82,10 +82,11 @@ export class TrainingSession {
   private readonly coach: Coach;
   /** Lowest in-training KID/FID so far (lower is better for both); its checkpoint is the run's best. */
   private bestEval: number | null = null;
+  private bestEvalStep: number | null = null;
   /** Evaluations since the best one, for early stopping (config.evaluation.patience). */
   private evalsSinceBest = 0;
-  /** Set by an evaluation that exhausted the patience: the loop ends the run with this message. */
-  private stopEarly: string | null = null;
+  /** Set by an evaluation that exhausted the patience: the loop (or a pause that lands meanwhile) ends the run. */
+  private stopEarly = false;
   /** Aborts an evaluation in progress when the run is paused, stopped or rolled back. */
   private evalAbort: AbortController | null = null;
 
@@ -131,7 +132,7 @@ export class TrainingSession {
     return session;
   }
 
-  /** Reopens an existing run at its newest valid checkpoint, paused. */
+  /** Reopens an existing run at its newest valid checkpoint, paused (completed when it ended early there). */
   static async open(
     runDir: string,
     makeBatches: (config: TrainConfig, clusters: SavedClusters | undefined) => BatchSource,
@@ -206,6 +207,9 @@ export class TrainingSession {
     this.setState('paused', message);
     this.interruptLoop();
     await this.loop;
+    // An evaluation that finished as the pause landed may have run out the patience: the run ends
+    // as it would have a moment later, rather than pausing with the decision pending.
+    if (this.stopEarly) return await this.endEarly();
     await this.checkpoint();
   }
 
@@ -215,6 +219,8 @@ export class TrainingSession {
     this.state = 'stopped';
     this.interruptLoop();
     if (wasRunning) await this.loop;
+    // The loop finished the run meanwhile (its last step, or early stopping): it stays completed.
+    if ((this.state as RunState) === 'completed') return;
     await this.checkpoint();
     this.setState('stopped', null);
   }
@@ -314,6 +320,8 @@ export class TrainingSession {
 
   private async run(): Promise<void> {
     const { config } = this;
+    // Training again (a reopen at an older checkpoint than the one it ended at): that end no longer holds.
+    await removeRunEnd(this.runDir);
     while (this.state === 'running') {
       if (this.trainer.step >= config.steps) {
         this.flushMetrics();
@@ -337,13 +345,7 @@ export class TrainingSession {
       if (isSampleStep(metrics.step, config.sampleEvery)) await this.saveSamples(metrics.step);
       if (metrics.step % config.checkpointEvery === 0) await this.checkpoint();
       if (this.evaluator && config.evaluation.every > 0 && metrics.step % config.evaluation.every === 0) await this.evaluate(metrics.step);
-      if (this.stopEarly !== null && this.state === 'running') {
-        this.flushMetrics();
-        await this.checkpoint();
-        await writeRunEnd(this.runDir, { step: this.trainer.step, message: this.stopEarly });
-        this.setState('completed', this.stopEarly);
-        return;
-      }
+      if (this.stopEarly && this.state === 'running') return await this.endEarly();
       if (performance.now() - this.lastEmit > METRICS_INTERVAL_MS) this.flushMetrics();
       // Let pause/stop/update messages in between steps, and other views' requests finish.
       await engineThread.yieldTurn(shareWindowMs(metrics.stepMs));
@@ -375,6 +377,7 @@ export class TrainingSession {
       const best = this.bestEval === null || value < this.bestEval;
       if (best) {
         this.bestEval = value;
+        this.bestEvalStep = step;
         this.evalsSinceBest = 0;
         await this.checkpoint(true);
       } else {
@@ -383,8 +386,9 @@ export class TrainingSession {
       const point: TrainingEvalPoint = { step, metric: evaluator.metric, value, std, baseline, best };
       this.log.append({ type: 'eval', ...point });
       this.listener.evaluation?.(this.runId, point);
+      // Not at the last step: a run that trained all its steps did not stop early.
       const { patience } = this.config.evaluation;
-      if (patience > 0 && this.evalsSinceBest >= patience) this.stopEarly = earlyStopMessage(step, patience, evaluator.metric);
+      if (patience > 0 && this.evalsSinceBest >= patience && step < this.config.steps) this.stopEarly = true;
     } catch (err) {
       const message = abort.signal.aborted ? 'interrupted' : `failed: ${err instanceof Error ? err.message : String(err)}`;
       this.log.append({ type: 'event', step, message: `Evaluation at step ${step} ${message}` });
@@ -437,19 +441,17 @@ export class TrainingSession {
         );
       }
       await this.log.flush();
-      const bestEval = await bestEvalUpTo(this.log.path, 0);
+      const standing = await evalStandingAt(this.log.path, 0);
       this.replaceTrainer();
-      this.bestEval = bestEval;
-      this.evalsSinceBest = 0;
-      this.stopEarly = null;
+      this.takeStanding(standing);
       this.log.append({ type: 'event', step: 0, message: 'no checkpoint saved yet: back to the initial weights' });
       return [];
     }
     const { trainer, step, file } = restored;
-    let bestEval: Awaited<ReturnType<typeof bestEvalUpTo>>;
+    let standing: EvalStanding;
     try {
       await this.log.flush();
-      bestEval = await bestEvalUpTo(this.log.path, step);
+      standing = await evalStandingAt(this.log.path, step);
     } catch (err) {
       trainer.dispose();
       throw err;
@@ -457,16 +459,33 @@ export class TrainingSession {
     // Nothing that can fail after the swap.
     this.replaceTrainer(trainer);
     this.lastCheckpointStep = step;
-    this.bestEval = bestEval;
-    // Patience counts again from here: continuing a run that stopped early trains for up to
-    // `patience` more evaluations (a crash-resume, at worst, the same).
-    this.evalsSinceBest = 0;
-    this.stopEarly = null;
+    this.takeStanding(standing);
     this.log.append({ type: 'event', step, message: `resumed from checkpoint at step ${step}` });
     if (restored.adaptiveMissing) {
       this.log.append({ type: 'event', step, message: `${file} has no adaptive augmentation state: the strength starts again from 0` });
     }
     return restored.skipped;
+  }
+
+  /** Best value and patience count as the log had them at the restored step (a reopen, resume or rollback). */
+  private takeStanding(standing: EvalStanding): void {
+    this.bestEval = standing.best;
+    this.bestEvalStep = standing.bestStep;
+    this.evalsSinceBest = standing.sinceBest;
+    this.stopEarly = false;
+  }
+
+  /**
+   * Early stopping's end of a run, at the current step: a checkpoint, ended.json (so the runs list
+   * and a reopen know it finished) and the reason in the status and the log.
+   */
+  private async endEarly(): Promise<void> {
+    this.stopEarly = false;
+    this.flushMetrics();
+    await this.checkpoint();
+    const message = earlyStopMessage(this.trainer.step, this.config.evaluation.patience, this.config.evaluation.metric, this.bestEvalStep);
+    await writeRunEnd(this.runDir, { step: this.trainer.step, message });
+    this.setState('completed', message);
   }
 
   /**

@@ -47,9 +47,13 @@ export function displayed(metric: MetricName, value: number | null): number | nu
   return value === null ? null : value * (metricInfo[metric].scale ?? 1);
 }
 
-/** "0.123 ± 0.004" or "12.3 [11.9, 12.8]" — the spread the metric comes with, at the display scale. */
-export function formatWithSpread(v: Pick<MetricValue, 'metric' | 'value' | 'std' | 'ci'>): string {
+/**
+ * "0.123 ± 0.004", "12.3 [11.9, 12.8]" or, over several draws, "42.8 (22.6–61.9, 5 draws)" — the
+ * spread the metric comes with, at the display scale.
+ */
+export function formatWithSpread(v: Pick<MetricValue, 'metric' | 'value' | 'std' | 'ci' | 'draws'>): string {
   const f = (x: number) => formatNumber(displayed(v.metric, x));
+  if (v.draws) return `${f(v.value)} (${f(v.draws.low)}–${f(v.draws.high)}, ${v.draws.n} draws)`;
   if (v.ci) return `${f(v.value)} [${f(v.ci.low)}, ${f(v.ci.high)}]`;
   if (v.std !== null) return `${f(v.value)} ± ${f(v.std)}`;
   return f(v.value);
@@ -84,6 +88,7 @@ export function shortRunId(runId: string): string {
 const CSV_COLUMNS = [
   'run', 'checkpoint', 'step', 'evaluated_at', 'extractor', 'dataset', 'samples', 'reference_samples', 'baseline_samples', 'seed',
   'metric', 'value', 'std', 'ci_low', 'ci_high', 'ci_level', 'baseline', 'baseline_std', 'better', 'caveat',
+  'draws', 'draws_low', 'draws_high',
 ] as const;
 
 /** One row per metric value, unscaled (long format: every spreadsheet and pandas reads it without reshaping). */
@@ -92,6 +97,7 @@ export function toCsv(records: readonly EvaluationRecord[]): string {
     r.values.map((v) => [
       r.runId, r.checkpoint.file, r.checkpoint.step, r.createdAt, r.extractor.label, r.dataset.label, r.samples, r.referenceSamples, r.baselineSamples, r.seed,
       v.metric, v.value, v.std, v.ci?.low, v.ci?.high, v.ci?.level, v.baseline, v.baselineStd, v.better, v.caveat,
+      r.repeats, v.draws?.low, v.draws?.high,
     ]),
   );
   return csvText([CSV_COLUMNS, ...rows]);

@@ -35,6 +35,8 @@ export class EvaluationStore {
   selected = $state<string[]>([]);
   metrics = $state<MetricRequest[]>(['kid', 'pr']);
   samples = $state<number | null | undefined>(1000);
+  /** Draws per checkpoint (medians and range over them). */
+  repeats = $state<number | null | undefined>(1);
   extractor = $state<ExtractorKindName>('classifier');
   extractors = $state.raw<ExtractorsInfo | null>(null);
 
@@ -116,7 +118,7 @@ export class EvaluationStore {
 
   async run(): Promise<void> {
     if (this.task.running) return;
-    const parsed = evaluationSettingsSchema.safeParse({ metrics: $state.snapshot(this.metrics), samples: this.samples, extractor: this.extractor });
+    const parsed = evaluationSettingsSchema.safeParse({ metrics: $state.snapshot(this.metrics), samples: this.samples, extractor: this.extractor, repeats: this.repeats });
     if (!parsed.success) {
       this.task.error = { message: 'Some settings are out of range.', issues: formatIssues(parsed.error) };
       return;
