@@ -100,7 +100,8 @@ export const evalUsage = `Usage: gan-studio eval --run <run dir> [options]
   --bootstrap <n>          Bootstrap resamples for the intervals (0: none)  [100]
   --seed <n>               Seed of the latents and splits  [0]
   --repeats <n>            Draws (seeds seed…seed+n−1, other latents and real halves): each metric's median
-                           and range; one KID on a small dataset can move ×2–5 between draws  [1, at most 10]
+                           and range (in place of --bootstrap's intervals); one KID on a small dataset
+                           can move ×2–5 between draws  [1, at most 10]
   --inception-url <url>    Download a TF.js graph model (model.json URL) into the project's cache first
   --inception-sha256 <h>   The SHA-256 model.json must have (refuses anything else)
   --inception-dir <folder> Import a TF.js graph model from a folder (model.json + weight shards) instead

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MetricsLog, parseLogLine, readMetricsLog } from './metrics-log';
+import { currentTimeline, MetricsLog, parseLogLine, readMetricsLog } from './metrics-log';
 
 /** A metrics.jsonl holding `text` (e.g. a torn last line) in a fresh folder, and a MetricsLog on it. */
 async function logWith(text: string): Promise<{ path: string; log: MetricsLog }> {
@@ -51,5 +51,25 @@ describe('reading a log back', () => {
     const read = await readMetricsLog(file);
     expect([read.lines.map((l) => l.type), read.skipped]).toEqual([['step', 'event'], 1]);
     expect(await readMetricsLog(join(file, '..', 'absent.jsonl'))).toEqual({ lines: [], skipped: 0 });
+  });
+});
+
+describe('the current timeline', () => {
+  it('drops what a restore went back past, also steps the new timeline never logged again', () => {
+    const lines = [
+      { type: 'eval', step: 2, best: true },
+      { type: 'eval', step: 4, best: false },
+      { type: 'eval', step: 6, best: false },
+      { type: 'event', step: 3, message: 'resumed from checkpoint at step 3', restoredTo: 3 },
+      { type: 'event', step: 4, message: 'Evaluation at step 4 skipped: the evaluation classifier is still being prepared' },
+      { type: 'eval', step: 6, best: false },
+      // A log from before restoredTo: the words alone say it.
+      { type: 'event', step: 0, message: 'no checkpoint saved yet: back to the initial weights' },
+      { type: 'eval', step: 2, best: true },
+    ];
+    expect(currentTimeline(lines).map((l) => `${l.type}@${l.step}`)).toEqual(['event@0', 'eval@2']);
+    expect(currentTimeline(lines.slice(0, 6)).map((l) => `${l.type}@${l.step}`)).toEqual(['eval@2', 'event@3', 'event@4', 'eval@6']);
+    // Not a restore: other events leave the lines alone.
+    expect(currentTimeline([{ type: 'eval', step: 9 }, { type: 'event', step: 1, message: 'rolled back to step 1, learning rates ×0.5' }])).toHaveLength(2);
   });
 });

@@ -133,3 +133,24 @@ export function parseLogLine(raw: string): LogLine | null {
   if (line.type === 'event' && typeof line.message !== 'string') return null;
   return line as LogLine;
 }
+
+/** Logs from before `restoredTo` was written say a restore in words only. */
+const RESTORE_MESSAGE = /^resumed from checkpoint at step \d+$|^no checkpoint saved yet/;
+
+/**
+ * The lines of a run's current timeline, in order. A restore (reopen, resume, rollback, back to the
+ * initial weights: an event with `restoredTo`) goes back to a step; lines logged past it before the
+ * restore belong to an abandoned timeline and are dropped, also where the new one never logged
+ * that step again (a skipped or interrupted evaluation).
+ */
+export function currentTimeline<T extends { type: string; step?: unknown; [key: string]: unknown }>(lines: readonly T[]): T[] {
+  const kept: T[] = [];
+  for (const line of lines) {
+    const to = line.type === 'event' ? (typeof line.restoredTo === 'number' ? line.restoredTo : RESTORE_MESSAGE.test(String(line.message)) ? line.step : null) : null;
+    if (typeof to === 'number') {
+      for (let i = kept.length - 1; i >= 0; i--) if (typeof kept[i]!.step === 'number' && (kept[i]!.step as number) > to) kept.splice(i, 1);
+    }
+    kept.push(line);
+  }
+  return kept;
+}

@@ -4,7 +4,7 @@ import { trainingEvalPointSchema, type EvaluationRecord, type evaluationRequests
 import { runIdSchema } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import { readRecords } from '../project/evaluations';
-import { readMetricsLog } from '../project/metrics-log';
+import { currentTimeline, readMetricsLog } from '../project/metrics-log';
 import type { StudioContext } from './capability';
 import type { HandlersFor } from '../api/rpc';
 import { runFiles, runsDirOf } from '../project/layout';
@@ -61,11 +61,14 @@ export function evaluationStudioHandlers(ctx: StudioContext): HandlersFor<typeof
   };
 }
 
-/** The {type: 'eval'} lines of a run's metrics.jsonl; a resumed run's repeated steps keep the later line. */
+/**
+ * The {type: 'eval'} lines of a run's metrics.jsonl on its current timeline (a restore abandons the
+ * ones after its step); a step logged twice keeps the later line.
+ */
 export async function readTrainingPoints(runDir: string): Promise<TrainingEvalPoint[]> {
   const { lines } = await readMetricsLog(runFiles(runDir).metrics);
   const byStep = new Map<number, TrainingEvalPoint>();
-  for (const line of lines as { type: string }[]) {
+  for (const line of currentTimeline(lines)) {
     if (line.type !== 'eval') continue;
     const parsed = trainingEvalPointSchema.safeParse(line);
     if (parsed.success) byStep.set(parsed.data.step, parsed.data);

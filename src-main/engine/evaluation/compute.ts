@@ -148,22 +148,27 @@ function interval(ci: Interval | null): MetricValue['ci'] {
  * A draw's own spread (KID subsets, bootstrap) is left out: the range across draws includes it.
  */
 export function combineDraws(draws: readonly MetricValue[][]): MetricValue[] {
-  return draws[0]!.map((first) => {
-    const all = draws.map((values) => values.find((v) => v.metric === first.metric)!);
-    const value = median(all.map((v) => v.value));
+  return draws[0]!.flatMap((first) => {
+    // A draw whose metric could not be computed (non-finite) is left out of that metric's median.
+    const all = draws.flatMap((values) => values.filter((v) => v.metric === first.metric && Number.isFinite(v.value)));
+    if (all.length < 2) return all.slice(0, 1);
+    const sorted = [...all].sort((a, b) => a.value - b.value);
     const baselines = all.flatMap((v) => (v.baseline === null ? [] : [v.baseline]));
-    const caveat = all.find((v) => v.caveat)?.caveat;
-    return {
-      metric: first.metric,
-      value,
-      std: null,
-      ci: null,
-      baseline: baselines.length === all.length ? median(baselines) : null,
-      baselineStd: null,
-      better: first.better,
-      ...(caveat ? { caveat } : {}),
-      draws: { n: all.length, low: Math.min(...all.map((v) => v.value)), high: Math.max(...all.map((v) => v.value)) },
-    };
+    // A caveat counts things in its own draw: the median draw's (the lower middle one of an even count).
+    const caveat = sorted[(sorted.length - 1) >> 1]!.caveat;
+    return [
+      {
+        metric: first.metric,
+        value: median(all.map((v) => v.value)),
+        std: null,
+        ci: null,
+        baseline: baselines.length === all.length ? median(baselines) : null,
+        baselineStd: null,
+        better: first.better,
+        ...(caveat ? { caveat } : {}),
+        draws: { n: all.length, low: sorted[0]!.value, high: sorted.at(-1)!.value },
+      },
+    ];
   });
 }
 

@@ -85,6 +85,7 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
       // A cluster number is not a class of the classifier, even when there are as many.
       const conditionalMatches = requested !== null && !clustered && extractor.classes === generator.numClasses;
       const repeats = request.repeats ?? 1;
+      if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`Evaluation draws must be a whole number of at least 1, not ${repeats}`);
       const draws: Computed[] = [];
       // The split's sizes depend only on the counts, so every draw's are these.
       let realSizes = { reference: 0, heldOut: 0 };
@@ -109,7 +110,8 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
         };
         const fake = await extractAll(extractor, images, {
           ...(signal ? { signal } : {}),
-          onProgress: (done) => progress('generate', done, n, say(`Generating and featurising ${n.toLocaleString('en-US')} images`)),
+          // One bar over all draws.
+          onProgress: (done) => progress('generate', draw * n + done, repeats * n, say(`Generating and featurising ${n.toLocaleString('en-US')} images`)),
         });
         const heldOutLabels = request.metrics.includes('class-accuracy')
           ? await loadData().then((d) => Int32Array.from(split.heldOutRows, (row) => d.labels[row]!))

@@ -136,17 +136,17 @@ describe('in-training evaluation', () => {
     await again.dispose();
   });
 
-  it('a pause that lands while the evaluation that runs out the patience finishes ends the run early, not paused with the decision pending', async () => {
+  it.each(['pause', 'stop'] as const)('a %s that lands while the evaluation that runs out the patience finishes ends the run early, not with the decision pending', async (control) => {
     const config = evalConfig(2, 50, 40, 1);
     const rec = recorder();
     let session!: TrainingSession;
     let pausing: Promise<void> | null = null;
-    // The second evaluation (no new best: patience 1 runs out) returns after the pause has begun.
+    // The second evaluation (no new best: patience 1 runs out) returns after the pause or stop has begun.
     let calls = 0;
-    const evaluator = scripted([0.5, 0.6], config, () => (++calls === 2 ? (pausing = session.pause()) : undefined));
+    const evaluator = scripted([0.5, 0.6], config, () => (++calls === 2 ? (pausing = session[control]()) : undefined));
     session = await TrainingSession.create(join(project, 'runs'), config, memoryBatches(loadMnistDemo(), config.model), rec.listener, { evaluator });
     session.start();
-    await rec.until(() => pausing !== null, 'pause requested');
+    await rec.until(() => pausing !== null, `${control} requested`);
     await pausing;
     expect(session.status()).toMatchObject({ state: 'completed', step: 4 });
     expect(session.status().message).toMatch(/^Stopped early at step 4: .* Its best checkpoint, step 2, is kept/);

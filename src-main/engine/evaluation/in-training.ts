@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EvalConfig, TrainConfig } from '../../api/train-config';
 import type { Generator } from '../models/generator';
 import { latentsForSeeds } from '../sampling/latents';
-import { readMetricsLog } from '../../project/metrics-log';
+import { currentTimeline, readMetricsLog } from '../../project/metrics-log';
 import { computeMetrics } from './compute';
 import { openExtractor } from './evaluate';
 import { evaluationDirOf } from '../../project/layout';
@@ -160,9 +160,10 @@ export interface EvalStanding {
 /** Where evaluation stood at `step` (after a resume or rollback), from the run's metrics.jsonl. */
 export async function evalStandingAt(logPath: string, step: number): Promise<EvalStanding> {
   const { lines } = await readMetricsLog(logPath);
-  // A resumed run logs the steps after its last checkpoint again: the later line counts.
+  // Only the current timeline's evaluations (a restore abandons those after its step); a step logged
+  // twice in it keeps the later line.
   const byStep = new Map<number, { best: boolean; value: number }>();
-  for (const line of lines as { type: string; step?: unknown; best?: unknown; value?: unknown }[]) {
+  for (const line of currentTimeline(lines) as { type: string; step?: unknown; best?: unknown; value?: unknown }[]) {
     if (line.type === 'eval' && typeof line.step === 'number' && line.step <= step && typeof line.value === 'number') {
       byStep.set(line.step, { best: line.best === true, value: line.value });
     }

@@ -9,6 +9,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Matrix } from 'ml-matrix';
+import { LRUCache } from 'lru-cache';
 import type { LabelledImages } from '../dataset/mnist-demo';
 import { writeFileAtomic } from '../../project/atomic';
 import { decodeCheckpoint, encodeCheckpoint } from '../../project/checkpoint/format';
@@ -87,17 +88,27 @@ export interface ReferenceSplit {
 }
 
 /**
+ * Memos of the evaluation's real side, least recently used out first, bounded by the bytes they
+ * hold (a split copies the real features: 80 MB for 10,000 Inception vectors), so one evaluation of
+ * several draws keeps each draw's split and statistics between checkpoints without the engine
+ * growing by a copy per draw.
+ */
+const MEMO_BYTES = 384 * 2 ** 20;
+
+/**
  * Splits by key (dataset × extractor weights × sample count × seed: everything they depend on), so
  * repeated evaluations share one reference object and the memos keyed on it (KID's kernel sums).
  */
-const splitMemo = new Map<string, ReferenceSplit>();
+const splitMemo = new LRUCache<string, ReferenceSplit>({
+  maxSize: MEMO_BYTES,
+  sizeCalculation: (split) => (split.reference.data.byteLength + split.heldOut.data.byteLength) || 1,
+});
 
 export function splitReal(real: RealFeatures, samples: number, classes: number, seed: number, memoKey?: string): ReferenceSplit {
   if (memoKey) {
     const hit = splitMemo.get(memoKey);
     if (hit) return hit;
     const split = splitReal(real, samples, classes, seed);
-    if (splitMemo.size >= 4) splitMemo.delete(splitMemo.keys().next().value!);
     splitMemo.set(memoKey, split);
     return split;
   }
@@ -121,16 +132,15 @@ export function splitReal(real: RealFeatures, samples: number, classes: number, 
 }
 
 /** Reference statistics with Σ^½, memoised: the expensive part of FID, shared by every checkpoint compared. */
-const statsMemo = new Map<string, Promise<{ stats: GaussianStats; sqrtCov: Matrix }>>();
+// Each entry is sized when set: the covariance and its square root (dim² doubles each) and the mean.
+const statsMemo = new LRUCache<string, Promise<{ stats: GaussianStats; sqrtCov: Matrix }>>({ maxSize: MEMO_BYTES });
 
 export function referenceStats(key: string, reference: Features): Promise<{ stats: GaussianStats; sqrtCov: Matrix }> {
   let entry = statsMemo.get(key);
   if (!entry) {
     entry = featureStats(reference).then((stats) => ({ stats, sqrtCov: symmetricSqrt(stats.cov) }));
     entry.catch(() => statsMemo.delete(key));
-    // A handful of references at most (one per dataset × extractor × sample count in use).
-    if (statsMemo.size >= 8) statsMemo.delete(statsMemo.keys().next().value!);
-    statsMemo.set(key, entry);
+    statsMemo.set(key, entry, { size: (2 * reference.dim * reference.dim + reference.dim) * 8 });
   }
   return entry;
 }

@@ -87,6 +87,8 @@ export class TrainingSession {
   private evalsSinceBest = 0;
   /** Set by an evaluation that exhausted the patience: the loop (or a pause that lands meanwhile) ends the run. */
   private stopEarly = false;
+  /** A pause is waiting for the loop and saving its checkpoint. */
+  private settling = false;
   /** Aborts an evaluation in progress when the run is paused, stopped or rolled back. */
   private evalAbort: AbortController | null = null;
 
@@ -195,7 +197,8 @@ export class TrainingSession {
   }
 
   start(): void {
-    if (this.state === 'running' || this.state === 'stopped' || this.state === 'completed') return;
+    // Not while a pause is still saving (another window's Resume): a second loop would train beside it.
+    if (this.settling || this.state === 'running' || this.state === 'stopped' || this.state === 'completed') return;
     this.setState('running', null);
     // Classifier and real features get ready in the background of the first steps.
     if (this.evaluator && this.config.evaluation.every > 0) void this.evaluator.prepare().catch(() => undefined);
@@ -206,11 +209,16 @@ export class TrainingSession {
     if (this.state !== 'running') return;
     this.setState('paused', message);
     this.interruptLoop();
-    await this.loop;
-    // An evaluation that finished as the pause landed may have run out the patience: the run ends
-    // as it would have a moment later, rather than pausing with the decision pending.
-    if (this.stopEarly) return await this.endEarly();
-    await this.checkpoint();
+    this.settling = true;
+    try {
+      await this.loop;
+      // An evaluation that finished as the pause landed may have run out the patience: the run ends
+      // as it would have a moment later, rather than pausing with the decision pending.
+      if (this.stopEarly) return await this.endEarly();
+      await this.checkpoint();
+    } finally {
+      this.settling = false;
+    }
   }
 
   async stop(): Promise<void> {
@@ -219,8 +227,10 @@ export class TrainingSession {
     this.state = 'stopped';
     this.interruptLoop();
     if (wasRunning) await this.loop;
-    // The loop finished the run meanwhile (its last step, or early stopping): it stays completed.
+    // The loop finished the run meanwhile (its last step, or early stopping): it stays completed;
+    // an evaluation that ran out the patience as the stop landed ends it early, as a pause does.
     if ((this.state as RunState) === 'completed') return;
+    if (this.stopEarly) return await this.endEarly();
     await this.checkpoint();
     this.setState('stopped', null);
   }
@@ -320,8 +330,11 @@ export class TrainingSession {
 
   private async run(): Promise<void> {
     const { config } = this;
-    // Training again (a reopen at an older checkpoint than the one it ended at): that end no longer holds.
-    await removeRunEnd(this.runDir);
+    // Training again (a reopen at an older checkpoint than the one it ended at): that end no longer
+    // holds. A file that cannot be removed only costs the runs list's word for it, not the run.
+    await removeRunEnd(this.runDir).catch((err: Error) =>
+      this.log.append({ type: 'event', step: this.trainer.step, message: `${err.message}: remove it, or the runs list may call this run finished early` }),
+    );
     while (this.state === 'running') {
       if (this.trainer.step >= config.steps) {
         this.flushMetrics();
@@ -444,7 +457,7 @@ export class TrainingSession {
       const standing = await evalStandingAt(this.log.path, 0);
       this.replaceTrainer();
       this.takeStanding(standing);
-      this.log.append({ type: 'event', step: 0, message: 'no checkpoint saved yet: back to the initial weights' });
+      this.log.append({ type: 'event', step: 0, message: 'no checkpoint saved yet: back to the initial weights', restoredTo: 0 });
       return [];
     }
     const { trainer, step, file } = restored;
@@ -460,7 +473,7 @@ export class TrainingSession {
     this.replaceTrainer(trainer);
     this.lastCheckpointStep = step;
     this.takeStanding(standing);
-    this.log.append({ type: 'event', step, message: `resumed from checkpoint at step ${step}` });
+    this.log.append({ type: 'event', step, message: `resumed from checkpoint at step ${step}`, restoredTo: step });
     if (restored.adaptiveMissing) {
       this.log.append({ type: 'event', step, message: `${file} has no adaptive augmentation state: the strength starts again from 0` });
     }
