@@ -8,7 +8,8 @@ import { readRunClusters, writeRunClusters, type SavedClusters } from '../../pro
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdir } from 'node:fs/promises';
 import { readRunConfig } from '../../project/run-config';
-import { earlyStopMessage, readRunEnd, removeRunEnd, writeRunEnd } from '../../project/run-end';
+import { readRunEnd, removeRunEnd, writeRunEnd } from '../../project/run-end';
+import { BestEvaluation } from './early-stopping';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TrainConfig } from '../../api/train-config';
@@ -80,13 +81,8 @@ export class TrainingSession {
   private lastEmit = 0;
   private readonly fixedNoise: { z: tf.Tensor2D; labels: tf.Tensor2D | null };
   private readonly coach: Coach;
-  /** Lowest in-training KID/FID so far (lower is better for both); its checkpoint is the run's best. */
-  private bestEval: number | null = null;
-  private bestEvalStep: number | null = null;
-  /** Evaluations since the best one, for early stopping (config.evaluation.patience). */
-  private evalsSinceBest = 0;
-  /** Set by an evaluation that exhausted the patience: the loop (or a pause that lands meanwhile) ends the run. */
-  private stopEarly = false;
+  /** The best in-training evaluation and early stopping's count; the loop (or a pause or stop that lands meanwhile) ends the run when it is exhausted. */
+  private readonly evaluations: BestEvaluation;
   /** A pause is waiting for the loop and saving its checkpoint. */
   private settling = false;
   /** Aborts an evaluation in progress when the run is paused, stopped or rolled back. */
@@ -108,6 +104,7 @@ export class TrainingSession {
     // The same latent vectors every time, so the grids over a run form a timelapse.
     this.fixedNoise = trainer.sampleLatent(SAMPLE_GRID.rows * SAMPLE_GRID.cols, fixedNoiseSeed(config));
     this.coach = new Coach(config.loss.kind, realVariety);
+    this.evaluations = new BestEvaluation(config);
   }
 
   /** Creates runs/<id>/ and a fresh trainer. */
@@ -214,7 +211,7 @@ export class TrainingSession {
       await this.loop;
       // An evaluation that finished as the pause landed may have run out the patience: the run ends
       // as it would have a moment later, rather than pausing with the decision pending.
-      if (this.stopEarly) return await this.endEarly();
+      if (this.evaluations.exhausted) return await this.endEarly();
       await this.checkpoint();
     } finally {
       this.settling = false;
@@ -230,7 +227,7 @@ export class TrainingSession {
     // The loop finished the run meanwhile (its last step, or early stopping): it stays completed;
     // an evaluation that ran out the patience as the stop landed ends it early, as a pause does.
     if ((this.state as RunState) === 'completed') return;
-    if (this.stopEarly) return await this.endEarly();
+    if (this.evaluations.exhausted) return await this.endEarly();
     await this.checkpoint();
     this.setState('stopped', null);
   }
@@ -339,7 +336,7 @@ export class TrainingSession {
       if (this.trainer.step >= config.steps) {
         this.flushMetrics();
         // The final checkpoint is the best one unless evaluation has been choosing.
-        await this.checkpoint(this.bestEval === null);
+        await this.checkpoint(this.evaluations.best === null);
         this.setState('completed', null);
         return;
       }
@@ -358,7 +355,7 @@ export class TrainingSession {
       if (isSampleStep(metrics.step, config.sampleEvery)) await this.saveSamples(metrics.step);
       if (metrics.step % config.checkpointEvery === 0) await this.checkpoint();
       if (this.evaluator && config.evaluation.every > 0 && metrics.step % config.evaluation.every === 0) await this.evaluate(metrics.step);
-      if (this.stopEarly && this.state === 'running') return await this.endEarly();
+      if (this.evaluations.exhausted && this.state === 'running') return await this.endEarly();
       if (performance.now() - this.lastEmit > METRICS_INTERVAL_MS) this.flushMetrics();
       // Let pause/stop/update messages in between steps, and other views' requests finish.
       await engineThread.yieldTurn(shareWindowMs(metrics.stepMs));
@@ -387,21 +384,11 @@ export class TrainingSession {
         this.log.append({ type: 'event', step, message: `Evaluation at step ${step} gave a non-finite ${evaluator.metric}` });
         return;
       }
-      const best = this.bestEval === null || value < this.bestEval;
-      if (best) {
-        this.bestEval = value;
-        this.bestEvalStep = step;
-        this.evalsSinceBest = 0;
-        await this.checkpoint(true);
-      } else {
-        this.evalsSinceBest++;
-      }
+      const best = this.evaluations.observe(step, value);
+      if (best) await this.checkpoint(true);
       const point: TrainingEvalPoint = { step, metric: evaluator.metric, value, std, baseline, best };
       this.log.append({ type: 'eval', ...point });
       this.listener.evaluation?.(this.runId, point);
-      // Not at the last step: a run that trained all its steps did not stop early.
-      const { patience } = this.config.evaluation;
-      if (patience > 0 && this.evalsSinceBest >= patience && step < this.config.steps) this.stopEarly = true;
     } catch (err) {
       const message = abort.signal.aborted ? 'interrupted' : `failed: ${err instanceof Error ? err.message : String(err)}`;
       this.log.append({ type: 'event', step, message: `Evaluation at step ${step} ${message}` });
@@ -456,7 +443,7 @@ export class TrainingSession {
       await this.log.flush();
       const standing = await evalStandingAt(this.log.path, 0);
       this.replaceTrainer();
-      this.takeStanding(standing);
+      this.evaluations.restore(standing);
       this.log.append({ type: 'event', step: 0, message: 'no checkpoint saved yet: back to the initial weights', restoredTo: 0 });
       return [];
     }
@@ -472,7 +459,7 @@ export class TrainingSession {
     // Nothing that can fail after the swap.
     this.replaceTrainer(trainer);
     this.lastCheckpointStep = step;
-    this.takeStanding(standing);
+    this.evaluations.restore(standing);
     this.log.append({ type: 'event', step, message: `resumed from checkpoint at step ${step}`, restoredTo: step });
     if (restored.adaptiveMissing) {
       this.log.append({ type: 'event', step, message: `${file} has no adaptive augmentation state: the strength starts again from 0` });
@@ -480,23 +467,15 @@ export class TrainingSession {
     return restored.skipped;
   }
 
-  /** Best value and patience count as the log had them at the restored step (a reopen, resume or rollback). */
-  private takeStanding(standing: EvalStanding): void {
-    this.bestEval = standing.best;
-    this.bestEvalStep = standing.bestStep;
-    this.evalsSinceBest = standing.sinceBest;
-    this.stopEarly = false;
-  }
-
   /**
    * Early stopping's end of a run, at the current step: a checkpoint, ended.json (so the runs list
    * and a reopen know it finished) and the reason in the status and the log.
    */
   private async endEarly(): Promise<void> {
-    this.stopEarly = false;
+    this.evaluations.exhausted = false;
     this.flushMetrics();
     await this.checkpoint();
-    const message = earlyStopMessage(this.trainer.step, this.config.evaluation.patience, this.config.evaluation.metric, this.bestEvalStep);
+    const message = this.evaluations.endMessage(this.trainer.step);
     await writeRunEnd(this.runDir, { step: this.trainer.step, message });
     this.setState('completed', message);
   }
