@@ -141,7 +141,7 @@ export const fieldHints: Record<string, string> = {
   'evaluation.every': 'Steps between quality measurements, which also mark the best checkpoint; 0 turns them off.',
   'evaluation.samples': 'Generated images per measurement: more is steadier and slower.',
   'evaluation.patience':
-    'Early stopping: the run ends after this many evaluations in a row without a new best, and keeps its best checkpoint (Explore and Gallery open it). A single KID is noisy (README, #20), so allow a few. 0 trains every step.',
+    'Early stopping: the run ends after this many evaluations in a row without a new best, and keeps its best checkpoint (Explore and Gallery open it). One evaluation is noisy: on the emoji, evaluated every 1,000 steps, a patience of 5 would have ended one run of four before its best checkpoint, 7 none (README, #20). 0 trains every step.',
   'evaluation.metric': 'KID is unbiased even with a few hundred samples; FID is the standard but biased upwards with few samples.',
 };
 
