@@ -5,8 +5,8 @@
  * - A folder sorted into classes (subfolders), grey or colour: the conditional DCGAN, trained on
  *   those classes, which lets the user ask for a class. On the digits it reached the class
  *   agreement target and a far lower KID than the plain DCGAN; on the emoji by category (two
- *   seeds, medians of five draws) its best checkpoint read 0.55 and 0.9 times the plain DCGAN's
- *   best, and it swings more late in a run (README, #20).
+ *   seeds, medians of five draws) its best checkpoint read 0.55 and 1.1 times the plain DCGAN's
+ *   best, and both swing late in a run (README, #20).
  * - An unlabelled folder of a few hundred or more grey images at up to 64 px: the DCGAN on clusters
  *   (self-conditioning). On the digits it reaches an 11× lower KID than the plain DCGAN at the same
  *   steps and the #20 targets in 4,500 steps. On unlabelled colour it is not offered: judged by a
@@ -60,6 +60,6 @@ function labelledOffer(dataset: DatasetShape, classes: readonly { count: number 
   const kind = dataset.channels === 1 ? 'grey' : 'colour';
   return {
     preset: 'cdcgan',
-    why: `${dataset.count.toLocaleString('en-US')} ${kind} images in ${classes.length} classes (subfolders): the “Conditional DCGAN” preset tells G which class to draw, so you can ask it for one; it learns the classes in the folder's proportions. Measured: on the digits 97 % of its samples are the digit asked for, with a far lower KID than the plain DCGAN; on colour emoji sorted by category (two seeds, about an hour each) its best checkpoint read 0.55 and 0.9 times the plain DCGAN's best KID, but its quality swings more late in a run, so turn on evaluation (Evaluate every) to keep the best checkpoint.`,
+    why: `${dataset.count.toLocaleString('en-US')} ${kind} images in ${classes.length} classes (subfolders): the “Conditional DCGAN” preset tells G which class to draw, so you can ask it for one; it learns the classes in the folder's proportions. Measured: on the digits 97 % of its samples are the digit asked for, with a far lower KID than the plain DCGAN; on colour emoji sorted by category (two seeds, about an hour each) its best checkpoint read 0.55 and 1.1 times the plain DCGAN's best KID (medians of five draws), never half; quality swings late in a run, so turn on evaluation (Evaluate every) to keep the best checkpoint.`,
   };
 }
