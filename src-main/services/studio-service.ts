@@ -3,6 +3,7 @@
  * hand it untrusted (channel, input) pairs; it validates them against the contract and answers with
  * a Reply, never an exception.
  */
+import { latestOnly } from './latest-only';
 import { confinedPath } from '../project/links';
 import { studioRequests, type EventChannel, type EventPayload, type RevealTarget, type StudioRequests, type ViewName } from '../api/contract';
 import { parseRequest, toErrorShape, type Reply } from '../api/rpc';
@@ -259,11 +260,18 @@ export class StudioService {
     return { project: this.project, runs: await listRuns(this.project.dir) };
   }
 
+  /**
+   * Reads the project state and sends it to every window, unless a read that started later was
+   * sent already: after a checkpoint and a state change two reads can finish out of order.
+   */
+  private readonly sendProject = latestOnly(
+    () => this.projectState(),
+    (state) => this.emit('project.changed', state),
+  );
+
   /** The project state after a change, also sent to every window. */
-  private async changedProject(): Promise<ProjectState> {
-    const state = await this.projectState();
-    this.emit('project.changed', state);
-    return state;
+  private changedProject(): Promise<ProjectState> {
+    return this.sendProject();
   }
 
   /**
@@ -278,7 +286,7 @@ export class StudioService {
   }
 
   private async emitProject(): Promise<void> {
-    if (this.project) this.emit('project.changed', await this.projectState());
+    if (this.project) await this.sendProject();
   }
 
   private emit<E extends EventChannel>(event: E, payload: EventPayload<E>): void {
