@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { currentTimeline, MetricsLog, parseLogLine, readMetricsLog } from './metrics-log';
+import { currentTimeline, MetricsLog, parseLogLine, readEvalPoints, readMetricsLog } from './metrics-log';
 
 /** A metrics.jsonl holding `text` (e.g. a torn last line) in a fresh folder, and a MetricsLog on it. */
 async function logWith(text: string): Promise<{ path: string; log: MetricsLog }> {
@@ -71,5 +71,28 @@ describe('the current timeline', () => {
     expect(currentTimeline(lines.slice(0, 6)).map((l) => `${l.type}@${l.step}`)).toEqual(['eval@2', 'event@3', 'event@4', 'eval@6']);
     // Not a restore: other events leave the lines alone.
     expect(currentTimeline([{ type: 'eval', step: 9 }, { type: 'event', step: 1, message: 'rolled back to step 1, learning rates ×0.5' }])).toHaveLength(2);
+  });
+});
+
+describe('the in-training evaluations', () => {
+  it('are read by step from the current timeline, a repeated step by its later line, an unreadable one skipped', async () => {
+    const eval_ = (step: number, value: number, best: boolean) => JSON.stringify({ type: 'eval', step, metric: 'kid', value, std: null, baseline: 0.01, best });
+    const { path } = await logWith(
+      [
+        eval_(2, 0.5, true),
+        eval_(4, 0.4, true),
+        eval_(6, 0.3, true),
+        JSON.stringify({ type: 'event', step: 4, message: 'resumed from checkpoint at step 4', restoredTo: 4 }),
+        eval_(4, 0.45, false),
+        JSON.stringify({ type: 'eval', step: 8, metric: 'kid', value: 'high', best: true }),
+        JSON.stringify({ type: 'step', step: 8, dLoss: 1 }),
+        '',
+      ].join('\n'),
+    );
+    const points = await readEvalPoints(path);
+    expect(points.map((p) => [p.step, p.value, p.best])).toEqual([
+      [2, 0.5, true],
+      [4, 0.45, false],
+    ]);
   });
 });

@@ -6,6 +6,7 @@
 import { appendFile, open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { trainingEvalPointSchema, type TrainingEvalPoint } from '../api/evaluation';
 
 export type LogLine =
   | ({ type: 'step' } & Record<string, number | string | null>)
@@ -153,4 +154,20 @@ export function currentTimeline<T extends { type: string; step?: unknown; [key: 
     kept.push(line);
   }
   return kept;
+}
+
+/**
+ * The in-training evaluations ({type: 'eval'} lines) of a run's metrics.jsonl on its current
+ * timeline, by step; a step logged twice keeps the later line. The one reader of them: the Train
+ * and Evaluate views' charts, and the engine's best-so-far and patience count on reopen.
+ */
+export async function readEvalPoints(logPath: string): Promise<TrainingEvalPoint[]> {
+  const { lines } = await readMetricsLog(logPath);
+  const byStep = new Map<number, TrainingEvalPoint>();
+  for (const line of currentTimeline(lines)) {
+    if (line.type !== 'eval') continue;
+    const parsed = trainingEvalPointSchema.safeParse(line);
+    if (parsed.success) byStep.set(parsed.data.step, parsed.data);
+  }
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
 }

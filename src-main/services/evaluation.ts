@@ -1,10 +1,10 @@
 /** Main-side evaluation handlers: resolve ids to project paths, then ask the engine. */
 import { readdir } from 'node:fs/promises';
-import { trainingEvalPointSchema, type EvaluationRecord, type evaluationRequests, type TrainingEvalPoint } from '../api/evaluation';
+import type { EvaluationRecord, evaluationRequests } from '../api/evaluation';
 import { runIdSchema } from '../api/projects';
 import { StudioError } from '../api/rpc';
 import { readRecords } from '../project/evaluations';
-import { currentTimeline, readMetricsLog } from '../project/metrics-log';
+import { readEvalPoints } from '../project/metrics-log';
 import type { StudioContext } from './capability';
 import type { HandlersFor } from '../api/rpc';
 import { runFiles, runsDirOf } from '../project/layout';
@@ -48,7 +48,7 @@ export function evaluationStudioHandlers(ctx: StudioContext): HandlersFor<typeof
       const results = (await Promise.all(ids.map((id) => readRecords(ctx.runDir(id))))).flat();
       return { results: results.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
     },
-    'eval.trainingPoints': async ({ runId }) => ({ points: await readTrainingPoints(ctx.runDir(runId)) }),
+    'eval.trainingPoints': async ({ runId }) => ({ points: await readEvalPoints(runFiles(ctx.runDir(runId)).metrics) }),
     'eval.extractors': () => ctx.engine.request('eval.extractors', { projectDir: ctx.requireProject().dir }),
     'eval.importExtractor': async ({ source, inputRange }) => {
       const projectDir = ctx.requireProject().dir;
@@ -61,17 +61,3 @@ export function evaluationStudioHandlers(ctx: StudioContext): HandlersFor<typeof
   };
 }
 
-/**
- * The {type: 'eval'} lines of a run's metrics.jsonl on its current timeline (a restore abandons the
- * ones after its step); a step logged twice keeps the later line.
- */
-export async function readTrainingPoints(runDir: string): Promise<TrainingEvalPoint[]> {
-  const { lines } = await readMetricsLog(runFiles(runDir).metrics);
-  const byStep = new Map<number, TrainingEvalPoint>();
-  for (const line of currentTimeline(lines)) {
-    if (line.type !== 'eval') continue;
-    const parsed = trainingEvalPointSchema.safeParse(line);
-    if (parsed.success) byStep.set(parsed.data.step, parsed.data);
-  }
-  return [...byStep.values()].sort((a, b) => a.step - b.step);
-}

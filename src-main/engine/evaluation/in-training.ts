@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { EvalConfig, TrainConfig } from '../../api/train-config';
 import type { Generator } from '../models/generator';
 import { latentsForSeeds } from '../sampling/latents';
-import { currentTimeline, readMetricsLog } from '../../project/metrics-log';
+import { readEvalPoints } from '../../project/metrics-log';
 import { computeMetrics } from './compute';
 import { openExtractor } from './evaluate';
 import { evaluationDirOf } from '../../project/layout';
@@ -159,22 +159,15 @@ export interface EvalStanding {
 
 /** Where evaluation stood at `step` (after a resume or rollback), from the run's metrics.jsonl. */
 export async function evalStandingAt(logPath: string, step: number): Promise<EvalStanding> {
-  const { lines } = await readMetricsLog(logPath);
-  // Only the current timeline's evaluations (a restore abandons those after its step); a step logged
-  // twice in it keeps the later line.
-  const byStep = new Map<number, { best: boolean; value: number }>();
-  for (const line of currentTimeline(lines) as { type: string; step?: unknown; best?: unknown; value?: unknown }[]) {
-    if (line.type === 'eval' && typeof line.step === 'number' && line.step <= step && typeof line.value === 'number') {
-      byStep.set(line.step, { best: line.best === true, value: line.value });
-    }
-  }
+  // Only the current timeline's evaluations (a restore abandons those after its step).
+  const points = (await readEvalPoints(logPath)).filter((point) => point.step <= step);
   let best: number | null = null;
   let bestStep: number | null = null;
   let sinceBest = 0;
-  for (const [at, point] of [...byStep].sort((a, b) => a[0] - b[0])) {
+  for (const point of points) {
     if (point.best && (best === null || point.value <= best)) {
       best = point.value;
-      bestStep = at;
+      bestStep = point.step;
       sinceBest = 0;
     } else if (best !== null) {
       sinceBest++;
