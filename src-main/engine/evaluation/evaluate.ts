@@ -86,17 +86,15 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
       const conditionalMatches = requested !== null && !clustered && extractor.classes === generator.numClasses;
       const repeats = request.repeats ?? 1;
       if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`Evaluation draws must be a whole number of at least 1, not ${repeats}`);
-      const draws: Computed[] = [];
-      // The split's sizes depend only on the counts, so every draw's are these.
-      let realSizes = { reference: 0, heldOut: 0 };
-      // Each draw: its own latents and its own halves of the real images (seed, seed + 1, …). With
+      const heldOutLabelsOf = (rows: Int32Array) =>
+        request.metrics.includes('class-accuracy') ? loadData().then((d) => Int32Array.from(rows, (row) => d.labels[row]!)) : Promise.resolve(null);
+      // One draw: its own latents and its own halves of the real images (seed, seed + 1, …). With
       // several, their range replaces the bootstrap intervals.
-      for (let draw = 0; draw < repeats; draw++) {
+      const drawOnce = async (draw: number): Promise<{ computed: Computed; reference: number; heldOut: number }> => {
         const seed = request.seed + draw;
         const say = (message: string) => (repeats > 1 ? `Draw ${draw + 1} of ${repeats}: ${message}` : message);
         const referenceKey = `${dataset.key}/${extractor.key}/${n}/${seed}`;
         const split = splitReal(real, n, extractor.classes, seed, referenceKey);
-        realSizes = { reference: split.reference.n, heldOut: split.heldOut.n };
         const rng = new Rng(seed ^ 0x6a09e667);
         const seeds = Array.from({ length: n }, () => rng.seed());
         const images: ImageSource = {
@@ -113,25 +111,29 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
           // One bar over all draws.
           onProgress: (done) => progress('generate', draw * n + done, repeats * n, say(`Generating and featurising ${n.toLocaleString('en-US')} images`)),
         });
-        const heldOutLabels = request.metrics.includes('class-accuracy')
-          ? await loadData().then((d) => Int32Array.from(split.heldOutRows, (row) => d.labels[row]!))
-          : null;
-        draws.push(
-          await computeMetrics({
-            metrics: request.metrics,
-            fake: fake.features,
-            fakeLogits: fake.logits,
-            classes: extractor.classes,
-            split,
-            referenceKey,
-            requestedClasses: conditionalMatches ? requested : null,
-            heldOutLabels,
-            bootstrap: repeats > 1 ? 0 : request.bootstrap,
-            seed,
-            ...(signal ? { signal } : {}),
-            onProgress: (what) => progress('metrics', 0, 0, say(`Computing ${what}`)),
-          }),
-        );
+        const computed = await computeMetrics({
+          metrics: request.metrics,
+          fake: fake.features,
+          fakeLogits: fake.logits,
+          classes: extractor.classes,
+          split,
+          referenceKey,
+          requestedClasses: conditionalMatches ? requested : null,
+          heldOutLabels: await heldOutLabelsOf(split.heldOutRows),
+          bootstrap: repeats > 1 ? 0 : request.bootstrap,
+          seed,
+          ...(signal ? { signal } : {}),
+          onProgress: (what) => progress('metrics', 0, 0, say(`Computing ${what}`)),
+        });
+        return { computed, reference: split.reference.n, heldOut: split.heldOut.n };
+      };
+      const draws: Computed[] = [];
+      // The split's sizes depend only on the counts, so every draw's are these.
+      let realSizes = { reference: 0, heldOut: 0 };
+      for (let draw = 0; draw < repeats; draw++) {
+        const { computed, reference, heldOut } = await drawOnce(draw);
+        draws.push(computed);
+        realSizes = { reference, heldOut };
       }
       const values = repeats > 1 ? combineDraws(draws.map((d) => d.values)) : draws[0]!.values;
       const notes = [...new Set(draws.flatMap((d) => d.notes))];
