@@ -16,16 +16,13 @@ import type { TrainConfig } from '../../api/train-config';
 import { CheckpointStore, checkpointFileName, type NamedArray } from '../../project/checkpoint';
 import { tensorsToArrays } from '../checkpoint/tensors';
 import { writeFileAtomic } from '../../project/atomic';
-import { tileGrid, toBytes } from '../image/grid';
-import { encodePng } from '../image/png';
 import { MetricsLog } from '../../project/metrics-log';
 import type { TrainingEvalPoint } from '../../api/evaluation';
 import { evalStandingAt, evaluationImages, type EvalStanding, type TrainingEvaluator } from '../evaluation/in-training';
 import { Coach, sampleDiversity, type CoachWarning } from './coach';
 import { Rng } from '../rng';
-import type { Generator } from '../models/generator';
 import { Trainer, type LiveParams, type StepMetrics } from './trainer';
-import { fixedNoiseSeed } from './latents';
+import { SAMPLE_GRID, SampleGrids, type RenderedGrid } from './sample-grids';
 import { restoreNewest } from './restore';
 import { type BatchSource } from '../batches/types';
 import { CONFIG_FILE, runFiles, runIdOf, sampleFileName } from '../../project/layout';
@@ -69,7 +66,6 @@ export interface SessionOptions {
   makeTrainer?: TrainerFactory;
 }
 
-const SAMPLE_GRID = { rows: 8, cols: 8 };
 const METRICS_INTERVAL_MS = 250;
 
 export class TrainingSession {
@@ -79,7 +75,7 @@ export class TrainingSession {
   private lastCheckpointStep: number | null = null;
   private pending: SessionPoint[] = [];
   private lastEmit = 0;
-  private readonly fixedNoise: { z: tf.Tensor2D; labels: tf.Tensor2D | null };
+  private readonly grids: SampleGrids;
   private readonly coach: Coach;
   /** The best in-training evaluation and early stopping's count; the loop (or a pause or stop that lands meanwhile) ends the run when it is exhausted. */
   private readonly evaluations: BestEvaluation;
@@ -101,8 +97,7 @@ export class TrainingSession {
     realVariety: number,
     private readonly makeTrainer: TrainerFactory,
   ) {
-    // The same latent vectors every time, so the grids over a run form a timelapse.
-    this.fixedNoise = trainer.sampleLatent(SAMPLE_GRID.rows * SAMPLE_GRID.cols, fixedNoiseSeed(config));
+    this.grids = new SampleGrids(trainer, config);
     this.coach = new Coach(config.loss.kind, realVariety);
     this.evaluations = new BestEvaluation(config);
   }
@@ -293,23 +288,9 @@ export class TrainingSession {
     this.setState('paused', null);
   }
 
-  /**
-   * A grid from the current generator (the EMA one when enabled): the run's fixed noise by
-   * default, or `count` fresh latents from `seed`.
-   */
-  async renderSamples(options: { count?: number; seed?: number } = {}): Promise<{ png: Buffer; width: number; height: number; values: Float32Array; count: number }> {
-    const generator = this.trainer.emaGenerator ?? this.trainer.generator;
-    const fresh = options.seed !== undefined ? this.trainer.sampleLatent(options.count ?? 64, options.seed) : null;
-    const { z, labels } = fresh ?? this.fixedNoise;
-    const images = tf.tidy(() => this.trainer.generate(generator, z, labels, false));
-    if (fresh) tf.dispose([fresh.z, ...(fresh.labels ? [fresh.labels] : [])]);
-    const values = (await images.data()) as Float32Array;
-    const n = images.shape[0];
-    images.dispose();
-    const { resolution, channels } = this.config.model;
-    const cols = Math.ceil(Math.sqrt(n));
-    const grid = tileGrid(toBytes(values), n, resolution, resolution, channels, { rows: Math.ceil(n / cols), cols, padding: 2, background: 40 });
-    return { png: await encodePng(grid), width: grid.width, height: grid.height, values, count: n };
+  /** A grid from the current generator (the EMA one when enabled): the run's fixed noise by default, or `count` fresh latents from `seed`. */
+  renderSamples(options: { count?: number; seed?: number } = {}): Promise<RenderedGrid> {
+    return this.grids.render(this.trainer, options);
   }
 
   async dispose(): Promise<void> {
@@ -322,7 +303,7 @@ export class TrainingSession {
     }
     this.trainer.dispose();
     this.evaluator?.dispose();
-    tf.dispose([this.fixedNoise.z, ...(this.fixedNoise.labels ? [this.fixedNoise.labels] : [])]);
+    this.grids.dispose();
   }
 
   private async run(): Promise<void> {
@@ -401,20 +382,10 @@ export class TrainingSession {
     const { png, width, height, values, count } = await this.renderSamples();
     // The coach judges the generator being trained: an EMA one lags it (at 0.999, by about a
     // thousand steps) and early on still shows the initial samples, which all look alike.
-    const trained = this.trainer.emaGenerator ? await this.fixedNoiseValues(this.trainer.generator) : values;
+    const trained = this.trainer.emaGenerator ? await this.grids.fixedNoiseValues(this.trainer, this.trainer.generator) : values;
     this.advise(this.coach.observeSamples(step, trained, count));
     await writeFileAtomic(runFiles(this.runDir).samples, sampleFileName(step), [png]);
     this.listener.samples(this.runId, step, png, width, height);
-  }
-
-  /** The fixed-noise images of `generator`, as values in [−1, 1]. */
-  private async fixedNoiseValues(generator: Generator): Promise<Float32Array> {
-    const images = tf.tidy(() => this.trainer.generate(generator, this.fixedNoise.z, this.fixedNoise.labels, false));
-    try {
-      return (await images.data()) as Float32Array;
-    } finally {
-      images.dispose();
-    }
   }
 
   private advise(warnings: CoachWarning[]): void {
