@@ -53,6 +53,8 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   await settings.getByLabel('Sample every', { exact: true }).fill('5');
   await settings.getByLabel('Checkpoint every', { exact: true }).fill('10');
   await settings.getByLabel('Learning-rate decay', { exact: true }).fill('0.5');
+  await settings.getByLabel('R1 penalty γ', { exact: true }).fill('0.5');
+  await settings.locator('details.group', { hasText: 'What D is trained to tell apart' }).screenshot({ path: 'test-results/journey-design-loss.png' });
   // Early stopping without evaluations: allowed, with a warning that says what it needs.
   await settings.getByLabel('Stop after evaluations without improvement', { exact: true }).fill('3');
   await expect(settings.getByText('early stopping needs evaluations', { exact: false }).first()).toBeVisible();
@@ -63,12 +65,13 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   await nav(app, 'Model');
   await expect(settings.getByLabel('EMA decay', { exact: true })).toHaveValue('0.99');
   await expect(settings.getByLabel('Learning-rate decay', { exact: true })).toHaveValue('0.5');
+  await expect(settings.getByLabel('R1 penalty γ', { exact: true })).toHaveValue('0.5');
   await expect(settings.getByLabel('Stop after evaluations without improvement', { exact: true })).toHaveValue('3');
   const line = (await settings.locator('.go .line').textContent())!;
   const download = app.waitForEvent('download');
   await bar.getByRole('button', { name: 'Export JSON' }).click();
   const shown = JSON.parse(await readFile((await (await download).path())!, 'utf8'));
-  expect(shown).toMatchObject({ steps: 30, batchSize: 8, emaDecay: 0.99, sampleEvery: 5, checkpointEvery: 10, optimizer: { lrDecay: 0.5 }, evaluation: { every: 0, patience: 3 }, model: { architecture: 'dcgan', resolution: 28, channels: 1 } });
+  expect(shown).toMatchObject({ steps: 30, batchSize: 8, emaDecay: 0.99, sampleEvery: 5, checkpointEvery: 10, optimizer: { lrDecay: 0.5 }, loss: { kind: 'bce', r1: 0.5 }, evaluation: { every: 0, patience: 3 }, model: { architecture: 'dcgan', resolution: 28, channels: 1 } });
 
   // The Train view's form says the same, and Start trains it.
   await nav(app, 'Train');
@@ -84,6 +87,16 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
   expect(written).toEqual(shown);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 120_000 });
+  // R1 trained: its chart, and the penalty the engine logged every 4th step.
+  await expect(app.getByRole('figure', { name: 'R1 penalty', exact: true })).toBeVisible();
+  await app.getByRole('figure', { name: 'R1 penalty', exact: true }).screenshot({ path: 'test-results/journey-design-r1-chart.png' });
+  await expect(app.getByRole('figure', { name: 'Wasserstein estimate and gradient penalty' })).toHaveCount(0);
+  const steps = (await readFile(join(server.project, 'runs', runId, 'metrics.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; step: number; gradientPenalty?: number | null })
+    .filter((l) => l.type === 'step');
+  expect(steps.filter((l) => l.gradientPenalty !== null).map((l) => l.step)).toEqual([1, 5, 9, 13, 17, 21, 25, 29]);
 
   expect(svelteWarnings, 'no Svelte runtime warnings (a derived of a destroyed view reads stale values)').toEqual([]);
 });

@@ -58,11 +58,20 @@ export const lossConfigSchema = z
     labelSmoothing: z.number().min(0).max(0.5),
     /** WGAN-GP's λ. */
     gpWeight: z.number().min(0).max(1000),
+    /**
+     * R1 (Mescheder et al. 2018): γ of the penalty γ/2 · E‖∇ₓD(x)‖² on D's gradient at the real
+     * images, applied lazily (every R1_EVERY steps, at R1_EVERY times the weight); 0 is off. Not for
+     * the Wasserstein critics, which have their own constraint. Configs from before it read 0.
+     */
+    r1: z.number().min(0).max(1000).default(0),
     /** WGAN's weight clipping bound c. */
     clip: z.number().positive().max(1),
   })
   .strict();
 export type LossConfig = z.infer<typeof lossConfigSchema>;
+
+/** R1 runs on one step in this many, at this many times its weight (lazy regularisation, Karras et al. 2020): a quarter of its cost per step. */
+export const R1_EVERY = 4;
 
 export const optimizerConfigSchema = z
   .object({
@@ -159,6 +168,13 @@ export const trainConfigSchema = z
         code: 'custom',
         path: ['augment', 'adaptive'],
         message: 'adaptive strength reads overfitting from the sign of D’s output, which a Wasserstein critic does not have (use a fixed strength)',
+      });
+    }
+    if (config.loss.r1 > 0 && isWassersteinLoss(config.loss.kind)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['loss', 'r1'],
+        message: 'R1 flattens D’s output around the real images, which needs a real/fake boundary; a Wasserstein critic is kept Lipschitz its own way (set R1 to 0)',
       });
     }
     if (config.loss.kind === 'wgan-gp' && config.model.dNorm === 'batch') {

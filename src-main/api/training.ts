@@ -116,7 +116,7 @@ export function preset(name: PresetName): TrainConfig {
       numClasses: 0,
       labels: 'dataset',
     },
-    loss: { kind: 'bce', labelSmoothing: 0.1, gpWeight: 10, clip: 0.01 },
+    loss: { kind: 'bce', labelSmoothing: 0.1, gpWeight: 10, r1: 0, clip: 0.01 },
     optimizer: { kind: 'adam', gLr: 2e-4, dLr: 2e-4, beta1: 0.5, beta2: 0.999, lrDecay: 0 },
     batchSize: 64,
     nCritic: 1,

@@ -47,6 +47,33 @@ describe('gan-studio train flags', () => {
     }
   });
 
+  it('sets R1 with --r1, drops a config file’s R1 for a Wasserstein loss, and refuses an R1 that cannot train by the field’s name', async () => {
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan', r1: '0.5' }, emoji, undefined)).loss.r1).toBe(0.5);
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan' }, emoji, undefined)).loss.r1).toBe(0);
+    // A config file's γ goes with its loss: --loss wgan-gp trains without it; --r1 0 turns it off.
+    const dir = await mkdtemp(join(tmpdir(), 'gan-train-config-'));
+    const withR1 = join(dir, 'r1.json');
+    await writeFile(withR1, JSON.stringify({ ...preset('small-colour'), loss: { ...preset('small-colour').loss, r1: 2 } }));
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan', config: withR1 }, emoji, undefined)).loss.r1).toBe(2);
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan', config: withR1, r1: '0' }, emoji, undefined)).loss.r1).toBe(0);
+    const wgan = assertTrainable(await buildConfig({ preset: 'dcgan', config: withR1, loss: 'wgan-gp' }, emoji, undefined));
+    expect(wgan.loss).toMatchObject({ kind: 'wgan-gp', r1: 0 });
+    // A config file written before R1 reads as 0.
+    const { r1: _r1, ...older } = preset('small-colour').loss;
+    const file = join(dir, 'old.json');
+    await writeFile(file, JSON.stringify({ ...preset('small-colour'), loss: older }));
+    expect(assertTrainable(await buildConfig({ preset: 'dcgan', config: file }, emoji, undefined)).loss.r1).toBe(0);
+    for (const [flags, why] of [
+      [{ r1: '-1' }, /^R1 penalty γ: /],
+      [{ r1: 'strong' }, /^R1 penalty γ: /],
+      [{ r1: '1', loss: 'wgan' }, /^R1 penalty γ: R1 flattens D’s output .*set R1 to 0/],
+    ] as const) {
+      const error = await buildConfig({ preset: 'dcgan', ...flags }, emoji, undefined).then((c) => assertTrainable(c)).catch((e: { issues?: string[]; message?: string }) => e);
+      const said = (error as { issues?: string[]; message?: string }).issues?.join(' ') ?? (error as Error).message;
+      expect(said).toMatch(why);
+    }
+  });
+
   it('turns on in-training evaluation and early stopping with --eval-every and --patience, also over a config file that has no evaluation', async () => {
     const config = assertTrainable(await buildConfig({ preset: 'dcgan', 'eval-every': '500', patience: '4' }, emoji, undefined));
     expect(config.evaluation).toEqual({ every: 500, samples: 500, metric: 'kid', patience: 4 });

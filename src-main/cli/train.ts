@@ -43,6 +43,7 @@ export async function train(args: string[]): Promise<void> {
       clusters: { type: 'string' },
       lr: { type: 'string' },
       'lr-decay': { type: 'string' },
+      r1: { type: 'string' },
       'eval-every': { type: 'string' },
       patience: { type: 'string' },
       seed: { type: 'string' },
@@ -61,12 +62,12 @@ export async function train(args: string[]): Promise<void> {
   const given = new Set<string>(tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
   if (values.resume) {
     // A resumed run continues with its own config.json, dataset and clusters.json: settings for a new run would be ignored.
-    const ignored = ['data', 'preset', 'model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'lr-decay', 'eval-every', 'patience', 'seed', 'config', 'project', 'out'].filter((key) => given.has(key));
+    const ignored = ['data', 'preset', 'model', 'loss', 'steps', 'batch', 'clusters', 'lr', 'lr-decay', 'r1', 'eval-every', 'patience', 'seed', 'config', 'project', 'out'].filter((key) => given.has(key));
     if (ignored.length) {
       throw new Error(`--resume continues a run with the settings it started with: ${ignored.map((key) => `--${key}`).join(', ')} cannot go with it (leave ${ignored.length === 1 ? 'it' : 'them'} out, or start a new run)`);
     }
   }
-  for (const key of ['steps', 'batch', 'lr', 'lr-decay', 'eval-every', 'patience', 'seed'] as const) {
+  for (const key of ['steps', 'batch', 'lr', 'lr-decay', 'r1', 'eval-every', 'patience', 'seed'] as const) {
     const value = values[key];
     if (value !== undefined && !Number.isFinite(flagNumber(value))) throw new Error(`--${key} takes a number (got "${value}")`);
   }
@@ -252,7 +253,13 @@ export async function buildConfig(values: Record<string, string | boolean | unde
       // WGAN-GP's per-sample penalty is meaningless with batch norm in the critic.
       dNorm: kind === 'wgan-gp' && base.model.dNorm === 'batch' ? 'none' : base.model.dNorm,
     },
-    loss: { ...base.loss, kind },
+    // R1 needs a real/fake boundary: a config file's R1 is left out with --loss wgan/wgan-gp
+    // (an explicit --r1 is kept, and the review refuses it by name).
+    loss: {
+      ...base.loss,
+      kind,
+      ...(values.r1 !== undefined ? { r1: flagNumber(values.r1) } : values.loss !== undefined && isWassersteinLoss(kind) ? { r1: 0 } : {}),
+    },
     // Adaptive augmentation reads D's real/fake boundary, which a Wasserstein critic lacks: a config
     // file that adapts keeps its policies at fixed strength with --loss wgan/wgan-gp.
     augment: values.loss !== undefined && isWassersteinLoss(kind) ? { ...base.augment, adaptive: false } : base.augment,

@@ -69,7 +69,7 @@ export class Playground {
     this.d = mlp([2, HIDDEN, HIDDEN, 1], this.rng);
     this.gOptimizer = this.optimizer(settings.gLr);
     this.dOptimizer = this.optimizer(settings.dLr);
-    this.loss = createLoss({ kind: settings.loss, labelSmoothing: 0, gpWeight: GP_WEIGHT, clip: 0.01 });
+    this.loss = createLoss({ kind: settings.loss, labelSmoothing: 0, gpWeight: GP_WEIGHT, r1: 0, clip: 0.01 });
     const shown = new Rng(settings.seed ^ 0x5eed);
     this.shownZ = tf.randomNormal([SHOWN_POINTS, settings.zDim], 0, 1, 'float32', tfSeed(shown.seed()));
     this.shownReal = samplePoints(settings.distribution, SHOWN_POINTS, shown, settings.drawn);

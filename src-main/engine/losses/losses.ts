@@ -76,3 +76,14 @@ export function gradientPenalty<T extends tf.Tensor>(critic: (samples: T) => tf.
   const norms = tf.sqrt(tf.add(tf.sum(tf.square(gradient), axes), 1e-12));
   return tf.mean(tf.square(tf.sub(norms, 1)));
 }
+
+/**
+ * R1's zero-centred penalty E‖∇ₓD(x)‖² on real samples (Mescheder et al. 2018): it holds D's
+ * surface flat where the data lies, which damps the oscillation a winning D drives. Differentiable
+ * with respect to D's weights (second-order gradient), like gradientPenalty.
+ */
+export function realGradientPenalty<T extends tf.Tensor>(critic: (samples: T) => tf.Tensor, real: T): tf.Scalar {
+  const gradient = tf.grad((x) => tf.sum(critic(x as T)))(real);
+  const axes = real.shape.slice(1).map((_, i) => i + 1);
+  return tf.mean(tf.sum(tf.square(gradient), axes));
+}

@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureGradientsRegistered } from '../ops/gradients';
-import { trainingBatchNorm } from './layers';
+import { makeBatchNorm, trainingBatchNorm } from './layers';
+import { ParamStore } from './params';
+import { realGradientPenalty } from '../losses/losses';
 
 beforeAll(async () => {
   await ensureGradientsRegistered();
@@ -53,5 +55,37 @@ describe('trainingBatchNorm', () => {
     const before = tf.memory().numTensors;
     step();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('batch norm inside a gradient of a gradient (R1)', () => {
+  it('gives the exact second gradient, through the batch statistics, for the weights before and after it', () => {
+    tf.tidy(() => {
+      const store = new ParamStore(5);
+      const norm = makeBatchNorm(store, 'bn', 4);
+      const x = tf.randomNormal([6, 5], 0, 1, 'float32', 1);
+      const w1 = tf.variable(tf.randomNormal([5, 4], 0, 1, 'float32', 2));
+      const w2 = tf.variable(tf.randomNormal([4, 1], 0, 1, 'float32', 3));
+      const gamma = store.variables.get('bn/gamma')!;
+      const beta = store.variables.get('bn/beta')!;
+      const critic = (bn: (h: tf.Tensor) => tf.Tensor) => (v: tf.Tensor) => tf.matMul(tf.leakyRelu(bn(tf.matMul(v as tf.Tensor2D, w1)), 0.2) as tf.Tensor2D, w2);
+      const penaltyGrads = (bn: (h: tf.Tensor) => tf.Tensor) => tf.variableGrads(() => realGradientPenalty(critic(bn), x), [w1, gamma, beta, w2]);
+      const running = store.variables.get('bn/moving_mean')!.dataSync().slice();
+      const actual = penaltyGrads((h) => norm(h, true));
+      const expected = penaltyGrads((h) => reference(h, gamma, beta, [0]));
+      expect(actual.value.dataSync()[0]).toBeCloseTo(expected.value.dataSync()[0]!, 5);
+      for (const [name, grad] of Object.entries(expected.grads)) {
+        // β's is 0: a shift does not change D's slope.
+        const scale = Math.max(tf.max(tf.abs(grad)).dataSync()[0]!, 1e-3);
+        expect(tf.max(tf.abs(tf.sub(actual.grads[name]!, grad))).dataSync()[0]! / scale, name).toBeLessThan(1e-4);
+      }
+      // The written-out first gradient misses the statistics' part for the weights before it.
+      const firstOrder = penaltyGrads((h) => fused(h, gamma, beta, [0]));
+      const w1Name = w1.name;
+      expect(tf.max(tf.abs(tf.sub(firstOrder.grads[w1Name]!, expected.grads[w1Name]!))).dataSync()[0]).toBeGreaterThan(1e-3);
+      // Only the critic's own forward pass (depth 1, the fused or written-out form) moves the running averages.
+      expect(Array.from(store.variables.get('bn/moving_mean')!.dataSync())).toEqual(Array.from(running));
+      tf.dispose([w1, w2]);
+    });
   });
 });

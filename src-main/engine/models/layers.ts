@@ -74,11 +74,10 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
   const runningVar = store.create(`${name}/moving_variance`, [channels], { kind: 'constant', value: 1 }, false);
   return (x, training) => {
     if (!training) return tf.batchNorm(x, runningMean, runningVar, beta, gamma, epsilon);
-    // The fused backward is not differentiable again: inside a gradient of a gradient (none of the
-    // configs does that through batch norm) the op-by-op form keeps dy's and γ's paths.
-    const fused = training === true && tf.engine().state.gradientDepth <= 1 ? fusedOps() : null;
+    if (training === true && tf.engine().state.gradientDepth > 1) return nestedTrainingBatchNorm(x, gamma, beta, epsilon);
+    const fused = training === true ? fusedOps() : null;
     if (fused) return fusedTrainingBatchNorm(fused, x, { gamma, beta, runningMean, runningVar }, momentum, epsilon);
-    if (batchNormSynced()) throw new Error('Data-parallel training needs the fused batch norm (GAN_STUDIO_FUSED=0 turns it off, and no gradient of a gradient may pass through batch norm)');
+    if (batchNormSynced()) throw new Error('Data-parallel training needs the fused batch norm (GAN_STUDIO_FUSED=0 turns it off: unset it)');
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
     if (training === 'calibrate') {
@@ -93,6 +92,19 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
 }
 
 /**
+ * Batch norm inside a gradient of a gradient (R1's slope of D at the real images, which the
+ * critic's update then differentiates): plain ops, so the second gradient is exact, through the
+ * batch statistics too (the fused form and trainingBatchNorm below write their first gradient out
+ * and are not differentiated again correctly). Over this replica's rows only (a data-parallel step
+ * does not exchange statistics here, as multi-device training without synchronised batch norm
+ * does), and the running averages are left alone: these are images the step has already counted.
+ */
+function nestedTrainingBatchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  const { mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i));
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
+}
+
+/**
  * Batch norm over the batch's own statistics with its gradient written out (Ioffe & Szegedy,
  * eq. in §3): with x̂ = (x − μ)·r, r = 1/√(σ² + ε) and n values per channel,
  *
@@ -100,8 +112,9 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
  *
  * — 2 reductions and a few elementwise ops, where differentiating tf.moments and tf.batchNorm op
  * by op costs about thirty kernels (tiles, broadcasts and divisions) per layer. First order only:
- * nothing differentiates through batch norm twice (WGAN-GP's critic may not use it; the config
- * schema refuses that), and μ, σ² arrive as constants (their gradient is folded into ∂L/∂x).
+ * a second gradient through it would miss the batch statistics' part (R1 uses
+ * nestedTrainingBatchNorm instead; WGAN-GP's critic may not use batch norm at all), and μ, σ² arrive
+ * as constants (their gradient is folded into ∂L/∂x).
  */
 export function trainingBatchNorm(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, axes: number[], epsilon: number): tf.Tensor {
   const n = x.size / gamma.size;

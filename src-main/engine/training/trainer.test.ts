@@ -8,6 +8,7 @@ import { trainConfigSchema, type TrainConfig } from '../../api/train-config';
 import { loadMnistDemo } from '../dataset/mnist-demo';
 import { memoryBatches } from '../batches/memory-batches';
 import { Trainer } from './trainer';
+import { realGradientPenalty } from '../losses/losses';
 import { type BatchSource } from '../batches/types';
 import { tinyConfig, lossCases, modelCases } from './testing-config';
 import { expectNoTensorLeak, restoreFrom } from './testing-state';
@@ -70,14 +71,15 @@ describe('trainer hygiene', () => {
   });
 
   it.each([
-    ['wgan-gp', 'spectral', 'dcgan'],
-    ['wgan-gp', 'none', 'dcgan'],
-    ['bce', 'batch', 'dcgan'],
-    ['hinge', 'spectral', 'cdcgan'],
-  ] as const)('leaks no tensors across steps (%s, %s norm, %s)', async (kind, dNorm, architecture) => {
+    ['wgan-gp', 'spectral', 'dcgan', 0],
+    ['wgan-gp', 'none', 'dcgan', 0],
+    ['bce', 'batch', 'dcgan', 0],
+    ['hinge', 'spectral', 'cdcgan', 0],
+    ['bce', 'batch', 'dcgan', 1],
+  ] as const)('leaks no tensors across steps (%s, %s norm, %s, R1 γ %s)', async (kind, dNorm, architecture, r1) => {
     await tf.setBackend('wasm');
     const numClasses = architecture === 'cdcgan' ? 10 : 0;
-    const config = tinyConfig({ loss: { kind }, model: { dNorm, architecture, numClasses } });
+    const config = tinyConfig({ loss: { kind, r1 }, model: { dNorm, architecture, numClasses } });
     await expectNoTensorLeak(() => new Trainer(config, batchesFor(config)), 5);
   });
 
@@ -91,6 +93,47 @@ describe('trainer hygiene', () => {
       return metrics;
     };
     expect(await run()).toEqual(await run());
+  });
+});
+
+describe('R1', () => {
+  it.each(['cpu', 'wasm'] as const)('penalises D’s slope at the real images one step in four, charted apart from D’s loss (%s)', async (backend) => {
+    await tf.setBackend(backend);
+    const steps = async (r1: number, architecture: 'dcgan' | 'cdcgan') => {
+      const config = tinyConfig({ loss: { kind: 'bce', r1 }, model: { architecture, numClasses: architecture === 'cdcgan' ? 10 : 0 } });
+      const trainer = new Trainer(config, batchesFor(config));
+      try {
+        const out = [];
+        for (let i = 0; i < 6; i++) out.push(await trainer.trainStep());
+        return out;
+      } finally {
+        trainer.dispose();
+      }
+    };
+    for (const architecture of ['dcgan', 'cdcgan'] as const) {
+      const [plain, with1, with10] = [await steps(0, architecture), await steps(1, architecture), await steps(10, architecture)];
+      // Steps 1 and 5 carry it (the trainer's step 0 and 4), the others not.
+      expect(with1.map((m) => m.gradientPenalty !== null)).toEqual([true, false, false, false, true, false]);
+      for (const m of [with1[0]!, with1[4]!]) expect(m.gradientPenalty).toBeGreaterThan(0);
+      expect(plain.every((m) => m.gradientPenalty === null)).toBe(true);
+      // The first step starts from the same weights and data: the same D loss (without the
+      // penalty) and the same slope, whatever γ; γ then changes what D learns.
+      expect(with1[0]!.dLoss).toBeCloseTo(plain[0]!.dLoss, 5);
+      expect(with10[0]!.gradientPenalty).toBeCloseTo(with1[0]!.gradientPenalty!, 5);
+      expect(with1[1]!.dLoss).not.toBeCloseTo(plain[1]!.dLoss, 5);
+      expect(with10[1]!.dLoss).not.toBeCloseTo(with1[1]!.dLoss, 5);
+      for (const m of with10) for (const v of [m.dLoss, m.gLoss, m.dGradNorm]) expect(Number.isFinite(v)).toBe(true);
+    }
+  });
+
+  it('is E‖∇ₓD(x)‖² over the batch: ‖w‖² for a linear D, 4‖x‖² for D(x) = ‖x‖²', () => {
+    tf.tidy(() => {
+      const x = tf.tensor2d([[1, 2], [3, -1], [0, 0.5]]);
+      const w = tf.tensor1d([0.5, -2]);
+      expect(realGradientPenalty((v) => tf.sum(tf.mul(v, w), 1), x).dataSync()[0]).toBeCloseTo(0.25 + 4, 5);
+      // ∇‖x‖² = 2x: the mean of 4‖x‖² over the rows (5, 10, 0.25).
+      expect(realGradientPenalty((v) => tf.sum(tf.square(v), 1), x).dataSync()[0]).toBeCloseTo((4 * (5 + 10 + 0.25)) / 3, 5);
+    });
   });
 });
 

@@ -4,11 +4,11 @@
  * tf.tidy, so tf.memory().numTensors stays flat however long a run goes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isWassersteinLoss, type TrainConfig } from '../../api/train-config';
+import { isWassersteinLoss, R1_EVERY, type TrainConfig } from '../../api/train-config';
 import { generatorSpecOf } from '../models/spec';
 import { createGenerator, type Generator } from '../models/generator';
 import { createDiscriminator, type Discriminator } from '../models/discriminator';
-import { createLoss, gradientPenalty, meanScore, type GanLoss } from '../losses/losses';
+import { createLoss, gradientPenalty, meanScore, realGradientPenalty, type GanLoss } from '../losses/losses';
 import { globalNorm } from '../ops/global-norm';
 import { drawLatents } from './latents';
 import { updateMovingAverage } from '../ops/moving-average';
@@ -136,6 +136,8 @@ export class Trainer {
     const scalars: Partial<Record<ReadBack, tf.Scalar>> = {};
 
     const nCritic = this.live.nCritic;
+    // R1 on this step's last critic update (lazily, one step in R1_EVERY).
+    const r1Step = this.config.loss.r1 > 0 && !isWassersteinLoss(this.config.loss.kind) && this.step % R1_EVERY === 0;
     if (config.optimizer.lrDecay > 0) this.applyLearningRates();
     const strength = this.adaptive?.probability ?? null;
     // A replica draws everything for the whole batch and keeps its rows of it.
@@ -171,7 +173,7 @@ export class Trainer {
           } else {
             seenFake = makeFake();
           }
-          return this.criticUpdate(real, seenFake, realLabels, fakeLabels, gpSeed, last, rows);
+          return this.criticUpdate(real, seenFake, realLabels, fakeLabels, gpSeed, last, r1Step && last, rows);
         });
         Object.assign(scalars, out);
       }
@@ -227,7 +229,7 @@ export class Trainer {
       dReal: read('dReal'),
       dFake: read('dFake'),
       wassersteinEstimate: wgan ? read('wassersteinEstimate') : null,
-      gradientPenalty: config.loss.kind === 'wgan-gp' ? read('gradientPenalty') : null,
+      gradientPenalty: config.loss.kind === 'wgan-gp' || r1Step ? read('gradientPenalty') : null,
       realSign: rt,
       augmentStrength: strength,
       dGradNorm: read('dGradNorm'),
@@ -358,9 +360,9 @@ export class Trainer {
   }
 
   /** One update of D (the critic) on a real and a fake batch; the statistics when `last`. */
-  private criticUpdate(real: tf.Tensor4D, fake: tf.Tensor4D, realLabels: tf.Tensor2D | null, fakeLabels: tf.Tensor2D | null, gpSeed: number, last: boolean, rows: Rows | null): Partial<Record<ReadBack, tf.Scalar>> {
+  private criticUpdate(real: tf.Tensor4D, fake: tf.Tensor4D, realLabels: tf.Tensor2D | null, fakeLabels: tf.Tensor2D | null, gpSeed: number, last: boolean, r1: boolean, rows: Rows | null): Partial<Record<ReadBack, tf.Scalar>> {
     const { config } = this;
-    const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'gradientPenalty' | 'realSign'> } = {};
+    const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'gradientPenalty' | 'realSign'>; adversarial?: tf.Scalar } = {};
     const { value, grads: own } = tf.variableGrads(() => {
       const realLogits = this.discriminator.forward(real, realLabels, true);
       const fakeLogits = this.discriminator.forward(fake, fakeLabels, true);
@@ -369,6 +371,12 @@ export class Trainer {
       if (config.loss.kind === 'wgan-gp') {
         penalty = gradientPenalty((x) => this.discriminator.forward(x, fakeLabels, true), real, fake, gpSeed, rows);
         loss = tf.add(loss, tf.mul(penalty, config.loss.gpWeight));
+      } else if (r1) {
+        // Lazy regularisation: every R1_EVERY steps, at R1_EVERY times the weight. D's loss is
+        // charted without it, so that one step in four does not stand out.
+        if (last) kept.adversarial = tf.keep(loss);
+        penalty = realGradientPenalty((x) => this.discriminator.forward(x, realLabels, true), real);
+        loss = tf.add(loss, tf.mul(penalty, (config.loss.r1 / 2) * R1_EVERY));
       }
       if (last) {
         // variableGrads disposes everything its function made except the loss: keep the
@@ -387,7 +395,8 @@ export class Trainer {
     this.dOptimizer.applyGradients(grads);
     if (config.loss.kind === 'wgan') this.clipCritic();
     if (!last || !kept.stats) return {};
-    return { dLoss: value, ...kept.stats, dGradNorm: globalNorm(Object.values(grads)) };
+    if (kept.adversarial) value.dispose();
+    return { dLoss: kept.adversarial ?? value, ...kept.stats, dGradNorm: globalNorm(Object.values(grads)) };
   }
 
   private clipCritic(): void {

@@ -30,6 +30,10 @@ describe('FLOP counts', () => {
     expect(trainStepFlops(bce, 5)).toBeGreaterThan(trainStepFlops(bce, 1));
     const gp = tinyConfig({ loss: { kind: 'wgan-gp' }, model: { dNorm: 'none' } });
     expect(trainStepFlops(gp, 1)).toBeGreaterThan(trainStepFlops({ ...gp, loss: { ...gp.loss, kind: 'wgan' } }, 1));
+    // R1 on one step in four: a quarter of the penalty's forward, input gradient and its gradient on D, per image.
+    const r1 = { ...bce, loss: { ...bce.loss, r1: 1 } };
+    expect(trainStepFlops(r1) - trainStepFlops(bce)).toBe((bce.batchSize * 9 * discriminatorFlops(bce.model)) / 4);
+    expect(trainingMemory(r1).total).toBeGreaterThan(trainingMemory(bce).total);
   });
 });
 

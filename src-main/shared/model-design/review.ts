@@ -73,6 +73,7 @@ export const fieldLabels: Record<string, string> = {
   'loss.kind': 'Loss',
   'loss.labelSmoothing': 'Label smoothing',
   'loss.gpWeight': 'Gradient penalty λ',
+  'loss.r1': 'R1 penalty γ',
   'loss.clip': 'Weight clip c',
   'optimizer.kind': 'Optimiser',
   'optimizer.gLr': 'G learning rate',

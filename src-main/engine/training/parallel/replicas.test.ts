@@ -88,6 +88,30 @@ describe('data-parallel replicas', () => {
     }
   }, 60_000);
 
+  it('train R1 as one trainer does where D has no batch norm, and on their own rows’ statistics where it has', async () => {
+    // Step 1 carries R1 (one step in four), steps 2 and 3 not.
+    const spectral = tinyConfig({ batchSize: 7, model: { architecture: 'dcgan', dNorm: 'spectral' }, loss: { kind: 'bce', r1: 1 } });
+    const expected = await single(spectral);
+    const parallel = await replicated(spectral);
+    parallel.lead.dispose();
+    for (const [name, values] of Object.entries(expected.weights)) expect(maxRelativeGap(values, parallel.weights[name]!), name).toBeLessThan(2e-4);
+    expect(parallel.metrics.map((m) => m.gradientPenalty === null)).toEqual([false, true, true]);
+    expect(parallel.metrics[0]!.gradientPenalty).toBeCloseTo(expected.metrics[0]!.gradientPenalty!, 3);
+    // With batch norm, each replica's slope is taken over its own rows' statistics (the
+    // penalty's forward pass exchanges none): it trains, the replicas stay identical, and the
+    // first penalty is near the whole batch's.
+    const batch = tinyConfig({ batchSize: 7, model: { architecture: 'dcgan', dNorm: 'batch' }, loss: { kind: 'bce', r1: 1 } });
+    const whole = await single(batch);
+    const rows = await replicated(batch);
+    rows.lead.dispose();
+    for (const [name, values] of Object.entries(rows.weights)) expect(Array.from(values), name).toEqual(rows.other[name]);
+    for (const m of rows.metrics) for (const v of [m.dLoss, m.gLoss, m.dGradNorm]) expect(Number.isFinite(v)).toBe(true);
+    expect(rows.metrics.map((m) => m.gradientPenalty !== null)).toEqual(whole.metrics.map((m) => m.gradientPenalty !== null));
+    expect(rows.metrics[0]!.dLoss).toBeCloseTo(whole.metrics[0]!.dLoss, 3);
+    expect(rows.metrics[0]!.gradientPenalty! / whole.metrics[0]!.gradientPenalty!).toBeGreaterThan(0.5);
+    expect(rows.metrics[0]!.gradientPenalty! / whole.metrics[0]!.gradientPenalty!).toBeLessThan(2);
+  }, 120_000);
+
   it('repeat themselves bit for bit, and keep their tensor count flat', async () => {
     const config = cases[1]!.config;
     const run = async () => {

@@ -118,6 +118,8 @@ export const fieldHints: Record<string, string> = {
     'Batch norm (DCGAN) normalises over the batch; spectral norm caps each layer’s gain (Miyato et al.); WGAN-GP needs none or spectral.',
   'loss.labelSmoothing': 'One-sided: real targets become 1 − s (0.1 → 0.9) so D is never certain; fakes stay 0. BCE only.',
   'loss.gpWeight': 'λ: how strongly the critic’s gradient norm on real–fake blends is pulled to 1. Gulrajani et al. use 10.',
+  'loss.r1':
+    'γ of R1 (Mescheder et al. 2018): D is penalised for steep slopes at the real images, which damps the back-and-forth of a D that keeps winning. Applied every 4th step at 4× the weight. 0 is off. Not for the Wasserstein losses. On colour emoji a first measurement (README, #20) was promising; no preset uses it yet.',
   'loss.clip': 'Weights are clipped to [−c, c] to keep the critic Lipschitz, which also limits what it can learn. The paper uses 0.01.',
   'optimizer.kind': 'Adam with β₁ 0.5 is the DCGAN choice. For WGAN with clipping the authors recommend RMSProp: momentum made the critic unstable.',
   'optimizer.gLr': 'G’s step size. DCGAN uses 0.0002, the week-1 MLP 0.002.',
@@ -156,6 +158,7 @@ export const numberRanges: Record<string, { min: number; max?: number; step?: nu
   'model.dWidth': { min: 4, max: 1024 },
   'loss.labelSmoothing': { min: 0, max: 0.5, step: 'any' },
   'loss.gpWeight': { min: 0, max: 1000, step: 'any' },
+  'loss.r1': { min: 0, max: 1000, step: 'any' },
   'loss.clip': { min: 0, max: 1, step: 'any' },
   'optimizer.gLr': { min: 0, max: 1, step: 'any' },
   'optimizer.dLr': { min: 0, max: 1, step: 'any' },

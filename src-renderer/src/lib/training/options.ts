@@ -15,6 +15,7 @@ export const chartNotes = {
   loss: 'Neither loss should run to zero or blow up; a D loss near zero means the discriminator has won.',
   probabilities: 'Both drift towards 0.5 as G improves. D(x) → 1 with D(G(z)) → 0 means D is overpowering G.',
   wasserstein: 'The critic’s distance estimate should shrink as samples improve; the penalty should stay small.',
+  r1: 'How steep D is at the real images (measured every 4th step, where R1 applies). R1 pulls it towards 0; a climb means D is sharpening its edge around the data.',
   gradients: 'A G gradient norm sinking towards zero means vanishing gradients: G has stopped learning.',
   throughput: 'Training speed: batch size divided by step time.',
   adaptive:
