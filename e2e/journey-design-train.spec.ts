@@ -88,8 +88,8 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   expect(written).toEqual(shown);
   await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 120_000 });
   // R1 trained: its chart, and the penalty the engine logged every 4th step.
-  await expect(app.getByRole('figure', { name: 'R1 penalty', exact: true })).toBeVisible();
-  await app.getByRole('figure', { name: 'R1 penalty', exact: true }).screenshot({ path: 'test-results/journey-design-r1-chart.png' });
+  await expect(app.getByRole('figure', { name: 'R1: D’s slope at the real images', exact: true })).toBeVisible();
+  await app.getByRole('figure', { name: 'R1: D’s slope at the real images', exact: true }).screenshot({ path: 'test-results/journey-design-r1-chart.png' });
   await expect(app.getByRole('figure', { name: 'Wasserstein estimate and gradient penalty' })).toHaveCount(0);
   const steps = (await readFile(join(server.project, 'runs', runId, 'metrics.jsonl'), 'utf8'))
     .split('\n')

@@ -70,6 +70,11 @@ export const lossConfigSchema = z
   .strict();
 export type LossConfig = z.infer<typeof lossConfigSchema>;
 
+/** Whether D's updates carry R1: γ > 0 on a loss with a real/fake boundary. */
+export function usesR1(loss: Pick<LossConfig, 'kind' | 'r1'>): boolean {
+  return loss.r1 > 0 && !isWassersteinLoss(loss.kind);
+}
+
 /** R1 runs on one step in this many, at this many times its weight (lazy regularisation, Karras et al. 2020): a quarter of its cost per step. */
 export const R1_EVERY = 4;
 

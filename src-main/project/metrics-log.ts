@@ -159,10 +159,15 @@ export function currentTimeline<T extends { type: string; step?: unknown; [key: 
 /**
  * The in-training evaluations ({type: 'eval'} lines) of a run's metrics.jsonl on its current
  * timeline, by step; a step logged twice keeps the later line. The one reader of them: the Train
- * and Evaluate views' charts, and the engine's best-so-far and patience count on reopen.
+ * and Evaluate views' charts, the runs table's best and latest, and the engine's best-so-far and
+ * patience count on reopen.
  */
 export async function readEvalPoints(logPath: string): Promise<TrainingEvalPoint[]> {
-  const { lines } = await readMetricsLog(logPath);
+  return evalPointsOf((await readMetricsLog(logPath)).lines);
+}
+
+/** readEvalPoints on lines already read. */
+export function evalPointsOf(lines: readonly LogLine[]): TrainingEvalPoint[] {
   const byStep = new Map<number, TrainingEvalPoint>();
   for (const line of currentTimeline(lines)) {
     if (line.type !== 'eval') continue;

@@ -21,7 +21,8 @@ export const scalarTags: Record<Exclude<keyof StepPoint, 'step' | 'stepMs'>, str
   dReal: 'D/real (mean D(x))',
   dFake: 'D/fake (mean D(G(z)))',
   wassersteinEstimate: 'loss/Wasserstein estimate',
-  gradientPenalty: 'loss/gradient penalty',
+  // WGAN-GP's penalty, or with R1 the slope ‖∇ₓD(x)‖² at the real images on R1's steps.
+  gradientPenalty: 'loss/gradient penalty (WGAN-GP) or R1 slope',
   realSign: 'augment/overfitting r_t',
   augmentStrength: 'augment/probability p',
   gGradNorm: 'gradient norm/G',

@@ -65,7 +65,7 @@ describe('runs table', () => {
     const metrics = runFiles(runDirOf(project, runId)).metrics;
     const before = (await runsTable(project)).find((r) => r.runId === runId)!;
     expect(before.fid).toBeNull();
-    await appendFile(metrics, `${JSON.stringify({ type: 'eval', step: 4, metric: 'fid', value: 12.5 })}\n`);
+    await appendFile(metrics, `${JSON.stringify({ type: 'eval', step: 4, metric: 'fid', value: 12.5, std: null, baseline: 0.5, best: true })}\n`);
     const after = (await runsTable(project)).find((r) => r.runId === runId)!;
     expect(after.fid).toEqual({ best: 12.5, bestStep: 4, latest: 12.5, latestStep: 4 });
     expect(after.trainSeconds).toBe(before.trainSeconds);

@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { RunTableRow } from '../api/projects';
-import { readMetricsLog } from '../project/metrics-log';
+import { evalPointsOf, readMetricsLog } from '../project/metrics-log';
 import { readRecords } from '../project/evaluations';
 import { runDirOf, runFiles } from '../project/layout';
 import { readRunConfig } from '../project/run-config';
@@ -73,16 +73,15 @@ export async function metricsSummary(file: string): Promise<MetricsSummary> {
   const stepTimes: number[] = [];
   const speeds: number[] = [];
   let step = 0;
-  const points: { metric: string; step: number; value: number }[] = [];
   for (const line of log.lines) {
     if (line.type === 'step') {
       step = Math.max(step, Number(line.step));
       if (typeof line.stepMs === 'number') stepTimes.push(line.stepMs);
       if (typeof line.imagesPerSecond === 'number') speeds.push(line.imagesPerSecond);
-    } else if (line.type === 'eval' && typeof line.value === 'number' && typeof line.metric === 'string') {
-      points.push({ metric: line.metric, step: line.step, value: line.value });
     }
   }
+  // The current timeline's evaluations: a rollback abandons the ones past its step.
+  const points = evalPointsOf(log.lines);
   const summary = { step, trainSeconds: stepTimes.reduce((a, b) => a + b, 0) / 1000, imagesPerSecond: speeds.length ? median(speeds) : null, points };
   if (info) {
     summaries.delete(file);

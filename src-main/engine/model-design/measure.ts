@@ -6,7 +6,8 @@
  */
 import type { Measurement } from '../../api/model-design';
 import type { BackendName } from '../../api/schemas';
-import type { TrainConfig } from '../../api/train-config';
+import { R1_EVERY, usesR1, type TrainConfig } from '../../api/train-config';
+import { trainStepFlops } from '../../shared/model-design/cost';
 import type { LabelledImages } from '../dataset/mnist-demo';
 import { memoryBatches } from '../batches/memory-batches';
 import { Rng } from '../rng';
@@ -79,17 +80,20 @@ export async function measureTraining(config: TrainConfig, backend: BackendName,
   const { interrupted = () => null, ...budget } = options;
   const trainer = new Trainer(config, memoryBatches(standInImages(config), config.model));
   try {
+    // Whether each step (the warm-up first) carried R1, which runs on one step in R1_EVERY.
+    const carried: boolean[] = [];
     const step = async (): Promise<number> => {
       // Yield first, so requests queued behind this one (a run starting) are seen between steps.
       await new Promise((resolve) => setImmediate(resolve));
       const reason = interrupted();
       if (reason) throw new MeasureInterrupted(reason);
       const started = performance.now();
-      await trainer.trainStep();
+      const metrics = await trainer.trainStep();
+      carried.push(usesR1(config.loss) && metrics.gradientPenalty !== null);
       return performance.now() - started;
     };
     const { warmupMs, times } = await timeSteps(step, budget);
-    const msPerStep = median(times);
+    const msPerStep = usesR1(config.loss) ? withR1Share(config, times, carried.slice(1)) : median(times);
     return {
       backend,
       msPerStep,
@@ -106,4 +110,19 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * A step's average time when one in R1_EVERY carries R1: the median of each kind, weighted by how
+ * often it comes. Without a timed R1 step (short budgets), R1's share is scaled from the plain
+ * steps by its FLOPs (cost.ts).
+ */
+function withR1Share(config: TrainConfig, times: number[], carried: boolean[]): number {
+  const plain = times.filter((_, i) => !carried[i]);
+  const r1 = times.filter((_, i) => carried[i]);
+  if (plain.length === 0) return median(r1);
+  const plainMs = median(plain);
+  const plainFlops = trainStepFlops({ ...config, loss: { ...config.loss, r1: 0 } });
+  const r1Ms = r1.length ? median(r1) : plainMs * (1 + (R1_EVERY * (trainStepFlops(config) - plainFlops)) / plainFlops);
+  return (plainMs * (R1_EVERY - 1) + r1Ms) / R1_EVERY;
 }

@@ -85,6 +85,8 @@ describe('batch norm inside a gradient of a gradient (R1)', () => {
       expect(tf.max(tf.abs(tf.sub(firstOrder.grads[w1Name]!, expected.grads[w1Name]!))).dataSync()[0]).toBeGreaterThan(1e-3);
       // Only the critic's own forward pass (depth 1, the fused or written-out form) moves the running averages.
       expect(Array.from(store.variables.get('bn/moving_mean')!.dataSync())).toEqual(Array.from(running));
+      norm(tf.matMul(x, w1), true);
+      expect(Array.from(store.variables.get('bn/moving_mean')!.dataSync())).not.toEqual(Array.from(running));
       tf.dispose([w1, w2]);
     });
   });

@@ -99,8 +99,8 @@ describe('trainer hygiene', () => {
 describe('R1', () => {
   it.each(['cpu', 'wasm'] as const)('penalises D’s slope at the real images one step in four, charted apart from D’s loss (%s)', async (backend) => {
     await tf.setBackend(backend);
-    const steps = async (r1: number, architecture: 'dcgan' | 'cdcgan') => {
-      const config = tinyConfig({ loss: { kind: 'bce', r1 }, model: { architecture, numClasses: architecture === 'cdcgan' ? 10 : 0 } });
+    const steps = async (r1: number, architecture: 'dcgan' | 'cdcgan', nCritic = 1) => {
+      const config = tinyConfig({ loss: { kind: 'bce', r1 }, nCritic, model: { architecture, numClasses: architecture === 'cdcgan' ? 10 : 0 } });
       const trainer = new Trainer(config, batchesFor(config));
       try {
         const out = [];
@@ -124,6 +124,10 @@ describe('R1', () => {
       expect(with10[1]!.dLoss).not.toBeCloseTo(with1[1]!.dLoss, 5);
       for (const m of with10) for (const v of [m.dLoss, m.gLoss, m.dGradNorm]) expect(Number.isFinite(v)).toBe(true);
     }
+    // Two critic updates per step: the same steps carry it (each of their updates does).
+    const twice = await steps(1, 'dcgan', 2);
+    expect(twice.map((m) => m.gradientPenalty !== null)).toEqual([true, false, false, false, true, false]);
+    for (const m of twice) for (const v of [m.dLoss, m.gLoss, m.dGradNorm]) expect(Number.isFinite(v)).toBe(true);
   });
 
   it('is E‖∇ₓD(x)‖² over the batch: ‖w‖² for a linear D, 4‖x‖² for D(x) = ‖x‖²', () => {

@@ -4,7 +4,7 @@
  * tf.tidy, so tf.memory().numTensors stays flat however long a run goes.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { isWassersteinLoss, R1_EVERY, type TrainConfig } from '../../api/train-config';
+import { isWassersteinLoss, R1_EVERY, usesR1, type TrainConfig } from '../../api/train-config';
 import { generatorSpecOf } from '../models/spec';
 import { createGenerator, type Generator } from '../models/generator';
 import { createDiscriminator, type Discriminator } from '../models/discriminator';
@@ -136,8 +136,9 @@ export class Trainer {
     const scalars: Partial<Record<ReadBack, tf.Scalar>> = {};
 
     const nCritic = this.live.nCritic;
-    // R1 on this step's last critic update (lazily, one step in R1_EVERY).
-    const r1Step = this.config.loss.r1 > 0 && !isWassersteinLoss(this.config.loss.kind) && this.step % R1_EVERY === 0;
+    // R1 on every critic update of one step in R1_EVERY (lazy regularisation), so γ means the same
+    // whatever n_critic is.
+    const r1Step = usesR1(this.config.loss) && this.step % R1_EVERY === 0;
     if (config.optimizer.lrDecay > 0) this.applyLearningRates();
     const strength = this.adaptive?.probability ?? null;
     // A replica draws everything for the whole batch and keeps its rows of it.
@@ -173,7 +174,7 @@ export class Trainer {
           } else {
             seenFake = makeFake();
           }
-          return this.criticUpdate(real, seenFake, realLabels, fakeLabels, gpSeed, last, r1Step && last, rows);
+          return this.criticUpdate(real, seenFake, realLabels, fakeLabels, gpSeed, last, r1Step, rows);
         });
         Object.assign(scalars, out);
       }
@@ -374,9 +375,10 @@ export class Trainer {
       } else if (r1) {
         // Lazy regularisation: every R1_EVERY steps, at R1_EVERY times the weight. D's loss is
         // charted without it, so that one step in four does not stand out.
-        if (last) kept.adversarial = tf.keep(loss);
+        const adversarial = loss;
         penalty = realGradientPenalty((x) => this.discriminator.forward(x, realLabels, true), real);
         loss = tf.add(loss, tf.mul(penalty, (config.loss.r1 / 2) * R1_EVERY));
+        if (last) kept.adversarial = tf.keep(adversarial);
       }
       if (last) {
         // variableGrads disposes everything its function made except the loss: keep the

@@ -3,7 +3,7 @@
  * GFLOP/s and the Model view, and an estimate of the memory a step needs, for refusing models that
  * would not fit the wasm heap. Pure (no tfjs), so the renderer computes it too.
  */
-import { isWassersteinLoss, R1_EVERY, type TrainConfig } from '../../api/train-config';
+import { R1_EVERY, usesR1, type TrainConfig } from '../../api/train-config';
 import { dcganPlan, discriminatorPlan, generatorPlan, type NetworkPlan } from './plan';
 
 /** Forward FLOPs of G for one image. */
@@ -19,14 +19,14 @@ export function discriminatorFlops(config: TrainConfig['model']): number {
 /**
  * FLOPs of one training step (n_critic D updates + one G update). A backward pass costs about
  * twice its forward; WGAN-GP's penalty adds a forward, an input gradient and the gradient of that,
- * and R1 the same on the real images, one step in R1_EVERY.
+ * and R1 the same on the real images, on each critic update of one step in R1_EVERY.
  * G runs forward once per critic update: its last forward is recorded and reused by the G update
  * (engine/ops/recorded.ts), which then adds only G's backward.
  */
 export function trainStepFlops(config: TrainConfig, nCritic = config.nCritic): number {
   const g = generatorFlops(config.model);
   const d = discriminatorFlops(config.model);
-  const penalty = config.loss.kind === 'wgan-gp' ? 9 * d : hasR1(config) ? (9 * d) / R1_EVERY : 0;
+  const penalty = config.loss.kind === 'wgan-gp' ? 9 * d : usesR1(config.loss) ? (9 * d) / R1_EVERY : 0;
   const dStep = g + 6 * d + penalty;
   const gStep = 2 * g + 3 * d;
   return config.batchSize * (nCritic * dStep + gStep);
@@ -138,7 +138,7 @@ export function trainingMemory(config: TrainConfig): MemoryEstimate {
   }
   if (model.architecture === 'cdcgan') extra += model.resolution ** 2 * (model.channels + model.numClasses);
   // R1's steps hold what a penalty step holds.
-  const perD = config.loss.kind === 'wgan-gp' || hasR1(config) ? PER_D_ELEMENT_GP : PER_D_ELEMENT;
+  const perD = config.loss.kind === 'wgan-gp' || usesR1(config.loss) ? PER_D_ELEMENT_GP : PER_D_ELEMENT;
   const augmented = model.resolution ** 2 * model.channels * config.augment.diffAugment.length;
   const perImage = PER_G_ELEMENT * g.activations + perD * d.activations + PER_EXTRA_ELEMENT * extra + PER_AUGMENTED_ELEMENT * augmented;
   const weights = F32 * (g.params * (config.emaDecay > 0 ? 2 : 1) + d.params);
@@ -149,9 +149,4 @@ export function trainingMemory(config: TrainConfig): MemoryEstimate {
   );
   const columns = F32 * Math.min(COLUMNS_CAP_FLOATS, config.batchSize * Math.max(columnsPerImage(g), columnsPerImage(d)));
   return { weights, optimizer, transient, columns, total: weights + optimizer + transient + columns };
-}
-
-/** Whether the critic's updates carry R1 (a loss with a real/fake boundary and γ > 0). */
-function hasR1(config: TrainConfig): boolean {
-  return config.loss.r1 > 0 && !isWassersteinLoss(config.loss.kind);
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Measurement } from '../../../../src-main/api/model-design';
-import { lossConfigSchema, modelConfigSchema, type TrainConfig } from '../../../../src-main/api/train-config';
+import { lossConfigSchema, modelConfigSchema, usesR1, type TrainConfig } from '../../../../src-main/api/train-config';
 import { trainingMemory, trainStepFlops, type MemoryEstimate } from '../../../../src-main/shared/model-design/cost';
 import { discriminatorPlan, generatorPlan, type NetworkPlan } from '../../../../src-main/shared/model-design/plan';
 import type { ConfigDraft } from '../train-validation';
@@ -29,7 +29,7 @@ export interface TimeEstimate {
 /** The settings that change what one step computes; steps, intervals and the seed do not. */
 export function stepKey(config: TrainConfig): string {
   const { model, loss, optimizer, batchSize, nCritic, emaDecay, augment } = config;
-  return JSON.stringify([model, loss.kind, optimizer.kind, batchSize, nCritic, emaDecay > 0, augment]);
+  return JSON.stringify([model, loss.kind, usesR1(loss), optimizer.kind, batchSize, nCritic, emaDecay > 0, augment]);
 }
 
 export function estimateTime(config: TrainConfig, measured: MeasuredConfig | null, backend: string | null): TimeEstimate | null {
