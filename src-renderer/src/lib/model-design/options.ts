@@ -119,7 +119,7 @@ export const fieldHints: Record<string, string> = {
   'loss.labelSmoothing': 'One-sided: real targets become 1 − s (0.1 → 0.9) so D is never certain; fakes stay 0. BCE only.',
   'loss.gpWeight': 'λ: how strongly the critic’s gradient norm on real–fake blends is pulled to 1. Gulrajani et al. use 10.',
   'loss.r1':
-    `γ of R1 (Mescheder et al. 2018): D is penalised for steep slopes at the real images, which damps the back-and-forth of a D that keeps winning. Applied on one step in ${R1_EVERY} at ${R1_EVERY}× the weight. 0 is off. Not for the Wasserstein losses. With batch norm in D and training on several replicas, each replica takes the slope over its own rows' statistics. On colour emoji, γ 1 was ahead of the plain DCGAN on two seeds (README, #20), measured with an earlier, partly wrong gradient; no preset uses it yet.`,
+    `γ of R1 (Mescheder et al. 2018): D is penalised for steep slopes at the real images, which damps the back-and-forth of a D that keeps winning. Applied on one step in ${R1_EVERY} at ${R1_EVERY}× the weight. 0 is off. Not for the Wasserstein losses. With batch norm in D and training on several replicas, each replica takes the slope over its own rows' statistics. On colour emoji, γ 1 was ahead of the plain DCGAN on two seeds (README, #20): over an hour with an earlier, partly wrong gradient, over half an hour with this one. No preset uses it yet.`,
   'loss.clip': 'Weights are clipped to [−c, c] to keep the critic Lipschitz, which also limits what it can learn. The paper uses 0.01.',
   'optimizer.kind': 'Adam with β₁ 0.5 is the DCGAN choice. For WGAN with clipping the authors recommend RMSProp: momentum made the critic unstable.',
   'optimizer.gLr': 'G’s step size. DCGAN uses 0.0002, the week-1 MLP 0.002.',
