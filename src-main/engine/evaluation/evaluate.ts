@@ -127,14 +127,11 @@ export async function evaluateCheckpoint(request: CheckpointEvaluation, context:
         });
         return { computed, reference: split.reference.n, heldOut: split.heldOut.n };
       };
-      const draws: Computed[] = [];
+      const results: Awaited<ReturnType<typeof drawOnce>>[] = [];
+      for (let draw = 0; draw < repeats; draw++) results.push(await drawOnce(draw));
+      const draws = results.map((r) => r.computed);
       // The split's sizes depend only on the counts, so every draw's are these.
-      let realSizes = { reference: 0, heldOut: 0 };
-      for (let draw = 0; draw < repeats; draw++) {
-        const { computed, reference, heldOut } = await drawOnce(draw);
-        draws.push(computed);
-        realSizes = { reference, heldOut };
-      }
+      const realSizes = results[0]!;
       const values = repeats > 1 ? combineDraws(draws.map((d) => d.values)) : draws[0]!.values;
       const notes = [...new Set(draws.flatMap((d) => d.notes))];
       if (realSizes.heldOut < n) notes.push(fewRealNote(n, realSizes.reference, realSizes.heldOut));

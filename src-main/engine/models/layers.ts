@@ -93,15 +93,16 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
 
 /**
  * Batch norm inside a gradient of a gradient (R1's slope of D at the real images, which the
- * critic's update then differentiates): plain ops, so the second gradient is exact, through the
- * batch statistics too (the fused form and trainingBatchNorm below write their first gradient out
- * and are not differentiated again correctly). Over this replica's rows only (a data-parallel step
+ * critic's update then differentiates): tf.moments and tf.batchNorm, whose gradients are ops, so
+ * the second gradient is exact, through the batch statistics too (the fused form and
+ * trainingBatchNorm below write their first gradient out and are not differentiated again
+ * correctly). Over this replica's rows only (a data-parallel step
  * does not exchange statistics here, as multi-device training without synchronised batch norm
  * does), and the running averages are left alone: these are images the step has already counted.
  */
 function nestedTrainingBatchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
   const { mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i));
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
+  return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
 }
 
 /**
