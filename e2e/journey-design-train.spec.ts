@@ -94,9 +94,10 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   const steps = (await readFile(join(server.project, 'runs', runId, 'metrics.jsonl'), 'utf8'))
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { type: string; step: number; gradientPenalty?: number | null })
+    .map((l) => JSON.parse(l) as { type: string; step: number; r1Slope?: number | null; gradientPenalty?: number | null })
     .filter((l) => l.type === 'step');
-  expect(steps.filter((l) => l.gradientPenalty !== null).map((l) => l.step)).toEqual([1, 5, 9, 13, 17, 21, 25, 29]);
+  expect(steps.filter((l) => l.r1Slope !== null).map((l) => l.step)).toEqual([1, 5, 9, 13, 17, 21, 25, 29]);
+  expect(steps.every((l) => l.gradientPenalty === null)).toBe(true);
 
   expect(svelteWarnings, 'no Svelte runtime warnings (a derived of a destroyed view reads stale values)').toEqual([]);
 });

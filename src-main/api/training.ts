@@ -40,7 +40,10 @@ export const stepPointSchema = z.object({
   dReal: finiteOrNull,
   dFake: finiteOrNull,
   wassersteinEstimate: finiteOrNull,
+  /** WGAN-GP's gradient penalty (null for the other losses). */
   gradientPenalty: finiteOrNull,
+  /** R1's E‖∇ₓD(x)‖² at the real images, on the steps that apply it (null otherwise and in older logs). */
+  r1Slope: finiteOrNull,
   /** ADA's overfitting heuristic E[sign D(x)] (null for Wasserstein losses and older logs). */
   realSign: finiteOrNull,
   /** The adaptive augmentation probability of the step (null at fixed strength and in older logs). */

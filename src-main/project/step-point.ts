@@ -15,6 +15,7 @@ export function toStepPoint(line: Record<string, unknown>): StepPoint {
     dFake: num('dFake'),
     wassersteinEstimate: num('wassersteinEstimate'),
     gradientPenalty: num('gradientPenalty'),
+    r1Slope: num('r1Slope'),
     realSign: num('realSign'),
     augmentStrength: num('augmentStrength'),
     gGradNorm: num('gGradNorm'),

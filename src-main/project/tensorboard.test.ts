@@ -6,7 +6,7 @@ import type { StepPoint } from '../api/training';
 import { TensorBoardLog, crc32c, writeTensorBoardRun } from './tensorboard';
 
 const point = (step: number, over: Partial<StepPoint> = {}): StepPoint => ({
-  step, dLoss: 0.5, gLoss: 1.5, dReal: 0.75, dFake: 0.25, wassersteinEstimate: null, gradientPenalty: null, realSign: 0.5, augmentStrength: null,
+  step, dLoss: 0.5, gLoss: 1.5, dReal: 0.75, dFake: 0.25, wassersteinEstimate: null, gradientPenalty: null, r1Slope: null, realSign: 0.5, augmentStrength: null,
   gGradNorm: 2, dGradNorm: 3, stepMs: 100, imagesPerSecond: 640, epoch: 0.5, ...over,
 });
 

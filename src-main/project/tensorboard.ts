@@ -21,8 +21,9 @@ export const scalarTags: Record<Exclude<keyof StepPoint, 'step' | 'stepMs'>, str
   dReal: 'D/real (mean D(x))',
   dFake: 'D/fake (mean D(G(z)))',
   wassersteinEstimate: 'loss/Wasserstein estimate',
-  // WGAN-GP's penalty, or with R1 the slope ‖∇ₓD(x)‖² at the real images on R1's steps.
-  gradientPenalty: 'loss/gradient penalty (WGAN-GP) or R1 slope',
+  gradientPenalty: 'loss/gradient penalty',
+  // R1's slope ‖∇ₓD(x)‖² at the real images, on the steps that apply it.
+  r1Slope: 'loss/R1 slope',
   realSign: 'augment/overfitting r_t',
   augmentStrength: 'augment/probability p',
   gGradNorm: 'gradient norm/G',

@@ -10,6 +10,7 @@ const point = (step: number, over: Partial<StepPoint> = {}): StepPoint => ({
   dFake: 0.3,
   wassersteinEstimate: null,
   gradientPenalty: null,
+  r1Slope: null,
   realSign: 0.5,
   augmentStrength: null,
   gGradNorm: 2,
@@ -25,8 +26,8 @@ describe('metricsCsv', () => {
     const csv = metricsCsv([point(1), point(2, { dLoss: null, wassersteinEstimate: -0.25 })]);
     const [header, first, second, end] = csv.split('\r\n');
     expect(header).toBe(metricColumns.join(','));
-    expect(first).toBe('1,0.5,1.25,0.7,0.3,,,2,3,120.5,531,0.0064,0.5,');
-    expect(second).toBe('2,,1.25,0.7,0.3,-0.25,,2,3,120.5,531,0.0064,0.5,');
+    expect(first).toBe('1,0.5,1.25,0.7,0.3,,,2,3,120.5,531,0.0064,0.5,,');
+    expect(second).toBe('2,,1.25,0.7,0.3,-0.25,,2,3,120.5,531,0.0064,0.5,,');
     expect(end).toBe('');
   });
 

@@ -22,6 +22,8 @@ export const metricColumns = [
   // Added with adaptive augmentation: last, so scripts that read columns by position keep working.
   'realSign',
   'augmentStrength',
+  // Added with R1 (before it, an R1 run's slope sat in gradientPenalty for one day of development).
+  'r1Slope',
 ] as const satisfies readonly (keyof StepPoint)[];
 
 export function metricsCsv(points: readonly StepPoint[]): string {

@@ -55,6 +55,7 @@ describe('every model × loss trains on every CPU backend', () => {
       expect(second.step).toBe(2);
       if (config.loss.kind === 'wgan-gp') expect(second.gradientPenalty).toBeGreaterThanOrEqual(0);
       else expect(second.gradientPenalty).toBeNull();
+      expect(second.r1Slope).toBeNull();
       if (config.loss.kind === 'wgan') {
         const clip = config.loss.clip;
         for (const v of trainer.discriminator.params.trainable()) expect(tf.max(tf.abs(v)).dataSync()[0]).toBeLessThanOrEqual(clip + 1e-7);
@@ -113,20 +114,22 @@ describe('R1', () => {
     for (const architecture of ['dcgan', 'cdcgan'] as const) {
       const [plain, with1, with10] = [await steps(0, architecture), await steps(1, architecture), await steps(10, architecture)];
       // Steps 1 and 5 carry it (the trainer's step 0 and 4), the others not.
-      expect(with1.map((m) => m.gradientPenalty !== null)).toEqual([true, false, false, false, true, false]);
-      for (const m of [with1[0]!, with1[4]!]) expect(m.gradientPenalty).toBeGreaterThan(0);
-      expect(plain.every((m) => m.gradientPenalty === null)).toBe(true);
+      expect(with1.map((m) => m.r1Slope !== null)).toEqual([true, false, false, false, true, false]);
+      for (const m of [with1[0]!, with1[4]!]) expect(m.r1Slope).toBeGreaterThan(0);
+      expect(plain.every((m) => m.r1Slope === null)).toBe(true);
+      // R1's slope is its own metric: the Wasserstein losses' penalty stays empty.
+      expect(with1.every((m) => m.gradientPenalty === null)).toBe(true);
       // The first step starts from the same weights and data: the same D loss (without the
       // penalty) and the same slope, whatever γ; γ then changes what D learns.
       expect(with1[0]!.dLoss).toBeCloseTo(plain[0]!.dLoss, 5);
-      expect(with10[0]!.gradientPenalty).toBeCloseTo(with1[0]!.gradientPenalty!, 5);
+      expect(with10[0]!.r1Slope).toBeCloseTo(with1[0]!.r1Slope!, 5);
       expect(with1[1]!.dLoss).not.toBeCloseTo(plain[1]!.dLoss, 5);
       expect(with10[1]!.dLoss).not.toBeCloseTo(with1[1]!.dLoss, 5);
       for (const m of with10) for (const v of [m.dLoss, m.gLoss, m.dGradNorm]) expect(Number.isFinite(v)).toBe(true);
     }
     // Two critic updates per step: the same steps carry it (each of their updates does).
     const twice = await steps(1, 'dcgan', 2);
-    expect(twice.map((m) => m.gradientPenalty !== null)).toEqual([true, false, false, false, true, false]);
+    expect(twice.map((m) => m.r1Slope !== null)).toEqual([true, false, false, false, true, false]);
     for (const m of twice) for (const v of [m.dLoss, m.gLoss, m.dGradNorm]) expect(Number.isFinite(v)).toBe(true);
   });
 

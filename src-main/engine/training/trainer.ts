@@ -24,7 +24,7 @@ import { sliceRows, type ReplicaPart, type Rows } from '../ops/rows';
 import { setBatchNormSync } from '../ops/batch-norm';
 
 /** The per-step statistics read back from the backend, in the order they are stacked. */
-const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'gradientPenalty', 'realSign', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;
+const readBack = ['dLoss', 'dReal', 'dFake', 'wassersteinEstimate', 'penalty', 'realSign', 'dGradNorm', 'gLoss', 'gGradNorm'] as const;
 type ReadBack = (typeof readBack)[number];
 
 export interface StepMetrics {
@@ -36,7 +36,10 @@ export interface StepMetrics {
   dFake: number;
   /** Critic's estimate of the Wasserstein distance, E[D(x)] − E[D(G(z))] (WGAN losses). */
   wassersteinEstimate: number | null;
+  /** WGAN-GP's penalty E[(‖∇D(x̂)‖ − 1)²] at the interpolates (wgan-gp only). */
   gradientPenalty: number | null;
+  /** R1's E‖∇ₓD(x)‖² at the real images, on the steps that apply it (every R1_EVERY-th); null otherwise. */
+  r1Slope: number | null;
   /**
    * ADA's overfitting heuristic r_t = E[sign(D(x))] over the step's real batch: near 1 when D scores
    * every real image as real. Null for Wasserstein losses, whose critic output has no sign to read.
@@ -230,7 +233,8 @@ export class Trainer {
       dReal: read('dReal'),
       dFake: read('dFake'),
       wassersteinEstimate: wgan ? read('wassersteinEstimate') : null,
-      gradientPenalty: config.loss.kind === 'wgan-gp' || r1Step ? read('gradientPenalty') : null,
+      gradientPenalty: config.loss.kind === 'wgan-gp' ? read('penalty') : null,
+      r1Slope: r1Step ? read('penalty') : null,
       realSign: rt,
       augmentStrength: strength,
       dGradNorm: read('dGradNorm'),
@@ -363,7 +367,7 @@ export class Trainer {
   /** One update of D (the critic) on a real and a fake batch; the statistics when `last`. */
   private criticUpdate(real: tf.Tensor4D, fake: tf.Tensor4D, realLabels: tf.Tensor2D | null, fakeLabels: tf.Tensor2D | null, gpSeed: number, last: boolean, r1: boolean, rows: Rows | null): Partial<Record<ReadBack, tf.Scalar>> {
     const { config } = this;
-    const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'gradientPenalty' | 'realSign'>; adversarial?: tf.Scalar } = {};
+    const kept: { stats?: Pick<Record<ReadBack, tf.Scalar>, 'dReal' | 'dFake' | 'wassersteinEstimate' | 'penalty' | 'realSign'>; adversarial?: tf.Scalar } = {};
     const { value, grads: own } = tf.variableGrads(() => {
       const realLogits = this.discriminator.forward(real, realLabels, true);
       const fakeLogits = this.discriminator.forward(fake, fakeLabels, true);
@@ -387,7 +391,7 @@ export class Trainer {
           dReal: tf.keep(meanScore(realLogits, config.loss.kind)),
           dFake: tf.keep(meanScore(fakeLogits, config.loss.kind)),
           wassersteinEstimate: tf.keep(tf.sub(tf.mean(realLogits), tf.mean(fakeLogits)) as tf.Scalar),
-          gradientPenalty: tf.keep(penalty ?? tf.scalar(Number.NaN)),
+          penalty: tf.keep(penalty ?? tf.scalar(Number.NaN)),
           realSign: tf.keep(realSign(realLogits, config.loss.kind)),
         };
       }

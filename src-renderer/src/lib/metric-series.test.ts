@@ -19,6 +19,7 @@ function point(step: number, over: Partial<StepPoint> = {}): StepPoint {
     dFake: 0.4,
     wassersteinEstimate: null,
     gradientPenalty: null,
+    r1Slope: null,
     gGradNorm: 0.5,
     dGradNorm: 0.25,
     stepMs: 10,

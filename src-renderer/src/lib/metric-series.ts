@@ -14,6 +14,7 @@ export const metricKeys = [
   'dFake',
   'wassersteinEstimate',
   'gradientPenalty',
+  'r1Slope',
   'realSign',
   'augmentStrength',
   'gGradNorm',

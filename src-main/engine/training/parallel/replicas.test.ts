@@ -95,8 +95,8 @@ describe('data-parallel replicas', () => {
     const parallel = await replicated(spectral);
     parallel.lead.dispose();
     for (const [name, values] of Object.entries(expected.weights)) expect(maxRelativeGap(values, parallel.weights[name]!), name).toBeLessThan(2e-4);
-    expect(parallel.metrics.map((m) => m.gradientPenalty === null)).toEqual([false, true, true]);
-    expect(parallel.metrics[0]!.gradientPenalty).toBeCloseTo(expected.metrics[0]!.gradientPenalty!, 3);
+    expect(parallel.metrics.map((m) => m.r1Slope === null)).toEqual([false, true, true]);
+    expect(parallel.metrics[0]!.r1Slope).toBeCloseTo(expected.metrics[0]!.r1Slope!, 3);
     // With batch norm, each replica's slope is taken over its own rows' statistics (the
     // penalty's forward pass exchanges none): it trains, the replicas stay identical, and the
     // first penalty is near the whole batch's.
@@ -106,10 +106,10 @@ describe('data-parallel replicas', () => {
     rows.lead.dispose();
     for (const [name, values] of Object.entries(rows.weights)) expect(Array.from(values), name).toEqual(rows.other[name]);
     for (const m of rows.metrics) for (const v of [m.dLoss, m.gLoss, m.dGradNorm]) expect(Number.isFinite(v)).toBe(true);
-    expect(rows.metrics.map((m) => m.gradientPenalty !== null)).toEqual(whole.metrics.map((m) => m.gradientPenalty !== null));
+    expect(rows.metrics.map((m) => m.r1Slope !== null)).toEqual(whole.metrics.map((m) => m.r1Slope !== null));
     expect(rows.metrics[0]!.dLoss).toBeCloseTo(whole.metrics[0]!.dLoss, 3);
-    expect(rows.metrics[0]!.gradientPenalty! / whole.metrics[0]!.gradientPenalty!).toBeGreaterThan(0.5);
-    expect(rows.metrics[0]!.gradientPenalty! / whole.metrics[0]!.gradientPenalty!).toBeLessThan(2);
+    expect(rows.metrics[0]!.r1Slope! / whole.metrics[0]!.r1Slope!).toBeGreaterThan(0.5);
+    expect(rows.metrics[0]!.r1Slope! / whole.metrics[0]!.r1Slope!).toBeLessThan(2);
   }, 120_000);
 
   it('repeat themselves bit for bit, and keep their tensor count flat', async () => {
