@@ -103,7 +103,7 @@ export function makeBatchNorm(store: ParamStore, name: string, channels: number,
  * synchronised batch norm does), and the running averages are left alone: these are images the
  * step has already counted.
  */
-export function nestedTrainingBatchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+function nestedTrainingBatchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
   const { mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i));
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
 }
