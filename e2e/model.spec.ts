@@ -13,6 +13,16 @@ test('design a GAN from a preset, see its cost, save it and train it from the Tr
   // Other specs may have imported a dataset into the shared project: design for the digits.
   await settings.getByLabel('Dataset').selectOption('demo:mnist');
 
+  // The small-colour preset brings R1; a Wasserstein loss sets it aside (no error to mend), the next loss with a real/fake boundary gets it back.
+  const lossGroup = settings.getByRole('group', { name: 'Loss', exact: true });
+  await bar.getByText('Small colour folder', { exact: true }).click();
+  await expect(settings.getByLabel('R1 penalty γ', { exact: true })).toHaveValue('1');
+  await lossGroup.getByText('WGAN-GP', { exact: true }).click();
+  await expect(settings.getByLabel('R1 penalty γ', { exact: true })).toHaveCount(0);
+  await expect(app.getByTestId('design-errors')).not.toContainText('R1');
+  await lossGroup.getByText('Hinge', { exact: true }).click();
+  await expect(settings.getByLabel('R1 penalty γ', { exact: true })).toHaveValue('1');
+
   // A preset fills in everything; the summary counts its layers (hand-checked in plan.test.ts).
   await bar.getByText('DCGAN (Radford et al.)', { exact: true }).click();
   await expect(app.getByTestId('total-params')).toHaveText('570,466');

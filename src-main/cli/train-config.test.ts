@@ -24,12 +24,14 @@ describe('gan-studio train flags', () => {
     expect(trainConfigSchema.parse(await buildConfig({ preset: 'dcgan', config: file }, emoji, undefined)).augment.adaptive).toBe(true);
   });
 
-  it('trains the small-colour preset as the DCGAN recipe at the folder’s colour size (README, #20)', async () => {
+  it('trains the small-colour preset as the DCGAN recipe with R1 γ 1, at the folder’s colour size (README, #20)', async () => {
     const config = trainConfigSchema.parse(await buildConfig({ preset: 'small-colour' }, emoji, undefined));
     const dcgan = trainConfigSchema.parse(await buildConfig({ preset: 'dcgan' }, emoji, undefined));
-    expect(config).toEqual(dcgan);
+    expect(config).toEqual({ ...dcgan, loss: { ...dcgan.loss, r1: 1 } });
     expect(config.model).toMatchObject({ architecture: 'dcgan', resolution: 32, channels: 3 });
     expect(config.augment).toEqual({ flip: false, diffAugment: [], adaptive: false });
+    // A Wasserstein loss on top of it drops R1, as --loss does for a config file's.
+    expect(assertTrainable(await buildConfig({ preset: 'small-colour', loss: 'wgan-gp' }, emoji, undefined)).loss.r1).toBe(0);
   });
 
   it('sets learning-rate decay with --lr-decay, beside --lr, and refuses a share outside 0–1 by the field’s name', async () => {

@@ -27,7 +27,7 @@ export const presetHints: Record<PresetName, string> = {
   cdcgan: 'A DCGAN that is also told the class (one-hot label), so you can ask it for a given class. It trains on a folder sorted into subfolders, one per class; the Train view offers it when one is picked.',
   'wgan-gp': 'Gulrajani et al.: a critic without batch norm, gradient penalty λ = 10, five critic steps per G step.',
   'small-colour':
-    'The DCGAN recipe at 32 px RGB, for a few thousand colour images. No change tried on colour emoji was clearly and consistently ahead of it: augmentation (DiffAugment, at fixed or adaptive strength, with or without colour), flips, clusters, wider nets, spectral norm with hinge loss, learning-rate decay. This preset used to add adaptive augmentation and flips; judged by a classifier of the emoji’s categories, that was 2–4.5× behind after 40 minutes. DiffAugment and its adaptive strength stay in the form for your own trials.',
+    'The DCGAN recipe at 32 px RGB with R1 γ 1 on D, for a few thousand colour images. R1 penalises D’s slope at the real images, which damps the swings of a D that keeps winning; it costs about 14 % per step. On colour emoji, an hour each (README, #20), it was ahead of the plain DCGAN on every run by FID, and by KID its best-marked checkpoint was 0.24–0.79 of the plain DCGAN’s (two seeds on Twitter’s set, one on Google’s); it still swings between checkpoints, so turn on in-training evaluation to keep the best. Augmentation (DiffAugment, adaptive), flips, clusters, wider nets and spectral norm with hinge were not ahead.'
 };
 
 export const architectureOptions: Option<ModelConfig['architecture']>[] = [
@@ -119,7 +119,7 @@ export const fieldHints: Record<string, string> = {
   'loss.labelSmoothing': 'One-sided: real targets become 1 − s (0.1 → 0.9) so D is never certain; fakes stay 0. BCE only.',
   'loss.gpWeight': 'λ: how strongly the critic’s gradient norm on real–fake blends is pulled to 1. Gulrajani et al. use 10.',
   'loss.r1':
-    `γ of R1 (Mescheder et al. 2018): D is penalised for steep slopes at the real images, which damps the back-and-forth of a D that keeps winning. Applied on one step in ${R1_EVERY} at ${R1_EVERY}× the weight. 0 is off. Not for the Wasserstein losses. With batch norm in D and training on several replicas, each replica takes the slope over its own rows' statistics. On colour emoji, γ 1 was ahead of the plain DCGAN on two seeds (README, #20): over an hour with an earlier, partly wrong gradient, over half an hour with this one. No preset uses it yet.`,
+    `γ of R1 (Mescheder et al. 2018): D is penalised for steep slopes at the real images, which damps the back-and-forth of a D that keeps winning. Applied on one step in ${R1_EVERY} at ${R1_EVERY}× the weight. 0 is off. Not for the Wasserstein losses. With batch norm in D and training on several replicas, each replica takes the slope over its own rows' statistics. On colour emoji, γ 1 was ahead of the plain DCGAN over an hour on two seeds and a second emoji set (README, #20): the Small colour folder preset uses it. Other values of γ are not measured.`,
   'loss.clip': 'Weights are clipped to [−c, c] to keep the critic Lipschitz, which also limits what it can learn. The paper uses 0.01.',
   'optimizer.kind': 'Adam with β₁ 0.5 is the DCGAN choice. For WGAN with clipping the authors recommend RMSProp: momentum made the critic unstable.',
   'optimizer.gLr': 'G’s step size. DCGAN uses 0.0002, the week-1 MLP 0.002.',

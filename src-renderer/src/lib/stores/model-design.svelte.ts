@@ -10,7 +10,7 @@ import { untrack } from 'svelte';
 import type { SavedConfig } from '../../../../src-main/api/model-design';
 import { type BackendName, type DatasetSummary, type ProjectDatasetRef } from '../../../../src-main/api/schemas';
 import type { DatasetListItem } from '../../../../src-main/api/dataset';
-import type { ModelConfig } from '../../../../src-main/api/train-config';
+import { isWassersteinLoss, type LossConfig, type ModelConfig } from '../../../../src-main/api/train-config';
 import { preset, type DatasetRef, type PresetName } from '../../../../src-main/api/training';
 import { datasetShapeOf, type DatasetShape } from '../../../../src-main/shared/model-design/review';
 import { datasetStore } from './dataset.svelte';
@@ -207,6 +207,7 @@ export class ModelDesignStore {
     this.#origin = $state.snapshot(this.draft) as ConfigDraft;
     this.presetName = name;
     this.savedName = null;
+    this.#setAsideR1 = 0;
     this.name = uniqueName(presetLabel(name), this.configs.map((c) => c.name));
     if (this.#pendingDataset) this.#pendingDataset.refit = true;
     this.#clearMessages();
@@ -219,6 +220,7 @@ export class ModelDesignStore {
     this.#origin = saved.config;
     this.presetName = null;
     this.savedName = name;
+    this.#setAsideR1 = 0;
     this.name = name;
     if (this.#pendingDataset) this.#pendingDataset.refit = true;
     this.#clearMessages();
@@ -237,6 +239,24 @@ export class ModelDesignStore {
     if (architecture === 'mlp') model.dNorm = 'none';
     this.draft.model = model;
   }
+
+  /**
+   * Switching loss: R1 needs a real/fake boundary, so a Wasserstein loss sets it aside (as `--loss`
+   * does on the command line) and the next loss with a boundary gets it back.
+   */
+  setLossKind(kind: LossConfig['kind']): void {
+    const loss = { ...this.draft.loss, kind };
+    const r1 = this.draft.loss.r1 ?? 0;
+    if (isWassersteinLoss(kind) && r1 > 0) {
+      this.#setAsideR1 = r1;
+      loss.r1 = 0;
+    } else if (!isWassersteinLoss(kind) && r1 === 0 && this.#setAsideR1 > 0) {
+      loss.r1 = this.#setAsideR1;
+      this.#setAsideR1 = 0;
+    }
+    this.draft.loss = loss;
+  }
+  #setAsideR1 = 0;
 
   /** Where a conditional model's classes come from: the dataset's labels or clusters of its images. */
   setLabels(labels: ModelConfig['labels']): void {
