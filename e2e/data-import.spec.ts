@@ -285,3 +285,39 @@ test('a folder of unlabelled grey images gets the DCGAN on clusters offered, and
   await expect(view.getByLabel('Class', { exact: true }).locator('option').first()).toHaveText('Cluster 1');
   await expect(view.getByLabel('Class', { exact: true }).locator('option')).toHaveCount(20);
 });
+
+test('a folder of unlabelled colour images gets the small-colour preset offered, and the run trains it with R1', async ({ app, server }) => {
+  test.setTimeout(180_000);
+  const emoji = join(root, 'emoji-colour');
+  await mkdir(emoji);
+  const source = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
+  for (const name of (await readdir(source)).filter((f) => f.endsWith('.png')).slice(0, 450)) await copyFile(join(source, name), join(emoji, name));
+  await openDataView(app);
+  await app.getByRole('group', { name: 'Size (px)' }).getByText('32', { exact: true }).click();
+  await app.getByRole('group', { name: 'Channels' }).getByText('RGB', { exact: true }).click();
+  await chooseAndImport(app, emoji, 450);
+  await expect(app.getByTestId('import-summary')).toContainText(/Imported \d{3} images/);
+  const imported = Number(/Imported (\d+) images/.exec((await app.getByTestId('import-summary').textContent())!)![1]);
+
+  await app.getByRole('navigation').getByText('Train', { exact: true }).click();
+  const form = app.getByRole('form', { name: 'New training run' });
+  await form.getByText('DCGAN (Radford et al.)').click();
+  const offer = form.getByTestId('preset-suggestion');
+  await expect(offer).toContainText(`${imported} colour images without labels`);
+  await form.screenshot({ path: 'test-results/preset-suggestion-colour.png' });
+  await offer.getByRole('button', { name: 'Use “Small colour folder”' }).click();
+  await expect(offer).toHaveCount(0);
+  await form.getByLabel('Steps', { exact: true }).fill('5');
+  await form.getByLabel('Batch size', { exact: true }).fill('8');
+  const runId = await startRun(app);
+  await expect(app.getByTestId('train-state')).toHaveText(/completed/i, { timeout: 90_000 });
+  // What the engine trained: the DCGAN at the folder's colour size, with R1 on its 1st and 5th steps.
+  const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
+  expect(written).toMatchObject({ model: { architecture: 'dcgan', resolution: 32, channels: 3 }, loss: { kind: 'bce', r1: 1 } });
+  const steps = (await readFile(join(server.project, 'runs', runId, 'metrics.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; step: number; r1Slope?: number | null })
+    .filter((l) => l.type === 'step');
+  expect(steps.filter((l) => typeof l.r1Slope === 'number').map((l) => l.step)).toEqual([1, 5]);
+});

@@ -22,6 +22,11 @@ test('design a GAN from a preset, see its cost, save it and train it from the Tr
   await expect(app.getByTestId('design-errors')).not.toContainText('R1');
   await lossGroup.getByText('Hinge', { exact: true }).click();
   await expect(settings.getByLabel('R1 penalty γ', { exact: true })).toHaveValue('1');
+  // γ the user turned off stays off through the next round trip.
+  await settings.getByLabel('R1 penalty γ', { exact: true }).fill('0');
+  await lossGroup.getByText('WGAN', { exact: true }).click();
+  await lossGroup.getByText('LSGAN', { exact: true }).click();
+  await expect(settings.getByLabel('R1 penalty γ', { exact: true })).toHaveValue('0');
 
   // A preset fills in everything; the summary counts its layers (hand-checked in plan.test.ts).
   await bar.getByText('DCGAN (Radford et al.)', { exact: true }).click();

@@ -160,10 +160,11 @@ export function preset(name: PresetName): TrainConfig {
     case 'small-colour':
       // A few thousand colour images at 32 px: the DCGAN recipe with R1 γ 1 on D (Mescheder et al.
       // 2018), which damps the swings of a D that keeps winning. Measured on the emoji (README, #20),
-      // an hour each, same wall time as the plain DCGAN: ahead by FID on every run (0.46–0.70 of its
-      // value), and by KID the run's own pick at 0.24–0.79 of the plain DCGAN's (Twitter, two seeds;
-      // Google's set), its final checkpoint at 0.06–0.32. Nothing else tried was (augmentation
-      // fixed or adaptive, flips, clusters, wider nets, spectral norm with hinge, lr decay).
+      // an hour each, same wall time as the plain DCGAN (two seeds on Twitter's set, one on
+      // Google's): FID lower on every run (0.37–0.70 of the plain DCGAN's), by KID the run's own
+      // pick at 0.24–0.79 of the plain DCGAN's and its final checkpoint at ≈ 0–0.32. Nothing else
+      // tried was ahead (augmentation fixed or adaptive, flips, clusters, wider nets, spectral norm
+      // with hinge, lr decay).
       return trainConfigSchema.parse({ ...base, model: { ...base.model, resolution: 32, channels: 3 }, loss: { ...base.loss, r1: 1 } });
   }
 }

@@ -41,7 +41,7 @@ export const trainUsage = `Usage: gan-studio train [options]
   --clusters <k>       Condition on k (2–100) clusters k-means finds in the images (self-conditioning; no labels needed)
   --lr <x>             Learning rate of both networks
   --lr-decay <share>   Both learning rates fall linearly to 0 over this share of the last steps (0–1) [0]
-  --r1 <γ>             R1 penalty on D's gradient at the real images (not with wgan/wgan-gp; 0: off) [0]
+  --r1 <γ>             R1 penalty on D's gradient at the real images (not with wgan/wgan-gp; 0: off) [the preset's: 1 for small-colour, else 0]
   --eval-every <n>     Measure KID (or a --config file's metric) every n steps on the domain classifier, marking the best checkpoint (0: off) [0]
   --patience <n>       Early stopping: end the run after n evaluations in a row without a new best (0: off) [0]
   --seed <n>           Random seed

@@ -10,13 +10,19 @@ describe('preset suggestion', () => {
     expect(suggestedPreset(grey, 'mlp')?.why).toContain('3,752 grey images without labels');
     expect(suggestedPreset(grey, 'dcgan-clusters')).toBeNull();
   });
-  it('offers nothing for colour images, where the clusters measured level or behind (README, #20)', () => {
-    expect(suggestedPreset(emoji, 'dcgan')).toBeNull();
+  it('offers the small-colour preset (DCGAN with R1) for unlabelled colour images over the course’s presets, not clusters (README, #20)', () => {
+    expect(suggestedPreset(emoji, 'dcgan')).toMatchObject({ preset: 'small-colour', why: expect.stringContaining('3,752 colour images without labels') });
+    expect(suggestedPreset(emoji, 'wgan-gp')?.preset).toBe('small-colour');
     expect(suggestedPreset(emoji, 'small-colour')).toBeNull();
+    // A saved or hand-made design is the user's: no offer over it.
+    expect(suggestedPreset(emoji, null, { architecture: 'dcgan', labels: 'dataset' })).toBeNull();
+    expect(suggestedPreset({ ...emoji, width: 128, height: 128 }, 'dcgan')).toBeNull();
   });
   it('offers the conditional DCGAN for a folder sorted into classes, grey or colour, unless every image is not in one', () => {
     const sorted = { ...emoji, count: 300, classes: [{ count: 180 }, { count: 70 }, { count: 50 }] };
     expect(suggestedPreset(sorted, 'small-colour')).toMatchObject({ preset: 'cdcgan', why: expect.stringContaining('300 colour images in 3 classes (subfolders)') });
+    expect(suggestedPreset(sorted, 'small-colour')?.why).toContain('without the Small colour folder preset’s R1');
+    expect(suggestedPreset(sorted, 'dcgan')?.why).not.toContain('R1');
     expect(suggestedPreset({ ...sorted, channels: 1 }, 'dcgan-clusters')?.why).toContain('300 grey images in 3 classes');
     expect(suggestedPreset(sorted, 'cdcgan')).toBeNull();
     // A saved or hand-made conditional design has no preset name: it is what the offer would give.

@@ -187,12 +187,14 @@ export class ModelDesignStore {
   undo(): void {
     const previous = this.#history?.undo();
     if (previous) this.draft = previous;
+    this.#setAsideR1 = 0;
     this.#syncHistory();
   }
 
   redo(): void {
     const next = this.#history?.redo();
     if (next) this.draft = next;
+    this.#setAsideR1 = 0;
     this.#syncHistory();
   }
 
@@ -241,17 +243,18 @@ export class ModelDesignStore {
   }
 
   /**
-   * Switching loss: R1 needs a real/fake boundary, so a Wasserstein loss sets it aside (as `--loss`
-   * does on the command line) and the next loss with a boundary gets it back.
+   * Switching loss: R1 needs a real/fake boundary, so moving to a Wasserstein loss sets it aside
+   * (as `--loss` drops it on the command line), and moving back to a loss with a boundary brings it
+   * back unless γ was set meanwhile. Undo, redo and a new design forget what was set aside.
    */
   setLossKind(kind: LossConfig['kind']): void {
+    const [from, to] = [isWassersteinLoss(this.draft.loss.kind), isWassersteinLoss(kind)];
     const loss = { ...this.draft.loss, kind };
-    const r1 = this.draft.loss.r1 ?? 0;
-    if (isWassersteinLoss(kind) && r1 > 0) {
-      this.#setAsideR1 = r1;
+    if (to && !from) {
+      this.#setAsideR1 = loss.r1 ?? 0;
       loss.r1 = 0;
-    } else if (!isWassersteinLoss(kind) && r1 === 0 && this.#setAsideR1 > 0) {
-      loss.r1 = this.#setAsideR1;
+    } else if (from && !to) {
+      if ((loss.r1 ?? 0) === 0) loss.r1 = this.#setAsideR1;
       this.#setAsideR1 = 0;
     }
     this.draft.loss = loss;
