@@ -304,7 +304,10 @@ test('a folder of unlabelled colour images gets the small-colour preset offered,
   await form.getByText('DCGAN (Radford et al.)').click();
   const offer = form.getByTestId('preset-suggestion');
   await expect(offer).toContainText(`${imported} colour images without labels`);
+  const viewport = app.viewportSize();
+  await app.setViewportSize({ width: 1280, height: 1300 });
   await form.screenshot({ path: 'test-results/preset-suggestion-colour.png' });
+  if (viewport) await app.setViewportSize(viewport);
   await offer.getByRole('button', { name: 'Use “Small colour folder”' }).click();
   await expect(offer).toHaveCount(0);
   await form.getByLabel('Steps', { exact: true }).fill('5');
