@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { mnistPng } from '../src-main/engine/dataset/testing';
-import { startRun } from './support/runs';
+import { loggedSteps, startRun } from './support/runs';
 import { test, expect } from './support/web-mode';
 import { strFromU8, unzipSync } from 'fflate';
 
@@ -245,17 +245,8 @@ test('the thumbnail grid scrolls through a large dataset, rendering only what is
 
 test('a folder of unlabelled grey images gets the DCGAN on clusters offered, and a run trains on its clusters', async ({ app, server }) => {
   test.setTimeout(180_000);
-  const emoji = join(root, 'emoji');
-  await mkdir(emoji);
-  const source = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
-  for (const name of (await readdir(source)).filter((f) => f.endsWith('.png')).slice(0, 450)) await copyFile(join(source, name), join(emoji, name));
-  await openDataView(app);
-  await app.getByRole('group', { name: 'Size (px)' }).getByText('32', { exact: true }).click();
   // Imported grey: on colour emoji the clusters were ahead on one seed and 3× behind on another, and are not offered there.
-  await app.getByRole('group', { name: 'Channels' }).getByText('Grayscale', { exact: true }).click();
-  await chooseAndImport(app, emoji, 450);
-  await expect(app.getByTestId('import-summary')).toContainText(/Imported \d{3} images/);
-  const imported = Number(/Imported (\d+) images/.exec((await app.getByTestId('import-summary').textContent())!)![1]);
+  const imported = await importEmoji(app, 'emoji', 'Grayscale');
 
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
   const form = app.getByRole('form', { name: 'New training run' });
@@ -288,16 +279,7 @@ test('a folder of unlabelled grey images gets the DCGAN on clusters offered, and
 
 test('a folder of unlabelled colour images gets the small-colour preset offered, and the run trains it with R1', async ({ app, server }) => {
   test.setTimeout(180_000);
-  const emoji = join(root, 'emoji-colour');
-  await mkdir(emoji);
-  const source = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
-  for (const name of (await readdir(source)).filter((f) => f.endsWith('.png')).slice(0, 450)) await copyFile(join(source, name), join(emoji, name));
-  await openDataView(app);
-  await app.getByRole('group', { name: 'Size (px)' }).getByText('32', { exact: true }).click();
-  await app.getByRole('group', { name: 'Channels' }).getByText('RGB', { exact: true }).click();
-  await chooseAndImport(app, emoji, 450);
-  await expect(app.getByTestId('import-summary')).toContainText(/Imported \d{3} images/);
-  const imported = Number(/Imported (\d+) images/.exec((await app.getByTestId('import-summary').textContent())!)![1]);
+  const imported = await importEmoji(app, 'emoji-colour', 'RGB');
 
   await app.getByRole('navigation').getByText('Train', { exact: true }).click();
   const form = app.getByRole('form', { name: 'New training run' });
@@ -317,10 +299,20 @@ test('a folder of unlabelled colour images gets the small-colour preset offered,
   // What the engine trained: the DCGAN at the folder's colour size, with R1 on its 1st and 5th steps.
   const written = JSON.parse(await readFile(join(server.project, 'runs', runId, 'config.json'), 'utf8'));
   expect(written).toMatchObject({ model: { architecture: 'dcgan', resolution: 32, channels: 3 }, loss: { kind: 'bce', r1: 1 } });
-  const steps = (await readFile(join(server.project, 'runs', runId, 'metrics.jsonl'), 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { type: string; step: number; r1Slope?: number | null })
-    .filter((l) => l.type === 'step');
+  const steps = await loggedSteps(server.project, runId);
   expect(steps.filter((l) => typeof l.r1Slope === 'number').map((l) => l.step)).toEqual([1, 5]);
 });
+
+/** 450 Twitter emoji copied into a folder named `name`, imported at 32 px: how many the import kept. */
+async function importEmoji(app: Page, name: string, channels: 'Grayscale' | 'RGB'): Promise<number> {
+  const folder = join(root, name);
+  await mkdir(folder);
+  const source = join(dirname(createRequire(import.meta.url).resolve('emoji-datasource-twitter/package.json')), 'img', 'twitter', '64');
+  for (const file of (await readdir(source)).filter((f) => f.endsWith('.png')).slice(0, 450)) await copyFile(join(source, file), join(folder, file));
+  await openDataView(app);
+  await app.getByRole('group', { name: 'Size (px)' }).getByText('32', { exact: true }).click();
+  await app.getByRole('group', { name: 'Channels' }).getByText(channels, { exact: true }).click();
+  await chooseAndImport(app, folder, 450);
+  await expect(app.getByTestId('import-summary')).toContainText(/Imported \d{3} images/);
+  return Number(/Imported (\d+) images/.exec((await app.getByTestId('import-summary').textContent())!)![1]);
+}

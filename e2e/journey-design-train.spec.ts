@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { startRun } from './support/runs';
+import { loggedSteps, startRun } from './support/runs';
 import { test, expect } from './support/web-mode';
 
 const nav = (app: Page, view: string) => app.getByRole('navigation').getByText(view, { exact: true }).click();
@@ -91,11 +91,7 @@ test('Model → Train → Model → change → Train → Start trains exactly wh
   await expect(app.getByRole('figure', { name: 'R1: D’s slope at the real images', exact: true })).toBeVisible();
   await app.getByRole('figure', { name: 'R1: D’s slope at the real images', exact: true }).screenshot({ path: 'test-results/journey-design-r1-chart.png' });
   await expect(app.getByRole('figure', { name: 'Wasserstein estimate and gradient penalty' })).toHaveCount(0);
-  const steps = (await readFile(join(server.project, 'runs', runId, 'metrics.jsonl'), 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { type: string; step: number; r1Slope?: number | null; gradientPenalty?: number | null })
-    .filter((l) => l.type === 'step');
+  const steps = await loggedSteps(server.project, runId);
   expect(steps.filter((l) => l.r1Slope !== null).map((l) => l.step)).toEqual([1, 5, 9, 13, 17, 21, 25, 29]);
   expect(steps.every((l) => l.gradientPenalty === null)).toBe(true);
 

@@ -6,7 +6,7 @@
  * reload (project.current reads runs/ from disk).
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -86,4 +86,13 @@ export async function startRun(app: Page, timeout = 60_000): Promise<string> {
   if (before !== null) await expect(runIdShown).not.toHaveText(before);
   await expect(runIdShown).toBeVisible();
   return (await runIdShown.textContent())!.trim();
+}
+
+/** The step lines the engine wrote to a run's metrics.jsonl (what it trained, not what the page drew). */
+export async function loggedSteps(project: string, runId: string): Promise<{ step: number; r1Slope?: number | null; gradientPenalty?: number | null }[]> {
+  return (await readFile(join(project, 'runs', runId, 'metrics.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; step: number; r1Slope?: number | null; gradientPenalty?: number | null })
+    .filter((l) => l.type === 'step');
 }

@@ -89,7 +89,7 @@ export async function measureTraining(config: TrainConfig, backend: BackendName,
       if (reason) throw new MeasureInterrupted(reason);
       const started = performance.now();
       const metrics = await trainer.trainStep();
-      carried.push(usesR1(config.loss) && metrics.r1Slope !== null);
+      carried.push(metrics.r1Slope !== null);
       return performance.now() - started;
     };
     const { warmupMs, times } = await timeSteps(step, budget);
